@@ -1,0 +1,245 @@
+//! Diagnostics in the style of a compiler: `file:line:col: level[code]: message`,
+//! followed by the source line and a caret.
+//!
+//! Every reader keeps positions as [`Span`]s into a named [`Source`]; later stages
+//! only carry spans, so any stage can report a problem at the place it came from.
+
+use std::fmt;
+use std::sync::Arc;
+
+/// One input file: its display name and full text.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Source {
+    pub name: String,
+    pub text: String,
+}
+
+impl Source {
+    pub fn new(name: impl Into<String>, text: impl Into<String>) -> Arc<Self> {
+        Arc::new(Self {
+            name: name.into(),
+            text: text.into(),
+        })
+    }
+
+    /// The 1-based line and column (in characters) of a byte offset.
+    pub fn position(&self, offset: usize) -> (u32, u32) {
+        let offset = floor_char_boundary(&self.text, offset.min(self.text.len()));
+        let before = &self.text[..offset];
+        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+        let line = before.bytes().filter(|&b| b == b'\n').count() + 1;
+        let col = before[line_start..].chars().count() + 1;
+        (to_u32(line), to_u32(col))
+    }
+
+    /// The text of a 1-based line, without its line ending.
+    pub fn line_text(&self, line: u32) -> Option<&str> {
+        self.text
+            .split('\n')
+            .nth(line.checked_sub(1)? as usize)
+            .map(|l| l.strip_suffix('\r').unwrap_or(l))
+    }
+
+    /// A span pointing at a byte offset of this source.
+    pub fn span_at(self: &Arc<Self>, offset: usize) -> Span {
+        let (line, col) = self.position(offset);
+        Span {
+            source: Arc::clone(self),
+            line,
+            col,
+        }
+    }
+
+    /// A span pointing at a known line and column of this source.
+    pub fn span(self: &Arc<Self>, line: u32, col: u32) -> Span {
+        Span {
+            source: Arc::clone(self),
+            line,
+            col,
+        }
+    }
+}
+
+fn floor_char_boundary(text: &str, mut offset: usize) -> usize {
+    while !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    offset
+}
+
+fn to_u32(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
+}
+
+/// A position in an input file (1-based line and column).
+#[derive(Clone, PartialEq, Eq)]
+pub struct Span {
+    pub source: Arc<Source>,
+    pub line: u32,
+    pub col: u32,
+}
+
+impl Span {
+    /// The same line, `chars` characters further right.
+    pub fn shifted(&self, chars: usize) -> Span {
+        Span {
+            source: Arc::clone(&self.source),
+            line: self.line,
+            col: self.col.saturating_add(to_u32(chars)),
+        }
+    }
+}
+
+impl fmt::Debug for Span {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}:{}", self.source.name, self.line, self.col)
+    }
+}
+
+impl fmt::Display for Span {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(self, f)
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Severity {
+    Warning,
+    Error,
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        })
+    }
+}
+
+/// One finding. `code` is stable and listed in README.md; `message` names both sides
+/// of a disagreement (the input's text and the schema element).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Diagnostic {
+    pub severity: Severity,
+    pub code: &'static str,
+    pub message: String,
+    /// Where it happened; `None` only for problems with no file (e.g. a missing input).
+    pub span: Option<Span>,
+    /// Further lines printed under the source excerpt (`= note: ...`).
+    pub notes: Vec<String>,
+}
+
+impl Diagnostic {
+    pub fn error(code: &'static str, span: impl Into<Option<Span>>, message: impl Into<String>) -> Self {
+        Self {
+            severity: Severity::Error,
+            code,
+            message: message.into(),
+            span: span.into(),
+            notes: Vec::new(),
+        }
+    }
+
+    pub fn warning(code: &'static str, span: impl Into<Option<Span>>, message: impl Into<String>) -> Self {
+        Self {
+            severity: Severity::Warning,
+            ..Self::error(code, span, message)
+        }
+    }
+
+    pub fn with_note(mut self, note: impl Into<String>) -> Self {
+        self.notes.push(note.into());
+        self
+    }
+
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+
+    /// The sort key used to print diagnostics in source order.
+    fn order_key(&self) -> (Option<(&str, u32, u32)>, &'static str, &str) {
+        (
+            self.span
+                .as_ref()
+                .map(|s| (s.source.name.as_str(), s.line, s.col)),
+            self.code,
+            self.message.as_str(),
+        )
+    }
+}
+
+/// Sorts diagnostics by file, line and column, so output is stable.
+pub fn sort(diagnostics: &mut [Diagnostic]) {
+    diagnostics.sort_by(|a, b| a.order_key().cmp(&b.order_key()));
+}
+
+impl fmt::Display for Diagnostic {
+    /// ```text
+    /// metadata/page.md:31:103: warning[ref-on-containment]: ...
+    ///    |
+    /// 31 | POST /deviceAppManagement/.../userStatuses/$ref
+    ///    |                                            ^
+    ///    = note: ...
+    /// ```
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if let Some(span) = &self.span {
+            write!(f, "{span}: ")?;
+        }
+        write!(f, "{}[{}]: {}", self.severity, self.code, self.message)?;
+        let gutter = self
+            .span
+            .as_ref()
+            .map_or(0, |s| s.line.to_string().len());
+        if let Some(span) = &self.span {
+            if let Some(text) = span.source.line_text(span.line) {
+                let pad = " ".repeat(gutter);
+                let text = text.replace('\t', " ");
+                let caret_at = (span.col as usize).saturating_sub(1).min(text.chars().count());
+                write!(
+                    f,
+                    "\n{pad} |\n{} | {text}\n{pad} | {}^",
+                    span.line,
+                    " ".repeat(caret_at)
+                )?;
+            }
+        }
+        for note in &self.notes {
+            write!(f, "\n{} = note: {note}", " ".repeat(gutter))?;
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn positions_count_lines_and_characters() {
+        let src = Source::new("a.md", "ab\nçd\r\nef");
+        assert_eq!(src.position(0), (1, 1));
+        assert_eq!(src.position(3), (2, 1));
+        // 'ç' is two bytes but one column.
+        assert_eq!(src.position(5), (2, 2));
+        assert_eq!(src.line_text(2), Some("çd"));
+        assert_eq!(src.line_text(9), None);
+    }
+
+    #[test]
+    fn display_shows_location_code_source_line_and_caret() {
+        let src = Source::new("page.md", "line one\nPOST /a/$ref\n");
+        let d = Diagnostic::warning("ref-on-containment", src.span(2, 9), "bad $ref")
+            .with_note("the example posts to /a");
+        assert_eq!(
+            d.to_string(),
+            "page.md:2:9: warning[ref-on-containment]: bad $ref\n  |\n2 | POST /a/$ref\n  |         ^\n  = note: the example posts to /a"
+        );
+    }
+
+    #[test]
+    fn display_without_span_has_no_excerpt() {
+        let d = Diagnostic::error("io", None, "cannot read x");
+        assert_eq!(d.to_string(), "error[io]: cannot read x");
+    }
+}
