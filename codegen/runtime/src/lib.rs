@@ -1,1 +1,77 @@
+//! Runtime support for generated OData client crates.
+//!
+//! Generated crates describe each service operation as an [`Operation`]: a method,
+//! an [`ODataPath`], [`QueryOptions`], an optional JSON body, the status that means
+//! success and a function that reads the success body. An operation is plain data:
+//! [`Operation::to_http`] turns it into an [`http::Request`] for any HTTP client and
+//! [`Operation::parse_response`] reads the [`http::Response`], telling the service's
+//! own errors ([`ServiceError`]) from unexpected answers. With the `client` feature,
+//! `Client` sends operations itself, authenticates, retries throttled requests
+//! and follows `@odata.nextLink` through collections.
+//!
+//! The value types keep OData's JSON forms intact: [`Field`] tells an absent
+//! property from a null one, [`DateTimeOffset`], [`TimeOfDay`] and [`Duration`]
+//! write back exactly the text they read, [`Double`] and [`Single`] accept `"INF"`
+//! and `"NaN"`, and [`ODataEnum`] and [`Flags`] keep enumeration members the
+//! generated code does not know yet.
+//!
+//! ```
+//! use odata_codegen_runtime::{
+//!     http, json, ODataPath, Operation, Page, QueryOptions, ServiceRoot,
+//! };
+//!
+//! #[derive(serde::Deserialize)]
+//! struct User {
+//!     id: String,
+//! }
+//!
+//! let root = ServiceRoot::new("https://graph.microsoft.com/v1.0")?;
+//! let list_users: Operation<Page<User>> = Operation::new(
+//!     http::Method::GET,
+//!     ODataPath::root().segment("users"),
+//!     http::StatusCode::OK,
+//!     json,
+//! )
+//! .with_query(&QueryOptions::default().select(["id", "displayName"]).top(5));
+//!
+//! let request = list_users.to_http(&root)?;
+//! assert_eq!(
+//!     request.uri(),
+//!     "https://graph.microsoft.com/v1.0/users?$select=id,displayName&$top=5"
+//! );
+//!
+//! let response = http::Response::new(r#"{"value":[{"id":"42"}]}"#);
+//! let page = list_users.parse_response(&response)?;
+//! assert_eq!(page.value[0].id, "42");
+//! # Ok::<(), odata_codegen_runtime::Error>(())
+//! ```
+//!
+//! # Features
+//!
+//! - `client`: the async `Client` on `reqwest` with rustls (ring crypto
+//!   provider, no OpenSSL) and tokio.
 
+pub use http;
+pub use serde;
+pub use serde_json;
+
+mod edm;
+mod enums;
+mod error;
+mod field;
+mod operation;
+mod path;
+mod query;
+
+#[cfg(feature = "client")]
+mod client;
+
+#[cfg(feature = "client")]
+pub use client::{BoxFuture, Client, ClientBuilder, StaticToken, Token, TokenProvider};
+pub use edm::{Binary, Date, DateTimeOffset, Double, Duration, Single, TimeOfDay, ValueError};
+pub use enums::{Flags, ODataEnum, deserialize_enum, serialize_enum};
+pub use error::{Error, ServiceError};
+pub use field::Field;
+pub use operation::{Operation, Page, json, no_content};
+pub use path::{KeyValue, ODataPath, ServiceRoot};
+pub use query::QueryOptions;

@@ -1,0 +1,121 @@
+//! Access tokens and where they come from.
+
+use std::fmt;
+use std::sync::Arc;
+
+use futures_core::future::BoxFuture;
+use http::HeaderValue;
+
+use crate::Error;
+
+/// A bearer access token.
+///
+/// Its `Debug` output is redacted, and it has no `Display`, so it does not end up
+/// in logs or error messages by accident.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Token(String);
+
+impl Token {
+    /// Wraps the secret.
+    pub fn new(secret: impl Into<String>) -> Self {
+        Self(secret.into())
+    }
+
+    /// The secret itself.
+    pub fn secret(&self) -> &str {
+        &self.0
+    }
+
+    /// The `Authorization` header value, marked sensitive so HTTP libraries keep
+    /// it out of their debug output too.
+    pub(crate) fn authorization(&self) -> Result<HeaderValue, Error> {
+        let mut value = HeaderValue::try_from(format!("Bearer {}", self.0)).map_err(|_| {
+            Error::Authentication(
+                "the token contains characters not allowed in an HTTP header".into(),
+            )
+        })?;
+        value.set_sensitive(true);
+        Ok(value)
+    }
+}
+
+impl From<String> for Token {
+    fn from(secret: String) -> Self {
+        Self(secret)
+    }
+}
+
+impl fmt::Debug for Token {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Token(<redacted>)")
+    }
+}
+
+/// Supplies the access token for each request.
+///
+/// Called before every attempt, so an implementation can cache a token and
+/// refresh it when it nears expiry. Errors should be
+/// [`Error::Authentication`](crate::Error::Authentication).
+pub trait TokenProvider: Send + Sync {
+    /// The token to send with the next request.
+    fn token(&self) -> BoxFuture<'_, Result<Token, Error>>;
+}
+
+impl<P: TokenProvider + ?Sized> TokenProvider for Arc<P> {
+    fn token(&self) -> BoxFuture<'_, Result<Token, Error>> {
+        (**self).token()
+    }
+}
+
+/// A fixed token, for scripts and tests; real applications refresh tokens.
+#[derive(Clone, Debug)]
+pub struct StaticToken {
+    token: Token,
+}
+
+impl StaticToken {
+    /// Always supplies `secret`.
+    pub fn new(secret: impl Into<String>) -> Self {
+        Self {
+            token: Token::new(secret),
+        }
+    }
+}
+
+impl TokenProvider for StaticToken {
+    fn token(&self) -> BoxFuture<'_, Result<Token, Error>> {
+        Box::pin(std::future::ready(Ok(self.token.clone())))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_output_is_redacted() {
+        let provider = StaticToken::new("s3cr3t-value");
+        let debug = format!("{provider:?} {:?}", Token::from("s3cr3t-value".to_owned()));
+        assert!(!debug.contains("s3cr3t"), "{debug}");
+        assert!(debug.contains("<redacted>"));
+    }
+
+    #[test]
+    fn authorization_header_is_sensitive() {
+        let value = Token::new("abc").authorization().unwrap();
+        assert_eq!(value, "Bearer abc");
+        assert!(value.is_sensitive());
+        assert!(!format!("{value:?}").contains("abc"));
+
+        let error = Token::new("line\nbreak-secret")
+            .authorization()
+            .unwrap_err();
+        assert!(!error.to_string().contains("secret"), "{error}");
+    }
+
+    #[tokio::test]
+    async fn static_token_supplies_its_secret() {
+        let provider: Arc<dyn TokenProvider> = Arc::new(StaticToken::new("abc"));
+        assert_eq!(provider.token().await.unwrap().secret(), "abc");
+    }
+}

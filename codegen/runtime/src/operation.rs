@@ -1,0 +1,692 @@
+//! Requests as plain data: building them, and reading their responses.
+
+use std::fmt;
+
+use http::header::{ACCEPT, CONTENT_TYPE, DATE};
+use http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode};
+use serde::{Deserialize, Serialize};
+
+use crate::path::{check_http_url, origin};
+use crate::{Error, ODataPath, QueryOptions, ServiceError, ServiceRoot};
+
+/// How much of an unexpected body errors quote.
+const EXCERPT_BYTES: usize = 1024;
+
+/// The header Graph requires for `$count` and `$search` on directory objects.
+const CONSISTENCY_LEVEL: HeaderName = HeaderName::from_static("consistencylevel");
+
+/// One page of a collection response.
+///
+/// Follow [`next_link`](Self::next_link) (with [`Operation::next_page`]) for the
+/// rest of the collection; [`delta_link`](Self::delta_link) ends a delta query.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(bound(deserialize = "T: Deserialize<'de>"))]
+pub struct Page<T> {
+    /// The items on this page.
+    #[serde(default)]
+    pub value: Vec<T>,
+    /// Absolute URL of the next page, if there is one.
+    #[serde(
+        rename = "@odata.nextLink",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub next_link: Option<String>,
+    /// Total number of items, when `$count=true` was asked for.
+    #[serde(
+        rename = "@odata.count",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub count: Option<i64>,
+    /// URL for the next round of a delta query, on its last page.
+    #[serde(
+        rename = "@odata.deltaLink",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub delta_link: Option<String>,
+    /// The metadata context URL.
+    #[serde(
+        rename = "@odata.context",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub context: Option<String>,
+}
+
+/// Reads a JSON body as `T`; the usual `parse` function of an [`Operation`].
+pub fn json<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, serde_json::Error> {
+    serde_json::from_slice(body)
+}
+
+/// The `parse` function of operations that return no content (`204`): any body,
+/// normally empty, is ignored.
+pub fn no_content(_body: &[u8]) -> Result<(), serde_json::Error> {
+    Ok(())
+}
+
+/// A request to send and how to read its response.
+///
+/// Building one does no I/O: [`to_http`](Self::to_http) turns it into an
+/// [`http::Request`] for any HTTP client, and [`parse_response`](Self::parse_response)
+/// reads the [`http::Response`] that came back.
+pub struct Operation<T> {
+    method: Method,
+    path: ODataPath,
+    /// Set by [`next_page`](Self::next_page): the exact URL to request instead of
+    /// root + path + query.
+    next_link: Option<http::Uri>,
+    success: StatusCode,
+    parse: fn(&[u8]) -> Result<T, serde_json::Error>,
+    query: QueryOptions,
+    headers: HeaderMap,
+    body: Option<Vec<u8>>,
+    /// Why the body could not be serialized; reported by `to_http`.
+    body_error: Option<String>,
+}
+
+impl<T> Operation<T> {
+    /// An operation on `path` that succeeds with `success` and reads the success
+    /// body with `parse` (usually [`json`] or [`no_content`]).
+    pub fn new(
+        method: Method,
+        path: ODataPath,
+        success: StatusCode,
+        parse: fn(&[u8]) -> Result<T, serde_json::Error>,
+    ) -> Self {
+        Self {
+            method,
+            path,
+            next_link: None,
+            success,
+            parse,
+            query: QueryOptions::default(),
+            headers: HeaderMap::new(),
+            body: None,
+            body_error: None,
+        }
+    }
+
+    /// Sets the JSON request body, serialized now. A serialization error is kept
+    /// and returned by [`to_http`](Self::to_http).
+    #[must_use]
+    pub fn with_json_body<B: Serialize + ?Sized>(mut self, body: &B) -> Self {
+        match serde_json::to_vec(body) {
+            Ok(bytes) => {
+                self.body = Some(bytes);
+                self.body_error = None;
+            }
+            Err(error) => {
+                self.body = None;
+                self.body_error = Some(error.to_string());
+            }
+        }
+        self
+    }
+
+    /// Sets the query options, adding `ConsistencyLevel: eventual` when they need it.
+    #[must_use]
+    pub fn with_query(mut self, query: &QueryOptions) -> Self {
+        self.query = query.clone();
+        if query.needs_eventual_consistency() {
+            self.headers
+                .insert(CONSISTENCY_LEVEL, HeaderValue::from_static("eventual"));
+        }
+        self
+    }
+
+    /// Adds a request header; a name added more than once is sent with each value,
+    /// and replaces the default `Accept` or `Content-Type`.
+    #[must_use]
+    pub fn with_header(mut self, name: HeaderName, value: HeaderValue) -> Self {
+        self.headers.append(name, value);
+        self
+    }
+
+    /// The HTTP method.
+    pub fn method(&self) -> &Method {
+        &self.method
+    }
+
+    /// The resource path. For an operation made by [`next_page`](Self::next_page)
+    /// this is the path of the first page; the request goes to the next link.
+    pub fn path(&self) -> &ODataPath {
+        &self.path
+    }
+
+    /// The status that means success.
+    pub fn success_status(&self) -> StatusCode {
+        self.success
+    }
+
+    /// The query options.
+    pub fn query(&self) -> &QueryOptions {
+        &self.query
+    }
+
+    /// The serialized request body, if any.
+    pub fn body(&self) -> Option<&[u8]> {
+        self.body.as_deref()
+    }
+
+    /// Whether sending this request twice has the same effect as sending it once,
+    /// so that it may be retried after a failure that may have reached the service.
+    pub fn is_idempotent(&self) -> bool {
+        matches!(
+            self.method,
+            Method::GET | Method::HEAD | Method::OPTIONS | Method::PUT | Method::DELETE
+        )
+    }
+
+    /// Builds the HTTP request: `root` + path + `?` + query (or the next link),
+    /// with `Accept: application/json`, `Content-Type: application/json` when there
+    /// is a body, and the added headers.
+    ///
+    /// A next link must be on the same scheme and host as `root`, so that
+    /// credentials are never sent to a host a response named.
+    pub fn to_http(&self, root: &ServiceRoot) -> Result<http::Request<Vec<u8>>, Error> {
+        if let Some(reason) = &self.body_error {
+            return Err(invalid_request(format!(
+                "the request body could not be serialized: {reason}"
+            )));
+        }
+        let uri = match &self.next_link {
+            Some(link) => {
+                if origin(link) != root.origin() {
+                    return Err(invalid_request(format!(
+                        "next link {link} is not on the service root's host {root}"
+                    )));
+                }
+                link.clone()
+            }
+            None => {
+                let mut url = format!("{root}{}", self.path);
+                if !self.query.is_empty() {
+                    url.push('?');
+                    url.push_str(&self.query.to_query_string());
+                }
+                url.parse()
+                    .map_err(|e| invalid_request(format!("invalid request URI {url:?}: {e}")))?
+            }
+        };
+
+        let mut request = http::Request::new(self.body.clone().unwrap_or_default());
+        *request.method_mut() = self.method.clone();
+        *request.uri_mut() = uri;
+        let headers = request.headers_mut();
+        headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
+        if self.body.is_some() {
+            headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+        }
+        for name in self.headers.keys() {
+            headers.remove(name);
+        }
+        for (name, value) in &self.headers {
+            headers.append(name, value.clone());
+        }
+        Ok(request)
+    }
+
+    /// Reads a response.
+    ///
+    /// - The expected success status: the body parsed as `T`, or
+    ///   [`Error::InvalidBody`] if it does not parse.
+    /// - A 4xx or 5xx with the service's JSON error body: [`Error::Service`].
+    /// - Anything else (another status, an HTML error page): [`Error::UnexpectedResponse`]
+    ///   with the status, content type and the start of the body.
+    pub fn parse_response<B: AsRef<[u8]>>(&self, response: &http::Response<B>) -> Result<T, Error> {
+        let status = response.status();
+        let body = response.body().as_ref();
+        if status == self.success {
+            return (self.parse)(body).map_err(|source| Error::InvalidBody {
+                status,
+                source,
+                excerpt: excerpt(body),
+            });
+        }
+        if status.is_client_error() || status.is_server_error() {
+            if let Some(error) = service_error(status, response.headers(), body) {
+                return Err(Error::Service(Box::new(error)));
+            }
+        }
+        Err(Error::UnexpectedResponse {
+            status,
+            content_type: header_text(response.headers(), &CONTENT_TYPE),
+            excerpt: excerpt(body),
+        })
+    }
+
+    /// An operation that `GET`s `next_link` (a page's absolute `@odata.nextLink`)
+    /// and reads it like this one; headers such as `ConsistencyLevel` are kept.
+    pub fn next_page(&self, next_link: &str) -> Result<Operation<T>, Error> {
+        let invalid = |reason: &dyn fmt::Display| {
+            invalid_request(format!("invalid next link {next_link:?}: {reason}"))
+        };
+        if next_link.contains('#') {
+            return Err(invalid(&"a next link cannot have a fragment"));
+        }
+        let uri: http::Uri = next_link.parse().map_err(|e| invalid(&e))?;
+        check_http_url(&uri).map_err(|e| invalid(&e))?;
+        Ok(Self {
+            method: Method::GET,
+            path: self.path.clone(),
+            next_link: Some(uri),
+            success: self.success,
+            parse: self.parse,
+            query: QueryOptions::default(),
+            headers: self.headers.clone(),
+            body: None,
+            body_error: None,
+        })
+    }
+}
+
+impl<T> Clone for Operation<T> {
+    fn clone(&self) -> Self {
+        Self {
+            method: self.method.clone(),
+            path: self.path.clone(),
+            next_link: self.next_link.clone(),
+            success: self.success,
+            parse: self.parse,
+            query: self.query.clone(),
+            headers: self.headers.clone(),
+            body: self.body.clone(),
+            body_error: self.body_error.clone(),
+        }
+    }
+}
+
+impl<T> fmt::Debug for Operation<T> {
+    /// Shows the body's size only: bodies can be large or hold secrets.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Operation")
+            .field("method", &self.method)
+            .field("path", &self.path)
+            .field("next_link", &self.next_link)
+            .field("success", &self.success)
+            .field("query", &self.query)
+            .field("headers", &self.headers)
+            .field("body_len", &self.body.as_ref().map(Vec::len))
+            .field("body_error", &self.body_error)
+            .finish_non_exhaustive()
+    }
+}
+
+fn invalid_request(reason: String) -> Error {
+    Error::InvalidRequest { reason }
+}
+
+fn header_text(headers: &HeaderMap, name: &HeaderName) -> Option<String> {
+    headers
+        .get(name)
+        .and_then(|value| value.to_str().ok())
+        .map(str::to_owned)
+}
+
+/// The start of `body` as text, at most [`EXCERPT_BYTES`] long, cut on a character
+/// boundary, with `…` when cut.
+fn excerpt(body: &[u8]) -> String {
+    if body.len() <= EXCERPT_BYTES {
+        return String::from_utf8_lossy(body).into_owned();
+    }
+    let mut end = EXCERPT_BYTES;
+    // Step back over UTF-8 continuation bytes (at most 3 for a valid sequence).
+    while end > EXCERPT_BYTES - 3 && body.get(end).is_some_and(|b| b & 0xC0 == 0x80) {
+        end -= 1;
+    }
+    let mut text = String::from_utf8_lossy(body.get(..end).unwrap_or_default()).into_owned();
+    text.push('…');
+    text
+}
+
+/// The JSON error body that OData services (and Graph) send with 4xx and 5xx.
+#[derive(Deserialize)]
+struct ErrorEnvelope {
+    error: ErrorBody,
+}
+
+#[derive(Deserialize)]
+struct ErrorBody {
+    #[serde(default)]
+    code: String,
+    #[serde(default)]
+    message: serde_json::Value,
+    #[serde(rename = "innerError", alias = "innererror", default)]
+    inner_error: Option<serde_json::Value>,
+    #[serde(default)]
+    details: Option<Vec<serde_json::Value>>,
+}
+
+fn service_error(status: StatusCode, headers: &HeaderMap, body: &[u8]) -> Option<ServiceError> {
+    let ErrorEnvelope { error } = serde_json::from_slice(body).ok()?;
+    let inner_text = |name: &str| {
+        error
+            .inner_error
+            .as_ref()
+            .and_then(|inner| inner.get(name))
+            .and_then(serde_json::Value::as_str)
+            .map(str::to_owned)
+    };
+    let request_id = inner_text("request-id")
+        .or_else(|| header_text(headers, &HeaderName::from_static("request-id")));
+    let client_request_id = inner_text("client-request-id")
+        .or_else(|| header_text(headers, &HeaderName::from_static("client-request-id")));
+    let date = inner_text("date").or_else(|| header_text(headers, &DATE));
+    let message = match &error.message {
+        serde_json::Value::String(text) => text.clone(),
+        serde_json::Value::Null => String::new(),
+        // OData v3 and some services write {"lang": "en", "value": "..."}.
+        other => other
+            .get("value")
+            .and_then(serde_json::Value::as_str)
+            .map_or_else(|| other.to_string(), str::to_owned),
+    };
+    Some(ServiceError {
+        status,
+        code: error.code,
+        message,
+        request_id,
+        client_request_id,
+        date,
+        inner_error: error.inner_error,
+        details: error.details.unwrap_or_default(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Debug, PartialEq, Serialize, Deserialize)]
+    struct Item {
+        id: String,
+    }
+
+    fn root() -> ServiceRoot {
+        ServiceRoot::new("https://graph.example/v1.0").unwrap()
+    }
+
+    fn get_items() -> Operation<Page<Item>> {
+        Operation::new(
+            Method::GET,
+            ODataPath::root().segment("items"),
+            StatusCode::OK,
+            json,
+        )
+    }
+
+    fn response(status: u16, content_type: &str, body: &str) -> http::Response<Vec<u8>> {
+        http::Response::builder()
+            .status(status)
+            .header(CONTENT_TYPE, content_type)
+            .body(body.as_bytes().to_vec())
+            .unwrap()
+    }
+
+    #[test]
+    fn to_http_builds_uri_and_headers() {
+        let op = get_items()
+            .with_query(&QueryOptions::default().select(["id"]).count(true))
+            .with_header(
+                HeaderName::from_static("prefer"),
+                HeaderValue::from_static("a"),
+            )
+            .with_header(
+                HeaderName::from_static("prefer"),
+                HeaderValue::from_static("b"),
+            );
+        let request = op.to_http(&root()).unwrap();
+        assert_eq!(request.method(), Method::GET);
+        assert_eq!(
+            request.uri().to_string(),
+            "https://graph.example/v1.0/items?$select=id&$count=true"
+        );
+        assert_eq!(request.headers()[ACCEPT], "application/json");
+        assert_eq!(request.headers()["consistencylevel"], "eventual");
+        assert_eq!(request.headers().get_all("prefer").iter().count(), 2);
+        assert!(request.headers().get(CONTENT_TYPE).is_none());
+        assert!(request.body().is_empty());
+        assert_eq!(op.query().to_query_string(), "$select=id&$count=true");
+        assert_eq!(op.path().as_str(), "/items");
+        assert_eq!(op.method(), Method::GET);
+        assert_eq!(op.success_status(), StatusCode::OK);
+        assert!(op.is_idempotent());
+        assert!(format!("{op:?}").contains("/items"));
+    }
+
+    #[test]
+    fn to_http_with_body() {
+        let op = Operation::new(
+            Method::POST,
+            ODataPath::root().segment("items"),
+            StatusCode::CREATED,
+            json::<Item>,
+        )
+        .with_json_body(&Item { id: "1".into() })
+        .with_header(
+            ACCEPT,
+            HeaderValue::from_static("application/json;odata.metadata=none"),
+        );
+        assert_eq!(op.body(), Some(&br#"{"id":"1"}"#[..]));
+        assert!(!op.is_idempotent());
+        let request = op.to_http(&root()).unwrap();
+        assert_eq!(request.headers()[CONTENT_TYPE], "application/json");
+        assert_eq!(request.headers().get_all(ACCEPT).iter().count(), 1);
+        assert_eq!(
+            request.headers()[ACCEPT],
+            "application/json;odata.metadata=none"
+        );
+        assert_eq!(request.body(), br#"{"id":"1"}"#);
+        let debug = format!("{op:?}");
+        assert!(debug.contains("body_len: Some(10)"), "{debug}");
+    }
+
+    #[test]
+    fn body_serialization_error_is_reported_by_to_http() {
+        let mut map = std::collections::HashMap::new();
+        map.insert(vec![1_u8], 1);
+        let op = get_items().with_json_body(&map);
+        assert!(op.body().is_none());
+        let error = op.to_http(&root()).unwrap_err();
+        assert!(matches!(error, Error::InvalidRequest { .. }), "{error}");
+        assert!(error.to_string().contains("serialized"));
+    }
+
+    #[test]
+    fn parse_success() {
+        let op = get_items();
+        let page = op
+            .parse_response(&response(
+                200,
+                "application/json",
+                r#"{"@odata.context":"c","value":[{"id":"a"}],"@odata.nextLink":"https://graph.example/v1.0/items?$skiptoken=x"}"#,
+            ))
+            .unwrap();
+        assert_eq!(page.value, [Item { id: "a".into() }]);
+        assert_eq!(page.context.as_deref(), Some("c"));
+        assert!(page.next_link.is_some());
+        assert_eq!(page.count, None);
+        let written = serde_json::to_string(&Page::<Item> {
+            value: vec![],
+            next_link: None,
+            count: Some(2),
+            delta_link: None,
+            context: None,
+        })
+        .unwrap();
+        assert_eq!(written, r#"{"value":[],"@odata.count":2}"#);
+    }
+
+    #[test]
+    fn parse_no_content() {
+        let op = Operation::new(
+            Method::DELETE,
+            ODataPath::root().segment("items").key("a"),
+            StatusCode::NO_CONTENT,
+            no_content,
+        );
+        op.parse_response(&response(204, "text/plain", "")).unwrap();
+    }
+
+    #[test]
+    fn parse_graph_error() {
+        let body = r#"{"error":{"code":"Request_ResourceNotFound","message":"Resource 'x' does not exist.",
+            "innerError":{"date":"2024-01-01T00:00:00","request-id":"rid","client-request-id":"cid"},
+            "details":[{"code":"a"}]}}"#;
+        let error = get_items()
+            .parse_response(&response(404, "application/json", body))
+            .unwrap_err();
+        let Error::Service(service) = &error else {
+            panic!("{error:?}")
+        };
+        assert_eq!(service.status, StatusCode::NOT_FOUND);
+        assert_eq!(service.code, "Request_ResourceNotFound");
+        assert_eq!(service.message, "Resource 'x' does not exist.");
+        assert_eq!(service.request_id.as_deref(), Some("rid"));
+        assert_eq!(service.client_request_id.as_deref(), Some("cid"));
+        assert_eq!(service.date.as_deref(), Some("2024-01-01T00:00:00"));
+        assert_eq!(service.details.len(), 1);
+        assert_eq!(error.status(), Some(StatusCode::NOT_FOUND));
+        assert!(error.service_error().is_some());
+        assert_eq!(
+            error.to_string(),
+            "HTTP 404 Not Found: Request_ResourceNotFound: Resource 'x' does not exist. \
+             (request-id: rid, date: 2024-01-01T00:00:00)"
+        );
+    }
+
+    #[test]
+    fn parse_odata_error_with_header_ids() {
+        let body = r#"{"error":{"code":"X","message":{"lang":"en","value":"Bad"}}}"#;
+        let mut response = response(500, "application/json", body);
+        response
+            .headers_mut()
+            .insert("request-id", HeaderValue::from_static("hdr"));
+        let error = get_items().parse_response(&response).unwrap_err();
+        let service = error.service_error().unwrap();
+        assert_eq!(service.message, "Bad");
+        assert_eq!(service.request_id.as_deref(), Some("hdr"));
+        assert_eq!(service.date, None);
+        assert_eq!(
+            error.to_string(),
+            "HTTP 500 Internal Server Error: X: Bad (request-id: hdr)"
+        );
+    }
+
+    #[test]
+    fn parse_html_error_page() {
+        let html = format!("<html><body>{}</body></html>", "é".repeat(2000));
+        let error = get_items()
+            .parse_response(&response(502, "text/html", &html))
+            .unwrap_err();
+        let Error::UnexpectedResponse {
+            status,
+            content_type,
+            excerpt,
+        } = &error
+        else {
+            panic!("{error:?}")
+        };
+        assert_eq!(*status, StatusCode::BAD_GATEWAY);
+        assert_eq!(content_type.as_deref(), Some("text/html"));
+        assert!(excerpt.len() <= EXCERPT_BYTES + '…'.len_utf8());
+        assert!(excerpt.starts_with("<html><body>é"));
+        assert!(excerpt.ends_with("é…"), "{excerpt}");
+        assert!(
+            error
+                .to_string()
+                .contains("HTTP 502 Bad Gateway, content type text/html")
+        );
+    }
+
+    #[test]
+    fn parse_wrong_success_status() {
+        let error = get_items()
+            .parse_response(&response(202, "application/json", "{}"))
+            .unwrap_err();
+        assert!(
+            matches!(error, Error::UnexpectedResponse { status, .. } if status == StatusCode::ACCEPTED)
+        );
+        let mut bare = http::Response::new(Vec::new());
+        *bare.status_mut() = StatusCode::INTERNAL_SERVER_ERROR;
+        let error = get_items().parse_response(&bare).unwrap_err();
+        assert!(error.to_string().contains("content type (none)"), "{error}");
+    }
+
+    #[test]
+    fn parse_invalid_json() {
+        let error = get_items()
+            .parse_response(&response(200, "application/json", "{\"value\": [1"))
+            .unwrap_err();
+        let Error::InvalidBody {
+            status, excerpt, ..
+        } = &error
+        else {
+            panic!("{error:?}")
+        };
+        assert_eq!(*status, StatusCode::OK);
+        assert_eq!(excerpt, "{\"value\": [1");
+        let invalid_utf8 = [0xff, 0xfe];
+        assert!(
+            get_items()
+                .parse_response(&http::Response::new(&invalid_utf8[..]))
+                .is_err()
+        );
+    }
+
+    #[test]
+    fn excerpt_handles_odd_bytes() {
+        assert_eq!(excerpt(b""), "");
+        let garbage = vec![0x80; 3000];
+        let text = excerpt(&garbage);
+        assert!(text.ends_with('…'));
+        assert!(text.chars().count() <= EXCERPT_BYTES + 1);
+    }
+
+    #[test]
+    fn next_page_requests_the_link() {
+        let op = get_items().with_query(&QueryOptions::default().search("\"a\""));
+        let next = op
+            .next_page("https://GRAPH.example/v1.0/items?$skiptoken=abc")
+            .unwrap();
+        let request = next.to_http(&root()).unwrap();
+        assert_eq!(
+            request.uri().to_string(),
+            "https://GRAPH.example/v1.0/items?$skiptoken=abc"
+        );
+        assert_eq!(request.method(), Method::GET);
+        assert_eq!(request.headers()["consistencylevel"], "eventual");
+        assert!(next.query().is_empty());
+        assert_eq!(next.path(), op.path());
+    }
+
+    #[test]
+    fn next_page_rejects_bad_links() {
+        let op = get_items();
+        for link in [
+            "",
+            "/v1.0/items",
+            "items?$skip=1",
+            "ftp://graph.example/x",
+            "https://graph.example/x#f",
+            "https://u:p@graph.example/x",
+            "not a url",
+        ] {
+            let error = op.next_page(link).unwrap_err();
+            assert!(matches!(error, Error::InvalidRequest { .. }), "{link}");
+        }
+        let elsewhere = op.next_page("https://attacker.example/v1.0/items").unwrap();
+        assert!(matches!(
+            elsewhere.to_http(&root()),
+            Err(Error::InvalidRequest { .. })
+        ));
+        let other_port = op
+            .next_page("https://graph.example:444/v1.0/items")
+            .unwrap();
+        assert!(other_port.to_http(&root()).is_err());
+        let plain = op.next_page("http://graph.example/v1.0/items").unwrap();
+        assert!(plain.to_http(&root()).is_err());
+    }
+}
