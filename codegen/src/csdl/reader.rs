@@ -1,0 +1,1021 @@
+//! CSDL XML -> [`Csdl`], streaming over quick-xml events.
+//!
+//! Elements CSDL does not define, and elements in foreign namespaces, are skipped, as the
+//! specification asks. Malformed XML, a wrong root, an unsupported version or a missing
+//! required attribute is an error at the element's position.
+
+use std::borrow::Cow;
+use std::sync::Arc;
+
+use quick_xml::events::{BytesStart, Event};
+use quick_xml::name::{Namespace, QName, ResolveResult};
+use quick_xml::{NsReader, XmlVersion};
+
+use super::*;
+use crate::diag::{Diagnostic, Source};
+
+const EDMX_NS: &str = "http://docs.oasis-open.org/odata/ns/edmx";
+const EDM_NS: &str = "http://docs.oasis-open.org/odata/ns/edm";
+/// Annotation expressions nest (records in collections in records); real schemas stay
+/// under ten levels, so a deeper document is hostile rather than useful.
+const MAX_EXPR_DEPTH: usize = 64;
+
+/// Diagnostic codes of the CSDL reader.
+pub const CODES: &[(&str, &str)] = &[
+    ("xml-syntax", "the metadata is not well-formed XML"),
+    ("csdl-root", "the root element is not edmx:Edmx in the EDMX namespace"),
+    ("csdl-version", "edmx:Edmx has a Version other than 4.0 or 4.01"),
+    (
+        "csdl-missing-attribute",
+        "an element lacks an attribute CSDL requires",
+    ),
+    (
+        "csdl-invalid-value",
+        "an attribute or annotation value is not of its type",
+    ),
+    ("csdl-too-deep", "annotation expressions nest too deeply"),
+    ("csdl-no-schema", "the document declares no Schema"),
+];
+
+/// Reads a CSDL XML document. Errors stop reading; the first one is returned.
+pub fn read_csdl(source: &Arc<Source>) -> Result<Csdl, Diagnostic> {
+    let mut parser = Parser {
+        reader: NsReader::from_str(&source.text),
+        source,
+    };
+    parser.reader.config_mut().trim_text(false);
+    parser.document()
+}
+
+struct Parser<'a> {
+    reader: NsReader<&'a [u8]>,
+    source: &'a Arc<Source>,
+}
+
+/// A start tag with what the parser needs of it.
+struct Element {
+    /// The raw qualified name, for skipping to the matching end tag.
+    raw_name: String,
+    local: String,
+    /// Whether the element is in the CSDL (edm) namespace.
+    in_edm: bool,
+    attrs: Vec<(String, String)>,
+    offset: usize,
+    empty: bool,
+    consumed: bool,
+}
+
+impl Element {
+    fn attr(&self, name: &str) -> Option<&str> {
+        self.attrs
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    }
+
+    fn owned(&self, name: &str) -> Option<String> {
+        self.attr(name).map(str::to_owned)
+    }
+}
+
+type Res<T> = Result<T, Diagnostic>;
+
+impl<'a> Parser<'a> {
+    fn offset(&self) -> usize {
+        usize::try_from(self.reader.buffer_position()).unwrap_or(usize::MAX)
+    }
+
+    fn span(&self, offset: usize) -> Span {
+        self.source.span_at(offset)
+    }
+
+    fn xml_error(&self, error: quick_xml::Error) -> Diagnostic {
+        let offset = usize::try_from(self.reader.error_position()).unwrap_or(0);
+        Diagnostic::error(
+            "xml-syntax",
+            self.span(offset),
+            format!("the metadata is not well-formed XML: {error}"),
+        )
+    }
+
+    fn element(&self, start: &BytesStart<'_>, in_edm: bool, offset: usize, empty: bool) -> Res<Element> {
+        let mut attrs = Vec::new();
+        for attr in start.attributes() {
+            let attr = attr.map_err(|e| self.xml_error(e.into()))?;
+            let key = attr.key.local_name();
+            // Namespace declarations and foreign attributes carry no CSDL meaning.
+            if attr.key.prefix().is_some() || key.as_ref() == "xmlns" {
+                continue;
+            }
+            let value = attr
+                .normalized_value(XmlVersion::Implicit1_0)
+                .map_err(|e| self.xml_error(e))?;
+            attrs.push((
+                key.as_ref().to_owned(),
+                value.into_owned(),
+            ));
+        }
+        Ok(Element {
+            raw_name: start.name().as_ref().to_owned(),
+            local: start.local_name().as_ref().to_owned(),
+            in_edm,
+            attrs,
+            offset,
+            empty,
+            consumed: false,
+        })
+    }
+
+    fn required(&self, el: &Element, name: &str) -> Res<String> {
+        el.owned(name).ok_or_else(|| {
+            Diagnostic::error(
+                "csdl-missing-attribute",
+                self.span(el.offset),
+                format!("<{}> has no `{name}` attribute", el.local),
+            )
+        })
+    }
+
+    fn bool_attr(&self, el: &Element, name: &str) -> Res<Option<bool>> {
+        match el.attr(name) {
+            None => Ok(None),
+            Some("true") => Ok(Some(true)),
+            Some("false") => Ok(Some(false)),
+            Some(other) => Err(Diagnostic::error(
+                "csdl-invalid-value",
+                self.span(el.offset),
+                format!(
+                    "`{name}` of <{}> is `{other}`, expected `true` or `false`",
+                    el.local
+                ),
+            )),
+        }
+    }
+
+    fn facets(&self, el: &Element) -> Res<Facets> {
+        Ok(Facets {
+            max_length: el.owned("MaxLength"),
+            precision: el.owned("Precision"),
+            scale: el.owned("Scale"),
+            srid: el.owned("SRID"),
+            unicode: self.bool_attr(el, "Unicode")?,
+        })
+    }
+
+    /// The next event, with the namespace of its element reduced to what CSDL needs.
+    fn next_resolved(&mut self) -> Res<(ElementNs, Event<'a>)> {
+        match self.reader.read_resolved_event() {
+            Ok((ns, event)) => {
+                let ns = if is_ns(&ns, EDM_NS) {
+                    ElementNs::Edm
+                } else if is_ns(&ns, EDMX_NS) {
+                    ElementNs::Edmx
+                } else {
+                    ElementNs::Other
+                };
+                Ok((ns, event))
+            }
+            Err(e) => Err(self.xml_error(e)),
+        }
+    }
+
+    /// Calls `f` for each child element of `el`; children `f` leaves unread are skipped.
+    fn children(&mut self, el: &mut Element, mut f: impl FnMut(&mut Self, &mut Element) -> Res<()>) -> Res<()> {
+        el.consumed = true;
+        if el.empty {
+            return Ok(());
+        }
+        loop {
+            let offset = self.offset();
+            let (ns, event) = self.next_resolved()?;
+            let in_edm = ns == ElementNs::Edm;
+            let (start, empty) = match event {
+                Event::Start(start) => (start, false),
+                Event::Empty(start) => (start, true),
+                Event::End(_) => return Ok(()),
+                Event::Eof => {
+                    return Err(Diagnostic::error(
+                        "xml-syntax",
+                        self.span(el.offset),
+                        format!("<{}> is not closed before the end of the file", el.local),
+                    ));
+                }
+                _ => continue,
+            };
+            let mut child = self.element(&start, in_edm, offset, empty)?;
+            if child.in_edm {
+                f(self, &mut child)?;
+            }
+            if !child.consumed && !child.empty {
+                self.reader
+                    .read_to_end(QName(&child.raw_name))
+                    .map_err(|e| self.xml_error(e))?;
+            }
+        }
+    }
+
+    /// The text content of `el` (entity and character references resolved).
+    fn text(&mut self, el: &mut Element) -> Res<String> {
+        el.consumed = true;
+        let mut text = String::new();
+        if el.empty {
+            return Ok(text);
+        }
+        let mut depth = 0usize;
+        loop {
+            match self.reader.read_event().map_err(|e| self.xml_error(e))? {
+                Event::Text(t) => text.push_str(&t.xml10_content()),
+                Event::CData(c) => text.push_str(&c),
+                Event::GeneralRef(r) => {
+                    let resolved = match r.resolve_char_ref() {
+                        Ok(Some(c)) => Cow::Owned(c.to_string()),
+                        _ => {
+                            let name = r.to_string();
+                            match quick_xml::escape::resolve_predefined_entity(&name) {
+                                Some(s) => Cow::Borrowed(s),
+                                None => {
+                                    return Err(Diagnostic::error(
+                                        "xml-syntax",
+                                        self.span(self.offset()),
+                                        format!("unknown entity `&{name};` (entities are never expanded)"),
+                                    ));
+                                }
+                            }
+                        }
+                    };
+                    text.push_str(&resolved);
+                }
+                Event::Start(_) => depth += 1,
+                Event::End(_) if depth == 0 => return Ok(text),
+                Event::End(_) => depth -= 1,
+                Event::Eof => {
+                    return Err(Diagnostic::error(
+                        "xml-syntax",
+                        self.span(el.offset),
+                        format!("<{}> is not closed before the end of the file", el.local),
+                    ));
+                }
+                _ => {}
+            }
+        }
+    }
+
+    fn document(&mut self) -> Res<Csdl> {
+        loop {
+            let offset = self.offset();
+            let (ns, event) = self.next_resolved()?;
+            match event {
+                Event::Start(ref start) | Event::Empty(ref start) => {
+                    let is_edmx = start.local_name().as_ref() == "Edmx" && ns == ElementNs::Edmx;
+                    if !is_edmx {
+                        return Err(Diagnostic::error(
+                            "csdl-root",
+                            self.span(offset),
+                            format!(
+                                "the root element is <{}>, expected <edmx:Edmx> in namespace {}",
+                                start.name().as_ref(),
+                                EDMX_NS
+                            ),
+                        ));
+                    }
+                    let empty = matches!(event, Event::Empty(_));
+                    let mut root = self.element(start, false, offset, empty)?;
+                    return self.edmx(&mut root);
+                }
+                Event::Eof => {
+                    return Err(Diagnostic::error(
+                        "csdl-root",
+                        self.span(offset),
+                        "the metadata file has no root element",
+                    ));
+                }
+                _ => {}
+            }
+        }
+    }
+
+    fn edmx(&mut self, root: &mut Element) -> Res<Csdl> {
+        let version = self.required(root, "Version")?;
+        if version != "4.0" && version != "4.01" {
+            return Err(Diagnostic::error(
+                "csdl-version",
+                self.span(root.offset),
+                format!("CSDL version `{version}` is not supported (4.0 and 4.01 are)"),
+            ));
+        }
+        let mut csdl = Csdl {
+            version,
+            references: Vec::new(),
+            schemas: Vec::new(),
+        };
+        // edmx children live in the EDMX namespace, so they are walked by hand here.
+        root.consumed = true;
+        if !root.empty {
+            self.edmx_children(&mut csdl)?;
+        }
+        if csdl.schemas.is_empty() {
+            return Err(Diagnostic::error(
+                "csdl-no-schema",
+                self.span(root.offset),
+                "the metadata declares no <Schema> inside <edmx:DataServices>",
+            ));
+        }
+        Ok(csdl)
+    }
+
+    /// Walks edmx:Reference and edmx:DataServices (and Schema inside the latter).
+    fn edmx_children(&mut self, csdl: &mut Csdl) -> Res<()> {
+        let mut depth = 0usize;
+        let mut current_reference: Option<Reference> = None;
+        loop {
+            let offset = self.offset();
+            let (ns, event) = self.next_resolved()?;
+            let in_edmx = ns == ElementNs::Edmx;
+            let in_edm = ns == ElementNs::Edm;
+            match event {
+                Event::Start(ref start) | Event::Empty(ref start) => {
+                    let empty = matches!(event, Event::Empty(_));
+                    let local = start.local_name();
+                    let mut el = self.element(start, in_edm, offset, empty)?;
+                    match (in_edmx, in_edm, local.as_ref()) {
+                        (true, _, "Reference") => {
+                            let reference = Reference {
+                                uri: self.required(&el, "Uri")?,
+                                includes: Vec::new(),
+                                span: self.span(offset),
+                            };
+                            if empty {
+                                csdl.references.push(reference);
+                            } else {
+                                current_reference = Some(reference);
+                                depth += 1;
+                            }
+                        }
+                        (true, _, "Include") => {
+                            let include = Include {
+                                namespace: self.required(&el, "Namespace")?,
+                                alias: el.owned("Alias"),
+                                span: self.span(offset),
+                            };
+                            if let Some(reference) = current_reference.as_mut() {
+                                reference.includes.push(include);
+                            }
+                            if !empty {
+                                self.reader
+                                    .read_to_end(QName(&el.raw_name))
+                                    .map_err(|e| self.xml_error(e))?;
+                            }
+                        }
+                        (true, _, "DataServices") if !empty => depth += 1,
+                        (_, true, "Schema") => {
+                            let schema = self.schema(&mut el)?;
+                            csdl.schemas.push(schema);
+                        }
+                        _ => {
+                            if !empty {
+                                self.reader
+                                    .read_to_end(QName(&el.raw_name))
+                                    .map_err(|e| self.xml_error(e))?;
+                            }
+                        }
+                    }
+                }
+                Event::End(_) => {
+                    if depth == 0 {
+                        return Ok(());
+                    }
+                    depth -= 1;
+                    if let Some(reference) = current_reference.take() {
+                        csdl.references.push(reference);
+                    }
+                }
+                Event::Eof => {
+                    return Err(Diagnostic::error(
+                        "xml-syntax",
+                        self.span(offset),
+                        "<edmx:Edmx> is not closed before the end of the file",
+                    ));
+                }
+                _ => {}
+            }
+        }
+    }
+
+    fn schema(&mut self, el: &mut Element) -> Res<Schema> {
+        let mut schema = Schema {
+            namespace: self.required(el, "Namespace")?,
+            alias: el.owned("Alias"),
+            structured_types: Vec::new(),
+            enum_types: Vec::new(),
+            type_definitions: Vec::new(),
+            operations: Vec::new(),
+            containers: Vec::new(),
+            annotation_blocks: Vec::new(),
+            annotations: Vec::new(),
+            span: self.span(el.offset),
+        };
+        self.children(el, |p, child| {
+            match child.local.as_str() {
+                "EntityType" => {
+                    let t = p.structured(child, StructuredKind::Entity)?;
+                    schema.structured_types.push(t);
+                }
+                "ComplexType" => {
+                    let t = p.structured(child, StructuredKind::Complex)?;
+                    schema.structured_types.push(t);
+                }
+                "EnumType" => {
+                    let t = p.enum_type(child)?;
+                    schema.enum_types.push(t);
+                }
+                "TypeDefinition" => {
+                    let mut t = TypeDefinition {
+                        name: p.required(child, "Name")?,
+                        underlying_type: p.required(child, "UnderlyingType")?,
+                        facets: p.facets(child)?,
+                        annotations: Vec::new(),
+                        span: p.span(child.offset),
+                    };
+                    t.annotations = p.annotations_only(child)?;
+                    schema.type_definitions.push(t);
+                }
+                "Action" => {
+                    let op = p.operation(child, OperationKind::Action)?;
+                    schema.operations.push(op);
+                }
+                "Function" => {
+                    let op = p.operation(child, OperationKind::Function)?;
+                    schema.operations.push(op);
+                }
+                "EntityContainer" => {
+                    let c = p.container(child)?;
+                    schema.containers.push(c);
+                }
+                "Annotations" => {
+                    let block = AnnotationBlock {
+                        target: p.required(child, "Target")?,
+                        qualifier: child.owned("Qualifier"),
+                        annotations: p.annotations_only(child)?,
+                        span: p.span(child.offset),
+                    };
+                    schema.annotation_blocks.push(block);
+                }
+                "Annotation" => {
+                    let a = p.annotation(child)?;
+                    schema.annotations.push(a);
+                }
+                _ => {}
+            }
+            Ok(())
+        })?;
+        Ok(schema)
+    }
+
+    /// Reads the `Annotation` children of an element that has no others of interest.
+    fn annotations_only(&mut self, el: &mut Element) -> Res<Vec<Annotation>> {
+        let mut annotations = Vec::new();
+        self.children(el, |p, child| {
+            if child.local == "Annotation" {
+                annotations.push(p.annotation(child)?);
+            }
+            Ok(())
+        })?;
+        Ok(annotations)
+    }
+
+    fn structured(&mut self, el: &mut Element, kind: StructuredKind) -> Res<StructuredType> {
+        let mut t = StructuredType {
+            kind,
+            name: self.required(el, "Name")?,
+            base_type: el.owned("BaseType"),
+            is_abstract: self.bool_attr(el, "Abstract")?.unwrap_or(false),
+            open_type: self.bool_attr(el, "OpenType")?.unwrap_or(false),
+            has_stream: self.bool_attr(el, "HasStream")?.unwrap_or(false),
+            key: None,
+            properties: Vec::new(),
+            navigation_properties: Vec::new(),
+            annotations: Vec::new(),
+            span: self.span(el.offset),
+        };
+        self.children(el, |p, child| {
+            match child.local.as_str() {
+                "Key" => {
+                    let mut refs = Vec::new();
+                    p.children(child, |p, r| {
+                        if r.local == "PropertyRef" {
+                            refs.push(PropertyRef {
+                                name: p.required(r, "Name")?,
+                                alias: r.owned("Alias"),
+                                span: p.span(r.offset),
+                            });
+                        }
+                        Ok(())
+                    })?;
+                    t.key = Some(refs);
+                }
+                "Property" => {
+                    let prop = p.property(child)?;
+                    t.properties.push(prop);
+                }
+                "NavigationProperty" => {
+                    let nav = p.navigation_property(child)?;
+                    t.navigation_properties.push(nav);
+                }
+                "Annotation" => {
+                    let a = p.annotation(child)?;
+                    t.annotations.push(a);
+                }
+                _ => {}
+            }
+            Ok(())
+        })?;
+        Ok(t)
+    }
+
+    fn property(&mut self, el: &mut Element) -> Res<Property> {
+        Ok(Property {
+            name: self.required(el, "Name")?,
+            type_name: self.required(el, "Type")?,
+            nullable: self.bool_attr(el, "Nullable")?,
+            default_value: el.owned("DefaultValue"),
+            facets: self.facets(el)?,
+            span: self.span(el.offset),
+            annotations: self.annotations_only(el)?,
+        })
+    }
+
+    fn navigation_property(&mut self, el: &mut Element) -> Res<NavigationProperty> {
+        let mut nav = NavigationProperty {
+            name: self.required(el, "Name")?,
+            type_name: self.required(el, "Type")?,
+            nullable: self.bool_attr(el, "Nullable")?,
+            partner: el.owned("Partner"),
+            contains_target: self.bool_attr(el, "ContainsTarget")?.unwrap_or(false),
+            referential_constraints: Vec::new(),
+            on_delete: None,
+            annotations: Vec::new(),
+            span: self.span(el.offset),
+        };
+        self.children(el, |p, child| {
+            match child.local.as_str() {
+                "ReferentialConstraint" => {
+                    nav.referential_constraints.push(ReferentialConstraint {
+                        property: p.required(child, "Property")?,
+                        referenced_property: p.required(child, "ReferencedProperty")?,
+                        span: p.span(child.offset),
+                    });
+                }
+                "OnDelete" => nav.on_delete = Some(p.required(child, "Action")?),
+                "Annotation" => {
+                    let a = p.annotation(child)?;
+                    nav.annotations.push(a);
+                }
+                _ => {}
+            }
+            Ok(())
+        })?;
+        Ok(nav)
+    }
+
+    fn enum_type(&mut self, el: &mut Element) -> Res<EnumType> {
+        let mut t = EnumType {
+            name: self.required(el, "Name")?,
+            underlying_type: el.owned("UnderlyingType"),
+            is_flags: self.bool_attr(el, "IsFlags")?.unwrap_or(false),
+            members: Vec::new(),
+            annotations: Vec::new(),
+            span: self.span(el.offset),
+        };
+        self.children(el, |p, child| {
+            match child.local.as_str() {
+                "Member" => {
+                    let member = EnumMember {
+                        name: p.required(child, "Name")?,
+                        value: child.owned("Value"),
+                        span: p.span(child.offset),
+                        annotations: p.annotations_only(child)?,
+                    };
+                    t.members.push(member);
+                }
+                "Annotation" => {
+                    let a = p.annotation(child)?;
+                    t.annotations.push(a);
+                }
+                _ => {}
+            }
+            Ok(())
+        })?;
+        Ok(t)
+    }
+
+    fn operation(&mut self, el: &mut Element, kind: OperationKind) -> Res<Operation> {
+        let mut op = Operation {
+            kind,
+            name: self.required(el, "Name")?,
+            is_bound: self.bool_attr(el, "IsBound")?.unwrap_or(false),
+            is_composable: self.bool_attr(el, "IsComposable")?.unwrap_or(false),
+            entity_set_path: el.owned("EntitySetPath"),
+            parameters: Vec::new(),
+            return_type: None,
+            annotations: Vec::new(),
+            span: self.span(el.offset),
+        };
+        self.children(el, |p, child| {
+            match child.local.as_str() {
+                "Parameter" => {
+                    let param = Parameter {
+                        name: p.required(child, "Name")?,
+                        type_name: p.required(child, "Type")?,
+                        nullable: p.bool_attr(child, "Nullable")?,
+                        facets: p.facets(child)?,
+                        span: p.span(child.offset),
+                        annotations: p.annotations_only(child)?,
+                    };
+                    op.parameters.push(param);
+                }
+                "ReturnType" => {
+                    op.return_type = Some(ReturnType {
+                        type_name: p.required(child, "Type")?,
+                        nullable: p.bool_attr(child, "Nullable")?,
+                        facets: p.facets(child)?,
+                        span: p.span(child.offset),
+                    });
+                }
+                "Annotation" => {
+                    let a = p.annotation(child)?;
+                    op.annotations.push(a);
+                }
+                _ => {}
+            }
+            Ok(())
+        })?;
+        Ok(op)
+    }
+
+    fn container(&mut self, el: &mut Element) -> Res<EntityContainer> {
+        let mut c = EntityContainer {
+            name: self.required(el, "Name")?,
+            extends: el.owned("Extends"),
+            entity_sets: Vec::new(),
+            singletons: Vec::new(),
+            action_imports: Vec::new(),
+            function_imports: Vec::new(),
+            annotations: Vec::new(),
+            span: self.span(el.offset),
+        };
+        self.children(el, |p, child| {
+            match child.local.as_str() {
+                "EntitySet" => {
+                    let mut set = EntitySet {
+                        name: p.required(child, "Name")?,
+                        entity_type: p.required(child, "EntityType")?,
+                        include_in_service_document: p
+                            .bool_attr(child, "IncludeInServiceDocument")?
+                            .unwrap_or(true),
+                        bindings: Vec::new(),
+                        annotations: Vec::new(),
+                        span: p.span(child.offset),
+                    };
+                    p.bindings_and_annotations(child, &mut set.bindings, &mut set.annotations)?;
+                    c.entity_sets.push(set);
+                }
+                "Singleton" => {
+                    let mut singleton = Singleton {
+                        name: p.required(child, "Name")?,
+                        type_name: p.required(child, "Type")?,
+                        nullable: p.bool_attr(child, "Nullable")?,
+                        bindings: Vec::new(),
+                        annotations: Vec::new(),
+                        span: p.span(child.offset),
+                    };
+                    p.bindings_and_annotations(
+                        child,
+                        &mut singleton.bindings,
+                        &mut singleton.annotations,
+                    )?;
+                    c.singletons.push(singleton);
+                }
+                "ActionImport" | "FunctionImport" => {
+                    let is_action = child.local == "ActionImport";
+                    let import = OperationImport {
+                        name: p.required(child, "Name")?,
+                        operation: p.required(child, if is_action { "Action" } else { "Function" })?,
+                        entity_set: child.owned("EntitySet"),
+                        span: p.span(child.offset),
+                        annotations: p.annotations_only(child)?,
+                    };
+                    if is_action {
+                        c.action_imports.push(import);
+                    } else {
+                        c.function_imports.push(import);
+                    }
+                }
+                "Annotation" => {
+                    let a = p.annotation(child)?;
+                    c.annotations.push(a);
+                }
+                _ => {}
+            }
+            Ok(())
+        })?;
+        Ok(c)
+    }
+
+    fn bindings_and_annotations(
+        &mut self,
+        el: &mut Element,
+        bindings: &mut Vec<NavigationPropertyBinding>,
+        annotations: &mut Vec<Annotation>,
+    ) -> Res<()> {
+        self.children(el, |p, child| {
+            match child.local.as_str() {
+                "NavigationPropertyBinding" => bindings.push(NavigationPropertyBinding {
+                    path: p.required(child, "Path")?,
+                    target: p.required(child, "Target")?,
+                    span: p.span(child.offset),
+                }),
+                "Annotation" => annotations.push(p.annotation(child)?),
+                _ => {}
+            }
+            Ok(())
+        })
+    }
+
+    fn annotation(&mut self, el: &mut Element) -> Res<Annotation> {
+        let term = self.required(el, "Term")?;
+        let qualifier = el.owned("Qualifier");
+        let span = self.span(el.offset);
+        let value = self.expression_of(el, 0)?;
+        Ok(Annotation {
+            term,
+            qualifier,
+            value,
+            span,
+        })
+    }
+
+    /// The value of an `Annotation` or `PropertyValue`: a constant attribute, else the
+    /// first child expression element, else [`Expr::Default`].
+    fn expression_of(&mut self, el: &mut Element, depth: usize) -> Res<Expr> {
+        let attribute_value = el
+            .attrs
+            .iter()
+            .filter(|(k, _)| !matches!(k.as_str(), "Term" | "Qualifier" | "Property"))
+            .find_map(|(k, v)| constant_kind(k).map(|_| (k.clone(), v.clone())));
+        if let Some((kind, text)) = attribute_value {
+            // Nested annotations on the annotation itself carry nothing we generate from.
+            let value = self.constant(el, &kind, text)?;
+            if !el.empty {
+                self.children(el, |_, _| Ok(()))?;
+            }
+            return Ok(value);
+        }
+        let mut value = Expr::Default;
+        self.children(el, |p, child| {
+            if child.local != "Annotation" && value == Expr::Default {
+                value = p.expression(child, depth + 1)?;
+            }
+            Ok(())
+        })?;
+        Ok(value)
+    }
+
+    fn expression(&mut self, el: &mut Element, depth: usize) -> Res<Expr> {
+        if depth > MAX_EXPR_DEPTH {
+            return Err(Diagnostic::error(
+                "csdl-too-deep",
+                self.span(el.offset),
+                format!("annotation expressions nest more than {MAX_EXPR_DEPTH} levels deep"),
+            ));
+        }
+        match el.local.as_str() {
+            "Record" => {
+                let type_name = el.owned("Type");
+                let mut properties = Vec::new();
+                self.children(el, |p, child| {
+                    if child.local == "PropertyValue" {
+                        let name = p.required(child, "Property")?;
+                        let value = p.expression_of(child, depth + 1)?;
+                        properties.push((name, value));
+                    }
+                    Ok(())
+                })?;
+                Ok(Expr::Record {
+                    type_name,
+                    properties,
+                })
+            }
+            "Collection" => {
+                let mut items = Vec::new();
+                self.children(el, |p, child| {
+                    items.push(p.expression(child, depth + 1)?);
+                    Ok(())
+                })?;
+                Ok(Expr::Collection(items))
+            }
+            "Null" => {
+                self.children(el, |_, _| Ok(()))?;
+                Ok(Expr::Null)
+            }
+            kind if constant_kind(kind).is_some() => {
+                let kind = kind.to_owned();
+                let text = self.text(el)?;
+                self.constant(el, &kind, text)
+            }
+            other => Ok(Expr::Other(other.to_owned())),
+        }
+    }
+
+    fn constant(&self, el: &Element, kind: &str, text: String) -> Res<Expr> {
+        let invalid = |expected: &str| {
+            Diagnostic::error(
+                "csdl-invalid-value",
+                self.span(el.offset),
+                format!("`{text}` is not {expected} ({kind} in <{}>)", el.local),
+            )
+        };
+        Ok(match constant_kind(kind) {
+            Some(ConstantKind::String) => Expr::String(text),
+            Some(ConstantKind::Bool) => match text.trim() {
+                "true" => Expr::Bool(true),
+                "false" => Expr::Bool(false),
+                _ => return Err(invalid("a Boolean")),
+            },
+            Some(ConstantKind::Int) => {
+                Expr::Int(text.trim().parse().map_err(|_| invalid("an integer"))?)
+            }
+            Some(ConstantKind::EnumMember) => Expr::EnumMember(text),
+            Some(ConstantKind::Path) => Expr::Path(text),
+            Some(ConstantKind::Other) | None => Expr::Constant {
+                kind: kind.to_owned(),
+                text,
+            },
+        })
+    }
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum ElementNs {
+    Edmx,
+    Edm,
+    Other,
+}
+
+fn is_ns(resolved: &ResolveResult<'_>, ns: &str) -> bool {
+    matches!(resolved, ResolveResult::Bound(Namespace(n)) if *n == ns)
+}
+
+enum ConstantKind {
+    String,
+    Bool,
+    Int,
+    EnumMember,
+    Path,
+    Other,
+}
+
+fn constant_kind(name: &str) -> Option<ConstantKind> {
+    Some(match name {
+        "String" => ConstantKind::String,
+        "Bool" => ConstantKind::Bool,
+        "Int" => ConstantKind::Int,
+        "EnumMember" => ConstantKind::EnumMember,
+        "Path" | "PropertyPath" | "NavigationPropertyPath" | "AnnotationPath"
+        | "ModelElementPath" => ConstantKind::Path,
+        "Binary" | "Date" | "DateTimeOffset" | "Decimal" | "Duration" | "Float" | "Guid"
+        | "TimeOfDay" | "UrlRef" => ConstantKind::Other,
+        _ => return None,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn read(xml: &str) -> Result<Csdl, Diagnostic> {
+        read_csdl(&Source::new("test.xml", xml))
+    }
+
+    const MINIMAL: &str = r#"<?xml version="1.0" encoding="utf-8"?>
+<edmx:Edmx Version="4.0" xmlns:edmx="http://docs.oasis-open.org/odata/ns/edmx">
+  <edmx:Reference Uri="https://oasis-tcs.github.io/odata-vocabularies/vocabularies/Org.OData.Core.V1.xml">
+    <edmx:Include Namespace="Org.OData.Core.V1" Alias="Core" />
+  </edmx:Reference>
+  <edmx:DataServices>
+    <Schema Namespace="ns.one" Alias="one" xmlns="http://docs.oasis-open.org/odata/ns/edm">
+      <EnumType Name="color" IsFlags="true">
+        <Member Name="red" Value="1" />
+        <Member Name="green" />
+      </EnumType>
+      <EntityType Name="thing" OpenType="true">
+        <Key><PropertyRef Name="id" /></Key>
+        <Property Name="id" Type="Edm.String" Nullable="false" />
+        <Property Name="tags" Type="Collection(Edm.String)" MaxLength="10" />
+        <NavigationProperty Name="parts" Type="Collection(one.thing)" ContainsTarget="true">
+          <OnDelete Action="Cascade" />
+        </NavigationProperty>
+        <Annotation Term="Core.Description" String="A thing &amp; more." />
+      </EntityType>
+      <Action Name="reset" IsBound="true">
+        <Parameter Name="bindingParameter" Type="one.thing" />
+        <ReturnType Type="Edm.Boolean" Nullable="false" />
+      </Action>
+      <EntityContainer Name="Service">
+        <EntitySet Name="things" EntityType="one.thing">
+          <NavigationPropertyBinding Path="parts" Target="things" />
+        </EntitySet>
+        <Singleton Name="me" Type="one.thing" />
+      </EntityContainer>
+      <Annotations Target="ns.one.thing/id">
+        <Annotation Term="Org.OData.Core.V1.Description">
+          <String>The key.</String>
+        </Annotation>
+        <Annotation Term="Org.OData.Capabilities.V1.InsertRestrictions">
+          <Record>
+            <PropertyValue Property="Insertable" Bool="false" />
+            <PropertyValue Property="NonInsertableProperties">
+              <Collection><PropertyPath>id</PropertyPath></Collection>
+            </PropertyValue>
+          </Record>
+        </Annotation>
+      </Annotations>
+    </Schema>
+  </edmx:DataServices>
+</edmx:Edmx>
+"#;
+
+    #[test]
+    fn reads_every_construct_of_a_small_schema() {
+        let csdl = read(MINIMAL).unwrap();
+        assert_eq!(csdl.version, "4.0");
+        assert_eq!(csdl.references[0].includes[0].alias.as_deref(), Some("Core"));
+        let schema = &csdl.schemas[0];
+        assert_eq!((schema.namespace.as_str(), schema.alias.as_deref()), ("ns.one", Some("one")));
+        let color = &schema.enum_types[0];
+        assert!(color.is_flags);
+        assert_eq!(color.members.len(), 2);
+        assert_eq!(color.members[1].value, None);
+        let thing = &schema.structured_types[0];
+        assert!(thing.open_type);
+        assert_eq!(thing.key.as_ref().unwrap()[0].name, "id");
+        assert_eq!(thing.properties[0].nullable, Some(false));
+        assert_eq!(thing.properties[1].facets.max_length.as_deref(), Some("10"));
+        assert_eq!((thing.span.line, thing.span.col), (12, 7));
+        let nav = &thing.navigation_properties[0];
+        assert!(nav.contains_target);
+        assert_eq!(nav.on_delete.as_deref(), Some("Cascade"));
+        assert_eq!(thing.annotations[0].value, Expr::String("A thing & more.".into()));
+        assert_eq!(schema.operations[0].parameters.len(), 1);
+        let container = &schema.containers[0];
+        assert_eq!(container.entity_sets[0].bindings[0].target, "things");
+        assert_eq!(container.singletons[0].name, "me");
+        let block = &schema.annotation_blocks[0];
+        assert_eq!(block.target, "ns.one.thing/id");
+        assert_eq!(block.annotations[0].value, Expr::String("The key.".into()));
+        let insert = &block.annotations[1].value;
+        assert_eq!(insert.property("Insertable"), Some(&Expr::Bool(false)));
+        assert_eq!(
+            insert.property("NonInsertableProperties"),
+            Some(&Expr::Collection(vec![Expr::Path("id".into())]))
+        );
+    }
+
+    #[test]
+    fn malformed_xml_is_an_error_at_its_position() {
+        let err = read("<edmx:Edmx Version=\"4.0\" xmlns:edmx=\"http://docs.oasis-open.org/odata/ns/edmx\">\n  <edmx:DataServices>\n  </edmx:Oops>\n").unwrap_err();
+        assert_eq!(err.code, "xml-syntax");
+        assert_eq!(err.span.as_ref().map(|s| s.line), Some(3));
+    }
+
+    #[test]
+    fn wrong_root_and_version_are_errors() {
+        assert_eq!(read("<root/>").unwrap_err().code, "csdl-root");
+        assert_eq!(read("").unwrap_err().code, "csdl-root");
+        let err = read(r#"<edmx:Edmx Version="3.0" xmlns:edmx="http://docs.oasis-open.org/odata/ns/edmx"/>"#)
+            .unwrap_err();
+        assert_eq!(err.code, "csdl-version");
+        assert!(err.message.contains("`3.0`"));
+    }
+
+    #[test]
+    fn missing_required_attribute_names_element_and_attribute() {
+        let xml = MINIMAL.replace(r#"<Property Name="id" Type="Edm.String" Nullable="false" />"#, r#"<Property Name="id" />"#);
+        let err = read(&xml).unwrap_err();
+        assert_eq!(err.code, "csdl-missing-attribute");
+        assert_eq!(err.message, "<Property> has no `Type` attribute");
+        assert_eq!(err.span.as_ref().map(|s| (s.line, s.col)), Some((14, 9)));
+    }
+
+    #[test]
+    fn unknown_entities_are_never_expanded() {
+        let xml = MINIMAL.replace("A thing &amp; more.", "&xxe;");
+        assert_eq!(read(&xml).unwrap_err().code, "xml-syntax");
+    }
+
+    #[test]
+    fn no_schema_is_an_error() {
+        let err = read(r#"<edmx:Edmx Version="4.01" xmlns:edmx="http://docs.oasis-open.org/odata/ns/edmx"><edmx:DataServices/></edmx:Edmx>"#)
+            .unwrap_err();
+        assert_eq!(err.code, "csdl-no-schema");
+    }
+}

@@ -1,0 +1,326 @@
+//! The schema model: every type in one arena addressed by [`TypeId`], names resolved
+//! (qualified or aliased), inheritance known, annotations attached to what they target.
+
+mod build;
+
+pub use build::{CODES, build_model};
+
+use crate::csdl::{Facets, OperationKind, StructuredKind};
+use crate::diag::Span;
+use std::collections::HashMap;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct TypeId(pub u32);
+
+#[derive(Debug)]
+pub struct Model {
+    pub types: Vec<TypeDef>,
+    /// Qualified name (`namespace.name`) -> type.
+    by_name: HashMap<String, TypeId>,
+    /// Lower-cased qualified name -> types, for case-insensitive matching of doc pages.
+    by_lower_name: HashMap<String, Vec<TypeId>>,
+    pub namespaces: Vec<NamespaceInfo>,
+    pub container: Option<Container>,
+    pub operations: Vec<OperationDef>,
+}
+
+#[derive(Clone, Debug)]
+pub struct NamespaceInfo {
+    pub namespace: String,
+    pub alias: Option<String>,
+}
+
+#[derive(Debug)]
+pub struct TypeDef {
+    pub namespace: String,
+    pub name: String,
+    pub description: Option<String>,
+    pub kind: TypeKind,
+    pub span: Span,
+}
+
+impl TypeDef {
+    pub fn qualified_name(&self) -> String {
+        format!("{}.{}", self.namespace, self.name)
+    }
+}
+
+#[derive(Debug)]
+pub enum TypeKind {
+    Structured(StructDef),
+    Enum(EnumDef),
+    /// A `TypeDefinition`: a named primitive with facets.
+    Definition { underlying: Primitive, facets: Facets },
+}
+
+#[derive(Debug)]
+pub struct StructDef {
+    pub kind: StructuredKind,
+    pub base: Option<TypeId>,
+    pub is_abstract: bool,
+    pub open_type: bool,
+    pub has_stream: bool,
+    /// The key declared here or inherited; empty for complex types.
+    pub key: Vec<KeyPart>,
+    /// Properties declared on this type only; see [`Model::all_properties`].
+    pub properties: Vec<PropertyDef>,
+    pub navigations: Vec<NavigationDef>,
+    /// Types whose `BaseType` is this one, in declaration order.
+    pub derived: Vec<TypeId>,
+}
+
+#[derive(Clone, Debug)]
+pub struct KeyPart {
+    /// The property path, e.g. `id` or `address/street` (4.01).
+    pub path: String,
+    /// The name of the key part in URLs: the alias, else the path.
+    pub name: String,
+    pub ty: Primitive,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ItemType {
+    Primitive(Primitive),
+    Named(TypeId),
+}
+
+/// A property's or parameter's type: an item type, possibly as a collection.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct TypeRef {
+    pub item: ItemType,
+    pub collection: bool,
+}
+
+#[derive(Debug)]
+pub struct PropertyDef {
+    pub name: String,
+    pub ty: TypeRef,
+    pub nullable: bool,
+    pub description: Option<String>,
+    pub computed: bool,
+    pub span: Span,
+}
+
+#[derive(Debug)]
+pub struct NavigationDef {
+    pub name: String,
+    pub target: TypeId,
+    pub collection: bool,
+    pub nullable: bool,
+    pub contains_target: bool,
+    pub description: Option<String>,
+    pub restrictions: Restrictions,
+    pub span: Span,
+}
+
+/// Capabilities annotations that forbid operations on a collection or entity.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Restrictions {
+    pub insertable: bool,
+    pub updatable: bool,
+    pub deletable: bool,
+}
+
+impl Default for Restrictions {
+    fn default() -> Self {
+        Self {
+            insertable: true,
+            updatable: true,
+            deletable: true,
+        }
+    }
+}
+
+#[derive(Debug)]
+pub struct EnumDef {
+    pub underlying: Primitive,
+    pub is_flags: bool,
+    pub members: Vec<EnumMemberDef>,
+}
+
+#[derive(Debug)]
+pub struct EnumMemberDef {
+    pub name: String,
+    pub value: i64,
+    pub description: Option<String>,
+    pub span: Span,
+}
+
+#[derive(Debug)]
+pub struct Container {
+    pub namespace: String,
+    pub name: String,
+    pub entity_sets: Vec<EntitySetDef>,
+    pub singletons: Vec<SingletonDef>,
+}
+
+#[derive(Debug)]
+pub struct EntitySetDef {
+    pub name: String,
+    pub entity_type: TypeId,
+    pub description: Option<String>,
+    pub restrictions: Restrictions,
+    pub span: Span,
+}
+
+#[derive(Debug)]
+pub struct SingletonDef {
+    pub name: String,
+    pub ty: TypeId,
+    pub description: Option<String>,
+    pub restrictions: Restrictions,
+    pub span: Span,
+}
+
+#[derive(Debug)]
+pub struct OperationDef {
+    pub kind: OperationKind,
+    pub namespace: String,
+    pub name: String,
+    /// The binding parameter's type, for bound operations.
+    pub binding: Option<TypeRef>,
+    pub parameters: Vec<ParameterDef>,
+    pub return_type: Option<(TypeRef, bool)>,
+    pub description: Option<String>,
+    pub span: Span,
+}
+
+#[derive(Debug)]
+pub struct ParameterDef {
+    pub name: String,
+    pub ty: TypeRef,
+    pub nullable: bool,
+}
+
+/// The EDM primitive types.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Primitive {
+    Binary,
+    Boolean,
+    Byte,
+    Date,
+    DateTimeOffset,
+    Decimal,
+    Double,
+    Duration,
+    Guid,
+    Int16,
+    Int32,
+    Int64,
+    SByte,
+    Single,
+    Stream,
+    String,
+    TimeOfDay,
+    /// Any `Edm.Geography*` or `Edm.Geometry*` type: GeoJSON on the wire.
+    Spatial,
+    /// `Edm.Untyped`, `Edm.PrimitiveType` and the other abstract types: any JSON.
+    Untyped,
+}
+
+impl Primitive {
+    /// `Edm.X` -> primitive; `None` for a name that is not an EDM primitive.
+    pub fn from_edm_name(name: &str) -> Option<Primitive> {
+        use Primitive::*;
+        let local = name.strip_prefix("Edm.")?;
+        Some(match local {
+            "Binary" => Binary,
+            "Boolean" => Boolean,
+            "Byte" => Byte,
+            "Date" => Date,
+            "DateTimeOffset" => DateTimeOffset,
+            "Decimal" => Decimal,
+            "Double" => Double,
+            "Duration" => Duration,
+            "Guid" => Guid,
+            "Int16" => Int16,
+            "Int32" => Int32,
+            "Int64" => Int64,
+            "SByte" => SByte,
+            "Single" => Single,
+            "Stream" => Stream,
+            "String" => String,
+            "TimeOfDay" => TimeOfDay,
+            "Untyped" | "PrimitiveType" | "ComplexType" | "EntityType" | "AnyPropertyPath"
+            | "PropertyPath" | "NavigationPropertyPath" | "AnnotationPath" => Untyped,
+            spatial if spatial.starts_with("Geography") || spatial.starts_with("Geometry") => {
+                Spatial
+            }
+            _ => return None,
+        })
+    }
+}
+
+impl Model {
+    pub fn get(&self, id: TypeId) -> &TypeDef {
+        &self.types[id.0 as usize]
+    }
+
+    pub fn ids(&self) -> impl Iterator<Item = TypeId> + '_ {
+        (0..self.types.len()).map(|i| TypeId(i as u32))
+    }
+
+    /// Looks a type up by its qualified name as the schema spells it.
+    pub fn lookup(&self, qualified_name: &str) -> Option<TypeId> {
+        self.by_name.get(qualified_name).copied()
+    }
+
+    /// Types whose qualified name equals `qualified_name` ignoring case.
+    pub fn lookup_ignore_case(&self, qualified_name: &str) -> &[TypeId] {
+        self.by_lower_name
+            .get(&qualified_name.to_lowercase())
+            .map_or(&[], Vec::as_slice)
+    }
+
+    pub fn structured(&self, id: TypeId) -> Option<&StructDef> {
+        match &self.get(id).kind {
+            TypeKind::Structured(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    /// `id` and its base types, most derived first.
+    pub fn ancestry(&self, id: TypeId) -> impl Iterator<Item = TypeId> + '_ {
+        std::iter::successors(Some(id), |&t| self.structured(t).and_then(|s| s.base))
+    }
+
+    /// All properties of a structured type, inherited ones first (base-most first).
+    pub fn all_properties(&self, id: TypeId) -> Vec<&PropertyDef> {
+        let mut chain: Vec<TypeId> = self.ancestry(id).collect();
+        chain.reverse();
+        chain
+            .into_iter()
+            .filter_map(|t| self.structured(t))
+            .flat_map(|s| s.properties.iter())
+            .collect()
+    }
+
+    /// A navigation property of `id` or of one of its base types.
+    pub fn find_navigation(&self, id: TypeId, name: &str) -> Option<(TypeId, &NavigationDef)> {
+        self.ancestry(id).find_map(|t| {
+            self.structured(t)?
+                .navigations
+                .iter()
+                .find(|n| n.name == name)
+                .map(|n| (t, n))
+        })
+    }
+
+    /// Whether `id` is `ancestor` or derives from it.
+    pub fn derives_from(&self, id: TypeId, ancestor: TypeId) -> bool {
+        self.ancestry(id).any(|t| t == ancestor)
+    }
+
+    /// `id` and every type deriving from it, transitively, in a stable order.
+    pub fn descendants(&self, id: TypeId) -> Vec<TypeId> {
+        let mut out = vec![id];
+        let mut i = 0;
+        while let Some(&t) = out.get(i) {
+            if let Some(s) = self.structured(t) {
+                out.extend(s.derived.iter().copied());
+            }
+            i += 1;
+        }
+        out
+    }
+}
