@@ -1,5 +1,211 @@
-//! odata-codegen: OData CSDL metadata and Graph API reference pages in, a typed Rust
-//! client crate out.
+//! odata-codegen: OData CSDL metadata and Microsoft Graph API reference pages in, a
+//! typed Rust client crate out.
+//!
+//! The pipeline is one pure function, [`generate`]: readers ([`csdl`], [`doc`]) turn
+//! bytes into plain structs with source positions; [`model`] resolves names and
+//! inheritance; [`plan`] walks the pages' paths through the model ([`resolve`]),
+//! cross-checks them ([`check`]) and builds the [`ir`]; [`emit`] turns the IR into
+//! formatted files. The CLI, the [`Config`] builder for build.rs, and the tests call it.
 
+pub mod check;
+pub mod cli;
+mod config;
+pub mod csdl;
 pub mod diag;
 pub mod doc;
+pub mod emit;
+pub mod ir;
+pub mod model;
+pub mod names;
+pub mod output;
+pub mod plan;
+pub mod resolve;
+
+use std::sync::Arc;
+
+pub use config::{Config, ConfigError, compile};
+pub use diag::{Diagnostic, Severity, Source};
+pub use emit::{Files, Layout, RuntimeDependency};
+
+/// One input file: the name diagnostics use for it, and its bytes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Input {
+    pub name: String,
+    pub bytes: Vec<u8>,
+}
+
+impl Input {
+    pub fn new(name: impl Into<String>, bytes: impl Into<Vec<u8>>) -> Self {
+        Self {
+            name: name.into(),
+            bytes: bytes.into(),
+        }
+    }
+}
+
+/// Everything [`generate`] reads.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Inputs {
+    pub metadata: Input,
+    pub docs: Vec<Input>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Options {
+    /// Package name of the generated crate; derived from the schema if unset.
+    pub package: Option<String>,
+    /// Default service root; taken from the pages' example URLs if unset.
+    pub service_root: Option<String>,
+    pub layout: Layout,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Self {
+            package: None,
+            service_root: None,
+            layout: Layout::Crate {
+                runtime: RuntimeDependency::Version("0.1".to_owned()),
+            },
+        }
+    }
+}
+
+/// A successful run: the files, and the warnings found on the way.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Generated {
+    pub files: Files,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// A failed run: at least one error, plus the warnings found before it.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("{} error(s) in the inputs", self.errors().count())]
+pub struct Failure {
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Failure {
+    pub fn errors(&self) -> impl Iterator<Item = &Diagnostic> {
+        self.diagnostics.iter().filter(|d| d.is_error())
+    }
+}
+
+/// Every diagnostic code with its meaning, by stage, for `odata-codegen codes` and the
+/// README.
+pub fn diagnostic_codes() -> Vec<(&'static str, &'static str)> {
+    [
+        INPUT_CODES,
+        csdl::CODES,
+        model::CODES,
+        doc::CODES,
+        resolve::CODES,
+        check::CODES,
+        plan::CODES,
+    ]
+    .concat()
+}
+
+const INPUT_CODES: &[(&str, &str)] = &[
+    ("io", "an input cannot be read or an output cannot be written"),
+    ("invalid-option", "an option has a value the generator cannot use"),
+];
+
+/// Decodes an input as UTF-8, or names the position of the first invalid byte.
+pub fn decode(input: &Input) -> Result<Arc<Source>, Diagnostic> {
+    match std::str::from_utf8(&input.bytes) {
+        Ok(text) => Ok(Source::new(input.name.clone(), text)),
+        Err(e) => {
+            let valid = String::from_utf8_lossy(&input.bytes[..e.valid_up_to()]).into_owned();
+            let source = Source::new(input.name.clone(), valid);
+            let span = source.span_at(e.valid_up_to());
+            Err(Diagnostic::error(
+                "invalid-utf8",
+                span,
+                format!("`{}` is not UTF-8 (invalid byte at this position)", input.name),
+            ))
+        }
+    }
+}
+
+/// Reads the metadata into a model.
+pub fn read_model(metadata: &Input) -> Result<model::Model, Vec<Diagnostic>> {
+    let source = decode(metadata).map_err(|d| vec![d])?;
+    let csdl = csdl::read_csdl(&source).map_err(|d| vec![d])?;
+    model::build_model(&csdl)
+}
+
+/// Reads, resolves and checks everything, and plans the output.
+fn analyse(inputs: &Inputs, options: &Options) -> Result<(ir::Crate, Vec<Diagnostic>), Failure> {
+    let mut diagnostics = Vec::new();
+    let fail = |mut diagnostics: Vec<Diagnostic>| {
+        diag::sort(&mut diagnostics);
+        Failure { diagnostics }
+    };
+    if let Some(root) = &options.service_root {
+        if !(root.starts_with("https://") || root.starts_with("http://")) || root.contains(['?', '#', ' ']) {
+            return Err(fail(vec![Diagnostic::error(
+                "invalid-option",
+                None,
+                format!("the service root `{root}` is not an absolute http(s) URL without query or fragment"),
+            )]));
+        }
+    }
+    let model = read_model(&inputs.metadata).map_err(fail)?;
+    let mut pages = Vec::new();
+    for input in &inputs.docs {
+        let source = match decode(input) {
+            Ok(source) => source,
+            Err(d) => {
+                diagnostics.push(d);
+                continue;
+            }
+        };
+        let (doc, page_diagnostics) = doc::read_page(&source);
+        diagnostics.extend(page_diagnostics);
+        pages.push(plan::Page { source, doc });
+    }
+    if diagnostics.iter().any(Diagnostic::is_error) {
+        return Err(fail(diagnostics));
+    }
+    let plan_options = plan::PlanOptions {
+        package: options.package.clone(),
+        service_root: options.service_root.clone(),
+    };
+    match plan::plan(&model, &pages, &plan_options) {
+        Ok((krate, plan_diagnostics)) => {
+            diagnostics.extend(plan_diagnostics);
+            diag::sort(&mut diagnostics);
+            Ok((krate, diagnostics))
+        }
+        Err(plan_diagnostics) => {
+            diagnostics.extend(plan_diagnostics);
+            Err(fail(diagnostics))
+        }
+    }
+}
+
+/// Checks the inputs without generating: every diagnostic, errors included.
+pub fn validate(inputs: &Inputs) -> Vec<Diagnostic> {
+    match analyse(inputs, &Options::default()) {
+        Ok((_, diagnostics)) => diagnostics,
+        Err(failure) => failure.diagnostics,
+    }
+}
+
+/// The generator: inputs in, files out. Pure: no file system, no environment, and the
+/// same inputs give byte-identical files.
+pub fn generate(inputs: &Inputs, options: &Options) -> Result<Generated, Failure> {
+    let (krate, diagnostics) = analyse(inputs, options)?;
+    let input_names: Vec<String> = std::iter::once(&inputs.metadata)
+        .chain(&inputs.docs)
+        .map(|i| file_name(&i.name).to_owned())
+        .collect();
+    let files = emit::emit(&krate, &options.layout, &input_names);
+    Ok(Generated { files, diagnostics })
+}
+
+/// The last component of a path, so generated files do not depend on where inputs were.
+fn file_name(path: &str) -> &str {
+    path.rsplit(['/', '\\']).next().unwrap_or(path)
+}

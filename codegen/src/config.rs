@@ -1,0 +1,146 @@
+//! The build.rs API, in the spirit of prost-build's `Config`: name the inputs, then
+//! [`Config::compile`] writes one file into `OUT_DIR` (only when its contents change)
+//! for the crate to `include!`.
+
+use std::path::{Path, PathBuf};
+
+use crate::emit::Layout;
+use crate::output::{OutputError, write_if_changed};
+use crate::{Diagnostic, Failure, Input, Inputs, Options, generate};
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("no metadata file was given: call Config::metadata")]
+    NoMetadata,
+    #[error("OUT_DIR is not set: call Config::out_dir, or run from a build script")]
+    NoOutDir,
+    #[error("cannot read `{}`: {source}", path.display())]
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{}", render(&.0.diagnostics))]
+    Generate(Failure),
+    #[error(transparent)]
+    Write(#[from] OutputError),
+}
+
+fn render(diagnostics: &[Diagnostic]) -> String {
+    diagnostics
+        .iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// Builder for generating code from a build script.
+///
+/// ```no_run
+/// // build.rs
+/// odata_codegen::Config::new()
+///     .metadata("metadata/service.xml")
+///     .doc("metadata/add-thing.md")
+///     .compile("service.rs")
+///     .unwrap();
+/// // lib.rs: include!(concat!(env!("OUT_DIR"), "/service.rs"));
+/// ```
+#[derive(Clone, Debug, Default)]
+pub struct Config {
+    metadata: Option<PathBuf>,
+    docs: Vec<PathBuf>,
+    service_root: Option<String>,
+    out_dir: Option<PathBuf>,
+    rerun_if_changed: bool,
+}
+
+impl Config {
+    pub fn new() -> Self {
+        Self {
+            rerun_if_changed: true,
+            ..Self::default()
+        }
+    }
+
+    /// The CSDL metadata file.
+    pub fn metadata(&mut self, path: impl AsRef<Path>) -> &mut Self {
+        self.metadata = Some(path.as_ref().to_owned());
+        self
+    }
+
+    /// A documentation page; call once per page.
+    pub fn doc(&mut self, path: impl AsRef<Path>) -> &mut Self {
+        self.docs.push(path.as_ref().to_owned());
+        self
+    }
+
+    /// The default service root of the generated requests.
+    pub fn service_root(&mut self, url: impl Into<String>) -> &mut Self {
+        self.service_root = Some(url.into());
+        self
+    }
+
+    /// Where to write; defaults to `OUT_DIR`.
+    pub fn out_dir(&mut self, dir: impl AsRef<Path>) -> &mut Self {
+        self.out_dir = Some(dir.as_ref().to_owned());
+        self
+    }
+
+    /// Whether to print `cargo:rerun-if-changed` for exactly the inputs read (default
+    /// true). Turn it off to manage rerun conditions in your own build script.
+    pub fn emit_rerun_if_changed(&mut self, enabled: bool) -> &mut Self {
+        self.rerun_if_changed = enabled;
+        self
+    }
+
+    /// Generates into `<out_dir>/<file_name>` and returns its path. Warnings are passed
+    /// to Cargo as `cargo:warning` lines.
+    pub fn compile(&self, file_name: &str) -> Result<PathBuf, ConfigError> {
+        let metadata = self.metadata.as_ref().ok_or(ConfigError::NoMetadata)?;
+        let out_dir = match &self.out_dir {
+            Some(dir) => dir.clone(),
+            None => std::env::var_os("OUT_DIR").map(PathBuf::from).ok_or(ConfigError::NoOutDir)?,
+        };
+        let read = |path: &PathBuf| {
+            if self.rerun_if_changed {
+                println!("cargo:rerun-if-changed={}", path.display());
+            }
+            std::fs::read(path)
+                .map(|bytes| Input::new(path.display().to_string(), bytes))
+                .map_err(|source| ConfigError::Read {
+                    path: path.clone(),
+                    source,
+                })
+        };
+        let inputs = Inputs {
+            metadata: read(metadata)?,
+            docs: self.docs.iter().map(read).collect::<Result<_, _>>()?,
+        };
+        let options = Options {
+            package: None,
+            service_root: self.service_root.clone(),
+            layout: Layout::SingleFile {
+                file_name: file_name.to_owned(),
+            },
+        };
+        let generated = generate(&inputs, &options).map_err(ConfigError::Generate)?;
+        for warning in &generated.diagnostics {
+            let first_line = warning.to_string();
+            let first_line = first_line.lines().next().unwrap_or_default();
+            println!("cargo:warning={first_line}");
+        }
+        let path = out_dir.join(file_name);
+        let contents = generated.files.get(file_name).map(String::as_str).unwrap_or_default();
+        write_if_changed(&path, contents)?;
+        Ok(path)
+    }
+}
+
+/// The common case in one call: `metadata` and `docs` into `OUT_DIR/<file_name>`.
+pub fn compile(metadata: impl AsRef<Path>, docs: &[impl AsRef<Path>], file_name: &str) -> Result<PathBuf, ConfigError> {
+    let mut config = Config::new();
+    config.metadata(metadata);
+    for doc in docs {
+        config.doc(doc);
+    }
+    config.compile(file_name)
+}

@@ -1,0 +1,138 @@
+//! Rust names for schema names: case conversion, keyword escaping and deterministic
+//! resolution of collisions. The wire name is always kept beside the Rust name.
+
+use std::collections::HashSet;
+
+use heck::{ToSnakeCase, ToUpperCamelCase};
+
+/// Words that cannot be identifiers, even raw (`r#self` is not allowed).
+const NOT_RAW: &[&str] = &["self", "Self", "super", "crate", "_"];
+
+/// Rust keywords of every edition, strict and reserved.
+const KEYWORDS: &[&str] = &[
+    "as", "async", "await", "break", "const", "continue", "crate", "dyn", "else", "enum", "extern",
+    "false", "fn", "for", "gen", "if", "impl", "in", "let", "loop", "match", "mod", "move", "mut",
+    "pub", "ref", "return", "self", "Self", "static", "struct", "super", "trait", "true", "type",
+    "unsafe", "use", "where", "while", "abstract", "become", "box", "do", "final", "macro",
+    "override", "priv", "typeof", "unsized", "virtual", "yield", "try", "union",
+];
+
+/// Keeps ASCII letters, digits and `_`; other characters become `_uXXXX_` so that two
+/// names differing only in such characters stay distinct.
+fn ascii_word(name: &str) -> String {
+    let mut out = String::with_capacity(name.len());
+    for c in name.chars() {
+        if c.is_ascii_alphanumeric() || c == '_' {
+            out.push(c);
+        } else if c == '.' || c == '-' || c == ' ' {
+            out.push('_');
+        } else {
+            out.push_str(&format!("_u{:04x}_", c as u32));
+        }
+    }
+    out
+}
+
+fn fix_start(mut ident: String, prefix: &str) -> String {
+    if ident.is_empty() || ident.starts_with(|c: char| c.is_ascii_digit()) {
+        ident.insert_str(0, prefix);
+    }
+    ident
+}
+
+/// A type or variant name: `managedDeviceMobileAppConfigurationUserStatus` ->
+/// `ManagedDeviceMobileAppConfigurationUserStatus`.
+pub fn type_name(wire: &str) -> String {
+    let ident = fix_start(ascii_word(wire).to_upper_camel_case(), "T");
+    if NOT_RAW.contains(&ident.as_str()) || KEYWORDS.contains(&ident.as_str()) {
+        format!("{ident}_")
+    } else {
+        ident
+    }
+}
+
+/// A field, method or module name: `userDisplayName` -> `user_display_name`,
+/// `type` -> `r#type`, `self` -> `self_`.
+pub fn value_name(wire: &str) -> String {
+    let ident = fix_start(ascii_word(wire).to_snake_case(), "n");
+    escape_keyword(ident)
+}
+
+fn escape_keyword(ident: String) -> String {
+    if NOT_RAW.contains(&ident.as_str()) {
+        format!("{ident}_")
+    } else if KEYWORDS.contains(&ident.as_str()) {
+        format!("r#{ident}")
+    } else {
+        ident
+    }
+}
+
+/// Hands out unique names within one scope (a struct's fields, a module's items, a
+/// type's methods). A name already taken gets the first free `_2`, `_3`, ... suffix, so
+/// the outcome depends only on declaration order.
+#[derive(Debug, Default)]
+pub struct Scope {
+    taken: HashSet<String>,
+}
+
+impl Scope {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// A scope where `reserved` names are already taken.
+    pub fn with_reserved<'a>(reserved: impl IntoIterator<Item = &'a str>) -> Self {
+        Self {
+            taken: reserved.into_iter().map(|s| unraw(s).to_owned()).collect(),
+        }
+    }
+
+    /// Claims `candidate`, or the first free suffixed variant of it.
+    pub fn claim(&mut self, candidate: String) -> String {
+        if self.taken.insert(unraw(&candidate).to_owned()) {
+            return candidate;
+        }
+        let base = unraw(&candidate).trim_end_matches('_').to_owned();
+        (2..)
+            .map(|n| format!("{base}_{n}"))
+            .find(|name| self.taken.insert(name.clone()))
+            .unwrap_or_default()
+    }
+}
+
+fn unraw(name: &str) -> &str {
+    name.strip_prefix("r#").unwrap_or(name)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn converts_and_escapes() {
+        assert_eq!(type_name("managedDeviceMobileAppConfigurationUserStatus"), "ManagedDeviceMobileAppConfigurationUserStatus");
+        assert_eq!(type_name("self"), "Self_");
+        assert_eq!(type_name("1st"), "T1st");
+        assert_eq!(type_name("a.b-c"), "ABC");
+        assert_eq!(value_name("userDisplayName"), "user_display_name");
+        assert_eq!(value_name("type"), "r#type");
+        assert_eq!(value_name("self"), "self_");
+        assert_eq!(value_name("Self"), "self_");
+        assert_eq!(value_name("crate"), "crate_");
+        assert_eq!(value_name("9lives"), "n9lives");
+        assert_eq!(value_name("名前"), "u540d_u524d");
+        assert_eq!(value_name(""), "n");
+    }
+
+    #[test]
+    fn scope_suffixes_collisions_deterministically() {
+        let mut scope = Scope::with_reserved(["odata_type"]);
+        assert_eq!(scope.claim(value_name("name")), "name");
+        assert_eq!(scope.claim(value_name("Name")), "name_2");
+        assert_eq!(scope.claim(value_name("NAME")), "name_3");
+        assert_eq!(scope.claim(value_name("odataType")), "odata_type_2");
+        assert_eq!(scope.claim(value_name("type")), "r#type");
+        assert_eq!(scope.claim(value_name("Type")), "type_2");
+    }
+}

@@ -1,0 +1,86 @@
+//! What the tests share: where things are, the default inputs, and the corpus rule.
+
+#![allow(dead_code)] // each test binary uses its own part
+
+use std::path::{Path, PathBuf};
+
+use odata_codegen::{Files, Input, Inputs, Layout, Options, RuntimeDependency};
+
+/// The workspace root.
+pub fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("tests/ is inside the workspace")
+        .to_owned()
+}
+
+pub const METADATA: &str = "metadata/graph-user-statuses.xml";
+pub const SEED_PAGE: &str = "metadata/000_9e47ed566db0d7be.md";
+
+pub fn input(relative: &str) -> Input {
+    let bytes = std::fs::read(root().join(relative)).unwrap_or_else(|e| panic!("cannot read {relative}: {e}"));
+    Input::new(relative, bytes)
+}
+
+/// The inputs of the README's main command.
+pub fn default_inputs() -> Inputs {
+    Inputs {
+        metadata: input(METADATA),
+        docs: vec![input(SEED_PAGE)],
+    }
+}
+
+/// The options the README's main command uses when writing into `generated/`.
+pub fn crate_options() -> Options {
+    Options {
+        layout: Layout::Crate {
+            runtime: RuntimeDependency::Path("../codegen/runtime".to_owned()),
+        },
+        ..Options::default()
+    }
+}
+
+pub fn generate_default() -> Files {
+    odata_codegen::generate(&default_inputs(), &crate_options())
+        .unwrap_or_else(|f| panic!("the default inputs generate: {f:#?}"))
+        .files
+}
+
+/// The Graph beta corpus beside the repository (`ODATA_CODEGEN_CORPUS` overrides).
+/// `None` when it is absent, which fails the test under CI instead.
+pub fn corpus() -> Option<PathBuf> {
+    let dir = std::env::var_os("ODATA_CODEGEN_CORPUS")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| root().join("../shared/graph-beta-2021-07"));
+    if dir.join("metadata.xml").is_file() {
+        return Some(dir);
+    }
+    assert!(
+        std::env::var_os("CI").is_none(),
+        "CI is set but the corpus is missing at {} (set ODATA_CODEGEN_CORPUS)",
+        dir.display()
+    );
+    eprintln!("corpus not found at {}: skipped outside CI", dir.display());
+    None
+}
+
+/// A fresh empty directory under the system's temp dir.
+pub fn temp_dir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("odata-codegen-test-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    dir
+}
+
+/// Runs the CLI in-process; returns (exit code, stdout, stderr).
+pub fn cli(args: &[&str]) -> (u8, String, String) {
+    let mut out = Vec::new();
+    let mut err = Vec::new();
+    let argv = std::iter::once("odata-codegen").chain(args.iter().copied());
+    let code = odata_codegen::cli::run(argv, &mut out, &mut err);
+    (
+        code,
+        String::from_utf8(out).expect("stdout is UTF-8"),
+        String::from_utf8(err).expect("stderr is UTF-8"),
+    )
+}
