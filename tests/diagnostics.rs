@@ -3,12 +3,16 @@
 mod common;
 
 fn seed_warnings() -> Vec<(&'static str, u32, u32)> {
-    let generated = odata_codegen::generate(&common::default_inputs(), &common::crate_options()).expect("the seed generates");
+    let generated = odata_codegen::generate(&common::default_inputs(), &common::crate_options())
+        .expect("the seed generates");
     generated
         .diagnostics
         .iter()
         .map(|d| {
-            let span = d.span.as_ref().expect("every seed diagnostic points into the page");
+            let span = d
+                .span
+                .as_ref()
+                .expect("every seed diagnostic points into the page");
             assert!(span.source.name.ends_with("000_9e47ed566db0d7be.md"));
             (d.code, span.line, span.col)
         })
@@ -24,7 +28,10 @@ fn seed_page_warnings_have_codes_and_positions() {
         ("type-name-case", 88, 18),
         ("unknown-enum-member", 101, 13),
     ] {
-        assert!(warnings.contains(&expected), "missing {expected:?} in {warnings:?}");
+        assert!(
+            warnings.contains(&expected),
+            "missing {expected:?} in {warnings:?}"
+        );
     }
 }
 
@@ -51,17 +58,30 @@ fn warnings_print_like_a_compiler_with_the_source_line() {
         .skip_while(|l| !l.starts_with("31 |"))
         .nth(1)
         .expect("a caret line follows the source line");
-    assert_eq!(caret_line.find('^'), Some("31 | ".len() + 114), "{caret_line}");
+    assert_eq!(
+        caret_line.find('^'),
+        Some("31 | ".len() + 114),
+        "{caret_line}"
+    );
 }
 
 #[test]
 fn todo_permissions_are_reported_and_not_documented_as_real() {
     let warnings = seed_warnings();
-    assert!(warnings.contains(&("todo-permission", 21, 37)), "{warnings:?}");
-    assert!(warnings.contains(&("todo-permission", 23, 14)), "{warnings:?}");
+    assert!(
+        warnings.contains(&("todo-permission", 21, 37)),
+        "{warnings:?}"
+    );
+    assert!(
+        warnings.contains(&("todo-permission", 23, 14)),
+        "{warnings:?}"
+    );
     let files = common::generate_default();
     let requests = &files["src/requests.rs"];
-    assert!(!requests.contains("TODO"), "a TODO permission was copied into the docs");
+    assert!(
+        !requests.contains("TODO"),
+        "a TODO permission was copied into the docs"
+    );
     assert!(requests.contains("/// - Delegated (work or school account): not documented"));
     assert!(requests.contains("/// - Delegated (personal Microsoft account): Not supported."));
 }

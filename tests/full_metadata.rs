@@ -9,25 +9,39 @@ use odata_codegen::{Input, Inputs};
 fn without_header(files: &odata_codegen::Files) -> Vec<(String, String)> {
     files
         .iter()
-        .map(|(name, text)| (name.clone(), text.split_once('\n').map_or("", |(_, rest)| rest).to_owned()))
+        .map(|(name, text)| {
+            (
+                name.clone(),
+                text.split_once('\n')
+                    .map_or("", |(_, rest)| rest)
+                    .to_owned(),
+            )
+        })
         .collect()
 }
 
 #[test]
 fn full_beta_metadata_generates_the_same_crate() {
-    let Some(corpus) = common::corpus() else { return };
-    let metadata = std::fs::read(corpus.join("metadata.xml")).expect("the corpus metadata is readable");
+    let Some(corpus) = common::corpus() else {
+        return;
+    };
+    let metadata =
+        std::fs::read(corpus.join("metadata.xml")).expect("the corpus metadata is readable");
     let inputs = Inputs {
         metadata: Input::new("metadata.xml", metadata),
         docs: vec![common::input(common::SEED_PAGE)],
     };
-    let full = odata_codegen::generate(&inputs, &common::crate_options()).expect("the full metadata generates");
+    let full = odata_codegen::generate(&inputs, &common::crate_options())
+        .expect("the full metadata generates");
     let subset = common::generate_default();
     let full_files = without_header(&full.files);
     let subset_files = without_header(&subset);
     assert_eq!(full_files.len(), subset_files.len());
     for ((name_a, a), (name_b, b)) in full_files.iter().zip(&subset_files) {
         assert_eq!(name_a, name_b);
-        assert_eq!(a, b, "{name_a} differs between the full metadata and metadata/");
+        assert_eq!(
+            a, b,
+            "{name_a} differs between the full metadata and metadata/"
+        );
     }
 }

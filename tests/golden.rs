@@ -23,7 +23,12 @@ fn generated_crate_is_up_to_date() {
         if let Difference::Changed(name) = difference {
             let old = fs::read_to_string(dir.join(name)).unwrap_or_default();
             let diff = TextDiff::from_lines(&old, &files[name]);
-            report.push_str(&diff.unified_diff().header(&format!("generated/{name}"), "regenerated").to_string());
+            report.push_str(
+                &diff
+                    .unified_diff()
+                    .header(&format!("generated/{name}"), "regenerated")
+                    .to_string(),
+            );
         }
     }
     assert!(

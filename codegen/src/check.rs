@@ -8,18 +8,44 @@ use crate::model::{ItemType, Model, Primitive, TypeDef, TypeId, TypeKind, TypeRe
 
 /// Diagnostic codes of the example checks.
 pub const CODES: &[(&str, &str)] = &[
-    ("type-name-case", "a type name differs only in case from the schema's"),
-    ("unknown-type-name", "an `@odata.type` names no type of the schema"),
-    ("unrelated-type", "an `@odata.type` names a type that is not the expected one nor derived from it"),
-    ("unknown-property", "an example body has a property its type does not declare"),
-    ("unknown-enum-member", "an example value is not a member of its enum type"),
-    ("wrong-json-type", "an example value has a JSON type its property's type does not allow"),
-    ("invalid-literal", "an example string is not a valid literal of its primitive type"),
+    (
+        "type-name-case",
+        "a type name differs only in case from the schema's",
+    ),
+    (
+        "unknown-type-name",
+        "an `@odata.type` names no type of the schema",
+    ),
+    (
+        "unrelated-type",
+        "an `@odata.type` names a type that is not the expected one nor derived from it",
+    ),
+    (
+        "unknown-property",
+        "an example body has a property its type does not declare",
+    ),
+    (
+        "unknown-enum-member",
+        "an example value is not a member of its enum type",
+    ),
+    (
+        "wrong-json-type",
+        "an example value has a JSON type its property's type does not allow",
+    ),
+    (
+        "invalid-literal",
+        "an example string is not a valid literal of its primitive type",
+    ),
 ];
 
 /// Resolves a type name as a page writes it (`microsoft.graph.x` or `#microsoft.graph.x`);
 /// a case-only difference resolves with a `type-name-case` warning.
-pub fn lookup_type_name(model: &Model, written: &str, span: &Span, diags: &mut Vec<Diagnostic>) -> Option<TypeId> {
+pub fn lookup_type_name(
+    model: &Model,
+    written: &str,
+    span: &Span,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<TypeId> {
     let name = written.trim().trim_start_matches('#');
     if let Some(id) = model.lookup(name) {
         return Some(id);
@@ -49,7 +75,12 @@ pub fn lookup_type_name(model: &Model, written: &str, span: &Span, diags: &mut V
 
 /// Checks an example body against the type the operation reads or writes. Returns
 /// whether the body would deserialize into the generated model (no JSON type errors).
-pub fn check_body(model: &Model, expected: TypeRef, body: &Spanned<JsonValue>, diags: &mut Vec<Diagnostic>) -> bool {
+pub fn check_body(
+    model: &Model,
+    expected: TypeRef,
+    body: &Spanned<JsonValue>,
+    diags: &mut Vec<Diagnostic>,
+) -> bool {
     let before = diags.len();
     check_value(model, expected, body, "the body", diags);
     !diags[before..]
@@ -80,7 +111,13 @@ fn type_label(model: &Model, ty: TypeRef) -> String {
     }
 }
 
-fn wrong_type(model: &Model, ty: TypeRef, value: &Spanned<JsonValue>, what: &str, diags: &mut Vec<Diagnostic>) {
+fn wrong_type(
+    model: &Model,
+    ty: TypeRef,
+    value: &Spanned<JsonValue>,
+    what: &str,
+    diags: &mut Vec<Diagnostic>,
+) {
     diags.push(Diagnostic::warning(
         "wrong-json-type",
         value.span.clone(),
@@ -100,7 +137,12 @@ fn expected_json(model: &Model, ty: TypeRef) -> &'static str {
     match ty.item {
         ItemType::Primitive(p) => match p {
             Primitive::Boolean => "a Boolean",
-            Primitive::Byte | Primitive::SByte | Primitive::Int16 | Primitive::Int32 | Primitive::Int64 | Primitive::Decimal => "a number",
+            Primitive::Byte
+            | Primitive::SByte
+            | Primitive::Int16
+            | Primitive::Int32
+            | Primitive::Int64
+            | Primitive::Decimal => "a number",
             Primitive::Double | Primitive::Single => "a number (or INF, -INF, NaN)",
             Primitive::Spatial => "a GeoJSON object",
             Primitive::Untyped => "any value",
@@ -114,14 +156,23 @@ fn expected_json(model: &Model, ty: TypeRef) -> &'static str {
     }
 }
 
-fn check_value(model: &Model, ty: TypeRef, value: &Spanned<JsonValue>, what: &str, diags: &mut Vec<Diagnostic>) {
+fn check_value(
+    model: &Model,
+    ty: TypeRef,
+    value: &Spanned<JsonValue>,
+    what: &str,
+    diags: &mut Vec<Diagnostic>,
+) {
     if let JsonValue::Null = value.value {
         return; // nullability is the service's business; examples show nulls freely
     }
     if ty.collection {
         match &value.value {
             JsonValue::Array(items) => {
-                let item_ty = TypeRef { collection: false, ..ty };
+                let item_ty = TypeRef {
+                    collection: false,
+                    ..ty
+                };
                 for item in items {
                     check_value(model, item_ty, item, what, diags);
                 }
@@ -145,18 +196,32 @@ fn check_value(model: &Model, ty: TypeRef, value: &Spanned<JsonValue>, what: &st
                     };
                     for w in written {
                         if !members().any(|m| m == w) {
-                            diags.push(unknown_member(def, w, members().collect(), &value.span, what));
+                            diags.push(unknown_member(
+                                def,
+                                w,
+                                members().collect(),
+                                &value.span,
+                                what,
+                            ));
                         }
                     }
                 }
                 _ => wrong_type(model, ty, value, what, diags),
             },
-            TypeKind::Definition { underlying, .. } => check_primitive(model, ty, *underlying, value, what, diags),
+            TypeKind::Definition { underlying, .. } => {
+                check_primitive(model, ty, *underlying, value, what, diags)
+            }
         },
     }
 }
 
-fn unknown_member(def: &TypeDef, written: &str, members: Vec<&str>, span: &Span, what: &str) -> Diagnostic {
+fn unknown_member(
+    def: &TypeDef,
+    written: &str,
+    members: Vec<&str>,
+    span: &Span,
+    what: &str,
+) -> Diagnostic {
     Diagnostic::warning(
         "unknown-enum-member",
         span.clone(),
@@ -168,13 +233,29 @@ fn unknown_member(def: &TypeDef, written: &str, members: Vec<&str>, span: &Span,
     .with_note(format!("its members are: {}", members.join(", ")))
 }
 
-fn check_primitive(model: &Model, ty: TypeRef, p: Primitive, value: &Spanned<JsonValue>, what: &str, diags: &mut Vec<Diagnostic>) {
+fn check_primitive(
+    model: &Model,
+    ty: TypeRef,
+    p: Primitive,
+    value: &Spanned<JsonValue>,
+    what: &str,
+    diags: &mut Vec<Diagnostic>,
+) {
     let ok = match (&value.value, p) {
         (_, Primitive::Untyped | Primitive::Spatial) => true,
         (JsonValue::Bool(_), Primitive::Boolean) => true,
-        (JsonValue::Number(n), Primitive::Byte | Primitive::SByte | Primitive::Int16 | Primitive::Int32 | Primitive::Int64) => integer_fits(n, p),
+        (
+            JsonValue::Number(n),
+            Primitive::Byte
+            | Primitive::SByte
+            | Primitive::Int16
+            | Primitive::Int32
+            | Primitive::Int64,
+        ) => integer_fits(n, p),
         (JsonValue::Number(_), Primitive::Decimal | Primitive::Double | Primitive::Single) => true,
-        (JsonValue::String(s), Primitive::Double | Primitive::Single) => matches!(s.as_str(), "INF" | "-INF" | "NaN"),
+        (JsonValue::String(s), Primitive::Double | Primitive::Single) => {
+            matches!(s.as_str(), "INF" | "-INF" | "NaN")
+        }
         (JsonValue::String(s), _) if expected_json(model, ty) == "a string" => {
             if let Some(problem) = literal_problem(p, s) {
                 diags.push(Diagnostic::warning(
@@ -236,12 +317,17 @@ fn literal_problem(p: Primitive, s: &str) -> Option<&'static str> {
                 };
                 date_ok(d) && zone_ok && time_ok(time)
             });
-            (!ok).then_some("expected an RFC 3339 date-time with an offset, e.g. 2021-07-01T12:00:00Z")
+            (!ok).then_some(
+                "expected an RFC 3339 date-time with an offset, e.g. 2021-07-01T12:00:00Z",
+            )
         }
         Primitive::Guid => {
             let groups: Vec<&str> = s.split('-').collect();
             let ok = groups.len() == 5
-                && groups.iter().zip([8, 4, 4, 4, 12]).all(|(g, n)| g.len() == n && g.bytes().all(|b| b.is_ascii_hexdigit()));
+                && groups
+                    .iter()
+                    .zip([8, 4, 4, 4, 12])
+                    .all(|(g, n)| g.len() == n && g.bytes().all(|b| b.is_ascii_hexdigit()));
             (!ok).then_some("expected 8-4-4-4-12 hexadecimal digits")
         }
         Primitive::Duration => {
@@ -251,7 +337,9 @@ fn literal_problem(p: Primitive, s: &str) -> Option<&'static str> {
                 let date = rest.split_once('T').map_or(rest, |(date, _)| date);
                 !rest.is_empty()
                     && !date.contains(['Y', 'M'])
-                    && rest.bytes().all(|b| b.is_ascii_digit() || b".TDHMS".contains(&b))
+                    && rest
+                        .bytes()
+                        .all(|b| b.is_ascii_digit() || b".TDHMS".contains(&b))
             });
             (!ok).then_some("expected an ISO 8601 duration, e.g. P1DT2H")
         }
@@ -259,11 +347,20 @@ fn literal_problem(p: Primitive, s: &str) -> Option<&'static str> {
     }
 }
 
-fn check_object(model: &Model, expected: TypeId, value: &Spanned<JsonValue>, what: &str, diags: &mut Vec<Diagnostic>) {
+fn check_object(
+    model: &Model,
+    expected: TypeId,
+    value: &Spanned<JsonValue>,
+    what: &str,
+    diags: &mut Vec<Diagnostic>,
+) {
     let JsonValue::Object(members) = &value.value else {
         wrong_type(
             model,
-            TypeRef { item: ItemType::Named(expected), collection: false },
+            TypeRef {
+                item: ItemType::Named(expected),
+                collection: false,
+            },
             value,
             what,
             diags,
@@ -291,7 +388,9 @@ fn check_object(model: &Model, expected: TypeId, value: &Spanned<JsonValue>, wha
             }
         }
     }
-    let open = model.ancestry(actual).any(|t| model.structured(t).is_some_and(|s| s.open_type));
+    let open = model
+        .ancestry(actual)
+        .any(|t| model.structured(t).is_some_and(|s| s.open_type));
     let properties = model.all_properties(actual);
     for (key, member) in members {
         let name = key.value.as_str();
@@ -302,7 +401,10 @@ fn check_object(model: &Model, expected: TypeId, value: &Spanned<JsonValue>, wha
         if let Some(p) = properties.iter().find(|p| p.name == name) {
             check_value(model, p.ty, member, &format!("`{name}`"), diags);
         } else if let Some((_, nav)) = model.find_navigation(actual, name) {
-            let ty = TypeRef { item: ItemType::Named(nav.target), collection: nav.collection };
+            let ty = TypeRef {
+                item: ItemType::Named(nav.target),
+                collection: nav.collection,
+            };
             check_value(model, ty, member, &format!("`{name}`"), diags);
         } else if !open {
             let mut d = Diagnostic::warning(
@@ -313,7 +415,10 @@ fn check_object(model: &Model, expected: TypeId, value: &Spanned<JsonValue>, wha
                     model.get(actual).qualified_name()
                 ),
             );
-            if let Some(p) = properties.iter().find(|p| p.name.eq_ignore_ascii_case(name)) {
+            if let Some(p) = properties
+                .iter()
+                .find(|p| p.name.eq_ignore_ascii_case(name))
+            {
                 d = d.with_note(format!("the schema has `{}`", p.name));
             }
             diags.push(d);
@@ -327,19 +432,34 @@ mod tests {
 
     #[test]
     fn literals() {
-        assert_eq!(literal_problem(Primitive::DateTimeOffset, "2017-01-01T00:03:19.2710393+03:00"), None);
-        assert_eq!(literal_problem(Primitive::DateTimeOffset, "2017-01-01T00:03:19Z"), None);
+        assert_eq!(
+            literal_problem(
+                Primitive::DateTimeOffset,
+                "2017-01-01T00:03:19.2710393+03:00"
+            ),
+            None
+        );
+        assert_eq!(
+            literal_problem(Primitive::DateTimeOffset, "2017-01-01T00:03:19Z"),
+            None
+        );
         assert!(literal_problem(Primitive::DateTimeOffset, "2017-01-01").is_some());
         assert!(literal_problem(Primitive::DateTimeOffset, "String").is_some());
         assert_eq!(literal_problem(Primitive::Date, "2021-07-01"), None);
         assert!(literal_problem(Primitive::Date, "07/01/2021").is_some());
-        assert_eq!(literal_problem(Primitive::Guid, "f983dfcd-dfcd-f983-cddf-83f9cddf83f9"), None);
+        assert_eq!(
+            literal_problem(Primitive::Guid, "f983dfcd-dfcd-f983-cddf-83f9cddf83f9"),
+            None
+        );
         assert!(literal_problem(Primitive::Guid, "f983dfcd").is_some());
         assert_eq!(literal_problem(Primitive::Duration, "P1DT2H3M4.5S"), None);
         assert_eq!(literal_problem(Primitive::Duration, "-PT1S"), None);
         assert!(literal_problem(Primitive::Duration, "P1Y").is_some());
         assert!(literal_problem(Primitive::Duration, "1 day").is_some());
-        assert_eq!(literal_problem(Primitive::TimeOfDay, "13:20:00.0000000"), None);
+        assert_eq!(
+            literal_problem(Primitive::TimeOfDay, "13:20:00.0000000"),
+            None
+        );
         assert!(integer_fits("2147483647", Primitive::Int32));
         assert!(!integer_fits("2147483648", Primitive::Int32));
         assert!(!integer_fits("1.5", Primitive::Int32));

@@ -1,16 +1,20 @@
 //! The `odata-codegen` command line: a thin shell around [`crate::generate`]. It takes
 //! its arguments and output streams as parameters, so tests run it in-process.
 
-use std::path::{Component, Path, PathBuf};
 use std::ffi::OsString;
 use std::io::Write;
+use std::path::{Component, Path, PathBuf};
 
-use clap::{Args, Parser, Subcommand};
 use crate::output::{check_dir, write_dir};
 use crate::{Diagnostic, Input, Inputs, Layout, Options, RuntimeDependency, Severity};
+use clap::{Args, Parser, Subcommand};
 
 #[derive(Parser)]
-#[command(name = "odata-codegen", version, about = "Generates a typed Rust client crate from OData CSDL metadata and Microsoft Graph API reference pages")]
+#[command(
+    name = "odata-codegen",
+    version,
+    about = "Generates a typed Rust client crate from OData CSDL metadata and Microsoft Graph API reference pages"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -71,7 +75,11 @@ pub const FAILURE: u8 = 1;
 pub const USAGE: u8 = 2;
 
 /// Runs the command line `args` (program name first), writing to `out` and `err`.
-pub fn run(args: impl IntoIterator<Item = impl Into<OsString> + Clone>, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
+pub fn run(
+    args: impl IntoIterator<Item = impl Into<OsString> + Clone>,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> u8 {
     let cli = match Cli::try_parse_from(args) {
         Ok(cli) => cli,
         Err(e) => {
@@ -107,17 +115,32 @@ struct Run<'w> {
 fn read_inputs(args: &InputArgs) -> Result<Inputs, Diagnostic> {
     let read = |path: &Path| {
         if path.is_dir() {
-            return Err(Diagnostic::error("io", None, format!("cannot read `{}`: it is a directory, not a file", path.display())));
+            return Err(Diagnostic::error(
+                "io",
+                None,
+                format!(
+                    "cannot read `{}`: it is a directory, not a file",
+                    path.display()
+                ),
+            ));
         }
         std::fs::read(path)
             .map(|bytes| Input::new(path.display().to_string(), bytes))
-            .map_err(|e| Diagnostic::error("io", None, format!("cannot read `{}`: {e}", path.display())))
+            .map_err(|e| {
+                Diagnostic::error("io", None, format!("cannot read `{}`: {e}", path.display()))
+            })
     };
     let mut docs = Vec::new();
     for path in &args.doc {
         if path.is_dir() {
             let mut pages: Vec<PathBuf> = std::fs::read_dir(path)
-                .map_err(|e| Diagnostic::error("io", None, format!("cannot read directory `{}`: {e}", path.display())))?
+                .map_err(|e| {
+                    Diagnostic::error(
+                        "io",
+                        None,
+                        format!("cannot read directory `{}`: {e}", path.display()),
+                    )
+                })?
                 .filter_map(|entry| entry.ok().map(|e| e.path()))
                 .filter(|p| p.extension().is_some_and(|ext| ext == "md") && p.is_file())
                 .collect();
@@ -140,7 +163,10 @@ impl Run<'_> {
         for d in diagnostics {
             let _ = writeln!(self.err, "{d}\n");
         }
-        let errors = diagnostics.iter().filter(|d| d.severity == Severity::Error).count();
+        let errors = diagnostics
+            .iter()
+            .filter(|d| d.severity == Severity::Error)
+            .count();
         let warnings = diagnostics.len() - errors;
         if !diagnostics.is_empty() {
             let _ = writeln!(self.err, "{errors} error(s), {warnings} warning(s)");
@@ -159,7 +185,11 @@ impl Run<'_> {
         };
         let diagnostics = crate::validate(&inputs);
         self.print(&diagnostics);
-        if diagnostics.iter().any(Diagnostic::is_error) { FAILURE } else { SUCCESS }
+        if diagnostics.iter().any(Diagnostic::is_error) {
+            FAILURE
+        } else {
+            SUCCESS
+        }
     }
 
     fn generate(&mut self, args: &Generate) -> u8 {
@@ -205,7 +235,12 @@ impl Run<'_> {
         }
         match write_dir(&args.out, &generated.files, args.force) {
             Ok(()) => {
-                let _ = writeln!(self.err, "wrote {} file(s) to `{}`", generated.files.len(), args.out.display());
+                let _ = writeln!(
+                    self.err,
+                    "wrote {} file(s) to `{}`",
+                    generated.files.len(),
+                    args.out.display()
+                );
                 SUCCESS
             }
             Err(e) => self.fail(Diagnostic::error("io", None, e.to_string())),
@@ -245,6 +280,8 @@ fn relative_path(from: &Path, to: &Path) -> Option<String> {
     }
     let common = from.iter().zip(&to).take_while(|(a, b)| a == b).count();
     let ups = std::iter::repeat_n("..".to_owned(), from.len() - common);
-    let downs = to[common..].iter().map(|c| c.as_os_str().to_string_lossy().into_owned());
+    let downs = to[common..]
+        .iter()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned());
     Some(ups.chain(downs).collect::<Vec<_>>().join("/"))
 }

@@ -98,7 +98,9 @@ impl Config {
         let metadata = self.metadata.as_ref().ok_or(ConfigError::NoMetadata)?;
         let out_dir = match &self.out_dir {
             Some(dir) => dir.clone(),
-            None => std::env::var_os("OUT_DIR").map(PathBuf::from).ok_or(ConfigError::NoOutDir)?,
+            None => std::env::var_os("OUT_DIR")
+                .map(PathBuf::from)
+                .ok_or(ConfigError::NoOutDir)?,
         };
         let read = |path: &PathBuf| {
             if self.rerun_if_changed {
@@ -129,14 +131,22 @@ impl Config {
             println!("cargo:warning={first_line}");
         }
         let path = out_dir.join(file_name);
-        let contents = generated.files.get(file_name).map(String::as_str).unwrap_or_default();
+        let contents = generated
+            .files
+            .get(file_name)
+            .map(String::as_str)
+            .unwrap_or_default();
         write_if_changed(&path, contents)?;
         Ok(path)
     }
 }
 
 /// The common case in one call: `metadata` and `docs` into `OUT_DIR/<file_name>`.
-pub fn compile(metadata: impl AsRef<Path>, docs: &[impl AsRef<Path>], file_name: &str) -> Result<PathBuf, ConfigError> {
+pub fn compile(
+    metadata: impl AsRef<Path>,
+    docs: &[impl AsRef<Path>],
+    file_name: &str,
+) -> Result<PathBuf, ConfigError> {
     let mut config = Config::new();
     config.metadata(metadata);
     for doc in docs {

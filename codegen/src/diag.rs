@@ -150,7 +150,11 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
-    pub fn error(code: &'static str, span: impl Into<Option<Span>>, message: impl Into<String>) -> Self {
+    pub fn error(
+        code: &'static str,
+        span: impl Into<Option<Span>>,
+        message: impl Into<String>,
+    ) -> Self {
         Self {
             severity: Severity::Error,
             code,
@@ -160,7 +164,11 @@ impl Diagnostic {
         }
     }
 
-    pub fn warning(code: &'static str, span: impl Into<Option<Span>>, message: impl Into<String>) -> Self {
+    pub fn warning(
+        code: &'static str,
+        span: impl Into<Option<Span>>,
+        message: impl Into<String>,
+    ) -> Self {
         Self {
             severity: Severity::Warning,
             ..Self::error(code, span, message)
@@ -206,15 +214,14 @@ impl fmt::Display for Diagnostic {
             write!(f, "{span}: ")?;
         }
         write!(f, "{}[{}]: {}", self.severity, self.code, self.message)?;
-        let gutter = self
-            .span
-            .as_ref()
-            .map_or(0, |s| s.line.to_string().len());
+        let gutter = self.span.as_ref().map_or(0, |s| s.line.to_string().len());
         if let Some(span) = &self.span {
             if let Some(text) = span.source.line_text(span.line) {
                 let pad = " ".repeat(gutter);
                 let text = text.replace('\t', " ");
-                let caret_at = (span.col as usize).saturating_sub(1).min(text.chars().count());
+                let caret_at = (span.col as usize)
+                    .saturating_sub(1)
+                    .min(text.chars().count());
                 write!(
                     f,
                     "\n{pad} |\n{} | {text}\n{pad} | {}^",

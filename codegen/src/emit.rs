@@ -60,22 +60,43 @@ pub fn emit(krate: &ir::Crate, layout: &Layout, inputs: &[String]) -> Files {
                         .insert(module.path[depth].clone());
                 }
             }
-            let by_path: BTreeMap<&[String], &ir::Module> = krate.modules.iter().map(|m| (m.path.as_slice(), m)).collect();
+            let by_path: BTreeMap<&[String], &ir::Module> = krate
+                .modules
+                .iter()
+                .map(|m| (m.path.as_slice(), m))
+                .collect();
             let root_children = children.remove(&Vec::new()).unwrap_or_default();
             let lib = lib_items(krate, &root_children, true);
             files.insert("src/lib.rs".to_owned(), format_file(lib, inputs));
-            let module_paths: BTreeSet<Vec<String>> = children.keys().cloned().chain(krate.modules.iter().map(|m| m.path.clone())).filter(|p| !p.is_empty()).collect();
+            let module_paths: BTreeSet<Vec<String>> = children
+                .keys()
+                .cloned()
+                .chain(krate.modules.iter().map(|m| m.path.clone()))
+                .filter(|p| !p.is_empty())
+                .collect();
             for path in module_paths {
-                let mut items = by_path.get(path.as_slice()).map(|m| module_items(m)).unwrap_or_default();
+                let mut items = by_path
+                    .get(path.as_slice())
+                    .map(|m| module_items(m))
+                    .unwrap_or_default();
                 for child in children.get(&path).into_iter().flatten() {
                     let child = ident(child);
                     items.extend(quote! { pub mod #child; });
                 }
-                files.insert(format!("src/{}.rs", path.join("/")), format_file(items, inputs));
+                files.insert(
+                    format!("src/{}.rs", path.join("/")),
+                    format_file(items, inputs),
+                );
             }
-            files.insert("src/requests.rs".to_owned(), format_file(requests_items(&krate.requests, true), inputs));
+            files.insert(
+                "src/requests.rs".to_owned(),
+                format_file(requests_items(&krate.requests, true), inputs),
+            );
             if !krate.examples.is_empty() {
-                files.insert("src/examples.rs".to_owned(), format_file(examples_items(krate), inputs));
+                files.insert(
+                    "src/examples.rs".to_owned(),
+                    format_file(examples_items(krate), inputs),
+                );
             }
         }
         Layout::SingleFile { file_name } => {
@@ -104,7 +125,11 @@ impl ModuleTree {
     fn insert(&mut self, path: &[String], items: TokenStream) {
         match path.split_first() {
             None => self.items.extend(items),
-            Some((first, rest)) => self.children.entry(first.clone()).or_default().insert(rest, items),
+            Some((first, rest)) => self
+                .children
+                .entry(first.clone())
+                .or_default()
+                .insert(rest, items),
         }
     }
 
@@ -137,7 +162,11 @@ fn space_items(text: &str) -> String {
         out.push_str(line);
         out.push('\n');
         let Some(next) = lines.peek() else { break };
-        let closes_item = line == "}" || line == "    }" || (line.ends_with(';') && !line.starts_with([' ', '/']) && (next.starts_with("///") || next.starts_with("#[") || next.starts_with("impl")));
+        let closes_item = line == "}"
+            || line == "    }"
+            || (line.ends_with(';')
+                && !line.starts_with([' ', '/'])
+                && (next.starts_with("///") || next.starts_with("#[") || next.starts_with("impl")));
         let ends_inner_docs = line.starts_with("//!") && !next.starts_with("//!");
         let next_opens = !next.trim().is_empty() && !next.trim_start().starts_with('}');
         if (closes_item || ends_inner_docs) && next_opens {
@@ -204,7 +233,11 @@ fn docs(lines: &[String]) -> TokenStream {
     lines
         .iter()
         .map(|line| {
-            let text = if line.is_empty() { String::new() } else { format!(" {}", line.trim_end()) };
+            let text = if line.is_empty() {
+                String::new()
+            } else {
+                format!(" {}", line.trim_end())
+            };
             quote! { #[doc = #text] }
         })
         .collect()
@@ -215,7 +248,10 @@ fn lib_items(krate: &ir::Crate, children: &BTreeSet<String>, inner_docs: bool) -
     let mut items = TokenStream::new();
     if inner_docs {
         let lines = [
-            format!(" Typed models and request builders for `{}`.", krate.package),
+            format!(
+                " Typed models and request builders for `{}`.",
+                krate.package
+            ),
             String::new(),
             " Models live in one module per schema namespace; `requests` starts at the".to_owned(),
             " service's entry point and builds `http::Request`s without doing I/O.".to_owned(),
@@ -232,15 +268,24 @@ fn lib_items(krate: &ir::Crate, children: &BTreeSet<String>, inner_docs: bool) -
             pub const SERVICE_ROOT: &str = #root;
         });
     }
+    // Generated files are formatted by prettyplease; `cargo fmt` leaves them as they are,
+    // so the output stays byte-identical to what the generator writes.
     for child in children {
         let child = ident(child);
-        items.extend(quote! { pub mod #child; });
+        items.extend(quote! {
+            #[rustfmt::skip]
+            pub mod #child;
+        });
     }
     if inner_docs {
-        items.extend(quote! { pub mod requests; });
+        items.extend(quote! {
+            #[rustfmt::skip]
+            pub mod requests;
+        });
         if !krate.examples.is_empty() {
             items.extend(quote! {
                 #[cfg(test)]
+                #[rustfmt::skip]
                 mod examples;
             });
         }
@@ -382,7 +427,11 @@ fn enum_items(e: &ir::Enum) -> TokenStream {
         let variant = ident(&m.name);
         let doc = docs(&m.doc);
         let wire_doc = format!(" `{}`", m.wire);
-        let doc = if m.doc.is_empty() { quote! { #[doc = #wire_doc] } } else { doc };
+        let doc = if m.doc.is_empty() {
+            quote! { #[doc = #wire_doc] }
+        } else {
+            doc
+        };
         quote! { #doc #variant, }
     });
     let from_wire = e.members.iter().map(|m| {
@@ -451,7 +500,8 @@ fn requests_items(requests: &ir::Requests, inner_docs: bool) -> TokenStream {
     let mut items = TokenStream::new();
     if inner_docs {
         let lines = [
-            " Request builders. Navigation belongs to types: a handle for an entity offers".to_owned(),
+            " Request builders. Navigation belongs to types: a handle for an entity offers"
+                .to_owned(),
             " its navigation properties and operations, whatever path led to it.".to_owned(),
         ];
         items.extend(lines.iter().map(|l| quote! { #![doc = #l] }));
@@ -502,7 +552,9 @@ fn handle_items(handle: &ir::Handle) -> TokenStream {
         }
     });
     let by_key = match &handle.kind {
-        ir::HandleKind::Collection { by_key: Some(by_key) } => Some(by_key_items(by_key)),
+        ir::HandleKind::Collection {
+            by_key: Some(by_key),
+        } => Some(by_key_items(by_key)),
         _ => None,
     };
     let operations = handle.operations.iter().map(operation_items);
@@ -612,7 +664,12 @@ fn operation_items(op: &ir::Operation) -> TokenStream {
 
 /// A raw string literal that holds `text` whatever it contains.
 fn raw_string(text: &str) -> Literal {
-    let hashes = "#".repeat((0..).find(|n| !text.contains(&format!("\"{}", "#".repeat(*n)))).unwrap_or(0).max(1));
+    let hashes = "#".repeat(
+        (0..)
+            .find(|n| !text.contains(&format!("\"{}", "#".repeat(*n))))
+            .unwrap_or(0)
+            .max(1),
+    );
     format!("r{hashes}\"{text}\"{hashes}")
         .parse()
         .unwrap_or_else(|_| Literal::string(text))
@@ -648,7 +705,11 @@ fn examples_items(krate: &ir::Crate) -> TokenStream {
             OperationKind::Get => quote! { .get(&::std::default::Default::default()) },
             OperationKind::Delete => quote! { .delete() },
             OperationKind::Create | OperationKind::Update => {
-                let call = if test.operation == OperationKind::Create { quote! { create } } else { quote! { update } };
+                let call = if test.operation == OperationKind::Create {
+                    quote! { create }
+                } else {
+                    quote! { update }
+                };
                 let request_body = raw_string(test.request_body.as_deref().unwrap_or("{}"));
                 body.extend(quote! {
                     let request_body = #request_body;
@@ -664,7 +725,10 @@ fn examples_items(krate: &ir::Crate) -> TokenStream {
             assert_eq!(request.method().as_str(), #method);
             assert_eq!(request.uri().to_string(), #url);
         });
-        if matches!(test.operation, OperationKind::Create | OperationKind::Update) {
+        if matches!(
+            test.operation,
+            OperationKind::Create | OperationKind::Update
+        ) {
             body.extend(quote! {
                 let content_type = request.headers().get("content-type").and_then(|v| v.to_str().ok());
                 assert_eq!(content_type, ::std::option::Option::Some("application/json"));

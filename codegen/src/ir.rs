@@ -48,9 +48,15 @@ pub struct Field {
 pub enum RustType {
     Primitive(Primitive),
     /// A generated type: its module path below the crate root and its name.
-    Named { module: Vec<String>, name: String },
+    Named {
+        module: Vec<String>,
+        name: String,
+    },
     /// A flags enum's value set.
-    Flags { module: Vec<String>, name: String },
+    Flags {
+        module: Vec<String>,
+        name: String,
+    },
     Vec(Box<RustType>),
 }
 

@@ -107,8 +107,14 @@ pub fn diagnostic_codes() -> Vec<(&'static str, &'static str)> {
 }
 
 const INPUT_CODES: &[(&str, &str)] = &[
-    ("io", "an input cannot be read or an output cannot be written"),
-    ("invalid-option", "an option has a value the generator cannot use"),
+    (
+        "io",
+        "an input cannot be read or an output cannot be written",
+    ),
+    (
+        "invalid-option",
+        "an option has a value the generator cannot use",
+    ),
 ];
 
 /// Decodes an input as UTF-8, or names the position of the first invalid byte.
@@ -122,7 +128,10 @@ pub fn decode(input: &Input) -> Result<Arc<Source>, Diagnostic> {
             Err(Diagnostic::error(
                 "invalid-utf8",
                 span,
-                format!("`{}` is not UTF-8 (invalid byte at this position)", input.name),
+                format!(
+                    "`{}` is not UTF-8 (invalid byte at this position)",
+                    input.name
+                ),
             ))
         }
     }
@@ -143,11 +152,15 @@ fn analyse(inputs: &Inputs, options: &Options) -> Result<(ir::Crate, Vec<Diagnos
         Failure { diagnostics }
     };
     if let Some(root) = &options.service_root {
-        if !(root.starts_with("https://") || root.starts_with("http://")) || root.contains(['?', '#', ' ']) {
+        if !(root.starts_with("https://") || root.starts_with("http://"))
+            || root.contains(['?', '#', ' '])
+        {
             return Err(fail(vec![Diagnostic::error(
                 "invalid-option",
                 None,
-                format!("the service root `{root}` is not an absolute http(s) URL without query or fragment"),
+                format!(
+                    "the service root `{root}` is not an absolute http(s) URL without query or fragment"
+                ),
             )]));
         }
     }

@@ -111,7 +111,10 @@ mod tests {
 
     #[test]
     fn converts_and_escapes() {
-        assert_eq!(type_name("managedDeviceMobileAppConfigurationUserStatus"), "ManagedDeviceMobileAppConfigurationUserStatus");
+        assert_eq!(
+            type_name("managedDeviceMobileAppConfigurationUserStatus"),
+            "ManagedDeviceMobileAppConfigurationUserStatus"
+        );
         assert_eq!(type_name("self"), "Self_");
         assert_eq!(type_name("1st"), "T1st");
         assert_eq!(type_name("a.b-c"), "ABC");

@@ -10,7 +10,10 @@ use std::sync::Arc;
 use crate::check::{check_body, lookup_type_name};
 use crate::csdl::StructuredKind;
 use crate::diag::{Diagnostic, Source, Span};
-use crate::doc::{DocPage, Example, HttpMessage, Method, PermissionValue, RequestBlockLine, RequestExample, ResponseExample};
+use crate::doc::{
+    DocPage, Example, HttpMessage, Method, PermissionValue, RequestBlockLine, RequestExample,
+    ResponseExample,
+};
 use crate::ir::{self, OperationKind, RustType};
 use crate::model::{ItemType, Model, Primitive, Restrictions, TypeId, TypeKind, TypeRef};
 use crate::names::{self, Scope};
@@ -18,12 +21,30 @@ use crate::resolve::{ResolvedPath, Root, Step, Suffix, Target, resolve_path};
 
 /// Diagnostic codes of the planning pass.
 pub const CODES: &[(&str, &str)] = &[
-    ("todo-permission", "a permissions cell is a placeholder, not a permission"),
-    ("not-a-request-line", "a line of an HTTP request block is not `METHOD path`"),
-    ("unsupported-operation", "a documented request is of a kind the generator does not emit yet"),
-    ("operation-not-allowed", "a documented request is one the schema does not allow on its target"),
-    ("example-not-testable", "an example cannot become a generated test, and why"),
-    ("status-mismatch", "an example response's status differs from the operation's success status"),
+    (
+        "todo-permission",
+        "a permissions cell is a placeholder, not a permission",
+    ),
+    (
+        "not-a-request-line",
+        "a line of an HTTP request block is not `METHOD path`",
+    ),
+    (
+        "unsupported-operation",
+        "a documented request is of a kind the generator does not emit yet",
+    ),
+    (
+        "operation-not-allowed",
+        "a documented request is one the schema does not allow on its target",
+    ),
+    (
+        "example-not-testable",
+        "an example cannot become a generated test, and why",
+    ),
+    (
+        "status-mismatch",
+        "an example response's status differs from the operation's success status",
+    ),
 ];
 
 /// A page and its source, as read by [`crate::doc`].
@@ -88,7 +109,11 @@ struct Planner<'a> {
     service_roots: BTreeMap<String, usize>,
 }
 
-pub fn plan(model: &Model, pages: &[Page], options: &PlanOptions) -> Result<(ir::Crate, Vec<Diagnostic>), Vec<Diagnostic>> {
+pub fn plan(
+    model: &Model,
+    pages: &[Page],
+    options: &PlanOptions,
+) -> Result<(ir::Crate, Vec<Diagnostic>), Vec<Diagnostic>> {
     let mut p = Planner {
         model,
         diags: Vec::new(),
@@ -108,7 +133,10 @@ pub fn plan(model: &Model, pages: &[Page], options: &PlanOptions) -> Result<(ir:
     let service_root = options.service_root.clone().or_else(|| {
         // The root most examples use; ties go to the first in sorted order.
         let max = p.service_roots.values().copied().max()?;
-        p.service_roots.iter().find(|(_, n)| **n == max).map(|(r, _)| r.clone())
+        p.service_roots
+            .iter()
+            .find(|(_, n)| **n == max)
+            .map(|(r, _)| r.clone())
     });
     let krate = p.build(options, service_root, &examples);
     crate::diag::sort(&mut p.diags);
@@ -127,7 +155,11 @@ fn operation_kind(method: Method, target: Target) -> Option<OperationKind> {
 }
 
 fn file_name(source: &Source) -> &str {
-    source.name.rsplit(['/', '\\']).next().unwrap_or(&source.name)
+    source
+        .name
+        .rsplit(['/', '\\'])
+        .next()
+        .unwrap_or(&source.name)
 }
 
 impl<'a> Planner<'a> {
@@ -141,7 +173,10 @@ impl<'a> Planner<'a> {
                 .iter()
                 .find(|s| &s.name == name)
                 .map(|s| s.entity_type),
-            HandleKey::Nav(declaring, name) => self.model.find_navigation(*declaring, name).map(|(_, n)| n.target),
+            HandleKey::Nav(declaring, name) => self
+                .model
+                .find_navigation(*declaring, name)
+                .map(|(_, n)| n.target),
             HandleKey::Entity(t) => Some(*t),
         }
     }
@@ -166,7 +201,9 @@ impl<'a> Planner<'a> {
         let container = self.model.container.as_ref()?;
         Some(match root {
             Root::EntitySet(name) => HandleKey::Set(name.clone()),
-            Root::Singleton(name) => HandleKey::Entity(container.singletons.iter().find(|s| &s.name == name)?.ty),
+            Root::Singleton(name) => {
+                HandleKey::Entity(container.singletons.iter().find(|s| &s.name == name)?.ty)
+            }
         })
     }
 
@@ -178,7 +215,12 @@ impl<'a> Planner<'a> {
         for step in steps {
             let next = match step {
                 Step::Key { .. } => HandleKey::Entity(self.item_type(&current)?),
-                Step::Navigation { declaring, name, target, collection } => {
+                Step::Navigation {
+                    declaring,
+                    name,
+                    target,
+                    collection,
+                } => {
                     if *collection {
                         HandleKey::Nav(*declaring, name.clone())
                     } else {
@@ -211,7 +253,10 @@ impl<'a> Planner<'a> {
                 let Some(item) = self.item_type(&end) else {
                     return;
                 };
-                let has_key = self.model.structured(item).is_some_and(|s| !s.key.is_empty());
+                let has_key = self
+                    .model
+                    .structured(item)
+                    .is_some_and(|s| !s.key.is_empty());
                 let item_key = HandleKey::Entity(item);
                 let plan = self.handles.entry(end.clone()).or_default();
                 plan.operations.insert(OperationKind::List);
@@ -247,7 +292,12 @@ impl<'a> Planner<'a> {
         for step in steps {
             key = match step {
                 Step::Key { .. } => HandleKey::Entity(self.item_type(&key)?),
-                Step::Navigation { declaring, name, target, collection } => {
+                Step::Navigation {
+                    declaring,
+                    name,
+                    target,
+                    collection,
+                } => {
                     if *collection {
                         HandleKey::Nav(*declaring, name.clone())
                     } else {
@@ -257,7 +307,9 @@ impl<'a> Planner<'a> {
             };
         }
         Some(match kind {
-            OperationKind::Get | OperationKind::Update | OperationKind::Delete if !matches!(key, HandleKey::Entity(_)) => {
+            OperationKind::Get | OperationKind::Update | OperationKind::Delete
+                if !matches!(key, HandleKey::Entity(_)) =>
+            {
                 HandleKey::Entity(self.item_type(&key)?)
             }
             _ => key,
@@ -277,13 +329,19 @@ impl<'a> Planner<'a> {
         let status = doc.response.status.as_ref().map(|s| s.value);
         if let Some(status) = status {
             lines.push(String::new());
-            lines.push(format!("Succeeds with `{status} {}`.", reason_phrase(status)));
+            lines.push(format!(
+                "Succeeds with `{status} {}`.",
+                reason_phrase(status)
+            ));
         }
         let mut permissions = Vec::new();
         for row in &doc.permissions {
             match row.kind {
                 PermissionValue::Listed | PermissionValue::NotSupported => {
-                    permissions.push(format!("- {}: {}", row.permission_type.text, row.value.text));
+                    permissions.push(format!(
+                        "- {}: {}",
+                        row.permission_type.text, row.value.text
+                    ));
                 }
                 PermissionValue::Placeholder => {
                     self.diags.push(Diagnostic::warning(
@@ -314,14 +372,22 @@ impl<'a> Planner<'a> {
             for line in &block.lines {
                 match line {
                     RequestBlockLine::Request(request) => {
-                        let resolved = resolve_path(self.model, &request.target.value, &request.target.span);
+                        let resolved =
+                            resolve_path(self.model, &request.target.value, &request.target.span);
                         match resolved {
                             Ok((path, warnings)) => {
                                 self.diags.extend(warnings);
-                                if let Some(kind) = self.documented_kind(request.method.value, &path, &request.method.span) {
+                                if let Some(kind) = self.documented_kind(
+                                    request.method.value,
+                                    &path,
+                                    &request.method.span,
+                                ) {
                                     self.select(&path);
                                     if let Some(handle) = self.operation_handle(&path, kind) {
-                                        self.docs.entry((handle, kind)).or_default().push(page_doc.clone());
+                                        self.docs
+                                            .entry((handle, kind))
+                                            .or_default()
+                                            .push(page_doc.clone());
                                     }
                                 }
                             }
@@ -331,7 +397,10 @@ impl<'a> Planner<'a> {
                     RequestBlockLine::Other(text) => self.diags.push(Diagnostic::warning(
                         "not-a-request-line",
                         text.span.clone(),
-                        format!("`{}` in an HTTP request block is not `METHOD path`", text.value),
+                        format!(
+                            "`{}` in an HTTP request block is not `METHOD path`",
+                            text.value
+                        ),
                     )),
                 }
             }
@@ -340,7 +409,12 @@ impl<'a> Planner<'a> {
     }
 
     /// The operation a documented method and path select, or a warning why none.
-    fn documented_kind(&mut self, method: Method, path: &ResolvedPath, span: &Span) -> Option<OperationKind> {
+    fn documented_kind(
+        &mut self,
+        method: Method,
+        path: &ResolvedPath,
+        span: &Span,
+    ) -> Option<OperationKind> {
         if let Some(suffix) = path.suffix {
             let what = match suffix {
                 Suffix::Ref => "`$ref` (references)",
@@ -357,7 +431,9 @@ impl<'a> Planner<'a> {
         let kind = operation_kind(method, path.target);
         if kind.is_none() {
             let target = match path.target {
-                Target::Collection(t) => format!("a collection of `{}`", self.model.get(t).qualified_name()),
+                Target::Collection(t) => {
+                    format!("a collection of `{}`", self.model.get(t).qualified_name())
+                }
                 Target::Entity(t) => format!("a single `{}`", self.model.get(t).qualified_name()),
             };
             self.diags.push(Diagnostic::warning(
@@ -374,7 +450,12 @@ impl<'a> Planner<'a> {
         for example in &page.doc.examples {
             if let Some(annotation) = &example.annotation {
                 if let Some(odata_type) = &annotation.odata_type {
-                    lookup_type_name(self.model, &odata_type.value, &odata_type.span, &mut self.diags);
+                    lookup_type_name(
+                        self.model,
+                        &odata_type.value,
+                        &odata_type.span,
+                        &mut self.diags,
+                    );
                 }
             }
             match &example.message {
@@ -402,21 +483,42 @@ impl<'a> Planner<'a> {
         }
     }
 
-    fn check_response_body(&mut self, kind: OperationKind, path: &ResolvedPath, json: &crate::doc::Spanned<crate::doc::JsonValue>) -> bool {
+    fn check_response_body(
+        &mut self,
+        kind: OperationKind,
+        path: &ResolvedPath,
+        json: &crate::doc::Spanned<crate::doc::JsonValue>,
+    ) -> bool {
         let item = match path.target {
             Target::Collection(t) | Target::Entity(t) => t,
         };
-        let entity = TypeRef { item: ItemType::Named(item), collection: false };
+        let entity = TypeRef {
+            item: ItemType::Named(item),
+            collection: false,
+        };
         match kind {
             OperationKind::List => match json.value.get("value") {
-                Some(items) => check_body(self.model, TypeRef { collection: true, ..entity }, items, &mut self.diags),
+                Some(items) => check_body(
+                    self.model,
+                    TypeRef {
+                        collection: true,
+                        ..entity
+                    },
+                    items,
+                    &mut self.diags,
+                ),
                 None => true,
             },
             _ => check_body(self.model, entity, json, &mut self.diags),
         }
     }
 
-    fn request_example<'p>(&mut self, page: &'p Page, example: &'p Example, request: &'p RequestExample) -> Option<PlannedExample<'p>> {
+    fn request_example<'p>(
+        &mut self,
+        page: &'p Page,
+        example: &'p Example,
+        request: &'p RequestExample,
+    ) -> Option<PlannedExample<'p>> {
         let target = &request.line.target;
         let (path, warnings) = match resolve_path(self.model, &target.value, &target.span) {
             Ok(resolved) => resolved,
@@ -428,7 +530,8 @@ impl<'a> Planner<'a> {
             }
         };
         self.diags.extend(warnings);
-        let kind = self.documented_kind(request.line.method.value, &path, &request.line.method.span)?;
+        let kind =
+            self.documented_kind(request.line.method.value, &path, &request.line.method.span)?;
         if let Some(root) = &path.service_root {
             *self.service_roots.entry(root.clone()).or_default() += 1;
         }
@@ -437,12 +540,24 @@ impl<'a> Planner<'a> {
             Target::Collection(t) | Target::Entity(t) => t,
         };
         let body_ok = match request.body.as_ref().and_then(|b| b.json.as_ref()) {
-            Some(json) => check_body(self.model, TypeRef { item: ItemType::Named(item), collection: false }, json, &mut self.diags),
+            Some(json) => check_body(
+                self.model,
+                TypeRef {
+                    item: ItemType::Named(item),
+                    collection: false,
+                },
+                json,
+                &mut self.diags,
+            ),
             None => true,
         };
         Some(PlannedExample {
             page,
-            name: example.annotation.as_ref().and_then(|a| a.names.first()).map(|n| n.value.clone()),
+            name: example
+                .annotation
+                .as_ref()
+                .and_then(|a| a.names.first())
+                .map(|n| n.value.clone()),
             path,
             kind,
             request,
@@ -477,7 +592,12 @@ impl<'a> Planner<'a> {
         closure
     }
 
-    fn build(&mut self, options: &PlanOptions, service_root: Option<String>, examples: &[PlannedExample<'_>]) -> ir::Crate {
+    fn build(
+        &mut self,
+        options: &PlanOptions,
+        service_root: Option<String>,
+        examples: &[PlannedExample<'_>],
+    ) -> ir::Crate {
         let model = self.model;
         let closure = self.model_closure();
         let types = TypeNames::assign(model, &closure);
@@ -506,12 +626,14 @@ impl<'a> Planner<'a> {
         for &id in closure {
             let def = model.get(id);
             let (module_path, name) = types.path(id);
-            let module = modules.entry(module_path.clone()).or_insert_with(|| ir::Module {
-                path: module_path.clone(),
-                namespace: def.namespace.clone(),
-                structs: Vec::new(),
-                enums: Vec::new(),
-            });
+            let module = modules
+                .entry(module_path.clone())
+                .or_insert_with(|| ir::Module {
+                    path: module_path.clone(),
+                    namespace: def.namespace.clone(),
+                    structs: Vec::new(),
+                    enums: Vec::new(),
+                });
             let mut doc = Vec::new();
             if let Some(d) = &def.description {
                 doc.push(d.clone());
@@ -579,7 +701,10 @@ impl<'a> Planner<'a> {
         let model = self.model;
         match key {
             HandleKey::Set(name) => {
-                let set = model.container.as_ref().and_then(|c| c.entity_sets.iter().find(|s| &s.name == name));
+                let set = model
+                    .container
+                    .as_ref()
+                    .and_then(|c| c.entity_sets.iter().find(|s| &s.name == name));
                 let mut doc = vec![format!("The entity set `{name}`.")];
                 if let Some(d) = set.and_then(|s| s.description.clone()) {
                     doc.extend([String::new(), d]);
@@ -591,7 +716,10 @@ impl<'a> Planner<'a> {
                     "The `{name}` of a `{}`.",
                     model.get(*declaring).qualified_name()
                 )];
-                if let Some(d) = model.find_navigation(*declaring, name).and_then(|(_, n)| n.description.clone()) {
+                if let Some(d) = model
+                    .find_navigation(*declaring, name)
+                    .and_then(|(_, n)| n.description.clone())
+                {
                     doc.extend([String::new(), d]);
                 }
                 doc
@@ -612,17 +740,26 @@ impl<'a> Planner<'a> {
         doc
     }
 
-    fn operation_doc(&self, key: &HandleKey, kind: OperationKind, model_name: &str) -> (Vec<String>, u16) {
+    fn operation_doc(
+        &self,
+        key: &HandleKey,
+        kind: OperationKind,
+        model_name: &str,
+    ) -> (Vec<String>, u16) {
         let default_status = match kind {
             OperationKind::List | OperationKind::Get => 200,
             OperationKind::Create => 201,
             OperationKind::Update | OperationKind::Delete => 204,
         };
         let summary = match kind {
-            OperationKind::List => format!("Lists the `{model_name}` items of this collection, a page at a time."),
+            OperationKind::List => {
+                format!("Lists the `{model_name}` items of this collection, a page at a time.")
+            }
             OperationKind::Create => format!("Creates a `{model_name}` in this collection."),
             OperationKind::Get => format!("Reads this `{model_name}`."),
-            OperationKind::Update => format!("Updates this `{model_name}`, sending only the properties that are set."),
+            OperationKind::Update => {
+                format!("Updates this `{model_name}`, sending only the properties that are set.")
+            }
             OperationKind::Delete => format!("Deletes this `{model_name}`."),
         };
         let mut doc = vec![summary];
@@ -638,7 +775,10 @@ impl<'a> Planner<'a> {
         }
         if !doc.iter().any(|l| l.starts_with("Succeeds with")) {
             doc.push(String::new());
-            doc.push(format!("Succeeds with `{status} {}`.", reason_phrase(status)));
+            doc.push(format!(
+                "Succeeds with `{status} {}`.",
+                reason_phrase(status)
+            ));
         }
         (doc, status)
     }
@@ -646,7 +786,8 @@ impl<'a> Planner<'a> {
     fn requests(&self, types: &TypeNames) -> (ir::Requests, HandleNames) {
         let model = self.model;
         let container = model.container.as_ref();
-        let service_name = container.map_or_else(|| "Service".to_owned(), |c| names::type_name(&c.name));
+        let service_name =
+            container.map_or_else(|| "Service".to_owned(), |c| names::type_name(&c.name));
         let mut handle_scope = Scope::with_reserved([service_name.as_str()]);
         let mut names = HandleNames::default();
         for key in self.handles.keys() {
@@ -669,8 +810,12 @@ impl<'a> Planner<'a> {
             let item = self.item_type(key);
             for &kind in &plan.operations {
                 let Some(item) = item else { continue };
-                let model_type = types.rust_type(TypeRef { item: ItemType::Named(item), collection: false });
-                let (doc, success_status) = self.operation_doc(key, kind, &model.get(item).qualified_name());
+                let model_type = types.rust_type(TypeRef {
+                    item: ItemType::Named(item),
+                    collection: false,
+                });
+                let (doc, success_status) =
+                    self.operation_doc(key, kind, &model.get(item).qualified_name());
                 operations.push(ir::Operation {
                     kind,
                     method: methods.claim(kind.method_name().to_owned()),
@@ -682,7 +827,10 @@ impl<'a> Planner<'a> {
             let by_key = plan.by_key.as_ref().and_then(|item_key| {
                 let key_parts = &model.structured(self.item_type(item_key)?)?.key;
                 let method = if let [single] = key_parts.as_slice() {
-                    format!("by_{}", names::value_name(&single.name).trim_start_matches("r#"))
+                    format!(
+                        "by_{}",
+                        names::value_name(&single.name).trim_start_matches("r#")
+                    )
                 } else {
                     "by_key".to_owned()
                 };
@@ -712,7 +860,9 @@ impl<'a> Planner<'a> {
                 .iter()
                 .map(|(wire, target)| {
                     let method = methods.claim(names::value_name(wire));
-                    names.methods.insert((key.clone(), wire.clone()), method.clone());
+                    names
+                        .methods
+                        .insert((key.clone(), wire.clone()), method.clone());
                     ir::Navigation {
                         method,
                         segment: wire.clone(),
@@ -742,12 +892,22 @@ impl<'a> Planner<'a> {
                 let (wire, description, what) = match root {
                     Root::EntitySet(name) => (
                         name,
-                        container?.entity_sets.iter().find(|s| &s.name == name)?.description.clone(),
+                        container?
+                            .entity_sets
+                            .iter()
+                            .find(|s| &s.name == name)?
+                            .description
+                            .clone(),
                         "entity set",
                     ),
                     Root::Singleton(name) => (
                         name,
-                        container?.singletons.iter().find(|s| &s.name == name)?.description.clone(),
+                        container?
+                            .singletons
+                            .iter()
+                            .find(|s| &s.name == name)?
+                            .description
+                            .clone(),
                         "singleton",
                     ),
                 };
@@ -776,7 +936,12 @@ impl<'a> Planner<'a> {
         (ir::Requests { service, handles }, names)
     }
 
-    fn examples(&mut self, planned: &[PlannedExample<'_>], types: &TypeNames, names: &HandleNames) -> Vec<ir::ExampleTest> {
+    fn examples(
+        &mut self,
+        planned: &[PlannedExample<'_>],
+        types: &TypeNames,
+        names: &HandleNames,
+    ) -> Vec<ir::ExampleTest> {
         let mut scope = Scope::new();
         let mut tests = Vec::new();
         for example in planned {
@@ -792,7 +957,13 @@ impl<'a> Planner<'a> {
         tests
     }
 
-    fn example_test(&mut self, example: &PlannedExample<'_>, types: &TypeNames, names: &HandleNames, scope: &mut Scope) -> Result<ir::ExampleTest, String> {
+    fn example_test(
+        &mut self,
+        example: &PlannedExample<'_>,
+        types: &TypeNames,
+        names: &HandleNames,
+        scope: &mut Scope,
+    ) -> Result<ir::ExampleTest, String> {
         let path = &example.path;
         let url = example.request.line.target.value.trim();
         let service_root = path
@@ -803,12 +974,20 @@ impl<'a> Planner<'a> {
             return Err("its URL has a query, which the test does not reproduce".to_owned());
         }
         if !example.body_ok {
-            return Err("its request body does not match the schema (see the warnings above)".to_owned());
+            return Err(
+                "its request body does not match the schema (see the warnings above)".to_owned(),
+            );
         }
         let mut chain = vec![ir::ChainCall::Method(
-            names.accessors.get(&path.root).cloned().ok_or("its root is not generated")?,
+            names
+                .accessors
+                .get(&path.root)
+                .cloned()
+                .ok_or("its root is not generated")?,
         )];
-        let mut key = self.root_handle(&path.root).ok_or("its root is not generated")?;
+        let mut key = self
+            .root_handle(&path.root)
+            .ok_or("its root is not generated")?;
         let mut expected_url = format!("{service_root}/");
         expected_url.push_str(match &path.root {
             Root::EntitySet(n) | Root::Singleton(n) => n,
@@ -816,18 +995,36 @@ impl<'a> Planner<'a> {
         for step in &path.steps {
             match step {
                 Step::Key { text } => {
-                    let value = key_value(text).ok_or_else(|| format!("its key `{text}` is not a plain identifier or quoted string"))?;
+                    let value = key_value(text).ok_or_else(|| {
+                        format!("its key `{text}` is not a plain identifier or quoted string")
+                    })?;
                     chain.push(ir::ChainCall::Key {
-                        method: names.by_key.get(&key).cloned().ok_or("its collection has no key")?,
+                        method: names
+                            .by_key
+                            .get(&key)
+                            .cloned()
+                            .ok_or("its collection has no key")?,
                         values: vec![value.clone()],
                     });
                     expected_url.push('/');
                     expected_url.push_str(&value);
-                    key = HandleKey::Entity(self.item_type(&key).ok_or("its collection has no item type")?);
+                    key = HandleKey::Entity(
+                        self.item_type(&key)
+                            .ok_or("its collection has no item type")?,
+                    );
                 }
-                Step::Navigation { declaring, name, target, collection } => {
+                Step::Navigation {
+                    declaring,
+                    name,
+                    target,
+                    collection,
+                } => {
                     chain.push(ir::ChainCall::Method(
-                        names.methods.get(&(key.clone(), name.clone())).cloned().ok_or("a navigation is not generated")?,
+                        names
+                            .methods
+                            .get(&(key.clone(), name.clone()))
+                            .cloned()
+                            .ok_or("a navigation is not generated")?,
                     ));
                     expected_url.push('/');
                     expected_url.push_str(name);
@@ -842,12 +1039,20 @@ impl<'a> Planner<'a> {
         let item = match path.target {
             Target::Collection(t) | Target::Entity(t) => t,
         };
-        let (_, status) = self.operation_doc(&self.operation_handle(path, example.kind).ok_or("no operation")?, example.kind, "");
+        let (_, status) = self.operation_doc(
+            &self
+                .operation_handle(path, example.kind)
+                .ok_or("no operation")?,
+            example.kind,
+            "",
+        );
         let response = match example.response {
-            Some((response, true)) if response.status.value == status => Some(ir::ExampleResponse {
-                status: response.status.value,
-                body: response.body.as_ref().map(|b| b.text.value.clone()),
-            }),
+            Some((response, true)) if response.status.value == status => {
+                Some(ir::ExampleResponse {
+                    status: response.status.value,
+                    body: response.body.as_ref().map(|b| b.text.value.clone()),
+                })
+            }
             Some((response, true)) => {
                 self.diags.push(Diagnostic::warning(
                     "status-mismatch",
@@ -865,14 +1070,23 @@ impl<'a> Planner<'a> {
             .name
             .as_deref()
             .map(names::value_name)
-            .unwrap_or_else(|| names::value_name(file_name(&example.page.source).trim_end_matches(".md")));
+            .unwrap_or_else(|| {
+                names::value_name(file_name(&example.page.source).trim_end_matches(".md"))
+            });
         let name = scope.claim(format!("example_{}", base.trim_start_matches("r#")));
         Ok(ir::ExampleTest {
             name,
-            origin: format!("{}:{}", file_name(&example.page.source), example.request_span.line),
+            origin: format!(
+                "{}:{}",
+                file_name(&example.page.source),
+                example.request_span.line
+            ),
             chain,
             operation: example.kind,
-            model: types.rust_type(TypeRef { item: ItemType::Named(item), collection: false }),
+            model: types.rust_type(TypeRef {
+                item: ItemType::Named(item),
+                collection: false,
+            }),
             service_root,
             method: example.request.line.method.value.as_str().to_owned(),
             url: expected_url,
@@ -895,7 +1109,9 @@ fn key_value(text: &str) -> Option<String> {
     let plain = !value.is_empty()
         && value != "."
         && value != ".."
-        && value.bytes().all(|b| b.is_ascii_alphanumeric() || b"-._~".contains(&b));
+        && value
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"-._~".contains(&b));
     plain.then_some(value)
 }
 
@@ -947,13 +1163,20 @@ impl TypeNames {
             }
             let mut module: Vec<String> = def.namespace.split('.').map(names::value_name).collect();
             // The crate root also holds these modules; a namespace must not shadow them.
-            if let Some(first) = module.first_mut().filter(|m| ["requests", "examples", "runtime"].contains(&m.as_str())) {
+            if let Some(first) = module
+                .first_mut()
+                .filter(|m| ["requests", "examples", "runtime"].contains(&m.as_str()))
+            {
                 first.push('_');
             }
             let scope = scopes.entry(module.clone()).or_default();
             names.insert(id, (module, scope.claim(names::type_name(&def.name))));
         }
-        TypeNames { names, definitions, flags }
+        TypeNames {
+            names,
+            definitions,
+            flags,
+        }
     }
 
     fn path(&self, id: TypeId) -> (Vec<String>, String) {
@@ -989,7 +1212,10 @@ mod tests {
 
     #[test]
     fn key_values_of_examples() {
-        assert_eq!(key_value("{iosLobAppProvisioningConfigurationId}").as_deref(), Some("iosLobAppProvisioningConfigurationId"));
+        assert_eq!(
+            key_value("{iosLobAppProvisioningConfigurationId}").as_deref(),
+            Some("iosLobAppProvisioningConfigurationId")
+        );
         assert_eq!(key_value("'abc'").as_deref(), Some("abc"));
         assert_eq!(key_value("f983dfcd-dfcd").as_deref(), Some("f983dfcd-dfcd"));
         assert_eq!(key_value("{id | userPrincipalName}"), None);

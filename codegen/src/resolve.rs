@@ -9,12 +9,30 @@ use crate::model::{Model, TypeId};
 
 /// Diagnostic codes of the path resolver.
 pub const CODES: &[(&str, &str)] = &[
-    ("unknown-segment", "a path segment names nothing of the type reached so far"),
-    ("no-entity-container", "the metadata has no entity container to start a path from"),
-    ("ref-on-containment", "`$ref` is used on a containment navigation property, which only takes entities"),
-    ("key-on-single", "a key follows a segment that is not a collection"),
-    ("name-case-mismatch", "a name differs only in case from the schema's"),
-    ("unsupported-segment", "a segment kind the generator does not resolve yet"),
+    (
+        "unknown-segment",
+        "a path segment names nothing of the type reached so far",
+    ),
+    (
+        "no-entity-container",
+        "the metadata has no entity container to start a path from",
+    ),
+    (
+        "ref-on-containment",
+        "`$ref` is used on a containment navigation property, which only takes entities",
+    ),
+    (
+        "key-on-single",
+        "a key follows a segment that is not a collection",
+    ),
+    (
+        "name-case-mismatch",
+        "a name differs only in case from the schema's",
+    ),
+    (
+        "unsupported-segment",
+        "a segment kind the generator does not resolve yet",
+    ),
 ];
 
 /// Where a path starts.
@@ -81,7 +99,11 @@ struct Segment<'t> {
 
 /// Resolves `written` (a request-line target as the page wrote it, starting at `span`).
 /// Returns the path and the warnings of tolerated mistakes, or the error that stops it.
-pub fn resolve_path(model: &Model, written: &str, span: &Span) -> Result<(ResolvedPath, Vec<Diagnostic>), Diagnostic> {
+pub fn resolve_path(
+    model: &Model,
+    written: &str,
+    span: &Span,
+) -> Result<(ResolvedPath, Vec<Diagnostic>), Diagnostic> {
     let mut warnings = Vec::new();
     let (service_root, path, path_offset) = split_service_root(written);
     let path_end = path.find(['?', '#']).unwrap_or(path.len());
@@ -97,19 +119,41 @@ pub fn resolve_path(model: &Model, written: &str, span: &Span) -> Result<(Resolv
     };
     let mut iter = segments.iter();
     let Some(first) = iter.next() else {
-        return Err(Diagnostic::error("unknown-segment", span.clone(), "the request line has no path"));
+        return Err(Diagnostic::error(
+            "unknown-segment",
+            span.clone(),
+            "the request line has no path",
+        ));
     };
     let (first_name, first_key) = split_parenthesized_key(first.text);
     let mut steps = Vec::new();
-    let (root, mut target) = if let Some(set) = find_named(&container.entity_sets, |s| &s.name, first_name, &at(first), &mut warnings) {
-        (Root::EntitySet(set.name.clone()), Target::Collection(set.entity_type))
-    } else if let Some(s) = find_named(&container.singletons, |s| &s.name, first_name, &at(first), &mut warnings) {
+    let (root, mut target) = if let Some(set) = find_named(
+        &container.entity_sets,
+        |s| &s.name,
+        first_name,
+        &at(first),
+        &mut warnings,
+    ) {
+        (
+            Root::EntitySet(set.name.clone()),
+            Target::Collection(set.entity_type),
+        )
+    } else if let Some(s) = find_named(
+        &container.singletons,
+        |s| &s.name,
+        first_name,
+        &at(first),
+        &mut warnings,
+    ) {
         (Root::Singleton(s.name.clone()), Target::Entity(s.ty))
     } else {
         return Err(Diagnostic::error(
             "unknown-segment",
             at(first),
-            format!("`{first_name}` is neither an entity set nor a singleton of `{}`", container.name),
+            format!(
+                "`{first_name}` is neither an entity set nor a singleton of `{}`",
+                container.name
+            ),
         ));
     };
     if let Some(key) = first_key {
@@ -121,7 +165,11 @@ pub fn resolve_path(model: &Model, written: &str, span: &Span) -> Result<(Resolv
             return Err(Diagnostic::error(
                 "unknown-segment",
                 at(seg),
-                format!("`{}` follows `{}`, which ends a path", seg.text, suffix_text(s)),
+                format!(
+                    "`{}` follows `{}`, which ends a path",
+                    seg.text,
+                    suffix_text(s)
+                ),
             ));
         }
         match seg.text {
@@ -153,7 +201,9 @@ pub fn resolve_path(model: &Model, written: &str, span: &Span) -> Result<(Resolv
             return Err(Diagnostic::error(
                 "unsupported-segment",
                 at(seg),
-                format!("`{name}` (a type cast or bound operation) is not resolved by this generator yet"),
+                format!(
+                    "`{name}` (a type cast or bound operation) is not resolved by this generator yet"
+                ),
             ));
         }
         let navigations: Vec<_> = model
@@ -161,7 +211,13 @@ pub fn resolve_path(model: &Model, written: &str, span: &Span) -> Result<(Resolv
             .filter_map(|t| model.structured(t).map(|s| (t, s)))
             .flat_map(|(t, s)| s.navigations.iter().map(move |n| (t, n)))
             .collect();
-        let Some(&(declaring, nav)) = find_named(&navigations, |(_, n)| &n.name, name, &at(seg), &mut warnings) else {
+        let Some(&(declaring, nav)) = find_named(
+            &navigations,
+            |(_, n)| &n.name,
+            name,
+            &at(seg),
+            &mut warnings,
+        ) else {
             let type_name = model.get(current).qualified_name();
             let mut d = Diagnostic::error(
                 "unknown-segment",
@@ -189,8 +245,16 @@ pub fn resolve_path(model: &Model, written: &str, span: &Span) -> Result<(Resolv
         }
     }
     if suffix == Some(Suffix::Ref) {
-        if let Some(Step::Navigation { declaring, name, .. }) = steps.iter().rev().find(|s| matches!(s, Step::Navigation { .. })) {
-            let contained = model.find_navigation(*declaring, name).is_some_and(|(_, n)| n.contains_target);
+        if let Some(Step::Navigation {
+            declaring, name, ..
+        }) = steps
+            .iter()
+            .rev()
+            .find(|s| matches!(s, Step::Navigation { .. }))
+        {
+            let contained = model
+                .find_navigation(*declaring, name)
+                .is_some_and(|(_, n)| n.contains_target);
             if contained {
                 let ref_seg = segments.iter().rev().find(|s| s.text == "$ref");
                 let d = Diagnostic::warning(
@@ -236,7 +300,9 @@ fn apply_key(
 ) -> Result<Target, Diagnostic> {
     match target {
         Target::Collection(t) => {
-            steps.push(Step::Key { text: key.to_owned() });
+            steps.push(Step::Key {
+                text: key.to_owned(),
+            });
             Ok(Target::Entity(t))
         }
         Target::Entity(t) => Err(Diagnostic::error(
@@ -262,7 +328,9 @@ fn find_named<'a, T>(
     if let Some(exact) = items.iter().find(|i| name_of(i) == name) {
         return Some(exact);
     }
-    let mut matches = items.iter().filter(|i| name_of(i).eq_ignore_ascii_case(name));
+    let mut matches = items
+        .iter()
+        .filter(|i| name_of(i).eq_ignore_ascii_case(name));
     let found = matches.next()?;
     if matches.next().is_some() {
         return None;
@@ -316,7 +384,10 @@ fn split_service_root(written: &str) -> (Option<String>, &str, usize) {
 fn split_segments(path: &str, base: usize) -> Vec<Segment<'_>> {
     let mut segments = Vec::new();
     let mut start = 0;
-    for (i, c) in path.char_indices().chain(std::iter::once((path.len(), '/'))) {
+    for (i, c) in path
+        .char_indices()
+        .chain(std::iter::once((path.len(), '/')))
+    {
         if c == '/' {
             if i > start {
                 segments.push(Segment {
@@ -371,8 +442,12 @@ mod tests {
 
     #[test]
     fn absolute_urls_keys_in_parentheses_and_queries() {
-        let (path, _) = resolve("https://graph.example.com/beta/roots('a')/things/x?$select=name").unwrap();
-        assert_eq!(path.service_root.as_deref(), Some("https://graph.example.com/beta"));
+        let (path, _) =
+            resolve("https://graph.example.com/beta/roots('a')/things/x?$select=name").unwrap();
+        assert_eq!(
+            path.service_root.as_deref(),
+            Some("https://graph.example.com/beta")
+        );
         assert_eq!(path.steps[0], Step::Key { text: "'a'".into() });
         assert!(matches!(path.target, Target::Entity(_)));
         let (_, endpoint) = path.endpoint();
@@ -393,19 +468,34 @@ mod tests {
     #[test]
     fn case_differences_resolve_with_a_warning() {
         let (_, warnings) = resolve("/Top/Things").unwrap();
-        let codes: Vec<_> = warnings.iter().map(|w| (w.code, w.span.as_ref().unwrap().col)).collect();
-        assert_eq!(codes, [("name-case-mismatch", 2), ("name-case-mismatch", 6)]);
+        let codes: Vec<_> = warnings
+            .iter()
+            .map(|w| (w.code, w.span.as_ref().unwrap().col))
+            .collect();
+        assert_eq!(
+            codes,
+            [("name-case-mismatch", 2), ("name-case-mismatch", 6)]
+        );
     }
 
     #[test]
     fn failures_name_the_segment() {
         let err = resolve("/top/nothing").unwrap_err();
-        assert_eq!((err.code, err.span.as_ref().unwrap().col), ("unknown-segment", 6));
-        assert_eq!(err.message, "`nothing` is not a navigation property of `ns.root`");
+        assert_eq!(
+            (err.code, err.span.as_ref().unwrap().col),
+            ("unknown-segment", 6)
+        );
+        assert_eq!(
+            err.message,
+            "`nothing` is not a navigation property of `ns.root`"
+        );
         let err = resolve("/top/{id}").unwrap_err();
         assert_eq!(err.code, "key-on-single");
         let err = resolve("/nowhere").unwrap_err();
-        assert_eq!(err.message, "`nowhere` is neither an entity set nor a singleton of `svc`");
+        assert_eq!(
+            err.message,
+            "`nowhere` is neither an entity set nor a singleton of `svc`"
+        );
         let err = resolve("/top/things/$count/x").unwrap_err();
         assert_eq!(err.code, "unknown-segment");
         let err = resolve("   ").unwrap_err();

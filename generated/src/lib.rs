@@ -10,8 +10,13 @@ pub use ::odata_codegen_runtime as runtime;
 
 /// The service root the documentation's examples use.
 pub const SERVICE_ROOT: &str = "https://graph.microsoft.com/beta";
+
+#[rustfmt::skip]
 pub mod microsoft;
+
+#[rustfmt::skip]
 pub mod requests;
 
 #[cfg(test)]
+#[rustfmt::skip]
 mod examples;

@@ -18,7 +18,8 @@ pub const METADATA: &str = "metadata/graph-user-statuses.xml";
 pub const SEED_PAGE: &str = "metadata/000_9e47ed566db0d7be.md";
 
 pub fn input(relative: &str) -> Input {
-    let bytes = std::fs::read(root().join(relative)).unwrap_or_else(|e| panic!("cannot read {relative}: {e}"));
+    let bytes = std::fs::read(root().join(relative))
+        .unwrap_or_else(|e| panic!("cannot read {relative}: {e}"));
     Input::new(relative, bytes)
 }
 
@@ -66,7 +67,8 @@ pub fn corpus() -> Option<PathBuf> {
 
 /// A fresh empty directory under the system's temp dir.
 pub fn temp_dir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("odata-codegen-test-{name}-{}", std::process::id()));
+    let dir =
+        std::env::temp_dir().join(format!("odata-codegen-test-{name}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).expect("temp dir");
     dir

@@ -4,7 +4,9 @@ include!(concat!(env!("OUT_DIR"), "/graph.rs"));
 
 #[cfg(test)]
 mod tests {
-    use super::microsoft::graph::{ComplianceStatus, ManagedDeviceMobileAppConfigurationUserStatus};
+    use super::microsoft::graph::{
+        ComplianceStatus, ManagedDeviceMobileAppConfigurationUserStatus,
+    };
     use super::requests::GraphService;
     use odata_codegen_runtime::{Field, ServiceRoot};
 

@@ -23,8 +23,14 @@ const MAX_EXPR_DEPTH: usize = 64;
 /// Diagnostic codes of the CSDL reader.
 pub const CODES: &[(&str, &str)] = &[
     ("xml-syntax", "the metadata is not well-formed XML"),
-    ("csdl-root", "the root element is not edmx:Edmx in the EDMX namespace"),
-    ("csdl-version", "edmx:Edmx has a Version other than 4.0 or 4.01"),
+    (
+        "csdl-root",
+        "the root element is not edmx:Edmx in the EDMX namespace",
+    ),
+    (
+        "csdl-version",
+        "edmx:Edmx has a Version other than 4.0 or 4.01",
+    ),
     (
         "csdl-missing-attribute",
         "an element lacks an attribute CSDL requires",
@@ -98,7 +104,13 @@ impl<'a> Parser<'a> {
         )
     }
 
-    fn element(&self, start: &BytesStart<'_>, in_edm: bool, offset: usize, empty: bool) -> Res<Element> {
+    fn element(
+        &self,
+        start: &BytesStart<'_>,
+        in_edm: bool,
+        offset: usize,
+        empty: bool,
+    ) -> Res<Element> {
         let mut attrs = Vec::new();
         for attr in start.attributes() {
             let attr = attr.map_err(|e| self.xml_error(e.into()))?;
@@ -110,10 +122,7 @@ impl<'a> Parser<'a> {
             let value = attr
                 .normalized_value(XmlVersion::Implicit1_0)
                 .map_err(|e| self.xml_error(e))?;
-            attrs.push((
-                key.as_ref().to_owned(),
-                value.into_owned(),
-            ));
+            attrs.push((key.as_ref().to_owned(), value.into_owned()));
         }
         Ok(Element {
             raw_name: start.name().as_ref().to_owned(),
@@ -180,7 +189,11 @@ impl<'a> Parser<'a> {
     }
 
     /// Calls `f` for each child element of `el`; children `f` leaves unread are skipped.
-    fn children(&mut self, el: &mut Element, mut f: impl FnMut(&mut Self, &mut Element) -> Res<()>) -> Res<()> {
+    fn children(
+        &mut self,
+        el: &mut Element,
+        mut f: impl FnMut(&mut Self, &mut Element) -> Res<()>,
+    ) -> Res<()> {
         el.consumed = true;
         if el.empty {
             return Ok(());
@@ -237,7 +250,9 @@ impl<'a> Parser<'a> {
                                     return Err(Diagnostic::error(
                                         "xml-syntax",
                                         self.span(self.offset()),
-                                        format!("unknown entity `&{name};` (entities are never expanded)"),
+                                        format!(
+                                            "unknown entity `&{name};` (entities are never expanded)"
+                                        ),
                                     ));
                                 }
                             }
@@ -699,7 +714,8 @@ impl<'a> Parser<'a> {
                     let is_action = child.local == "ActionImport";
                     let import = OperationImport {
                         name: p.required(child, "Name")?,
-                        operation: p.required(child, if is_action { "Action" } else { "Function" })?,
+                        operation: p
+                            .required(child, if is_action { "Action" } else { "Function" })?,
                         entity_set: child.owned("EntitySet"),
                         span: p.span(child.offset),
                         annotations: p.annotations_only(child)?,
@@ -880,7 +896,10 @@ fn constant_kind(name: &str) -> Option<ConstantKind> {
         "Bool" => ConstantKind::Bool,
         "Int" => ConstantKind::Int,
         "EnumMember" => ConstantKind::EnumMember,
-        "Path" | "PropertyPath" | "NavigationPropertyPath" | "AnnotationPath"
+        "Path"
+        | "PropertyPath"
+        | "NavigationPropertyPath"
+        | "AnnotationPath"
         | "ModelElementPath" => ConstantKind::Path,
         "Binary" | "Date" | "DateTimeOffset" | "Decimal" | "Duration" | "Float" | "Guid"
         | "TimeOfDay" | "UrlRef" => ConstantKind::Other,
@@ -948,9 +967,15 @@ mod tests {
     fn reads_every_construct_of_a_small_schema() {
         let csdl = read(MINIMAL).unwrap();
         assert_eq!(csdl.version, "4.0");
-        assert_eq!(csdl.references[0].includes[0].alias.as_deref(), Some("Core"));
+        assert_eq!(
+            csdl.references[0].includes[0].alias.as_deref(),
+            Some("Core")
+        );
         let schema = &csdl.schemas[0];
-        assert_eq!((schema.namespace.as_str(), schema.alias.as_deref()), ("ns.one", Some("one")));
+        assert_eq!(
+            (schema.namespace.as_str(), schema.alias.as_deref()),
+            ("ns.one", Some("one"))
+        );
         let color = &schema.enum_types[0];
         assert!(color.is_flags);
         assert_eq!(color.members.len(), 2);
@@ -964,7 +989,10 @@ mod tests {
         let nav = &thing.navigation_properties[0];
         assert!(nav.contains_target);
         assert_eq!(nav.on_delete.as_deref(), Some("Cascade"));
-        assert_eq!(thing.annotations[0].value, Expr::String("A thing & more.".into()));
+        assert_eq!(
+            thing.annotations[0].value,
+            Expr::String("A thing & more.".into())
+        );
         assert_eq!(schema.operations[0].parameters.len(), 1);
         let container = &schema.containers[0];
         assert_eq!(container.entity_sets[0].bindings[0].target, "things");
@@ -991,15 +1019,20 @@ mod tests {
     fn wrong_root_and_version_are_errors() {
         assert_eq!(read("<root/>").unwrap_err().code, "csdl-root");
         assert_eq!(read("").unwrap_err().code, "csdl-root");
-        let err = read(r#"<edmx:Edmx Version="3.0" xmlns:edmx="http://docs.oasis-open.org/odata/ns/edmx"/>"#)
-            .unwrap_err();
+        let err = read(
+            r#"<edmx:Edmx Version="3.0" xmlns:edmx="http://docs.oasis-open.org/odata/ns/edmx"/>"#,
+        )
+        .unwrap_err();
         assert_eq!(err.code, "csdl-version");
         assert!(err.message.contains("`3.0`"));
     }
 
     #[test]
     fn missing_required_attribute_names_element_and_attribute() {
-        let xml = MINIMAL.replace(r#"<Property Name="id" Type="Edm.String" Nullable="false" />"#, r#"<Property Name="id" />"#);
+        let xml = MINIMAL.replace(
+            r#"<Property Name="id" Type="Edm.String" Nullable="false" />"#,
+            r#"<Property Name="id" />"#,
+        );
         let err = read(&xml).unwrap_err();
         assert_eq!(err.code, "csdl-missing-attribute");
         assert_eq!(err.message, "<Property> has no `Type` attribute");

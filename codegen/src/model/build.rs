@@ -10,12 +10,30 @@ use crate::diag::Diagnostic;
 
 /// Diagnostic codes of the model builder.
 pub const CODES: &[(&str, &str)] = &[
-    ("unknown-type", "a type reference names no type of the schema or of EDM"),
-    ("duplicate-name", "two schema elements of one scope share a name"),
-    ("cyclic-base-type", "a type is its own base type, directly or not"),
-    ("invalid-key", "a key names no property of the type, or one that cannot be a key"),
-    ("invalid-enum-value", "an enum member's value is not an integer"),
-    ("invalid-type", "a type is used where CSDL forbids it (e.g. an entity as a property)"),
+    (
+        "unknown-type",
+        "a type reference names no type of the schema or of EDM",
+    ),
+    (
+        "duplicate-name",
+        "two schema elements of one scope share a name",
+    ),
+    (
+        "cyclic-base-type",
+        "a type is its own base type, directly or not",
+    ),
+    (
+        "invalid-key",
+        "a key names no property of the type, or one that cannot be a key",
+    ),
+    (
+        "invalid-enum-value",
+        "an enum member's value is not an integer",
+    ),
+    (
+        "invalid-type",
+        "a type is used where CSDL forbids it (e.g. an entity as a property)",
+    ),
 ];
 
 const CORE: &str = "Org.OData.Core.V1";
@@ -100,7 +118,9 @@ impl<'a> Builder<'a> {
 
     /// Replaces an alias in the qualified name that starts a target path.
     fn normalize_target(&self, target: &str) -> String {
-        let (head, rest) = target.split_once('/').map_or((target, None), |(h, r)| (h, Some(r)));
+        let (head, rest) = target
+            .split_once('/')
+            .map_or((target, None), |(h, r)| (h, Some(r)));
         let head = self.qualify(head).unwrap_or_else(|| head.to_owned());
         match rest {
             Some(rest) => format!("{head}/{rest}"),
@@ -122,14 +142,23 @@ impl<'a> Builder<'a> {
     }
 
     /// Inline annotations plus those targeting `target` from `Annotations` blocks.
-    fn annotations<'s>(&'s self, inline: &'s [Annotation], target: &str) -> impl Iterator<Item = &'s Annotation> + 's {
+    fn annotations<'s>(
+        &'s self,
+        inline: &'s [Annotation],
+        target: &str,
+    ) -> impl Iterator<Item = &'s Annotation> + 's {
         inline
             .iter()
             .filter(|a| a.qualifier.is_none())
             .chain(self.targeted.get(target).into_iter().flatten().copied())
     }
 
-    fn find_annotation<'s>(&'s self, inline: &'s [Annotation], target: &str, term: &str) -> Option<&'s Expr> {
+    fn find_annotation<'s>(
+        &'s self,
+        inline: &'s [Annotation],
+        target: &str,
+        term: &str,
+    ) -> Option<&'s Expr> {
         self.annotations(inline, target)
             .find(|a| self.term(a) == term)
             .map(|a| &a.value)
@@ -234,7 +263,9 @@ impl<'a> Builder<'a> {
                     format!("{context} has type `{written}`, which names no type of the schema"),
                 );
                 if let Some(similar) = self.similar_type(inner) {
-                    d = d.with_note(format!("a type `{similar}` exists: names are case-sensitive"));
+                    d = d.with_note(format!(
+                        "a type `{similar}` exists: names are case-sensitive"
+                    ));
                 }
                 self.errors.push(d);
                 None
@@ -361,7 +392,10 @@ impl<'a> Builder<'a> {
                 self.errors.push(Diagnostic::error(
                     "invalid-type",
                     n.span.clone(),
-                    format!("{context} has type `{}`, which is not an entity type", n.type_name),
+                    format!(
+                        "{context} has type `{}`, which is not an entity type",
+                        n.type_name
+                    ),
                 ));
                 continue;
             };
@@ -404,7 +438,13 @@ impl<'a> Builder<'a> {
         let underlying = match t.underlying_type.as_deref() {
             None => Primitive::Int32,
             Some(u) => match Primitive::from_edm_name(u) {
-                Some(p @ (Primitive::Byte | Primitive::SByte | Primitive::Int16 | Primitive::Int32 | Primitive::Int64)) => p,
+                Some(
+                    p @ (Primitive::Byte
+                    | Primitive::SByte
+                    | Primitive::Int16
+                    | Primitive::Int32
+                    | Primitive::Int64),
+                ) => p,
                 _ => {
                     self.errors.push(Diagnostic::error(
                         "invalid-type",
@@ -465,7 +505,10 @@ impl<'a> Builder<'a> {
                         self.errors.push(Diagnostic::error(
                             "cyclic-base-type",
                             def.span.clone(),
-                            format!("`{}` derives from itself through its base types", def.qualified_name()),
+                            format!(
+                                "`{}` derives from itself through its base types",
+                                def.qualified_name()
+                            ),
                         ));
                     }
                     cyclic.insert(id);
@@ -479,7 +522,9 @@ impl<'a> Builder<'a> {
         }
         for &id in &ids {
             if let Some(base) = self.model.structured(id).and_then(|s| s.base) {
-                if self.model.structured(base).map(|b| b.kind) != self.model.structured(id).map(|s| s.kind) {
+                if self.model.structured(base).map(|b| b.kind)
+                    != self.model.structured(id).map(|s| s.kind)
+                {
                     let def = self.model.get(id);
                     self.errors.push(Diagnostic::error(
                         "invalid-type",
@@ -500,7 +545,10 @@ impl<'a> Builder<'a> {
         let csdl = self.csdl;
         for schema in &csdl.schemas {
             for t in &schema.structured_types {
-                let Some(id) = self.model.lookup(&format!("{}.{}", schema.namespace, t.name)) else {
+                let Some(id) = self
+                    .model
+                    .lookup(&format!("{}.{}", schema.namespace, t.name))
+                else {
                     continue;
                 };
                 if self.model.get(id).span != t.span || t.kind != StructuredKind::Entity {
@@ -539,12 +587,18 @@ impl<'a> Builder<'a> {
                 .find(|p| p.name == first)
                 .map(|p| p.ty);
             match property {
-                Some(TypeRef { item: ItemType::Primitive(ty), collection: false }) => key.push(KeyPart {
+                Some(TypeRef {
+                    item: ItemType::Primitive(ty),
+                    collection: false,
+                }) => key.push(KeyPart {
                     path: r.name.clone(),
                     name: r.alias.clone().unwrap_or_else(|| r.name.clone()),
                     ty,
                 }),
-                Some(TypeRef { item: ItemType::Named(nested), collection: false }) if r.name.contains('/') => {
+                Some(TypeRef {
+                    item: ItemType::Named(nested),
+                    collection: false,
+                }) if r.name.contains('/') => {
                     // A 4.01 key path into a complex property: the leaf decides the type.
                     let leaf = r.name.rsplit('/').next().unwrap_or_default();
                     let ty = self
@@ -572,12 +626,18 @@ impl<'a> Builder<'a> {
                 Some(_) => self.errors.push(Diagnostic::error(
                     "invalid-key",
                     r.span.clone(),
-                    format!("key property `{}` of `{}` is not of a primitive type", r.name, t.name),
+                    format!(
+                        "key property `{}` of `{}` is not of a primitive type",
+                        r.name, t.name
+                    ),
                 )),
                 None => self.errors.push(Diagnostic::error(
                     "invalid-key",
                     r.span.clone(),
-                    format!("key names `{}`, which is not a property of `{}`", r.name, t.name),
+                    format!(
+                        "key names `{}`, which is not a property of `{}`",
+                        r.name, t.name
+                    ),
                 )),
             }
         }
@@ -587,7 +647,15 @@ impl<'a> Builder<'a> {
     fn entity_type(&mut self, written: &str, span: &Span, context: &str) -> Option<TypeId> {
         let ty = self.resolve_type(written, span, context)?;
         match ty.item {
-            ItemType::Named(id) if !ty.collection && self.model.structured(id).is_some_and(|s| s.kind == StructuredKind::Entity) => Some(id),
+            ItemType::Named(id)
+                if !ty.collection
+                    && self
+                        .model
+                        .structured(id)
+                        .is_some_and(|s| s.kind == StructuredKind::Entity) =>
+            {
+                Some(id)
+            }
             _ => {
                 self.errors.push(Diagnostic::error(
                     "invalid-type",
@@ -734,12 +802,24 @@ mod tests {
         let item = m.lookup("my.ns.item").unwrap();
         let s = m.structured(item).unwrap();
         assert_eq!(s.key[0].name, "id");
-        let names: Vec<_> = m.all_properties(item).iter().map(|p| p.name.as_str()).collect();
+        let names: Vec<_> = m
+            .all_properties(item)
+            .iter()
+            .map(|p| p.name.as_str())
+            .collect();
         assert_eq!(names, ["id", "size"]);
-        assert_eq!(m.all_properties(item)[1].description.as_deref(), Some("How big."));
+        assert_eq!(
+            m.all_properties(item)[1].description.as_deref(),
+            Some("How big.")
+        );
         let base = m.lookup("my.ns.base").unwrap();
         assert_eq!(m.structured(base).unwrap().derived, vec![item]);
-        assert!(m.find_navigation(item, "children").unwrap().1.contains_target);
+        assert!(
+            m.find_navigation(item, "children")
+                .unwrap()
+                .1
+                .contains_target
+        );
         let TypeKind::Enum(e) = &m.get(m.lookup("my.ns.size").unwrap()).kind else {
             panic!("not an enum")
         };
@@ -749,16 +829,26 @@ mod tests {
 
     #[test]
     fn dangling_reference_names_the_property_and_a_case_variant() {
-        let errors = model(r#"<ComplexType Name="a"><Property Name="b" Type="m.A"/></ComplexType>"#).unwrap_err();
+        let errors =
+            model(r#"<ComplexType Name="a"><Property Name="b" Type="m.A"/></ComplexType>"#)
+                .unwrap_err();
         assert_eq!(errors[0].code, "unknown-type");
-        assert_eq!(errors[0].message, "property `b` of `my.ns.a` has type `m.A`, which names no type of the schema");
-        assert_eq!(errors[0].notes, ["a type `my.ns.a` exists: names are case-sensitive"]);
+        assert_eq!(
+            errors[0].message,
+            "property `b` of `my.ns.a` has type `m.A`, which names no type of the schema"
+        );
+        assert_eq!(
+            errors[0].notes,
+            ["a type `my.ns.a` exists: names are case-sensitive"]
+        );
     }
 
     #[test]
     fn inconsistent_schemas_are_errors() {
         assert_eq!(
-            codes(model(r#"<ComplexType Name="a" BaseType="m.b"/><ComplexType Name="b" BaseType="m.a"/>"#)),
+            codes(model(
+                r#"<ComplexType Name="a" BaseType="m.b"/><ComplexType Name="b" BaseType="m.a"/>"#
+            )),
             ["cyclic-base-type", "cyclic-base-type"]
         );
         assert_eq!(
@@ -766,19 +856,27 @@ mod tests {
             ["duplicate-name"]
         );
         assert_eq!(
-            codes(model(r#"<ComplexType Name="a"><Property Name="x" Type="Edm.Int32"/><Property Name="x" Type="Edm.String"/></ComplexType>"#)),
+            codes(model(
+                r#"<ComplexType Name="a"><Property Name="x" Type="Edm.Int32"/><Property Name="x" Type="Edm.String"/></ComplexType>"#
+            )),
             ["duplicate-name"]
         );
         assert_eq!(
-            codes(model(r#"<EntityType Name="a"><Key><PropertyRef Name="nope"/></Key></EntityType>"#)),
+            codes(model(
+                r#"<EntityType Name="a"><Key><PropertyRef Name="nope"/></Key></EntityType>"#
+            )),
             ["invalid-key"]
         );
         assert_eq!(
-            codes(model(r#"<ComplexType Name="a"><Property Name="x" Type="Edm.Int128"/></ComplexType>"#)),
+            codes(model(
+                r#"<ComplexType Name="a"><Property Name="x" Type="Edm.Int128"/></ComplexType>"#
+            )),
             ["unknown-type"]
         );
         assert_eq!(
-            codes(model(r#"<EnumType Name="e"><Member Name="a" Value="one"/></EnumType>"#)),
+            codes(model(
+                r#"<EnumType Name="e"><Member Name="a" Value="one"/></EnumType>"#
+            )),
             ["invalid-enum-value"]
         );
     }
@@ -795,7 +893,11 @@ mod tests {
         let set = &m.container.as_ref().unwrap().entity_sets[0];
         assert_eq!(
             set.restrictions,
-            Restrictions { insertable: true, updatable: true, deletable: false }
+            Restrictions {
+                insertable: true,
+                updatable: true,
+                deletable: false
+            }
         );
     }
 }

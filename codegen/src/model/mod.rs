@@ -50,7 +50,10 @@ pub enum TypeKind {
     Structured(StructDef),
     Enum(EnumDef),
     /// A `TypeDefinition`: a named primitive with facets.
-    Definition { underlying: Primitive, facets: Facets },
+    Definition {
+        underlying: Primitive,
+        facets: Facets,
+    },
 }
 
 #[derive(Debug)]
@@ -241,8 +244,14 @@ impl Primitive {
             "Stream" => Stream,
             "String" => String,
             "TimeOfDay" => TimeOfDay,
-            "Untyped" | "PrimitiveType" | "ComplexType" | "EntityType" | "AnyPropertyPath"
-            | "PropertyPath" | "NavigationPropertyPath" | "AnnotationPath" => Untyped,
+            "Untyped"
+            | "PrimitiveType"
+            | "ComplexType"
+            | "EntityType"
+            | "AnyPropertyPath"
+            | "PropertyPath"
+            | "NavigationPropertyPath"
+            | "AnnotationPath" => Untyped,
             spatial if spatial.starts_with("Geography") || spatial.starts_with("Geometry") => {
                 Spatial
             }
