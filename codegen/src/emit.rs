@@ -192,6 +192,12 @@ publish = false
 [lib]
 doctest = false
 
+[features]
+default = ["client"]
+# An async HTTP client (reqwest over rustls) that sends the generated requests; turn it
+# off to build requests only and send them with your own HTTP stack.
+client = ["odata-codegen-runtime/client"]
+
 [dependencies]
 odata-codegen-runtime = {runtime}
 serde = {{ version = "1", features = ["derive"] }}

@@ -38,7 +38,7 @@ const EXAMPLE_BODY_NOT_JSON: &str = "example-body-not-json";
 pub const CODES: &[(&str, &str)] = &[
     (
         INVALID_UTF8,
-        "the page is not UTF-8 (the span is the first invalid byte)",
+        "an input (page or metadata) is not UTF-8; the span is the first invalid byte",
     ),
     (EMPTY_PAGE, "the page has no text"),
     (
