@@ -204,6 +204,27 @@ impl<'a> Planner<'a> {
             Root::Singleton(name) => {
                 HandleKey::Entity(container.singletons.iter().find(|s| &s.name == name)?.ty)
             }
+            Root::OperationImport(_) => return None,
+        })
+    }
+
+    /// The handle a step leads to from `current`; `None` for steps no handle has yet.
+    fn next_handle(&self, current: &HandleKey, step: &Step) -> Option<HandleKey> {
+        Some(match step {
+            Step::Key { .. } => HandleKey::Entity(self.item_type(current)?),
+            Step::Navigation {
+                declaring,
+                name,
+                target,
+                collection,
+            } => {
+                if *collection {
+                    HandleKey::Nav(*declaring, name.clone())
+                } else {
+                    HandleKey::Entity(*target)
+                }
+            }
+            Step::Cast { .. } | Step::Operation { .. } | Step::Property { .. } => return None,
         })
     }
 
@@ -213,27 +234,14 @@ impl<'a> Planner<'a> {
         self.roots.insert(root.clone());
         let mut current = self.root_handle(root)?;
         for step in steps {
-            let next = match step {
-                Step::Key { .. } => HandleKey::Entity(self.item_type(&current)?),
-                Step::Navigation {
-                    declaring,
-                    name,
-                    target,
-                    collection,
-                } => {
-                    if *collection {
-                        HandleKey::Nav(*declaring, name.clone())
-                    } else {
-                        HandleKey::Entity(*target)
-                    }
-                }
-            };
+            let next = self.next_handle(&current, step)?;
             let plan = self.handles.entry(current).or_default();
             match step {
                 Step::Key { .. } => plan.by_key = Some(next.clone()),
                 Step::Navigation { name, .. } => {
                     plan.navigations.insert(name.clone(), next.clone());
                 }
+                Step::Cast { .. } | Step::Operation { .. } | Step::Property { .. } => return None,
             }
             self.handles.entry(next.clone()).or_default();
             current = next;
@@ -290,21 +298,7 @@ impl<'a> Planner<'a> {
         let (root, steps) = path.endpoint();
         let mut key = self.root_handle(root)?;
         for step in steps {
-            key = match step {
-                Step::Key { .. } => HandleKey::Entity(self.item_type(&key)?),
-                Step::Navigation {
-                    declaring,
-                    name,
-                    target,
-                    collection,
-                } => {
-                    if *collection {
-                        HandleKey::Nav(*declaring, name.clone())
-                    } else {
-                        HandleKey::Entity(*target)
-                    }
-                }
-            };
+            key = self.next_handle(&key, step)?;
         }
         Some(match kind {
             OperationKind::Get | OperationKind::Update | OperationKind::Delete
@@ -415,6 +409,24 @@ impl<'a> Planner<'a> {
         path: &ResolvedPath,
         span: &Span,
     ) -> Option<OperationKind> {
+        let unsupported_step = path.steps.iter().find_map(|s| match s {
+            Step::Cast { .. } => Some("a type cast"),
+            Step::Operation { .. } => Some("a bound action or function"),
+            Step::Property { .. } => Some("a property segment"),
+            Step::Key { .. } | Step::Navigation { .. } => None,
+        });
+        let unsupported = match path.root {
+            Root::OperationImport(_) => Some("an action or function import"),
+            _ => unsupported_step,
+        };
+        if let Some(what) = unsupported {
+            self.diags.push(Diagnostic::warning(
+                "unsupported-operation",
+                span.clone(),
+                format!("{method} through {what} is not generated yet"),
+            ));
+            return None;
+        }
         if let Some(suffix) = path.suffix {
             let what = match suffix {
                 Suffix::Ref => "`$ref` (references)",
@@ -890,6 +902,7 @@ impl<'a> Planner<'a> {
             .filter_map(|root| {
                 let handle_key = self.root_handle(root)?;
                 let (wire, description, what) = match root {
+                    Root::OperationImport(_) => return None,
                     Root::EntitySet(name) => (
                         name,
                         container?
@@ -990,7 +1003,7 @@ impl<'a> Planner<'a> {
             .ok_or("its root is not generated")?;
         let mut expected_url = format!("{service_root}/");
         expected_url.push_str(match &path.root {
-            Root::EntitySet(n) | Root::Singleton(n) => n,
+            Root::EntitySet(n) | Root::Singleton(n) | Root::OperationImport(n) => n,
         });
         for step in &path.steps {
             match step {
@@ -1011,6 +1024,11 @@ impl<'a> Planner<'a> {
                     key = HandleKey::Entity(
                         self.item_type(&key)
                             .ok_or("its collection has no item type")?,
+                    );
+                }
+                Step::Cast { .. } | Step::Operation { .. } | Step::Property { .. } => {
+                    return Err(
+                        "it passes a segment the request builders do not offer yet".to_owned()
                     );
                 }
                 Step::Navigation {

@@ -5,7 +5,7 @@
 //! resolves with a warning.
 
 use crate::diag::{Diagnostic, Span};
-use crate::model::{Model, TypeId};
+use crate::model::{Model, OperationId, TypeId};
 
 /// Diagnostic codes of the path resolver.
 pub const CODES: &[(&str, &str)] = &[
@@ -40,6 +40,8 @@ pub const CODES: &[(&str, &str)] = &[
 pub enum Root {
     EntitySet(String),
     Singleton(String),
+    /// An unbound action or function called through its import in the container.
+    OperationImport(String),
 }
 
 /// One step after the root.
@@ -52,6 +54,16 @@ pub enum Step {
         declaring: TypeId,
         name: String,
         target: TypeId,
+        collection: bool,
+    },
+    /// A type-cast segment (`microsoft.graph.user`) to a derived type.
+    Cast { target: TypeId, collection: bool },
+    /// A bound action or function (`microsoft.graph.getMemberGroups`, `delta()`).
+    Operation { operation: OperationId },
+    /// A structural property (`/photo`, `/manager/displayName`), e.g. before `$value`.
+    Property {
+        declaring: TypeId,
+        name: String,
         collection: bool,
     },
 }
