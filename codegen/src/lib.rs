@@ -18,6 +18,7 @@ pub mod ir;
 pub mod model;
 pub mod names;
 pub mod output;
+pub mod pages;
 pub mod plan;
 pub mod resolve;
 
@@ -101,6 +102,7 @@ pub fn diagnostic_codes() -> Vec<(&'static str, &'static str)> {
         doc::CODES,
         resolve::CODES,
         check::CODES,
+        pages::CODES,
         plan::CODES,
     ]
     .concat()
@@ -176,7 +178,7 @@ fn analyse(inputs: &Inputs, options: &Options) -> Result<(ir::Crate, Vec<Diagnos
         };
         let (doc, page_diagnostics) = doc::read_page(&source);
         diagnostics.extend(page_diagnostics);
-        pages.push(plan::Page { source, doc });
+        pages.push(pages::Page { source, doc });
     }
     if diagnostics.iter().any(Diagnostic::is_error) {
         return Err(fail(diagnostics));

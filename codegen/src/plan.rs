@@ -5,38 +5,17 @@
 //! tests.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::sync::Arc;
 
-use crate::check::{check_body, lookup_type_name};
 use crate::csdl::StructuredKind;
-use crate::diag::{Diagnostic, Source, Span};
-use crate::doc::{
-    DocPage, Example, HttpMessage, Method, PermissionValue, RequestBlockLine, RequestExample,
-    ResponseExample,
-};
+use crate::diag::Diagnostic;
 use crate::ir::{self, OperationKind, RustType};
 use crate::model::{ItemType, Model, Primitive, Restrictions, TypeId, TypeKind, TypeRef};
 use crate::names::{self, Scope};
-use crate::resolve::{ResolvedPath, Root, Step, Suffix, Target, resolve_path};
+use crate::pages::{DocumentedExample, Page, PageDoc, analyse_page, file_name, reason_phrase};
+use crate::resolve::{ResolvedPath, Root, Step, Target};
 
 /// Diagnostic codes of the planning pass.
 pub const CODES: &[(&str, &str)] = &[
-    (
-        "todo-permission",
-        "a permissions cell is a placeholder, not a permission",
-    ),
-    (
-        "not-a-request-line",
-        "a line of an HTTP request block is not `METHOD path`",
-    ),
-    (
-        "unsupported-operation",
-        "a documented request is of a kind the generator does not emit yet",
-    ),
-    (
-        "operation-not-allowed",
-        "a documented request is one the schema does not allow on its target",
-    ),
     (
         "example-not-testable",
         "an example cannot become a generated test, and why",
@@ -46,12 +25,6 @@ pub const CODES: &[(&str, &str)] = &[
         "an example response's status differs from the operation's success status",
     ),
 ];
-
-/// A page and its source, as read by [`crate::doc`].
-pub struct Page {
-    pub source: Arc<Source>,
-    pub doc: DocPage,
-}
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct PlanOptions {
@@ -81,25 +54,6 @@ struct HandlePlan {
     operations: BTreeSet<OperationKind>,
 }
 
-/// Doc text a page contributes to an operation.
-#[derive(Clone, Debug)]
-struct PageDoc {
-    lines: Vec<String>,
-    status: Option<u16>,
-}
-
-/// A documented request example with the response that follows it.
-struct PlannedExample<'p> {
-    page: &'p Page,
-    name: Option<String>,
-    path: ResolvedPath,
-    kind: OperationKind,
-    request: &'p RequestExample,
-    request_span: Span,
-    body_ok: bool,
-    response: Option<(&'p ResponseExample, bool)>,
-}
-
 struct Planner<'a> {
     model: &'a Model,
     diags: Vec<Diagnostic>,
@@ -124,7 +78,23 @@ pub fn plan(
     };
     let mut examples = Vec::new();
     for page in pages {
-        p.read_page(page, &mut examples);
+        let analysis = analyse_page(model, page, &mut p.diags);
+        for operation in &analysis.operations {
+            p.select(&operation.path);
+            if let Some(handle) = p.operation_handle(&operation.path, operation.kind) {
+                p.docs
+                    .entry((handle, operation.kind))
+                    .or_default()
+                    .push(analysis.doc.clone());
+            }
+        }
+        for example in &analysis.examples {
+            if let Some(root) = &example.path.service_root {
+                *p.service_roots.entry(root.clone()).or_default() += 1;
+            }
+            p.select(&example.path);
+        }
+        examples.extend(analysis.examples);
     }
     if p.diags.iter().any(Diagnostic::is_error) {
         crate::diag::sort(&mut p.diags);
@@ -141,25 +111,6 @@ pub fn plan(
     let krate = p.build(options, service_root, &examples);
     crate::diag::sort(&mut p.diags);
     Ok((krate, p.diags))
-}
-
-fn operation_kind(method: Method, target: Target) -> Option<OperationKind> {
-    Some(match (method, target) {
-        (Method::Get, Target::Collection(_)) => OperationKind::List,
-        (Method::Post, Target::Collection(_)) => OperationKind::Create,
-        (Method::Get, Target::Entity(_)) => OperationKind::Get,
-        (Method::Patch | Method::Put, Target::Entity(_)) => OperationKind::Update,
-        (Method::Delete, Target::Entity(_)) => OperationKind::Delete,
-        _ => return None,
-    })
-}
-
-fn file_name(source: &Source) -> &str {
-    source
-        .name
-        .rsplit(['/', '\\'])
-        .next()
-        .unwrap_or(&source.name)
 }
 
 impl<'a> Planner<'a> {
@@ -310,275 +261,6 @@ impl<'a> Planner<'a> {
         })
     }
 
-    fn page_doc(&mut self, page: &Page) -> PageDoc {
-        let doc = &page.doc;
-        let mut lines = Vec::new();
-        if let Some(title) = &doc.title {
-            lines.push(format!("**{}**", title.value.trim()));
-        }
-        if let Some(description) = &doc.description {
-            lines.push(String::new());
-            lines.push(description.value.trim().to_owned());
-        }
-        let status = doc.response.status.as_ref().map(|s| s.value);
-        if let Some(status) = status {
-            lines.push(String::new());
-            lines.push(format!(
-                "Succeeds with `{status} {}`.",
-                reason_phrase(status)
-            ));
-        }
-        let mut permissions = Vec::new();
-        for row in &doc.permissions {
-            match row.kind {
-                PermissionValue::Listed | PermissionValue::NotSupported => {
-                    permissions.push(format!(
-                        "- {}: {}",
-                        row.permission_type.text, row.value.text
-                    ));
-                }
-                PermissionValue::Placeholder => {
-                    self.diags.push(Diagnostic::warning(
-                        "todo-permission",
-                        row.value.span.clone(),
-                        format!(
-                            "the permission for `{}` is a placeholder (`{}`), not a permission; it is left out of the generated docs",
-                            row.permission_type.text, row.value.text
-                        ),
-                    ));
-                    permissions.push(format!("- {}: not documented", row.permission_type.text));
-                }
-            }
-        }
-        if !permissions.is_empty() {
-            lines.push(String::new());
-            lines.push("Permissions:".to_owned());
-            lines.extend(permissions);
-        }
-        lines.push(String::new());
-        lines.push(format!("Documented in `{}`.", file_name(&page.source)));
-        PageDoc { lines, status }
-    }
-
-    fn read_page<'p>(&mut self, page: &'p Page, examples: &mut Vec<PlannedExample<'p>>) {
-        let page_doc = self.page_doc(page);
-        for block in &page.doc.http_requests {
-            for line in &block.lines {
-                match line {
-                    RequestBlockLine::Request(request) => {
-                        let resolved =
-                            resolve_path(self.model, &request.target.value, &request.target.span);
-                        match resolved {
-                            Ok((path, warnings)) => {
-                                self.diags.extend(warnings);
-                                if let Some(kind) = self.documented_kind(
-                                    request.method.value,
-                                    &path,
-                                    &request.method.span,
-                                ) {
-                                    self.select(&path);
-                                    if let Some(handle) = self.operation_handle(&path, kind) {
-                                        self.docs
-                                            .entry((handle, kind))
-                                            .or_default()
-                                            .push(page_doc.clone());
-                                    }
-                                }
-                            }
-                            Err(error) => self.diags.push(error),
-                        }
-                    }
-                    RequestBlockLine::Other(text) => self.diags.push(Diagnostic::warning(
-                        "not-a-request-line",
-                        text.span.clone(),
-                        format!(
-                            "`{}` in an HTTP request block is not `METHOD path`",
-                            text.value
-                        ),
-                    )),
-                }
-            }
-        }
-        self.read_examples(page, examples);
-    }
-
-    /// The operation a documented method and path select, or a warning why none.
-    fn documented_kind(
-        &mut self,
-        method: Method,
-        path: &ResolvedPath,
-        span: &Span,
-    ) -> Option<OperationKind> {
-        let unsupported_step = path.steps.iter().find_map(|s| match s {
-            Step::Cast { .. } => Some("a type cast"),
-            Step::Operation { .. } => Some("a bound action or function"),
-            Step::Property { .. } => Some("a property segment"),
-            Step::Key { .. } | Step::Navigation { .. } => None,
-        });
-        let unsupported = match path.root {
-            Root::OperationImport(_) => Some("an action or function import"),
-            _ => unsupported_step,
-        };
-        if let Some(what) = unsupported {
-            self.diags.push(Diagnostic::warning(
-                "unsupported-operation",
-                span.clone(),
-                format!("{method} through {what} is not generated yet"),
-            ));
-            return None;
-        }
-        if let Some(suffix) = path.suffix {
-            let what = match suffix {
-                Suffix::Ref => "`$ref` (references)",
-                Suffix::Count => "`$count`",
-                Suffix::Value => "`$value` (media)",
-            };
-            self.diags.push(Diagnostic::warning(
-                "unsupported-operation",
-                span.clone(),
-                format!("{method} with {what} is not generated yet"),
-            ));
-            return None;
-        }
-        let kind = operation_kind(method, path.target);
-        if kind.is_none() {
-            let target = match path.target {
-                Target::Collection(t) => {
-                    format!("a collection of `{}`", self.model.get(t).qualified_name())
-                }
-                Target::Entity(t) => format!("a single `{}`", self.model.get(t).qualified_name()),
-            };
-            self.diags.push(Diagnostic::warning(
-                "operation-not-allowed",
-                span.clone(),
-                format!("{method} is not an operation OData defines on {target}"),
-            ));
-        }
-        kind
-    }
-
-    fn read_examples<'p>(&mut self, page: &'p Page, examples: &mut Vec<PlannedExample<'p>>) {
-        let mut pending: Option<PlannedExample<'p>> = None;
-        for example in &page.doc.examples {
-            if let Some(annotation) = &example.annotation {
-                if let Some(odata_type) = &annotation.odata_type {
-                    lookup_type_name(
-                        self.model,
-                        &odata_type.value,
-                        &odata_type.span,
-                        &mut self.diags,
-                    );
-                }
-            }
-            match &example.message {
-                HttpMessage::Request(request) => {
-                    if let Some(done) = pending.take() {
-                        examples.push(done);
-                    }
-                    pending = self.request_example(page, example, request);
-                }
-                HttpMessage::Response(response) => {
-                    let Some(mut planned) = pending.take() else {
-                        continue;
-                    };
-                    let body_ok = match response.body.as_ref().and_then(|b| b.json.as_ref()) {
-                        Some(json) => self.check_response_body(planned.kind, &planned.path, json),
-                        None => true,
-                    };
-                    planned.response = Some((response, body_ok));
-                    examples.push(planned);
-                }
-            }
-        }
-        if let Some(done) = pending {
-            examples.push(done);
-        }
-    }
-
-    fn check_response_body(
-        &mut self,
-        kind: OperationKind,
-        path: &ResolvedPath,
-        json: &crate::doc::Spanned<crate::doc::JsonValue>,
-    ) -> bool {
-        let item = match path.target {
-            Target::Collection(t) | Target::Entity(t) => t,
-        };
-        let entity = TypeRef {
-            item: ItemType::Named(item),
-            collection: false,
-        };
-        match kind {
-            OperationKind::List => match json.value.get("value") {
-                Some(items) => check_body(
-                    self.model,
-                    TypeRef {
-                        collection: true,
-                        ..entity
-                    },
-                    items,
-                    &mut self.diags,
-                ),
-                None => true,
-            },
-            _ => check_body(self.model, entity, json, &mut self.diags),
-        }
-    }
-
-    fn request_example<'p>(
-        &mut self,
-        page: &'p Page,
-        example: &'p Example,
-        request: &'p RequestExample,
-    ) -> Option<PlannedExample<'p>> {
-        let target = &request.line.target;
-        let (path, warnings) = match resolve_path(self.model, &target.value, &target.span) {
-            Ok(resolved) => resolved,
-            Err(mut error) => {
-                // A broken example does not stop generation; the request lines decide.
-                error.severity = crate::diag::Severity::Warning;
-                self.diags.push(error);
-                return None;
-            }
-        };
-        self.diags.extend(warnings);
-        let kind =
-            self.documented_kind(request.line.method.value, &path, &request.line.method.span)?;
-        if let Some(root) = &path.service_root {
-            *self.service_roots.entry(root.clone()).or_default() += 1;
-        }
-        self.select(&path);
-        let item = match path.target {
-            Target::Collection(t) | Target::Entity(t) => t,
-        };
-        let body_ok = match request.body.as_ref().and_then(|b| b.json.as_ref()) {
-            Some(json) => check_body(
-                self.model,
-                TypeRef {
-                    item: ItemType::Named(item),
-                    collection: false,
-                },
-                json,
-                &mut self.diags,
-            ),
-            None => true,
-        };
-        Some(PlannedExample {
-            page,
-            name: example
-                .annotation
-                .as_ref()
-                .and_then(|a| a.names.first())
-                .map(|n| n.value.clone()),
-            path,
-            kind,
-            request,
-            request_span: example.span.clone(),
-            body_ok,
-            response: None,
-        })
-    }
-
     /// Types the selected operations read or write, and every type their properties
     /// reach, in a stable order.
     fn model_closure(&self) -> BTreeSet<TypeId> {
@@ -608,7 +290,7 @@ impl<'a> Planner<'a> {
         &mut self,
         options: &PlanOptions,
         service_root: Option<String>,
-        examples: &[PlannedExample<'_>],
+        examples: &[DocumentedExample<'_>],
     ) -> ir::Crate {
         let model = self.model;
         let closure = self.model_closure();
@@ -951,7 +633,7 @@ impl<'a> Planner<'a> {
 
     fn examples(
         &mut self,
-        planned: &[PlannedExample<'_>],
+        planned: &[DocumentedExample<'_>],
         types: &TypeNames,
         names: &HandleNames,
     ) -> Vec<ir::ExampleTest> {
@@ -972,7 +654,7 @@ impl<'a> Planner<'a> {
 
     fn example_test(
         &mut self,
-        example: &PlannedExample<'_>,
+        example: &DocumentedExample<'_>,
         types: &TypeNames,
         names: &HandleNames,
         scope: &mut Scope,
@@ -1131,16 +813,6 @@ fn key_value(text: &str) -> Option<String> {
             .bytes()
             .all(|b| b.is_ascii_alphanumeric() || b"-._~".contains(&b));
     plain.then_some(value)
-}
-
-fn reason_phrase(status: u16) -> &'static str {
-    match status {
-        200 => "OK",
-        201 => "Created",
-        202 => "Accepted",
-        204 => "No Content",
-        _ => "",
-    }
 }
 
 /// Names chosen for handles and their methods, for the generated example tests.
