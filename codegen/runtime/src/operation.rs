@@ -170,15 +170,6 @@ impl<T> Operation<T> {
         self.body.as_deref()
     }
 
-    /// Whether sending this request twice has the same effect as sending it once,
-    /// so that it may be retried after a failure that may have reached the service.
-    pub fn is_idempotent(&self) -> bool {
-        matches!(
-            self.method,
-            Method::GET | Method::HEAD | Method::OPTIONS | Method::PUT | Method::DELETE
-        )
-    }
-
     /// Builds the HTTP request: `root` + path + `?` + query (or the next link),
     /// with `Accept: application/json`, `Content-Type: application/json` when there
     /// is a body, and the added headers.
@@ -452,7 +443,6 @@ mod tests {
         assert_eq!(op.path().as_str(), "/items");
         assert_eq!(op.method(), Method::GET);
         assert_eq!(op.success_status(), StatusCode::OK);
-        assert!(op.is_idempotent());
         assert!(format!("{op:?}").contains("/items"));
     }
 
@@ -470,7 +460,6 @@ mod tests {
             HeaderValue::from_static("application/json;odata.metadata=none"),
         );
         assert_eq!(op.body(), Some(&br#"{"id":"1"}"#[..]));
-        assert!(!op.is_idempotent());
         let request = op.to_http(&root()).unwrap();
         assert_eq!(request.headers()[CONTENT_TYPE], "application/json");
         assert_eq!(request.headers().get_all(ACCEPT).iter().count(), 1);

@@ -228,10 +228,10 @@ async fn throttling_gives_up_after_max_retries() {
 }
 
 #[tokio::test]
-async fn server_errors_and_post_gateway_errors_are_not_retried() {
+async fn errors_other_than_throttling_are_not_retried() {
     let server = MockServer::start().await;
     Mock::given(method("GET"))
-        .respond_with(ResponseTemplate::new(500))
+        .respond_with(ResponseTemplate::new(502))
         .expect(1)
         .mount(&server)
         .await;

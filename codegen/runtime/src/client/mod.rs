@@ -52,6 +52,14 @@ struct Inner {
     retry: RetryPolicy,
 }
 
+impl<T> Operation<T> {
+    /// Sends this operation with `client` and reads its typed result: the same as
+    /// [`Client::send`], written the way the request builders read.
+    pub async fn send(&self, client: &Client) -> Result<T, Error> {
+        client.send(self).await
+    }
+}
+
 impl Client {
     /// Starts configuring a client; a service root is required.
     pub fn builder() -> ClientBuilder {
@@ -69,12 +77,7 @@ impl Client {
         let mut attempt = 0;
         loop {
             let outcome = self.execute(operation).await;
-            let delay = self.inner.retry.delay(
-                attempt,
-                operation.is_idempotent(),
-                &outcome,
-                SystemTime::now(),
-            );
+            let delay = self.inner.retry.delay(attempt, &outcome, SystemTime::now());
             match delay {
                 Some(delay) => {
                     tokio::time::sleep(delay).await;
@@ -223,8 +226,8 @@ impl ClientBuilder {
     /// `429 Too Many Requests` and `503 Service Unavailable` are retried for every
     /// method (the service did not process the request), after the `Retry-After`
     /// the service asked for, or else after an exponential backoff with jitter.
-    /// `502`, `504` and timeouts are retried only for idempotent methods, failed
-    /// connections always; other errors are returned at once.
+    /// Every other failure (another status, a timeout, a broken connection) is
+    /// returned at once: it may hide a processed request or a lasting fault.
     #[must_use]
     pub fn max_retries(mut self, max_retries: u32) -> Self {
         self.retry.max_retries = max_retries;

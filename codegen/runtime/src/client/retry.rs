@@ -24,45 +24,30 @@ pub(crate) struct RetryPolicy {
 impl RetryPolicy {
     /// How long to wait before retrying after `outcome`, or `None` to stop.
     ///
-    /// - `429 Too Many Requests` and `503 Service Unavailable` mean the service did
-    ///   not process the request, so any method is retried, after `Retry-After`
-    ///   when given.
-    /// - `502` and `504` and timeouts may hide a processed request, so only
-    ///   idempotent methods are retried.
-    /// - A failed connection never reached the service: always retried.
+    /// Only `429 Too Many Requests` and `503 Service Unavailable` are retried: they
+    /// say the service did not process the request, so retrying is safe for any
+    /// method. Every other failure (another status, a timeout, a broken connection)
+    /// may hide a processed request or a lasting fault, so it is returned at once.
     pub(crate) fn delay(
         &self,
         attempt: u32,
-        idempotent: bool,
         outcome: &Result<http::Response<Vec<u8>>, Error>,
         now: SystemTime,
     ) -> Option<Duration> {
         if attempt >= self.max_retries {
             return None;
         }
-        match outcome {
-            Ok(response) => {
-                let status = response.status();
-                let throttled = matches!(
-                    status,
-                    StatusCode::TOO_MANY_REQUESTS | StatusCode::SERVICE_UNAVAILABLE
-                );
-                let transient = matches!(
-                    status,
-                    StatusCode::BAD_GATEWAY | StatusCode::GATEWAY_TIMEOUT
-                );
-                if !(throttled || transient && idempotent) {
-                    return None;
-                }
-                match retry_after(response.headers(), now) {
-                    Some(wait) if wait > self.max_delay => None,
-                    Some(wait) => Some(wait),
-                    None => Some(self.backoff(attempt)),
-                }
-            }
-            Err(Error::Transport(error)) if error.is_connect() => Some(self.backoff(attempt)),
-            Err(Error::Timeout(_)) if idempotent => Some(self.backoff(attempt)),
-            Err(_) => None,
+        let response = outcome.as_ref().ok()?;
+        if !matches!(
+            response.status(),
+            StatusCode::TOO_MANY_REQUESTS | StatusCode::SERVICE_UNAVAILABLE
+        ) {
+            return None;
+        }
+        match retry_after(response.headers(), now) {
+            Some(wait) if wait > self.max_delay => None,
+            Some(wait) => Some(wait),
+            None => Some(self.backoff(attempt)),
         }
     }
 
@@ -121,44 +106,34 @@ mod tests {
     fn throttling_is_retried_for_any_method() {
         let now = SystemTime::now();
         for status in [429, 503] {
-            for idempotent in [true, false] {
-                assert_eq!(
-                    policy().delay(0, idempotent, &response(status, Some("2")), now),
-                    Some(Duration::from_secs(2))
-                );
-            }
+            assert_eq!(
+                policy().delay(0, &response(status, Some("2")), now),
+                Some(Duration::from_secs(2))
+            );
         }
     }
 
     #[test]
-    fn gateway_errors_are_retried_only_when_idempotent() {
+    fn nothing_else_is_retried() {
         let now = SystemTime::now();
-        assert!(policy().delay(0, true, &response(502, None), now).is_some());
-        assert!(policy().delay(0, true, &response(504, None), now).is_some());
-        assert!(
-            policy()
-                .delay(0, false, &response(502, None), now)
-                .is_none()
-        );
-        for status in [200, 201, 400, 401, 404, 500] {
+        for status in [200, 201, 400, 401, 404, 500, 502, 504] {
             assert!(
-                policy()
-                    .delay(0, true, &response(status, None), now)
-                    .is_none()
+                policy().delay(0, &response(status, None), now).is_none(),
+                "{status}"
             );
         }
-        let not_transport = Err(Error::InvalidRequest { reason: "x".into() });
-        assert!(policy().delay(0, true, &not_transport, now).is_none());
+        let not_a_response = Err(Error::InvalidRequest { reason: "x".into() });
+        assert!(policy().delay(0, &not_a_response, now).is_none());
     }
 
     #[test]
     fn stops_after_max_retries_or_too_long_a_wait() {
         let now = SystemTime::now();
-        assert!(policy().delay(2, true, &response(429, None), now).is_some());
-        assert!(policy().delay(3, true, &response(429, None), now).is_none());
+        assert!(policy().delay(2, &response(429, None), now).is_some());
+        assert!(policy().delay(3, &response(429, None), now).is_none());
         assert!(
             policy()
-                .delay(0, true, &response(429, Some("3600")), now)
+                .delay(0, &response(429, Some("3600")), now)
                 .is_none()
         );
     }
@@ -167,12 +142,9 @@ mod tests {
     fn retry_after_http_date() {
         let now = httpdate::parse_http_date("Sun, 06 Nov 1994 08:49:37 GMT").unwrap();
         let later = response(429, Some("Sun, 06 Nov 1994 08:49:40 GMT"));
-        assert_eq!(
-            policy().delay(0, false, &later, now),
-            Some(Duration::from_secs(3))
-        );
+        assert_eq!(policy().delay(0, &later, now), Some(Duration::from_secs(3)));
         let past = response(429, Some("Sun, 06 Nov 1994 08:49:00 GMT"));
-        assert_eq!(policy().delay(0, false, &past, now), Some(Duration::ZERO));
+        assert_eq!(policy().delay(0, &past, now), Some(Duration::ZERO));
     }
 
     #[test]
@@ -180,9 +152,7 @@ mod tests {
         let policy = policy();
         let garbage = response(503, Some("soon"));
         for attempt in 0..3 {
-            let delay = policy
-                .delay(attempt, true, &garbage, SystemTime::now())
-                .unwrap();
+            let delay = policy.delay(attempt, &garbage, SystemTime::now()).unwrap();
             let full = Duration::from_millis(100 * 2_u64.pow(attempt));
             assert!(delay >= full / 2 && delay <= full, "{attempt}: {delay:?}");
         }
