@@ -3,8 +3,8 @@
 //! finding is a warning naming both the page's text and the schema element.
 
 use crate::diag::{Diagnostic, Span};
-use crate::doc::{JsonValue, Spanned};
-use crate::model::{ItemType, Model, Primitive, TypeDef, TypeId, TypeKind, TypeRef};
+use crate::doc::{JsonValue, PropertyRow, PropertyTable, Spanned};
+use crate::model::{ItemType, Model, OperationId, Primitive, TypeDef, TypeId, TypeKind, TypeRef};
 
 /// Diagnostic codes of the example checks.
 pub const CODES: &[(&str, &str)] = &[
@@ -35,6 +35,30 @@ pub const CODES: &[(&str, &str)] = &[
     (
         "invalid-literal",
         "an example string is not a valid literal of its primitive type",
+    ),
+    (
+        "wrapped-in-value",
+        "an example wraps a single entity or complex value in `{\"value\": ...}`",
+    ),
+    (
+        "unknown-parameter",
+        "an example action body has a member that is not a parameter of the action",
+    ),
+    (
+        "table-unknown-name",
+        "a request-body table names no property of the type, or no parameter of the action",
+    ),
+    (
+        "table-type-mismatch",
+        "a request-body table gives a type other than the schema's",
+    ),
+    (
+        "table-collection-mismatch",
+        "a request-body table says collection where the schema says single, or the reverse",
+    ),
+    (
+        "table-required-not-in-schema",
+        "a request-body table marks members required, but the schema requires none (all nullable)",
     ),
 ];
 
@@ -73,6 +97,207 @@ pub fn lookup_type_name(
     }
 }
 
+/// Resolves the type an annotation's `@odata.type` names, as pages write it: a
+/// structured or enum type (`microsoft.graph.x`, `#microsoft.graph.x`), a primitive
+/// (`Edm.String`, `string`, `stream`), or `Collection(...)` of either. Case differences
+/// resolve with a `type-name-case` warning.
+pub fn lookup_annotation_type(
+    model: &Model,
+    written: &str,
+    span: &Span,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<TypeRef> {
+    let name = written.trim().trim_start_matches('#');
+    let (inner, collection) = match name.get(..11) {
+        Some(prefix) if prefix.eq_ignore_ascii_case("Collection(") && name.ends_with(')') => {
+            (&name[11..name.len() - 1], true)
+        }
+        _ => (name, false),
+    };
+    if let Some(p) = primitive_named(inner) {
+        return Some(TypeRef {
+            item: ItemType::Primitive(p),
+            collection,
+        });
+    }
+    let id = lookup_type_name(model, inner, span, diags)?;
+    Some(TypeRef {
+        item: ItemType::Named(id),
+        collection,
+    })
+}
+
+/// A primitive type by its EDM name, with or without `Edm.`, in any case.
+fn primitive_named(name: &str) -> Option<Primitive> {
+    let local = match name.get(..4) {
+        Some(prefix) if prefix.eq_ignore_ascii_case("Edm.") => &name[4..],
+        _ => name,
+    };
+    if local.contains('.') {
+        return None;
+    }
+    const NAMES: &[&str] = &[
+        "Binary",
+        "Boolean",
+        "Byte",
+        "Date",
+        "DateTimeOffset",
+        "Decimal",
+        "Double",
+        "Duration",
+        "Guid",
+        "Int16",
+        "Int32",
+        "Int64",
+        "SByte",
+        "Single",
+        "Stream",
+        "String",
+        "TimeOfDay",
+        "Untyped",
+    ];
+    let canonical = NAMES.iter().find(|n| n.eq_ignore_ascii_case(local))?;
+    Primitive::from_edm_name(&format!("Edm.{canonical}"))
+}
+
+/// What an example body should hold.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Expect {
+    /// A value of this type, as the whole body.
+    Body(TypeRef),
+    /// `{"value": ...}` holding a value of this type (collections, primitives).
+    Wrapped(TypeRef),
+    /// An object whose members are the action's parameters.
+    Parameters(OperationId),
+}
+
+/// Checks an example body against what it should hold. Returns whether it would
+/// deserialize into the generated model (no JSON type errors).
+pub fn check_expected(
+    model: &Model,
+    expect: Expect,
+    body: &Spanned<JsonValue>,
+    diags: &mut Vec<Diagnostic>,
+) -> bool {
+    match expect {
+        Expect::Body(ty) => match wrapped_single(model, ty, body) {
+            Some((key, inner)) => {
+                diags.push(Diagnostic::warning(
+                    "wrapped-in-value",
+                    key.span.clone(),
+                    format!(
+                        "the body wraps a single `{}` in `value`, which OData uses only for collections and primitive values; its content is checked as the `{}`",
+                        type_label(model, ty),
+                        type_label(model, ty)
+                    ),
+                ));
+                check_body(model, ty, inner, diags)
+            }
+            None => check_body(model, ty, body, diags),
+        },
+        Expect::Wrapped(ty) => match body.value.get("value") {
+            Some(value) => check_body(model, ty, value, diags),
+            // A body without `value` is checked as the value itself when it is an
+            // object of the expected structured type (a truncated example).
+            None => true,
+        },
+        Expect::Parameters(op) => check_parameters(model, op, body, diags),
+    }
+}
+
+/// The `value` member of a body that wraps a single structured value in
+/// `{"value": {...}}`, when the type has no `value` member of its own.
+fn wrapped_single<'b>(
+    model: &Model,
+    ty: TypeRef,
+    body: &'b Spanned<JsonValue>,
+) -> Option<(&'b Spanned<String>, &'b Spanned<JsonValue>)> {
+    let ItemType::Named(t) = ty.item else {
+        return None;
+    };
+    if ty.collection
+        || model.structured(t).is_none()
+        || model.find_property(t, "value").is_some()
+        || model.find_navigation(t, "value").is_some()
+    {
+        return None;
+    }
+    let JsonValue::Object(members) = &body.value else {
+        return None;
+    };
+    let mut data = members.iter().filter(|(k, _)| !k.value.contains('@'));
+    match (data.next(), data.next()) {
+        (Some((key, inner)), None)
+            if key.value == "value" && matches!(inner.value, JsonValue::Object(_)) =>
+        {
+            Some((key, inner))
+        }
+        _ => None,
+    }
+}
+
+/// Checks an action's request body: each member must be a parameter of the action, of
+/// the parameter's type.
+pub fn check_parameters(
+    model: &Model,
+    op: OperationId,
+    body: &Spanned<JsonValue>,
+    diags: &mut Vec<Diagnostic>,
+) -> bool {
+    let before = diags.len();
+    let def = model.operation(op);
+    let JsonValue::Object(members) = &body.value else {
+        diags.push(Diagnostic::warning(
+            "wrong-json-type",
+            body.span.clone(),
+            format!(
+                "the body is {}, but the parameters of the action `{}.{}` are sent as an object",
+                json_kind(&body.value),
+                def.namespace,
+                def.name
+            ),
+        ));
+        return false;
+    };
+    for (key, value) in members {
+        let name = key.value.as_str();
+        if name.contains('@') {
+            continue;
+        }
+        match def.parameters.iter().find(|p| p.name == name) {
+            Some(p) => check_value(model, p.ty, value, &format!("`{name}`"), diags),
+            None => {
+                let params: Vec<&str> = def.parameters.iter().map(|p| p.name.as_str()).collect();
+                let mut d = Diagnostic::warning(
+                    "unknown-parameter",
+                    key.span.clone(),
+                    format!(
+                        "`{name}` is not a parameter of the action `{}.{}`",
+                        def.namespace, def.name
+                    ),
+                );
+                d = d.with_note(
+                    match def
+                        .parameters
+                        .iter()
+                        .find(|p| p.name.eq_ignore_ascii_case(name))
+                    {
+                        Some(p) => format!("the schema has `{}`", p.name),
+                        None if params.is_empty() => {
+                            "it takes no parameters besides its binding".to_owned()
+                        }
+                        None => format!("its parameters are: {}", params.join(", ")),
+                    },
+                );
+                diags.push(d);
+            }
+        }
+    }
+    !diags[before..]
+        .iter()
+        .any(|d| d.code == "wrong-json-type" || d.code == "invalid-literal")
+}
+
 /// Checks an example body against the type the operation reads or writes. Returns
 /// whether the body would deserialize into the generated model (no JSON type errors).
 pub fn check_body(
@@ -100,15 +325,7 @@ fn json_kind(v: &JsonValue) -> &'static str {
 }
 
 fn type_label(model: &Model, ty: TypeRef) -> String {
-    let item = match ty.item {
-        ItemType::Primitive(p) => format!("Edm.{p:?}"),
-        ItemType::Named(id) => model.get(id).qualified_name(),
-    };
-    if ty.collection {
-        format!("Collection({item})")
-    } else {
-        item
-    }
+    crate::resolve::type_ref_name(model, ty)
 }
 
 fn wrong_type(
@@ -424,6 +641,334 @@ fn check_object(
             diags.push(d);
         }
     }
+}
+
+/// What a request-body table documents: the properties of a type the request creates
+/// or updates, or the parameters of an action.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TableSubject {
+    Type(TypeId),
+    Parameters(OperationId),
+}
+
+/// A property, navigation property or parameter a table row may name.
+struct SchemaMember<'m> {
+    name: &'m str,
+    ty: TypeRef,
+    /// Non-nullable, and neither a key nor computed: a value the client must send.
+    required: bool,
+}
+
+fn subject_label(model: &Model, subject: TableSubject) -> String {
+    match subject {
+        TableSubject::Type(t) => format!("a property of `{}`", model.get(t).qualified_name()),
+        TableSubject::Parameters(op) => {
+            let def = model.operation(op);
+            format!("a parameter of the action `{}.{}`", def.namespace, def.name)
+        }
+    }
+}
+
+fn subject_members(model: &Model, subject: TableSubject) -> Vec<SchemaMember<'_>> {
+    match subject {
+        TableSubject::Type(t) => {
+            let keys: Vec<&str> = model
+                .structured(t)
+                .map(|s| s.key.iter().map(|k| k.path.as_str()).collect())
+                .unwrap_or_default();
+            let mut members: Vec<SchemaMember<'_>> = model
+                .all_properties(t)
+                .into_iter()
+                .map(|p| SchemaMember {
+                    name: &p.name,
+                    ty: p.ty,
+                    required: !p.nullable && !p.computed && !keys.contains(&p.name.as_str()),
+                })
+                .collect();
+            members.extend(
+                model
+                    .ancestry(t)
+                    .filter_map(|a| model.structured(a))
+                    .flat_map(|s| &s.navigations)
+                    .map(|n| SchemaMember {
+                        name: &n.name,
+                        ty: TypeRef {
+                            item: ItemType::Named(n.target),
+                            collection: n.collection,
+                        },
+                        required: false,
+                    }),
+            );
+            members
+        }
+        TableSubject::Parameters(op) => model
+            .operation(op)
+            .parameters
+            .iter()
+            .map(|p| SchemaMember {
+                name: &p.name,
+                ty: p.ty,
+                required: !p.nullable,
+            })
+            .collect(),
+    }
+}
+
+/// The name a table row documents, when it is one identifier (`displayName`,
+/// `**displayName**`); rows naming annotations or nested paths are not checked.
+fn row_name(text: &str) -> Option<&str> {
+    let name = text
+        .split_whitespace()
+        .next()?
+        .trim_matches(|c: char| matches!(c, '`' | '*' | '_' | '"' | '\'' | ':' | ','));
+    let identifier = !name.is_empty()
+        && name.chars().all(|c| c.is_alphanumeric() || c == '_')
+        && !name.starts_with(|c: char| c.is_ascii_digit());
+    identifier.then_some(name)
+}
+
+/// A table's type cell as a lower-cased name and collection-ness:
+/// `String collection`, `Collection(String)`, `[recipient](...) collection`, `String[]`.
+fn doc_type(text: &str) -> Option<(String, bool)> {
+    let lower = text.trim().to_ascii_lowercase();
+    let mut collection = false;
+    let mut name = None;
+    for word in lower.split(|c: char| c.is_whitespace() || matches!(c, '(' | ')' | ',')) {
+        match word {
+            "" | "of" | "a" | "an" => {}
+            "collection" | "array" => collection = true,
+            word if name.is_none() => {
+                let word = match word.strip_suffix("[]") {
+                    Some(item) => {
+                        collection = true;
+                        item
+                    }
+                    None => word,
+                };
+                let local = word.rsplit('.').next().unwrap_or(word);
+                let local = local.trim_matches(|c: char| !c.is_alphanumeric());
+                if !local.is_empty() {
+                    name = Some(local.to_owned());
+                }
+            }
+            _ => {}
+        }
+    }
+    name.map(|n| (n, collection))
+}
+
+/// The names a page may use for a schema type (lower case); empty when any will do.
+fn accepted_names(model: &Model, ty: TypeRef) -> Vec<String> {
+    let primitive = |p: Primitive| -> &'static [&'static str] {
+        match p {
+            Primitive::String => &["string"],
+            Primitive::Boolean => &["boolean", "bool"],
+            Primitive::Int32 => &["int32", "int", "integer", "number"],
+            Primitive::Int64 => &["int64", "long", "int", "integer", "number"],
+            Primitive::Int16 => &["int16", "int", "integer", "number"],
+            Primitive::Byte => &["byte", "int", "integer", "number"],
+            Primitive::SByte => &["sbyte", "int", "integer", "number"],
+            Primitive::Decimal => &["decimal", "number"],
+            Primitive::Double => &["double", "number", "float"],
+            Primitive::Single => &["single", "number", "float"],
+            Primitive::DateTimeOffset => &["datetimeoffset", "datetime"],
+            Primitive::Date => &["date"],
+            Primitive::TimeOfDay => &["timeofday", "time"],
+            Primitive::Duration => &["duration", "timespan"],
+            Primitive::Guid => &["guid", "uuid"],
+            Primitive::Binary => &["binary", "base64"],
+            Primitive::Stream => &["stream"],
+            Primitive::Spatial | Primitive::Untyped => &[],
+        }
+    };
+    match ty.item {
+        ItemType::Primitive(p) => primitive(p).iter().map(|s| (*s).to_owned()).collect(),
+        ItemType::Named(t) => {
+            let def = model.get(t);
+            let mut names = vec![def.name.to_ascii_lowercase()];
+            match &def.kind {
+                TypeKind::Definition { underlying, .. } => {
+                    names.extend(primitive(*underlying).iter().map(|s| (*s).to_owned()));
+                }
+                // Enum values are JSON strings, and pages often say so.
+                TypeKind::Enum(_) => {
+                    names.extend(["string", "enum", "enumeration"].map(str::to_owned))
+                }
+                TypeKind::Structured(_) => {}
+            }
+            names
+        }
+    }
+}
+
+/// Whether a table (its intro or its rows) says which members are required, and the
+/// rows it marks so.
+fn required_rows(table: &PropertyTable) -> Vec<&PropertyRow> {
+    let intro_says_required = table.intro.as_ref().is_some_and(|p| {
+        let text = p.value.to_ascii_lowercase();
+        text.contains("required") && !text.contains("not required") && !text.contains("optional")
+    });
+    table
+        .rows
+        .iter()
+        .filter(|row| {
+            let marked = row.required.as_ref().is_some_and(|c| {
+                let t = c.text.trim().to_ascii_lowercase();
+                t.starts_with("yes") || t.starts_with("true") || t.starts_with("required")
+            });
+            let described = row
+                .description
+                .text
+                .trim_start_matches(|c: char| !c.is_alphanumeric())
+                .to_ascii_lowercase()
+                .starts_with("required");
+            intro_says_required || marked || described
+        })
+        .collect()
+}
+
+/// Checks a request-body table against what the request sends: each row's name, type
+/// and collection-ness; and a table of "required" members where the schema requires
+/// none.
+pub fn check_table(
+    model: &Model,
+    table: &PropertyTable,
+    subjects: &[TableSubject],
+    diags: &mut Vec<Diagnostic>,
+) {
+    let titles: Vec<String> = table
+        .header
+        .iter()
+        .map(|c| c.text.to_ascii_lowercase())
+        .collect();
+    let names_column = titles
+        .iter()
+        .any(|t| t.contains("property") || t.contains("parameter") || t.contains("name"));
+    if !names_column {
+        return;
+    }
+    let typed = titles.iter().any(|t| t.contains("type"));
+    let members: Vec<(TableSubject, SchemaMember<'_>)> = subjects
+        .iter()
+        .flat_map(|&s| subject_members(model, s).into_iter().map(move |m| (s, m)))
+        .collect();
+    let label = || {
+        subjects
+            .iter()
+            .map(|&s| subject_label(model, s))
+            .collect::<Vec<_>>()
+            .join(" or ")
+    };
+    for row in &table.rows {
+        let Some(name) = row_name(&row.name.text) else {
+            continue;
+        };
+        let found = members.iter().find(|(_, m)| m.name == name).or_else(|| {
+            members
+                .iter()
+                .find(|(_, m)| m.name.eq_ignore_ascii_case(name))
+        });
+        let Some((subject, member)) = found else {
+            diags.push(Diagnostic::warning(
+                "table-unknown-name",
+                row.name.span.clone(),
+                format!("`{name}` (request-body table) is not {}", label()),
+            ));
+            continue;
+        };
+        let schema = match subject {
+            TableSubject::Type(t) => {
+                format!("`{}/{}`", model.get(*t).qualified_name(), member.name)
+            }
+            TableSubject::Parameters(op) => {
+                let def = model.operation(*op);
+                format!("`{}.{}({})`", def.namespace, def.name, member.name)
+            }
+        };
+        if member.name != name {
+            diags.push(Diagnostic::warning(
+                "name-case-mismatch",
+                row.name.span.clone(),
+                format!(
+                    "`{name}` (request-body table) is spelled `{}` in the schema ({schema})",
+                    member.name
+                ),
+            ));
+        }
+        if !typed {
+            continue;
+        }
+        let Some((written, collection)) = doc_type(&row.type_name.text) else {
+            continue;
+        };
+        let accepted = accepted_names(model, member.ty);
+        if accepted.is_empty() {
+            continue;
+        }
+        if !accepted.contains(&written) {
+            diags.push(Diagnostic::warning(
+                "table-type-mismatch",
+                row.type_name.span.clone(),
+                format!(
+                    "the table gives `{name}` the type `{}`, but {schema} is `{}`",
+                    row.type_name.text.trim(),
+                    type_label(model, member.ty)
+                ),
+            ));
+        } else if collection != member.ty.collection {
+            let (doc, schema_says) = if collection {
+                ("a collection", "a single value")
+            } else {
+                ("a single value", "a collection")
+            };
+            diags.push(Diagnostic::warning(
+                "table-collection-mismatch",
+                row.type_name.span.clone(),
+                format!(
+                    "the table gives `{name}` as {doc} (`{}`), but {schema} is {schema_says} (`{}`)",
+                    row.type_name.text.trim(),
+                    type_label(model, member.ty)
+                ),
+            ));
+        }
+    }
+    let required = required_rows(table);
+    let Some(first) = required.first() else {
+        return;
+    };
+    if members.iter().any(|(_, m)| m.required) {
+        return;
+    }
+    let names: Vec<String> = required
+        .iter()
+        .filter_map(|r| row_name(&r.name.text))
+        .take(4)
+        .map(|n| format!("`{n}`"))
+        .collect();
+    let more = if required.len() > names.len() {
+        format!(" and {} more", required.len() - names.len())
+    } else {
+        String::new()
+    };
+    diags.push(Diagnostic::warning(
+        "table-required-not-in-schema",
+        first.name.span.clone(),
+        format!(
+            "the table marks {}{more} required, but the schema requires nothing of {}: every member is nullable",
+            names.join(", "),
+            subjects
+                .iter()
+                .map(|&s| match s {
+                    TableSubject::Type(t) => format!("`{}`", model.get(t).qualified_name()),
+                    TableSubject::Parameters(op) => {
+                        let def = model.operation(op);
+                        format!("the action `{}.{}`", def.namespace, def.name)
+                    }
+                })
+                .collect::<Vec<_>>()
+                .join(" or ")
+        ),
+    ));
 }
 
 #[cfg(test)]

@@ -21,6 +21,7 @@ pub mod output;
 pub mod pages;
 pub mod plan;
 pub mod resolve;
+pub mod validate;
 
 use std::sync::Arc;
 
@@ -58,6 +59,10 @@ pub struct Options {
     /// Default service root; taken from the pages' example URLs if unset.
     pub service_root: Option<String>,
     pub layout: Layout,
+    /// Levels of diagnostic codes changed from their defaults (`--deny`, `--warn`,
+    /// `--allow`); e.g. `unresolved` as warnings generates from a whole corpus what
+    /// resolves.
+    pub levels: diag::Levels,
 }
 
 impl Default for Options {
@@ -68,6 +73,7 @@ impl Default for Options {
             layout: Layout::Crate {
                 runtime: RuntimeDependency::Version("0.1".to_owned()),
             },
+            levels: diag::Levels::default(),
         }
     }
 }
@@ -166,7 +172,10 @@ fn analyse(inputs: &Inputs, options: &Options) -> Result<(ir::Crate, Vec<Diagnos
             )]));
         }
     }
-    let model = read_model(&inputs.metadata).map_err(fail)?;
+    let model = read_model(&inputs.metadata).map_err(|mut d| {
+        options.levels.apply(&mut d);
+        fail(d)
+    })?;
     let mut pages = Vec::new();
     for input in &inputs.docs {
         let source = match decode(input) {
@@ -180,16 +189,22 @@ fn analyse(inputs: &Inputs, options: &Options) -> Result<(ir::Crate, Vec<Diagnos
         diagnostics.extend(page_diagnostics);
         pages.push(pages::Page { source, doc });
     }
+    options.levels.apply(&mut diagnostics);
     if diagnostics.iter().any(Diagnostic::is_error) {
         return Err(fail(diagnostics));
     }
     let plan_options = plan::PlanOptions {
         package: options.package.clone(),
         service_root: options.service_root.clone(),
+        levels: options.levels.clone(),
     };
     match plan::plan(&model, &pages, &plan_options) {
         Ok((krate, plan_diagnostics)) => {
             diagnostics.extend(plan_diagnostics);
+            options.levels.apply(&mut diagnostics);
+            if diagnostics.iter().any(Diagnostic::is_error) {
+                return Err(fail(diagnostics));
+            }
             diag::sort(&mut diagnostics);
             Ok((krate, diagnostics))
         }
@@ -200,12 +215,11 @@ fn analyse(inputs: &Inputs, options: &Options) -> Result<(ir::Crate, Vec<Diagnos
     }
 }
 
-/// Checks the inputs without generating: every diagnostic, errors included.
+/// Checks the inputs without generating: every diagnostic, errors included. See
+/// [`validate::validate`] for the full report.
 pub fn validate(inputs: &Inputs) -> Vec<Diagnostic> {
-    match analyse(inputs, &Options::default()) {
-        Ok((_, diagnostics)) => diagnostics,
-        Err(failure) => failure.diagnostics,
-    }
+    let report = validate::validate(inputs, &diag::Levels::default(), &mut |_, _| {});
+    report.diagnostics().cloned().collect()
 }
 
 /// The generator: inputs in, files out. Pure: no file system, no environment, and the
