@@ -264,8 +264,22 @@ pub fn check_parameters(
         if name.contains('@') {
             continue;
         }
-        match def.parameters.iter().find(|p| p.name == name) {
-            Some(p) => check_value(model, p.ty, value, &format!("`{name}`"), diags),
+        let parameters: Vec<&crate::model::ParameterDef> = def.parameters.iter().collect();
+        let exact = def.parameters.iter().find(|p| p.name == name);
+        match exact.or_else(|| case_only(&parameters, |p| &p.name, name)) {
+            Some(p) => {
+                if p.name != name {
+                    diags.push(Diagnostic::warning(
+                        "name-case-mismatch",
+                        key.span.clone(),
+                        format!(
+                            "`{name}` is spelled `{}` in the schema (a parameter of the action `{}.{}`)",
+                            p.name, def.namespace, def.name
+                        ),
+                    ));
+                }
+                check_value(model, p.ty, value, &format!("`{name}`"), diags);
+            }
             None => {
                 let params: Vec<&str> = def.parameters.iter().map(|p| p.name.as_str()).collect();
                 let mut d = Diagnostic::warning(
@@ -276,19 +290,11 @@ pub fn check_parameters(
                         def.namespace, def.name
                     ),
                 );
-                d = d.with_note(
-                    match def
-                        .parameters
-                        .iter()
-                        .find(|p| p.name.eq_ignore_ascii_case(name))
-                    {
-                        Some(p) => format!("the schema has `{}`", p.name),
-                        None if params.is_empty() => {
-                            "it takes no parameters besides its binding".to_owned()
-                        }
-                        None => format!("its parameters are: {}", params.join(", ")),
-                    },
-                );
+                d = d.with_note(if params.is_empty() {
+                    "it takes no parameters besides its binding".to_owned()
+                } else {
+                    format!("its parameters are: {}", params.join(", "))
+                });
                 diags.push(d);
             }
         }
@@ -401,6 +407,8 @@ fn check_value(
     match ty.item {
         ItemType::Primitive(p) => check_primitive(model, ty, p, value, what, diags),
         ItemType::Named(id) => match &model.get(id).kind {
+            // A structured type with no members at all holds arbitrary JSON.
+            TypeKind::Structured(_) if holds_any_json(model, id) => {}
             TypeKind::Structured(_) => check_object(model, id, value, what, diags),
             TypeKind::Enum(e) => match &value.value {
                 JsonValue::String(s) => {
@@ -623,24 +631,49 @@ fn check_object(
                 collection: nav.collection,
             };
             check_value(model, ty, member, &format!("`{name}`"), diags);
+        } else if let Some(p) = case_only(&properties, |p| &p.name, name) {
+            diags.push(Diagnostic::warning(
+                "name-case-mismatch",
+                key.span.clone(),
+                format!(
+                    "`{name}` is spelled `{}` in the schema (a property of `{}`)",
+                    p.name,
+                    model.get(actual).qualified_name()
+                ),
+            ));
+            check_value(model, p.ty, member, &format!("`{name}`"), diags);
         } else if !open {
-            let mut d = Diagnostic::warning(
+            diags.push(Diagnostic::warning(
                 "unknown-property",
                 key.span.clone(),
                 format!(
                     "`{name}` is not a property of `{}`",
                     model.get(actual).qualified_name()
                 ),
-            );
-            if let Some(p) = properties
-                .iter()
-                .find(|p| p.name.eq_ignore_ascii_case(name))
-            {
-                d = d.with_note(format!("the schema has `{}`", p.name));
-            }
-            diags.push(d);
+            ));
         }
     }
+}
+
+/// The one item whose name equals `name` ignoring case, if exactly one does.
+fn case_only<'a, T>(items: &[&'a T], name_of: impl Fn(&T) -> &str, name: &str) -> Option<&'a T> {
+    let mut matches = items
+        .iter()
+        .filter(|i| name_of(i).eq_ignore_ascii_case(name));
+    match (matches.next(), matches.next()) {
+        (Some(one), None) => Some(*one),
+        _ => None,
+    }
+}
+
+/// Whether a structured type declares no members at all, in itself or its bases: a
+/// holder of arbitrary JSON (Graph's `Json`).
+fn holds_any_json(model: &Model, id: TypeId) -> bool {
+    model.ancestry(id).all(|t| {
+        model
+            .structured(t)
+            .is_some_and(|s| s.properties.is_empty() && s.navigations.is_empty())
+    })
 }
 
 /// What a request-body table documents: the properties of a type the request creates
@@ -717,10 +750,13 @@ fn subject_members(model: &Model, subject: TableSubject) -> Vec<SchemaMember<'_>
 /// The name a table row documents, when it is one identifier (`displayName`,
 /// `**displayName**`); rows naming annotations or nested paths are not checked.
 fn row_name(text: &str) -> Option<&str> {
-    let name = text
-        .split_whitespace()
-        .next()?
-        .trim_matches(|c: char| matches!(c, '`' | '*' | '_' | '"' | '\'' | ':' | ','));
+    let mut words = text.split_whitespace();
+    let first = words.next()?;
+    // `name (required)` names one member; a sentence does not.
+    if words.next().is_some_and(|w| !w.starts_with('(')) {
+        return None;
+    }
+    let name = first.trim_matches(|c: char| matches!(c, '`' | '*' | '_' | '"' | '\'' | ':' | ','));
     let identifier = !name.is_empty()
         && name.chars().all(|c| c.is_alphanumeric() || c == '_')
         && !name.starts_with(|c: char| c.is_ascii_digit());
