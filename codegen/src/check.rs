@@ -1010,6 +1010,203 @@ pub fn check_table(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::csdl::read_csdl;
+    use crate::diag::Source;
+    use crate::doc::read_page;
+    use crate::model::build_model;
+
+    fn model() -> Model {
+        let xml = r#"<edmx:Edmx Version="4.0" xmlns:edmx="http://docs.oasis-open.org/odata/ns/edmx"><edmx:DataServices>
+<Schema Namespace="ns" xmlns="http://docs.oasis-open.org/odata/ns/edm">
+  <EntityType Name="thing"><Key><PropertyRef Name="id"/></Key><Property Name="id" Type="Edm.String" Nullable="false"/>
+    <Property Name="name" Type="Edm.String"/>
+    <Property Name="size" Type="Edm.Int32"/>
+    <Property Name="tags" Type="Collection(Edm.String)"/>
+    <Property Name="color" Type="ns.color"/>
+    <Property Name="extra" Type="ns.Json"/>
+  </EntityType>
+  <EntityType Name="special" BaseType="ns.thing"><Property Name="power" Type="Edm.Int32"/></EntityType>
+  <ComplexType Name="Json"/>
+  <EnumType Name="color"><Member Name="red"/><Member Name="blue"/></EnumType>
+  <Action Name="send" IsBound="true"><Parameter Name="bindingParameter" Type="ns.thing"/>
+    <Parameter Name="Message" Type="Edm.String"/><Parameter Name="Count" Type="Edm.Int32" Nullable="false"/></Action>
+  <EntityContainer Name="svc"><EntitySet Name="things" EntityType="ns.thing"/></EntityContainer>
+</Schema></edmx:DataServices></edmx:Edmx>"#;
+        build_model(&read_csdl(&Source::new("m.xml", xml)).unwrap()).unwrap()
+    }
+
+    fn json(text: &str) -> Spanned<JsonValue> {
+        let page = format!("# t\n\n## Example\n\n```http\nPOST /things\n\n{text}\n```\n");
+        let (doc, _) = read_page(&Source::new("p.md", page));
+        match &doc.examples[0].message {
+            crate::doc::HttpMessage::Request(r) => r.body.as_ref().unwrap().json.clone().unwrap(),
+            crate::doc::HttpMessage::Response(_) => unreachable!("a request"),
+        }
+    }
+
+    fn thing(model: &Model) -> TypeRef {
+        TypeRef {
+            item: ItemType::Named(model.lookup("ns.thing").unwrap()),
+            collection: false,
+        }
+    }
+
+    fn codes(diags: &[Diagnostic]) -> Vec<&'static str> {
+        diags.iter().map(|d| d.code).collect()
+    }
+
+    #[test]
+    fn annotation_types_tolerate_collections_primitives_and_case() {
+        let model = model();
+        let src = Source::new("p.md", "x");
+        let span = src.span(1, 1);
+        let mut diags = Vec::new();
+        let collection = lookup_annotation_type(&model, "Collection(ns.thing)", &span, &mut diags);
+        assert_eq!(collection.map(|t| t.collection), Some(true));
+        let stream = lookup_annotation_type(&model, "stream", &span, &mut diags);
+        assert_eq!(
+            stream.map(|t| t.item),
+            Some(ItemType::Primitive(Primitive::Stream))
+        );
+        assert!(lookup_annotation_type(&model, "#NS.Thing", &span, &mut diags).is_some());
+        assert!(lookup_annotation_type(&model, "ns.nothing", &span, &mut diags).is_none());
+        assert_eq!(codes(&diags), ["type-name-case", "unknown-type-name"]);
+    }
+
+    #[test]
+    fn action_bodies_are_checked_against_the_parameters() {
+        let model = model();
+        let send = OperationId(0);
+        let mut diags = Vec::new();
+        let ok = check_parameters(
+            &model,
+            send,
+            &json(r#"{"message": "hi", "Count": "two", "other": 1}"#),
+            &mut diags,
+        );
+        assert!(!ok, "a string for Edm.Int32 would not deserialize");
+        assert_eq!(
+            codes(&diags),
+            ["name-case-mismatch", "wrong-json-type", "unknown-parameter"]
+        );
+        assert_eq!(diags[2].notes, ["its parameters are: Message, Count"]);
+    }
+
+    #[test]
+    fn single_values_wrapped_in_value_are_reported_and_checked_inside() {
+        let model = model();
+        let mut diags = Vec::new();
+        let body = json(r#"{"@odata.context": "x", "value": {"name": "a", "color": "green"}}"#);
+        check_expected(&model, Expect::Body(thing(&model)), &body, &mut diags);
+        assert_eq!(codes(&diags), ["wrapped-in-value", "unknown-enum-member"]);
+        let mut diags = Vec::new();
+        let list = json(r#"{"value": [{"name": 1}]}"#);
+        let things = TypeRef {
+            collection: true,
+            ..thing(&model)
+        };
+        check_expected(&model, Expect::Wrapped(things), &list, &mut diags);
+        assert_eq!(codes(&diags), ["wrong-json-type"]);
+    }
+
+    #[test]
+    fn member_less_types_hold_any_json_and_case_differences_are_read() {
+        let model = model();
+        let mut diags = Vec::new();
+        let body =
+            json(r##"{"extra": "text", "Name": "a", "@odata.type": "#ns.special", "power": 1}"##);
+        check_body(&model, thing(&model), &body, &mut diags);
+        assert_eq!(codes(&diags), ["name-case-mismatch"]);
+    }
+
+    #[test]
+    fn doc_types_are_read_from_table_cells() {
+        assert_eq!(doc_type("String collection"), Some(("string".into(), true)));
+        assert_eq!(
+            doc_type("Collection(Edm.Int32)"),
+            Some(("int32".into(), true))
+        );
+        assert_eq!(doc_type("recipient[]"), Some(("recipient".into(), true)));
+        assert_eq!(
+            doc_type("windowsResourceCollection collection"),
+            Some(("windowsresourcecollection".into(), true))
+        );
+        assert_eq!(
+            doc_type("microsoft.graph.color"),
+            Some(("color".into(), false))
+        );
+        assert_eq!(doc_type(" "), None);
+        assert_eq!(row_name("**displayName** (required)"), Some("displayName"));
+        assert_eq!(row_name("The name of it"), None);
+        assert_eq!(row_name("@odata.type"), None);
+    }
+
+    #[test]
+    fn request_body_tables_are_checked_against_the_type_or_the_parameters() {
+        let model = model();
+        let page = "# t\n\n## Request body\n\nThe following table shows the properties that are required when you create a thing.\n\n| Property | Type | Description |\n|:--|:--|:--|\n| name | String | |\n| Size | Int64 | |\n| tags | String | |\n| color | Enumeration | |\n| power | Int32 | |\n| nothing | String | |\n";
+        let (doc, _) = read_page(&Source::new("p.md", page));
+        let thing = model.lookup("ns.thing").unwrap();
+        let mut diags = Vec::new();
+        check_table(
+            &model,
+            &doc.request_body[0],
+            &[TableSubject::Type(thing)],
+            &mut diags,
+        );
+        let found: Vec<(&str, u32)> = diags
+            .iter()
+            .map(|d| (d.code, d.span.as_ref().unwrap().line))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                ("name-case-mismatch", 10),
+                ("table-type-mismatch", 10),
+                ("table-collection-mismatch", 11),
+                ("table-unknown-name", 13),
+                ("table-unknown-name", 14),
+                ("table-required-not-in-schema", 9),
+            ]
+        );
+        assert_eq!(
+            diags[1].message,
+            "the table gives `Size` the type `Int64`, but `ns.thing/size` is `Edm.Int32`"
+        );
+        // The derived type the page creates has `power`; the action requires `Count`.
+        let special = model.lookup("ns.special").unwrap();
+        let mut diags = Vec::new();
+        check_table(
+            &model,
+            &doc.request_body[0],
+            &[TableSubject::Type(special)],
+            &mut diags,
+        );
+        assert_eq!(
+            diags
+                .iter()
+                .filter(|d| d.code == "table-unknown-name")
+                .count(),
+            1
+        );
+        let mut diags = Vec::new();
+        check_table(
+            &model,
+            &doc.request_body[0],
+            &[TableSubject::Parameters(OperationId(0))],
+            &mut diags,
+        );
+        assert!(
+            !diags
+                .iter()
+                .any(|d| d.code == "table-required-not-in-schema")
+        );
+        assert!(
+            diags[0]
+                .message
+                .contains("a parameter of the action `ns.send`")
+        );
+    }
 
     #[test]
     fn literals() {

@@ -983,3 +983,125 @@ impl<'a, 'p> Analyser<'a> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::csdl::read_csdl;
+    use crate::model::build_model;
+
+    fn model() -> Model {
+        let xml = r#"<edmx:Edmx Version="4.0" xmlns:edmx="http://docs.oasis-open.org/odata/ns/edmx"><edmx:DataServices>
+<Schema Namespace="ns" xmlns="http://docs.oasis-open.org/odata/ns/edm">
+  <EntityType Name="thing"><Key><PropertyRef Name="id"/></Key><Property Name="id" Type="Edm.String" Nullable="false"/>
+    <Property Name="name" Type="Edm.String"/>
+    <Property Name="content" Type="Edm.Stream"/>
+    <NavigationProperty Name="friends" Type="Collection(ns.thing)"/>
+  </EntityType>
+  <EntityType Name="special" BaseType="ns.thing"><Property Name="power" Type="Edm.Int32"/></EntityType>
+  <EntityType Name="other"><Key><PropertyRef Name="id"/></Key><Property Name="id" Type="Edm.String" Nullable="false"/></EntityType>
+  <EntityType Name="photo" HasStream="true"><Key><PropertyRef Name="id"/></Key><Property Name="id" Type="Edm.String" Nullable="false"/></EntityType>
+  <Action Name="send" IsBound="true"><Parameter Name="bindingParameter" Type="ns.thing"/><Parameter Name="note" Type="Edm.String"/></Action>
+  <Function Name="top" IsBound="true"><Parameter Name="bindingParameter" Type="Collection(ns.thing)"/><ReturnType Type="Collection(ns.thing)"/></Function>
+  <EntityContainer Name="svc"><EntitySet Name="things" EntityType="ns.thing"/><EntitySet Name="photos" EntityType="ns.photo"/></EntityContainer>
+</Schema></edmx:DataServices></edmx:Edmx>"#;
+        build_model(&read_csdl(&Source::new("m.xml", xml)).unwrap()).unwrap()
+    }
+
+    fn analyse(model: &Model, text: &str) -> (Vec<(RequestKind, Method)>, Vec<Diagnostic>, usize) {
+        let source = Source::new("p.md", text);
+        let (doc, mut diags) = crate::doc::read_page(&source);
+        let page = Page { source, doc };
+        let analysis = analyse_page(model, &page, &mut diags);
+        let kinds = analysis
+            .operations
+            .iter()
+            .map(|o| (o.kind, o.method))
+            .collect();
+        (kinds, diags, analysis.bodies_checked)
+    }
+
+    fn codes(diags: &[Diagnostic]) -> Vec<(&'static str, u32)> {
+        diags
+            .iter()
+            .map(|d| (d.code, d.span.as_ref().map_or(0, |s| s.line)))
+            .collect()
+    }
+
+    #[test]
+    fn every_request_form_gets_its_kind() {
+        let model = model();
+        let page = "# t\n\n## HTTP request\n\n```http\nGET /things\nPOST /things\nPATCH /things/{id}\nPOST /things/{id}/send\nGET /things/top()\nPOST /things/{id}/friends/$ref\nGET /things/$count\nGET /photos/{id}/$value\nPUT /things/{id}/content\nGET /things/{id}/name\n```\n";
+        let (kinds, diags, _) = analyse(&model, page);
+        assert_eq!(codes(&diags), []);
+        let names: Vec<&str> = kinds.iter().map(|(k, _)| k.name()).collect();
+        assert_eq!(
+            names,
+            [
+                "list",
+                "create",
+                "update",
+                "invoke",
+                "invoke",
+                "reference",
+                "count",
+                "media",
+                "media",
+                "property"
+            ]
+        );
+    }
+
+    #[test]
+    fn wrong_methods_are_reported() {
+        let model = model();
+        let page = "# t\n\n## HTTP request\n\n```http\nGET /things/{id}/send\nPOST /things/{id}\nPATCH /things\nPOST /things/doIt\n```\n";
+        let (kinds, diags, _) = analyse(&model, page);
+        // A wrong method on an operation still names it; a request OData does not
+        // define does not resolve.
+        assert_eq!(kinds.len(), 1);
+        assert_eq!(
+            codes(&diags),
+            [
+                ("operation-method-mismatch", 6),
+                ("operation-not-allowed", 7),
+                ("operation-not-allowed", 8),
+                ("operation-not-allowed", 9),
+            ]
+        );
+        assert!(
+            diags[3].message.contains("`doIt` is read as a key"),
+            "{}",
+            diags[3].message
+        );
+    }
+
+    #[test]
+    fn examples_are_checked_against_what_the_request_sends_and_returns() {
+        let model = model();
+        let page = "# t\n\n## HTTP request\n\n```http\nPOST /things/{id}/send\nGET /things/top\n```\n\n## Request body\n\n| Parameter | Type | Description |\n|:--|:--|:--|\n| note | Int32 | |\n| extra | String | |\n\n## Examples\n\n```http\nPOST https://example.com/v1.0/things/1/send\n\n{\"note\": 1, \"nope\": true}\n```\n\n```http\nGET https://example.com/v1.0/things/top()\n```\n\n<!-- { \"blockType\": \"response\", \"@odata.type\": \"ns.other\" } -->\n```http\nHTTP/1.1 200 OK\n\n{\"value\": [{\"name\": 5}]}\n```\n\n```http\nGET https://example.com/v1.0/things/{id}/friends\n```\n";
+        let (_, mut diags, checked) = analyse(&model, page);
+        assert_eq!(checked, 2);
+        crate::diag::sort(&mut diags);
+        assert_eq!(
+            codes(&diags),
+            [
+                ("table-type-mismatch", 14),
+                ("table-unknown-name", 15),
+                ("wrong-json-type", 22),
+                ("unknown-parameter", 22),
+                ("unrelated-type", 29),
+                ("wrong-json-type", 33),
+                ("example-url-mismatch", 37),
+            ]
+        );
+    }
+
+    #[test]
+    fn tables_of_pages_that_create_a_derived_type_list_its_properties() {
+        let model = model();
+        let page = "# t\n\n## HTTP request\n\n```http\nPOST /things\n```\n\n## Request body\n\n| Property | Type | Description |\n|:--|:--|:--|\n| power | Int32 | |\n\n## Example\n\n```http\nPOST https://example.com/v1.0/things\n\n{\"@odata.type\": \"#ns.special\", \"power\": 3}\n```\n";
+        let (_, diags, _) = analyse(&model, page);
+        assert_eq!(codes(&diags), []);
+    }
+}
