@@ -3,9 +3,11 @@
 //!
 //! The pipeline is one pure function, [`generate`]: readers ([`csdl`], [`doc`]) turn
 //! bytes into plain structs with source positions; [`model`] resolves names and
-//! inheritance; [`plan`] walks the pages' paths through the model ([`resolve`]),
-//! cross-checks them ([`check`]) and builds the [`ir`]; [`emit`] turns the IR into
-//! formatted files. The CLI, the [`Config`] builder for build.rs, and the tests call it.
+//! inheritance; [`pages`] walks each page's paths through the model ([`resolve`]) and
+//! cross-checks its examples and tables ([`check`]); [`plan`] builds the [`ir`] from
+//! that; [`emit`] turns the IR into formatted files. [`validate`] runs the page analysis
+//! over a whole corpus and reports it. The CLI, the [`Config`] builder for build.rs, and
+//! the tests call them.
 
 pub mod check;
 pub mod cli;

@@ -365,9 +365,10 @@ pub fn service_root_of(written: &str) -> Option<String> {
 /// The byte length of `scheme://host/version/` (or `scheme://host/` when no version
 /// follows), if `text` is an absolute URL.
 fn absolute_root(text: &str) -> Option<usize> {
-    let scheme = ["https://", "http://"]
-        .into_iter()
-        .find(|s| text.len() >= s.len() && text[..s.len()].eq_ignore_ascii_case(s))?;
+    let scheme = ["https://", "http://"].into_iter().find(|s| {
+        text.get(..s.len())
+            .is_some_and(|p| p.eq_ignore_ascii_case(s))
+    })?;
     let rest = &text[scheme.len()..];
     let host_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
     let after_host = &rest[host_end..];
@@ -822,8 +823,10 @@ impl Walk<'_> {
                 self.case_warning(seg, name, &found.item.name);
             }
             let import = found.item;
-            let overloads: Vec<OperationId> = import.operations.clone();
-            let operation = self.choose_overload(seg, &overloads, args);
+            let Some(&first) = import.operations.first() else {
+                return Err(self.unknown_root(container, seg, name));
+            };
+            let operation = self.choose_overload(seg, first, &import.operations, args);
             let def = model.operation(operation);
             let at = match def.return_type {
                 Some((ty, _)) => At::of(model, ty),
@@ -1346,7 +1349,7 @@ impl Walk<'_> {
                     && op.binding == first_def.binding
             })
             .collect();
-        let chosen = self.choose_overload(seg, &overloads, args);
+        let chosen = self.choose_overload(seg, first, &overloads, args);
         let def = model.operation(chosen);
         if let Some(ns) = foreign {
             self.warnings.push(Diagnostic::warning(
@@ -1381,11 +1384,12 @@ impl Walk<'_> {
         Some((at, ends))
     }
 
-    /// Picks the overload whose parameters the written arguments name; unknown argument
-    /// names are reported.
+    /// Picks the overload whose parameters the written arguments name (`first` when
+    /// there is no other); unknown argument names are reported.
     fn choose_overload(
         &mut self,
         seg: &Segment<'_>,
+        first: OperationId,
         overloads: &[OperationId],
         args: Option<&str>,
     ) -> OperationId {
@@ -1403,10 +1407,11 @@ impl Walk<'_> {
                 op.parameters.len().abs_diff(written.len()),
             )
         };
-        let Some(&chosen) = overloads.iter().min_by_key(|&&id| score(id)) else {
-            // Callers pass at least one overload.
-            return OperationId(0);
-        };
+        let chosen = overloads
+            .iter()
+            .copied()
+            .min_by_key(|&id| score(id))
+            .unwrap_or(first);
         let op = model.operation(chosen);
         if op.kind == crate::csdl::OperationKind::Function {
             for w in written {
@@ -1910,6 +1915,59 @@ mod tests {
         let (path, warnings) = resolve("/me/parts").unwrap();
         assert_eq!(path.root, Root::EntitySet("users".into()));
         assert_eq!(codes(&warnings), ["me-as-users-item"]);
+    }
+
+    #[test]
+    fn any_text_resolves_or_fails_without_panicking() {
+        let model = model();
+        let src = Source::new("p.md", "x");
+        let span = src.span(1, 1);
+        let nasty = [
+            "ééééééééé/top",
+            "https://é",
+            "https://",
+            "/top/best:",
+            "/top/best:/",
+            ":/:/:",
+            "/top/best:/a:/b:/c",
+            "/{",
+            "/}",
+            "/top('",
+            "/top(')",
+            "/top/best/range(",
+            "/top/best/range(a=')",
+            "/top/best/range(=,=)",
+            "/(",
+            "/()",
+            "~/",
+            "~",
+            "/beta",
+            "http://h/v1.0",
+            "/top//best",
+            "/top/$ref/$ref",
+            "/top/best/$value/$count",
+            "/top/things/$/parts",
+            "/…/…",
+            "\u{0}",
+        ];
+        for text in nasty {
+            let _ = resolve_path(&model, text, &span);
+        }
+        // Pseudo-random strings over the characters paths are made of.
+        let alphabet: Vec<char> = "/:{}()'$.,= ?#~éxtopbesthingsparts".chars().collect();
+        let mut seed = 0x2545_f491_u32;
+        for _ in 0..3000 {
+            let len = (seed % 24) as usize;
+            let text: String = (0..len)
+                .map(|_| {
+                    seed ^= seed << 13;
+                    seed ^= seed >> 17;
+                    seed ^= seed << 5;
+                    alphabet[seed as usize % alphabet.len()]
+                })
+                .collect();
+            let _ = resolve_path(&model, &text, &span);
+        }
     }
 
     #[test]
