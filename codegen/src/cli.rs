@@ -14,6 +14,8 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 #[command(
     name = "odata-codegen",
     version,
+    // Help text as written, whatever the terminal or the clap features a build unifies.
+    term_width = 0,
     about = "Generates a typed Rust client crate from OData CSDL metadata and Microsoft Graph API reference pages"
 )]
 struct Cli {
