@@ -128,22 +128,38 @@ impl DocumentedOperation {
         }
     }
 
+    /// The create/read/update/delete operation this is, when its path goes through
+    /// entity sets, singletons, keys and navigation properties only (no type cast,
+    /// operation, property or item path).
+    pub fn crud_by_navigation(&self) -> Option<OperationKind> {
+        let plain = matches!(self.path.root, Root::EntitySet(_) | Root::Singleton(_))
+            && self
+                .path
+                .steps
+                .iter()
+                .all(|s| matches!(s, Step::Key { .. } | Step::Navigation { .. }));
+        self.crud().filter(|_| plain)
+    }
+
     /// The warning for a documented operation the generator does not emit.
     pub fn not_generated(&self, model: &Model) -> Diagnostic {
         let what = match self.kind {
-            RequestKind::Crud(_) => "a create, read, update or delete through a type cast, an item path or a function result".to_owned(),
+            RequestKind::Crud(_) => {
+                "through a type cast, an operation import, an item path or a function result"
+                    .to_owned()
+            }
             RequestKind::Invoke(op) => {
                 let def = model.operation(op);
                 let kind = match def.kind {
                     CsdlOperationKind::Action => "action",
                     CsdlOperationKind::Function => "function",
                 };
-                format!("a call of the {kind} `{}.{}`", def.namespace, def.name)
+                format!("calling the {kind} `{}.{}`", def.namespace, def.name)
             }
-            RequestKind::Reference => "a `$ref` (reference) request".to_owned(),
-            RequestKind::Count => "a `$count` request".to_owned(),
-            RequestKind::Media => "a media (`$value` or stream) request".to_owned(),
-            RequestKind::Property => "a property request".to_owned(),
+            RequestKind::Reference => "with `$ref` (references)".to_owned(),
+            RequestKind::Count => "with `$count`".to_owned(),
+            RequestKind::Media => "of media (`$value` or a stream property)".to_owned(),
+            RequestKind::Property => "of a property".to_owned(),
         };
         Diagnostic::warning(
             "unsupported-operation",
@@ -1048,6 +1064,33 @@ mod tests {
                 "media",
                 "media",
                 "property"
+            ]
+        );
+    }
+
+    #[test]
+    fn only_crud_by_navigation_is_what_the_generator_emits_today() {
+        let model = model();
+        let page = "# t\n\n## HTTP request\n\n```http\nGET /things/{id}/friends\nGET /things/{id}/ns.special\nPOST /things/{id}/send\n```\n";
+        let source = Source::new("p.md", page);
+        let (doc, mut diags) = crate::doc::read_page(&source);
+        let page = Page { source, doc };
+        let analysis = analyse_page(&model, &page, &mut diags);
+        let generated: Vec<Option<OperationKind>> = analysis
+            .operations
+            .iter()
+            .map(DocumentedOperation::crud_by_navigation)
+            .collect();
+        assert_eq!(generated, [Some(OperationKind::List), None, None]);
+        let messages: Vec<String> = analysis.operations[1..]
+            .iter()
+            .map(|o| o.not_generated(&model).message)
+            .collect();
+        assert_eq!(
+            messages,
+            [
+                "GET through a type cast, an operation import, an item path or a function result is not generated yet",
+                "POST calling the action `ns.send` is not generated yet",
             ]
         );
     }

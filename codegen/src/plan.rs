@@ -82,7 +82,7 @@ pub fn plan(
     for page in pages {
         let analysis = analyse_page(model, page, &mut p.diags);
         for operation in &analysis.operations {
-            let Some(kind) = operation.crud() else {
+            let Some(kind) = operation.crud_by_navigation() else {
                 p.diags.push(operation.not_generated(model));
                 continue;
             };

@@ -13,7 +13,7 @@ use serde_json::{Value, json};
 
 use crate::diag::{Diagnostic, Levels, Severity};
 use crate::model::Model;
-use crate::pages::{Page, PageAnalysis, RequestKind, analyse_page};
+use crate::pages::{DocumentedOperation, Page, RequestKind, analyse_page};
 use crate::resolve::Target;
 use crate::{Inputs, decode, doc, read_model};
 
@@ -186,16 +186,19 @@ fn page_report(model: &Model, input: &crate::Input, levels: &Levels) -> PageRepo
     let lines = analysis
         .lines
         .iter()
-        .map(|l| LineReport {
-            line: l.span.line,
-            col: l.span.col,
-            method: l.method.as_str(),
-            target: l.target.clone(),
-            service_root: crate::resolve::service_root_of(&l.target),
-            outcome: match l.result {
-                Ok(index) => resolved(model, &analysis, index),
+        .filter_map(|l| {
+            let outcome = match l.result {
+                Ok(index) => resolved(model, analysis.operations.get(index)?),
                 Err(code) => Outcome::Unresolved(code),
-            },
+            };
+            Some(LineReport {
+                line: l.span.line,
+                col: l.span.col,
+                method: l.method.as_str(),
+                target: l.target.clone(),
+                service_root: crate::resolve::service_root_of(&l.target),
+                outcome,
+            })
         })
         .collect();
     let examples = analysis
@@ -234,10 +237,7 @@ fn qualified_operation(model: &Model, op: crate::model::OperationId) -> String {
     format!("{}.{}", def.namespace, def.name)
 }
 
-fn resolved(model: &Model, analysis: &PageAnalysis<'_>, index: usize) -> Outcome {
-    let Some(op) = analysis.operations.get(index) else {
-        return Outcome::Unresolved("unknown-segment");
-    };
+fn resolved(model: &Model, op: &DocumentedOperation) -> Outcome {
     Outcome::Resolved {
         kind: op.kind.name(),
         target: match op.path.target {
