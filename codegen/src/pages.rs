@@ -465,7 +465,8 @@ fn expected_type(expect: Expect) -> Option<TypeRef> {
 }
 
 /// A comparable form of a path: the type reached after the root (so `/me` and
-/// `/users/{id}` agree), then each step with key values and item paths left out.
+/// `/users/{id}` agree), then each step with key values and item paths left out, and
+/// without type casts and `$count`.
 #[derive(Debug, PartialEq, Eq)]
 enum ShapeItem<'a> {
     Start(Option<crate::model::TypeId>, bool),
@@ -515,6 +516,9 @@ fn shape<'a>(model: &'a Model, path: &'a ResolvedPath) -> Vec<ShapeItem<'a>> {
         Step::ItemPath { .. } => ShapeItem::ItemPath,
     }));
     out.extend(path.suffix.map(ShapeItem::Suffix));
+    // A type cast and a final `$count` narrow what a template addresses; an example that
+    // adds them still follows the template.
+    out.retain(|item| !matches!(item, ShapeItem::Cast(_) | ShapeItem::Suffix(Suffix::Count)));
     out
 }
 
