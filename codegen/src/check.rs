@@ -420,7 +420,20 @@ fn check_value(
                         vec![s.as_str()]
                     };
                     for w in written {
-                        if !members().any(|m| m == w) {
+                        if members().any(|m| m == w) {
+                            continue;
+                        }
+                        let mut same_but_case = members().filter(|m| m.eq_ignore_ascii_case(w));
+                        if let (Some(member), None) = (same_but_case.next(), same_but_case.next()) {
+                            diags.push(Diagnostic::warning(
+                                "name-case-mismatch",
+                                value.span.clone(),
+                                format!(
+                                    "`{w}` ({what}) is spelled `{member}` in the schema (a member of enum `{}`)",
+                                    def.qualified_name()
+                                ),
+                            ));
+                        } else {
                             diags.push(unknown_member(
                                 def,
                                 w,
@@ -1113,10 +1126,15 @@ mod tests {
     fn member_less_types_hold_any_json_and_case_differences_are_read() {
         let model = model();
         let mut diags = Vec::new();
-        let body =
-            json(r##"{"extra": "text", "Name": "a", "@odata.type": "#ns.special", "power": 1}"##);
+        let body = json(
+            r##"{"extra": "text", "Name": "a", "@odata.type": "#ns.special", "power": 1, "color": "Red"}"##,
+        );
         check_body(&model, thing(&model), &body, &mut diags);
-        assert_eq!(codes(&diags), ["name-case-mismatch"]);
+        assert_eq!(codes(&diags), ["name-case-mismatch", "name-case-mismatch"]);
+        assert_eq!(
+            diags[1].message,
+            "`Red` (`color`) is spelled `red` in the schema (a member of enum `ns.color`)"
+        );
     }
 
     #[test]
