@@ -5,14 +5,17 @@ use std::ffi::OsString;
 use std::io::Write;
 use std::path::{Component, Path, PathBuf};
 
+use crate::diag::{Level, Levels};
 use crate::output::{check_dir, write_dir};
 use crate::{Diagnostic, Input, Inputs, Layout, Options, RuntimeDependency, Severity};
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 
 #[derive(Parser)]
 #[command(
     name = "odata-codegen",
     version,
+    // Help text as written, whatever the terminal or the clap features a build unifies.
+    term_width = 0,
     about = "Generates a typed Rust client crate from OData CSDL metadata and Microsoft Graph API reference pages"
 )]
 struct Cli {
@@ -24,8 +27,8 @@ struct Cli {
 enum Command {
     /// Generate a crate (Cargo.toml and src/) into a directory.
     Generate(Generate),
-    /// Check the pages against the metadata and print the diagnostics only.
-    Validate(InputArgs),
+    /// Check the pages against the metadata: print the diagnostics and a summary.
+    Validate(Validate),
     /// List every diagnostic code with its meaning.
     Codes,
 }
@@ -40,10 +43,62 @@ struct InputArgs {
     doc: Vec<PathBuf>,
 }
 
+/// Diagnostic levels; CODE is a code or a group that `odata-codegen codes` lists.
+#[derive(Args)]
+struct LevelArgs {
+    /// Report CODE as an error, which fails the run.
+    #[arg(long, value_name = "CODE")]
+    deny: Vec<String>,
+    /// Report CODE as a warning, which does not fail the run (`--warn unresolved`
+    /// generates what resolves from a whole corpus).
+    #[arg(long, value_name = "CODE")]
+    warn: Vec<String>,
+    /// Do not report CODE at all.
+    #[arg(long, value_name = "CODE")]
+    allow: Vec<String>,
+}
+
+impl LevelArgs {
+    fn levels(&self) -> Result<Levels, String> {
+        let mut levels = Levels::default();
+        for (names, level) in [
+            (&self.deny, Level::Deny),
+            (&self.warn, Level::Warn),
+            (&self.allow, Level::Allow),
+        ] {
+            for name in names {
+                levels.set(name, level)?;
+            }
+        }
+        Ok(levels)
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+enum Format {
+    /// Diagnostics like a compiler's, then a summary.
+    Human,
+    /// One JSON document: per page its operations and diagnostics, and a summary.
+    Json,
+}
+
+#[derive(Args)]
+struct Validate {
+    #[command(flatten)]
+    inputs: InputArgs,
+    #[command(flatten)]
+    levels: LevelArgs,
+    /// How to print the report (JSON goes to stdout).
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    format: Format,
+}
+
 #[derive(Args)]
 struct Generate {
     #[command(flatten)]
     inputs: InputArgs,
+    #[command(flatten)]
+    levels: LevelArgs,
     /// The directory of the generated crate; replaced as a whole on success.
     #[arg(long, value_name = "DIR")]
     out: PathBuf,
@@ -74,11 +129,23 @@ pub const FAILURE: u8 = 1;
 /// Exit status: the command line itself is wrong.
 pub const USAGE: u8 = 2;
 
-/// Runs the command line `args` (program name first), writing to `out` and `err`.
+/// Runs the command line `args` (program name first), writing to `out` and `err`,
+/// without progress reports.
 pub fn run(
     args: impl IntoIterator<Item = impl Into<OsString> + Clone>,
     out: &mut dyn Write,
     err: &mut dyn Write,
+) -> u8 {
+    run_with_progress(args, out, err, false)
+}
+
+/// [`run`], reporting progress on `err` when `progress` is set (the binary sets it when
+/// stderr is a terminal).
+pub fn run_with_progress(
+    args: impl IntoIterator<Item = impl Into<OsString> + Clone>,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+    progress: bool,
 ) -> u8 {
     let cli = match Cli::try_parse_from(args) {
         Ok(cli) => cli,
@@ -93,13 +160,16 @@ pub fn run(
             };
         }
     };
-    let mut run = Run { out, err };
+    let mut run = Run { out, err, progress };
     match cli.command {
         Command::Generate(args) => run.generate(&args),
         Command::Validate(args) => run.validate(&args),
         Command::Codes => {
             for (code, meaning) in crate::diagnostic_codes() {
                 let _ = writeln!(run.out, "{code:28} {meaning}");
+            }
+            for (group, meaning) in crate::diag::GROUPS {
+                let _ = writeln!(run.out, "{group:28} (group) {meaning}");
             }
             SUCCESS
         }
@@ -109,6 +179,7 @@ pub fn run(
 struct Run<'w> {
     out: &'w mut dyn Write,
     err: &'w mut dyn Write,
+    progress: bool,
 }
 
 /// Reads the inputs; a directory given to `--doc` contributes its `*.md` files, sorted.
@@ -178,14 +249,50 @@ impl Run<'_> {
         FAILURE
     }
 
-    fn validate(&mut self, args: &InputArgs) -> u8 {
-        let inputs = match read_inputs(args) {
+    /// A bad `--deny`/`--warn`/`--allow` is a wrong command line.
+    fn levels(&mut self, args: &LevelArgs) -> Result<Levels, u8> {
+        args.levels().map_err(|message| {
+            let _ = writeln!(self.err, "error: {message}");
+            USAGE
+        })
+    }
+
+    fn validate(&mut self, args: &Validate) -> u8 {
+        let levels = match self.levels(&args.levels) {
+            Ok(levels) => levels,
+            Err(code) => return code,
+        };
+        let inputs = match read_inputs(&args.inputs) {
             Ok(inputs) => inputs,
             Err(d) => return self.fail(d),
         };
-        let diagnostics = crate::validate(&inputs);
-        self.print(&diagnostics);
-        if diagnostics.iter().any(Diagnostic::is_error) {
+        let report = {
+            let show = self.progress;
+            let err = &mut *self.err;
+            // About a hundred updates, whatever the corpus size.
+            let mut progress = |done: usize, total: usize| {
+                if show && (done == total || done % (total / 100).max(1) == 0) {
+                    let _ = write!(err, "\rvalidating: {done}/{total} page(s)");
+                    if done == total {
+                        let _ = writeln!(err);
+                    }
+                    let _ = err.flush();
+                }
+            };
+            crate::validate::validate(&inputs, &levels, &mut progress)
+        };
+        match args.format {
+            Format::Human => {
+                for d in report.diagnostics() {
+                    let _ = writeln!(self.err, "{d}\n");
+                }
+                let _ = write!(self.err, "{}", report.summary_text());
+            }
+            Format::Json => {
+                let _ = writeln!(self.out, "{}", report.to_json());
+            }
+        }
+        if report.has_errors() {
             FAILURE
         } else {
             SUCCESS
@@ -193,6 +300,10 @@ impl Run<'_> {
     }
 
     fn generate(&mut self, args: &Generate) -> u8 {
+        let levels = match self.levels(&args.levels) {
+            Ok(levels) => levels,
+            Err(code) => return code,
+        };
         let inputs = match read_inputs(&args.inputs) {
             Ok(inputs) => inputs,
             Err(d) => return self.fail(d),
@@ -206,6 +317,7 @@ impl Run<'_> {
             package: args.package.clone(),
             service_root: args.service_root.clone(),
             layout: Layout::Crate { runtime },
+            levels,
         };
         let generated = match crate::generate(&inputs, &options) {
             Ok(generated) => generated,

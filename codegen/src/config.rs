@@ -123,6 +123,7 @@ impl Config {
             layout: Layout::SingleFile {
                 file_name: file_name.to_owned(),
             },
+            levels: crate::diag::Levels::default(),
         };
         let generated = generate(&inputs, &options).map_err(ConfigError::Generate)?;
         for warning in &generated.diagnostics {

@@ -237,6 +237,106 @@ impl fmt::Display for Diagnostic {
     }
 }
 
+/// A level the user gives a diagnostic code on the command line.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Level {
+    /// Not reported at all.
+    Allow,
+    /// Reported; does not fail the run.
+    Warn,
+    /// Reported as an error; fails the run (exit 1, nothing written).
+    Deny,
+}
+
+impl fmt::Display for Level {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Level::Allow => "--allow",
+            Level::Warn => "--warn",
+            Level::Deny => "--deny",
+        })
+    }
+}
+
+/// A group of codes that `--deny`, `--warn` and `--allow` take by one name.
+pub const GROUPS: &[(&str, &str)] = &[(
+    "unresolved",
+    "every code with which a request line or example URL fails to resolve",
+)];
+
+/// The levels the user changed, by code or group. A code's own level beats its
+/// group's. Applying the levels twice gives what applying them once gives.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Levels {
+    codes: std::collections::BTreeMap<String, Level>,
+    groups: std::collections::BTreeMap<String, Level>,
+}
+
+impl Levels {
+    /// Sets the level of a code or group; an unknown name, or one given two different
+    /// levels, is an error that says so.
+    pub fn set(&mut self, name: &str, level: Level) -> Result<(), String> {
+        let is_group = GROUPS.iter().any(|(g, _)| *g == name);
+        let is_code = crate::diagnostic_codes().iter().any(|(c, _)| *c == name);
+        if !is_group && !is_code {
+            return Err(format!(
+                "`{name}` is no diagnostic code or group (`odata-codegen codes` lists them)"
+            ));
+        }
+        let map = if is_group {
+            &mut self.groups
+        } else {
+            &mut self.codes
+        };
+        match map.get(name) {
+            Some(previous) if *previous != level => {
+                Err(format!("`{name}` is given both {previous} and {level}"))
+            }
+            _ => {
+                map.insert(name.to_owned(), level);
+                Ok(())
+            }
+        }
+    }
+
+    /// The level the user gave `code`, directly or through its group.
+    pub fn level(&self, code: &str) -> Option<Level> {
+        if let Some(level) = self.codes.get(code) {
+            return Some(*level);
+        }
+        GROUPS
+            .iter()
+            .filter(|(group, _)| group_has(group, code))
+            .find_map(|(group, _)| self.groups.get(*group).copied())
+    }
+
+    /// Drops allowed diagnostics and sets the severity of the others the user changed.
+    pub fn apply(&self, diagnostics: &mut Vec<Diagnostic>) {
+        if self.codes.is_empty() && self.groups.is_empty() {
+            return;
+        }
+        diagnostics.retain_mut(|d| match self.level(d.code) {
+            Some(Level::Allow) => false,
+            Some(Level::Warn) => {
+                d.severity = Severity::Warning;
+                true
+            }
+            Some(Level::Deny) => {
+                d.severity = Severity::Error;
+                true
+            }
+            None => true,
+        });
+    }
+}
+
+fn group_has(group: &str, code: &str) -> bool {
+    match group {
+        "unresolved" => crate::resolve::FAILURE_CODES.contains(&code),
+        _ => false,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -260,6 +360,42 @@ mod tests {
         assert_eq!(
             d.to_string(),
             "page.md:2:9: warning[ref-on-containment]: bad $ref\n  |\n2 | POST /a/$ref\n  |         ^\n  = note: the example posts to /a"
+        );
+    }
+
+    #[test]
+    fn levels_change_severity_drop_allowed_codes_and_reject_unknown_names() {
+        let src = Source::new("p.md", "x\n");
+        let mut levels = Levels::default();
+        levels.set("unresolved", Level::Warn).unwrap();
+        levels.set("unknown-root", Level::Deny).unwrap();
+        levels.set("todo-permission", Level::Allow).unwrap();
+        assert!(levels.set("no-such-code", Level::Deny).is_err());
+        assert_eq!(
+            levels.set("todo-permission", Level::Deny),
+            Err("`todo-permission` is given both --allow and --deny".to_owned())
+        );
+        let mut diags = vec![
+            Diagnostic::error("unknown-segment", src.span(1, 1), "a"),
+            Diagnostic::error("unknown-root", src.span(1, 1), "b"),
+            Diagnostic::warning("todo-permission", src.span(1, 1), "c"),
+            Diagnostic::warning("unknown-property", src.span(1, 1), "d"),
+        ];
+        levels.apply(&mut diags);
+        let again = {
+            let mut twice = diags.clone();
+            levels.apply(&mut twice);
+            twice
+        };
+        assert_eq!(diags, again);
+        let got: Vec<_> = diags.iter().map(|d| (d.code, d.severity)).collect();
+        assert_eq!(
+            got,
+            [
+                ("unknown-segment", Severity::Warning),
+                ("unknown-root", Severity::Error),
+                ("unknown-property", Severity::Warning),
+            ]
         );
     }
 

@@ -3,9 +3,11 @@
 //!
 //! The pipeline is one pure function, [`generate`]: readers ([`csdl`], [`doc`]) turn
 //! bytes into plain structs with source positions; [`model`] resolves names and
-//! inheritance; [`plan`] walks the pages' paths through the model ([`resolve`]),
-//! cross-checks them ([`check`]) and builds the [`ir`]; [`emit`] turns the IR into
-//! formatted files. The CLI, the [`Config`] builder for build.rs, and the tests call it.
+//! inheritance; [`pages`] walks each page's paths through the model ([`resolve`]) and
+//! cross-checks its examples and tables ([`check`]); [`plan`] builds the [`ir`] from
+//! that; [`emit`] turns the IR into formatted files. [`validate`] runs the page analysis
+//! over a whole corpus and reports it. The CLI, the [`Config`] builder for build.rs, and
+//! the tests call them.
 
 pub mod check;
 pub mod cli;
@@ -21,6 +23,7 @@ pub mod output;
 pub mod pages;
 pub mod plan;
 pub mod resolve;
+pub mod validate;
 
 use std::sync::Arc;
 
@@ -58,6 +61,10 @@ pub struct Options {
     /// Default service root; taken from the pages' example URLs if unset.
     pub service_root: Option<String>,
     pub layout: Layout,
+    /// Levels of diagnostic codes changed from their defaults (`--deny`, `--warn`,
+    /// `--allow`); e.g. `unresolved` as warnings generates from a whole corpus what
+    /// resolves.
+    pub levels: diag::Levels,
 }
 
 impl Default for Options {
@@ -68,6 +75,7 @@ impl Default for Options {
             layout: Layout::Crate {
                 runtime: RuntimeDependency::Version("0.1".to_owned()),
             },
+            levels: diag::Levels::default(),
         }
     }
 }
@@ -166,7 +174,10 @@ fn analyse(inputs: &Inputs, options: &Options) -> Result<(ir::Crate, Vec<Diagnos
             )]));
         }
     }
-    let model = read_model(&inputs.metadata).map_err(fail)?;
+    let model = read_model(&inputs.metadata).map_err(|mut d| {
+        options.levels.apply(&mut d);
+        fail(d)
+    })?;
     let mut pages = Vec::new();
     for input in &inputs.docs {
         let source = match decode(input) {
@@ -180,16 +191,22 @@ fn analyse(inputs: &Inputs, options: &Options) -> Result<(ir::Crate, Vec<Diagnos
         diagnostics.extend(page_diagnostics);
         pages.push(pages::Page { source, doc });
     }
+    options.levels.apply(&mut diagnostics);
     if diagnostics.iter().any(Diagnostic::is_error) {
         return Err(fail(diagnostics));
     }
     let plan_options = plan::PlanOptions {
         package: options.package.clone(),
         service_root: options.service_root.clone(),
+        levels: options.levels.clone(),
     };
     match plan::plan(&model, &pages, &plan_options) {
         Ok((krate, plan_diagnostics)) => {
             diagnostics.extend(plan_diagnostics);
+            options.levels.apply(&mut diagnostics);
+            if diagnostics.iter().any(Diagnostic::is_error) {
+                return Err(fail(diagnostics));
+            }
             diag::sort(&mut diagnostics);
             Ok((krate, diagnostics))
         }
@@ -200,12 +217,11 @@ fn analyse(inputs: &Inputs, options: &Options) -> Result<(ir::Crate, Vec<Diagnos
     }
 }
 
-/// Checks the inputs without generating: every diagnostic, errors included.
+/// Checks the inputs without generating: every diagnostic, errors included. See
+/// [`validate::validate`] for the full report.
 pub fn validate(inputs: &Inputs) -> Vec<Diagnostic> {
-    match analyse(inputs, &Options::default()) {
-        Ok((_, diagnostics)) => diagnostics,
-        Err(failure) => failure.diagnostics,
-    }
+    let report = validate::validate(inputs, &diag::Levels::default(), &mut |_, _| {});
+    report.diagnostics().cloned().collect()
 }
 
 /// The generator: inputs in, files out. Pure: no file system, no environment, and the

@@ -1,12 +1,15 @@
 //! The `odata-codegen` command; everything it does is in [`odata_codegen::cli`].
 
+use std::io::IsTerminal;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
-    let code = odata_codegen::cli::run(
+    let progress = std::io::stderr().is_terminal();
+    let code = odata_codegen::cli::run_with_progress(
         std::env::args_os(),
         &mut std::io::stdout(),
         &mut std::io::stderr(),
+        progress,
     );
     ExitCode::from(code)
 }

@@ -12,7 +12,7 @@ use crate::ir::{self, OperationKind, RustType};
 use crate::model::{ItemType, Model, Primitive, Restrictions, TypeId, TypeKind, TypeRef};
 use crate::names::{self, Scope};
 use crate::pages::{DocumentedExample, Page, PageDoc, analyse_page, file_name, reason_phrase};
-use crate::resolve::{ResolvedPath, Root, Step, Target};
+use crate::resolve::{ResolvedPath, Root, Step};
 
 /// Diagnostic codes of the planning pass.
 pub const CODES: &[(&str, &str)] = &[
@@ -32,6 +32,8 @@ pub struct PlanOptions {
     pub package: Option<String>,
     /// Default service root; taken from the pages' absolute example URLs if unset.
     pub service_root: Option<String>,
+    /// Levels of diagnostic codes the user changed (`--deny`, `--warn`, `--allow`).
+    pub levels: crate::diag::Levels,
 }
 
 /// What identifies a request handle.
@@ -80,10 +82,14 @@ pub fn plan(
     for page in pages {
         let analysis = analyse_page(model, page, &mut p.diags);
         for operation in &analysis.operations {
+            let Some(kind) = operation.crud_by_navigation() else {
+                p.diags.push(operation.not_generated(model));
+                continue;
+            };
             p.select(&operation.path);
-            if let Some(handle) = p.operation_handle(&operation.path, operation.kind) {
+            if let Some(handle) = p.operation_handle(&operation.path, kind) {
                 p.docs
-                    .entry((handle, operation.kind))
+                    .entry((handle, kind))
                     .or_default()
                     .push(analysis.doc.clone());
             }
@@ -92,10 +98,13 @@ pub fn plan(
             if let Some(root) = &example.path.service_root {
                 *p.service_roots.entry(root.clone()).or_default() += 1;
             }
-            p.select(&example.path);
+            if example.crud().is_some() {
+                p.select(&example.path);
+            }
         }
         examples.extend(analysis.examples);
     }
+    options.levels.apply(&mut p.diags);
     if p.diags.iter().any(Diagnostic::is_error) {
         crate::diag::sort(&mut p.diags);
         return Err(p.diags);
@@ -175,7 +184,10 @@ impl<'a> Planner<'a> {
                     HandleKey::Entity(*target)
                 }
             }
-            Step::Cast { .. } | Step::Operation { .. } | Step::Property { .. } => return None,
+            Step::Cast { .. }
+            | Step::Operation { .. }
+            | Step::Property { .. }
+            | Step::ItemPath { .. } => return None,
         })
     }
 
@@ -192,7 +204,10 @@ impl<'a> Planner<'a> {
                 Step::Navigation { name, .. } => {
                     plan.navigations.insert(name.clone(), next.clone());
                 }
-                Step::Cast { .. } | Step::Operation { .. } | Step::Property { .. } => return None,
+                Step::Cast { .. }
+                | Step::Operation { .. }
+                | Step::Property { .. }
+                | Step::ItemPath { .. } => return None,
             }
             self.handles.entry(next.clone()).or_default();
             current = next;
@@ -660,6 +675,9 @@ impl<'a> Planner<'a> {
         scope: &mut Scope,
     ) -> Result<ir::ExampleTest, String> {
         let path = &example.path;
+        let kind = example
+            .crud()
+            .ok_or("the generator does not emit this kind of request yet")?;
         let url = example.request.line.target.value.trim();
         let service_root = path
             .service_root
@@ -708,7 +726,10 @@ impl<'a> Planner<'a> {
                             .ok_or("its collection has no item type")?,
                     );
                 }
-                Step::Cast { .. } | Step::Operation { .. } | Step::Property { .. } => {
+                Step::Cast { .. }
+                | Step::Operation { .. }
+                | Step::Property { .. }
+                | Step::ItemPath { .. } => {
                     return Err(
                         "it passes a segment the request builders do not offer yet".to_owned()
                     );
@@ -736,14 +757,13 @@ impl<'a> Planner<'a> {
                 }
             }
         }
-        let item = match path.target {
-            Target::Collection(t) | Target::Entity(t) => t,
-        };
+        let item = path
+            .target
+            .entity_type()
+            .ok_or("it does not address entities")?;
         let (_, status) = self.operation_doc(
-            &self
-                .operation_handle(path, example.kind)
-                .ok_or("no operation")?,
-            example.kind,
+            &self.operation_handle(path, kind).ok_or("no operation")?,
+            kind,
             "",
         );
         let response = match example.response {
@@ -782,7 +802,7 @@ impl<'a> Planner<'a> {
                 example.request_span.line
             ),
             chain,
-            operation: example.kind,
+            operation: kind,
             model: types.rust_type(TypeRef {
                 item: ItemType::Named(item),
                 collection: false,

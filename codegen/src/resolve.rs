@@ -1,17 +1,20 @@
 //! Walks a documented request path (`/deviceAppManagement/things/{id}/children/$ref`)
-//! through the model: singleton or entity set, key, navigation property, type cast,
-//! `$ref`/`$count`/`$value`. A path that leads nowhere is an error that says which
-//! segment failed and why; a path that resolves only by tolerating a doc mistake
-//! resolves with a warning.
+//! through the model: entity set, singleton or operation import; key (`{id}`, `(key)`,
+//! `(name='v')`, a literal); navigation and structural property; type cast; bound action
+//! or function (with or without `()`, with arguments, overloads); `:/path:` addressing
+//! below an entity (drive items); `$ref`, `$count`, `$value`. A path that leads nowhere
+//! is an error that says which segment failed and why, and whether its name means
+//! something elsewhere in the schema; a path that resolves only by tolerating a doc
+//! mistake resolves with a warning.
 
 use crate::diag::{Diagnostic, Span};
-use crate::model::{Model, OperationId, TypeId};
+use crate::model::{ItemType, Model, OperationId, Primitive, TypeId, TypeKind, TypeRef};
 
 /// Diagnostic codes of the path resolver.
 pub const CODES: &[(&str, &str)] = &[
     (
         "unknown-segment",
-        "a path segment names nothing of the type reached so far",
+        "a path segment names nothing of the schema: no type, member or operation",
     ),
     (
         "no-entity-container",
@@ -30,9 +33,88 @@ pub const CODES: &[(&str, &str)] = &[
         "a name differs only in case from the schema's",
     ),
     (
-        "unsupported-segment",
-        "a segment kind the generator does not resolve yet",
+        "unknown-root",
+        "a path starts with a name that is no entity set, singleton or operation import",
     ),
+    (
+        "me-as-users-item",
+        "`/me` is read as the signed-in user in `users`, since the container has no `me` singleton",
+    ),
+    (
+        "member-of-derived-type",
+        "a segment names a member of a type derived from the one reached: read with the cast the path lacks",
+    ),
+    (
+        "unknown-namespace",
+        "a qualified operation name has a namespace the schema does not declare: read in the operation's namespace",
+    ),
+    (
+        "member-of-other-type",
+        "a segment names a property or navigation of other types, not of the one reached",
+    ),
+    (
+        "operation-not-bound-here",
+        "a segment names an action or function that is not bound to what the path reached",
+    ),
+    (
+        "type-name-as-segment",
+        "a segment names a type without being a valid type cast (no namespace, or a non-structured type)",
+    ),
+    (
+        "cast-to-unrelated-type",
+        "a type-cast segment names a type that does not derive from the one reached",
+    ),
+    (
+        "missing-key",
+        "a literal key after a collection is also a member name of its items: the page may have left out a key",
+    ),
+    (
+        "ref-not-on-navigation",
+        "`$ref` follows something other than a navigation property",
+    ),
+    (
+        "value-on-non-media",
+        "`$value` follows neither a media entity (`HasStream`) nor a primitive or stream value",
+    ),
+    (
+        "count-on-single",
+        "`$count` follows something that is not a collection",
+    ),
+    (
+        "segment-after-end",
+        "a segment follows `$ref`, `$count`, `$value`, an action, a non-composable function or a primitive value",
+    ),
+    (
+        "prose-in-path",
+        "a request line holds prose or a placeholder sentence instead of a path",
+    ),
+    (
+        "foreign-host",
+        "an absolute URL names a host other than the service's, or no service version",
+    ),
+    (
+        "unknown-function-parameter",
+        "a function call names a parameter the function does not declare",
+    ),
+];
+
+/// The codes with which a path fails to resolve (the `unresolved` group of
+/// `--deny`/`--warn`/`--allow`); the other codes are warnings of paths that resolve.
+pub const FAILURE_CODES: &[&str] = &[
+    "unknown-segment",
+    "no-entity-container",
+    "key-on-single",
+    "unknown-root",
+    "member-of-other-type",
+    "operation-not-bound-here",
+    "type-name-as-segment",
+    "cast-to-unrelated-type",
+    "ref-not-on-navigation",
+    "value-on-non-media",
+    "count-on-single",
+    "segment-after-end",
+    "prose-in-path",
+    "foreign-host",
 ];
 
 /// Where a path starts.
@@ -66,6 +148,10 @@ pub enum Step {
         name: String,
         collection: bool,
     },
+    /// `:/folder/file.txt:` after an entity (`/drive/root:/a/b.txt:`): the entity of the
+    /// same type at that path below it. `text` is the path as written, with its leading
+    /// `/` and without the colons.
+    ItemPath { text: String },
 }
 
 /// What a path addresses once resolved.
@@ -73,6 +159,37 @@ pub enum Step {
 pub enum Target {
     Collection(TypeId),
     Entity(TypeId),
+    /// A complex, enum or primitive value (or a collection of them): a structural
+    /// property, or what a function or action returns.
+    Value(TypeRef),
+    /// An action that returns nothing.
+    Nothing,
+}
+
+impl Target {
+    /// The entity type addressed, for entities and collections of entities.
+    pub fn entity_type(self) -> Option<TypeId> {
+        match self {
+            Target::Collection(t) | Target::Entity(t) => Some(t),
+            Target::Value(_) | Target::Nothing => None,
+        }
+    }
+
+    /// The type of what the path addresses, as a type reference.
+    pub fn type_ref(self) -> Option<TypeRef> {
+        match self {
+            Target::Collection(t) => Some(TypeRef {
+                item: ItemType::Named(t),
+                collection: true,
+            }),
+            Target::Entity(t) => Some(TypeRef {
+                item: ItemType::Named(t),
+                collection: false,
+            }),
+            Target::Value(ty) => Some(ty),
+            Target::Nothing => None,
+        }
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -101,12 +218,333 @@ impl ResolvedPath {
             _ => (&self.root, &self.steps),
         }
     }
+
+    /// The operation the path calls last: a bound one in its steps, or an import at
+    /// its root; `None` when the path addresses data.
+    pub fn operation(&self, model: &Model) -> Option<OperationId> {
+        let last_step = self.steps.iter().rev().find_map(|s| match s {
+            Step::Operation { operation } => Some(Some(*operation)),
+            Step::Navigation { .. } | Step::Property { .. } => Some(None),
+            Step::Key { .. } | Step::Cast { .. } | Step::ItemPath { .. } => None,
+        });
+        match (last_step, &self.root) {
+            (Some(found), _) => found,
+            (None, Root::OperationImport(name)) => model
+                .container
+                .as_ref()?
+                .operation_imports
+                .iter()
+                .find(|i| &i.name == name)
+                .and_then(|i| i.operations.first().copied()),
+            (None, _) => None,
+        }
+    }
+}
+
+/// What the walk has reached after each segment.
+#[derive(Clone, Copy, Debug)]
+enum At {
+    Collection(TypeId),
+    Entity(TypeId),
+    Value(TypeRef),
+    /// After an action without a return type.
+    Nothing,
+}
+
+impl At {
+    fn target(self) -> Target {
+        match self {
+            At::Collection(t) => Target::Collection(t),
+            At::Entity(t) => Target::Entity(t),
+            At::Value(ty) => Target::Value(ty),
+            At::Nothing => Target::Nothing,
+        }
+    }
+
+    /// What a value of type `ty` is, once reached.
+    fn of(model: &Model, ty: TypeRef) -> At {
+        match ty.item {
+            ItemType::Named(t) if is_entity(model, t) => {
+                if ty.collection {
+                    At::Collection(t)
+                } else {
+                    At::Entity(t)
+                }
+            }
+            _ => At::Value(ty),
+        }
+    }
+
+    /// The structured type and collection-ness, for member and operation lookups.
+    fn structured(self, model: &Model) -> Option<(TypeId, bool)> {
+        match self {
+            At::Collection(t) => Some((t, true)),
+            At::Entity(t) => Some((t, false)),
+            At::Value(TypeRef {
+                item: ItemType::Named(t),
+                collection,
+            }) if model.structured(t).is_some() => Some((t, collection)),
+            At::Value(_) | At::Nothing => None,
+        }
+    }
+
+    fn describe(self, model: &Model) -> String {
+        match self {
+            At::Collection(t) => format!("a collection of `{}`", model.get(t).qualified_name()),
+            At::Entity(t) => format!("a single `{}`", model.get(t).qualified_name()),
+            At::Value(ty) => format!("a value of type `{}`", type_ref_name(model, ty)),
+            At::Nothing => "an action that returns nothing".to_owned(),
+        }
+    }
+}
+
+fn is_entity(model: &Model, t: TypeId) -> bool {
+    model
+        .structured(t)
+        .is_some_and(|s| s.kind == crate::csdl::StructuredKind::Entity)
+}
+
+/// `Collection(ns.x)`, `ns.x` or `Edm.String`.
+pub fn type_ref_name(model: &Model, ty: TypeRef) -> String {
+    let item = match ty.item {
+        ItemType::Primitive(p) => format!("Edm.{p:?}"),
+        ItemType::Named(id) => model.get(id).qualified_name(),
+    };
+    if ty.collection {
+        format!("Collection({item})")
+    } else {
+        item
+    }
 }
 
 /// A path segment with its byte offset in the written text.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 struct Segment<'t> {
     text: &'t str,
     offset: usize,
+    /// The `/a/b` of `:/a/b:` drive-style addressing.
+    item_path: bool,
+}
+
+/// Splits a written request target into its service root (for absolute URLs) and the
+/// path, and says where the path starts in `written`. The query and fragment are cut
+/// off. Relative forms (`/a`, `a`, `~/a`) have no service root; a version segment
+/// written on a relative path (`/beta/me`) is skipped.
+pub fn split_target(written: &str) -> (Option<String>, &str, usize) {
+    let lead = written.len() - written.trim_start().len();
+    let text = written.trim();
+    let (root, mut path, mut offset) = match absolute_root(text) {
+        Some(root_len) => (
+            Some(text[..root_len].trim_end_matches('/').to_owned()),
+            &text[root_len..],
+            lead + root_len,
+        ),
+        None => (None, text, lead),
+    };
+    if root.is_none() {
+        if let Some(rest) = path.strip_prefix("~/") {
+            path = rest;
+            offset += 2;
+        }
+        let trimmed = path.trim_start_matches('/');
+        let (first, _) = trimmed.split_once('/').unwrap_or((trimmed, ""));
+        if is_version(first) && trimmed.len() > first.len() {
+            offset += path.len() - trimmed.len() + first.len();
+            path = &trimmed[first.len()..];
+        }
+    }
+    let end = scan(path).query_start.unwrap_or(path.len());
+    (root, &path[..end], offset)
+}
+
+/// The service root of a written target, if it is an absolute URL.
+pub fn service_root_of(written: &str) -> Option<String> {
+    split_target(written).0
+}
+
+/// The byte length of `scheme://host/version/` (or `scheme://host/` when no version
+/// follows), if `text` is an absolute URL.
+fn absolute_root(text: &str) -> Option<usize> {
+    let scheme = ["https://", "http://"].into_iter().find(|s| {
+        text.get(..s.len())
+            .is_some_and(|p| p.eq_ignore_ascii_case(s))
+    })?;
+    let rest = &text[scheme.len()..];
+    let host_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    let after_host = &rest[host_end..];
+    let mut len = scheme.len() + host_end;
+    if let Some(path) = after_host.strip_prefix('/') {
+        len += 1;
+        let first_end = path.find(['/', '?', '#']).unwrap_or(path.len());
+        if is_version(&path[..first_end]) {
+            len += first_end;
+            if path[first_end..].starts_with('/') {
+                len += 1;
+            }
+        }
+    }
+    Some(len)
+}
+
+/// `beta`, `v1.0`, `{version}`: the service version segment of a Graph URL.
+fn is_version(segment: &str) -> bool {
+    let s = segment.to_ascii_lowercase();
+    s == "beta"
+        || s == "{version}"
+        || s.strip_prefix('v').is_some_and(|v| {
+            v.starts_with(|c: char| c.is_ascii_digit())
+                && v.bytes().all(|b| b.is_ascii_digit() || b == b'.')
+        })
+}
+
+/// What a quote-, brace- and parenthesis-aware scan of a path finds.
+struct Scan {
+    /// Where the query or fragment starts.
+    query_start: Option<usize>,
+    /// Whitespace outside braces, quotes and parentheses.
+    blank: Option<usize>,
+}
+
+fn scan(path: &str) -> Scan {
+    let mut depth = 0usize;
+    let mut quoted = false;
+    let mut blank = None;
+    for (i, c) in path.char_indices() {
+        match c {
+            '\'' => quoted = !quoted,
+            _ if quoted => {}
+            '{' | '(' | '[' => depth += 1,
+            '}' | ')' | ']' => depth = depth.saturating_sub(1),
+            '?' | '#' if depth == 0 => {
+                return Scan {
+                    query_start: Some(i),
+                    blank,
+                };
+            }
+            c if c.is_whitespace() && depth == 0 && blank.is_none() => blank = Some(i),
+            _ => {}
+        }
+    }
+    Scan {
+        query_start: None,
+        blank,
+    }
+}
+
+/// Splits a path at `/` outside braces, quotes and parentheses; `:/a/b:` (a colon
+/// followed by `/`) becomes one item-path segment.
+fn split_segments(path: &str, base: usize) -> Vec<Segment<'_>> {
+    let bytes = path.as_bytes();
+    let mut segments = Vec::new();
+    let mut push = |start: usize, end: usize, item_path: bool| {
+        let text = &path[start..end];
+        let text = if item_path {
+            text
+        } else {
+            text.trim_end_matches(':')
+        };
+        if !text.is_empty() {
+            segments.push(Segment {
+                text,
+                offset: base + start,
+                item_path,
+            });
+        }
+    };
+    let mut depth = 0usize;
+    let mut quoted = false;
+    let mut start = 0;
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        match b {
+            b'\'' => quoted = !quoted,
+            _ if quoted => {}
+            b'{' | b'(' | b'[' => depth += 1,
+            b'}' | b')' | b']' => depth = depth.saturating_sub(1),
+            b'/' if depth == 0 => {
+                push(start, i, false);
+                start = i + 1;
+            }
+            b':' if depth == 0 && bytes.get(i + 1) == Some(&b'/') => {
+                push(start, i, false);
+                // The item path runs to a colon that ends it (followed by `/` or the end).
+                let from = i + 1;
+                let mut end = bytes.len();
+                let mut j = from;
+                let mut inner_depth = 0usize;
+                while j < bytes.len() {
+                    match bytes[j] {
+                        b'{' => inner_depth += 1,
+                        b'}' => inner_depth = inner_depth.saturating_sub(1),
+                        b':' if inner_depth == 0
+                            && matches!(bytes.get(j + 1), None | Some(b'/')) =>
+                        {
+                            end = j;
+                            break;
+                        }
+                        _ => {}
+                    }
+                    j += 1;
+                }
+                push(from, end, true);
+                i = end + 1;
+                start = i;
+                continue;
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    if start < bytes.len() {
+        push(start, bytes.len(), false);
+    }
+    segments
+}
+
+fn is_placeholder(text: &str) -> bool {
+    (text.starts_with('{') && text.ends_with('}')) || (text.starts_with('<') && text.ends_with('>'))
+}
+
+/// `things('a')`, `f(x=1)` or `f()` -> (`things`, Some(`'a'`)), (`f`, Some(`x=1`)),
+/// (`f`, Some(``)).
+fn split_call(text: &str) -> (&str, Option<&str>) {
+    match text.find('(') {
+        Some(open) if text.ends_with(')') && open > 0 => {
+            (&text[..open], Some(&text[open + 1..text.len() - 1]))
+        }
+        _ => (text, None),
+    }
+}
+
+/// The argument names of `a=1,b='x,y'`, split at top-level commas.
+fn argument_names(args: &str) -> Vec<&str> {
+    let mut names = Vec::new();
+    let mut depth = 0usize;
+    let mut quoted = false;
+    let mut start = 0;
+    for (i, c) in args
+        .char_indices()
+        .chain(std::iter::once((args.len(), ',')))
+    {
+        match c {
+            '\'' => quoted = !quoted,
+            _ if quoted => {}
+            '{' | '(' | '[' => depth += 1,
+            '}' | ')' | ']' => depth = depth.saturating_sub(1),
+            ',' if depth == 0 => {
+                if let Some((name, _)) = args.get(start..i).and_then(|a| a.split_once('=')) {
+                    let name = name.trim();
+                    if !name.is_empty() && !name.contains(['\'', '{']) {
+                        names.push(name);
+                    }
+                }
+                start = i + 1;
+            }
+            _ => {}
+        }
+    }
+    names
 }
 
 /// Resolves `written` (a request-line target as the page wrote it, starting at `span`).
@@ -116,12 +554,29 @@ pub fn resolve_path(
     written: &str,
     span: &Span,
 ) -> Result<(ResolvedPath, Vec<Diagnostic>), Diagnostic> {
-    let mut warnings = Vec::new();
-    let (service_root, path, path_offset) = split_service_root(written);
-    let path_end = path.find(['?', '#']).unwrap_or(path.len());
-    let segments = split_segments(&path[..path_end], path_offset);
-    let at = |seg: &Segment<'_>| span.shifted(written[..seg.offset].chars().count());
-
+    let (service_root, path, path_offset) = split_target(written);
+    let at_offset = |offset: usize| {
+        span.shifted(
+            written
+                .get(..offset)
+                .map_or(0, |prefix| prefix.chars().count()),
+        )
+    };
+    if let Some(blank) = scan(path).blank {
+        let prose = path[blank..].trim();
+        return Err(Diagnostic::error(
+            "prose-in-path",
+            at_offset(path_offset + blank),
+            format!("the request target goes on with `{prose}` after a blank: prose, not a path"),
+        ));
+    }
+    if path.starts_with("**") || path.contains("**") {
+        return Err(Diagnostic::error(
+            "prose-in-path",
+            at_offset(path_offset),
+            "the request target is emphasised prose, not a path",
+        ));
+    }
     let Some(container) = &model.container else {
         return Err(Diagnostic::error(
             "no-entity-container",
@@ -129,54 +584,42 @@ pub fn resolve_path(
             "the metadata declares no EntityContainer, so no path can be resolved",
         ));
     };
-    let mut iter = segments.iter();
-    let Some(first) = iter.next() else {
-        return Err(Diagnostic::error(
-            "unknown-segment",
-            span.clone(),
-            "the request line has no path",
-        ));
+    let segments = split_segments(path, path_offset);
+    let mut walk = Walk {
+        model,
+        at_offset: &at_offset,
+        warnings: Vec::new(),
+        steps: Vec::new(),
     };
-    let (first_name, first_key) = split_parenthesized_key(first.text);
-    let mut steps = Vec::new();
-    let (root, mut target) = if let Some(set) = find_named(
-        &container.entity_sets,
-        |s| &s.name,
-        first_name,
-        &at(first),
-        &mut warnings,
-    ) {
-        (
-            Root::EntitySet(set.name.clone()),
-            Target::Collection(set.entity_type),
-        )
-    } else if let Some(s) = find_named(
-        &container.singletons,
-        |s| &s.name,
-        first_name,
-        &at(first),
-        &mut warnings,
-    ) {
-        (Root::Singleton(s.name.clone()), Target::Entity(s.ty))
-    } else {
-        return Err(Diagnostic::error(
-            "unknown-segment",
-            at(first),
-            format!(
-                "`{first_name}` is neither an entity set nor a singleton of `{}`",
-                container.name
-            ),
-        ));
+    let Some((first, rest)) = segments.split_first() else {
+        let message = if service_root.is_some() && path.trim_matches('/').is_empty() {
+            "the URL names the service root only, no resource"
+        } else {
+            "the request line has no path"
+        };
+        return Err(Diagnostic::error("unknown-root", span.clone(), message));
     };
-    if let Some(key) = first_key {
-        target = apply_key(model, target, key, first, &at, &mut steps)?;
-    }
-    let mut suffix = None;
-    for seg in iter {
-        if let Some(s) = suffix {
+    if let Some(root) = &service_root {
+        let host = root.split('/').nth(2).unwrap_or_default();
+        let versioned = root.rsplit('/').next().is_some_and(is_version);
+        if !versioned {
             return Err(Diagnostic::error(
-                "unknown-segment",
-                at(seg),
+                "foreign-host",
+                span.clone(),
+                format!(
+                    "`{root}` is not a service root: the URL has no service version (`beta`, `v1.0`) after the host `{host}`"
+                ),
+            ));
+        }
+    }
+    let (root, mut at) = walk.root(container, first)?;
+    let mut suffix = None;
+    let mut ended_by: Option<&str> = None;
+    for (i, seg) in rest.iter().enumerate() {
+        if let Some(s) = suffix {
+            return Err(walk.error(
+                "segment-after-end",
+                seg,
                 format!(
                     "`{}` follows `{}`, which ends a path",
                     seg.text,
@@ -184,113 +627,85 @@ pub fn resolve_path(
                 ),
             ));
         }
+        if let Some(what) = ended_by {
+            return Err(walk.error(
+                "segment-after-end",
+                seg,
+                format!("`{}` follows {what}, which ends a path", seg.text),
+            ));
+        }
         match seg.text {
             "$ref" => {
+                walk.check_ref(seg, at)?;
                 suffix = Some(Suffix::Ref);
                 continue;
             }
             "$count" => {
+                walk.check_count(seg, at)?;
                 suffix = Some(Suffix::Count);
                 continue;
             }
             "$value" => {
+                walk.check_value(seg, at)?;
                 suffix = Some(Suffix::Value);
                 continue;
             }
             _ => {}
         }
-        if is_placeholder(seg.text) {
-            target = apply_key(model, target, seg.text, seg, &at, &mut steps)?;
-            continue;
-        }
-        let Target::Entity(current) = target else {
-            // After a collection, a plain segment is a key value written literally.
-            target = apply_key(model, target, seg.text, seg, &at, &mut steps)?;
-            continue;
-        };
-        let (name, key) = split_parenthesized_key(seg.text);
-        if name.contains('.') {
-            return Err(Diagnostic::error(
-                "unsupported-segment",
-                at(seg),
-                format!(
-                    "`{name}` (a type cast or bound operation) is not resolved by this generator yet"
-                ),
-            ));
-        }
-        let navigations: Vec<_> = model
-            .ancestry(current)
-            .filter_map(|t| model.structured(t).map(|s| (t, s)))
-            .flat_map(|(t, s)| s.navigations.iter().map(move |n| (t, n)))
-            .collect();
-        let Some(&(declaring, nav)) = find_named(
-            &navigations,
-            |(_, n)| &n.name,
-            name,
-            &at(seg),
-            &mut warnings,
-        ) else {
-            let type_name = model.get(current).qualified_name();
-            let mut d = Diagnostic::error(
-                "unknown-segment",
-                at(seg),
-                format!("`{name}` is not a navigation property of `{type_name}`"),
-            );
-            if model.all_properties(current).iter().any(|p| p.name == name) {
-                d = d.with_note(format!("`{name}` is a structural property of `{type_name}`; the generator reads it through the entity"));
-            }
-            return Err(d);
-        };
-        steps.push(Step::Navigation {
-            declaring,
-            name: nav.name.clone(),
-            target: nav.target,
-            collection: nav.collection,
-        });
-        target = if nav.collection {
-            Target::Collection(nav.target)
-        } else {
-            Target::Entity(nav.target)
-        };
-        if let Some(key) = key {
-            target = apply_key(model, target, key, seg, &at, &mut steps)?;
-        }
+        let (next, ends) = walk.segment(seg, at, rest.get(i + 1))?;
+        at = next;
+        ended_by = ends;
     }
+    let mut warnings = walk.warnings;
     if suffix == Some(Suffix::Ref) {
-        if let Some(Step::Navigation {
-            declaring, name, ..
-        }) = steps
-            .iter()
-            .rev()
-            .find(|s| matches!(s, Step::Navigation { .. }))
-        {
-            let contained = model
-                .find_navigation(*declaring, name)
-                .is_some_and(|(_, n)| n.contains_target);
-            if contained {
-                let ref_seg = segments.iter().rev().find(|s| s.text == "$ref");
-                let d = Diagnostic::warning(
-                    "ref-on-containment",
-                    ref_seg.map_or_else(|| span.clone(), &at),
-                    format!(
-                        "`$ref` on `{name}`, a containment navigation property of `{}`: contained entities are created, not referenced; read as the collection itself",
-                        model.get(*declaring).qualified_name()
-                    ),
-                );
-                warnings.push(d);
-                suffix = None;
-            }
+        if let Some(d) = ref_on_containment(model, &walk.steps, &segments, &at_offset) {
+            warnings.push(d);
+            suffix = None;
         }
     }
     Ok((
         ResolvedPath {
             root,
-            steps,
-            target,
+            steps: walk.steps,
+            target: at.target(),
             suffix,
             service_root,
         },
         warnings,
+    ))
+}
+
+/// `$ref` on a containment navigation is a doc mistake the seed page makes; the path is
+/// read as the collection itself, with a warning at the `$ref`.
+fn ref_on_containment(
+    model: &Model,
+    steps: &[Step],
+    segments: &[Segment<'_>],
+    at_offset: &dyn Fn(usize) -> Span,
+) -> Option<Diagnostic> {
+    let Some(Step::Navigation {
+        declaring, name, ..
+    }) = steps
+        .iter()
+        .rev()
+        .find(|s| matches!(s, Step::Navigation { .. }))
+    else {
+        return None;
+    };
+    let contained = model
+        .find_navigation(*declaring, name)
+        .is_some_and(|(_, n)| n.contains_target);
+    if !contained {
+        return None;
+    }
+    let ref_seg = segments.iter().rev().find(|s| s.text == "$ref")?;
+    Some(Diagnostic::warning(
+        "ref-on-containment",
+        at_offset(ref_seg.offset),
+        format!(
+            "`$ref` on `{name}`, a containment navigation property of `{}`: contained entities are created, not referenced; read as the collection itself",
+            model.get(*declaring).qualified_name()
+        ),
     ))
 }
 
@@ -302,115 +717,983 @@ fn suffix_text(s: Suffix) -> &'static str {
     }
 }
 
-fn apply_key(
-    model: &Model,
-    target: Target,
-    key: &str,
-    seg: &Segment<'_>,
-    at: &dyn Fn(&Segment<'_>) -> Span,
-    steps: &mut Vec<Step>,
-) -> Result<Target, Diagnostic> {
-    match target {
-        Target::Collection(t) => {
-            steps.push(Step::Key {
-                text: key.to_owned(),
-            });
-            Ok(Target::Entity(t))
-        }
-        Target::Entity(t) => Err(Diagnostic::error(
-            "key-on-single",
-            at(seg),
-            format!(
-                "key `{key}` follows a single `{}`, not a collection",
-                model.get(t).qualified_name()
-            ),
-        )),
-    }
+/// The state of one walk: where we are, and what was found on the way.
+struct Walk<'a> {
+    model: &'a Model,
+    at_offset: &'a dyn Fn(usize) -> Span,
+    warnings: Vec<Diagnostic>,
+    steps: Vec<Step>,
 }
 
-/// Finds an element by name; a name that matches only ignoring case is accepted with a
-/// `name-case-mismatch` warning, as long as the match is unique.
+/// A name found by [`find_named`], and whether only its case differed.
+struct Found<'a, T> {
+    item: &'a T,
+    case_differs: bool,
+}
+
+/// Finds an element by name; a name that matches only ignoring case is accepted as
+/// long as the match is unique.
 fn find_named<'a, T>(
-    items: &'a [T],
-    name_of: impl Fn(&T) -> &String,
+    items: impl IntoIterator<Item = &'a T> + Clone,
+    name_of: impl Fn(&T) -> &str,
     name: &str,
-    span: &Span,
-    warnings: &mut Vec<Diagnostic>,
-) -> Option<&'a T> {
-    if let Some(exact) = items.iter().find(|i| name_of(i) == name) {
-        return Some(exact);
+) -> Option<Found<'a, T>> {
+    if let Some(item) = items.clone().into_iter().find(|i| name_of(i) == name) {
+        return Some(Found {
+            item,
+            case_differs: false,
+        });
     }
     let mut matches = items
-        .iter()
+        .into_iter()
         .filter(|i| name_of(i).eq_ignore_ascii_case(name));
-    let found = matches.next()?;
+    let item = matches.next()?;
     if matches.next().is_some() {
         return None;
     }
-    warnings.push(Diagnostic::warning(
-        "name-case-mismatch",
-        span.clone(),
-        format!("`{name}` is spelled `{}` in the schema", name_of(found)),
-    ));
-    Some(found)
+    Some(Found {
+        item,
+        case_differs: true,
+    })
 }
 
-fn is_placeholder(text: &str) -> bool {
-    text.starts_with('{') && text.ends_with('}')
+/// A member of a structured type found by name.
+enum Member {
+    Navigation {
+        declaring: TypeId,
+        name: String,
+        target: TypeId,
+        collection: bool,
+    },
+    Property {
+        declaring: TypeId,
+        name: String,
+        ty: TypeRef,
+    },
 }
 
-/// `things('a')` or `things(1)` -> (`things`, Some(`'a'`)).
-fn split_parenthesized_key(text: &str) -> (&str, Option<&str>) {
-    match text.find('(') {
-        Some(open) if text.ends_with(')') && open > 0 => {
-            let inner = &text[open + 1..text.len() - 1];
-            (&text[..open], (!inner.is_empty()).then_some(inner))
-        }
-        _ => (text, None),
+impl Walk<'_> {
+    fn span(&self, seg: &Segment<'_>) -> Span {
+        (self.at_offset)(seg.offset)
     }
-}
 
-/// Splits `https://host/version/path` into the service root and the path, and returns
-/// the byte offset of the path in the written text. Relative forms (`/a`, `a`, `~/a`)
-/// have no service root.
-fn split_service_root(written: &str) -> (Option<String>, &str, usize) {
-    let trimmed_start = written.len() - written.trim_start().len();
-    let text = written.trim();
-    for scheme in ["https://", "http://"] {
-        if let Some(rest) = text.strip_prefix(scheme) {
-            let host_end = rest.find('/').unwrap_or(rest.len());
-            let after_host = &rest[host_end..];
-            let version_end = after_host
-                .get(1..)
-                .and_then(|s| s.find('/').map(|i| i + 1))
-                .unwrap_or(after_host.len());
-            let root_len = scheme.len() + host_end + version_end;
-            let root = text[..root_len].to_owned();
-            return (Some(root), &text[root_len..], trimmed_start + root_len);
+    fn error(&self, code: &'static str, seg: &Segment<'_>, message: String) -> Diagnostic {
+        Diagnostic::error(code, self.span(seg), message)
+    }
+
+    fn case_warning(&mut self, seg: &Segment<'_>, written: &str, schema: &str) {
+        self.warnings.push(Diagnostic::warning(
+            "name-case-mismatch",
+            self.span(seg),
+            format!("`{written}` is spelled `{schema}` in the schema"),
+        ));
+    }
+
+    /// The first segment: an entity set, a singleton or an operation import, possibly
+    /// with a key or arguments in parentheses.
+    fn root(
+        &mut self,
+        container: &crate::model::Container,
+        seg: &Segment<'_>,
+    ) -> Result<(Root, At), Diagnostic> {
+        let model = self.model;
+        let (name, args) = split_call(seg.text);
+        let (root, at) = if let Some(found) =
+            find_named(&container.entity_sets, |s| s.name.as_str(), name)
+        {
+            if found.case_differs {
+                self.case_warning(seg, name, &found.item.name);
+            }
+            (
+                Root::EntitySet(found.item.name.clone()),
+                At::Collection(found.item.entity_type),
+            )
+        } else if let Some(found) = find_named(&container.singletons, |s| s.name.as_str(), name) {
+            if found.case_differs {
+                self.case_warning(seg, name, &found.item.name);
+            }
+            (
+                Root::Singleton(found.item.name.clone()),
+                At::Entity(found.item.ty),
+            )
+        } else if let Some(found) =
+            find_named(&container.operation_imports, |i| i.name.as_str(), name)
+        {
+            if found.case_differs {
+                self.case_warning(seg, name, &found.item.name);
+            }
+            let import = found.item;
+            let Some(&first) = import.operations.first() else {
+                return Err(self.unknown_root(container, seg, name));
+            };
+            let operation = self.choose_overload(seg, first, &import.operations, args);
+            let def = model.operation(operation);
+            let at = match def.return_type {
+                Some((ty, _)) => At::of(model, ty),
+                None => At::Nothing,
+            };
+            return Ok((Root::OperationImport(import.name.clone()), at));
+        } else if name == "me" {
+            let Some(users) = container.entity_sets.iter().find(|s| s.name == "users") else {
+                return Err(self.unknown_root(container, seg, name));
+            };
+            self.warnings.push(Diagnostic::warning(
+                "me-as-users-item",
+                self.span(seg),
+                format!(
+                    "`me` is no singleton of `{}`; read as the signed-in user's item of the entity set `users`",
+                    container.name
+                ),
+            ));
+            self.steps.push(Step::Key {
+                text: "me".to_owned(),
+            });
+            (
+                Root::EntitySet(users.name.clone()),
+                At::Entity(users.entity_type),
+            )
+        } else {
+            return Err(self.unknown_root(container, seg, name));
+        };
+        match args {
+            Some(key) if !key.is_empty() => Ok((root, self.key(seg, at, key)?)),
+            _ => Ok((root, at)),
         }
     }
-    let skip = if text.starts_with("~/") { 2 } else { 0 };
-    (None, &text[skip..], trimmed_start + skip)
-}
 
-fn split_segments(path: &str, base: usize) -> Vec<Segment<'_>> {
-    let mut segments = Vec::new();
-    let mut start = 0;
-    for (i, c) in path
-        .char_indices()
-        .chain(std::iter::once((path.len(), '/')))
-    {
-        if c == '/' {
-            if i > start {
-                segments.push(Segment {
-                    text: &path[start..i],
-                    offset: base + start,
+    fn unknown_root(
+        &self,
+        container: &crate::model::Container,
+        seg: &Segment<'_>,
+        name: &str,
+    ) -> Diagnostic {
+        let mut d = self.error(
+            "unknown-root",
+            seg,
+            format!(
+                "`{name}` is no entity set, singleton or operation import of `{}`",
+                container.name
+            ),
+        );
+        if let Some(elsewhere) = elsewhere(self.model, name, None) {
+            d = d.with_note(elsewhere.note(name));
+        }
+        d
+    }
+
+    /// A key after a collection; anything else is `key-on-single`.
+    fn key(&mut self, seg: &Segment<'_>, at: At, key: &str) -> Result<At, Diagnostic> {
+        match at {
+            At::Collection(t) => {
+                self.steps.push(Step::Key {
+                    text: key.to_owned(),
+                });
+                Ok(At::Entity(t))
+            }
+            other => Err(self.error(
+                "key-on-single",
+                seg,
+                format!(
+                    "key `{key}` follows {}, not a collection of entities",
+                    other.describe(self.model)
+                ),
+            )),
+        }
+    }
+
+    /// One segment after the root; returns where it leads, and what ends the path
+    /// there if nothing may follow.
+    fn segment(
+        &mut self,
+        seg: &Segment<'_>,
+        at: At,
+        next: Option<&Segment<'_>>,
+    ) -> Result<(At, Option<&'static str>), Diagnostic> {
+        if seg.item_path {
+            return match at {
+                At::Entity(t) | At::Collection(t) => {
+                    self.steps.push(Step::ItemPath {
+                        text: seg.text.to_owned(),
+                    });
+                    Ok((At::Entity(t), None))
+                }
+                other => Err(self.error(
+                    "key-on-single",
+                    seg,
+                    format!(
+                        "the item path `:{}:` follows {}, not an entity",
+                        seg.text,
+                        other.describe(self.model)
+                    ),
+                )),
+            };
+        }
+        if is_placeholder(seg.text) {
+            return Ok((self.key(seg, at, seg.text)?, None));
+        }
+        if seg.text.chars().all(|c| c == '.' || c == '…') && seg.text.len() > 1 {
+            return Err(self.error(
+                "prose-in-path",
+                seg,
+                format!("`{}` stands for segments the page leaves out", seg.text),
+            ));
+        }
+        // `/$/` after a collection keeps a bound operation from being read as a key.
+        if seg.text == "$" && matches!(at, At::Collection(_)) {
+            return Ok((at, None));
+        }
+        let (name, args) = split_call(seg.text);
+        let Some((current, collection)) = at.structured(self.model) else {
+            return Err(self.error(
+                "segment-after-end",
+                seg,
+                format!(
+                    "`{}` follows {}, which ends a path",
+                    seg.text,
+                    at.describe(self.model)
+                ),
+            ));
+        };
+        // A member of the type reached (entities and single complex values).
+        if !collection {
+            if let Some((member, case_differs)) = self.member(current, name) {
+                let written = name;
+                let next = match member {
+                    Member::Navigation {
+                        declaring,
+                        name,
+                        target,
+                        collection,
+                    } => {
+                        if case_differs {
+                            self.case_warning(seg, written, &name);
+                        }
+                        self.steps.push(Step::Navigation {
+                            declaring,
+                            name,
+                            target,
+                            collection,
+                        });
+                        if collection {
+                            At::Collection(target)
+                        } else {
+                            At::Entity(target)
+                        }
+                    }
+                    Member::Property {
+                        declaring,
+                        name,
+                        ty,
+                    } => {
+                        if case_differs {
+                            self.case_warning(seg, written, &name);
+                        }
+                        self.steps.push(Step::Property {
+                            declaring,
+                            name,
+                            collection: ty.collection,
+                        });
+                        At::Value(ty)
+                    }
+                };
+                return match args {
+                    Some(key) if !key.is_empty() => Ok((self.key(seg, next, key)?, None)),
+                    _ => Ok((next, None)),
+                };
+            }
+        }
+        if name.contains('.') {
+            if let Some(cast) = self.cast(seg, name, current, collection, at)? {
+                return Ok((cast, None));
+            }
+        }
+        if let Some(result) = self.bound_operation(seg, name, args, current, collection) {
+            return Ok(result);
+        }
+        if let Some(derived) = self.derived_with(name, current, collection, next) {
+            self.implicit_cast(seg, name, current, derived, collection);
+            let cast = match at {
+                At::Collection(_) => At::Collection(derived),
+                At::Entity(_) => At::Entity(derived),
+                At::Value(ty) => At::Value(TypeRef {
+                    item: ItemType::Named(derived),
+                    ..ty
+                }),
+                At::Nothing => At::Nothing,
+            };
+            return self.segment(seg, cast, next);
+        }
+        // After a collection, any other plain segment is a key written literally. If it
+        // is also the name of a member of the items, the page may have left out the key.
+        if let At::Collection(t) = at {
+            if let Some((member, _)) = self.member(t, name) {
+                let member_name = match member {
+                    Member::Navigation { name, .. } | Member::Property { name, .. } => name,
+                };
+                self.warnings.push(Diagnostic::warning(
+                    "missing-key",
+                    self.span(seg),
+                    format!(
+                        "`{name}` after a collection of `{}` is read as a key, but it is also the member `{member_name}` of its items: is a key missing before it?",
+                        self.model.get(t).qualified_name()
+                    ),
+                ));
+            }
+            return Ok((self.key(seg, at, seg.text)?, None));
+        }
+        Err(self.unknown(seg, name, current, collection))
+    }
+
+    /// A navigation or structural property of `t` or a base type, exactly or ignoring
+    /// case.
+    fn member(&self, t: TypeId, name: &str) -> Option<(Member, bool)> {
+        let model = self.model;
+        let chain: Vec<TypeId> = model.ancestry(t).collect();
+        let navigations = chain
+            .iter()
+            .filter_map(|&d| model.structured(d).map(|s| (d, s)))
+            .flat_map(|(d, s)| s.navigations.iter().map(move |n| (d, n)));
+        let properties = chain
+            .iter()
+            .filter_map(|&d| model.structured(d).map(|s| (d, s)))
+            .flat_map(|(d, s)| s.properties.iter().map(move |p| (d, p)));
+        let navigation = |exact: bool| {
+            navigations.clone().find(|(_, n)| {
+                if exact {
+                    n.name == name
+                } else {
+                    n.name.eq_ignore_ascii_case(name)
+                }
+            })
+        };
+        let property = |exact: bool| {
+            properties.clone().find(|(_, p)| {
+                if exact {
+                    p.name == name
+                } else {
+                    p.name.eq_ignore_ascii_case(name)
+                }
+            })
+        };
+        for exact in [true, false] {
+            if let Some((declaring, n)) = navigation(exact) {
+                return Some((
+                    Member::Navigation {
+                        declaring,
+                        name: n.name.clone(),
+                        target: n.target,
+                        collection: n.collection,
+                    },
+                    !exact,
+                ));
+            }
+            if let Some((declaring, p)) = property(exact) {
+                return Some((
+                    Member::Property {
+                        declaring,
+                        name: p.name.clone(),
+                        ty: p.ty,
+                    },
+                    !exact,
+                ));
+            }
+        }
+        None
+    }
+
+    /// The first type derived from `current` (closest first) that declares `name` as a
+    /// member (for single values) or binds an operation of that name to itself.
+    /// When several do, the first from which the next segment leads on.
+    fn derived_with(
+        &self,
+        name: &str,
+        current: TypeId,
+        collection: bool,
+        next: Option<&Segment<'_>>,
+    ) -> Option<TypeId> {
+        let candidates: Vec<TypeId> = self
+            .model
+            .descendants(current)
+            .into_iter()
+            .skip(1)
+            .filter(|&d| declares(self.model, d, name, collection))
+            .collect();
+        let first = *candidates.first()?;
+        let leads_on = |&d: &TypeId| {
+            let (local, _) = split_call(name);
+            match self.reached_from(d, local, collection) {
+                Some(at) => next.is_none_or(|n| self.accepts(at, n)),
+                None => false,
+            }
+        };
+        Some(
+            candidates
+                .iter()
+                .copied()
+                .find(|d| leads_on(d))
+                .unwrap_or(first),
+        )
+    }
+
+    /// Where the member or bound operation `name` of `t` leads.
+    fn reached_from(&self, t: TypeId, name: &str, collection: bool) -> Option<At> {
+        let model = self.model;
+        if !collection {
+            if let Some((member, _)) = self.member(t, name) {
+                return Some(match member {
+                    Member::Navigation {
+                        target, collection, ..
+                    } if collection => At::Collection(target),
+                    Member::Navigation { target, .. } => At::Entity(target),
+                    Member::Property { ty, .. } => At::Value(ty),
                 });
             }
-            start = i + 1;
+        }
+        let local = name.rsplit_once('.').map_or(name, |(_, l)| l);
+        model
+            .operations_named_ignore_case(local)
+            .iter()
+            .map(|&id| model.operation(id))
+            .find(|op| {
+                op.binding.is_some_and(|b| {
+                    b.collection == collection
+                        && matches!(b.item, ItemType::Named(bt) if model.derives_from(t, bt))
+                })
+            })
+            .map(|op| match op.return_type {
+                Some((ty, _)) => At::of(model, ty),
+                None => At::Nothing,
+            })
+    }
+
+    /// Whether `seg` can follow once the walk is at `at` (without resolving it).
+    fn accepts(&self, at: At, seg: &Segment<'_>) -> bool {
+        let model = self.model;
+        if seg.item_path || is_placeholder(seg.text) {
+            return matches!(at, At::Collection(_) | At::Entity(_));
+        }
+        if seg.text.starts_with('$') {
+            return true;
+        }
+        let Some((t, collection)) = at.structured(model) else {
+            return false;
+        };
+        let (name, _) = split_call(seg.text);
+        if name.contains('.') {
+            if let Some(cast) = model.lookup(&model.unalias(name)) {
+                return model.derives_from(cast, t) || model.derives_from(t, cast);
+            }
+        }
+        matches!(at, At::Collection(_))
+            || self.reached_from(t, name, collection).is_some()
+            || self.derived_with(name, t, collection, None).is_some()
+    }
+
+    /// Records the cast a path lacks before a member of a derived type.
+    fn implicit_cast(
+        &mut self,
+        seg: &Segment<'_>,
+        name: &str,
+        current: TypeId,
+        derived: TypeId,
+        collection: bool,
+    ) {
+        let model = self.model;
+        let derived_name = model.get(derived).qualified_name();
+        let mut d = Diagnostic::warning(
+            "member-of-derived-type",
+            self.span(seg),
+            format!(
+                "`{name}` belongs to `{derived_name}`, derived from `{}`, which the path reached: read as if the path had the cast `/{derived_name}` before it",
+                model.get(current).qualified_name()
+            ),
+        );
+        // Types declaring the name that the chosen one does not cover.
+        let others = model
+            .descendants(current)
+            .into_iter()
+            .skip(1)
+            .filter(|&t| !model.derives_from(t, derived))
+            .filter(|&t| declares(model, t, name, collection))
+            .count();
+        if others > 0 {
+            d = d.with_note(format!(
+                "{others} other type(s) derived from `{}` declare it too",
+                model.get(current).qualified_name()
+            ));
+        }
+        self.warnings.push(d);
+        self.steps.push(Step::Cast {
+            target: derived,
+            collection,
+        });
+    }
+
+    /// A type-cast segment; `Ok(None)` when `name` is no type (it may be an operation).
+    fn cast(
+        &mut self,
+        seg: &Segment<'_>,
+        name: &str,
+        current: TypeId,
+        collection: bool,
+        at: At,
+    ) -> Result<Option<At>, Diagnostic> {
+        let model = self.model;
+        let unaliased = model.unalias(name);
+        let target = match model.lookup(&unaliased) {
+            Some(t) => t,
+            None => match model.lookup_ignore_case(&unaliased) {
+                [t] => {
+                    let spelled = model.get(*t).qualified_name();
+                    self.case_warning(seg, name, &spelled);
+                    *t
+                }
+                _ => return Ok(None),
+            },
+        };
+        if model.structured(target).is_none() {
+            return Err(self.error(
+                "type-name-as-segment",
+                seg,
+                format!(
+                    "`{name}` is an enum or type definition, so it cannot cast {}",
+                    at.describe(model)
+                ),
+            ));
+        }
+        if !model.derives_from(target, current) && !model.derives_from(current, target) {
+            return Err(self.error(
+                "cast-to-unrelated-type",
+                seg,
+                format!(
+                    "the cast to `{}` does not apply to {}: neither type derives from the other",
+                    model.get(target).qualified_name(),
+                    at.describe(model)
+                ),
+            ));
+        }
+        self.steps.push(Step::Cast { target, collection });
+        Ok(Some(match at {
+            At::Collection(_) => At::Collection(target),
+            At::Entity(_) => At::Entity(target),
+            At::Value(ty) => At::Value(TypeRef {
+                item: ItemType::Named(target),
+                ..ty
+            }),
+            At::Nothing => At::Nothing,
+        }))
+    }
+
+    /// A bound action or function named `name` (qualified or not) whose binding
+    /// parameter takes what the path reached; `None` if there is none.
+    fn bound_operation(
+        &mut self,
+        seg: &Segment<'_>,
+        name: &str,
+        args: Option<&str>,
+        current: TypeId,
+        collection: bool,
+    ) -> Option<(At, Option<&'static str>)> {
+        let model = self.model;
+        let (mut namespace, local) = match name.rsplit_once('.') {
+            Some((ns, local)) => (Some(model.unalias(ns).into_owned()), local),
+            None => (None, name),
+        };
+        // A namespace the schema does not declare is read as no namespace, with a warning.
+        let foreign = namespace.take_if(|ns| {
+            !model
+                .namespaces
+                .iter()
+                .any(|n| n.namespace.eq_ignore_ascii_case(ns))
+        });
+        let candidates = model.operations_named_ignore_case(local);
+        // (distance from the current type to the binding type, exact name, id)
+        let mut best: Option<(usize, bool, OperationId)> = None;
+        for &id in candidates {
+            let op = model.operation(id);
+            let Some(binding) = op.binding else { continue };
+            let ItemType::Named(bound_to) = binding.item else {
+                continue;
+            };
+            if binding.collection != collection {
+                continue;
+            }
+            if let Some(ns) = &namespace {
+                if !ns.eq_ignore_ascii_case(&op.namespace) {
+                    continue;
+                }
+            }
+            let Some(distance) = model.ancestry(current).position(|t| t == bound_to) else {
+                continue;
+            };
+            let exact =
+                op.name == local && namespace.as_deref().is_none_or(|ns| ns == op.namespace);
+            let better = match best {
+                None => true,
+                Some((d, e, _)) => (distance, !exact) < (d, !e),
+            };
+            if better {
+                best = Some((distance, exact, id));
+            }
+        }
+        let (_, exact, first) = best?;
+        let first_def = model.operation(first);
+        // Overloads: the same name bound to the same type.
+        let overloads: Vec<OperationId> = candidates
+            .iter()
+            .copied()
+            .filter(|&id| {
+                let op = model.operation(id);
+                op.name.eq_ignore_ascii_case(&first_def.name)
+                    && op.namespace == first_def.namespace
+                    && op.binding == first_def.binding
+            })
+            .collect();
+        let chosen = self.choose_overload(seg, first, &overloads, args);
+        let def = model.operation(chosen);
+        if let Some(ns) = foreign {
+            self.warnings.push(Diagnostic::warning(
+                "unknown-namespace",
+                self.span(seg),
+                format!(
+                    "`{ns}` is no namespace of the schema; `{local}` is read as `{}.{}`",
+                    def.namespace, def.name
+                ),
+            ));
+        }
+        if !exact {
+            let spelled = if name.contains('.') {
+                format!("{}.{}", def.namespace, def.name)
+            } else {
+                def.name.clone()
+            };
+            self.case_warning(seg, name, &spelled);
+        }
+        self.steps.push(Step::Operation { operation: chosen });
+        let at = match def.return_type {
+            Some((ty, _)) => At::of(model, ty),
+            None => At::Nothing,
+        };
+        let ends = match def.kind {
+            crate::csdl::OperationKind::Action => Some("an action"),
+            crate::csdl::OperationKind::Function if !def.is_composable => {
+                Some("a function that is not composable")
+            }
+            crate::csdl::OperationKind::Function => None,
+        };
+        Some((at, ends))
+    }
+
+    /// Picks the overload whose parameters the written arguments name (`first` when
+    /// there is no other); unknown argument names are reported.
+    fn choose_overload(
+        &mut self,
+        seg: &Segment<'_>,
+        first: OperationId,
+        overloads: &[OperationId],
+        args: Option<&str>,
+    ) -> OperationId {
+        let model = self.model;
+        let written = args.map(argument_names).unwrap_or_default();
+        let score = |id: OperationId| {
+            let op = model.operation(id);
+            let known = written
+                .iter()
+                .filter(|w| op.parameters.iter().any(|p| p.name.eq_ignore_ascii_case(w)))
+                .count();
+            // All written names known first, then the closest parameter count.
+            (
+                written.len() - known,
+                op.parameters.len().abs_diff(written.len()),
+            )
+        };
+        let chosen = overloads
+            .iter()
+            .copied()
+            .min_by_key(|&id| score(id))
+            .unwrap_or(first);
+        let op = model.operation(chosen);
+        if op.kind == crate::csdl::OperationKind::Function {
+            for w in written {
+                if !op.parameters.iter().any(|p| p.name.eq_ignore_ascii_case(w)) {
+                    let params: Vec<&str> = op.parameters.iter().map(|p| p.name.as_str()).collect();
+                    let mut d = Diagnostic::warning(
+                        "unknown-function-parameter",
+                        self.span(seg),
+                        format!(
+                            "`{w}` is not a parameter of the function `{}.{}`",
+                            op.namespace, op.name
+                        ),
+                    );
+                    d = d.with_note(if params.is_empty() {
+                        "it takes no parameters".to_owned()
+                    } else {
+                        format!("its parameters are: {}", params.join(", "))
+                    });
+                    self.warnings.push(d);
+                }
+            }
+        }
+        chosen
+    }
+
+    /// Why `name` does not resolve at `current`: the most specific reason found.
+    fn unknown(
+        &self,
+        seg: &Segment<'_>,
+        name: &str,
+        current: TypeId,
+        collection: bool,
+    ) -> Diagnostic {
+        let model = self.model;
+        let here = if collection {
+            format!("a collection of `{}`", model.get(current).qualified_name())
+        } else {
+            format!("`{}`", model.get(current).qualified_name())
+        };
+        let local = name.rsplit_once('.').map_or(name, |(_, l)| l);
+        let operations: Vec<&crate::model::OperationDef> = model
+            .operations_named_ignore_case(local)
+            .iter()
+            .map(|&id| model.operation(id))
+            .collect();
+        if !operations.is_empty() {
+            let mut bindings: Vec<String> = operations
+                .iter()
+                .map(|op| match op.binding {
+                    Some(b) => format!("`{}`", type_ref_name(model, b)),
+                    None => "nothing (unbound)".to_owned(),
+                })
+                .collect();
+            bindings.sort();
+            bindings.dedup();
+            let kind = match operations.first().map(|op| op.kind) {
+                Some(crate::csdl::OperationKind::Action) => "action",
+                _ => "function",
+            };
+            let total = bindings.len();
+            bindings.truncate(4);
+            let more = if total > 4 {
+                format!(" and {} more", total - 4)
+            } else {
+                String::new()
+            };
+            return self
+                .error(
+                    "operation-not-bound-here",
+                    seg,
+                    format!("the {kind} `{local}` is not bound to {here}"),
+                )
+                .with_note(format!("it is bound to {}{more}", bindings.join(", ")));
+        }
+        if let Some(elsewhere) = elsewhere(model, name, Some(current)) {
+            let (code, message) = match elsewhere {
+                Elsewhere::TypeName(_) => (
+                    "type-name-as-segment",
+                    format!(
+                        "`{name}` names a type, not a member of {here}; a type cast is written with its namespace"
+                    ),
+                ),
+                Elsewhere::Root { .. } | Elsewhere::MemberOf { .. } => (
+                    "member-of-other-type",
+                    format!("`{name}` is not a member of {here}"),
+                ),
+            };
+            return self
+                .error(code, seg, message)
+                .with_note(elsewhere.note(name));
+        }
+        self.error(
+            "unknown-segment",
+            seg,
+            format!("`{name}` is not a navigation property of {here}, nor a property, type or operation anywhere in the schema"),
+        )
+    }
+
+    fn check_ref(&self, seg: &Segment<'_>, at: At) -> Result<(), Diagnostic> {
+        let after_navigation = self
+            .steps
+            .iter()
+            .rev()
+            .find(|s| !matches!(s, Step::Key { .. } | Step::Cast { .. }))
+            .is_some_and(|s| matches!(s, Step::Navigation { .. }));
+        if after_navigation && matches!(at, At::Collection(_) | At::Entity(_)) {
+            return Ok(());
+        }
+        Err(self.error(
+            "ref-not-on-navigation",
+            seg,
+            format!(
+                "`$ref` follows {}, which is not reached through a navigation property",
+                at.describe(self.model)
+            ),
+        ))
+    }
+
+    fn check_count(&self, seg: &Segment<'_>, at: At) -> Result<(), Diagnostic> {
+        match at {
+            At::Collection(_) => Ok(()),
+            At::Value(ty) if ty.collection => Ok(()),
+            other => Err(self.error(
+                "count-on-single",
+                seg,
+                format!(
+                    "`$count` follows {}, not a collection",
+                    other.describe(self.model)
+                ),
+            )),
         }
     }
-    segments
+
+    fn check_value(&self, seg: &Segment<'_>, at: At) -> Result<(), Diagnostic> {
+        let model = self.model;
+        match at {
+            At::Entity(t) if model.has_stream(t) => Ok(()),
+            At::Value(ty) if !ty.collection => match ty.item {
+                ItemType::Primitive(_) => Ok(()),
+                ItemType::Named(t) if !matches!(model.get(t).kind, TypeKind::Structured(_)) => {
+                    Ok(())
+                }
+                ItemType::Named(_) => Err(self.error(
+                    "value-on-non-media",
+                    seg,
+                    format!(
+                        "`$value` follows {}, which has no raw value",
+                        at.describe(model)
+                    ),
+                )),
+            },
+            At::Entity(t) => {
+                let mut d = self.error(
+                    "value-on-non-media",
+                    seg,
+                    format!(
+                        "`$value` follows a `{}`, which is not a media entity (no `HasStream`)",
+                        model.get(t).qualified_name()
+                    ),
+                );
+                let streams: Vec<&str> = model
+                    .all_properties(t)
+                    .into_iter()
+                    .filter(|p| p.ty.item == ItemType::Primitive(Primitive::Stream))
+                    .map(|p| p.name.as_str())
+                    .collect();
+                if !streams.is_empty() {
+                    d = d.with_note(format!("its stream properties are: {}", streams.join(", ")));
+                }
+                Err(d)
+            }
+            other => Err(self.error(
+                "value-on-non-media",
+                seg,
+                format!("`$value` follows {}", other.describe(model)),
+            )),
+        }
+    }
+}
+
+/// Whether `t` itself declares `name`: as a member (for a single value, unqualified
+/// names only) or as an operation bound to it.
+fn declares(model: &Model, t: TypeId, name: &str, collection: bool) -> bool {
+    let local = name.rsplit_once('.').map_or(name, |(_, l)| l);
+    let member = !collection
+        && !name.contains('.')
+        && model.structured(t).is_some_and(|s| {
+            s.navigations
+                .iter()
+                .any(|n| n.name.eq_ignore_ascii_case(local))
+                || s.properties
+                    .iter()
+                    .any(|p| p.name.eq_ignore_ascii_case(local))
+        });
+    member || bound_here(model, local, t, collection)
+}
+
+/// Whether an operation named `local` is bound to `t` (as a collection or not).
+fn bound_here(model: &Model, local: &str, t: TypeId, collection: bool) -> bool {
+    model.operations_named_ignore_case(local).iter().any(|&id| {
+        model
+            .operation(id)
+            .binding
+            .is_some_and(|b| b.collection == collection && b.item == ItemType::Named(t))
+    })
+}
+
+/// Where else the schema knows a name that does not resolve where it was written.
+enum Elsewhere {
+    /// The qualified name of a type with that (local) name.
+    TypeName(String),
+    /// An entity set or singleton.
+    Root { name: String, what: &'static str },
+    /// Structured types with a member of that name (the first few), and how many.
+    MemberOf { owners: Vec<String>, total: usize },
+}
+
+impl Elsewhere {
+    fn note(&self, name: &str) -> String {
+        match self {
+            Elsewhere::TypeName(qualified) => {
+                format!("`{name}` is the name of the type `{qualified}`")
+            }
+            Elsewhere::Root { name, what } => {
+                format!("`{name}` is a {what} of the container: a path can only start with it")
+            }
+            Elsewhere::MemberOf { owners, total } => {
+                let more = if *total > owners.len() {
+                    format!(" and {} more", total - owners.len())
+                } else {
+                    String::new()
+                };
+                format!("it is a member of {}{more}", owners.join(", "))
+            }
+        }
+    }
+}
+
+/// Where else the schema knows `name`: as a type, as an entity set or singleton, or as
+/// a member of other types than `except`. `None` if nowhere.
+fn elsewhere(model: &Model, name: &str, except: Option<TypeId>) -> Option<Elsewhere> {
+    let local = name.rsplit_once('.').map_or(name, |(_, l)| l);
+    if let Some(t) = model
+        .ids()
+        .find(|&t| model.get(t).name.eq_ignore_ascii_case(local))
+    {
+        return Some(Elsewhere::TypeName(model.get(t).qualified_name()));
+    }
+    if let Some(c) = &model.container {
+        let root = c
+            .entity_sets
+            .iter()
+            .map(|s| (&s.name, "entity set"))
+            .chain(c.singletons.iter().map(|s| (&s.name, "singleton")))
+            .find(|(n, _)| n.eq_ignore_ascii_case(local));
+        if let Some((n, what)) = root {
+            return Some(Elsewhere::Root {
+                name: n.clone(),
+                what,
+            });
+        }
+    }
+    let owners: Vec<String> = model
+        .ids()
+        .filter(|&t| Some(t) != except)
+        .filter(|&t| {
+            model.structured(t).is_some_and(|s| {
+                s.navigations
+                    .iter()
+                    .any(|n| n.name.eq_ignore_ascii_case(local))
+                    || s.properties
+                        .iter()
+                        .any(|p| p.name.eq_ignore_ascii_case(local))
+            })
+        })
+        .map(|t| format!("`{}`", model.get(t).qualified_name()))
+        .collect();
+    let total = owners.len();
+    (total > 0).then(|| Elsewhere::MemberOf {
+        owners: owners.into_iter().take(3).collect(),
+        total,
+    })
 }
 
 #[cfg(test)]
@@ -422,16 +1705,37 @@ mod tests {
 
     fn model() -> Model {
         let xml = r#"<edmx:Edmx Version="4.0" xmlns:edmx="http://docs.oasis-open.org/odata/ns/edmx"><edmx:DataServices>
-<Schema Namespace="ns" xmlns="http://docs.oasis-open.org/odata/ns/edm">
+<Schema Namespace="ns" Alias="a" xmlns="http://docs.oasis-open.org/odata/ns/edm">
   <EntityType Name="root"><Key><PropertyRef Name="id"/></Key><Property Name="id" Type="Edm.String" Nullable="false"/>
     <NavigationProperty Name="things" Type="Collection(ns.thing)" ContainsTarget="true"/>
     <NavigationProperty Name="friends" Type="Collection(ns.thing)"/>
+    <NavigationProperty Name="best" Type="ns.thing"/>
   </EntityType>
   <EntityType Name="thing"><Key><PropertyRef Name="id"/></Key><Property Name="id" Type="Edm.String" Nullable="false"/>
     <Property Name="name" Type="Edm.String"/>
+    <Property Name="content" Type="Edm.Stream"/>
+    <Property Name="address" Type="ns.address"/>
+    <Property Name="tags" Type="Collection(Edm.String)"/>
     <NavigationProperty Name="parts" Type="Collection(ns.thing)" ContainsTarget="true"/>
   </EntityType>
-  <EntityContainer Name="svc"><Singleton Name="top" Type="ns.root"/><EntitySet Name="roots" EntityType="ns.root"/></EntityContainer>
+  <EntityType Name="special" BaseType="ns.thing"><Property Name="power" Type="Edm.Int32"/></EntityType>
+  <EntityType Name="photo" HasStream="true"><Key><PropertyRef Name="id"/></Key><Property Name="id" Type="Edm.String" Nullable="false"/></EntityType>
+  <EntityType Name="other"><Key><PropertyRef Name="id"/></Key><Property Name="id" Type="Edm.String" Nullable="false"/>
+    <Property Name="elsewhere" Type="Edm.String"/></EntityType>
+  <ComplexType Name="address"><Property Name="city" Type="Edm.String"/></ComplexType>
+  <EnumType Name="color"><Member Name="red"/></EnumType>
+  <Action Name="archive" IsBound="true"><Parameter Name="bindingParameter" Type="ns.thing"/><Parameter Name="reason" Type="Edm.String"/></Action>
+  <Action Name="boost" IsBound="true"><Parameter Name="bindingParameter" Type="ns.special"/></Action>
+  <Function Name="delta" IsBound="true" IsComposable="true"><Parameter Name="bindingParameter" Type="Collection(ns.thing)"/><ReturnType Type="Collection(ns.thing)"/></Function>
+  <Function Name="range" IsBound="true" IsComposable="true"><Parameter Name="bindingParameter" Type="ns.thing"/><ReturnType Type="ns.thing"/></Function>
+  <Function Name="range" IsBound="true" IsComposable="true"><Parameter Name="bindingParameter" Type="ns.thing"/><Parameter Name="address" Type="Edm.String"/><ReturnType Type="ns.thing"/></Function>
+  <Function Name="count" IsBound="true"><Parameter Name="bindingParameter" Type="ns.thing"/><ReturnType Type="Edm.Int32"/></Function>
+  <Function Name="recent" IsBound="false"><ReturnType Type="Collection(ns.thing)"/></Function>
+  <EntityContainer Name="svc">
+    <Singleton Name="top" Type="ns.root"/><EntitySet Name="roots" EntityType="ns.root"/>
+    <EntitySet Name="photos" EntityType="ns.photo"/><EntitySet Name="users" EntityType="ns.thing"/>
+    <FunctionImport Name="recent" Function="ns.recent"/>
+  </EntityContainer>
 </Schema></edmx:DataServices></edmx:Edmx>"#;
         build_model(&read_csdl(&Source::new("m.xml", xml)).unwrap()).unwrap()
     }
@@ -439,6 +1743,15 @@ mod tests {
     fn resolve(text: &str) -> Result<(ResolvedPath, Vec<Diagnostic>), Diagnostic> {
         let src = Source::new("p.md", text);
         resolve_path(&model(), text, &src.span(1, 1))
+    }
+
+    fn error(text: &str) -> (&'static str, u32) {
+        let e = resolve(text).unwrap_err();
+        (e.code, e.span.as_ref().unwrap().col)
+    }
+
+    fn codes(warnings: &[Diagnostic]) -> Vec<&'static str> {
+        warnings.iter().map(|w| w.code).collect()
     }
 
     #[test]
@@ -464,6 +1777,16 @@ mod tests {
         assert!(matches!(path.target, Target::Entity(_)));
         let (_, endpoint) = path.endpoint();
         assert_eq!(endpoint.len(), 2);
+        assert_eq!(
+            error("https://login.example.com/common/oauth2/token").0,
+            "foreign-host"
+        );
+        let (path, _) = resolve("~/top/things").unwrap();
+        assert_eq!(path.root, Root::Singleton("top".into()));
+        let (path, _) = resolve("top/things").unwrap();
+        assert_eq!(path.steps.len(), 1);
+        let (path, _) = resolve("/beta/top").unwrap();
+        assert_eq!(path.root, Root::Singleton("top".into()));
     }
 
     #[test]
@@ -475,6 +1798,9 @@ mod tests {
         let (path, warnings) = resolve("/top/friends/$ref").unwrap();
         assert_eq!(path.suffix, Some(Suffix::Ref));
         assert!(warnings.is_empty());
+        let (path, _) = resolve("/top/friends/{id}/$ref").unwrap();
+        assert_eq!(path.suffix, Some(Suffix::Ref));
+        assert_eq!(error("/roots/{id}/$ref"), ("ref-not-on-navigation", 13));
     }
 
     #[test]
@@ -488,10 +1814,164 @@ mod tests {
             codes,
             [("name-case-mismatch", 2), ("name-case-mismatch", 6)]
         );
+        let (path, warnings) = resolve("/top/best/Range").unwrap();
+        assert!(matches!(path.steps.last(), Some(Step::Operation { .. })));
+        assert_eq!(
+            warnings[0].message,
+            "`Range` is spelled `range` in the schema"
+        );
     }
 
     #[test]
-    fn failures_name_the_segment() {
+    fn casts_operations_and_overloads() {
+        let (path, _) = resolve("/top/friends/ns.special").unwrap();
+        assert!(matches!(
+            path.steps[1],
+            Step::Cast {
+                collection: true,
+                ..
+            }
+        ));
+        let (path, _) = resolve("/top/best/a.special/boost").unwrap();
+        assert_eq!(path.target, Target::Nothing);
+        let (path, _) = resolve("/top/friends/delta()").unwrap();
+        assert!(matches!(path.target, Target::Collection(_)));
+        let (path, _) = resolve("/top/friends/ns.delta/{id}/parts").unwrap();
+        assert!(matches!(path.target, Target::Collection(_)));
+        let model = model();
+        let (path, warnings) = resolve("/top/best/range(address='A1:B2')/name").unwrap();
+        assert!(warnings.is_empty(), "{warnings:?}");
+        let Step::Operation { operation } = path.steps[1] else {
+            panic!("{:?}", path.steps);
+        };
+        assert_eq!(model.operation(operation).parameters.len(), 1);
+        let (_, warnings) = resolve("/top/best/range(adress='A1')").unwrap();
+        assert_eq!(codes(&warnings), ["unknown-function-parameter"]);
+        let (path, _) = resolve("/top/best/count()").unwrap();
+        assert_eq!(path.target.type_ref().map(|t| t.collection), Some(false));
+        let (path, _) = resolve("/recent()").unwrap();
+        assert_eq!(path.root, Root::OperationImport("recent".into()));
+        assert!(path.operation(&model).is_some());
+        assert_eq!(error("/top/best/archive/name"), ("segment-after-end", 19));
+        assert_eq!(error("/top/best/count()/x"), ("segment-after-end", 19));
+    }
+
+    #[test]
+    fn properties_streams_and_media() {
+        let (path, _) = resolve("/top/best/content").unwrap();
+        assert!(matches!(path.steps[1], Step::Property { .. }));
+        let (path, _) = resolve("/top/best/name/$value").unwrap();
+        assert_eq!(path.suffix, Some(Suffix::Value));
+        let (path, _) = resolve("/top/best/address/city").unwrap();
+        assert_eq!(path.steps.len(), 3);
+        assert!(resolve("/photos/{id}/$value").is_ok());
+        assert_eq!(error("/top/best/$value"), ("value-on-non-media", 11));
+        assert_eq!(error("/top/best/$count"), ("count-on-single", 11));
+        assert!(resolve("/top/best/tags/$count").is_ok());
+        assert!(resolve("/top/things/$count").is_ok());
+    }
+
+    #[test]
+    fn item_paths_address_entities_below_an_entity() {
+        let (path, _) = resolve("/top/best:/a/b.txt:/parts").unwrap();
+        assert_eq!(
+            path.steps[1],
+            Step::ItemPath {
+                text: "/a/b.txt".into()
+            }
+        );
+        assert!(matches!(path.target, Target::Collection(_)));
+        let (path, _) = resolve("/top/things/{id}:/{path}").unwrap();
+        assert!(matches!(path.steps.last(), Some(Step::ItemPath { .. })));
+        // A colon inside a key is part of the key.
+        let (path, _) = resolve("/roots/19:abc@thread.v2/things").unwrap();
+        assert_eq!(
+            path.steps[0],
+            Step::Key {
+                text: "19:abc@thread.v2".into()
+            }
+        );
+    }
+
+    #[test]
+    fn members_of_derived_types_resolve_through_the_missing_cast() {
+        let (path, warnings) = resolve("/top/best/power").unwrap();
+        assert_eq!(codes(&warnings), ["member-of-derived-type"]);
+        assert!(matches!(
+            path.steps[1],
+            Step::Cast {
+                collection: false,
+                ..
+            }
+        ));
+        assert!(matches!(path.steps[2], Step::Property { .. }));
+        let (path, _) = resolve("/top/best/boost").unwrap();
+        assert_eq!(path.target, Target::Nothing);
+        assert!(matches!(path.steps[1], Step::Cast { .. }));
+    }
+
+    #[test]
+    fn me_without_a_singleton_is_an_item_of_users() {
+        let (path, warnings) = resolve("/me/parts").unwrap();
+        assert_eq!(path.root, Root::EntitySet("users".into()));
+        assert_eq!(codes(&warnings), ["me-as-users-item"]);
+    }
+
+    #[test]
+    fn any_text_resolves_or_fails_without_panicking() {
+        let model = model();
+        let src = Source::new("p.md", "x");
+        let span = src.span(1, 1);
+        let nasty = [
+            "ééééééééé/top",
+            "https://é",
+            "https://",
+            "/top/best:",
+            "/top/best:/",
+            ":/:/:",
+            "/top/best:/a:/b:/c",
+            "/{",
+            "/}",
+            "/top('",
+            "/top(')",
+            "/top/best/range(",
+            "/top/best/range(a=')",
+            "/top/best/range(=,=)",
+            "/(",
+            "/()",
+            "~/",
+            "~",
+            "/beta",
+            "http://h/v1.0",
+            "/top//best",
+            "/top/$ref/$ref",
+            "/top/best/$value/$count",
+            "/top/things/$/parts",
+            "/…/…",
+            "\u{0}",
+        ];
+        for text in nasty {
+            let _ = resolve_path(&model, text, &span);
+        }
+        // Pseudo-random strings over the characters paths are made of.
+        let alphabet: Vec<char> = "/:{}()'$.,= ?#~éxtopbesthingsparts".chars().collect();
+        let mut seed = 0x2545_f491_u32;
+        for _ in 0..3000 {
+            let len = (seed % 24) as usize;
+            let text: String = (0..len)
+                .map(|_| {
+                    seed ^= seed << 13;
+                    seed ^= seed >> 17;
+                    seed ^= seed << 5;
+                    alphabet[seed as usize % alphabet.len()]
+                })
+                .collect();
+            let _ = resolve_path(&model, &text, &span);
+        }
+    }
+
+    #[test]
+    fn failures_name_the_segment_and_the_reason() {
         let err = resolve("/top/nothing").unwrap_err();
         assert_eq!(
             (err.code, err.span.as_ref().unwrap().col),
@@ -499,18 +1979,30 @@ mod tests {
         );
         assert_eq!(
             err.message,
-            "`nothing` is not a navigation property of `ns.root`"
+            "`nothing` is not a navigation property of `ns.root`, nor a property, type or operation anywhere in the schema"
         );
-        let err = resolve("/top/{id}").unwrap_err();
-        assert_eq!(err.code, "key-on-single");
+        assert_eq!(error("/top/{id}").0, "key-on-single");
         let err = resolve("/nowhere").unwrap_err();
         assert_eq!(
             err.message,
-            "`nowhere` is neither an entity set nor a singleton of `svc`"
+            "`nowhere` is no entity set, singleton or operation import of `svc`"
         );
-        let err = resolve("/top/things/$count/x").unwrap_err();
-        assert_eq!(err.code, "unknown-segment");
-        let err = resolve("   ").unwrap_err();
-        assert_eq!(err.code, "unknown-segment");
+        assert_eq!(error("/top/things/$count/x"), ("segment-after-end", 20));
+        assert_eq!(error("   ").0, "unknown-root");
+        assert_eq!(error("/top/archive"), ("operation-not-bound-here", 6));
+        assert_eq!(error("/top/elsewhere"), ("member-of-other-type", 6));
+        assert_eq!(error("/top/special"), ("type-name-as-segment", 6));
+        assert_eq!(error("/top/best/ns.other"), ("cast-to-unrelated-type", 11));
+        assert_eq!(error("/top/best/ns.color"), ("type-name-as-segment", 11));
+        let (path, warnings) = resolve("/top/things/parts").unwrap();
+        assert_eq!(
+            path.steps[1],
+            Step::Key {
+                text: "parts".into()
+            }
+        );
+        assert_eq!(codes(&warnings), ["missing-key"]);
+        assert_eq!(error("/top/things and more"), ("prose-in-path", 12));
+        assert_eq!(error("/things"), ("unknown-root", 2));
     }
 }

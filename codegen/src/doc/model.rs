@@ -31,7 +31,9 @@ pub struct DocPage {
     pub namespace: Option<Spanned<String>>,
     /// Rows of the tables under "Permissions" or "Prerequisites".
     pub permissions: Vec<PermissionRow>,
-    /// Code blocks of the "HTTP request" sections.
+    /// Code blocks of the "HTTP request" sections. A page without such a section has
+    /// as request blocks the code blocks outside its examples that hold only request
+    /// lines.
     pub http_requests: Vec<RequestBlock>,
     /// Rows of the tables under "Request headers".
     pub request_headers: Vec<HeaderRow>,
@@ -164,6 +166,9 @@ pub struct HeaderRow {
 pub struct PropertyTable {
     /// The heading the table sits under ("Request body", or a subheading).
     pub heading: Option<Spanned<String>>,
+    /// The paragraph right before the table, in the same section ("The following table
+    /// shows the properties that are required when you create ...").
+    pub intro: Option<Spanned<String>>,
     /// The header row as written.
     pub header: Vec<Cell>,
     pub rows: Vec<PropertyRow>,
@@ -177,6 +182,8 @@ pub struct PropertyRow {
     pub name: Cell,
     pub type_name: Cell,
     pub description: Cell,
+    /// The cell of a "Required" (or "Required?") column, in tables that have one.
+    pub required: Option<Cell>,
 }
 
 /// The prose of the "Response" sections.

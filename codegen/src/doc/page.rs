@@ -100,6 +100,11 @@ impl Reader {
         let mut first_paragraph: Option<Spanned<String>> = None;
         let mut http_heading: Option<Span> = None;
         let mut annotation: Option<Annotation> = None;
+        // The paragraph just before the current block, reset by anything else.
+        let mut last_paragraph: Option<Spanned<String>> = None;
+        // Request-only code blocks outside the request and example sections, used as
+        // request blocks if the page turns out to have no "HTTP request" section.
+        let mut loose_requests: Vec<RequestBlock> = Vec::new();
 
         for block in blocks {
             match block {
@@ -111,6 +116,7 @@ impl Reader {
                     level, text, start, ..
                 } => {
                     annotation = None;
+                    last_paragraph = None;
                     let title = self.trimmed(&text, start);
                     headings.retain(|(l, _)| *l < level);
                     headings.push((level, title.clone()));
@@ -147,11 +153,13 @@ impl Reader {
                         first_paragraph = Some(para.clone());
                     }
                     if section == Section::Response {
-                        self.response_paragraph(&mut page.response, &text, para);
+                        self.response_paragraph(&mut page.response, &text, para.clone());
                     }
+                    last_paragraph = Some(para);
                 }
                 Block::Table(rows) => {
                     annotation = None;
+                    let intro = last_paragraph.take();
                     match section {
                         Section::Permissions => page.permissions.extend(self.permissions(&rows)),
                         Section::RequestHeaders => {
@@ -159,7 +167,8 @@ impl Reader {
                         }
                         Section::RequestBody => {
                             let heading = headings.last().map(|(_, h)| h.clone());
-                            page.request_body.push(self.property_table(heading, &rows));
+                            page.request_body
+                                .push(self.property_table(heading, intro, &rows));
                         }
                         _ => {}
                     }
@@ -170,17 +179,25 @@ impl Reader {
                     }
                 }
                 Block::Code(block) => {
+                    last_paragraph = None;
                     let annotation = annotation.take();
                     let context: Vec<_> = headings
                         .iter()
                         .filter(|(level, _)| *level > 1)
                         .map(|(_, h)| h.clone())
                         .collect();
-                    self.code_block(&mut page, section, context, block, annotation);
+                    if let Some(loose) =
+                        self.code_block(&mut page, section, context, block, annotation)
+                    {
+                        loose_requests.push(loose);
+                    }
                 }
             }
         }
 
+        if http_heading.is_none() {
+            page.http_requests.extend(loose_requests);
+        }
         page.title = non_empty_entry(&page.front_matter, "title").or(h1);
         page.description = non_empty_entry(&page.front_matter, "description").or(first_paragraph);
         self.check_request_lines(&page, http_heading);
@@ -188,6 +205,8 @@ impl Reader {
     }
 
     /// Files the code block where its section says, or as an example if it is one.
+    /// Returns a block of request lines outside the request and example sections, which
+    /// the caller keeps in case the page has no "HTTP request" section.
     fn code_block(
         &mut self,
         page: &mut DocPage,
@@ -195,7 +214,7 @@ impl Reader {
         headings: Vec<Spanned<String>>,
         block: CodeBlock,
         annotation: Option<Annotation>,
-    ) {
+    ) -> Option<RequestBlock> {
         let annotated = annotation
             .as_ref()
             .and_then(|a| a.block_type.as_ref())
@@ -216,15 +235,16 @@ impl Reader {
             // An annotated single request here doubles as the page's example (its lines
             // were reported above if need be).
             if annotated.is_none() || requests != 1 {
-                return;
+                return None;
             }
         } else if section != Section::Examples && annotated.is_none() {
+            let loose = self.loose_request_block(&block, &annotation, &span);
             page.other_blocks.push(OtherBlock {
                 language: block.language,
                 annotation,
                 span,
             });
-            return;
+            return loose;
         }
         match self.message(&block.content) {
             Parsed::Message(message) => {
@@ -235,7 +255,7 @@ impl Reader {
                     span,
                     message,
                 });
-                return;
+                return None;
             }
             // In a request section the line was reported with the others.
             Parsed::UnknownMethod(word, offset) => {
@@ -265,6 +285,35 @@ impl Reader {
                 span,
             });
         }
+        None
+    }
+
+    /// A code block whose every non-blank line is a request line, as a request block.
+    fn loose_request_block(
+        &self,
+        block: &CodeBlock,
+        annotation: &Option<Annotation>,
+        span: &Span,
+    ) -> Option<RequestBlock> {
+        let mut lines = Vec::new();
+        for (at, line) in block.content.lines() {
+            if line.trim().is_empty() {
+                continue;
+            }
+            match http::request_line(line) {
+                Line::Request(parts) => lines.push(RequestBlockLine::Request(self.request_line(
+                    &block.content,
+                    at,
+                    &parts,
+                ))),
+                _ => return None,
+            }
+        }
+        (!lines.is_empty()).then(|| RequestBlock {
+            annotation: annotation.clone(),
+            span: span.clone(),
+            lines,
+        })
     }
 
     fn request_block_lines(&mut self, content: &Mapped) -> Vec<RequestBlockLine> {
@@ -638,6 +687,7 @@ impl Reader {
     fn property_table(
         &self,
         heading: Option<Spanned<String>>,
+        intro: Option<Spanned<String>>,
         rows: &[Vec<MdCell>],
     ) -> PropertyTable {
         let header: Vec<Cell> = rows
@@ -659,6 +709,9 @@ impl Reader {
         let name = column(&["property", "parameter", "name"], 0);
         let type_name = column(&["type"], 1);
         let description = column(&["description"], 2);
+        let required = titles
+            .iter()
+            .position(|t| t.trim_end_matches('?') == "required");
         let rows = rows
             .iter()
             .skip(1)
@@ -672,11 +725,13 @@ impl Reader {
                     name: get(name),
                     type_name: get(type_name),
                     description: get(description),
+                    required: required.map(get),
                 })
             })
             .collect();
         PropertyTable {
             heading,
+            intro,
             header,
             rows,
         }

@@ -440,6 +440,52 @@ fn prose_and_unknown_methods_in_request_blocks() {
 }
 
 #[test]
+fn request_only_blocks_are_the_requests_of_a_page_without_a_request_section() {
+    let text = "# Get a site\n\n## Permissions\n\n<!-- { \"blockType\": \"ignored\" } -->\n```http\nPOST /chats/{id}/members\n```\n\n## Root site\n\n```http\nGET /sites/root\nGET /sites/contoso.com\n```\n\n```http\nGET /sites/x\nHost: y\n```\n";
+    let (page, diagnostics) = read(text);
+    assert_eq!(codes(&diagnostics), Vec::<&str>::new());
+    let lines: Vec<(&str, (u32, u32))> = requests(&page)
+        .iter()
+        .map(|r| (r.target.value.as_str(), at(&r.target.span)))
+        .collect();
+    assert_eq!(
+        lines,
+        [
+            ("/chats/{id}/members", (7, 6)),
+            ("/sites/root", (13, 5)),
+            ("/sites/contoso.com", (14, 5)),
+        ]
+    );
+    // With a request section, blocks elsewhere stay what they are.
+    let with_section = format!("{text}\n## HTTP request\n\n```http\nGET /me\n```\n");
+    let (page, _) = read(&with_section);
+    assert_eq!(requests(&page).len(), 1);
+}
+
+#[test]
+fn request_body_tables_keep_their_intro_and_required_column() {
+    let text = "# Create\n\n## Request body\n\nThe following table shows the properties that are required when you create the thing.\n\n| Property | Type | Required | Description |\n|:--|:--|:--|:--|\n| name | String | Yes | The name. |\n| size | Int32 | | |\n\n| Property | Type |\n|:--|:--|\n| other | String |\n";
+    let (page, _) = read(text);
+    let [first, second] = page.request_body.as_slice() else {
+        panic!("{:?}", page.request_body);
+    };
+    let intro = first
+        .intro
+        .as_ref()
+        .expect("the paragraph before the table");
+    assert!(intro.value.starts_with("The following table"));
+    assert_eq!(at(&intro.span), (5, 1));
+    let required: Vec<Option<&str>> = first
+        .rows
+        .iter()
+        .map(|r| r.required.as_ref().map(|c| c.text.as_str()))
+        .collect();
+    assert_eq!(required, [Some("Yes"), Some("")]);
+    assert!(second.intro.is_none(), "a table is not an intro");
+    assert_eq!(second.rows[0].required, None);
+}
+
+#[test]
 fn crlf_line_endings_keep_positions() {
     let text = "---\r\ntitle: 'T'\r\n---\r\n# H\r\n\r\n## HTTP request\r\n```http\r\nPOST /x\r\n```\r\n## Examples\r\n```http\r\nPOST /x\r\nContent-Type: application/json\r\n\r\n{\r\n  \"a\": [1, true, null]\r\n}\r\n```\r\n";
     let (page, diagnostics) = read(text);

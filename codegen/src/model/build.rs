@@ -46,6 +46,7 @@ pub fn build_model(csdl: &Csdl) -> Result<Model, Vec<Diagnostic>> {
     b.check_inheritance();
     b.build_container();
     b.build_operations();
+    b.build_operation_imports();
     if b.errors.is_empty() {
         Ok(b.model)
     } else {
@@ -87,6 +88,7 @@ impl<'a> Builder<'a> {
                 types: Vec::new(),
                 by_name: HashMap::new(),
                 by_lower_name: HashMap::new(),
+                operations_by_name: HashMap::new(),
                 namespaces: csdl
                     .schemas
                     .iter()
@@ -721,6 +723,7 @@ impl<'a> Builder<'a> {
             name: c.name.clone(),
             entity_sets,
             singletons,
+            operation_imports: Vec::new(),
         });
     }
 
@@ -750,17 +753,86 @@ impl<'a> Builder<'a> {
                 } else {
                     None
                 };
+                let id = OperationId(self.model.operations.len() as u32);
+                self.model
+                    .operations_by_name
+                    .entry(op.name.to_lowercase())
+                    .or_default()
+                    .push(id);
                 self.model.operations.push(OperationDef {
                     kind: op.kind,
                     namespace: schema.namespace.clone(),
                     name: op.name.clone(),
                     binding,
+                    is_composable: op.is_composable,
                     parameters,
                     return_type,
                     description: self.description(&op.annotations, &name),
                     span: op.span.clone(),
                 });
             }
+        }
+    }
+
+    /// Action and function imports of the container, each with the unbound overloads
+    /// of the operation it names.
+    fn build_operation_imports(&mut self) {
+        let csdl = self.csdl;
+        let Some(c) = csdl.schemas.iter().find_map(|s| s.containers.first()) else {
+            return;
+        };
+        let imports = c
+            .action_imports
+            .iter()
+            .map(|i| (OperationKind::Action, i))
+            .chain(
+                c.function_imports
+                    .iter()
+                    .map(|i| (OperationKind::Function, i)),
+            );
+        let mut resolved = Vec::new();
+        for (kind, import) in imports {
+            let qualified = self
+                .qualify(&import.operation)
+                .unwrap_or_else(|| import.operation.clone());
+            let operations: Vec<OperationId> = self
+                .model
+                .operations
+                .iter()
+                .enumerate()
+                .filter(|(_, o)| {
+                    o.kind == kind
+                        && o.binding.is_none()
+                        && format!("{}.{}", o.namespace, o.name) == qualified
+                })
+                .map(|(i, _)| OperationId(i as u32))
+                .collect();
+            if operations.is_empty() {
+                self.errors.push(Diagnostic::error(
+                    "unknown-type",
+                    import.span.clone(),
+                    format!(
+                        "operation import `{}` names `{}`, which is no unbound {} of the schema",
+                        import.name,
+                        import.operation,
+                        if kind == OperationKind::Action {
+                            "action"
+                        } else {
+                            "function"
+                        }
+                    ),
+                ));
+                continue;
+            }
+            resolved.push(OperationImportDef {
+                name: import.name.clone(),
+                operations,
+                entity_set: import.entity_set.clone(),
+                span: import.span.clone(),
+            });
+        }
+        if let Some(container) = self.model.container.as_mut() {
+            container.operation_imports = resolved;
         }
     }
 }

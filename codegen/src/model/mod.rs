@@ -26,6 +26,8 @@ pub struct Model {
     pub namespaces: Vec<NamespaceInfo>,
     pub container: Option<Container>,
     pub operations: Vec<OperationDef>,
+    /// Lower-cased operation name (without namespace) -> its overloads, everywhere.
+    operations_by_name: HashMap<String, Vec<OperationId>>,
 }
 
 #[derive(Clone, Debug)]
@@ -159,6 +161,17 @@ pub struct Container {
     pub name: String,
     pub entity_sets: Vec<EntitySetDef>,
     pub singletons: Vec<SingletonDef>,
+    pub operation_imports: Vec<OperationImportDef>,
+}
+
+/// An `ActionImport` or `FunctionImport`: an unbound operation callable from the root.
+#[derive(Debug)]
+pub struct OperationImportDef {
+    pub name: String,
+    /// The unbound overloads of the imported operation.
+    pub operations: Vec<OperationId>,
+    pub entity_set: Option<String>,
+    pub span: Span,
 }
 
 #[derive(Debug)]
@@ -186,6 +199,8 @@ pub struct OperationDef {
     pub name: String,
     /// The binding parameter's type, for bound operations.
     pub binding: Option<TypeRef>,
+    /// Whether further path segments may follow a call of this function.
+    pub is_composable: bool,
     pub parameters: Vec<ParameterDef>,
     pub return_type: Option<(TypeRef, bool)>,
     pub description: Option<String>,
@@ -317,6 +332,48 @@ impl Model {
                 .find(|n| n.name == name)
                 .map(|n| (t, n))
         })
+    }
+
+    /// A structural property of `id` or of one of its base types.
+    pub fn find_property(&self, id: TypeId, name: &str) -> Option<(TypeId, &PropertyDef)> {
+        self.ancestry(id).find_map(|t| {
+            self.structured(t)?
+                .properties
+                .iter()
+                .find(|p| p.name == name)
+                .map(|p| (t, p))
+        })
+    }
+
+    /// Whether `id` or a base type is a media entity (`HasStream`).
+    pub fn has_stream(&self, id: TypeId) -> bool {
+        self.ancestry(id)
+            .any(|t| self.structured(t).is_some_and(|s| s.has_stream))
+    }
+
+    pub fn operation(&self, id: OperationId) -> &OperationDef {
+        &self.operations[id.0 as usize]
+    }
+
+    /// Operations (bound or not, any namespace) whose name equals `name` ignoring case.
+    pub fn operations_named_ignore_case(&self, name: &str) -> &[OperationId] {
+        self.operations_by_name
+            .get(&name.to_lowercase())
+            .map_or(&[], Vec::as_slice)
+    }
+
+    /// Replaces a schema alias that starts `name` (`graph.user`) with its namespace.
+    pub fn unalias<'n>(&self, name: &'n str) -> std::borrow::Cow<'n, str> {
+        if let Some((prefix, local)) = name.rsplit_once('.') {
+            if let Some(ns) = self
+                .namespaces
+                .iter()
+                .find(|n| n.alias.as_deref() == Some(prefix))
+            {
+                return format!("{}.{local}", ns.namespace).into();
+            }
+        }
+        name.into()
     }
 
     /// Whether `id` is `ancestor` or derives from it.

@@ -1,0 +1,116 @@
+//! The whole Graph beta reference against its metadata: every page read, resolved and
+//! checked. Asserts the resolution figures as thresholds, so better reading passes and
+//! a regression fails, without freezing today's counts. About 15 s in a debug build
+//! (validation about 3 s, generation the rest).
+
+mod common;
+
+use std::path::Path;
+
+use odata_codegen::diag::{Level, Levels};
+use odata_codegen::validate::{Outcome, Summary};
+use odata_codegen::{Input, Inputs};
+
+fn corpus_inputs(dir: &Path) -> Inputs {
+    let metadata = std::fs::read(dir.join("metadata.xml")).expect("the corpus metadata");
+    let mut pages: Vec<_> = std::fs::read_dir(dir.join("api"))
+        .expect("the corpus pages")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|e| e == "md"))
+        .collect();
+    pages.sort();
+    Inputs {
+        metadata: Input::new("metadata.xml", metadata),
+        docs: pages
+            .iter()
+            .map(|p| Input::new(p.display().to_string(), std::fs::read(p).expect("a page")))
+            .collect(),
+    }
+}
+
+/// Codes a request line may fail with: each says why.
+fn specific(code: &str) -> bool {
+    odata_codegen::resolve::FAILURE_CODES.contains(&code) || code == "operation-not-allowed"
+}
+
+#[test]
+fn the_corpus_resolves_above_the_thresholds() {
+    let Some(dir) = common::corpus() else {
+        return;
+    };
+    let inputs = corpus_inputs(&dir);
+    let report = odata_codegen::validate::validate(&inputs, &Levels::default(), &mut |_, _| {});
+    let s = &report.summary;
+    eprintln!("{}", report.summary_text());
+    assert!(report.diagnostics.is_empty(), "the metadata reads");
+    assert_eq!(s.pages, inputs.docs.len(), "no page is lost");
+    assert!(
+        s.request_lines >= 9_000,
+        "the request lines are found: {}",
+        s.request_lines
+    );
+    let resolved = Summary::percent(s.resolved, s.request_lines);
+    assert!(resolved >= 98.4, "request lines resolved: {resolved}%");
+    assert!(s.service_host.is_some());
+    let examples = Summary::percent(s.example_urls_resolved, s.example_urls_on_service_host);
+    assert!(
+        examples >= 97.9,
+        "example URLs on the service host resolved: {examples}%"
+    );
+    // Every unresolved line says precisely why; the bucket of names the schema does
+    // not know at all stays small.
+    for page in &report.pages {
+        for line in &page.lines {
+            if let Outcome::Unresolved(code) = line.outcome {
+                assert!(specific(code), "{}:{}: `{code}`", page.file, line.line);
+                let said = page.diagnostics.iter().any(|d| {
+                    d.code == code && d.span.as_ref().is_some_and(|sp| sp.line == line.line)
+                });
+                assert!(
+                    said,
+                    "{}:{}: no `{code}` diagnostic at the line",
+                    page.file, line.line
+                );
+            }
+        }
+    }
+    let unknown = s
+        .unresolved_by_code
+        .get("unknown-segment")
+        .copied()
+        .unwrap_or(0);
+    assert!(
+        unknown * 1000 <= s.request_lines * 2,
+        "`unknown-segment` is a catch-all: {unknown} of {}",
+        s.request_lines
+    );
+    assert!(
+        s.bodies_checked >= 5_000,
+        "example bodies checked: {}",
+        s.bodies_checked
+    );
+}
+
+#[test]
+fn the_corpus_generates_what_resolves_when_unresolved_lines_are_warnings() {
+    let Some(dir) = common::corpus() else {
+        return;
+    };
+    let inputs = corpus_inputs(&dir);
+    let failure = odata_codegen::generate(&inputs, &common::crate_options())
+        .expect_err("by default a line that leads nowhere is an error");
+    for error in failure.errors() {
+        assert!(specific(error.code), "{error}");
+    }
+    let mut options = common::crate_options();
+    options
+        .levels
+        .set("unresolved", Level::Warn)
+        .expect("a group");
+    let generated = odata_codegen::generate(&inputs, &options).expect("generates");
+    let requests = &generated.files["src/requests.rs"];
+    // Documented on many pages, generated once.
+    assert_eq!(requests.matches("pub struct UsersRequest ").count(), 1);
+    assert!(requests.contains("Documented in `user-list.md`."));
+    assert!(generated.files["src/examples.rs"].contains("fn example_"));
+}

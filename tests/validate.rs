@@ -1,0 +1,150 @@
+//! `odata-codegen validate`: the report as text and JSON, diagnostic levels, progress.
+
+mod common;
+
+fn seed_args<'a>(metadata: &'a str, page: &'a str, extra: &[&'a str]) -> Vec<&'a str> {
+    let mut args = vec!["validate", "--metadata", metadata, "--doc", page];
+    args.extend_from_slice(extra);
+    args
+}
+
+fn paths() -> (String, String) {
+    (
+        common::root().join(common::METADATA).display().to_string(),
+        common::root().join(common::SEED_PAGE).display().to_string(),
+    )
+}
+
+#[test]
+fn json_report_has_pages_operations_diagnostics_and_a_summary() {
+    let (metadata, page) = paths();
+    let (code, stdout, _) = common::cli(&seed_args(&metadata, &page, &["--format", "json"]));
+    assert_eq!(code, 0);
+    let report: serde_json::Value = serde_json::from_str(&stdout).expect("one JSON document");
+    let summary = &report["summary"];
+    assert_eq!(summary["pages"], 1);
+    assert_eq!(summary["request_lines"], 1);
+    assert_eq!(summary["resolved"], 1);
+    assert_eq!(summary["unresolved"], 0);
+    assert_eq!(summary["examples_checked"], 2);
+    assert_eq!(summary["diagnostics_by_code"]["unknown-enum-member"], 2);
+    assert_eq!(summary["diagnostics_by_code"]["todo-permission"], 2);
+    let page = &report["pages"][0];
+    let operation = &page["operations"][0];
+    assert_eq!(operation["method"], "POST");
+    assert_eq!(operation["kind"], "create");
+    assert_eq!(operation["line"], 31);
+    assert_eq!(
+        operation["type"],
+        "Collection(microsoft.graph.managedDeviceMobileAppConfigurationUserStatus)"
+    );
+    let codes: Vec<&str> = page["diagnostics"]
+        .as_array()
+        .expect("diagnostics")
+        .iter()
+        .map(|d| d["code"].as_str().unwrap_or_default())
+        .collect();
+    assert_eq!(
+        codes,
+        [
+            "todo-permission",
+            "todo-permission",
+            "ref-on-containment",
+            "unknown-enum-member",
+            "type-name-case",
+            "unknown-enum-member"
+        ]
+    );
+}
+
+#[test]
+fn human_report_ends_with_a_summary() {
+    let (metadata, page) = paths();
+    let (code, _, stderr) = common::cli(&seed_args(&metadata, &page, &[]));
+    assert_eq!(code, 0);
+    assert!(
+        stderr.contains("1 page(s); 1 request line(s): 1 resolved (100%), 0 unresolved"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("0 error(s), 6 warning(s)"), "{stderr}");
+}
+
+#[test]
+fn levels_deny_warn_and_allow_codes() {
+    let (metadata, page) = paths();
+    let (code, _, stderr) = common::cli(&seed_args(
+        &metadata,
+        &page,
+        &[
+            "--deny",
+            "unknown-enum-member",
+            "--allow",
+            "todo-permission",
+        ],
+    ));
+    assert_eq!(code, 1, "a denied code fails the run");
+    assert!(
+        stderr.contains("77:13: error[unknown-enum-member]"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("todo-permission"), "{stderr}");
+    let (code, _, stderr) = common::cli(&seed_args(&metadata, &page, &["--deny", "no-such-code"]));
+    assert_eq!(code, 2);
+    assert!(
+        stderr.contains("`no-such-code` is no diagnostic code or group"),
+        "{stderr}"
+    );
+    let (code, _, stderr) = common::cli(&seed_args(
+        &metadata,
+        &page,
+        &["--deny", "todo-permission", "--allow", "todo-permission"],
+    ));
+    assert_eq!(code, 2);
+    assert!(stderr.contains("given both --deny and --allow"), "{stderr}");
+}
+
+#[test]
+fn unresolved_lines_as_warnings_let_generate_go_on() {
+    let dir = common::temp_dir("levels");
+    let page = dir.join("nowhere.md");
+    std::fs::write(
+        &page,
+        "# Get things\n\n## HTTP request\n\n```http\nGET /deviceAppManagement/nothingHere\nGET /deviceAppManagement/iosLobAppProvisioningConfigurations\n```\n",
+    )
+    .expect("page written");
+    let metadata = common::root().join(common::METADATA).display().to_string();
+    let page = page.display().to_string();
+    let out = dir.join("out").display().to_string();
+    let args = [
+        "generate",
+        "--metadata",
+        &metadata,
+        "--doc",
+        &page,
+        "--out",
+        &out,
+    ];
+    let (code, _, stderr) = common::cli(&args);
+    assert_eq!(code, 1, "by default a line that leads nowhere is an error");
+    assert!(stderr.contains("error[unknown-segment]"), "{stderr}");
+    let (code, _, stderr) = common::cli(&[&args[..], &["--warn", "unresolved"]].concat());
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stderr.contains("warning[unknown-segment]"), "{stderr}");
+    let requests = std::fs::read_to_string(dir.join("out/src/requests.rs")).expect("generated");
+    assert!(requests.contains("ios_lob_app_provisioning_configurations"));
+    std::fs::remove_dir_all(&dir).expect("cleaned up");
+}
+
+#[test]
+fn progress_goes_to_stderr_when_asked() {
+    let (metadata, page) = paths();
+    let mut out = Vec::new();
+    let mut err = Vec::new();
+    let argv =
+        std::iter::once("odata-codegen").chain(seed_args(&metadata, &page, &["--format", "json"]));
+    let code = odata_codegen::cli::run_with_progress(argv, &mut out, &mut err, true);
+    assert_eq!(code, 0);
+    let err = String::from_utf8(err).expect("UTF-8");
+    assert!(err.contains("\rvalidating: 1/1 page(s)\n"), "{err:?}");
+    serde_json::from_slice::<serde_json::Value>(&out).expect("stdout stays one JSON document");
+}
