@@ -58,6 +58,30 @@ pub fn value_name(wire: &str) -> String {
     escape_keyword(ident)
 }
 
+/// A module name, which is also a file name (`src/<module>.rs`): a value name that is
+/// not a device name Windows reserves in every directory (`con`, `nul`, `com1`, ...).
+pub fn module_name(wire: &str) -> String {
+    let ident = value_name(wire);
+    if is_reserved_file_stem(&ident) {
+        format!("{ident}_")
+    } else {
+        ident
+    }
+}
+
+/// Whether Windows treats a file with this stem as a device, whatever its extension.
+pub fn is_reserved_file_stem(stem: &str) -> bool {
+    let lower = stem.to_ascii_lowercase();
+    match lower.as_str() {
+        "con" | "prn" | "aux" | "nul" => true,
+        _ => ["com", "lpt"].iter().any(|p| {
+            lower
+                .strip_prefix(p)
+                .is_some_and(|n| matches!(n.as_bytes(), [b'1'..=b'9']))
+        }),
+    }
+}
+
 fn escape_keyword(ident: String) -> String {
     if NOT_RAW.contains(&ident.as_str()) {
         format!("{ident}_")
@@ -126,6 +150,17 @@ mod tests {
         assert_eq!(value_name("9lives"), "n9lives");
         assert_eq!(value_name("名前"), "u540d_u524d");
         assert_eq!(value_name(""), "n");
+    }
+
+    #[test]
+    fn module_names_are_safe_file_names() {
+        assert_eq!(module_name("con"), "con_");
+        assert_eq!(module_name("COM1"), "com1_");
+        assert_eq!(module_name("lpt9"), "lpt9_");
+        assert_eq!(module_name("com10"), "com10");
+        assert_eq!(module_name("a/b"), "a_u002f_b");
+        assert_eq!(module_name(""), "n");
+        assert_eq!(module_name("graph"), "graph");
     }
 
     #[test]

@@ -50,9 +50,14 @@ fn io_error(action: &'static str, path: &Path) -> impl FnOnce(io::Error) -> Outp
 fn safe_relative(name: &str) -> Result<PathBuf, OutputError> {
     let path = Path::new(name);
     let plain = !name.is_empty()
-        && path.components().all(|c| matches!(c, Component::Normal(_)))
-        && !name.contains('\\')
-        && !name.contains(':');
+        && path.components().all(|c| match c {
+            Component::Normal(part) => part.to_str().is_some_and(|part| {
+                let stem = part.split('.').next().unwrap_or(part);
+                !crate::names::is_reserved_file_stem(stem.trim_end_matches(' '))
+            }),
+            _ => false,
+        })
+        && !name.contains(['\\', ':', '\0']);
     if plain {
         Ok(path.to_owned())
     } else {
@@ -271,7 +276,18 @@ mod tests {
 
     #[test]
     fn unsafe_names_are_refused() {
-        for name in ["../x", "/etc/passwd", "a/../../b", "", "C:x", "a\\b"] {
+        for name in [
+            "../x",
+            "/etc/passwd",
+            "a/../../b",
+            "",
+            "C:x",
+            "a\\b",
+            "src/con.rs",
+            "NUL",
+            "src/com1.tar.rs",
+            "a\0b",
+        ] {
             assert!(safe_relative(name).is_err(), "{name}");
         }
         assert!(safe_relative("src/lib.rs").is_ok());

@@ -851,7 +851,8 @@ impl TypeNames {
                 }
                 _ => {}
             }
-            let mut module: Vec<String> = def.namespace.split('.').map(names::value_name).collect();
+            let mut module: Vec<String> =
+                def.namespace.split('.').map(names::module_name).collect();
             // The crate root also holds these modules; a namespace must not shadow them.
             if let Some(first) = module
                 .first_mut()
