@@ -145,6 +145,13 @@ fn read_inputs(args: &InputArgs) -> Result<Inputs, Diagnostic> {
                 .filter(|p| p.extension().is_some_and(|ext| ext == "md") && p.is_file())
                 .collect();
             pages.sort();
+            if pages.is_empty() {
+                return Err(Diagnostic::error(
+                    "io",
+                    None,
+                    format!("`{}` holds no *.md pages", path.display()),
+                ));
+            }
             for page in pages {
                 docs.push(read(&page)?);
             }

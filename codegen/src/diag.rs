@@ -254,6 +254,19 @@ const EXCERPT_AFTER: usize = 100;
 
 fn elide(text: &str, max: usize) -> std::borrow::Cow<'_, str> {
     let count = text.chars().count();
+    if text.contains(|c: char| c.is_control() && c != '\n') {
+        let shown: String = text
+            .chars()
+            .map(|c| {
+                if c.is_control() && c != '\n' {
+                    '\u{fffd}'
+                } else {
+                    c
+                }
+            })
+            .collect();
+        return elide(&shown, max).into_owned().into();
+    }
     if count <= max {
         return text.into();
     }
@@ -277,7 +290,12 @@ fn excerpt(line: &str, col: usize) -> (String, usize) {
         .chars()
         .skip(from)
         .take(to - from)
-        .map(|c| if c == '\t' { ' ' } else { c })
+        .map(|c| match c {
+            '\t' => ' ',
+            // A page can hold terminal escapes; they are shown, not obeyed.
+            c if c.is_control() => '\u{fffd}',
+            c => c,
+        })
         .collect();
     let mut caret = col - from;
     if from > 0 {
@@ -334,6 +352,15 @@ mod tests {
             "{excerpt}\n{caret}"
         );
         assert!(excerpt.ends_with("b…"), "{excerpt}");
+    }
+
+    #[test]
+    fn terminal_escapes_from_inputs_are_not_printed() {
+        let src = Source::new("page.md", "GET \u{1b}[2J/x\u{7}\n");
+        let d = Diagnostic::warning("unknown-segment", src.span(1, 5), "`\u{1b}[2J` is odd");
+        let text = d.to_string();
+        assert!(!text.contains(['\u{1b}', '\u{7}']), "{text:?}");
+        assert!(text.contains("`\u{fffd}[2J` is odd"), "{text:?}");
     }
 
     #[test]
