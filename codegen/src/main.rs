@@ -3,10 +3,12 @@
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
-    let code = odata_codegen::cli::run(
+    let interrupted = odata_codegen::cli::interrupt_flag();
+    let code = odata_codegen::cli::run_interruptible(
         std::env::args_os(),
         &mut std::io::stdout(),
         &mut std::io::stderr(),
+        &interrupted,
     );
     ExitCode::from(code)
 }
