@@ -93,8 +93,9 @@ fn escape_keyword(ident: String) -> String {
 }
 
 /// Hands out unique names within one scope (a struct's fields, a module's items, a
-/// type's methods). A name already taken gets the first free `_2`, `_3`, ... suffix, so
-/// the outcome depends only on declaration order.
+/// type's methods). A name already taken gets the first free `_2`, `_3`, ... suffix
+/// (`2`, `3`, ... for an UpperCamelCase name, which must stay camel case), so the
+/// outcome depends only on declaration order.
 #[derive(Debug, Default)]
 pub struct Scope {
     taken: HashSet<String>,
@@ -118,8 +119,13 @@ impl Scope {
             return candidate;
         }
         let base = unraw(&candidate).trim_end_matches('_').to_owned();
+        let separator = if base.starts_with(|c: char| c.is_ascii_uppercase()) {
+            ""
+        } else {
+            "_"
+        };
         (2..)
-            .map(|n| format!("{base}_{n}"))
+            .map(|n| format!("{base}{separator}{n}"))
             .find(|name| self.taken.insert(name.clone()))
             .unwrap_or_default()
     }
@@ -172,5 +178,11 @@ mod tests {
         assert_eq!(scope.claim(value_name("odataType")), "odata_type_2");
         assert_eq!(scope.claim(value_name("type")), "r#type");
         assert_eq!(scope.claim(value_name("Type")), "type_2");
+        let mut types = Scope::with_reserved(["Unrecognized"]);
+        assert_eq!(types.claim(type_name("type")), "Type");
+        assert_eq!(types.claim(type_name("TYPE")), "Type2");
+        assert_eq!(types.claim(type_name("self")), "Self_");
+        assert_eq!(types.claim(type_name("Self")), "Self2");
+        assert_eq!(types.claim(type_name("unrecognized")), "Unrecognized2");
     }
 }

@@ -366,7 +366,9 @@ impl<'a> Planner<'a> {
                         "The enum type `{}`. Values this crate does not know are kept, not rejected.",
                         def.qualified_name()
                     ));
-                    let mut scope = Scope::new();
+                    // The catch-all keeps its name; a member called `unrecognized` yields.
+                    let fallback = "Unrecognized".to_owned();
+                    let mut scope = Scope::with_reserved([fallback.as_str()]);
                     let members = e
                         .members
                         .iter()
@@ -376,7 +378,6 @@ impl<'a> Planner<'a> {
                             doc: m.description.iter().cloned().collect(),
                         })
                         .collect();
-                    let fallback = scope.claim("Unrecognized".to_owned());
                     module.enums.push(ir::Enum {
                         name,
                         doc,
