@@ -507,6 +507,25 @@ fn first_invalid_byte(bytes: &[u8]) -> At {
     position_at(prefix, valid)
 }
 
+/// Inheritance is checked in one walk per type chain: 100,000 types each deriving from
+/// the one before, whose first base names nothing, are checked at once.
+#[test]
+fn base_type_chain_of_100_000_types() {
+    let mut types = String::from("      <ComplexType Name=\"t0\" BaseType=\"graph.missing\" />\n");
+    for i in 1..DEPTH {
+        types.push_str(&format!(
+            "      <ComplexType Name=\"t{i}\" BaseType=\"graph.t{}\" />\n",
+            i - 1
+        ));
+    }
+    let anchor = "      <EnumType Name=\"complianceStatus\">";
+    let text = edited(common::METADATA, anchor, &format!("{types}{anchor}"));
+    let at = position_of(&text, "<ComplexType Name=\"t0\"");
+    metadata(Bytes("chain.xml", text.into_bytes()))
+        .run("base-type-chain")
+        .fails("unknown-type", M, at);
+}
+
 #[test]
 fn metadata_of_binary_garbage() {
     let bytes = garbage(1 << 20);
