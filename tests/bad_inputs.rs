@@ -73,10 +73,6 @@ fn page(given: Given) -> Case {
     }
 }
 
-fn fixture_text(name: &str) -> String {
-    fs::read_to_string(common::root().join(FIXTURES).join(name)).expect("fixture")
-}
-
 fn default_text(relative: &str) -> String {
     fs::read_to_string(common::root().join(relative)).expect("default input")
 }

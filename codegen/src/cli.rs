@@ -7,7 +7,7 @@ use std::path::{Component, Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::AtomicBool;
 
-use crate::output::{OutputError, check_dir, write_dir};
+use crate::output::{OutputError, check_dir, write_dir_interruptible};
 use crate::{Diagnostic, Input, Inputs, Layout, Options, RuntimeDependency, Severity};
 use clap::{Args, Parser, Subcommand};
 
@@ -285,7 +285,7 @@ impl Run<'_> {
                 Err(e) => self.fail(Diagnostic::error("io", None, e.to_string())),
             };
         }
-        match write_dir(&args.out, &generated.files, args.force, self.interrupted) {
+        match write_dir_interruptible(&args.out, &generated.files, args.force, self.interrupted) {
             Ok(()) => {
                 let _ = writeln!(
                     self.err,
