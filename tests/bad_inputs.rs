@@ -642,3 +642,72 @@ fn garbage(len: usize) -> Vec<u8> {
         })
         .collect()
 }
+
+/// `--out` names a file: refused, and the file is left as it was.
+#[test]
+fn output_is_a_file() {
+    let dir = common::temp_dir("bad-out-file");
+    let out = dir.join("out");
+    fs::write(&out, "not a directory").unwrap();
+    let metadata = common::root().join(common::METADATA).display().to_string();
+    let page = common::root().join(common::SEED_PAGE).display().to_string();
+    let out_arg = out.display().to_string();
+    let (code, _, stderr) = common::cli(&[
+        "generate",
+        "--metadata",
+        &metadata,
+        "--doc",
+        &page,
+        "--out",
+        &out_arg,
+    ]);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(
+        stderr.contains(&format!(
+            "error[io]: cannot write into `{out_arg}`: it exists and is not a directory"
+        )),
+        "{stderr}"
+    );
+    assert_eq!(fs::read_to_string(&out).unwrap(), "not a directory");
+    assert_eq!(fs::read_dir(&dir).unwrap().count(), 1);
+    fs::remove_dir_all(&dir).unwrap();
+}
+
+/// Files the generator did not write are refused by name, and kept; `--force` replaces
+/// them.
+#[test]
+fn foreign_files_in_the_output_are_kept_unless_forced() {
+    let dir = common::temp_dir("bad-out-foreign");
+    let out = dir.join("out");
+    fs::create_dir_all(out.join("src")).unwrap();
+    fs::write(out.join("src/handwritten.rs"), "fn mine() {}").unwrap();
+    let metadata = common::root().join(common::METADATA).display().to_string();
+    let page = common::root().join(common::SEED_PAGE).display().to_string();
+    let out_arg = out.display().to_string();
+    let args = [
+        "generate",
+        "--metadata",
+        &metadata,
+        "--doc",
+        &page,
+        "--out",
+        &out_arg,
+    ];
+    let (code, _, stderr) = common::cli(&args);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(
+        stderr.contains("(src/handwritten.rs); pass --force"),
+        "{stderr}"
+    );
+    assert_eq!(
+        fs::read_to_string(out.join("src/handwritten.rs")).unwrap(),
+        "fn mine() {}"
+    );
+    let (code, _, stderr) = common::cli(&[&args[..], &["--force"]].concat());
+    assert_eq!(code, 0, "{stderr}");
+    assert!(!out.join("src/handwritten.rs").exists());
+    // Regenerating over its own output needs no --force.
+    let (code, _, stderr) = common::cli(&args);
+    assert_eq!(code, 0, "{stderr}");
+    fs::remove_dir_all(&dir).unwrap();
+}
