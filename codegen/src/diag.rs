@@ -248,9 +248,10 @@ impl fmt::Display for Diagnostic {
 /// Messages quote names from the inputs, which may be megabytes long; past this many
 /// characters the middle of a message is left out.
 const MAX_MESSAGE_CHARS: usize = 400;
-/// Characters of a source line shown before and after the caret.
-const EXCERPT_BEFORE: usize = 60;
-const EXCERPT_AFTER: usize = 100;
+/// A source line longer than this is shown as a window around the caret, this many
+/// characters on either side.
+const MAX_EXCERPT_CHARS: usize = 400;
+const EXCERPT_SIDE: usize = 150;
 
 fn elide(text: &str, max: usize) -> std::borrow::Cow<'_, str> {
     let count = text.chars().count();
@@ -284,8 +285,14 @@ fn elide(text: &str, max: usize) -> std::borrow::Cow<'_, str> {
 fn excerpt(line: &str, col: usize) -> (String, usize) {
     let count = line.chars().count();
     let col = col.min(count);
-    let from = col.saturating_sub(EXCERPT_BEFORE);
-    let to = col.saturating_add(EXCERPT_AFTER).min(count);
+    let (from, to) = if count <= MAX_EXCERPT_CHARS {
+        (0, count)
+    } else {
+        (
+            col.saturating_sub(EXCERPT_SIDE),
+            col.saturating_add(EXCERPT_SIDE).min(count),
+        )
+    };
     let mut text: String = line
         .chars()
         .skip(from)
