@@ -1,7 +1,8 @@
 //! A schema whose names are hostile to Rust (`tests/fixtures/hostile/`): keywords,
 //! prelude and std type names, names differing only in case, leading digits, `.`, `-`,
 //! non-ASCII, enum members that collide after case conversion, properties named like
-//! their types or like generated fields, and namespaces `con`, `..` and `a/b`. The
+//! their types or like generated fields, a type that contains itself, and namespaces
+//! `con`, `..` and `a/b`. The
 //! generated crate must stay inside its directory, compile with every warning denied,
 //! and keep the exact wire names: a test added to the generated crate reads and writes
 //! JSON with them.
@@ -38,7 +39,8 @@ fn every_wire_name() -> serde_json::Value {
         "flags": "ref,Ref",
         "name": "lower", "Name": "Capital", "NAME": "upper",
         "1st": 1, "a.b": "dot", "a-b": "dash", "名前": "namae", "größe": 1.5,
-        "additionalData": "a property, not the bag", "odataType": "a property too"
+        "additionalData": "a property, not the bag", "odataType": "a property too",
+        "node": { "child": { "child": {}, "children": [{ "child": {} }] } }
     })
 }
 
@@ -56,6 +58,9 @@ fn every_property_keeps_its_wire_name() {
     assert_eq!(parsed.additional_data_2, Field::Value("a property, not the bag".to_owned()));
     assert_eq!(parsed.kind, Field::Value(Self_::Type3));
     assert_eq!(parsed.flags, Field::Value(Flags::from_iter([Crate::Ref, Crate::Ref2])));
+    let Field::Value(node) = &parsed.node else { panic!("node") };
+    let Field::Value(child) = &node.child else { panic!("child") };
+    assert!(matches!(child.child, Field::Value(_)));
     assert_eq!(serde_json::to_value(&parsed).unwrap(), value);
 }
 

@@ -349,7 +349,14 @@ impl<'a> Planner<'a> {
                         .map(|p| ir::Field {
                             name: scope.claim(names::value_name(&p.name)),
                             wire: p.name.clone(),
-                            ty: types.rust_type(p.ty),
+                            ty: match p.ty.item {
+                                ItemType::Named(t)
+                                    if !p.ty.collection && contains(model, t, id) =>
+                                {
+                                    RustType::Boxed(Box::new(types.rust_type(p.ty)))
+                                }
+                                _ => types.rust_type(p.ty),
+                            },
                             nullable: p.nullable,
                             doc: p.description.iter().cloned().collect(),
                         })
@@ -896,6 +903,31 @@ impl TypeNames {
             item
         }
     }
+}
+
+/// Whether a value of structured type `outer` holds a `target` inline: through
+/// single-valued structural properties (a collection is already behind a pointer).
+fn contains(model: &Model, outer: TypeId, target: TypeId) -> bool {
+    let mut seen = BTreeSet::new();
+    let mut pending = vec![outer];
+    while let Some(t) = pending.pop() {
+        if t == target {
+            return true;
+        }
+        if !seen.insert(t) || model.structured(t).is_none() {
+            continue;
+        }
+        pending.extend(
+            model
+                .all_properties(t)
+                .into_iter()
+                .filter_map(|p| match p.ty.item {
+                    ItemType::Named(inner) if !p.ty.collection => Some(inner),
+                    _ => None,
+                }),
+        );
+    }
+    false
 }
 
 #[cfg(test)]
