@@ -2,10 +2,9 @@
 //! prelude and std type names, names differing only in case, leading digits, `.`, `-`,
 //! non-ASCII, enum members that collide after case conversion, properties named like
 //! their types or like generated fields, a type that contains itself, and namespaces
-//! `con`, `..` and `a/b`. The
-//! generated crate must stay inside its directory, compile with every warning denied,
-//! and keep the exact wire names: a test added to the generated crate reads and writes
-//! JSON with them.
+//! `con`, `..` and `a/b`. The generated crate must stay inside its directory, compile
+//! with every warning denied, and keep the exact wire names: a test added to the
+//! generated crate reads and writes JSON with them.
 //!
 //! Builds the generated crate with cargo (into the workspace's target directory, so the
 //! dependencies are reused): about 15 s on a cold cache of that crate, 3 s warm.
