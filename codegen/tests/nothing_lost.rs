@@ -173,20 +173,22 @@ fn finish(child: Child) -> (ExitStatus, String) {
 }
 
 /// Sends `name` while the child writes; retries when the child was faster than the
-/// signal (its run then completed, which is no loss either).
+/// signal or than the look for its temporary directory (its run then completed, which
+/// is no loss either).
 fn interrupted_while_writing(name: &str) {
     let dir = scratch(&format!("signal-{name}"));
     let out = previous_output(&dir);
     let large = large_metadata(&dir, 4 << 20);
-    for attempt in 1..=5 {
+    for attempt in 1..=10 {
         let before = snapshot(&out);
         let mut child = generate(&large, &out).spawn().expect("spawn");
-        if wait_for_writing(&mut child, &dir).is_none() {
-            let (status, stderr) = finish(child);
-            panic!("the run ended before it wrote anything: {status}\n{stderr}");
+        // On a busy machine the whole write can fall between two looks.
+        let seen_writing = wait_for_writing(&mut child, &dir).is_some();
+        if seen_writing {
+            signal(&child, name);
         }
-        signal(&child, name);
         let (status, stderr) = finish(child);
+        assert!(seen_writing || status.success(), "{status}\n{stderr}");
         if status.success() {
             eprintln!("attempt {attempt}: the run completed before {name} arrived; again");
             assert_eq!(leftovers(&dir), Vec::<String>::new());
