@@ -142,7 +142,7 @@ fn progress_goes_to_stderr_when_asked() {
     let mut err = Vec::new();
     let argv =
         std::iter::once("odata-codegen").chain(seed_args(&metadata, &page, &["--format", "json"]));
-    let code = odata_codegen::cli::run_with_progress(argv, &mut out, &mut err, true);
+    let code = odata_codegen::cli::run_with(argv, &mut out, &mut err, true, &Default::default());
     assert_eq!(code, 0);
     let err = String::from_utf8(err).expect("UTF-8");
     assert!(err.contains("\rvalidating: 1/1 page(s)\n"), "{err:?}");

@@ -4,9 +4,11 @@
 use std::ffi::OsString;
 use std::io::Write;
 use std::path::{Component, Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::AtomicBool;
 
 use crate::diag::{Level, Levels};
-use crate::output::{check_dir, write_dir};
+use crate::output::{OutputError, check_dir, write_dir_interruptible};
 use crate::{Diagnostic, Input, Inputs, Layout, Options, RuntimeDependency, Severity};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
@@ -129,23 +131,29 @@ pub const FAILURE: u8 = 1;
 /// Exit status: the command line itself is wrong.
 pub const USAGE: u8 = 2;
 
+/// Exit status: interrupted (Ctrl-C, SIGTERM) before anything was replaced.
+pub const INTERRUPTED: u8 = 130;
+
 /// Runs the command line `args` (program name first), writing to `out` and `err`,
-/// without progress reports.
+/// without progress reports and without interruption.
 pub fn run(
     args: impl IntoIterator<Item = impl Into<OsString> + Clone>,
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> u8 {
-    run_with_progress(args, out, err, false)
+    run_with(args, out, err, false, &AtomicBool::new(false))
 }
 
 /// [`run`], reporting progress on `err` when `progress` is set (the binary sets it when
-/// stderr is a terminal).
-pub fn run_with_progress(
+/// stderr is a terminal), and stopping `generate` at its next safe point once
+/// `interrupted` is set: the new files are removed and the output directory stays as
+/// it was.
+pub fn run_with(
     args: impl IntoIterator<Item = impl Into<OsString> + Clone>,
     out: &mut dyn Write,
     err: &mut dyn Write,
     progress: bool,
+    interrupted: &AtomicBool,
 ) -> u8 {
     let cli = match Cli::try_parse_from(args) {
         Ok(cli) => cli,
@@ -160,7 +168,12 @@ pub fn run_with_progress(
             };
         }
     };
-    let mut run = Run { out, err, progress };
+    let mut run = Run {
+        out,
+        err,
+        progress,
+        interrupted,
+    };
     match cli.command {
         Command::Generate(args) => run.generate(&args),
         Command::Validate(args) => run.validate(&args),
@@ -180,6 +193,31 @@ struct Run<'w> {
     out: &'w mut dyn Write,
     err: &'w mut dyn Write,
     progress: bool,
+    interrupted: &'w AtomicBool,
+}
+
+/// For the binary: the first SIGINT, SIGTERM or SIGHUP sets the returned flag, so a run
+/// stops cleanly at its next safe point; a second one ends the process at once (the
+/// output directory is still intact then; only the temporary directory beside it is
+/// left). Past a file-size limit (SIGXFSZ) a write fails and is reported instead of
+/// killing the process.
+pub fn interrupt_flag() -> Arc<AtomicBool> {
+    let flag = Arc::new(AtomicBool::new(false));
+    #[cfg(unix)]
+    {
+        use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM, SIGXFSZ};
+        for signal in [SIGINT, SIGTERM, SIGHUP] {
+            // The shutdown hook sees the flag as it was before this signal set it.
+            let _ = signal_hook::flag::register_conditional_shutdown(
+                signal,
+                i32::from(INTERRUPTED),
+                Arc::clone(&flag),
+            );
+            let _ = signal_hook::flag::register(signal, Arc::clone(&flag));
+        }
+        let _ = signal_hook::flag::register(SIGXFSZ, Arc::new(AtomicBool::new(false)));
+    }
+    flag
 }
 
 /// Reads the inputs; a directory given to `--doc` contributes its `*.md` files, sorted.
@@ -216,6 +254,13 @@ fn read_inputs(args: &InputArgs) -> Result<Inputs, Diagnostic> {
                 .filter(|p| p.extension().is_some_and(|ext| ext == "md") && p.is_file())
                 .collect();
             pages.sort();
+            if pages.is_empty() {
+                return Err(Diagnostic::error(
+                    "io",
+                    None,
+                    format!("`{}` holds no *.md pages", path.display()),
+                ));
+            }
             for page in pages {
                 docs.push(read(&page)?);
             }
@@ -345,7 +390,7 @@ impl Run<'_> {
                 Err(e) => self.fail(Diagnostic::error("io", None, e.to_string())),
             };
         }
-        match write_dir(&args.out, &generated.files, args.force) {
+        match write_dir_interruptible(&args.out, &generated.files, args.force, self.interrupted) {
             Ok(()) => {
                 let _ = writeln!(
                     self.err,
@@ -354,6 +399,10 @@ impl Run<'_> {
                     args.out.display()
                 );
                 SUCCESS
+            }
+            Err(e @ OutputError::Interrupted { .. }) => {
+                self.fail(Diagnostic::error("io", None, e.to_string()));
+                INTERRUPTED
             }
             Err(e) => self.fail(Diagnostic::error("io", None, e.to_string())),
         }

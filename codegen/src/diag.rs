@@ -53,10 +53,14 @@ impl Source {
 
     /// The text of a 1-based line, without its line ending.
     pub fn line_text(&self, line: u32) -> Option<&str> {
-        self.text
-            .split('\n')
-            .nth(line.checked_sub(1)? as usize)
-            .map(|l| l.strip_suffix('\r').unwrap_or(l))
+        let starts = self.line_starts();
+        let index = (line as usize).checked_sub(1)?;
+        let start = *starts.get(index)?;
+        let end = starts
+            .get(index + 1)
+            .map_or(self.text.len(), |&next| next - 1);
+        let l = self.text.get(start..end)?;
+        Some(l.strip_suffix('\r').unwrap_or(l))
     }
 
     /// A span pointing at a byte offset of this source.
@@ -213,15 +217,18 @@ impl fmt::Display for Diagnostic {
         if let Some(span) = &self.span {
             write!(f, "{span}: ")?;
         }
-        write!(f, "{}[{}]: {}", self.severity, self.code, self.message)?;
+        write!(
+            f,
+            "{}[{}]: {}",
+            self.severity,
+            self.code,
+            elide(&self.message, MAX_MESSAGE_CHARS)
+        )?;
         let gutter = self.span.as_ref().map_or(0, |s| s.line.to_string().len());
         if let Some(span) = &self.span {
-            if let Some(text) = span.source.line_text(span.line) {
+            if let Some(line) = span.source.line_text(span.line) {
                 let pad = " ".repeat(gutter);
-                let text = text.replace('\t', " ");
-                let caret_at = (span.col as usize)
-                    .saturating_sub(1)
-                    .min(text.chars().count());
+                let (text, caret_at) = excerpt(line, (span.col as usize).saturating_sub(1));
                 write!(
                     f,
                     "\n{pad} |\n{} | {text}\n{pad} | {}^",
@@ -231,6 +238,7 @@ impl fmt::Display for Diagnostic {
             }
         }
         for note in &self.notes {
+            let note = elide(note, MAX_MESSAGE_CHARS);
             write!(f, "\n{} = note: {note}", " ".repeat(gutter))?;
         }
         Ok(())
@@ -337,6 +345,76 @@ fn group_has(group: &str, code: &str) -> bool {
     }
 }
 
+/// Messages quote names from the inputs, which may be megabytes long; past this many
+/// characters the middle of a message is left out.
+const MAX_MESSAGE_CHARS: usize = 400;
+/// A source line longer than this is shown as a window around the caret, this many
+/// characters on either side.
+const MAX_EXCERPT_CHARS: usize = 400;
+const EXCERPT_SIDE: usize = 150;
+
+fn elide(text: &str, max: usize) -> std::borrow::Cow<'_, str> {
+    let count = text.chars().count();
+    if text.contains(|c: char| c.is_control() && c != '\n') {
+        let shown: String = text
+            .chars()
+            .map(|c| {
+                if c.is_control() && c != '\n' {
+                    '\u{fffd}'
+                } else {
+                    c
+                }
+            })
+            .collect();
+        return elide(&shown, max).into_owned().into();
+    }
+    if count <= max {
+        return text.into();
+    }
+    let head: String = text.chars().take(max / 2).collect();
+    let tail: String = text.chars().skip(count - max / 2).collect();
+    format!(
+        "{head}…({} characters left out)…{tail}",
+        count - 2 * (max / 2)
+    )
+    .into()
+}
+
+/// The part of `line` around the 0-based character `col`, tabs as spaces, and the
+/// caret's column in it; long lines are cut to a window marked with `…`.
+fn excerpt(line: &str, col: usize) -> (String, usize) {
+    let count = line.chars().count();
+    let col = col.min(count);
+    let (from, to) = if count <= MAX_EXCERPT_CHARS {
+        (0, count)
+    } else {
+        (
+            col.saturating_sub(EXCERPT_SIDE),
+            col.saturating_add(EXCERPT_SIDE).min(count),
+        )
+    };
+    let mut text: String = line
+        .chars()
+        .skip(from)
+        .take(to - from)
+        .map(|c| match c {
+            '\t' => ' ',
+            // A page can hold terminal escapes; they are shown, not obeyed.
+            c if c.is_control() => '\u{fffd}',
+            c => c,
+        })
+        .collect();
+    let mut caret = col - from;
+    if from > 0 {
+        text.insert(0, '…');
+        caret += 1;
+    }
+    if to < count {
+        text.push('…');
+    }
+    (text, caret)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -397,6 +475,35 @@ mod tests {
                 ("unknown-property", Severity::Warning),
             ]
         );
+    }
+
+    #[test]
+    fn long_lines_and_messages_are_cut_around_the_caret() {
+        let line = format!("{}<here>{}", "a".repeat(10_000), "b".repeat(10_000));
+        let src = Source::new("big.xml", line);
+        let message = format!("`{}` is wrong", "x".repeat(1_000_000));
+        let d = Diagnostic::error("xml-syntax", src.span(1, 10_001), message);
+        let text = d.to_string();
+        assert!(text.len() < 2_000, "{} bytes", text.len());
+        assert!(text.contains("(999611 characters left out)"), "{text}");
+        let excerpt = text.lines().nth(2).unwrap();
+        let caret = text.lines().nth(3).unwrap();
+        let caret_col = caret.chars().count() - 1;
+        assert_eq!(
+            excerpt.chars().nth(caret_col),
+            Some('<'),
+            "{excerpt}\n{caret}"
+        );
+        assert!(excerpt.ends_with("b…"), "{excerpt}");
+    }
+
+    #[test]
+    fn terminal_escapes_from_inputs_are_not_printed() {
+        let src = Source::new("page.md", "GET \u{1b}[2J/x\u{7}\n");
+        let d = Diagnostic::warning("unknown-segment", src.span(1, 5), "`\u{1b}[2J` is odd");
+        let text = d.to_string();
+        assert!(!text.contains(['\u{1b}', '\u{7}']), "{text:?}");
+        assert!(text.contains("`\u{fffd}[2J` is odd"), "{text:?}");
     }
 
     #[test]

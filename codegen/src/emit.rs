@@ -322,6 +322,10 @@ fn rust_type(ty: &RustType, from: &[String]) -> TokenStream {
             let inner = rust_type(inner, from);
             quote! { ::std::vec::Vec<#inner> }
         }
+        RustType::Boxed(inner) => {
+            let inner = rust_type(inner, from);
+            quote! { ::std::boxed::Box<#inner> }
+        }
     }
 }
 

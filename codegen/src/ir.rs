@@ -58,6 +58,9 @@ pub enum RustType {
         name: String,
     },
     Vec(Box<RustType>),
+    /// A complex type that contains the struct holding it (directly or through other
+    /// single-valued properties), so it must live behind a pointer.
+    Boxed(Box<RustType>),
 }
 
 #[derive(Clone, Debug, PartialEq)]

@@ -58,6 +58,30 @@ pub fn value_name(wire: &str) -> String {
     escape_keyword(ident)
 }
 
+/// A module name, which is also a file name (`src/<module>.rs`): a value name that is
+/// not a device name Windows reserves in every directory (`con`, `nul`, `com1`, ...).
+pub fn module_name(wire: &str) -> String {
+    let ident = value_name(wire);
+    if is_reserved_file_stem(&ident) {
+        format!("{ident}_")
+    } else {
+        ident
+    }
+}
+
+/// Whether Windows treats a file with this stem as a device, whatever its extension.
+pub fn is_reserved_file_stem(stem: &str) -> bool {
+    let lower = stem.to_ascii_lowercase();
+    match lower.as_str() {
+        "con" | "prn" | "aux" | "nul" => true,
+        _ => ["com", "lpt"].iter().any(|p| {
+            lower
+                .strip_prefix(p)
+                .is_some_and(|n| matches!(n.as_bytes(), [b'1'..=b'9']))
+        }),
+    }
+}
+
 fn escape_keyword(ident: String) -> String {
     if NOT_RAW.contains(&ident.as_str()) {
         format!("{ident}_")
@@ -69,8 +93,9 @@ fn escape_keyword(ident: String) -> String {
 }
 
 /// Hands out unique names within one scope (a struct's fields, a module's items, a
-/// type's methods). A name already taken gets the first free `_2`, `_3`, ... suffix, so
-/// the outcome depends only on declaration order.
+/// type's methods). A name already taken gets the first free `_2`, `_3`, ... suffix
+/// (`2`, `3`, ... for an UpperCamelCase name, which must stay camel case), so the
+/// outcome depends only on declaration order.
 #[derive(Debug, Default)]
 pub struct Scope {
     taken: HashSet<String>,
@@ -94,8 +119,13 @@ impl Scope {
             return candidate;
         }
         let base = unraw(&candidate).trim_end_matches('_').to_owned();
+        let separator = if base.starts_with(|c: char| c.is_ascii_uppercase()) {
+            ""
+        } else {
+            "_"
+        };
         (2..)
-            .map(|n| format!("{base}_{n}"))
+            .map(|n| format!("{base}{separator}{n}"))
             .find(|name| self.taken.insert(name.clone()))
             .unwrap_or_default()
     }
@@ -129,6 +159,17 @@ mod tests {
     }
 
     #[test]
+    fn module_names_are_safe_file_names() {
+        assert_eq!(module_name("con"), "con_");
+        assert_eq!(module_name("COM1"), "com1_");
+        assert_eq!(module_name("lpt9"), "lpt9_");
+        assert_eq!(module_name("com10"), "com10");
+        assert_eq!(module_name("a/b"), "a_u002f_b");
+        assert_eq!(module_name(""), "n");
+        assert_eq!(module_name("graph"), "graph");
+    }
+
+    #[test]
     fn scope_suffixes_collisions_deterministically() {
         let mut scope = Scope::with_reserved(["odata_type"]);
         assert_eq!(scope.claim(value_name("name")), "name");
@@ -137,5 +178,11 @@ mod tests {
         assert_eq!(scope.claim(value_name("odataType")), "odata_type_2");
         assert_eq!(scope.claim(value_name("type")), "r#type");
         assert_eq!(scope.claim(value_name("Type")), "type_2");
+        let mut types = Scope::with_reserved(["Unrecognized"]);
+        assert_eq!(types.claim(type_name("type")), "Type");
+        assert_eq!(types.claim(type_name("TYPE")), "Type2");
+        assert_eq!(types.claim(type_name("self")), "Self_");
+        assert_eq!(types.claim(type_name("Self")), "Self2");
+        assert_eq!(types.claim(type_name("unrecognized")), "Unrecognized2");
     }
 }

@@ -7,8 +7,9 @@
 //! never deleted unless the caller forces it.
 
 use std::fs;
-use std::io;
+use std::io::{self, Read};
 use std::path::{Component, Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use crate::emit::Files;
 
@@ -34,6 +35,8 @@ pub enum OutputError {
     Foreign { dir: PathBuf, files: Vec<String> },
     #[error("the generated file name `{0}` would escape the output directory")]
     UnsafePath(String),
+    #[error("interrupted before the new files were moved into place; `{}` is as it was", dir.display())]
+    Interrupted { dir: PathBuf },
 }
 
 fn io_error(action: &'static str, path: &Path) -> impl FnOnce(io::Error) -> OutputError + use<> {
@@ -50,9 +53,14 @@ fn io_error(action: &'static str, path: &Path) -> impl FnOnce(io::Error) -> Outp
 fn safe_relative(name: &str) -> Result<PathBuf, OutputError> {
     let path = Path::new(name);
     let plain = !name.is_empty()
-        && path.components().all(|c| matches!(c, Component::Normal(_)))
-        && !name.contains('\\')
-        && !name.contains(':');
+        && path.components().all(|c| match c {
+            Component::Normal(part) => part.to_str().is_some_and(|part| {
+                let stem = part.split('.').next().unwrap_or(part);
+                !crate::names::is_reserved_file_stem(stem.trim_end_matches(' '))
+            }),
+            _ => false,
+        })
+        && !name.contains(['\\', ':', '\0']);
     if plain {
         Ok(path.to_owned())
     } else {
@@ -106,16 +114,22 @@ fn existing_files(dir: &Path) -> Result<Vec<String>, OutputError> {
     Ok(out)
 }
 
+/// Whether `path` is a regular file whose first line carries the generator's header.
+/// Anything else (a symlink, a FIFO, a device) is the user's: never read, never deleted.
 fn is_generated(path: &Path) -> bool {
-    fs::read(path)
-        .map(|bytes| {
-            let head = &bytes[..bytes.len().min(200)];
-            String::from_utf8_lossy(head)
-                .lines()
-                .next()
-                .is_some_and(|l| l.contains(MARKER))
-        })
-        .unwrap_or(false)
+    let Ok(meta) = fs::symlink_metadata(path) else {
+        return false;
+    };
+    if !meta.file_type().is_file() {
+        return false;
+    }
+    let mut head = Vec::with_capacity(200);
+    let read = fs::File::open(path).and_then(|f| f.take(200).read_to_end(&mut head));
+    read.is_ok()
+        && String::from_utf8_lossy(&head)
+            .lines()
+            .next()
+            .is_some_and(|l| l.contains(MARKER))
 }
 
 /// Compares `files` with what `dir` holds.
@@ -123,6 +137,10 @@ pub fn check_dir(dir: &Path, files: &Files) -> Result<Vec<Difference>, OutputErr
     let mut differences = Vec::new();
     for (name, contents) in files {
         let path = dir.join(safe_relative(name)?);
+        if fs::symlink_metadata(&path).is_ok_and(|m| !m.file_type().is_file()) {
+            differences.push(Difference::Changed(name.clone()));
+            continue;
+        }
         match fs::read(&path) {
             Ok(bytes) if bytes == contents.as_bytes() => {}
             Ok(_) => differences.push(Difference::Changed(name.clone())),
@@ -145,12 +163,27 @@ pub fn check_dir(dir: &Path, files: &Files) -> Result<Vec<Difference>, OutputErr
 
 /// Replaces `dir` with exactly `files` (keeping the user's `target/` and `Cargo.lock`).
 /// Refuses when `dir` holds files the generator did not write, unless `force`.
+///
+/// The files are written into a directory beside `dir`, which then takes `dir`'s place
+/// in one atomic exchange where the system has one (Linux), so `dir` is never missing
+/// and never half written.
 pub fn write_dir(dir: &Path, files: &Files, force: bool) -> Result<(), OutputError> {
+    write_dir_interruptible(dir, files, force, &AtomicBool::new(false))
+}
+
+/// [`write_dir`], checking `cancelled` between files and before the exchange: once it is
+/// set, the new files are removed and `dir` stays as it was.
+pub fn write_dir_interruptible(
+    dir: &Path,
+    files: &Files,
+    force: bool,
+    cancelled: &AtomicBool,
+) -> Result<(), OutputError> {
     let relative: Vec<(PathBuf, &String)> = files
         .iter()
         .map(|(name, contents)| Ok((safe_relative(name)?, contents)))
         .collect::<Result<_, OutputError>>()?;
-    let exists = dir.exists();
+    let exists = fs::symlink_metadata(dir).is_ok();
     if exists {
         if !dir.is_dir() {
             return Err(io_error("write into", dir)(io::Error::new(
@@ -178,13 +211,23 @@ pub fn write_dir(dir: &Path, files: &Files, force: bool) -> Result<(), OutputErr
         .file_name()
         .map_or_else(|| "out".into(), |n| n.to_string_lossy().into_owned());
     let staging = unique_sibling(&parent, &format!(".{base}.new"));
+    let interrupted = || OutputError::Interrupted {
+        dir: dir.to_owned(),
+    };
     let result = (|| {
+        fs::create_dir(&staging).map_err(io_error("create directory", &staging))?;
         for (path, contents) in &relative {
+            if cancelled.load(Ordering::SeqCst) {
+                return Err(interrupted());
+            }
             let target = staging.join(path);
             if let Some(p) = target.parent() {
                 fs::create_dir_all(p).map_err(io_error("create directory", p))?;
             }
             fs::write(&target, contents).map_err(io_error("write", &target))?;
+        }
+        if cancelled.load(Ordering::SeqCst) {
+            return Err(interrupted());
         }
         Ok(())
     })();
@@ -198,24 +241,44 @@ pub fn write_dir(dir: &Path, files: &Files, force: bool) -> Result<(), OutputErr
             io_error("move into place", dir)(e)
         });
     }
-    let backup = unique_sibling(&parent, &format!(".{base}.old"));
-    if let Err(e) = fs::rename(dir, &backup) {
-        let _ = fs::remove_dir_all(&staging);
-        return Err(io_error("move aside", dir)(e));
-    }
-    if let Err(e) = fs::rename(&staging, dir) {
-        // Put the old directory back: the run failed, nothing changes.
-        let _ = fs::rename(&backup, dir);
-        let _ = fs::remove_dir_all(&staging);
-        return Err(io_error("move into place", dir)(e));
-    }
+    // From here on the run completes: the new files replace the old.
+    let old = match exchange(&staging, dir) {
+        Ok(()) => staging,
+        Err(_) => {
+            // No atomic exchange here: move the old directory aside, then the new in.
+            let backup = unique_sibling(&parent, &format!(".{base}.old"));
+            if let Err(e) = fs::rename(dir, &backup) {
+                let _ = fs::remove_dir_all(&staging);
+                return Err(io_error("move aside", dir)(e));
+            }
+            if let Err(e) = fs::rename(&staging, dir) {
+                // Put the old directory back: the run failed, nothing changes.
+                let _ = fs::rename(&backup, dir);
+                let _ = fs::remove_dir_all(&staging);
+                return Err(io_error("move into place", dir)(e));
+            }
+            backup
+        }
+    };
     for kept in KEPT {
-        let from = backup.join(kept);
-        if from.exists() {
+        let from = old.join(kept);
+        if fs::symlink_metadata(&from).is_ok() {
             let _ = fs::rename(&from, dir.join(kept));
         }
     }
-    fs::remove_dir_all(&backup).map_err(io_error("remove", &backup))
+    fs::remove_dir_all(&old).map_err(io_error("remove", &old))
+}
+
+/// Swaps two directory entries atomically.
+#[cfg(target_os = "linux")]
+fn exchange(a: &Path, b: &Path) -> io::Result<()> {
+    use rustix::fs::{CWD, RenameFlags, renameat_with};
+    renameat_with(CWD, a, CWD, b, RenameFlags::EXCHANGE).map_err(io::Error::from)
+}
+
+#[cfg(not(target_os = "linux"))]
+fn exchange(_: &Path, _: &Path) -> io::Result<()> {
+    Err(io::ErrorKind::Unsupported.into())
 }
 
 fn unique_sibling(parent: &Path, stem: &str) -> PathBuf {
@@ -271,7 +334,18 @@ mod tests {
 
     #[test]
     fn unsafe_names_are_refused() {
-        for name in ["../x", "/etc/passwd", "a/../../b", "", "C:x", "a\\b"] {
+        for name in [
+            "../x",
+            "/etc/passwd",
+            "a/../../b",
+            "",
+            "C:x",
+            "a\\b",
+            "src/con.rs",
+            "NUL",
+            "src/com1.tar.rs",
+            "a\0b",
+        ] {
             assert!(safe_relative(name).is_err(), "{name}");
         }
         assert!(safe_relative("src/lib.rs").is_ok());
@@ -332,6 +406,74 @@ mod tests {
         );
         write_dir(&out, &v, true).unwrap();
         assert!(!out.join("src/mine.rs").exists());
+        fs::remove_dir_all(&root).unwrap();
+    }
+
+    #[test]
+    fn the_directory_is_never_missing_while_it_is_replaced() {
+        let root = temp_dir("window");
+        let out = root.join("crate");
+        let v = files(&[("Cargo.toml", "# @generated by odata-codegen\n")]);
+        write_dir(&out, &v, false).unwrap();
+        let done = AtomicBool::new(false);
+        let missing = std::thread::scope(|s| {
+            let watcher = s.spawn(|| {
+                let mut missing = 0;
+                while !done.load(Ordering::SeqCst) {
+                    if !out.join("Cargo.toml").is_file() {
+                        missing += 1;
+                    }
+                }
+                missing
+            });
+            for _ in 0..300 {
+                write_dir(&out, &v, false).unwrap();
+            }
+            done.store(true, Ordering::SeqCst);
+            watcher.join().unwrap()
+        });
+        assert_eq!(missing, 0, "times the directory was seen missing");
+        fs::remove_dir_all(&root).unwrap();
+    }
+
+    #[test]
+    fn a_cancelled_write_leaves_the_directory_as_it_was() {
+        let root = temp_dir("cancelled");
+        let out = root.join("crate");
+        let v1 = files(&[("Cargo.toml", "# @generated by odata-codegen\nv1")]);
+        write_dir(&out, &v1, false).unwrap();
+        let v2 = files(&[("Cargo.toml", "# @generated by odata-codegen\nv2")]);
+        let err = write_dir_interruptible(&out, &v2, false, &AtomicBool::new(true)).unwrap_err();
+        assert!(matches!(err, OutputError::Interrupted { .. }), "{err}");
+        assert_eq!(check_dir(&out, &v1).unwrap(), vec![]);
+        let entries: Vec<_> = fs::read_dir(&root).unwrap().collect();
+        assert_eq!(entries.len(), 1, "only the output directory is left");
+        fs::remove_dir_all(&root).unwrap();
+    }
+
+    /// A FIFO or a symlink to a device in the output directory is the user's: it is
+    /// reported, never opened (reading either would block or never end).
+    #[cfg(unix)]
+    #[test]
+    fn special_files_are_foreign_and_never_read() {
+        let root = temp_dir("special");
+        let out = root.join("crate");
+        fs::create_dir_all(&out).unwrap();
+        let made = std::process::Command::new("mkfifo")
+            .arg(out.join("pipe"))
+            .status()
+            .unwrap();
+        assert!(made.success());
+        std::os::unix::fs::symlink("/dev/zero", out.join("zero")).unwrap();
+        let v = files(&[("Cargo.toml", "# @generated by odata-codegen\n")]);
+        let err = write_dir(&out, &v, false).unwrap_err();
+        assert!(err.to_string().contains("(pipe, zero)"), "{err}");
+        assert_eq!(
+            check_dir(&out, &v).unwrap(),
+            vec![Difference::Missing("Cargo.toml".into())]
+        );
+        write_dir(&out, &v, true).unwrap();
+        assert_eq!(check_dir(&out, &v).unwrap(), vec![]);
         fs::remove_dir_all(&root).unwrap();
     }
 

@@ -364,7 +364,14 @@ impl<'a> Planner<'a> {
                         .map(|p| ir::Field {
                             name: scope.claim(names::value_name(&p.name)),
                             wire: p.name.clone(),
-                            ty: types.rust_type(p.ty),
+                            ty: match p.ty.item {
+                                ItemType::Named(t)
+                                    if !p.ty.collection && contains(model, t, id) =>
+                                {
+                                    RustType::Boxed(Box::new(types.rust_type(p.ty)))
+                                }
+                                _ => types.rust_type(p.ty),
+                            },
                             nullable: p.nullable,
                             doc: p.description.iter().cloned().collect(),
                         })
@@ -381,7 +388,9 @@ impl<'a> Planner<'a> {
                         "The enum type `{}`. Values this crate does not know are kept, not rejected.",
                         def.qualified_name()
                     ));
-                    let mut scope = Scope::new();
+                    // The catch-all keeps its name; a member called `unrecognized` yields.
+                    let fallback = "Unrecognized".to_owned();
+                    let mut scope = Scope::with_reserved([fallback.as_str()]);
                     let members = e
                         .members
                         .iter()
@@ -391,7 +400,6 @@ impl<'a> Planner<'a> {
                             doc: m.description.iter().cloned().collect(),
                         })
                         .collect();
-                    let fallback = scope.claim("Unrecognized".to_owned());
                     module.enums.push(ir::Enum {
                         name,
                         doc,
@@ -871,7 +879,8 @@ impl TypeNames {
                 }
                 _ => {}
             }
-            let mut module: Vec<String> = def.namespace.split('.').map(names::value_name).collect();
+            let mut module: Vec<String> =
+                def.namespace.split('.').map(names::module_name).collect();
             // The crate root also holds these modules; a namespace must not shadow them.
             if let Some(first) = module
                 .first_mut()
@@ -914,6 +923,31 @@ impl TypeNames {
             item
         }
     }
+}
+
+/// Whether a value of structured type `outer` holds a `target` inline: through
+/// single-valued structural properties (a collection is already behind a pointer).
+fn contains(model: &Model, outer: TypeId, target: TypeId) -> bool {
+    let mut seen = BTreeSet::new();
+    let mut pending = vec![outer];
+    while let Some(t) = pending.pop() {
+        if t == target {
+            return true;
+        }
+        if !seen.insert(t) || model.structured(t).is_none() {
+            continue;
+        }
+        pending.extend(
+            model
+                .all_properties(t)
+                .into_iter()
+                .filter_map(|p| match p.ty.item {
+                    ItemType::Named(inner) if !p.ty.collection => Some(inner),
+                    _ => None,
+                }),
+        );
+    }
+    false
 }
 
 #[cfg(test)]

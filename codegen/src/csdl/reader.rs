@@ -7,6 +7,8 @@
 use std::borrow::Cow;
 use std::sync::Arc;
 
+use quick_xml::escape::EscapeError;
+use quick_xml::events::attributes::AttrError;
 use quick_xml::events::{BytesStart, Event};
 use quick_xml::name::{Namespace, QName, ResolveResult};
 use quick_xml::{NsReader, XmlVersion};
@@ -97,11 +99,50 @@ impl<'a> Parser<'a> {
 
     fn xml_error(&self, error: quick_xml::Error) -> Diagnostic {
         let offset = usize::try_from(self.reader.error_position()).unwrap_or(0);
+        self.error_at(offset, error)
+    }
+
+    /// An XML error found at `offset`; an entity error points at the entity itself.
+    fn error_at(&self, offset: usize, error: quick_xml::Error) -> Diagnostic {
+        match error {
+            quick_xml::Error::Escape(EscapeError::UnrecognizedEntity(range, name)) => {
+                unknown_entity(self.span(offset + range.start), &name)
+            }
+            quick_xml::Error::Escape(EscapeError::UnterminatedEntity(range)) => Diagnostic::error(
+                "xml-syntax",
+                self.span(offset + range.start),
+                "the metadata is not well-formed XML: `&` starts no entity or character reference",
+            ),
+            error => Diagnostic::error(
+                "xml-syntax",
+                self.span(offset),
+                format!("the metadata is not well-formed XML: {error}"),
+            ),
+        }
+    }
+
+    /// A malformed attribute of the tag starting at `tag_offset`; the error's position
+    /// counts from the character after `<`.
+    fn attribute_error(&self, tag_offset: usize, error: AttrError) -> Diagnostic {
+        let (at, problem) = match error {
+            AttrError::ExpectedEq(at) => (at, "an attribute name is not followed by `=`"),
+            AttrError::ExpectedValue(at) => (at, "`=` is not followed by a value"),
+            AttrError::UnquotedValue(at) => (at, "an attribute value is not in quotes"),
+            AttrError::ExpectedQuote(at, _) => (at, "an attribute value has no closing quote"),
+            AttrError::Duplicated(at, _) => (at, "an attribute appears twice in this tag"),
+        };
         Diagnostic::error(
             "xml-syntax",
-            self.span(offset),
-            format!("the metadata is not well-formed XML: {error}"),
+            self.span(tag_offset.saturating_add(1).saturating_add(at)),
+            format!("the metadata is not well-formed XML: {problem}"),
         )
+    }
+
+    /// Where `part`, a slice borrowed from the source text, starts in it.
+    fn offset_in_source(&self, part: &[u8]) -> Option<usize> {
+        let text = self.source.text.as_bytes();
+        let at = (part.as_ptr() as usize).checked_sub(text.as_ptr() as usize)?;
+        (at + part.len() <= text.len()).then_some(at)
     }
 
     fn element(
@@ -113,7 +154,7 @@ impl<'a> Parser<'a> {
     ) -> Res<Element> {
         let mut attrs = Vec::new();
         for attr in start.attributes() {
-            let attr = attr.map_err(|e| self.xml_error(e.into()))?;
+            let attr = attr.map_err(|e| self.attribute_error(offset, e))?;
             let key = attr.key.local_name();
             // Namespace declarations and foreign attributes carry no CSDL meaning.
             if attr.key.prefix().is_some() || key.as_ref() == "xmlns" {
@@ -121,7 +162,13 @@ impl<'a> Parser<'a> {
             }
             let value = attr
                 .normalized_value(XmlVersion::Implicit1_0)
-                .map_err(|e| self.xml_error(e))?;
+                .map_err(|e| {
+                    // The raw value borrows from the source, so it has a position there.
+                    let value_at = self
+                        .offset_in_source(attr.value.as_bytes())
+                        .unwrap_or(offset);
+                    self.error_at(value_at, e)
+                })?;
             attrs.push((key.as_ref().to_owned(), value.into_owned()));
         }
         Ok(Element {
@@ -236,6 +283,7 @@ impl<'a> Parser<'a> {
         }
         let mut depth = 0usize;
         loop {
+            let offset = self.offset();
             match self.reader.read_event().map_err(|e| self.xml_error(e))? {
                 Event::Text(t) => text.push_str(&t.xml10_content()),
                 Event::CData(c) => text.push_str(&c),
@@ -246,15 +294,7 @@ impl<'a> Parser<'a> {
                             let name = r.to_string();
                             match quick_xml::escape::resolve_predefined_entity(&name) {
                                 Some(s) => Cow::Borrowed(s),
-                                None => {
-                                    return Err(Diagnostic::error(
-                                        "xml-syntax",
-                                        self.span(self.offset()),
-                                        format!(
-                                            "unknown entity `&{name};` (entities are never expanded)"
-                                        ),
-                                    ));
-                                }
+                                None => return Err(unknown_entity(self.span(offset), &name)),
                             }
                         }
                     };
@@ -868,6 +908,16 @@ impl<'a> Parser<'a> {
             },
         })
     }
+}
+
+/// Only XML's five predefined entities are known: a DTD's declarations are never read,
+/// so nothing is expanded or fetched.
+fn unknown_entity(span: Span, name: &str) -> Diagnostic {
+    Diagnostic::error(
+        "xml-syntax",
+        span,
+        format!("unknown entity `&{name};` (entities are never expanded)"),
+    )
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]

@@ -25,6 +25,7 @@ pub use model::*;
 
 const INVALID_UTF8: &str = "invalid-utf8";
 const EMPTY_PAGE: &str = "empty-page";
+const PAGE_TOO_LARGE: &str = "page-too-large";
 const NO_HTTP_REQUEST_BLOCK: &str = "no-http-request-block";
 const UNKNOWN_HTTP_METHOD: &str = "unknown-http-method";
 const ANNOTATION_NOT_JSON: &str = "annotation-not-json";
@@ -34,13 +35,18 @@ const EXAMPLE_HEADERS_AFTER_BLANK: &str = "example-headers-after-blank";
 const EXAMPLE_BODY_NOT_JSON: &str = "example-body-not-json";
 
 /// The diagnostic codes this reader emits, with their meaning. All are warnings except
-/// `invalid-utf8` and `empty-page`, after which the page has nothing to offer.
+/// `invalid-utf8`, `empty-page` and `page-too-large`, after which the page has nothing
+/// to offer.
 pub const CODES: &[(&str, &str)] = &[
     (
         INVALID_UTF8,
         "an input (page or metadata) is not UTF-8; the span is the first invalid byte",
     ),
     (EMPTY_PAGE, "the page has no text"),
+    (
+        PAGE_TOO_LARGE,
+        "the page is larger than 16 MiB (reference pages are under 200 KiB); it is not read",
+    ),
     (
         NO_HTTP_REQUEST_BLOCK,
         "no \"HTTP request\" section, or none of its code block lines is a request",
@@ -71,8 +77,21 @@ pub const CODES: &[(&str, &str)] = &[
     ),
 ];
 
+/// The largest page read. Markdown parsing holds the whole page's tree, about sixteen
+/// times the page's size, so a page far larger than any real one is refused up front.
+pub const MAX_PAGE_BYTES: usize = 16 << 20;
+
 /// Reads a page. Never fails; problems are returned as diagnostics.
 pub fn read_page(source: &Arc<Source>) -> (DocPage, Vec<Diagnostic>) {
+    if source.text.len() > MAX_PAGE_BYTES {
+        let message = format!(
+            "page is {:.1} MiB, more than the {} MiB a page may have; it is not read",
+            source.text.len() as f64 / f64::from(1 << 20),
+            MAX_PAGE_BYTES >> 20
+        );
+        let d = Diagnostic::error(PAGE_TOO_LARGE, source.span(1, 1), message);
+        return (DocPage::default(), vec![d]);
+    }
     page::read(source)
 }
 

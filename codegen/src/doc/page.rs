@@ -811,6 +811,13 @@ impl Reader {
             .flat_map(|b| &b.lines)
             .any(|l| matches!(l, RequestBlockLine::Request(_)));
         if has_request {
+            if let (None, Some(block)) = (&heading, page.http_requests.first()) {
+                let message = format!(
+                    "page has no \"HTTP request\" section; the request-only code block at line {} stands in for it",
+                    block.span.line
+                );
+                self.warn(NO_HTTP_REQUEST_BLOCK, self.span(0), message);
+            }
             return;
         }
         let (span, message) = match (heading, page.http_requests.first()) {

@@ -496,30 +496,37 @@ impl<'a> Builder<'a> {
     /// Detects cyclic base types, records derived types and resolves (inherited) keys.
     fn check_inheritance(&mut self) {
         let ids: Vec<TypeId> = self.model.ids().collect();
-        let mut cyclic = HashSet::new();
+        // Each type is walked once (a chain of n base types costs n, not n²): a walk
+        // stops at a type an earlier walk finished, or finds a cycle on its own path.
+        let mut finished = HashSet::new();
+        let mut on_cycle = Vec::new();
         for &id in &ids {
-            let mut seen = HashSet::new();
+            let mut path: Vec<TypeId> = Vec::new();
+            let mut on_path = HashSet::new();
             let mut current = Some(id);
-            while let Some(t) = current {
-                if !seen.insert(t) {
-                    if t == id {
-                        let def = self.model.get(id);
-                        self.errors.push(Diagnostic::error(
-                            "cyclic-base-type",
-                            def.span.clone(),
-                            format!(
-                                "`{}` derives from itself through its base types",
-                                def.qualified_name()
-                            ),
-                        ));
-                    }
-                    cyclic.insert(id);
+            while let Some(t) = current.filter(|t| !finished.contains(t)) {
+                if !on_path.insert(t) {
+                    let start = path.iter().position(|&p| p == t).unwrap_or(0);
+                    on_cycle.extend_from_slice(&path[start..]);
                     break;
                 }
+                path.push(t);
                 current = self.model.structured(t).and_then(|s| s.base);
             }
+            finished.extend(path);
         }
-        if !cyclic.is_empty() {
+        for id in &on_cycle {
+            let def = self.model.get(*id);
+            self.errors.push(Diagnostic::error(
+                "cyclic-base-type",
+                def.span.clone(),
+                format!(
+                    "`{}` derives from itself through its base types",
+                    def.qualified_name()
+                ),
+            ));
+        }
+        if !on_cycle.is_empty() {
             return;
         }
         for &id in &ids {

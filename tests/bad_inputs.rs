@@ -1,0 +1,713 @@
+//! A catalogue of bad inputs, one test each. Every case runs the real command line
+//! in-process (`odata-codegen generate`) into an output directory that already holds a
+//! generated crate, and checks:
+//!
+//! - the diagnostic: its code, and the file with line and column (or, for a problem
+//!   that has no position, the file named in the message);
+//! - the exit status: 1 for an error, with the output directory byte for byte as it
+//!   was and nothing left beside it; 0 for an input that is merely imperfect (the page
+//!   still says something useful, or the schema is valid but unusual), with the warning
+//!   printed and the crate written;
+//! - no panic, no backtrace, and a short report even for inputs of many megabytes.
+//!
+//! Small inputs are files in `tests/fixtures/bad/`; large ones are made here.
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+const FIXTURES: &str = "tests/fixtures/bad";
+/// Stderr stays readable whatever the input's size.
+const MAX_REPORT_BYTES: usize = 64 * 1024;
+
+/// One input of a case.
+enum Given {
+    /// A file of `tests/fixtures/bad/`.
+    Fixture(&'static str),
+    /// The default input of the README's main command (`metadata/`).
+    Default,
+    /// These bytes, written to a file of this name.
+    Bytes(&'static str, Vec<u8>),
+    /// A directory where a file is expected (for `--doc`: one without pages).
+    Directory,
+    /// A path where nothing is.
+    Missing,
+}
+
+#[derive(Clone, Copy)]
+enum Blame {
+    Metadata,
+    Page,
+}
+
+/// Where the diagnostic points.
+#[derive(Clone, Copy)]
+enum At {
+    LineCol(u32, u32),
+    /// The line only, where the column is a library's depth limit.
+    Line(u32),
+    /// No position (the file cannot be read); the message names the file.
+    Nowhere,
+}
+
+struct Case {
+    metadata: Given,
+    page: Given,
+}
+
+/// A case with bad metadata and the default page.
+fn metadata(given: Given) -> Case {
+    Case {
+        metadata: given,
+        page: Given::Default,
+    }
+}
+
+/// A case with the default metadata and a bad page.
+fn page(given: Given) -> Case {
+    Case {
+        metadata: Given::Default,
+        page: given,
+    }
+}
+
+fn default_text(relative: &str) -> String {
+    fs::read_to_string(common::root().join(relative)).expect("default input")
+}
+
+/// The default input with `from` (which must occur) replaced by `to`, once.
+fn edited(relative: &str, from: &str, to: &str) -> String {
+    let text = default_text(relative);
+    assert!(text.contains(from), "`{from}` is not in {relative}");
+    text.replacen(from, to, 1)
+}
+
+/// The 1-based line and column (in characters) where `needle` first occurs in `text`.
+fn position_of(text: &str, needle: &str) -> At {
+    position_at(text, text.find(needle).expect("needle occurs"))
+}
+
+/// The 1-based line and column (in characters) of a byte offset of `text`.
+fn position_at(text: &str, offset: usize) -> At {
+    let before = &text[..offset];
+    let line = before.matches('\n').count() + 1;
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    let col = text[line_start..offset].chars().count() + 1;
+    At::LineCol(line as u32, col as u32)
+}
+
+/// Every file below `dir` with its bytes.
+fn snapshot(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
+    let mut files = BTreeMap::new();
+    let mut pending = vec![dir.to_owned()];
+    while let Some(d) = pending.pop() {
+        for entry in fs::read_dir(&d).expect("read_dir") {
+            let path = entry.expect("entry").path();
+            if path.is_dir() {
+                pending.push(path);
+            } else {
+                let bytes = fs::read(&path).expect("read");
+                files.insert(path.strip_prefix(dir).unwrap().to_owned(), bytes);
+            }
+        }
+    }
+    files
+}
+
+struct Run {
+    code: u8,
+    stderr: String,
+    metadata: String,
+    page: String,
+    out: PathBuf,
+    before: BTreeMap<PathBuf, Vec<u8>>,
+    dir: PathBuf,
+    name: String,
+}
+
+impl Case {
+    fn run(self, name: &str) -> Run {
+        let dir = common::temp_dir(&format!("bad-{name}"));
+        let place = |given: Given, default: &str, file: &str| -> PathBuf {
+            match given {
+                Given::Default => common::root().join(default),
+                Given::Fixture(f) => common::root().join(FIXTURES).join(f),
+                Given::Bytes(f, bytes) => {
+                    let path = dir.join(f);
+                    fs::write(&path, bytes).expect("write input");
+                    path
+                }
+                Given::Directory => {
+                    let path = dir.join(format!("{file}-dir"));
+                    fs::create_dir_all(&path).expect("mkdir");
+                    path
+                }
+                Given::Missing => dir.join(format!("no-such-{file}")),
+            }
+        };
+        let metadata = place(self.metadata, common::METADATA, "metadata.xml");
+        let page = place(self.page, common::SEED_PAGE, "page.md");
+        // The output of an earlier run, with the user's build beside it.
+        let out = dir.join("out");
+        fs::create_dir_all(out.join("src")).unwrap();
+        fs::create_dir_all(out.join("target/debug")).unwrap();
+        fs::write(
+            out.join("Cargo.toml"),
+            "# @generated by odata-codegen from x.xml. Do not edit: regenerate instead.\n[package]\n",
+        )
+        .unwrap();
+        fs::write(
+            out.join("src/lib.rs"),
+            "// @generated by odata-codegen from x.xml. Do not edit: regenerate instead.\n",
+        )
+        .unwrap();
+        fs::write(out.join("Cargo.lock"), "# lock\n").unwrap();
+        fs::write(out.join("target/debug/build-output"), [0u8, 1, 2]).unwrap();
+        let before = snapshot(&out);
+        let (metadata, page) = (metadata.display().to_string(), page.display().to_string());
+        let out_arg = out.display().to_string();
+        let (code, stdout, stderr) = common::cli(&[
+            "generate",
+            "--metadata",
+            &metadata,
+            "--doc",
+            &page,
+            "--out",
+            &out_arg,
+        ]);
+        assert_eq!(stdout, "", "{name}: nothing on stdout");
+        Run {
+            code,
+            stderr,
+            metadata,
+            page,
+            out,
+            before,
+            dir,
+            name: name.to_owned(),
+        }
+    }
+}
+
+impl Run {
+    fn file(&self, blame: Blame) -> &str {
+        match blame {
+            Blame::Metadata => &self.metadata,
+            Blame::Page => &self.page,
+        }
+    }
+
+    fn assert_report(&self, severity: &str, code: &str, blame: Blame, at: At) {
+        let (name, stderr) = (&self.name, &self.stderr);
+        assert!(
+            !stderr.contains("panicked") && !stderr.contains("RUST_BACKTRACE"),
+            "{name}: {stderr}"
+        );
+        assert!(
+            stderr.len() < MAX_REPORT_BYTES,
+            "{name}: a report of {} bytes",
+            stderr.len()
+        );
+        let file = self.file(blame);
+        let found = match at {
+            At::LineCol(line, col) => {
+                stderr.contains(&format!("{file}:{line}:{col}: {severity}[{code}]: "))
+            }
+            At::Line(line) => stderr.lines().any(|l| {
+                l.strip_prefix(&format!("{file}:{line}:"))
+                    .and_then(|rest| rest.split_once(": "))
+                    .is_some_and(|(col, rest)| {
+                        col.parse::<u32>().is_ok()
+                            && rest.starts_with(&format!("{severity}[{code}]: "))
+                    })
+            }),
+            At::Nowhere => stderr.lines().any(|l| {
+                l.starts_with(&format!("{severity}[{code}]: ")) && l.contains(&format!("`{file}`"))
+            }),
+        };
+        assert!(
+            found,
+            "{name}: expected {severity}[{code}] in {file}\n{stderr}"
+        );
+    }
+
+    /// Nothing beside the output directory but the inputs the case wrote.
+    fn assert_nothing_left_beside(&self) {
+        for entry in fs::read_dir(&self.dir).unwrap() {
+            let name = entry.unwrap().file_name().to_string_lossy().into_owned();
+            assert!(
+                !name.starts_with(".out"),
+                "{}: `{name}` was left beside the output",
+                self.name
+            );
+        }
+    }
+
+    /// An error: exit 1, the diagnostic, and the output directory as it was.
+    fn fails(self, code: &str, blame: Blame, at: At) {
+        assert_eq!(self.code, 1, "{}: exit status\n{}", self.name, self.stderr);
+        self.assert_report("error", code, blame, at);
+        assert!(
+            !self.stderr.contains("wrote "),
+            "{}: {}",
+            self.name,
+            self.stderr
+        );
+        assert_eq!(
+            snapshot(&self.out),
+            self.before,
+            "{}: the output directory changed",
+            self.name
+        );
+        self.assert_nothing_left_beside();
+        fs::remove_dir_all(&self.dir).unwrap();
+    }
+
+    /// Merely imperfect: exit 0, the warning, and a new crate in the output directory.
+    fn warns(self, code: &str, blame: Blame, at: At) {
+        assert_eq!(self.code, 0, "{}: exit status\n{}", self.name, self.stderr);
+        self.assert_report("warning", code, blame, at);
+        self.succeeded();
+    }
+
+    /// Accepted (the schema is valid, if odd): exit 0 and a new crate.
+    fn succeeds(self) {
+        assert_eq!(self.code, 0, "{}: exit status\n{}", self.name, self.stderr);
+        self.assert_report(
+            "warning",
+            "todo-permission",
+            Blame::Page,
+            At::LineCol(21, 37),
+        );
+        self.succeeded();
+    }
+
+    fn succeeded(self) {
+        assert!(self.stderr.contains("wrote "), "{}", self.stderr);
+        let cargo_toml = fs::read_to_string(self.out.join("Cargo.toml")).unwrap();
+        assert!(cargo_toml.contains("[dependencies]"), "{cargo_toml}");
+        // The user's build survives a regeneration.
+        assert_eq!(
+            fs::read(self.out.join("target/debug/build-output")).unwrap(),
+            [0, 1, 2]
+        );
+        self.assert_nothing_left_beside();
+        fs::remove_dir_all(&self.dir).unwrap();
+    }
+}
+
+use Blame::{Metadata as M, Page as P};
+use Given::{Bytes, Fixture};
+
+macro_rules! fixture_case {
+    ($($test:ident: $case:expr => $method:ident($code:expr, $blame:expr, $at:expr);)*) => {
+        $(
+            #[test]
+            fn $test() {
+                $case.run(stringify!($test)).$method($code, $blame, $at);
+            }
+        )*
+    };
+}
+
+fixture_case! {
+    // Malformed XML.
+    xml_unclosed_element: metadata(Fixture("unclosed-element.xml"))
+        => fails("xml-syntax", M, At::LineCol(5, 7));
+    xml_mismatched_end_tag: metadata(Fixture("mismatched-end-tag.xml"))
+        => fails("xml-syntax", M, At::LineCol(5, 5));
+    xml_unquoted_attribute: metadata(Fixture("unquoted-attribute.xml"))
+        => fails("xml-syntax", M, At::LineCol(4, 23));
+    // Not CSDL, or not a version this generator reads.
+    csdl_wrong_root_element: metadata(Fixture("wrong-root.xml"))
+        => fails("csdl-root", M, At::LineCol(2, 1));
+    csdl_root_in_wrong_namespace: metadata(Fixture("root-in-wrong-namespace.xml"))
+        => fails("csdl-root", M, At::LineCol(2, 1));
+    csdl_unsupported_version: metadata(Fixture("unsupported-version.xml"))
+        => fails("csdl-version", M, At::LineCol(2, 1));
+    csdl_no_version: metadata(Fixture("no-version.xml"))
+        => fails("csdl-missing-attribute", M, At::LineCol(2, 1));
+    csdl_schema_without_namespace: metadata(Fixture("missing-namespace.xml"))
+        => fails("csdl-missing-attribute", M, At::LineCol(4, 5));
+    csdl_no_schema: metadata(Fixture("no-schema.xml"))
+        => fails("csdl-no-schema", M, At::LineCol(2, 1));
+    // A Schema outside the EDM namespace is a foreign element, so there is none.
+    csdl_schema_in_no_namespace: metadata(Fixture("schema-in-no-namespace.xml"))
+        => fails("csdl-no-schema", M, At::LineCol(2, 1));
+    csdl_property_without_type: metadata(Fixture("property-without-type.xml"))
+        => fails("csdl-missing-attribute", M, At::LineCol(7, 9));
+    csdl_boolean_attribute_not_boolean: metadata(Fixture("invalid-boolean.xml"))
+        => fails("csdl-invalid-value", M, At::LineCol(7, 9));
+    // Inconsistent schemas.
+    dangling_property_type: metadata(Fixture("dangling-property-type.xml"))
+        => fails("unknown-type", M, At::LineCol(10, 9));
+    dangling_base_type: metadata(Fixture("dangling-base-type.xml"))
+        => fails("unknown-type", M, At::LineCol(5, 7));
+    dangling_navigation_target: metadata(Fixture("dangling-navigation-target.xml"))
+        => fails("unknown-type", M, At::LineCol(8, 9));
+    dangling_entity_set_type: metadata(Fixture("dangling-entity-set-type.xml"))
+        => fails("unknown-type", M, At::LineCol(10, 9));
+    unknown_edm_primitive: metadata(Fixture("unknown-edm-primitive.xml"))
+        => fails("unknown-type", M, At::LineCol(7, 9));
+    cyclic_base_type: metadata(Fixture("cyclic-base-type.xml"))
+        => fails("cyclic-base-type", M, At::LineCol(5, 7));
+    type_is_its_own_base: metadata(Fixture("self-base-type.xml"))
+        => fails("cyclic-base-type", M, At::LineCol(5, 7));
+    complex_type_derived_from_entity: metadata(Fixture("entity-as-complex-base.xml"))
+        => fails("invalid-type", M, At::LineCol(9, 7));
+    duplicate_type_name: metadata(Fixture("duplicate-type.xml"))
+        => fails("duplicate-name", M, At::LineCol(9, 7));
+    duplicate_property_name: metadata(Fixture("duplicate-property.xml"))
+        => fails("duplicate-name", M, At::LineCol(8, 9));
+    duplicate_enum_member: metadata(Fixture("duplicate-enum-member.xml"))
+        => fails("duplicate-name", M, At::LineCol(7, 9));
+    key_property_does_not_exist: metadata(Fixture("key-not-a-property.xml"))
+        => fails("invalid-key", M, At::LineCol(6, 14));
+    enum_value_not_an_integer: metadata(Fixture("enum-value-not-integer.xml"))
+        => fails("invalid-enum-value", M, At::LineCol(6, 9));
+    // DTDs are never read: entities are not expanded, nothing is fetched.
+    dtd_external_entity_in_text: metadata(Fixture("dtd-entity-in-text.xml"))
+        => fails("xml-syntax", M, At::LineCol(10, 19));
+    dtd_external_entity_in_attribute: metadata(Fixture("dtd-entity-in-attribute.xml"))
+        => fails("xml-syntax", M, At::LineCol(8, 27));
+    dtd_billion_laughs: metadata(Fixture("billion-laughs.xml"))
+        => fails("xml-syntax", M, At::LineCol(18, 67));
+    // Not UTF-8, or nothing at all.
+    metadata_invalid_utf8: metadata(Fixture("invalid-utf8.xml"))
+        => fails("invalid-utf8", M, At::LineCol(4, 32));
+    metadata_utf16: metadata(Fixture("utf16.xml"))
+        => fails("invalid-utf8", M, At::LineCol(1, 1));
+    metadata_empty: metadata(Fixture("empty.xml"))
+        => fails("csdl-root", M, At::LineCol(1, 1));
+    metadata_is_a_directory: metadata(Given::Directory)
+        => fails("io", M, At::Nowhere);
+    metadata_does_not_exist: metadata(Given::Missing)
+        => fails("io", M, At::Nowhere);
+
+    // Pages. A page's errors stop the run; its warnings leave the rest of the page usable.
+    page_invalid_utf8: page(Fixture("invalid-utf8.md"))
+        => fails("invalid-utf8", P, At::LineCol(3, 15));
+    page_empty: page(Fixture("empty.md"))
+        => fails("empty-page", P, At::LineCol(1, 1));
+    page_only_whitespace: page(Fixture("whitespace-only.md"))
+        => fails("empty-page", P, At::LineCol(1, 1));
+    page_is_a_directory_without_pages: page(Given::Directory)
+        => fails("io", P, At::Nowhere);
+    page_does_not_exist: page(Given::Missing)
+        => fails("io", P, At::Nowhere);
+    page_path_leads_nowhere: page(Fixture("path-leads-nowhere.md"))
+        => fails("unknown-segment", P, At::LineCol(31, 27));
+    page_unknown_root: page(Fixture("unknown-root.md"))
+        => fails("unknown-root", P, At::LineCol(31, 7));
+    page_key_on_a_singleton: page(Fixture("key-on-single.md"))
+        => fails("key-on-single", P, At::LineCol(31, 26));
+    // Warnings: the page's other sections and examples still serve.
+    page_annotation_not_json: page(Fixture("annotation-not-json.md"))
+        => warns("annotation-not-json", P, At::LineCol(64, 25));
+    page_annotation_field_of_wrong_type: page(Fixture("annotation-field-type.md"))
+        => warns("annotation-field-type", P, At::LineCol(87, 16));
+    page_without_http_request_section: page(Fixture("no-http-request-block.md"))
+        => warns("no-http-request-block", P, At::LineCol(1, 1));
+    page_request_block_without_request: page(Fixture("request-block-without-request.md"))
+        => warns("no-http-request-block", P, At::LineCol(30, 1));
+    page_unknown_http_method: page(Fixture("unknown-method.md"))
+        => warns("unknown-http-method", P, At::LineCol(31, 1));
+    page_example_body_not_json: page(Fixture("example-body-not-json.md"))
+        => warns("example-body-not-json", P, At::LineCol(76, 19));
+    page_example_not_http: page(Fixture("example-not-http.md"))
+        => warns("example-not-http", P, At::LineCol(68, 1));
+    page_example_unknown_property: page(Fixture("unknown-property.md"))
+        => warns("unknown-property", P, At::LineCol(77, 3));
+    page_example_wrong_json_type: page(Fixture("wrong-json-type.md"))
+        => warns("wrong-json-type", P, At::LineCol(76, 19));
+    page_example_invalid_literal: page(Fixture("invalid-literal.md"))
+        => warns("invalid-literal", P, At::LineCol(78, 27));
+}
+
+const DEPTH: usize = 100_000;
+
+#[test]
+fn attribute_of_10_mib_naming_no_type() {
+    let huge = format!("graph.{}", "x".repeat(10 << 20));
+    let text = edited(
+        common::METADATA,
+        r#"<Property Name="devicesCount" Type="Edm.Int32""#,
+        &format!(r#"<Property Name="devicesCount" Type="{huge}""#),
+    );
+    let at = position_of(&text, r#"<Property Name="devicesCount""#);
+    metadata(Bytes("huge-attribute.xml", text.into_bytes()))
+        .run("huge-attribute")
+        .fails("unknown-type", M, at);
+}
+
+#[test]
+fn annotations_nested_100_000_levels_deep() {
+    let anchor = r#"<EnumType Name="complianceStatus">"#;
+    let nested = format!(
+        r#"<Annotation Term="Org.OData.Core.V1.Description">{}{}</Annotation>{anchor}"#,
+        "<Collection>".repeat(DEPTH),
+        "</Collection>".repeat(DEPTH)
+    );
+    let text = edited(common::METADATA, anchor, &nested);
+    // The 65th <Collection> is where the depth limit is crossed.
+    let opening = r#"<Annotation Term="Org.OData.Core.V1.Description">"#;
+    let At::LineCol(line, col) = position_of(&text, &format!("{opening}<Collection>")) else {
+        unreachable!("position_of gives a line and column")
+    };
+    let at = At::LineCol(
+        line,
+        col + (opening.len() + 64 * "<Collection>".len()) as u32,
+    );
+    metadata(Bytes("deep-annotation.xml", text.into_bytes()))
+        .run("deep-annotation")
+        .fails("csdl-too-deep", M, at);
+}
+
+#[test]
+fn elements_nested_100_000_levels_deep_and_never_closed() {
+    let anchor = r#"<EnumType Name="complianceStatus">"#;
+    let text = edited(
+        common::METADATA,
+        anchor,
+        &format!("{}{anchor}", "<x>".repeat(DEPTH)),
+    );
+    // The first end tag that does not match is </Schema>.
+    let at = position_of(&text, "</Schema>");
+    metadata(Bytes("deep-unclosed.xml", text.into_bytes()))
+        .run("deep-unclosed")
+        .fails("xml-syntax", M, at);
+}
+
+/// CSDL says to ignore elements it does not define, however deep.
+#[test]
+fn unknown_elements_nested_100_000_levels_deep_are_skipped() {
+    let anchor = r#"<EnumType Name="complianceStatus">"#;
+    let text = edited(
+        common::METADATA,
+        anchor,
+        &format!("{}{}{anchor}", "<x>".repeat(DEPTH), "</x>".repeat(DEPTH)),
+    );
+    metadata(Bytes("deep-unknown.xml", text.into_bytes()))
+        .run("deep-unknown")
+        .succeeds();
+}
+
+/// Where the first byte that is not UTF-8 is.
+fn first_invalid_byte(bytes: &[u8]) -> At {
+    let valid = std::str::from_utf8(bytes)
+        .expect_err("not UTF-8")
+        .valid_up_to();
+    let prefix = std::str::from_utf8(&bytes[..valid]).expect("valid prefix");
+    position_at(prefix, valid)
+}
+
+/// Inheritance is checked in one walk per type chain: 100,000 types each deriving from
+/// the one before, whose first base names nothing, are checked at once.
+#[test]
+fn base_type_chain_of_100_000_types() {
+    let mut types = String::from("      <ComplexType Name=\"t0\" BaseType=\"graph.missing\" />\n");
+    for i in 1..DEPTH {
+        types.push_str(&format!(
+            "      <ComplexType Name=\"t{i}\" BaseType=\"graph.t{}\" />\n",
+            i - 1
+        ));
+    }
+    let anchor = "      <EnumType Name=\"complianceStatus\">";
+    let text = edited(common::METADATA, anchor, &format!("{types}{anchor}"));
+    let at = position_of(&text, "<ComplexType Name=\"t0\"");
+    metadata(Bytes("chain.xml", text.into_bytes()))
+        .run("base-type-chain")
+        .fails("unknown-type", M, at);
+}
+
+#[test]
+fn metadata_of_binary_garbage() {
+    let bytes = garbage(1 << 20);
+    let at = first_invalid_byte(&bytes);
+    metadata(Bytes("garbage.xml", bytes))
+        .run("garbage-xml")
+        .fails("invalid-utf8", M, at);
+}
+
+/// Valid UTF-8 that is not XML (control characters and NULs): text and no element,
+/// reported where the file ends.
+#[test]
+fn metadata_of_control_characters() {
+    let bytes: Vec<u8> = garbage(4096).iter().map(|b| b & 0x1f).collect();
+    let text = String::from_utf8(bytes).expect("ASCII");
+    let at = position_at(&text, text.len());
+    metadata(Bytes("control.xml", text.into_bytes()))
+        .run("control-xml")
+        .fails("csdl-root", M, at);
+}
+
+#[test]
+fn page_of_50_mib() {
+    let mut text = default_text(common::SEED_PAGE);
+    let line = "Lorem ipsum dolor sit amet, `code` and **bold** with a [link](x.md).\n";
+    text.push_str(&line.repeat((50 << 20) / line.len()));
+    page(Bytes("huge.md", text.into_bytes()))
+        .run("huge-page")
+        .fails("page-too-large", P, At::LineCol(1, 1));
+}
+
+#[test]
+fn page_of_binary_garbage() {
+    let bytes = garbage(1 << 20);
+    let at = first_invalid_byte(&bytes);
+    page(Bytes("garbage.md", bytes))
+        .run("garbage-md")
+        .fails("invalid-utf8", P, at);
+}
+
+/// Valid UTF-8 that is no page (terminal escapes included): a page with no request.
+#[test]
+fn page_of_control_characters() {
+    let bytes: Vec<u8> = garbage(4096).iter().map(|b| (b & 0x1f) | 1).collect();
+    let run = page(Bytes("control.md", bytes)).run("control-md");
+    assert!(!run.stderr.contains('\u{1b}'), "{}", run.stderr);
+    run.warns("no-http-request-block", P, At::LineCol(1, 1));
+}
+
+#[test]
+fn page_with_block_quotes_and_lists_nested_100_000_levels_deep() {
+    let mut text = default_text(common::SEED_PAGE);
+    text.push_str(&format!(
+        "\n{} quoted\n\n{}listed\n",
+        ">".repeat(DEPTH),
+        "- ".repeat(DEPTH)
+    ));
+    text.push_str(&format!("\n{}x{}\n", "[".repeat(DEPTH), "]".repeat(DEPTH)));
+    text.push_str(&format!(
+        "\n{}x{}\n",
+        "*_".repeat(DEPTH),
+        "_*".repeat(DEPTH)
+    ));
+    page(Bytes("deep-markdown.md", text.into_bytes()))
+        .run("deep-markdown")
+        .succeeds();
+}
+
+#[test]
+fn example_body_nested_100_000_levels_deep() {
+    let anchor = "  \"userDisplayName\": \"User Display Name value\",";
+    let text = edited(
+        common::SEED_PAGE,
+        anchor,
+        &format!(
+            "  \"deep\": {}{},\n{anchor}",
+            "[".repeat(DEPTH),
+            "]".repeat(DEPTH)
+        ),
+    );
+    let At::LineCol(line, _) = position_of(&text, "  \"deep\"") else {
+        unreachable!("position_of gives a line and column")
+    };
+    page(Bytes("deep-body.md", text.into_bytes()))
+        .run("deep-body")
+        .warns("example-body-not-json", P, At::Line(line));
+}
+
+#[test]
+fn annotation_nested_100_000_levels_deep() {
+    let anchor = "\"blockType\": \"request\",";
+    let text = edited(
+        common::SEED_PAGE,
+        anchor,
+        &format!(
+            "{anchor} \"x\": {}1{},",
+            "{\"a\":".repeat(DEPTH),
+            "}".repeat(DEPTH)
+        ),
+    );
+    let At::LineCol(line, _) = position_of(&text, anchor) else {
+        unreachable!("position_of gives a line and column")
+    };
+    page(Bytes("deep-annotation.md", text.into_bytes()))
+        .run("deep-annotation-md")
+        .warns("annotation-not-json", P, At::Line(line));
+}
+
+/// Deterministic noise (xorshift), so a failure reproduces.
+fn garbage(len: usize) -> Vec<u8> {
+    let mut state = 0x9e37_79b9_7f4a_7c15u64;
+    (0..len)
+        .map(|_| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state >> 24) as u8
+        })
+        .collect()
+}
+
+/// `--out` names a file: refused, and the file is left as it was.
+#[test]
+fn output_is_a_file() {
+    let dir = common::temp_dir("bad-out-file");
+    let out = dir.join("out");
+    fs::write(&out, "not a directory").unwrap();
+    let metadata = common::root().join(common::METADATA).display().to_string();
+    let page = common::root().join(common::SEED_PAGE).display().to_string();
+    let out_arg = out.display().to_string();
+    let (code, _, stderr) = common::cli(&[
+        "generate",
+        "--metadata",
+        &metadata,
+        "--doc",
+        &page,
+        "--out",
+        &out_arg,
+    ]);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(
+        stderr.contains(&format!(
+            "error[io]: cannot write into `{out_arg}`: it exists and is not a directory"
+        )),
+        "{stderr}"
+    );
+    assert_eq!(fs::read_to_string(&out).unwrap(), "not a directory");
+    assert_eq!(fs::read_dir(&dir).unwrap().count(), 1);
+    fs::remove_dir_all(&dir).unwrap();
+}
+
+/// Files the generator did not write are refused by name, and kept; `--force` replaces
+/// them.
+#[test]
+fn foreign_files_in_the_output_are_kept_unless_forced() {
+    let dir = common::temp_dir("bad-out-foreign");
+    let out = dir.join("out");
+    fs::create_dir_all(out.join("src")).unwrap();
+    fs::write(out.join("src/handwritten.rs"), "fn mine() {}").unwrap();
+    let metadata = common::root().join(common::METADATA).display().to_string();
+    let page = common::root().join(common::SEED_PAGE).display().to_string();
+    let out_arg = out.display().to_string();
+    let args = [
+        "generate",
+        "--metadata",
+        &metadata,
+        "--doc",
+        &page,
+        "--out",
+        &out_arg,
+    ];
+    let (code, _, stderr) = common::cli(&args);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(
+        stderr.contains("(src/handwritten.rs); pass --force"),
+        "{stderr}"
+    );
+    assert_eq!(
+        fs::read_to_string(out.join("src/handwritten.rs")).unwrap(),
+        "fn mine() {}"
+    );
+    let (code, _, stderr) = common::cli(&[&args[..], &["--force"]].concat());
+    assert_eq!(code, 0, "{stderr}");
+    assert!(!out.join("src/handwritten.rs").exists());
+    // Regenerating over its own output needs no --force.
+    let (code, _, stderr) = common::cli(&args);
+    assert_eq!(code, 0, "{stderr}");
+    fs::remove_dir_all(&dir).unwrap();
+}
