@@ -17,6 +17,68 @@ const KEYWORDS: &[&str] = &[
     "override", "priv", "typeof", "unsized", "virtual", "yield", "try", "union",
 ];
 
+/// Names the Rust prelude brings into every module: a generated type of that name would
+/// shadow it for anyone who glob-imports the module.
+const PRELUDE: &[&str] = &[
+    "AsMut",
+    "AsRef",
+    "AsyncFn",
+    "AsyncFnMut",
+    "AsyncFnOnce",
+    "Box",
+    "Clone",
+    "Copy",
+    "Default",
+    "DoubleEndedIterator",
+    "Drop",
+    "Eq",
+    "Err",
+    "ExactSizeIterator",
+    "Extend",
+    "Fn",
+    "FnMut",
+    "FnOnce",
+    "From",
+    "FromIterator",
+    "Future",
+    "Into",
+    "IntoFuture",
+    "IntoIterator",
+    "Iterator",
+    "None",
+    "Ok",
+    "Option",
+    "Ord",
+    "PartialEq",
+    "PartialOrd",
+    "Result",
+    "Send",
+    "Sized",
+    "Some",
+    "String",
+    "Sync",
+    "ToOwned",
+    "ToString",
+    "TryFrom",
+    "TryInto",
+    "Unpin",
+    "Vec",
+];
+
+/// Crate names a top-level module must not take: generated code and users name them
+/// with paths that a module of the same name would make ambiguous.
+pub const CRATE_ROOT_RESERVED: &[&str] = &[
+    "alloc",
+    "core",
+    "examples",
+    "odata_codegen_runtime",
+    "requests",
+    "runtime",
+    "serde",
+    "serde_json",
+    "std",
+];
+
 /// Keeps ASCII letters, digits and `_`; other characters become `_uXXXX_` so that two
 /// names differing only in such characters stay distinct.
 fn ascii_word(name: &str) -> String {
@@ -44,7 +106,10 @@ fn fix_start(mut ident: String, prefix: &str) -> String {
 /// `ManagedDeviceMobileAppConfigurationUserStatus`.
 pub fn type_name(wire: &str) -> String {
     let ident = fix_start(ascii_word(wire).to_upper_camel_case(), "T");
-    if NOT_RAW.contains(&ident.as_str()) || KEYWORDS.contains(&ident.as_str()) {
+    if NOT_RAW.contains(&ident.as_str())
+        || KEYWORDS.contains(&ident.as_str())
+        || PRELUDE.contains(&ident.as_str())
+    {
         format!("{ident}_")
     } else {
         ident
@@ -88,7 +153,8 @@ impl Scope {
         }
     }
 
-    /// Claims `candidate`, or the first free suffixed variant of it.
+    /// Claims a value name (`snake_case`) `candidate`, or the first free `_2`, `_3`, ...
+    /// variant of it.
     pub fn claim(&mut self, candidate: String) -> String {
         if self.taken.insert(unraw(&candidate).to_owned()) {
             return candidate;
@@ -96,6 +162,19 @@ impl Scope {
         let base = unraw(&candidate).trim_end_matches('_').to_owned();
         (2..)
             .map(|n| format!("{base}_{n}"))
+            .find(|name| self.taken.insert(name.clone()))
+            .unwrap_or_default()
+    }
+
+    /// Claims a type name (`UpperCamelCase`) `candidate`, or the first free `2`, `3`,
+    /// ... variant of it, which stays UpperCamelCase.
+    pub fn claim_type(&mut self, candidate: String) -> String {
+        if self.taken.insert(candidate.clone()) {
+            return candidate;
+        }
+        let base = candidate.trim_end_matches('_');
+        (2..)
+            .map(|n| format!("{base}{n}"))
             .find(|name| self.taken.insert(name.clone()))
             .unwrap_or_default()
     }
@@ -117,6 +196,9 @@ mod tests {
         );
         assert_eq!(type_name("self"), "Self_");
         assert_eq!(type_name("1st"), "T1st");
+        assert_eq!(type_name("string"), "String_");
+        assert_eq!(type_name("option"), "Option_");
+        assert_eq!(type_name("case"), "Case");
         assert_eq!(type_name("a.b-c"), "ABC");
         assert_eq!(value_name("userDisplayName"), "user_display_name");
         assert_eq!(value_name("type"), "r#type");
@@ -137,5 +219,10 @@ mod tests {
         assert_eq!(scope.claim(value_name("odataType")), "odata_type_2");
         assert_eq!(scope.claim(value_name("type")), "r#type");
         assert_eq!(scope.claim(value_name("Type")), "type_2");
+        let mut types = Scope::new();
+        assert_eq!(types.claim_type(type_name("modality")), "Modality");
+        assert_eq!(types.claim_type(type_name("Modality")), "Modality2");
+        assert_eq!(types.claim_type(type_name("self")), "Self_");
+        assert_eq!(types.claim_type(type_name("Self")), "Self2");
     }
 }

@@ -44,8 +44,8 @@ pub fn build_model(csdl: &Csdl) -> Result<Model, Vec<Diagnostic>> {
     b.register_types();
     b.build_types();
     b.check_inheritance();
-    b.build_container();
     b.build_operations();
+    b.build_container();
     if b.errors.is_empty() {
         Ok(b.model)
     } else {
@@ -117,10 +117,13 @@ impl<'a> Builder<'a> {
     }
 
     /// Replaces an alias in the qualified name that starts a target path.
+    /// An operation's overload signature (`ns.op(ns.type)`) is dropped: what annotates
+    /// one overload annotates the name.
     fn normalize_target(&self, target: &str) -> String {
         let (head, rest) = target
             .split_once('/')
             .map_or((target, None), |(h, r)| (h, Some(r)));
+        let head = head.split_once('(').map_or(head, |(name, _)| name);
         let head = self.qualify(head).unwrap_or_else(|| head.to_owned());
         match rest {
             Some(rest) => format!("{head}/{rest}"),
@@ -179,17 +182,23 @@ impl<'a> Builder<'a> {
     }
 
     fn restrictions(&self, inline: &[Annotation], target: &str) -> Restrictions {
-        let allowed = |term: &str, property: &str| {
-            !matches!(
-                self.find_annotation(inline, target, &format!("{CAPABILITIES}.{term}"))
-                    .and_then(|r| r.property(property)),
-                Some(Expr::Bool(false))
-            )
+        let record = |term: &str, property: &str| {
+            self.find_annotation(inline, target, &format!("{CAPABILITIES}.{term}"))
+                .and_then(|r| r.property(property))
         };
+        let allowed =
+            |term: &str, property: &str| !matches!(record(term, property), Some(Expr::Bool(false)));
+        let navigable = !matches!(
+            record("NavigationRestrictions", "Navigability"),
+            Some(Expr::EnumMember(member)) if member.ends_with("/None")
+        );
         Restrictions {
             insertable: allowed("InsertRestrictions", "Insertable"),
             updatable: allowed("UpdateRestrictions", "Updatable"),
             deletable: allowed("DeleteRestrictions", "Deletable"),
+            countable: allowed("CountRestrictions", "Countable"),
+            navigable,
+            referenceable: allowed("NavigationRestrictions", "Referenceable"),
         }
     }
 
@@ -375,6 +384,9 @@ impl<'a> Builder<'a> {
                 nullable: p.nullable.unwrap_or(true),
                 description: self.description(&p.annotations, &target),
                 computed: self.is_true(&p.annotations, &target, &format!("{CORE}.Computed")),
+                immutable: self.is_true(&p.annotations, &target, &format!("{CORE}.Immutable")),
+                default_value: p.default_value.clone(),
+                facets: p.facets.clone(),
                 span: p.span.clone(),
             });
         }
@@ -406,6 +418,13 @@ impl<'a> Builder<'a> {
                 collection: ty.collection,
                 nullable: n.nullable.unwrap_or(true),
                 contains_target: n.contains_target,
+                partner: n.partner.clone(),
+                on_delete: n.on_delete.clone(),
+                referential_constraints: n
+                    .referential_constraints
+                    .iter()
+                    .map(|c| (c.property.clone(), c.referenced_property.clone()))
+                    .collect(),
                 description: self.description(&n.annotations, &target_path),
                 restrictions: self.restrictions(&n.annotations, &target_path),
                 span: n.span.clone(),
@@ -414,6 +433,7 @@ impl<'a> Builder<'a> {
         // Keys are resolved once inheritance is known (check_inheritance).
         StructDef {
             kind: t.kind,
+            restrictions: self.restrictions(&t.annotations, &type_name),
             base,
             is_abstract: t.is_abstract,
             open_type: t.open_type,
@@ -677,11 +697,27 @@ impl<'a> Builder<'a> {
             return;
         };
         let container_name = format!("{}.{}", schema.namespace, c.name);
-        let mut names = HashSet::new();
+        let mut names: HashMap<&str, &Span> = HashMap::new();
+        let mut claim = |b: &mut Self, name: &'a str, span: &'a Span| match names.get(name) {
+            Some(first) => {
+                b.errors.push(
+                    Diagnostic::error(
+                        "duplicate-name",
+                        span.clone(),
+                        format!("`{container_name}` declares `{name}` twice"),
+                    )
+                    .with_note(format!("first declared at {first}")),
+                );
+                false
+            }
+            None => {
+                names.insert(name, span);
+                true
+            }
+        };
         let mut entity_sets = Vec::new();
         for set in &c.entity_sets {
-            if !names.insert(set.name.as_str()) {
-                self.duplicate_member(&container_name, &set.name, &set.span);
+            if !claim(self, &set.name, &set.span) {
                 continue;
             }
             let context = format!("entity set `{}`", set.name);
@@ -699,8 +735,7 @@ impl<'a> Builder<'a> {
         }
         let mut singletons = Vec::new();
         for s in &c.singletons {
-            if !names.insert(s.name.as_str()) {
-                self.duplicate_member(&container_name, &s.name, &s.span);
+            if !claim(self, &s.name, &s.span) {
                 continue;
             }
             let context = format!("singleton `{}`", s.name);
@@ -716,16 +751,70 @@ impl<'a> Builder<'a> {
                 span: s.span.clone(),
             });
         }
+        let mut imports = Vec::new();
+        let all_imports = c
+            .action_imports
+            .iter()
+            .map(|i| (OperationKind::Action, i))
+            .chain(
+                c.function_imports
+                    .iter()
+                    .map(|i| (OperationKind::Function, i)),
+            );
+        for (kind, import) in all_imports {
+            if !claim(self, &import.name, &import.span) {
+                continue;
+            }
+            let qualified = self.qualify(&import.operation);
+            let operations: Vec<OperationId> = self
+                .model
+                .operation_ids()
+                .filter(|&id| {
+                    let op = self.model.operation(id);
+                    op.kind == kind
+                        && op.binding.is_none()
+                        && Some(op.qualified_name()) == qualified
+                })
+                .collect();
+            if operations.is_empty() {
+                let what = match kind {
+                    OperationKind::Action => "action",
+                    OperationKind::Function => "function",
+                };
+                self.errors.push(Diagnostic::error(
+                    "unknown-type",
+                    import.span.clone(),
+                    format!(
+                        "import `{}` names `{}`, which is no unbound {what} of the schema",
+                        import.name, import.operation
+                    ),
+                ));
+                continue;
+            }
+            let target = format!("{container_name}/{}", import.name);
+            imports.push(ImportDef {
+                name: import.name.clone(),
+                kind,
+                operations,
+                entity_set: import.entity_set.clone(),
+                description: self.description(&import.annotations, &target),
+                span: import.span.clone(),
+            });
+        }
         self.model.container = Some(Container {
             namespace: schema.namespace.clone(),
             name: c.name.clone(),
+            description: self.description(&c.annotations, &container_name),
             entity_sets,
             singletons,
+            imports,
         });
     }
 
     fn build_operations(&mut self) {
         let csdl = self.csdl;
+        // (qualified name, binding, parameter names) of each overload, to find duplicates.
+        let mut signatures: HashMap<(String, Option<TypeRef>, Vec<String>), Span> = HashMap::new();
         for schema in &csdl.schemas {
             for op in &schema.operations {
                 let name = format!("{}.{}", schema.namespace, op.name);
@@ -733,23 +822,65 @@ impl<'a> Builder<'a> {
                 for p in &op.parameters {
                     let context = format!("parameter `{}` of `{name}`", p.name);
                     if let Some(ty) = self.resolve_type(&p.type_name, &p.span, &context) {
+                        let target = format!("{name}/{}", p.name);
                         parameters.push(ParameterDef {
                             name: p.name.clone(),
                             ty,
                             nullable: p.nullable.unwrap_or(true),
+                            optional: self
+                                .find_annotation(
+                                    &p.annotations,
+                                    &target,
+                                    &format!("{CORE}.OptionalParameter"),
+                                )
+                                .is_some(),
+                            facets: p.facets.clone(),
+                            description: self.description(&p.annotations, &target),
                         });
                     }
                 }
                 let return_type = op.return_type.as_ref().and_then(|r| {
                     let context = format!("the return type of `{name}`");
                     self.resolve_type(&r.type_name, &r.span, &context)
-                        .map(|t| (t, r.nullable.unwrap_or(true)))
+                        .map(|ty| ReturnDef {
+                            ty,
+                            nullable: r.nullable.unwrap_or(true),
+                            facets: r.facets.clone(),
+                        })
                 });
                 let binding = if op.is_bound && !parameters.is_empty() {
                     Some(parameters.remove(0).ty)
                 } else {
                     None
                 };
+                let signature = (
+                    name.clone(),
+                    binding,
+                    match op.kind {
+                        // Actions overload on the binding parameter only.
+                        OperationKind::Action => Vec::new(),
+                        OperationKind::Function => {
+                            let mut names: Vec<String> =
+                                parameters.iter().map(|p| p.name.clone()).collect();
+                            names.sort();
+                            names
+                        }
+                    },
+                );
+                if let Some(first) = signatures.get(&signature) {
+                    self.errors.push(
+                        Diagnostic::error(
+                            "duplicate-name",
+                            op.span.clone(),
+                            format!(
+                                "`{name}` is declared twice with the same binding and parameters, so no call could tell them apart"
+                            ),
+                        )
+                        .with_note(format!("first declared at {first}")),
+                    );
+                    continue;
+                }
+                signatures.insert(signature, op.span.clone());
                 self.model.operations.push(OperationDef {
                     kind: op.kind,
                     namespace: schema.namespace.clone(),
@@ -757,6 +888,8 @@ impl<'a> Builder<'a> {
                     binding,
                     parameters,
                     return_type,
+                    is_composable: op.is_composable,
+                    entity_set_path: op.entity_set_path.clone(),
                     description: self.description(&op.annotations, &name),
                     span: op.span.clone(),
                 });
@@ -894,9 +1027,8 @@ mod tests {
         assert_eq!(
             set.restrictions,
             Restrictions {
-                insertable: true,
-                updatable: true,
-                deletable: false
+                deletable: false,
+                ..Restrictions::default()
             }
         );
     }

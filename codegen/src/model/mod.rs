@@ -63,6 +63,8 @@ pub enum TypeKind {
 #[derive(Debug)]
 pub struct StructDef {
     pub kind: StructuredKind,
+    /// Capabilities annotated on the type itself: they apply wherever its entities are.
+    pub restrictions: Restrictions,
     pub base: Option<TypeId>,
     pub is_abstract: bool,
     pub open_type: bool,
@@ -98,13 +100,29 @@ pub struct TypeRef {
     pub collection: bool,
 }
 
+impl TypeRef {
+    /// A single value of a named type.
+    pub fn named(id: TypeId) -> TypeRef {
+        TypeRef {
+            item: ItemType::Named(id),
+            collection: false,
+        }
+    }
+}
+
 #[derive(Debug)]
 pub struct PropertyDef {
     pub name: String,
     pub ty: TypeRef,
     pub nullable: bool,
     pub description: Option<String>,
+    /// `Core.Computed`: the service sets it; clients do not send it.
     pub computed: bool,
+    /// `Core.Immutable`: set when the entity is created, never changed afterwards.
+    pub immutable: bool,
+    /// `DefaultValue` as written in the schema.
+    pub default_value: Option<String>,
+    pub facets: Facets,
     pub span: Span,
 }
 
@@ -115,6 +133,11 @@ pub struct NavigationDef {
     pub collection: bool,
     pub nullable: bool,
     pub contains_target: bool,
+    pub partner: Option<String>,
+    /// `OnDelete` `Action`: what deleting the source does to related entities.
+    pub on_delete: Option<String>,
+    /// `ReferentialConstraint`s: (dependent property, principal property).
+    pub referential_constraints: Vec<(String, String)>,
     pub description: Option<String>,
     pub restrictions: Restrictions,
     pub span: Span,
@@ -126,6 +149,13 @@ pub struct Restrictions {
     pub insertable: bool,
     pub updatable: bool,
     pub deletable: bool,
+    /// `CountRestrictions/Countable`: whether `$count` is offered.
+    pub countable: bool,
+    /// `NavigationRestrictions/Navigability` is not `None`: navigation properties of the
+    /// target's entities may be followed.
+    pub navigable: bool,
+    /// `NavigationRestrictions/Referenceable`: whether `$ref` is offered.
+    pub referenceable: bool,
 }
 
 impl Default for Restrictions {
@@ -134,6 +164,23 @@ impl Default for Restrictions {
             insertable: true,
             updatable: true,
             deletable: true,
+            countable: true,
+            navigable: true,
+            referenceable: true,
+        }
+    }
+}
+
+impl Restrictions {
+    /// What both allow.
+    pub fn and(self, other: Restrictions) -> Restrictions {
+        Restrictions {
+            insertable: self.insertable && other.insertable,
+            updatable: self.updatable && other.updatable,
+            deletable: self.deletable && other.deletable,
+            countable: self.countable && other.countable,
+            navigable: self.navigable && other.navigable,
+            referenceable: self.referenceable && other.referenceable,
         }
     }
 }
@@ -157,8 +204,24 @@ pub struct EnumMemberDef {
 pub struct Container {
     pub namespace: String,
     pub name: String,
+    pub description: Option<String>,
     pub entity_sets: Vec<EntitySetDef>,
     pub singletons: Vec<SingletonDef>,
+    /// Action and function imports, in declaration order.
+    pub imports: Vec<ImportDef>,
+}
+
+/// An `ActionImport` or `FunctionImport`: an unbound operation called at the service root.
+#[derive(Debug)]
+pub struct ImportDef {
+    pub name: String,
+    pub kind: OperationKind,
+    /// The unbound operation(s) of that name: a function import covers every overload.
+    pub operations: Vec<OperationId>,
+    /// The entity set the returned entities belong to.
+    pub entity_set: Option<String>,
+    pub description: Option<String>,
+    pub span: Span,
 }
 
 #[derive(Debug)]
@@ -186,10 +249,21 @@ pub struct OperationDef {
     pub name: String,
     /// The binding parameter's type, for bound operations.
     pub binding: Option<TypeRef>,
+    /// Parameters after the binding parameter.
     pub parameters: Vec<ParameterDef>,
-    pub return_type: Option<(TypeRef, bool)>,
+    pub return_type: Option<ReturnDef>,
+    /// Functions only: whether the result can be addressed further.
+    pub is_composable: bool,
+    /// Where returned entities live, as a path from the binding parameter.
+    pub entity_set_path: Option<String>,
     pub description: Option<String>,
     pub span: Span,
+}
+
+impl OperationDef {
+    pub fn qualified_name(&self) -> String {
+        format!("{}.{}", self.namespace, self.name)
+    }
 }
 
 #[derive(Debug)]
@@ -197,6 +271,17 @@ pub struct ParameterDef {
     pub name: String,
     pub ty: TypeRef,
     pub nullable: bool,
+    /// `Core.OptionalParameter`: the parameter may be left out.
+    pub optional: bool,
+    pub facets: Facets,
+    pub description: Option<String>,
+}
+
+#[derive(Debug)]
+pub struct ReturnDef {
+    pub ty: TypeRef,
+    pub nullable: bool,
+    pub facets: Facets,
 }
 
 /// The EDM primitive types.
@@ -267,6 +352,22 @@ impl Primitive {
 impl Model {
     pub fn get(&self, id: TypeId) -> &TypeDef {
         &self.types[id.0 as usize]
+    }
+
+    pub fn operation(&self, id: OperationId) -> &OperationDef {
+        &self.operations[id.0 as usize]
+    }
+
+    pub fn operation_ids(&self) -> impl Iterator<Item = OperationId> + '_ {
+        (0..self.operations.len()).map(|i| OperationId(i as u32))
+    }
+
+    /// The alias of a namespace, if its schema declares one.
+    pub fn alias_of(&self, namespace: &str) -> Option<&str> {
+        self.namespaces
+            .iter()
+            .find(|n| n.namespace == namespace)
+            .and_then(|n| n.alias.as_deref())
     }
 
     pub fn ids(&self) -> impl Iterator<Item = TypeId> + '_ {
