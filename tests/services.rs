@@ -10,7 +10,7 @@ mod common;
 use std::path::Path;
 
 use odata_codegen::output::write_dir;
-use odata_codegen::{Input, Inputs, Layout, Options, RuntimeDependency, Select};
+use odata_codegen::{Inputs, Layout, Options, RuntimeDependency, Select};
 
 const FIXTURES: &[&str] = &["library", "orders", "two_schemas", "names"];
 

@@ -262,23 +262,17 @@ fn module_docs(module: &ir::Module) -> Vec<String> {
 
 /// Whether a module's items use the runtime, so that it imports it.
 fn uses_runtime(module: &ir::Module) -> bool {
-    let needs = |ty: &RustType| -> bool {
-        match ty {
-            RustType::Primitive(p) => primitive_uses_runtime(*p),
-            RustType::Flags { .. } => true,
-            RustType::Named { .. } => false,
-            RustType::Vec(inner) => primitive_uses_runtime_in(inner),
-        }
-    };
-    let uses = !module.unions.is_empty()
+    !module.unions.is_empty()
         || !module.enums.is_empty()
         || module
             .structs
             .iter()
             .flat_map(|s| &s.fields)
-            .any(|f| f.nullable || needs(&f.ty))
-        || module.aliases.iter().any(|a| needs(&a.ty));
-    uses
+            .any(|f| f.nullable || primitive_uses_runtime_in(&f.ty))
+        || module
+            .aliases
+            .iter()
+            .any(|a| primitive_uses_runtime_in(&a.ty))
 }
 
 fn primitive_uses_runtime_in(ty: &RustType) -> bool {
@@ -426,10 +420,11 @@ fn format_all(pieces: &[&Piece<'_>]) -> (Vec<String>, EmitTimings) {
 }
 
 fn format_tokens(items: TokenStream) -> String {
-    let text = match syn::parse2::<syn::File>(items.clone()) {
+    // The tokens are moved, not cloned: a shared token stream is copied on parsing.
+    let text = match syn::parse2::<syn::File>(items) {
         Ok(file) => prettyplease::unparse(&file),
-        // Emitted tokens always parse; should they not, the raw tokens still show why.
-        Err(_) => items.to_string(),
+        // Emitted tokens always parse; should they not, the output says why.
+        Err(error) => format!("compile_error!({:?});\n", error.to_string()),
     };
     space_items(&text)
 }

@@ -139,9 +139,19 @@ impl<'a> Builder<'a> {
     }
 
     /// The term of an annotation with its alias resolved.
-    fn term(&self, annotation: &Annotation) -> String {
-        self.qualify(&annotation.term)
-            .unwrap_or_else(|| annotation.term.clone())
+    /// Whether an annotation's term, qualified or aliased, is `term`; allocates nothing,
+    /// as it runs for every annotation of every element.
+    fn term_is(&self, annotation: &Annotation, term: &str) -> bool {
+        let (Some((prefix, local)), Some((namespace, wanted))) =
+            (annotation.term.rsplit_once('.'), term.rsplit_once('.'))
+        else {
+            return annotation.term == term;
+        };
+        local == wanted
+            && self
+                .namespaces
+                .get(prefix)
+                .is_some_and(|ns| *ns == namespace)
     }
 
     /// Inline annotations plus those targeting `target` from `Annotations` blocks.
@@ -163,7 +173,7 @@ impl<'a> Builder<'a> {
         term: &str,
     ) -> Option<&'s Expr> {
         self.annotations(inline, target)
-            .find(|a| self.term(a) == term)
+            .find(|a| self.term_is(a, term))
             .map(|a| &a.value)
     }
 
@@ -563,6 +573,9 @@ impl<'a> Builder<'a> {
             }
         }
         let csdl = self.csdl;
+        // The declared keys by type, so inherited keys are found without searching.
+        let mut declared: HashMap<TypeId, &'a [csdl::PropertyRef]> = HashMap::new();
+        let mut entities = Vec::new();
         for schema in &csdl.schemas {
             for t in &schema.structured_types {
                 let Some(id) = self
@@ -574,27 +587,33 @@ impl<'a> Builder<'a> {
                 if self.model.get(id).span != t.span || t.kind != StructuredKind::Entity {
                     continue;
                 }
-                let key = self.key_of(id, t);
-                if let TypeKind::Structured(s) = &mut self.model.types[id.0 as usize].kind {
-                    s.key = key;
+                if let Some(key) = &t.key {
+                    declared.insert(id, key);
                 }
+                entities.push((id, t));
+            }
+        }
+        for (id, t) in entities {
+            let refs = self
+                .model
+                .ancestry(id)
+                .find_map(|a| declared.get(&a).copied());
+            let key = self.key_of(id, t, refs);
+            if let TypeKind::Structured(s) = &mut self.model.types[id.0 as usize].kind {
+                s.key = key;
             }
         }
     }
 
-    /// The key declared on `t` or on its nearest ancestor that declares one.
-    fn key_of(&mut self, id: TypeId, t: &csdl::StructuredType) -> Vec<KeyPart> {
-        let declared = self.model.ancestry(id).find_map(|a| {
-            let def = self.model.get(a);
-            self.csdl
-                .schemas
-                .iter()
-                .filter(|s| s.namespace == def.namespace)
-                .flat_map(|s| &s.structured_types)
-                .find(|st| st.name == def.name && st.span == def.span)
-                .and_then(|st| st.key.as_ref())
-        });
-        let Some(refs) = declared else {
+    /// The key `refs` (declared on `t` or on its nearest ancestor that declares one),
+    /// resolved against `t`'s properties.
+    fn key_of(
+        &mut self,
+        id: TypeId,
+        t: &csdl::StructuredType,
+        refs: Option<&[csdl::PropertyRef]>,
+    ) -> Vec<KeyPart> {
+        let Some(refs) = refs else {
             return Vec::new();
         };
         let mut key = Vec::new();

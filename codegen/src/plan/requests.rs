@@ -30,8 +30,7 @@ pub fn success_status(p: &Planner<'_>, node: &Node, kind: OperationKind) -> u16 
         .into_iter()
         .flatten()
         .filter_map(|d| d.status)
-        .filter(|s| (200..300).contains(s))
-        .last()
+        .rfind(|s| (200..300).contains(s))
         .unwrap_or_else(|| kind.default_status())
 }
 

@@ -429,8 +429,8 @@ fn strongly_connected(
             let node = *node;
             if let Some(&next) = succ.get(*pos) {
                 *pos += 1;
-                if !index.contains_key(&next) {
-                    index.insert(next, next_index);
+                if let std::collections::hash_map::Entry::Vacant(entry) = index.entry(next) {
+                    entry.insert(next_index);
                     low.insert(next, next_index);
                     next_index += 1;
                     stack.push(next);
