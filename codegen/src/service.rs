@@ -13,7 +13,9 @@
 //! doc paths ([`Selection::select_path`]), by path globs ([`Selection::select_globs`]),
 //! or entirely ([`Selection::select_all`]).
 
+use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet, VecDeque};
+use std::rc::Rc;
 
 use crate::csdl::{OperationKind, StructuredKind};
 use crate::model::{ItemType, Model, OperationId, Primitive, Restrictions, TypeId, TypeRef};
@@ -87,11 +89,16 @@ pub enum EdgeKind {
     Reference,
 }
 
-/// Indexes the model for graph queries: bound operations by binding type.
+/// What a handle offers, with full access, as [`Service::members`] computes it.
+type Members = Rc<Vec<(Member, Leads, EdgeKind)>>;
+
+/// Indexes the model for graph queries: bound operations by binding type, and the
+/// members of each handle once computed (every stage asks for them again).
 pub struct Service<'m> {
     pub model: &'m Model,
     entity_bound: HashMap<TypeId, Vec<OperationId>>,
     collection_bound: HashMap<TypeId, Vec<OperationId>>,
+    members: RefCell<HashMap<Node, Members>>,
 }
 
 impl<'m> Service<'m> {
@@ -116,6 +123,7 @@ impl<'m> Service<'m> {
             model,
             entity_bound,
             collection_bound,
+            members: RefCell::new(HashMap::new()),
         }
     }
 
@@ -297,6 +305,44 @@ impl<'m> Service<'m> {
     /// Every member of a handle, with where it leads and how it leaves the handle.
     /// `access` is what may be done to the entity of an entity handle where it was reached.
     pub fn members(&self, node: &Node, access: Access) -> Vec<(Member, Leads, EdgeKind)> {
+        let full = Access {
+            update: true,
+            delete: true,
+        };
+        let cached = self.members.borrow().get(node).cloned();
+        let all = match cached {
+            Some(all) => all,
+            None => {
+                let all = Rc::new(self.compute_members(node, full));
+                self.members
+                    .borrow_mut()
+                    .insert(node.clone(), Rc::clone(&all));
+                all
+            }
+        };
+        if access == full {
+            return all.to_vec();
+        }
+        all.iter()
+            .filter(|(m, _, _)| match m {
+                Member::Update => access.update,
+                Member::Delete => access.delete,
+                _ => true,
+            })
+            .map(|(m, leads, kind)| {
+                // A cast keeps the access of the entity it views.
+                let leads = match (m, leads) {
+                    (Member::Cast(_), Leads::Node(target @ Node::Entity(_), _)) => {
+                        Leads::Node(target.clone(), access)
+                    }
+                    _ => leads.clone(),
+                };
+                (m.clone(), leads, *kind)
+            })
+            .collect()
+    }
+
+    fn compute_members(&self, node: &Node, access: Access) -> Vec<(Member, Leads, EdgeKind)> {
         let model = self.model;
         let Some(item) = self.item_type(node) else {
             return Vec::new();

@@ -142,10 +142,13 @@ impl<'a> Builder<'a> {
     /// Whether an annotation's term, qualified or aliased, is `term`; allocates nothing,
     /// as it runs for every annotation of every element.
     fn term_is(&self, annotation: &Annotation, term: &str) -> bool {
+        if annotation.term == term {
+            return true;
+        }
         let (Some((prefix, local)), Some((namespace, wanted))) =
             (annotation.term.rsplit_once('.'), term.rsplit_once('.'))
         else {
-            return annotation.term == term;
+            return false;
         };
         local == wanted
             && self
