@@ -683,6 +683,22 @@ impl<'a> Builder<'a> {
                 )),
             }
         }
+        // Key parts are named in URLs (`(a=1,b=2)`); two of one name cannot be told apart.
+        for (i, part) in key.iter().enumerate() {
+            if let Some(first) = key[..i].iter().find(|k| k.name == part.name) {
+                let span = refs
+                    .get(i)
+                    .map_or_else(|| t.span.clone(), |r| r.span.clone());
+                self.errors.push(Diagnostic::error(
+                    "invalid-key",
+                    span,
+                    format!(
+                        "key parts `{}` and `{}` of `{}` are both named `{}` in URLs",
+                        first.path, part.path, t.name, part.name
+                    ),
+                ));
+            }
+        }
         key
     }
 
@@ -1033,6 +1049,22 @@ mod tests {
                 r#"<EnumType Name="e"><Member Name="a" Value="one"/></EnumType>"#
             )),
             ["invalid-enum-value"]
+        );
+        assert_eq!(
+            codes(model(
+                r#"<ComplexType Name="c"><Property Name="x" Type="Edm.String"/></ComplexType>
+                   <EntityType Name="a"><Key><PropertyRef Name="id"/><PropertyRef Name="c/x" Alias="id"/></Key>
+                   <Property Name="id" Type="Edm.String"/><Property Name="c" Type="m.c"/></EntityType>"#
+            )),
+            ["invalid-key"]
+        );
+        assert_eq!(
+            codes(model(
+                r#"<Function Name="f" IsBound="true"><Parameter Name="b" Type="m.c"/><Parameter Name="p" Type="Edm.Int32"/></Function>
+                   <Function Name="f" IsBound="true"><Parameter Name="b" Type="m.c"/><Parameter Name="p" Type="Edm.String"/></Function>
+                   <ComplexType Name="c"/>"#
+            )),
+            ["duplicate-name"]
         );
     }
 
