@@ -185,3 +185,91 @@ fn features_gate_each_root_and_full_enables_all() {
         "{loans}"
     );
 }
+
+#[test]
+fn select_globs_choose_what_is_generated_and_warn_when_nothing_matches() {
+    let dir = common::temp_dir("services-select");
+    let out = dir.join("crate");
+    let metadata = common::root()
+        .join("tests/fixtures/services/library.xml")
+        .display()
+        .to_string();
+    let (code, _, stderr) = common::cli(&[
+        "generate",
+        "--metadata",
+        &metadata,
+        "--select",
+        "/libraries/{id}/shelves/*/items/example.library.book",
+        "--select",
+        "/main/logo/$value",
+        "--select",
+        "/nowhere/**",
+        "--out",
+        &out.display().to_string(),
+        "--timings",
+    ]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(
+        stderr.contains("warning[nothing-selected]: the path glob `/nowhere/**` matches nothing"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("timings: read "), "{stderr}");
+    let requests = std::fs::read_to_string(out.join("src/requests.rs")).expect("requests.rs");
+    for expected in [
+        "pub fn libraries(&self)",
+        "pub fn shelves(&self)",
+        "pub fn items(&self)",
+        "pub fn as_book(&self) -> BookCollectionRequest",
+        "pub fn media(&self) -> rt::Stream",
+    ] {
+        assert!(
+            requests.contains(expected),
+            "missing {expected:?}:\n{requests}"
+        );
+    }
+    // Only what the globs reach: no members, no sections, no chapters.
+    for absent in [
+        "pub fn members(",
+        "pub fn sections(",
+        "pub fn chapters(",
+        "pub fn check_out(",
+    ] {
+        assert!(
+            !requests.contains(absent),
+            "unexpected {absent:?}:\n{requests}"
+        );
+    }
+    let models = std::fs::read_to_string(out.join("src/example/library.rs")).expect("library.rs");
+    assert!(models.contains("pub struct Book {"));
+    assert!(!models.contains("pub struct Member {"), "{models}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn build_scripts_select_too() {
+    let dir = common::temp_dir("services-config");
+    let path = odata_codegen::Config::new()
+        .metadata(common::root().join("tests/fixtures/services/orders.xml"))
+        .select("/orders/**")
+        .emit_rerun_if_changed(false)
+        .out_dir(&dir)
+        .compile("orders.rs")
+        .expect("the build script generates");
+    let text = std::fs::read_to_string(path).expect("orders.rs");
+    assert!(
+        text.contains("pub fn orders(&self) -> OrdersRequest"),
+        "{text}"
+    );
+    assert!(!text.contains("pub fn warehouses("), "{text}");
+    let all = odata_codegen::Config::new()
+        .metadata(common::root().join("tests/fixtures/services/orders.xml"))
+        .all()
+        .emit_rerun_if_changed(false)
+        .out_dir(&dir)
+        .compile("all.rs")
+        .expect("the build script generates everything");
+    let text = std::fs::read_to_string(all).expect("all.rs");
+    assert!(text.contains("pub fn warehouses(&self) -> WarehousesRequest"));
+    assert!(text.contains("pub fn place_order("));
+    let _ = std::fs::remove_dir_all(&dir);
+}
