@@ -210,8 +210,16 @@ impl<'a> Planner<'a> {
             all_types,
         );
         let types = TypeNames::assign(model, &features.type_closure, &features.unions);
-        let modules = types::modules(model, &types, &features);
-        let (requests, handle_names) = requests::plan_requests(self, &types, &features);
+        // The model types and the request builders are planned side by side: they only
+        // share what is read-only by now.
+        let (modules, (requests, handle_names)) = std::thread::scope(|scope| {
+            let modules = scope.spawn(|| types::modules(model, &types, &features));
+            let requests = requests::plan_requests(self, &types, &features);
+            let modules = modules
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+            (modules, requests)
+        });
         let examples = self.examples(examples, &types, &handle_names);
         let package = options.package.clone().unwrap_or_else(|| {
             model
