@@ -137,11 +137,7 @@ impl Piece<'_> {
     }
 }
 
-pub fn emit(krate: &ir::Crate, layout: &Layout, inputs: &[String]) -> Files {
-    emit_timed(krate, layout, inputs).0
-}
-
-/// [`emit`], with the time spent building tokens and formatting them.
+/// The files of a crate's IR, and the time spent building tokens and formatting them.
 pub fn emit_timed(krate: &ir::Crate, layout: &Layout, inputs: &[String]) -> (Files, EmitTimings) {
     let mut files = Files::new();
     let gated = !krate.features.is_empty();

@@ -19,7 +19,7 @@ use std::rc::Rc;
 
 use crate::csdl::{OperationKind, StructuredKind};
 use crate::model::{ItemType, Model, OperationId, Primitive, Restrictions, TypeId, TypeRef};
-use crate::resolve::{ResolvedPath, Root, Step, Suffix, Target};
+use crate::resolve::{ResolvedPath, Root, Step, Suffix};
 
 /// A request handle.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -896,13 +896,6 @@ fn wildcard(pattern: &[u8], text: &[u8]) -> bool {
         }
     }
     pattern[p..].iter().all(|&c| c == b'*')
-}
-
-/// The target a resolved path addresses, for callers that only need the type.
-pub fn target_type(path: &ResolvedPath) -> TypeId {
-    match path.target {
-        Target::Collection(t) | Target::Entity(t) => t,
-    }
 }
 
 #[cfg(test)]

@@ -115,7 +115,8 @@ fn module_paths(model: &Model, closure: &BTreeSet<TypeId>) -> HashMap<String, Ve
                         if path.is_empty() {
                             Scope::with_reserved(CRATE_ROOT_RESERVED.iter().copied())
                         } else {
-                            Scope::new()
+                            // Namespace modules import the runtime under this name.
+                            Scope::with_reserved([crate::emit::RT])
                         }
                     });
                     let name = scope.claim(names::value_name(part));
