@@ -6,10 +6,11 @@ use std::io::Write;
 use std::path::{Component, Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::AtomicBool;
+use std::time::{Duration, Instant};
 
 use crate::diag::{Level, Levels};
 use crate::output::{OutputError, check_dir, write_dir_interruptible};
-use crate::{Diagnostic, Input, Inputs, Layout, Options, RuntimeDependency, Severity};
+use crate::{Diagnostic, Input, Inputs, Layout, Options, RuntimeDependency, Select, Severity};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 #[derive(Parser)]
@@ -122,6 +123,22 @@ struct Generate {
     /// Depend on this version of odata-codegen-runtime from a registry.
     #[arg(long, value_name = "VERSION")]
     runtime_version: Option<String>,
+    /// Generate every type and everything the entity container exposes, not only the
+    /// documented endpoints.
+    #[arg(long, conflicts_with = "select")]
+    all: bool,
+    /// Generate what a path glob selects, e.g. `/users/{id}/messages` or
+    /// `/deviceAppManagement/**` (`*`: one segment, `**`: any number, `{..}`: a key).
+    /// Repeatable.
+    #[arg(long, value_name = "PATH_GLOB")]
+    select: Vec<String>,
+    /// Give each entity set, singleton and operation import a Cargo feature that
+    /// compiles only what it reaches (and `full` for everything).
+    #[arg(long)]
+    root_features: bool,
+    /// Print how long each stage took to stderr.
+    #[arg(long)]
+    timings: bool,
 }
 
 /// Exit status: success.
@@ -358,13 +375,24 @@ impl Run<'_> {
             (None, Some(version)) => RuntimeDependency::Version(version.clone()),
             (None, None) => RuntimeDependency::Path(default_runtime_path(&args.out)),
         };
+        let select = if args.all {
+            Select::All
+        } else if !args.select.is_empty() {
+            Select::Paths(args.select.clone())
+        } else {
+            Select::Documented
+        };
         let options = Options {
             package: args.package.clone(),
             service_root: args.service_root.clone(),
             layout: Layout::Crate { runtime },
             levels,
+            select,
+            root_features: args.root_features,
         };
-        let generated = match crate::generate(&inputs, &options) {
+        let started = Instant::now();
+        let (generated, timings) = crate::generate_timed(&inputs, &options);
+        let generated = match generated {
             Ok(generated) => generated,
             Err(failure) => {
                 self.print(&failure.diagnostics);
@@ -372,6 +400,33 @@ impl Run<'_> {
             }
         };
         self.print(&generated.diagnostics);
+        let generated_at = Instant::now();
+        let code = self.write_or_check(args, &generated);
+        if args.timings {
+            let write = generated_at.elapsed();
+            let ms = |d: Duration| format!("{:.1} ms", d.as_secs_f64() * 1000.0);
+            let lines: usize = generated.files.values().map(|f| f.lines().count()).sum();
+            let _ = writeln!(
+                self.err,
+                "timings: read {}, resolve {}, plan {}, emit {} and format {} (CPU time; {} wall on {} threads), {} {}, total {} ({} files, {} lines)",
+                ms(timings.read),
+                ms(timings.resolve),
+                ms(timings.plan),
+                ms(timings.emit),
+                ms(timings.format),
+                ms(timings.emit_and_format_wall),
+                timings.threads,
+                if args.check { "check" } else { "write" },
+                ms(write),
+                ms(started.elapsed()),
+                generated.files.len(),
+                lines
+            );
+        }
+        code
+    }
+
+    fn write_or_check(&mut self, args: &Generate, generated: &crate::Generated) -> u8 {
         if args.check {
             return match check_dir(&args.out, &generated.files) {
                 Ok(differences) if differences.is_empty() => SUCCESS,

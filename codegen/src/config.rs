@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use crate::emit::Layout;
 use crate::output::{OutputError, write_if_changed};
-use crate::{Diagnostic, Failure, Input, Inputs, Options, generate};
+use crate::{Diagnostic, Failure, Input, Inputs, Options, Select, generate};
 
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
@@ -51,6 +51,8 @@ pub struct Config {
     service_root: Option<String>,
     out_dir: Option<PathBuf>,
     rerun_if_changed: bool,
+    select: Select,
+    root_features: bool,
 }
 
 impl Config {
@@ -76,6 +78,30 @@ impl Config {
     /// The default service root of the generated requests.
     pub fn service_root(&mut self, url: impl Into<String>) -> &mut Self {
         self.service_root = Some(url.into());
+        self
+    }
+
+    /// Generates every type and everything the entity container exposes, not only the
+    /// documented endpoints.
+    pub fn all(&mut self) -> &mut Self {
+        self.select = Select::All;
+        self
+    }
+
+    /// Generates what a path glob selects (`/users/{id}/messages`,
+    /// `/deviceAppManagement/**`); call once per glob.
+    pub fn select(&mut self, glob: impl Into<String>) -> &mut Self {
+        match &mut self.select {
+            Select::Paths(globs) => globs.push(glob.into()),
+            other => *other = Select::Paths(vec![glob.into()]),
+        }
+        self
+    }
+
+    /// Gates each entity set, singleton and operation import behind a Cargo feature of
+    /// its name (and everything behind `full`); the including crate declares them.
+    pub fn root_features(&mut self, enabled: bool) -> &mut Self {
+        self.root_features = enabled;
         self
     }
 
@@ -124,6 +150,8 @@ impl Config {
                 file_name: file_name.to_owned(),
             },
             levels: crate::diag::Levels::default(),
+            select: self.select.clone(),
+            root_features: self.root_features,
         };
         let generated = generate(&inputs, &options).map_err(ConfigError::Generate)?;
         for warning in &generated.diagnostics {

@@ -2,13 +2,18 @@
 //! prettyplease, and laid out either as a crate (`Cargo.toml` + `src/`) or as one file
 //! to `include!`. Paths in emitted code are fully qualified (or relative through
 //! `super::`), so schema names like `String` or `Option` cannot shadow anything.
+//!
+//! A crate's output is cut into pieces (an item or a few), which are built and
+//! formatted on all cores at once and joined back in order, so the whole Graph schema
+//! formats in a fraction of a second.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::time::{Duration, Instant};
 
 use proc_macro2::{Ident, Literal, Span, TokenStream};
 use quote::{format_ident, quote};
 
-use crate::ir::{self, ChainCall, OperationKind, RustType};
+use crate::ir::{self, ChainCall, MethodKind, OperationKind, RustType};
 use crate::model::Primitive;
 
 /// How the generated crate depends on the runtime crate.
@@ -33,7 +38,17 @@ pub enum Layout {
 /// The generated files: relative path -> contents, in sorted order.
 pub type Files = BTreeMap<String, String>;
 
+/// Time spent building tokens and formatting them, summed over the threads that did it.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct EmitTimings {
+    pub emit: Duration,
+    pub format: Duration,
+    pub threads: usize,
+}
+
 const RUNTIME: &str = "odata_codegen_runtime";
+/// The name generated modules import the runtime as; no generated module takes it.
+pub const RT: &str = "rt";
 /// The modules beside the namespace modules, at the crate root.
 const REQUESTS: &str = "requests";
 const EXAMPLES: &str = "examples";
@@ -46,8 +61,96 @@ fn header(comment: &str, inputs: &[String]) -> String {
     )
 }
 
-pub fn emit(krate: &ir::Crate, layout: &Layout, inputs: &[String]) -> Files {
+/// Part of a file, built and formatted on its own.
+enum Piece<'a> {
+    /// Inner doc comments (`//!`) and imports that open a file: the runtime, and the
+    /// namespace modules a context aliases.
+    Opening(Vec<String>, bool, Option<&'a Ctx>, bool),
+    Lib(&'a ir::Crate, BTreeSet<String>, bool),
+    ModuleDecls(Vec<String>),
+    Struct(&'a ir::Struct, &'a Ctx),
+    Union(&'a ir::Union, &'a Ctx),
+    Enum(&'a ir::Enum),
+    Alias(&'a ir::Alias, &'a Ctx),
+    Service(&'a ir::ServiceEntry, &'a Ctx),
+    Handle(&'a ir::Handle, &'a Ctx),
+    Examples(&'a ir::Crate, &'a Ctx),
+    /// Tokens of a whole file, for the single-file layout.
+    SingleFile(&'a ir::Crate),
+}
+
+impl Piece<'_> {
+    /// A rough cost, to split work evenly between threads.
+    fn weight(&self) -> usize {
+        match self {
+            Piece::Struct(s, _) => 4 + s.fields.len(),
+            Piece::Union(u, _) => 4 + 2 * u.variants.len(),
+            Piece::Enum(e) => 4 + 3 * e.members.len(),
+            Piece::Handle(h, _) => 2 + 2 * h.methods.len(),
+            Piece::Service(s, _) => 2 + 2 * s.methods.len(),
+            Piece::Examples(k, _) => 10 * k.examples.len(),
+            Piece::SingleFile(k) => {
+                k.modules
+                    .iter()
+                    .map(|m| m.structs.len() * 10)
+                    .sum::<usize>()
+                    + k.requests.handles.len() * 10
+            }
+            _ => 1,
+        }
+    }
+
+    /// Pieces are built where they are formatted: tokens cannot cross threads.
+    fn tokens(&self) -> TokenStream {
+        match self {
+            Piece::Opening(lines, runtime, ctx, gated) => {
+                let mut tokens: TokenStream =
+                    lines.iter().map(|l| quote! { #![doc = #l] }).collect();
+                // With features, what uses an import may be compiled out.
+                let allow = gated.then(|| quote! { #[allow(unused_imports)] });
+                if *runtime {
+                    let import = runtime_import();
+                    tokens.extend(quote! { #allow #import });
+                }
+                if let Some(ctx) = ctx {
+                    tokens.extend(ctx.imports(*gated));
+                }
+                tokens
+            }
+            Piece::Lib(krate, children, inner) => lib_items(krate, children, *inner),
+            Piece::ModuleDecls(children) => children
+                .iter()
+                .map(|c| {
+                    let c = ident(c);
+                    quote! { pub mod #c; }
+                })
+                .collect(),
+            Piece::Struct(s, ctx) => struct_items(s, ctx),
+            Piece::Union(u, ctx) => union_items(u, ctx),
+            Piece::Enum(e) => enum_items(e),
+            Piece::Alias(a, ctx) => alias_items(a, ctx),
+            Piece::Service(s, ctx) => service_items(s, ctx),
+            Piece::Handle(h, ctx) => handle_items(h, ctx),
+            Piece::Examples(krate, ctx) => examples_items(krate, ctx),
+            Piece::SingleFile(krate) => single_file_items(krate),
+        }
+    }
+}
+
+/// The files of a crate's IR, and the time spent building tokens and formatting them.
+pub fn emit_timed(krate: &ir::Crate, layout: &Layout, inputs: &[String]) -> (Files, EmitTimings) {
     let mut files = Files::new();
+    let gated = !krate.features.is_empty();
+    let aliases = module_aliases(krate);
+    let module_ctxs: BTreeMap<Vec<String>, Ctx> = krate
+        .modules
+        .iter()
+        .map(|m| (m.path.clone(), Ctx::module(&m.path)))
+        .collect();
+    let requests_ctx = Ctx::root_module(REQUESTS, &aliases, &requests_modules(krate));
+    let examples_ctx = Ctx::root_module(EXAMPLES, &aliases, &examples_modules(krate));
+    // (file, pieces) in file order.
+    let mut plan: Vec<(String, Vec<Piece<'_>>)> = Vec::new();
     match layout {
         Layout::Crate { runtime } => {
             files.insert("Cargo.toml".to_owned(), cargo_toml(krate, runtime, inputs));
@@ -66,8 +169,10 @@ pub fn emit(krate: &ir::Crate, layout: &Layout, inputs: &[String]) -> Files {
                 .map(|m| (m.path.as_slice(), m))
                 .collect();
             let root_children = children.remove(&Vec::new()).unwrap_or_default();
-            let lib = lib_items(krate, &root_children, true);
-            files.insert("src/lib.rs".to_owned(), format_file(lib, inputs));
+            plan.push((
+                "src/lib.rs".to_owned(),
+                vec![Piece::Lib(krate, root_children, true)],
+            ));
             let module_paths: BTreeSet<Vec<String>> = children
                 .keys()
                 .cloned()
@@ -75,43 +180,249 @@ pub fn emit(krate: &ir::Crate, layout: &Layout, inputs: &[String]) -> Files {
                 .filter(|p| !p.is_empty())
                 .collect();
             for path in module_paths {
-                let mut items = by_path
-                    .get(path.as_slice())
-                    .map(|m| module_items(m))
-                    .unwrap_or_default();
-                for child in children.get(&path).into_iter().flatten() {
-                    let child = ident(child);
-                    items.extend(quote! { pub mod #child; });
+                let mut pieces = Vec::new();
+                if let (Some(module), Some(ctx)) =
+                    (by_path.get(path.as_slice()), module_ctxs.get(&path))
+                {
+                    pieces.push(Piece::Opening(
+                        module_docs(module),
+                        uses_runtime(module),
+                        None,
+                        gated,
+                    ));
+                    module_pieces(module, ctx, &mut pieces);
                 }
-                files.insert(
-                    format!("src/{}.rs", path.join("/")),
-                    format_file(items, inputs),
-                );
+                if let Some(kids) = children.get(&path) {
+                    pieces.push(Piece::ModuleDecls(kids.iter().cloned().collect()));
+                }
+                plan.push((format!("src/{}.rs", path.join("/")), pieces));
             }
-            files.insert(
-                "src/requests.rs".to_owned(),
-                format_file(requests_items(&krate.requests, true), inputs),
+            let mut requests = vec![Piece::Opening(
+                vec![
+                    " Request builders. Navigation belongs to types: a handle for an entity offers"
+                        .to_owned(),
+                    " its navigation properties, casts and operations, whatever path led to it."
+                        .to_owned(),
+                ],
+                true,
+                Some(&requests_ctx),
+                gated,
+            )];
+            requests.push(Piece::Service(&krate.requests.service, &requests_ctx));
+            requests.extend(
+                krate
+                    .requests
+                    .handles
+                    .iter()
+                    .map(|h| Piece::Handle(h, &requests_ctx)),
             );
+            plan.push(("src/requests.rs".to_owned(), requests));
             if !krate.examples.is_empty() {
-                files.insert(
+                plan.push((
                     "src/examples.rs".to_owned(),
-                    format_file(examples_items(krate), inputs),
-                );
+                    vec![Piece::Examples(krate, &examples_ctx)],
+                ));
             }
         }
         Layout::SingleFile { file_name } => {
-            let mut tree = ModuleTree::default();
-            for module in &krate.modules {
-                tree.insert(&module.path, module_items(module));
-            }
-            let mut items = lib_items(krate, &BTreeSet::new(), false);
-            items.extend(tree.into_tokens());
-            let requests = requests_items(&krate.requests, false);
-            items.extend(quote! { pub mod requests { #requests } });
-            files.insert(file_name.clone(), format_file(items, inputs));
+            plan.push((file_name.clone(), vec![Piece::SingleFile(krate)]));
         }
     }
-    files
+    let pieces: Vec<&Piece<'_>> = plan.iter().flat_map(|(_, p)| p).collect();
+    let (texts, timings) = format_all(&pieces);
+    let mut texts = texts.into_iter();
+    for (file, file_pieces) in &plan {
+        let mut text = header("//", inputs);
+        for _ in file_pieces {
+            text.push('\n');
+            text.push_str(&texts.next().unwrap_or_default());
+        }
+        files.insert(file.clone(), text);
+    }
+    (files, timings)
+}
+
+/// The doc comment that opens a namespace module.
+fn module_docs(module: &ir::Module) -> Vec<String> {
+    vec![
+        format!(" The types of the schema namespace `{}`.", module.namespace),
+        String::new(),
+        " Every property is optional, so a `$select`-ed response deserializes; a nullable"
+            .to_owned(),
+        " one is a [`Field`](rt::Field), which tells an absent property from an explicit"
+            .to_owned(),
+        " `null`. `Default` fills in `@odata.type`, which services read from request bodies."
+            .to_owned(),
+    ]
+}
+
+/// Whether a module's items use the runtime, so that it imports it.
+fn uses_runtime(module: &ir::Module) -> bool {
+    !module.unions.is_empty()
+        || !module.enums.is_empty()
+        || module
+            .structs
+            .iter()
+            .flat_map(|s| &s.fields)
+            .any(|f| f.nullable || primitive_uses_runtime_in(&f.ty))
+        || module
+            .aliases
+            .iter()
+            .any(|a| primitive_uses_runtime_in(&a.ty))
+}
+
+fn primitive_uses_runtime_in(ty: &RustType) -> bool {
+    match ty {
+        RustType::Primitive(p) => primitive_uses_runtime(*p),
+        RustType::Flags { .. } => true,
+        RustType::Named { .. } => false,
+        RustType::Vec(inner) => primitive_uses_runtime_in(inner),
+    }
+}
+
+fn primitive_uses_runtime(p: Primitive) -> bool {
+    matches!(
+        p,
+        Primitive::Binary
+            | Primitive::Date
+            | Primitive::DateTimeOffset
+            | Primitive::Double
+            | Primitive::Duration
+            | Primitive::Single
+            | Primitive::TimeOfDay
+    )
+}
+
+/// Namespace modules whose types the request builders name.
+fn requests_modules(krate: &ir::Crate) -> BTreeSet<Vec<String>> {
+    let mut out = BTreeSet::new();
+    let methods = krate
+        .requests
+        .handles
+        .iter()
+        .flat_map(|h| &h.methods)
+        .chain(&krate.requests.service.methods);
+    for method in methods {
+        match &method.kind {
+            MethodKind::Request { model, .. } => collect_modules(model, &mut out),
+            MethodKind::Call(call) => {
+                for p in &call.params {
+                    collect_modules(&p.ty, &mut out);
+                }
+                match &call.returns {
+                    ir::Returns::Json(t) | ir::Returns::Value(t) | ir::Returns::Page(t) => {
+                        collect_modules(t, &mut out)
+                    }
+                    ir::Returns::Nothing | ir::Returns::Handle(_) => {}
+                }
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+/// Namespace modules whose types the example tests name.
+fn examples_modules(krate: &ir::Crate) -> BTreeSet<Vec<String>> {
+    let mut out = BTreeSet::new();
+    for test in &krate.examples {
+        if matches!(
+            test.operation,
+            OperationKind::Create | OperationKind::Update
+        ) {
+            collect_modules(&test.model, &mut out);
+        }
+    }
+    out
+}
+
+fn collect_modules(ty: &RustType, out: &mut BTreeSet<Vec<String>>) {
+    match ty {
+        RustType::Named { module, .. } | RustType::Flags { module, .. } => {
+            out.insert(module.clone());
+        }
+        RustType::Vec(inner) => collect_modules(inner, out),
+        RustType::Primitive(_) => {}
+    }
+}
+
+fn module_pieces<'a>(module: &'a ir::Module, ctx: &'a Ctx, pieces: &mut Vec<Piece<'a>>) {
+    pieces.extend(module.structs.iter().map(|s| Piece::Struct(s, ctx)));
+    pieces.extend(module.unions.iter().map(|u| Piece::Union(u, ctx)));
+    pieces.extend(module.enums.iter().map(Piece::Enum));
+    pieces.extend(module.aliases.iter().map(|a| Piece::Alias(a, ctx)));
+}
+
+/// Builds and formats every piece, on as many threads as there are cores, each taking
+/// a contiguous run of about equal weight; returns the texts in order.
+fn format_all(pieces: &[&Piece<'_>]) -> (Vec<String>, EmitTimings) {
+    let threads = std::thread::available_parallelism()
+        .map_or(1, std::num::NonZeroUsize::get)
+        .clamp(1, 16)
+        .min(pieces.len().max(1));
+    let total: usize = pieces.iter().map(|p| p.weight()).sum();
+    let mut chunks: Vec<&[&Piece<'_>]> = Vec::new();
+    let mut start = 0;
+    let mut acc = 0;
+    for (i, piece) in pieces.iter().enumerate() {
+        acc += piece.weight();
+        if acc * threads >= total * (chunks.len() + 1) && chunks.len() + 1 < threads {
+            chunks.push(&pieces[start..=i]);
+            start = i + 1;
+        }
+    }
+    chunks.push(&pieces[start..]);
+    let run = |chunk: &[&Piece<'_>]| {
+        let mut timings = EmitTimings::default();
+        let texts: Vec<String> = chunk
+            .iter()
+            .map(|piece| {
+                let started = Instant::now();
+                let tokens = piece.tokens();
+                let built = Instant::now();
+                let text = format_tokens(tokens);
+                timings.emit += built - started;
+                timings.format += built.elapsed();
+                text
+            })
+            .collect();
+        (texts, timings)
+    };
+    let results: Vec<(Vec<String>, EmitTimings)> = if chunks.len() == 1 {
+        chunks.iter().map(|c| run(c)).collect()
+    } else {
+        std::thread::scope(|scope| {
+            let handles: Vec<_> = chunks
+                .iter()
+                .map(|chunk| scope.spawn(|| run(chunk)))
+                .collect();
+            handles
+                .into_iter()
+                .map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+                .collect()
+        })
+    };
+    let mut timings = EmitTimings {
+        threads: chunks.len(),
+        ..EmitTimings::default()
+    };
+    let mut texts = Vec::with_capacity(pieces.len());
+    for (t, time) in results {
+        texts.extend(t);
+        timings.emit += time.emit;
+        timings.format += time.format;
+    }
+    (texts, timings)
+}
+
+fn format_tokens(items: TokenStream) -> String {
+    // The tokens are moved, not cloned: a shared token stream is copied on parsing.
+    let text = match syn::parse2::<syn::File>(items) {
+        Ok(file) => prettyplease::unparse(&file),
+        // Emitted tokens always parse; should they not, the output says why.
+        Err(error) => format!("compile_error!({:?});\n", error.to_string()),
+    };
+    space_items(&text)
 }
 
 /// Nested inline modules for the single-file layout.
@@ -144,13 +455,31 @@ impl ModuleTree {
     }
 }
 
-fn format_file(items: TokenStream, inputs: &[String]) -> String {
-    let text = match syn::parse2::<syn::File>(items.clone()) {
-        Ok(file) => prettyplease::unparse(&file),
-        // Emitted tokens always parse; should they not, the raw tokens still show why.
-        Err(_) => items.to_string(),
-    };
-    format!("{}\n{}", header("//", inputs), space_items(&text))
+fn single_file_items(krate: &ir::Crate) -> TokenStream {
+    let gated = !krate.features.is_empty();
+    let aliases = module_aliases(krate);
+    let mut tree = ModuleTree::default();
+    for module in &krate.modules {
+        let ctx = Ctx::module(&module.path);
+        let mut pieces = vec![Piece::Opening(
+            module_docs(module),
+            uses_runtime(module),
+            None,
+            gated,
+        )];
+        module_pieces(module, &ctx, &mut pieces);
+        let items: TokenStream = pieces.iter().map(Piece::tokens).collect();
+        tree.insert(&module.path, items);
+    }
+    let mut items = lib_items(krate, &BTreeSet::new(), false);
+    items.extend(tree.into_tokens());
+    let ctx = Ctx::root_module(REQUESTS, &aliases, &requests_modules(krate));
+    let mut requests = runtime_import();
+    requests.extend(ctx.imports(gated));
+    requests.extend(service_items(&krate.requests.service, &ctx));
+    requests.extend(krate.requests.handles.iter().map(|h| handle_items(h, &ctx)));
+    items.extend(quote! { pub mod requests { #requests } });
+    items
 }
 
 /// Puts a blank line between items (prettyplease writes them back to back): after the
@@ -181,6 +510,17 @@ fn cargo_toml(krate: &ir::Crate, runtime: &RuntimeDependency, inputs: &[String])
         RuntimeDependency::Path(path) => format!("{{ path = {} }}", toml_string(path)),
         RuntimeDependency::Version(version) => toml_string(version),
     };
+    let mut features = String::new();
+    for feature in &krate.features {
+        features.push_str(&format!("# {}\n", feature.comment));
+        let enables: Vec<String> = feature.enables.iter().map(|e| toml_string(e)).collect();
+        let list = if enables.len() > 4 {
+            format!("[\n    {},\n]", enables.join(",\n    "))
+        } else {
+            format!("[{}]", enables.join(", "))
+        };
+        features.push_str(&format!("{} = {list}\n", toml_key(&feature.name)));
+    }
     format!(
         r#"{header}
 [package]
@@ -197,7 +537,7 @@ default = ["client"]
 # An async HTTP client (reqwest over rustls) that sends the generated requests; turn it
 # off to build requests only and send them with your own HTTP stack.
 client = ["odata-codegen-runtime/client"]
-
+{features}
 [dependencies]
 odata-codegen-runtime = {runtime}
 serde = {{ version = "1", features = ["derive"] }}
@@ -206,6 +546,19 @@ serde_json = "1"
         header = header("#", inputs),
         name = toml_string(&krate.package),
     )
+}
+
+/// A bare TOML key when it is one, else a quoted one.
+fn toml_key(key: &str) -> String {
+    if !key.is_empty()
+        && key
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+    {
+        key.to_owned()
+    } else {
+        toml_string(key)
+    }
 }
 
 fn toml_string(s: &str) -> String {
@@ -229,9 +582,17 @@ fn ident(name: &str) -> Ident {
     }
 }
 
+/// The runtime crate, as every generated module imports it.
 fn runtime() -> TokenStream {
+    let rt = format_ident!("{}", RT);
+    quote! { #rt }
+}
+
+/// `use ::odata_codegen_runtime as rt;`, which opens every generated module.
+fn runtime_import() -> TokenStream {
     let runtime = format_ident!("{}", RUNTIME);
-    quote! { ::#runtime }
+    let rt = format_ident!("{}", RT);
+    quote! { use ::#runtime as #rt; }
 }
 
 fn docs(lines: &[String]) -> TokenStream {
@@ -249,11 +610,20 @@ fn docs(lines: &[String]) -> TokenStream {
         .collect()
 }
 
+/// `#[cfg(feature = "a")]` or `#[cfg(any(feature = "a", feature = "b"))]`; nothing for
+/// an item that always compiles.
+fn cfg_attr(cfg: &ir::Cfg) -> TokenStream {
+    match cfg.any_feature.as_slice() {
+        [] => TokenStream::new(),
+        [single] => quote! { #[cfg(feature = #single)] },
+        many => quote! { #[cfg(any(#(feature = #many),*))] },
+    }
+}
+
 fn lib_items(krate: &ir::Crate, children: &BTreeSet<String>, inner_docs: bool) -> TokenStream {
-    let rt = runtime();
     let mut items = TokenStream::new();
     if inner_docs {
-        let lines = [
+        let mut lines = vec![
             format!(
                 " Typed models and request builders for `{}`.",
                 krate.package
@@ -262,11 +632,20 @@ fn lib_items(krate: &ir::Crate, children: &BTreeSet<String>, inner_docs: bool) -
             " Models live in one module per schema namespace; `requests` starts at the".to_owned(),
             " service's entry point and builds `http::Request`s without doing I/O.".to_owned(),
         ];
+        if !krate.features.is_empty() {
+            lines.extend([
+                String::new(),
+                " Each entity set, singleton and operation import has a Cargo feature that"
+                    .to_owned(),
+                " compiles it and the types it reaches; `full` compiles everything.".to_owned(),
+            ]);
+        }
         items.extend(lines.iter().map(|l| quote! { #![doc = #l] }));
     }
+    let runtime = format_ident!("{}", RUNTIME);
     items.extend(quote! {
         /// The runtime these models and requests are built on.
-        pub use #rt as runtime;
+        pub use ::#runtime as runtime;
     });
     if let Some(root) = &krate.service_root {
         items.extend(quote! {
@@ -299,34 +678,112 @@ fn lib_items(krate: &ir::Crate, children: &BTreeSet<String>, inner_docs: bool) -
     items
 }
 
-/// The Rust type of `ty` as seen from the module at path `from` (empty: the crate root).
-fn rust_type(ty: &RustType, from: &[String]) -> TokenStream {
-    let rt = runtime();
-    let named = |module: &[String], name: &str| {
-        let name = ident(name);
-        if module == from {
-            return quote! { #name };
+/// Where types are named from: a module, and the namespace modules it imports by alias.
+#[derive(Clone, Debug, Default)]
+struct Ctx {
+    from: Vec<String>,
+    aliases: BTreeMap<Vec<String>, String>,
+}
+
+impl Ctx {
+    fn module(from: &[String]) -> Ctx {
+        Ctx {
+            from: from.to_vec(),
+            aliases: BTreeMap::new(),
         }
-        let supers = std::iter::repeat_n(quote! { super:: }, from.len());
-        let module = module.iter().map(|m| ident(m));
-        quote! { #(#supers)* #(#module::)* #name }
-    };
+    }
+
+    /// The crate-root module `name` (`requests`, `examples`), which imports the
+    /// namespace modules it uses by a short alias.
+    fn root_module(
+        name: &str,
+        aliases: &BTreeMap<Vec<String>, String>,
+        used: &BTreeSet<Vec<String>>,
+    ) -> Ctx {
+        Ctx {
+            from: vec![name.to_owned()],
+            aliases: aliases
+                .iter()
+                .filter(|(path, _)| used.contains(*path))
+                .map(|(p, a)| (p.clone(), a.clone()))
+                .collect(),
+        }
+    }
+
+    /// `use super::microsoft::graph;` lines for the aliases; `gated` when features may
+    /// compile out what uses them.
+    fn imports(&self, gated: bool) -> TokenStream {
+        let allow = gated.then(|| quote! { #[allow(unused_imports)] });
+        self.aliases
+            .iter()
+            .map(|(path, alias)| {
+                let same = path.last() == Some(alias);
+                let path = path.iter().map(|p| ident(p));
+                let alias = ident(alias);
+                if same {
+                    quote! { #allow use super::#(#path)::*; }
+                } else {
+                    quote! { #allow use super::#(#path)::* as #alias; }
+                }
+            })
+            .collect()
+    }
+}
+
+/// Short, unique aliases for namespace modules: their last part.
+fn module_aliases(krate: &ir::Crate) -> BTreeMap<Vec<String>, String> {
+    let mut taken: BTreeSet<String> = [RT.to_owned()].into_iter().collect();
+    let mut aliases = BTreeMap::new();
+    for module in &krate.modules {
+        let last = module.path.last().cloned().unwrap_or_default();
+        let base = last.trim_start_matches("r#").to_owned();
+        let mut alias = last.clone();
+        let mut n = 2;
+        while !taken.insert(alias.trim_start_matches("r#").to_owned()) {
+            alias = format!("{base}_{n}");
+            n += 1;
+        }
+        aliases.insert(module.path.clone(), alias);
+    }
+    aliases
+}
+
+/// The Rust type of `ty` as seen from `ctx`. Prelude names (`Option`, `String`, `Vec`,
+/// `Box`) are written bare: generated types never take them.
+fn rust_type(ty: &RustType, ctx: &Ctx) -> TokenStream {
+    let rt = runtime();
     match ty {
         RustType::Primitive(p) => primitive(*p),
-        RustType::Named { module, name } => named(module, name),
+        RustType::Named { module, name } => named(module, name, ctx),
         RustType::Flags { module, name } => {
-            let inner = named(module, name);
+            let inner = named(module, name, ctx);
             quote! { #rt::Flags<#inner> }
         }
         RustType::Vec(inner) => {
-            let inner = rust_type(inner, from);
-            quote! { ::std::vec::Vec<#inner> }
-        }
-        RustType::Boxed(inner) => {
-            let inner = rust_type(inner, from);
-            quote! { ::std::boxed::Box<#inner> }
+            let inner = rust_type(inner, ctx);
+            quote! { Vec<#inner> }
         }
     }
+}
+
+fn named(module: &[String], name: &str, ctx: &Ctx) -> TokenStream {
+    let name = ident(name);
+    if module == ctx.from.as_slice() {
+        return quote! { #name };
+    }
+    if let Some(alias) = ctx.aliases.get(module) {
+        let alias = ident(alias);
+        return quote! { #alias::#name };
+    }
+    // Up to the common ancestor, then down: `super::call_records::X`, not a round trip.
+    let common = module
+        .iter()
+        .zip(&ctx.from)
+        .take_while(|(a, b)| a == b)
+        .count();
+    let supers = std::iter::repeat_n(quote! { super:: }, ctx.from.len() - common);
+    let down = module[common..].iter().map(|m| ident(m));
+    quote! { #(#supers)* #(#down::)* #name }
 }
 
 fn primitive(p: Primitive) -> TokenStream {
@@ -340,7 +797,7 @@ fn primitive(p: Primitive) -> TokenStream {
         Primitive::Decimal => quote! { ::serde_json::Number },
         Primitive::Double => quote! { #rt::Double },
         Primitive::Duration => quote! { #rt::Duration },
-        Primitive::Guid | Primitive::Stream | Primitive::String => quote! { ::std::string::String },
+        Primitive::Guid | Primitive::Stream | Primitive::String => quote! { String },
         Primitive::Int16 => quote! { i16 },
         Primitive::Int32 => quote! { i32 },
         Primitive::Int64 => quote! { i64 },
@@ -351,80 +808,176 @@ fn primitive(p: Primitive) -> TokenStream {
     }
 }
 
-fn module_items(module: &ir::Module) -> TokenStream {
-    let mut items = TokenStream::new();
-    for s in &module.structs {
-        items.extend(struct_items(s, &module.path));
+/// The field name serde derives from a Rust field under `rename_all = "camelCase"`.
+fn serde_camel_case(field: &str) -> String {
+    let field = field.trim_start_matches("r#");
+    let mut pascal = String::with_capacity(field.len());
+    let mut capitalize = true;
+    for c in field.chars() {
+        if c == '_' {
+            capitalize = true;
+        } else if capitalize {
+            pascal.push(c.to_ascii_uppercase());
+            capitalize = false;
+        } else {
+            pascal.push(c);
+        }
     }
-    for e in &module.enums {
-        items.extend(enum_items(e));
+    match pascal.get(..1) {
+        Some(first) => format!("{}{}", first.to_ascii_lowercase(), &pascal[1..]),
+        None => pascal,
     }
-    items
 }
 
-fn struct_items(s: &ir::Struct, module: &[String]) -> TokenStream {
+fn struct_items(s: &ir::Struct, ctx: &Ctx) -> TokenStream {
     let rt = runtime();
     let name = ident(&s.name);
     let doc = docs(&s.doc);
+    let cfg = cfg_attr(&s.cfg);
     let odata_type = &s.odata_type;
     let fields = s.fields.iter().map(|f| {
         let field = ident(&f.name);
         let doc = docs(&f.doc);
-        let inner = rust_type(&f.ty, module);
-        let rename = (f.name.trim_start_matches("r#") != f.wire).then(|| {
+        let mut inner = rust_type(&f.ty, ctx);
+        if f.boxed {
+            inner = quote! { Box<#inner> };
+        }
+        // Most wire names are what `rename_all` makes of the Rust name; only the
+        // others need their own `rename`.
+        let rename = (serde_camel_case(&f.name) != f.wire).then(|| {
             let wire = &f.wire;
             quote! { rename = #wire, }
         });
         if f.nullable {
             quote! {
                 #doc
-                #[serde(#rename default, skip_serializing_if = "::odata_codegen_runtime::Field::is_absent")]
+                #[serde(#rename default, skip_serializing_if = "rt::Field::is_absent")]
                 pub #field: #rt::Field<#inner>,
             }
         } else {
             quote! {
                 #doc
-                #[serde(#rename default, skip_serializing_if = "::std::option::Option::is_none")]
-                pub #field: ::std::option::Option<#inner>,
+                #[serde(#rename default, skip_serializing_if = "Option::is_none")]
+                pub #field: Option<#inner>,
             }
         }
     });
     let defaults = s.fields.iter().map(|f| {
         let field = ident(&f.name);
-        quote! { #field: ::std::default::Default::default(), }
+        if f.nullable {
+            quote! { #field: #rt::Field::Absent, }
+        } else {
+            quote! { #field: None, }
+        }
     });
     quote! {
         #doc
-        ///
-        /// Every property is optional, so a `$select`-ed response deserializes; a
-        /// nullable one is a [`Field`](::odata_codegen_runtime::Field), which tells an
-        /// absent property from an explicit `null`.
-        #[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+        #cfg
+        #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+        #[serde(rename_all = "camelCase")]
         pub struct #name {
-            /// The type's name as Graph reads it from a request body (`@odata.type`).
-            #[serde(rename = "@odata.type", default, skip_serializing_if = "::std::option::Option::is_none")]
-            pub odata_type: ::std::option::Option<::std::string::String>,
+            /// The type's name as services read it from a request body (`@odata.type`).
+            #[serde(rename = "@odata.type", default, skip_serializing_if = "Option::is_none")]
+            pub odata_type: Option<String>,
             #(#fields)*
             /// Properties the schema does not declare, kept so that nothing received is lost.
             #[serde(flatten)]
-            pub additional_data: ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value>,
+            pub additional_data: ::std::collections::BTreeMap<String, ::serde_json::Value>,
         }
 
+        #cfg
         impl #name {
             /// The `@odata.type` of this type.
             pub const ODATA_TYPE: &'static str = #odata_type;
         }
 
-        impl ::std::default::Default for #name {
+        #cfg
+        impl Default for #name {
             /// An empty value that names its type, ready to fill in for a request body.
             fn default() -> Self {
                 Self {
-                    odata_type: ::std::option::Option::Some(::std::string::String::from(Self::ODATA_TYPE)),
+                    odata_type: Some(Self::ODATA_TYPE.to_owned()),
                     #(#defaults)*
-                    additional_data: ::std::default::Default::default(),
+                    additional_data: ::std::collections::BTreeMap::new(),
                 }
             }
         }
+    }
+}
+
+fn union_items(u: &ir::Union, ctx: &Ctx) -> TokenStream {
+    let rt = runtime();
+    let name = ident(&u.name);
+    let doc = docs(&u.doc);
+    let cfg = cfg_attr(&u.cfg);
+    let variants = u.variants.iter().map(|v| {
+        let variant = ident(&v.name);
+        let ty = rust_type(&v.ty, ctx);
+        let wire_doc = format!(" `{}`", v.wire.first().map_or("", String::as_str));
+        quote! {
+            #[doc = #wire_doc]
+            #variant(Box<#ty>),
+        }
+    });
+    let serialize_arms = u.variants.iter().map(|v| {
+        let variant = ident(&v.name);
+        quote! { Self::#variant(value) => ::serde::Serialize::serialize(value, serializer), }
+    });
+    let (base, derived) = match u.variants.split_first() {
+        Some((base, derived)) => (Some(base), derived),
+        None => (None, &[][..]),
+    };
+    let deserialize_arms = derived.iter().map(|v| {
+        let variant = ident(&v.name);
+        let wire = &v.wire;
+        quote! { #(#wire)|* => Self::#variant(#rt::from_value(value)?), }
+    });
+    let fallback = base.map(|v| {
+        let variant = ident(&v.name);
+        quote! { _ => Self::#variant(#rt::from_value(value)?), }
+    });
+    let froms = u.variants.iter().map(|v| {
+        let variant = ident(&v.name);
+        let ty = rust_type(&v.ty, ctx);
+        quote! {
+            #cfg
+            impl From<#ty> for #name {
+                fn from(value: #ty) -> Self {
+                    Self::#variant(Box::new(value))
+                }
+            }
+        }
+    });
+    quote! {
+        #doc
+        #cfg
+        #[derive(Clone, Debug, PartialEq)]
+        pub enum #name {
+            #(#variants)*
+        }
+
+        #cfg
+        impl ::serde::Serialize for #name {
+            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                match self {
+                    #(#serialize_arms)*
+                }
+            }
+        }
+
+        #cfg
+        impl<'de> ::serde::Deserialize<'de> for #name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                #rt::deserialize_polymorphic(deserializer, |odata_type, value| {
+                    Ok(match odata_type {
+                        #(#deserialize_arms)*
+                        #fallback
+                    })
+                })
+            }
+        }
+
+        #(#froms)*
     }
 }
 
@@ -432,6 +985,7 @@ fn enum_items(e: &ir::Enum) -> TokenStream {
     let rt = runtime();
     let name = ident(&e.name);
     let doc = docs(&e.doc);
+    let cfg = cfg_attr(&e.cfg);
     let fallback = ident(&e.fallback);
     let variants = e.members.iter().map(|m| {
         let variant = ident(&m.name);
@@ -454,20 +1008,39 @@ fn enum_items(e: &ir::Enum) -> TokenStream {
         let wire = &m.wire;
         quote! { Self::#variant => #wire, }
     });
+    let underlying = primitive(e.underlying);
+    let values = e.members.iter().map(|m| {
+        let variant = ident(&m.name);
+        let value = integer_literal(m.value, e.underlying);
+        quote! { Self::#variant => Some(#value), }
+    });
     quote! {
         #doc
-        #[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::cmp::PartialEq, ::std::cmp::Eq, ::std::hash::Hash)]
+        #cfg
+        #[derive(Clone, Debug, PartialEq, Eq, Hash)]
         pub enum #name {
             #(#variants)*
             /// A value this crate does not know yet, kept exactly as received.
-            #fallback(::std::string::String),
+            #fallback(String),
         }
 
+        #cfg
+        impl #name {
+            /// The member's value in the schema; `None` for a value this crate does not know.
+            pub fn value(&self) -> Option<#underlying> {
+                match self {
+                    #(#values)*
+                    Self::#fallback(_) => None,
+                }
+            }
+        }
+
+        #cfg
         impl #rt::ODataEnum for #name {
             fn from_wire(value: &str) -> Self {
                 match value {
                     #(#from_wire)*
-                    other => Self::#fallback(::std::string::String::from(other)),
+                    other => Self::#fallback(other.to_owned()),
                 }
             }
 
@@ -479,17 +1052,47 @@ fn enum_items(e: &ir::Enum) -> TokenStream {
             }
         }
 
+        #cfg
         impl ::serde::Serialize for #name {
-            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
                 #rt::serialize_enum(self, serializer)
             }
         }
 
+        #cfg
         impl<'de> ::serde::Deserialize<'de> for #name {
-            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
                 #rt::deserialize_enum(deserializer)
             }
         }
+    }
+}
+
+/// An integer literal of the enum's underlying type; a value that does not fit is
+/// written as it is and left to the compiler to report.
+fn integer_literal(value: i64, ty: Primitive) -> Literal {
+    match ty {
+        Primitive::Byte => u8::try_from(value)
+            .map_or_else(|_| Literal::i64_unsuffixed(value), Literal::u8_unsuffixed),
+        Primitive::SByte => i8::try_from(value)
+            .map_or_else(|_| Literal::i64_unsuffixed(value), Literal::i8_unsuffixed),
+        Primitive::Int16 => i16::try_from(value)
+            .map_or_else(|_| Literal::i64_unsuffixed(value), Literal::i16_unsuffixed),
+        Primitive::Int32 => i32::try_from(value)
+            .map_or_else(|_| Literal::i64_unsuffixed(value), Literal::i32_unsuffixed),
+        _ => Literal::i64_unsuffixed(value),
+    }
+}
+
+fn alias_items(a: &ir::Alias, ctx: &Ctx) -> TokenStream {
+    let name = ident(&a.name);
+    let doc = docs(&a.doc);
+    let cfg = cfg_attr(&a.cfg);
+    let ty = rust_type(&a.ty, ctx);
+    quote! {
+        #doc
+        #cfg
+        pub type #name = #ty;
     }
 }
 
@@ -505,170 +1108,398 @@ fn status_tokens(status: u16) -> TokenStream {
     quote! { #rt::http::StatusCode::#constant }
 }
 
-fn requests_items(requests: &ir::Requests, inner_docs: bool) -> TokenStream {
+fn service_items(service: &ir::ServiceEntry, ctx: &Ctx) -> TokenStream {
+    let name = ident(&service.name);
+    let doc = docs(&service.doc);
     let rt = runtime();
-    let mut items = TokenStream::new();
-    if inner_docs {
-        let lines = [
-            " Request builders. Navigation belongs to types: a handle for an entity offers"
-                .to_owned(),
-            " its navigation properties and operations, whatever path led to it.".to_owned(),
-        ];
-        items.extend(lines.iter().map(|l| quote! { #![doc = #l] }));
-    }
-    let service = ident(&requests.service.name);
-    let service_doc = docs(&requests.service.doc);
-    let accessors = requests.service.accessors.iter().map(|a| {
-        let method = ident(&a.method);
-        let handle = ident(&a.handle);
-        let segment = &a.segment;
-        let doc = docs(&a.doc);
-        quote! {
-            #doc
-            pub fn #method(&self) -> #handle {
-                #handle { path: #rt::ODataPath::root().segment(#segment) }
-            }
-        }
-    });
-    items.extend(quote! {
-        #service_doc
-        #[derive(::std::clone::Clone, ::std::marker::Copy, ::std::fmt::Debug, ::std::default::Default, ::std::cmp::PartialEq, ::std::cmp::Eq)]
-        pub struct #service;
+    let root = quote! { #rt::ODataPath::root() };
+    let methods = service.methods.iter().map(|m| method_items(m, &root, ctx));
+    quote! {
+        #doc
+        #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+        pub struct #name;
 
-        impl #service {
-            #(#accessors)*
+        impl #name {
+            #(#methods)*
         }
-    });
-    for handle in &requests.handles {
-        items.extend(handle_items(handle));
     }
-    items
 }
 
-fn handle_items(handle: &ir::Handle) -> TokenStream {
+fn handle_items(handle: &ir::Handle, ctx: &Ctx) -> TokenStream {
     let rt = runtime();
     let name = ident(&handle.name);
     let doc = docs(&handle.doc);
-    let navigations = handle.navigations.iter().map(|n| {
-        let method = ident(&n.method);
-        let target = ident(&n.handle);
-        let segment = &n.segment;
-        let doc = docs(&n.doc);
-        quote! {
-            #doc
-            pub fn #method(&self) -> #target {
-                #target { path: self.path.segment(#segment) }
-            }
-        }
-    });
-    let by_key = match &handle.kind {
-        ir::HandleKind::Collection {
-            by_key: Some(by_key),
-        } => Some(by_key_items(by_key)),
-        _ => None,
-    };
-    let operations = handle.operations.iter().map(operation_items);
+    let cfg = cfg_attr(&handle.cfg);
+    let path = quote! { self.path };
+    let methods = handle.methods.iter().map(|m| method_items(m, &path, ctx));
     quote! {
         #doc
-        #[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::cmp::PartialEq, ::std::cmp::Eq)]
+        #cfg
+        #[derive(Clone, Debug, PartialEq, Eq)]
         pub struct #name {
             path: #rt::ODataPath,
         }
 
+        #cfg
         impl #name {
             /// The path this handle addresses, below the service root.
             pub fn path(&self) -> &#rt::ODataPath {
                 &self.path
             }
 
-            #(#navigations)*
-            #by_key
-            #(#operations)*
+            #(#methods)*
         }
     }
 }
 
-fn by_key_items(by_key: &ir::ByKey) -> TokenStream {
+/// A method of a handle (`path` is `self.path`) or of the service entry point (`path`
+/// is the root path).
+fn method_items(method: &ir::Method, path: &TokenStream, ctx: &Ctx) -> TokenStream {
     let rt = runtime();
-    let method = ident(&by_key.method);
-    let target = ident(&by_key.handle);
-    let doc = docs(&by_key.doc);
+    let name = ident(&method.name);
+    let doc = docs(&method.doc);
+    let cfg = cfg_attr(&method.cfg);
+    let body = match &method.kind {
+        MethodKind::Segment { segment, handle } => {
+            let handle = ident(handle);
+            quote! {
+                pub fn #name(&self) -> #handle {
+                    #handle { path: #path.segment(#segment) }
+                }
+            }
+        }
+        MethodKind::Key { parts, handle } => key_method(&name, parts, handle, path),
+        MethodKind::Request {
+            kind,
+            model,
+            success_status,
+        } => request_method(&name, *kind, &rust_type(model, ctx), *success_status, path),
+        MethodKind::Count => quote! {
+            pub fn #name(&self, query: &#rt::QueryOptions) -> #rt::Operation<i64> {
+                #rt::Operation::count(#path.clone(), query)
+            }
+        },
+        MethodKind::Refs => quote! {
+            pub fn #name(&self) -> #rt::References {
+                #rt::References::new(#path.clone())
+            }
+        },
+        MethodKind::NavRef { segment } => quote! {
+            pub fn #name(&self) -> #rt::Reference {
+                #rt::Reference::new(#path.segment(#segment))
+            }
+        },
+        MethodKind::Stream { segment } => {
+            let stream_path = match segment {
+                Some(segment) => quote! { #path.segment(#segment) },
+                None => quote! { #path.system(#rt::SystemSegment::Value) },
+            };
+            quote! {
+                pub fn #name(&self) -> #rt::Stream {
+                    #rt::Stream::new(#stream_path)
+                }
+            }
+        }
+        MethodKind::Call(call) => call_method(&name, call, path, ctx),
+    };
+    quote! {
+        #doc
+        #cfg
+        #body
+    }
+}
+
+fn request_method(
+    name: &Ident,
+    kind: OperationKind,
+    model: &TokenStream,
+    success_status: u16,
+    path: &TokenStream,
+) -> TokenStream {
+    let rt = runtime();
+    let clone = quote! { #path.clone() };
+    // The runtime's constructors know OData's success statuses; a page that documents
+    // another one gets the long form.
+    let operation = if success_status == kind.default_status() {
+        match kind {
+            OperationKind::List | OperationKind::Get => {
+                quote! { #rt::Operation::get(#clone, query) }
+            }
+            OperationKind::Create => quote! { #rt::Operation::create(#clone, body) },
+            OperationKind::Update => quote! { #rt::Operation::update(#clone, body) },
+            OperationKind::Delete => quote! { #rt::Operation::delete(#clone) },
+        }
+    } else {
+        let status = status_tokens(success_status);
+        let (method, parse, then) = match kind {
+            OperationKind::List | OperationKind::Get => (
+                quote! { GET },
+                quote! { json },
+                quote! { .with_query(query) },
+            ),
+            OperationKind::Create => (
+                quote! { POST },
+                quote! { json },
+                quote! { .with_json_body(body) },
+            ),
+            OperationKind::Update => (
+                quote! { PATCH },
+                quote! { no_content },
+                quote! { .with_json_body(body) },
+            ),
+            OperationKind::Delete => (quote! { DELETE }, quote! { no_content }, quote! {}),
+        };
+        quote! { #rt::Operation::new(#rt::http::Method::#method, #clone, #status, #rt::#parse) #then }
+    };
+    match kind {
+        OperationKind::List => quote! {
+            pub fn #name(&self, query: &#rt::QueryOptions) -> #rt::Operation<#rt::Page<#model>> {
+                #operation
+            }
+        },
+        OperationKind::Get => quote! {
+            pub fn #name(&self, query: &#rt::QueryOptions) -> #rt::Operation<#model> {
+                #operation
+            }
+        },
+        OperationKind::Create => quote! {
+            pub fn #name(&self, body: &#model) -> #rt::Operation<#model> {
+                #operation
+            }
+        },
+        OperationKind::Update => quote! {
+            pub fn #name(&self, body: &#model) -> #rt::Operation<()> {
+                #operation
+            }
+        },
+        OperationKind::Delete => quote! {
+            pub fn #name(&self) -> #rt::Operation<()> {
+                #operation
+            }
+        },
+    }
+}
+
+fn key_method(
+    name: &Ident,
+    parts: &[ir::KeyParam],
+    handle: &str,
+    path: &TokenStream,
+) -> TokenStream {
+    let rt = runtime();
+    let target = ident(handle);
     let param_type = |ty: Primitive| match ty {
         Primitive::String | Primitive::Guid => quote! { &str },
         other => primitive(other),
     };
-    let params = by_key.parts.iter().map(|p| {
+    let params = parts.iter().map(|p| {
         let name = ident(&p.name);
         let ty = param_type(p.ty);
         quote! { #name: #ty }
     });
-    let path = match by_key.parts.as_slice() {
+    let key_path = match parts {
         [single] => {
             let name = ident(&single.name);
             if matches!(single.ty, Primitive::String | Primitive::Guid) {
-                quote! { self.path.key(#name) }
+                quote! { #path.key(#name) }
             } else {
-                quote! { self.path.key_literal(&#name.to_string()) }
+                quote! { #path.key_literal(&#name.to_string()) }
             }
         }
         parts => {
             let pairs = parts.iter().map(|p| {
                 let name = ident(&p.name);
                 let wire = &p.wire;
-                if matches!(p.ty, Primitive::String | Primitive::Guid) {
+                if p.ty == Primitive::String {
                     quote! { (#wire, #rt::KeyValue::String(#name)) }
+                } else if p.ty == Primitive::Guid {
+                    // A GUID literal is written without quotes.
+                    quote! { (#wire, #rt::KeyValue::Literal(#name.to_owned())) }
                 } else {
                     quote! { (#wire, #rt::KeyValue::Literal(#name.to_string())) }
                 }
             });
-            quote! { self.path.compound_key(&[#(#pairs),*]) }
+            quote! { #path.compound_key(&[#(#pairs),*]) }
         }
     };
     quote! {
-        #doc
-        pub fn #method(&self, #(#params),*) -> #target {
-            #target { path: #path }
+        pub fn #name(&self, #(#params),*) -> #target {
+            #target { path: #key_path }
         }
     }
 }
 
-fn operation_items(op: &ir::Operation) -> TokenStream {
+/// How a parameter is taken: by value for small copyable primitives (`true`), `&str`
+/// for strings, a slice for collections, a reference for the rest.
+fn param_type(ty: &RustType, ctx: &Ctx) -> (TokenStream, bool) {
+    match ty {
+        RustType::Primitive(
+            Primitive::Boolean
+            | Primitive::Byte
+            | Primitive::SByte
+            | Primitive::Int16
+            | Primitive::Int32
+            | Primitive::Int64,
+        ) => (rust_type(ty, ctx), true),
+        RustType::Primitive(Primitive::String | Primitive::Guid) => (quote! { &str }, false),
+        RustType::Vec(inner) => {
+            let inner = rust_type(inner, ctx);
+            (quote! { &[#inner] }, false)
+        }
+        other => {
+            let t = rust_type(other, ctx);
+            (quote! { &#t }, false)
+        }
+    }
+}
+
+fn call_method(name: &Ident, call: &ir::Call, path: &TokenStream, ctx: &Ctx) -> TokenStream {
     let rt = runtime();
-    let method = ident(&op.method);
-    let doc = docs(&op.doc);
-    let model = rust_type(&op.model, &[REQUESTS.to_owned()]);
-    let status = status_tokens(op.success_status);
-    match op.kind {
-        OperationKind::List => quote! {
-            #doc
-            pub fn #method(&self, query: &#rt::QueryOptions) -> #rt::Operation<#rt::Page<#model>> {
-                #rt::Operation::new(#rt::http::Method::GET, self.path.clone(), #status, #rt::json).with_query(query)
+    let mut signature = Vec::new();
+    for p in &call.params {
+        let pname = ident(&p.name);
+        let (ty, _) = param_type(&p.ty, ctx);
+        if p.optional {
+            signature.push(quote! { #pname: Option<#ty> });
+        } else {
+            signature.push(quote! { #pname: #ty });
+        }
+    }
+    let takes_query = !call.action && matches!(call.returns, ir::Returns::Page(_));
+    if takes_query {
+        signature.push(quote! { query: &#rt::QueryOptions });
+    }
+    let allow = (signature.len() + 1 > 7).then(|| quote! { #[allow(clippy::too_many_arguments)] });
+    let segment = &call.segment;
+    // The path of the call: the action's name, or the function with its arguments.
+    let mut prelude = TokenStream::new();
+    let mut aliases = TokenStream::new();
+    let call_path = if call.action {
+        quote! { #path.segment(#segment) }
+    } else {
+        let mut required = Vec::new();
+        let mut optional = Vec::new();
+        for p in &call.params {
+            let pname = ident(&p.name);
+            let wire = &p.wire;
+            let (_, by_value) = param_type(&p.ty, ctx);
+            let value = if p.optional {
+                quote! { value }
+            } else if by_value {
+                quote! { &#pname }
+            } else {
+                quote! { #pname }
+            };
+            let literal = match &p.literal {
+                ir::Literal::Value => quote! { #rt::ToLiteral::to_literal(#value) },
+                ir::Literal::Guid => quote! { #rt::KeyValue::Literal(#value.to_string()) },
+                ir::Literal::Enum(t) => quote! { #rt::enum_literal(#t, #value) },
+                ir::Literal::Flags(t) => quote! { #rt::flags_literal(#t, #value) },
+                ir::Literal::Json => {
+                    let alias = format!("@{wire}");
+                    if p.optional {
+                        aliases.extend(quote! {
+                            let operation = match #pname {
+                                Some(value) => operation.with_parameter_alias(#alias, value),
+                                None => operation,
+                            };
+                        });
+                    } else {
+                        aliases.extend(quote! {
+                            let operation = operation.with_parameter_alias(#alias, #value);
+                        });
+                    }
+                    quote! { #rt::KeyValue::Literal(#alias.to_owned()) }
+                }
+            };
+            if p.optional {
+                // `value` is a reference either way: to the copied primitive, or the
+                // reference the parameter holds.
+                let source = if by_value {
+                    quote! { &#pname }
+                } else {
+                    quote! { #pname }
+                };
+                optional.push(quote! {
+                    if let Some(value) = #source {
+                        arguments.push((#wire, #literal));
+                    }
+                });
+            } else {
+                required.push(quote! { (#wire, #literal) });
             }
-        },
-        OperationKind::Create => quote! {
-            #doc
-            pub fn #method(&self, body: &#model) -> #rt::Operation<#model> {
-                #rt::Operation::new(#rt::http::Method::POST, self.path.clone(), #status, #rt::json).with_json_body(body)
+        }
+        if optional.is_empty() {
+            quote! { #path.function(#segment, &[#(#required),*]) }
+        } else {
+            prelude.extend(quote! {
+                let mut arguments: Vec<(&str, #rt::KeyValue<'_>)> = vec![#(#required),*];
+                #(#optional)*
+            });
+            quote! { #path.function(#segment, &arguments) }
+        }
+    };
+    let params = &signature;
+    if let ir::Returns::Handle(handle) = &call.returns {
+        let handle = ident(handle);
+        return quote! {
+            #allow
+            pub fn #name(&self, #(#params),*) -> #handle {
+                #prelude
+                #handle { path: #call_path }
             }
-        },
-        OperationKind::Get => quote! {
-            #doc
-            pub fn #method(&self, query: &#rt::QueryOptions) -> #rt::Operation<#model> {
-                #rt::Operation::new(#rt::http::Method::GET, self.path.clone(), #status, #rt::json).with_query(query)
+        };
+    }
+    let (output, parse) = match &call.returns {
+        ir::Returns::Nothing => (quote! { () }, quote! { #rt::no_content }),
+        ir::Returns::Json(t) => (rust_type(t, ctx), quote! { #rt::json }),
+        ir::Returns::Value(t) => (rust_type(t, ctx), quote! { #rt::json_value }),
+        ir::Returns::Page(t) => {
+            let t = rust_type(t, ctx);
+            (quote! { #rt::Page<#t> }, quote! { #rt::json })
+        }
+        ir::Returns::Handle(_) => (TokenStream::new(), TokenStream::new()),
+    };
+    let mut operation = if call.action {
+        quote! { #rt::Operation::action(#call_path, #parse) }
+    } else {
+        quote! { #rt::Operation::function(#call_path, #parse) }
+    };
+    if takes_query {
+        operation = quote! { #operation.with_query(query) };
+    }
+    if call.action && !call.params.is_empty() {
+        let withs = call.params.iter().map(|p| {
+            let pname = ident(&p.name);
+            let wire = &p.wire;
+            let (_, by_value) = param_type(&p.ty, ctx);
+            match (p.optional, by_value) {
+                (true, true) => quote! { .with_optional(#wire, #pname.as_ref()) },
+                (true, false) => quote! { .with_optional(#wire, #pname) },
+                (false, true) => quote! { .with(#wire, &#pname) },
+                (false, false) => quote! { .with(#wire, #pname) },
             }
-        },
-        OperationKind::Update => quote! {
-            #doc
-            pub fn #method(&self, body: &#model) -> #rt::Operation<()> {
-                #rt::Operation::new(#rt::http::Method::PATCH, self.path.clone(), #status, #rt::no_content).with_json_body(body)
+        });
+        operation = quote! { #operation.with_json_body(&#rt::Parameters::new() #(#withs)*) };
+    }
+    if aliases.is_empty() {
+        quote! {
+            #allow
+            pub fn #name(&self, #(#params),*) -> #rt::Operation<#output> {
+                #prelude
+                #operation
             }
-        },
-        OperationKind::Delete => quote! {
-            #doc
-            pub fn #method(&self) -> #rt::Operation<()> {
-                #rt::Operation::new(#rt::http::Method::DELETE, self.path.clone(), #status, #rt::no_content)
+        }
+    } else {
+        quote! {
+            #allow
+            pub fn #name(&self, #(#params),*) -> #rt::Operation<#output> {
+                #prelude
+                let operation = #operation;
+                #aliases
+                operation
             }
-        },
+        }
     }
 }
 
@@ -685,16 +1516,18 @@ fn raw_string(text: &str) -> Literal {
         .unwrap_or_else(|_| Literal::string(text))
 }
 
-fn examples_items(krate: &ir::Crate) -> TokenStream {
+fn examples_items(krate: &ir::Crate, ctx: &Ctx) -> TokenStream {
     let rt = runtime();
     let mut items = TokenStream::new();
     items.extend(quote! {
         #![doc = " Tests generated from the documentation's examples."]
     });
+    items.extend(runtime_import());
+    items.extend(ctx.imports(false));
     for test in &krate.examples {
         let name = ident(&test.name);
         let origin = format!(" The example at `{}`.", test.origin);
-        let model = rust_type(&test.model, &[EXAMPLES.to_owned()]);
+        let model = rust_type(&test.model, ctx);
         let calls = test.chain.iter().map(|c| match c {
             ChainCall::Method(m) => {
                 let m = ident(m);
@@ -711,8 +1544,8 @@ fn examples_items(krate: &ir::Crate) -> TokenStream {
         let url = &test.url;
         let mut body = TokenStream::new();
         let operation_call = match test.operation {
-            OperationKind::List => quote! { .list(&::std::default::Default::default()) },
-            OperationKind::Get => quote! { .get(&::std::default::Default::default()) },
+            OperationKind::List => quote! { .list(&Default::default()) },
+            OperationKind::Get => quote! { .get(&Default::default()) },
             OperationKind::Delete => quote! { .delete() },
             OperationKind::Create | OperationKind::Update => {
                 let call = if test.operation == OperationKind::Create {
@@ -741,7 +1574,7 @@ fn examples_items(krate: &ir::Crate) -> TokenStream {
         ) {
             body.extend(quote! {
                 let content_type = request.headers().get("content-type").and_then(|v| v.to_str().ok());
-                assert_eq!(content_type, ::std::option::Option::Some("application/json"));
+                assert_eq!(content_type, Some("application/json"));
                 let sent: ::serde_json::Value = ::serde_json::from_slice(request.body()).expect("the request body is JSON");
                 let example: ::serde_json::Value = ::serde_json::from_str(request_body).expect("the example request body is JSON");
                 assert_eq!(sent, example, "the model sends back exactly what the example holds");

@@ -10,10 +10,40 @@ pub struct Crate {
     pub package: String,
     /// Default service root for requests, e.g. `https://graph.microsoft.com/beta`.
     pub service_root: Option<String>,
+    /// Cargo features that compile parts of the crate; empty when everything always
+    /// compiles.
+    pub features: Vec<Feature>,
     /// Namespace modules, sorted by path.
     pub modules: Vec<Module>,
     pub requests: Requests,
     pub examples: Vec<ExampleTest>,
+}
+
+/// A Cargo feature of the generated crate.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Feature {
+    pub name: String,
+    /// Features it enables.
+    pub enables: Vec<String>,
+    /// The comment above it in `Cargo.toml`.
+    pub comment: String,
+}
+
+/// When an item compiles: always, or with one of some features.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Cfg {
+    /// `#[cfg(any(feature = ...))]` over these; empty means always.
+    pub any_feature: Vec<String>,
+}
+
+impl Cfg {
+    pub fn always() -> Self {
+        Self::default()
+    }
+
+    pub fn is_always(&self) -> bool {
+        self.any_feature.is_empty()
+    }
 }
 
 /// A schema namespace, as nested Rust modules (`microsoft.graph` -> `microsoft::graph`).
@@ -22,7 +52,9 @@ pub struct Module {
     pub path: Vec<String>,
     pub namespace: String,
     pub structs: Vec<Struct>,
+    pub unions: Vec<Union>,
     pub enums: Vec<Enum>,
+    pub aliases: Vec<Alias>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -32,6 +64,7 @@ pub struct Struct {
     pub odata_type: String,
     pub doc: Vec<String>,
     pub fields: Vec<Field>,
+    pub cfg: Cfg,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -40,7 +73,29 @@ pub struct Field {
     pub wire: String,
     pub ty: RustType,
     pub nullable: bool,
+    /// Held in a `Box`: the field's type contains this struct again.
+    pub boxed: bool,
     pub doc: Vec<String>,
+}
+
+/// A base type and every type deriving from it, read by `@odata.type`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Union {
+    pub name: String,
+    pub doc: Vec<String>,
+    /// The base type first, then the derived types.
+    pub variants: Vec<Variant>,
+    pub cfg: Cfg,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Variant {
+    pub name: String,
+    /// The struct it holds.
+    pub ty: RustType,
+    /// `@odata.type` values (without `#`) that select it: the qualified name and the
+    /// alias-qualified one.
+    pub wire: Vec<String>,
 }
 
 /// A Rust type named by the IR.
@@ -58,9 +113,6 @@ pub enum RustType {
         name: String,
     },
     Vec(Box<RustType>),
-    /// A complex type that contains the struct holding it (directly or through other
-    /// single-valued properties), so it must live behind a pointer.
-    Boxed(Box<RustType>),
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -70,17 +122,30 @@ pub struct Enum {
     pub members: Vec<EnumMember>,
     /// The variant that carries values this crate does not know.
     pub fallback: String,
+    /// The integer type of member values.
+    pub underlying: Primitive,
+    pub cfg: Cfg,
 }
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct EnumMember {
     pub name: String,
     pub wire: String,
+    pub value: i64,
     pub doc: Vec<String>,
 }
 
-/// Request builders: one entry point, and navigation handles that belong to types, so
-/// the code grows with types x navigation properties, not with paths.
+/// A type definition: a named primitive.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Alias {
+    pub name: String,
+    pub doc: Vec<String>,
+    pub ty: RustType,
+    pub cfg: Cfg,
+}
+
+/// Request builders: one entry point, and handles that belong to types, so the code
+/// grows with types x navigation properties, not with paths.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Requests {
     pub service: ServiceEntry,
@@ -91,42 +156,52 @@ pub struct Requests {
 pub struct ServiceEntry {
     pub name: String,
     pub doc: Vec<String>,
-    pub accessors: Vec<Navigation>,
-}
-
-/// A method that appends one segment and returns another handle.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Navigation {
-    pub method: String,
-    pub segment: String,
-    pub handle: String,
-    pub doc: Vec<String>,
+    /// Entity sets, singletons and operation imports.
+    pub methods: Vec<Method>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct Handle {
     pub name: String,
     pub doc: Vec<String>,
-    pub kind: HandleKind,
-    pub navigations: Vec<Navigation>,
-    pub operations: Vec<Operation>,
+    pub cfg: Cfg,
+    pub methods: Vec<Method>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
-pub enum HandleKind {
-    /// A collection; `by_key` leads to the item handle.
-    Collection { by_key: Option<ByKey> },
-    /// A single entity.
-    Entity,
-}
-
-#[derive(Clone, Debug, PartialEq)]
-pub struct ByKey {
-    pub method: String,
-    /// Parameter names with their key part names in URLs; one part is a plain segment.
-    pub parts: Vec<KeyParam>,
-    pub handle: String,
+pub struct Method {
+    pub name: String,
     pub doc: Vec<String>,
+    /// Features needed beyond the handle's own.
+    pub cfg: Cfg,
+    pub kind: MethodKind,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum MethodKind {
+    /// Appends a segment (navigation property, cast, entity set) and returns a handle.
+    Segment { segment: String, handle: String },
+    /// Appends a key and returns the item's handle.
+    Key {
+        parts: Vec<KeyParam>,
+        handle: String,
+    },
+    /// A request on the handle itself.
+    Request {
+        kind: OperationKind,
+        model: RustType,
+        success_status: u16,
+    },
+    /// `$count` of a collection.
+    Count,
+    /// The `$ref` references of a collection-valued navigation property.
+    Refs,
+    /// The `$ref` reference of a single-valued navigation property.
+    NavRef { segment: String },
+    /// A stream: the media entity's `$value` (`segment` is `None`) or a stream property.
+    Stream { segment: Option<String> },
+    /// A bound action or function, or an operation import.
+    Call(Call),
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -164,16 +239,64 @@ impl OperationKind {
             OperationKind::Delete => "DELETE",
         }
     }
+
+    pub fn default_status(self) -> u16 {
+        match self {
+            OperationKind::List | OperationKind::Get => 200,
+            OperationKind::Create => 201,
+            OperationKind::Update | OperationKind::Delete => 204,
+        }
+    }
+}
+
+/// A call of an action or function.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Call {
+    pub action: bool,
+    /// The segment: the qualified operation name, or the import's name.
+    pub segment: String,
+    pub params: Vec<Param>,
+    pub returns: Returns,
 }
 
 #[derive(Clone, Debug, PartialEq)]
-pub struct Operation {
-    pub kind: OperationKind,
-    pub method: String,
-    /// The model the operation reads or writes.
-    pub model: RustType,
-    pub success_status: u16,
-    pub doc: Vec<String>,
+pub struct Param {
+    pub name: String,
+    pub wire: String,
+    pub ty: RustType,
+    /// `Option<...>`: may be left out (actions) or is nullable.
+    pub optional: bool,
+    /// How a function passes it in the URL; actions send every parameter in the body.
+    pub literal: Literal,
+}
+
+/// How a function argument is written in the URL.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Literal {
+    /// Through `runtime::ToLiteral` (strings quoted, numbers and dates as they are).
+    Value,
+    /// A GUID: written unquoted.
+    Guid,
+    /// An enumeration member, `Namespace.Type'member'`: the qualified type name.
+    Enum(String),
+    /// A flags value, `Namespace.Type'a,b'`.
+    Flags(String),
+    /// As JSON in a parameter alias (`f(p=@p)?@p=...`): structured values and collections.
+    Json,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Returns {
+    /// No content.
+    Nothing,
+    /// A JSON body of this type.
+    Json(RustType),
+    /// A primitive or enumeration value wrapped as `{"value": ...}`.
+    Value(RustType),
+    /// A collection: pages of this item type.
+    Page(RustType),
+    /// A composable function: a handle to address the result further.
+    Handle(String),
 }
 
 /// A test generated from a page's example: calls the request API the way the example's

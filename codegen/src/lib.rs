@@ -23,9 +23,11 @@ pub mod output;
 pub mod pages;
 pub mod plan;
 pub mod resolve;
+pub mod service;
 pub mod validate;
 
 use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 pub use config::{Config, ConfigError, compile};
 pub use diag::{Diagnostic, Severity, Source};
@@ -65,6 +67,11 @@ pub struct Options {
     /// `--allow`); e.g. `unresolved` as warnings generates from a whole corpus what
     /// resolves.
     pub levels: diag::Levels,
+    /// What to generate.
+    pub select: Select,
+    /// Give each entity set, singleton and operation import a Cargo feature that
+    /// compiles only what it reaches.
+    pub root_features: bool,
 }
 
 impl Default for Options {
@@ -76,8 +83,41 @@ impl Default for Options {
                 runtime: RuntimeDependency::Version("0.1".to_owned()),
             },
             levels: diag::Levels::default(),
+            select: Select::Documented,
+            root_features: false,
         }
     }
+}
+
+/// What [`generate`] emits.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub enum Select {
+    /// The endpoints the doc pages document.
+    #[default]
+    Documented,
+    /// Every type of the schema and everything the entity container exposes.
+    All,
+    /// What these path globs select (`/users/{id}/messages`, `/deviceAppManagement/**`).
+    Paths(Vec<String>),
+}
+
+/// How long each stage of a run took.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Timings {
+    /// Metadata and pages into plain structs.
+    pub read: Duration,
+    /// Names, aliases, inheritance and annotations resolved into the model.
+    pub resolve: Duration,
+    /// Pages resolved and checked, requests selected, the IR built.
+    pub plan: Duration,
+    /// Building tokens, summed over threads.
+    pub emit: Duration,
+    /// Formatting, summed over threads.
+    pub format: Duration,
+    /// Wall time of emitting and formatting together.
+    pub emit_and_format_wall: Duration,
+    /// Threads that emitted and formatted.
+    pub threads: usize,
 }
 
 /// A successful run: the files, and the warnings found on the way.
@@ -155,7 +195,11 @@ pub fn read_model(metadata: &Input) -> Result<model::Model, Vec<Diagnostic>> {
 }
 
 /// Reads, resolves and checks everything, and plans the output.
-fn analyse(inputs: &Inputs, options: &Options) -> Result<(ir::Crate, Vec<Diagnostic>), Failure> {
+fn analyse(
+    inputs: &Inputs,
+    options: &Options,
+    timings: &mut Timings,
+) -> Result<(ir::Crate, Vec<Diagnostic>), Failure> {
     let mut diagnostics = Vec::new();
     let fail = |mut diagnostics: Vec<Diagnostic>| {
         diag::sort(&mut diagnostics);
@@ -174,10 +218,29 @@ fn analyse(inputs: &Inputs, options: &Options) -> Result<(ir::Crate, Vec<Diagnos
             )]));
         }
     }
-    let model = read_model(&inputs.metadata).map_err(|mut d| {
-        options.levels.apply(&mut d);
-        fail(d)
-    })?;
+    let select = match &options.select {
+        Select::Documented => plan::SelectionMode::Documented,
+        Select::All => plan::SelectionMode::All,
+        Select::Paths(globs) => {
+            let mut parsed = Vec::new();
+            for glob in globs {
+                match service::PathGlob::parse(glob) {
+                    Ok(g) => parsed.push(g),
+                    Err(message) => {
+                        return Err(fail(vec![Diagnostic::error(
+                            "invalid-option",
+                            None,
+                            message,
+                        )]));
+                    }
+                }
+            }
+            plan::SelectionMode::Globs(parsed)
+        }
+    };
+    let started = Instant::now();
+    let source = decode(&inputs.metadata).map_err(|d| fail(vec![d]))?;
+    let csdl = csdl::read_csdl(&source).map_err(|d| fail(vec![d]))?;
     let mut pages = Vec::new();
     for input in &inputs.docs {
         let source = match decode(input) {
@@ -192,6 +255,14 @@ fn analyse(inputs: &Inputs, options: &Options) -> Result<(ir::Crate, Vec<Diagnos
         pages.push(pages::Page { source, doc });
     }
     options.levels.apply(&mut diagnostics);
+    timings.read = started.elapsed();
+    let started = Instant::now();
+    let model = model::build_model(&csdl).map_err(|mut d| {
+        options.levels.apply(&mut d);
+        fail(d)
+    })?;
+    drop(csdl);
+    timings.resolve = started.elapsed();
     if diagnostics.iter().any(Diagnostic::is_error) {
         return Err(fail(diagnostics));
     }
@@ -199,8 +270,13 @@ fn analyse(inputs: &Inputs, options: &Options) -> Result<(ir::Crate, Vec<Diagnos
         package: options.package.clone(),
         service_root: options.service_root.clone(),
         levels: options.levels.clone(),
+        select,
+        root_features: options.root_features,
     };
-    match plan::plan(&model, &pages, &plan_options) {
+    let started = Instant::now();
+    let planned = plan::plan(&model, &pages, &plan_options);
+    timings.plan = started.elapsed();
+    match planned {
         Ok((krate, plan_diagnostics)) => {
             diagnostics.extend(plan_diagnostics);
             options.levels.apply(&mut diagnostics);
@@ -227,13 +303,27 @@ pub fn validate(inputs: &Inputs) -> Vec<Diagnostic> {
 /// The generator: inputs in, files out. Pure: no file system, no environment, and the
 /// same inputs give byte-identical files.
 pub fn generate(inputs: &Inputs, options: &Options) -> Result<Generated, Failure> {
-    let (krate, diagnostics) = analyse(inputs, options)?;
+    generate_timed(inputs, options).0
+}
+
+/// [`generate`], and how long each stage took (also when it fails).
+pub fn generate_timed(inputs: &Inputs, options: &Options) -> (Result<Generated, Failure>, Timings) {
+    let mut timings = Timings::default();
+    let (krate, diagnostics) = match analyse(inputs, options, &mut timings) {
+        Ok(analysed) => analysed,
+        Err(failure) => return (Err(failure), timings),
+    };
     let input_names: Vec<String> = std::iter::once(&inputs.metadata)
         .chain(&inputs.docs)
         .map(|i| file_name(&i.name).to_owned())
         .collect();
-    let files = emit::emit(&krate, &options.layout, &input_names);
-    Ok(Generated { files, diagnostics })
+    let started = Instant::now();
+    let (files, emit_timings) = emit::emit_timed(&krate, &options.layout, &input_names);
+    timings.emit_and_format_wall = started.elapsed();
+    timings.emit = emit_timings.emit;
+    timings.format = emit_timings.format;
+    timings.threads = emit_timings.threads;
+    (Ok(Generated { files, diagnostics }), timings)
 }
 
 /// The last component of a path, so generated files do not depend on where inputs were.

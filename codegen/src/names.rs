@@ -17,6 +17,68 @@ const KEYWORDS: &[&str] = &[
     "override", "priv", "typeof", "unsized", "virtual", "yield", "try", "union",
 ];
 
+/// Names the Rust prelude brings into every module: a generated type of that name would
+/// shadow it for anyone who glob-imports the module.
+const PRELUDE: &[&str] = &[
+    "AsMut",
+    "AsRef",
+    "AsyncFn",
+    "AsyncFnMut",
+    "AsyncFnOnce",
+    "Box",
+    "Clone",
+    "Copy",
+    "Default",
+    "DoubleEndedIterator",
+    "Drop",
+    "Eq",
+    "Err",
+    "ExactSizeIterator",
+    "Extend",
+    "Fn",
+    "FnMut",
+    "FnOnce",
+    "From",
+    "FromIterator",
+    "Future",
+    "Into",
+    "IntoFuture",
+    "IntoIterator",
+    "Iterator",
+    "None",
+    "Ok",
+    "Option",
+    "Ord",
+    "PartialEq",
+    "PartialOrd",
+    "Result",
+    "Send",
+    "Sized",
+    "Some",
+    "String",
+    "Sync",
+    "ToOwned",
+    "ToString",
+    "TryFrom",
+    "TryInto",
+    "Unpin",
+    "Vec",
+];
+
+/// Crate names a top-level module must not take: generated code and users name them
+/// with paths that a module of the same name would make ambiguous.
+pub const CRATE_ROOT_RESERVED: &[&str] = &[
+    "alloc",
+    "core",
+    "examples",
+    "odata_codegen_runtime",
+    "requests",
+    "runtime",
+    "serde",
+    "serde_json",
+    "std",
+];
+
 /// Keeps ASCII letters, digits and `_`; other characters become `_uXXXX_` so that two
 /// names differing only in such characters stay distinct.
 fn ascii_word(name: &str) -> String {
@@ -44,7 +106,10 @@ fn fix_start(mut ident: String, prefix: &str) -> String {
 /// `ManagedDeviceMobileAppConfigurationUserStatus`.
 pub fn type_name(wire: &str) -> String {
     let ident = fix_start(ascii_word(wire).to_upper_camel_case(), "T");
-    if NOT_RAW.contains(&ident.as_str()) || KEYWORDS.contains(&ident.as_str()) {
+    if NOT_RAW.contains(&ident.as_str())
+        || KEYWORDS.contains(&ident.as_str())
+        || PRELUDE.contains(&ident.as_str())
+    {
         format!("{ident}_")
     } else {
         ident
@@ -113,7 +178,9 @@ impl Scope {
         }
     }
 
-    /// Claims `candidate`, or the first free suffixed variant of it.
+    /// Claims `candidate`, or the first free variant of it: `_2`, `_3`, ... for a
+    /// value name (`snake_case`), `2`, `3`, ... for a type name, which stays
+    /// UpperCamelCase.
     pub fn claim(&mut self, candidate: String) -> String {
         if self.taken.insert(unraw(&candidate).to_owned()) {
             return candidate;
@@ -147,6 +214,9 @@ mod tests {
         );
         assert_eq!(type_name("self"), "Self_");
         assert_eq!(type_name("1st"), "T1st");
+        assert_eq!(type_name("string"), "String_");
+        assert_eq!(type_name("option"), "Option_");
+        assert_eq!(type_name("case"), "Case");
         assert_eq!(type_name("a.b-c"), "ABC");
         assert_eq!(value_name("userDisplayName"), "user_display_name");
         assert_eq!(value_name("type"), "r#type");
@@ -184,5 +254,8 @@ mod tests {
         assert_eq!(types.claim(type_name("self")), "Self_");
         assert_eq!(types.claim(type_name("Self")), "Self2");
         assert_eq!(types.claim(type_name("unrecognized")), "Unrecognized2");
+        let mut namespace_types = Scope::new();
+        assert_eq!(namespace_types.claim(type_name("modality")), "Modality");
+        assert_eq!(namespace_types.claim(type_name("Modality")), "Modality2");
     }
 }

@@ -431,7 +431,8 @@ fn response_expectation(model: &Model, kind: RequestKind, path: &ResolvedPath) -
         RequestKind::Invoke(op) => model
             .operation(op)
             .return_type
-            .map(|(ty, _)| single_or_wrapped(ty)),
+            .as_ref()
+            .map(|r| single_or_wrapped(r.ty)),
         RequestKind::Reference | RequestKind::Count | RequestKind::Media => None,
     }
 }

@@ -8,7 +8,7 @@
 //! mistake resolves with a warning.
 
 use crate::diag::{Diagnostic, Span};
-use crate::model::{ItemType, Model, OperationId, Primitive, TypeId, TypeKind, TypeRef};
+use crate::model::{ItemType, Model, OperationId, Primitive, ReturnDef, TypeId, TypeKind, TypeRef};
 
 /// Diagnostic codes of the path resolver.
 pub const CODES: &[(&str, &str)] = &[
@@ -232,7 +232,7 @@ impl ResolvedPath {
             (None, Root::OperationImport(name)) => model
                 .container
                 .as_ref()?
-                .operation_imports
+                .imports
                 .iter()
                 .find(|i| &i.name == name)
                 .and_then(|i| i.operations.first().copied()),
@@ -816,9 +816,7 @@ impl Walk<'_> {
                 Root::Singleton(found.item.name.clone()),
                 At::Entity(found.item.ty),
             )
-        } else if let Some(found) =
-            find_named(&container.operation_imports, |i| i.name.as_str(), name)
-        {
+        } else if let Some(found) = find_named(&container.imports, |i| i.name.as_str(), name) {
             if found.case_differs {
                 self.case_warning(seg, name, &found.item.name);
             }
@@ -829,7 +827,7 @@ impl Walk<'_> {
             let operation = self.choose_overload(seg, first, &import.operations, args);
             let def = model.operation(operation);
             let at = match def.return_type {
-                Some((ty, _)) => At::of(model, ty),
+                Some(ReturnDef { ty, .. }) => At::of(model, ty),
                 None => At::Nothing,
             };
             return Ok((Root::OperationImport(import.name.clone()), at));
@@ -1161,7 +1159,7 @@ impl Walk<'_> {
                 })
             })
             .map(|op| match op.return_type {
-                Some((ty, _)) => At::of(model, ty),
+                Some(ReturnDef { ty, .. }) => At::of(model, ty),
                 None => At::Nothing,
             })
     }
@@ -1371,7 +1369,7 @@ impl Walk<'_> {
         }
         self.steps.push(Step::Operation { operation: chosen });
         let at = match def.return_type {
-            Some((ty, _)) => At::of(model, ty),
+            Some(ReturnDef { ty, .. }) => At::of(model, ty),
             None => At::Nothing,
         };
         let ends = match def.kind {

@@ -178,8 +178,8 @@ fn finish(child: Child) -> (ExitStatus, String) {
 fn interrupted_while_writing(name: &str) {
     let dir = scratch(&format!("signal-{name}"));
     let out = previous_output(&dir);
-    let large = large_metadata(&dir, 4 << 20);
-    for attempt in 1..=10 {
+    let large = large_metadata(&dir, 16 << 20);
+    for attempt in 1..=20 {
         let before = snapshot(&out);
         let mut child = generate(&large, &out).spawn().expect("spawn");
         // On a busy machine the whole write can fall between two looks.

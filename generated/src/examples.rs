@@ -2,6 +2,9 @@
 
 //! Tests generated from the documentation's examples.
 
+use ::odata_codegen_runtime as rt;
+use super::microsoft::graph;
+
 /// The example at `000_9e47ed566db0d7be.md:68`.
 #[test]
 fn example_create_manageddevicemobileappconfigurationuserstatus_from() {
@@ -13,7 +16,7 @@ fn example_create_manageddevicemobileappconfigurationuserstatus_from() {
   "lastReportedDateTime": "2017-01-01T00:03:19.2710393+03:00",
   "userPrincipalName": "User Principal Name value"
 }"##;
-    let model: super::microsoft::graph::ManagedDeviceMobileAppConfigurationUserStatus = ::serde_json::from_str(
+    let model: graph::ManagedDeviceMobileAppConfigurationUserStatus = ::serde_json::from_str(
             request_body,
         )
         .expect("the example request body deserializes into the model");
@@ -23,9 +26,7 @@ fn example_create_manageddevicemobileappconfigurationuserstatus_from() {
         .by_id("iosLobAppProvisioningConfigurationId")
         .user_statuses()
         .create(&model);
-    let root = ::odata_codegen_runtime::ServiceRoot::new(
-            "https://graph.microsoft.com/beta",
-        )
+    let root = rt::ServiceRoot::new("https://graph.microsoft.com/beta")
         .expect("the example's service root is valid");
     let request = operation.to_http(&root).expect("the request builds");
     assert_eq!(request.method().as_str(), "POST");
@@ -37,7 +38,7 @@ fn example_create_manageddevicemobileappconfigurationuserstatus_from() {
         .headers()
         .get("content-type")
         .and_then(|v| v.to_str().ok());
-    assert_eq!(content_type, ::std::option::Option::Some("application/json"));
+    assert_eq!(content_type, Some("application/json"));
     let sent: ::serde_json::Value = ::serde_json::from_slice(request.body())
         .expect("the request body is JSON");
     let example: ::serde_json::Value = ::serde_json::from_str(request_body)
@@ -52,7 +53,7 @@ fn example_create_manageddevicemobileappconfigurationuserstatus_from() {
   "lastReportedDateTime": "2017-01-01T00:03:19.2710393+03:00",
   "userPrincipalName": "User Principal Name value"
 }"##;
-    let response = ::odata_codegen_runtime::http::Response::builder()
+    let response = rt::http::Response::builder()
         .status(201u16)
         .header("content-type", "application/json")
         .body(response_body.as_bytes())

@@ -86,3 +86,60 @@ pub fn cli(args: &[&str]) -> (u8, String, String) {
         String::from_utf8(err).expect("stderr is UTF-8"),
     )
 }
+
+/// The target directory of this workspace, which nested builds share so that
+/// dependencies compile once.
+pub fn target_dir() -> PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| root().join("target"))
+}
+
+/// Runs `cargo` in `dir` with the workspace's target directory; returns whether it
+/// succeeded and its output (stderr then stdout). Compiler messages are short.
+pub fn cargo(dir: &Path, args: &[&str]) -> (bool, String) {
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let output = std::process::Command::new(cargo)
+        .args(args)
+        .current_dir(dir)
+        .env("CARGO_TARGET_DIR", target_dir())
+        .env("CARGO_TERM_COLOR", "never")
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run cargo in {}: {e}", dir.display()));
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stderr),
+        String::from_utf8_lossy(&output.stdout)
+    );
+    (output.status.success(), text)
+}
+
+/// Compiler warnings in cargo's short output (`file.rs:1:2: warning: ...`), which the
+/// generated crates must not have.
+pub fn compiler_warnings(output: &str) -> Vec<&str> {
+    output
+        .lines()
+        .filter(|l| l.contains(": warning:") || l.contains(": warning["))
+        .collect()
+}
+
+/// A workspace of generated crates in `dir`, with this workspace's lock file so that
+/// nested builds resolve the same dependency versions and reuse their artifacts.
+pub fn write_workspace(dir: &Path, members: &[&str]) {
+    let members: Vec<String> = members.iter().map(|m| format!("{m:?}")).collect();
+    std::fs::write(
+        dir.join("Cargo.toml"),
+        format!(
+            "[workspace]\nresolver = \"3\"\nmembers = [{}]\n",
+            members.join(", ")
+        ),
+    )
+    .expect("the workspace manifest is written");
+    std::fs::copy(root().join("Cargo.lock"), dir.join("Cargo.lock"))
+        .expect("the lock file is copied");
+}
+
+/// Where generated crates find the runtime: this repository's.
+pub fn runtime_path() -> String {
+    root().join("codegen/runtime").display().to_string()
+}

@@ -62,6 +62,7 @@ mod field;
 mod operation;
 mod path;
 mod query;
+mod resource;
 
 #[cfg(feature = "client")]
 mod client;
@@ -72,6 +73,10 @@ pub use edm::{Binary, Date, DateTimeOffset, Double, Duration, Single, TimeOfDay,
 pub use enums::{Flags, ODataEnum, deserialize_enum, serialize_enum};
 pub use error::{Error, ServiceError};
 pub use field::Field;
-pub use operation::{Operation, Page, json, no_content};
-pub use path::{KeyValue, ODataPath, ServiceRoot};
+pub use operation::{Operation, Page, bytes, count, json, json_value, no_content};
+pub use path::{KeyValue, ODataPath, ServiceRoot, SystemSegment};
 pub use query::QueryOptions;
+pub use resource::{
+    EntityReference, Parameters, Reference, References, Stream, ToLiteral, deserialize_polymorphic,
+    enum_literal, flags_literal, from_value,
+};

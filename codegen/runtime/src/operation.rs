@@ -6,7 +6,7 @@ use http::header::{ACCEPT, CONTENT_TYPE, DATE};
 use http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode};
 use serde::{Deserialize, Serialize};
 
-use crate::path::{check_http_url, origin};
+use crate::path::{SystemSegment, check_http_url, origin};
 use crate::{Error, ODataPath, QueryOptions, ServiceError, ServiceRoot};
 
 /// How much of an unexpected body errors quote.
@@ -66,6 +66,48 @@ pub fn no_content(_body: &[u8]) -> Result<(), serde_json::Error> {
     Ok(())
 }
 
+/// Reads `{"value": ...}` as the `T` inside: how OData returns a single primitive or
+/// enumeration value from a function or action.
+pub fn json_value<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, serde_json::Error> {
+    #[derive(Deserialize)]
+    struct Wrapped<T> {
+        value: T,
+    }
+    serde_json::from_slice::<Wrapped<T>>(body).map(|w| w.value)
+}
+
+/// Reads a `$count` response: a plain-text integer.
+pub fn count(body: &[u8]) -> Result<i64, serde_json::Error> {
+    // A bare JSON number is the same text as the plain-text count.
+    serde_json::from_slice(trim_ascii(body))
+}
+
+/// Keeps the raw body: the content of a stream or media entity.
+pub fn bytes(body: &[u8]) -> Result<Vec<u8>, serde_json::Error> {
+    Ok(body.to_vec())
+}
+
+fn trim_ascii(bytes: &[u8]) -> &[u8] {
+    let start = bytes
+        .iter()
+        .position(|b| !b.is_ascii_whitespace())
+        .unwrap_or(bytes.len());
+    let end = bytes
+        .iter()
+        .rposition(|b| !b.is_ascii_whitespace())
+        .map_or(start, |i| i + 1);
+    bytes.get(start..end).unwrap_or_default()
+}
+
+/// Where an entity id (`{service root}{path}`) goes when the request is built.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum EntityIdPlacement {
+    /// `{"@odata.id": "..."}` as the JSON body: adding or setting a reference.
+    Body,
+    /// `$id=...` in the query: removing a reference from a collection.
+    Query,
+}
+
 /// A request to send and how to read its response.
 ///
 /// Building one does no I/O: [`to_http`](Self::to_http) turns it into an
@@ -82,11 +124,70 @@ pub struct Operation<T> {
     query: QueryOptions,
     headers: HeaderMap,
     body: Option<Vec<u8>>,
-    /// Why the body could not be serialized; reported by `to_http`.
+    /// The body's content type when it is not JSON.
+    content_type: Option<HeaderValue>,
+    /// Why the body (or a parameter) could not be serialized; reported by `to_http`.
     body_error: Option<String>,
+    /// Accept any 2xx status as success, not only `success`.
+    any_success: bool,
+    /// An entity id to write once the service root is known.
+    entity_id: Option<(ODataPath, EntityIdPlacement)>,
+}
+
+impl<T: serde::de::DeserializeOwned> Operation<T> {
+    /// `GET` `path` with `query`, succeeding with `200` and a JSON body: reads an entity,
+    /// or (with `T` = [`Page`]) a page of a collection.
+    pub fn get(path: ODataPath, query: &QueryOptions) -> Self {
+        Self::new(Method::GET, path, StatusCode::OK, json).with_query(query)
+    }
+
+    /// `POST` `body` to the collection at `path`, succeeding with `201 Created` and the
+    /// created entity.
+    pub fn create<B: Serialize + ?Sized>(path: ODataPath, body: &B) -> Self {
+        Self::new(Method::POST, path, StatusCode::CREATED, json).with_json_body(body)
+    }
+}
+
+impl Operation<()> {
+    /// `PATCH` `body` to the entity at `path`, succeeding with `204 No Content`.
+    pub fn update<B: Serialize + ?Sized>(path: ODataPath, body: &B) -> Self {
+        Self::new(Method::PATCH, path, StatusCode::NO_CONTENT, no_content).with_json_body(body)
+    }
+
+    /// `DELETE` the entity at `path`, succeeding with `204 No Content`.
+    pub fn delete(path: ODataPath) -> Self {
+        Self::new(Method::DELETE, path, StatusCode::NO_CONTENT, no_content)
+    }
+}
+
+impl Operation<i64> {
+    /// `GET` `path/$count`: how many items the collection at `path` has (with `query`'s
+    /// `$filter` and `$search` applied).
+    pub fn count(path: ODataPath, query: &QueryOptions) -> Self {
+        Self::new(
+            Method::GET,
+            path.system(SystemSegment::Count),
+            StatusCode::OK,
+            count,
+        )
+        .with_query(query)
+        .with_header(ACCEPT, HeaderValue::from_static("text/plain"))
+    }
 }
 
 impl<T> Operation<T> {
+    /// Calls the function at `path` (whose last segment is the function with its
+    /// arguments) with `GET`; any 2xx status is success.
+    pub fn function(path: ODataPath, parse: fn(&[u8]) -> Result<T, serde_json::Error>) -> Self {
+        Self::new(Method::GET, path, StatusCode::OK, parse).with_any_success()
+    }
+
+    /// Invokes the action at `path` with `POST`; any 2xx status is success. Add the
+    /// parameters with [`with_json_body`](Self::with_json_body) and [`Parameters`].
+    pub fn action(path: ODataPath, parse: fn(&[u8]) -> Result<T, serde_json::Error>) -> Self {
+        Self::new(Method::POST, path, StatusCode::OK, parse).with_any_success()
+    }
+
     /// An operation on `path` that succeeds with `success` and reads the success
     /// body with `parse` (usually [`json`] or [`no_content`]).
     pub fn new(
@@ -104,8 +205,57 @@ impl<T> Operation<T> {
             query: QueryOptions::default(),
             headers: HeaderMap::new(),
             body: None,
+            content_type: None,
             body_error: None,
+            any_success: false,
+            entity_id: None,
         }
+    }
+
+    /// Accepts any 2xx status as success: services answer actions with `200`, `202` or
+    /// `204` alike.
+    #[must_use]
+    pub fn with_any_success(mut self) -> Self {
+        self.any_success = true;
+        self
+    }
+
+    /// Sets a raw request body with its content type, e.g. the content of a stream.
+    #[must_use]
+    pub fn with_body(mut self, body: Vec<u8>, content_type: HeaderValue) -> Self {
+        self.body = Some(body);
+        self.content_type = Some(content_type);
+        self.body_error = None;
+        self
+    }
+
+    /// Passes `value` as the JSON text of the parameter alias `name` (`@p` in
+    /// `f(x=@p)`): how a function takes a structured or collection argument.
+    #[must_use]
+    pub fn with_parameter_alias<V: Serialize + ?Sized>(mut self, name: &str, value: &V) -> Self {
+        match serde_json::to_string(value) {
+            Ok(text) => self.query = std::mem::take(&mut self.query).custom(name, text),
+            Err(error) => {
+                self.body_error = Some(format!("parameter {name}: {error}"));
+            }
+        }
+        self
+    }
+
+    /// Writes `{"@odata.id": "<service root><target>"}` as the body when the request is
+    /// built: the reference `$ref` requests add or set.
+    #[must_use]
+    pub(crate) fn with_entity_id_body(mut self, target: &ODataPath) -> Self {
+        self.entity_id = Some((target.clone(), EntityIdPlacement::Body));
+        self
+    }
+
+    /// Adds `$id=<service root><target>` to the query when the request is built: the
+    /// reference a `$ref` request removes from a collection.
+    #[must_use]
+    pub(crate) fn with_entity_id_query(mut self, target: &ODataPath) -> Self {
+        self.entity_id = Some((target.clone(), EntityIdPlacement::Query));
+        self
     }
 
     /// Sets the JSON request body, serialized now. A serialization error is kept
@@ -115,6 +265,7 @@ impl<T> Operation<T> {
         match serde_json::to_vec(body) {
             Ok(bytes) => {
                 self.body = Some(bytes);
+                self.content_type = None;
                 self.body_error = None;
             }
             Err(error) => {
@@ -192,23 +343,39 @@ impl<T> Operation<T> {
                 link.clone()
             }
             None => {
+                let mut query = self.query.clone();
+                if let Some((target, EntityIdPlacement::Query)) = &self.entity_id {
+                    query = query.custom("$id", format!("{root}{target}"));
+                }
                 let mut url = format!("{root}{}", self.path);
-                if !self.query.is_empty() {
+                if !query.is_empty() {
                     url.push('?');
-                    url.push_str(&self.query.to_query_string());
+                    url.push_str(&query.to_query_string());
                 }
                 url.parse()
                     .map_err(|e| invalid_request(format!("invalid request URI {url:?}: {e}")))?
             }
         };
+        let body = match &self.entity_id {
+            Some((target, EntityIdPlacement::Body)) => Some(
+                serde_json::to_vec(&serde_json::json!({ "@odata.id": format!("{root}{target}") }))
+                    .map_err(|e| invalid_request(e.to_string()))?,
+            ),
+            _ => self.body.clone(),
+        };
 
-        let mut request = http::Request::new(self.body.clone().unwrap_or_default());
+        let has_body = body.is_some();
+        let mut request = http::Request::new(body.unwrap_or_default());
         *request.method_mut() = self.method.clone();
         *request.uri_mut() = uri;
         let headers = request.headers_mut();
         headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
-        if self.body.is_some() {
-            headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+        if has_body {
+            let content_type = self
+                .content_type
+                .clone()
+                .unwrap_or_else(|| HeaderValue::from_static("application/json"));
+            headers.insert(CONTENT_TYPE, content_type);
         }
         for name in self.headers.keys() {
             headers.remove(name);
@@ -229,7 +396,7 @@ impl<T> Operation<T> {
     pub fn parse_response<B: AsRef<[u8]>>(&self, response: &http::Response<B>) -> Result<T, Error> {
         let status = response.status();
         let body = response.body().as_ref();
-        if status == self.success {
+        if status == self.success || (self.any_success && status.is_success()) {
             return (self.parse)(body).map_err(|source| Error::InvalidBody {
                 status,
                 source,
@@ -268,7 +435,10 @@ impl<T> Operation<T> {
             query: QueryOptions::default(),
             headers: self.headers.clone(),
             body: None,
+            content_type: None,
             body_error: None,
+            any_success: self.any_success,
+            entity_id: None,
         })
     }
 }
@@ -284,7 +454,10 @@ impl<T> Clone for Operation<T> {
             query: self.query.clone(),
             headers: self.headers.clone(),
             body: self.body.clone(),
+            content_type: self.content_type.clone(),
             body_error: self.body_error.clone(),
+            any_success: self.any_success,
+            entity_id: self.entity_id.clone(),
         }
     }
 }
@@ -301,6 +474,8 @@ impl<T> fmt::Debug for Operation<T> {
             .field("headers", &self.headers)
             .field("body_len", &self.body.as_ref().map(Vec::len))
             .field("body_error", &self.body_error)
+            .field("any_success", &self.any_success)
+            .field("entity_id", &self.entity_id)
             .finish_non_exhaustive()
     }
 }

@@ -15,9 +15,11 @@ const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
     .remove(b'_')
     .remove(b'~');
 
-/// Inside a parenthesized key the quotes that delimit and escape string literals
-/// stay literal; servers read them before or after decoding alike.
-const KEY_VALUE: &AsciiSet = &SEGMENT.remove(b'\'');
+/// Inside a parenthesized key or argument list the quotes that delimit and escape
+/// string literals stay literal, and so does the `@` of a parameter alias (`f(p=@p)`);
+/// servers read them before or after decoding alike. Inside a quoted string they
+/// cannot end it.
+const KEY_VALUE: &AsciiSet = &SEGMENT.remove(b'\'').remove(b'@');
 
 /// Where the service lives, e.g. `https://graph.microsoft.com/v1.0`.
 ///
@@ -95,6 +97,17 @@ pub(crate) fn check_http_url(uri: &http::Uri) -> Result<(), &'static str> {
     }
 }
 
+/// The system segments a path can end with.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum SystemSegment {
+    /// `$ref`: references instead of entities.
+    Ref,
+    /// `$count`: the number of items of a collection.
+    Count,
+    /// `$value`: the content of a media entity or the raw value of a property.
+    Value,
+}
+
 /// A key value in a [compound key](ODataPath::compound_key) or function call.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum KeyValue<'a> {
@@ -138,6 +151,21 @@ impl ODataPath {
         let mut next = self.clone();
         next.path.push('/');
         next.push_encoded(name, SEGMENT);
+        next
+    }
+
+    /// Appends a system segment: `$ref`, `$count` or `$value`. Its `$` is written as
+    /// is, which [`segment`](Self::segment) and [`key`](Self::key) never do, so no key
+    /// value can turn into one.
+    #[must_use]
+    pub fn system(&self, name: SystemSegment) -> Self {
+        let mut next = self.clone();
+        next.path.push('/');
+        next.path.push_str(match name {
+            SystemSegment::Ref => "$ref",
+            SystemSegment::Count => "$count",
+            SystemSegment::Value => "$value",
+        });
         next
     }
 

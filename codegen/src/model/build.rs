@@ -44,9 +44,8 @@ pub fn build_model(csdl: &Csdl) -> Result<Model, Vec<Diagnostic>> {
     b.register_types();
     b.build_types();
     b.check_inheritance();
-    b.build_container();
     b.build_operations();
-    b.build_operation_imports();
+    b.build_container();
     if b.errors.is_empty() {
         Ok(b.model)
     } else {
@@ -119,10 +118,13 @@ impl<'a> Builder<'a> {
     }
 
     /// Replaces an alias in the qualified name that starts a target path.
+    /// An operation's overload signature (`ns.op(ns.type)`) is dropped: what annotates
+    /// one overload annotates the name.
     fn normalize_target(&self, target: &str) -> String {
         let (head, rest) = target
             .split_once('/')
             .map_or((target, None), |(h, r)| (h, Some(r)));
+        let head = head.split_once('(').map_or(head, |(name, _)| name);
         let head = self.qualify(head).unwrap_or_else(|| head.to_owned());
         match rest {
             Some(rest) => format!("{head}/{rest}"),
@@ -138,9 +140,22 @@ impl<'a> Builder<'a> {
     }
 
     /// The term of an annotation with its alias resolved.
-    fn term(&self, annotation: &Annotation) -> String {
-        self.qualify(&annotation.term)
-            .unwrap_or_else(|| annotation.term.clone())
+    /// Whether an annotation's term, qualified or aliased, is `term`; allocates nothing,
+    /// as it runs for every annotation of every element.
+    fn term_is(&self, annotation: &Annotation, term: &str) -> bool {
+        if annotation.term == term {
+            return true;
+        }
+        let (Some((prefix, local)), Some((namespace, wanted))) =
+            (annotation.term.rsplit_once('.'), term.rsplit_once('.'))
+        else {
+            return false;
+        };
+        local == wanted
+            && self
+                .namespaces
+                .get(prefix)
+                .is_some_and(|ns| *ns == namespace)
     }
 
     /// Inline annotations plus those targeting `target` from `Annotations` blocks.
@@ -162,7 +177,7 @@ impl<'a> Builder<'a> {
         term: &str,
     ) -> Option<&'s Expr> {
         self.annotations(inline, target)
-            .find(|a| self.term(a) == term)
+            .find(|a| self.term_is(a, term))
             .map(|a| &a.value)
     }
 
@@ -181,17 +196,23 @@ impl<'a> Builder<'a> {
     }
 
     fn restrictions(&self, inline: &[Annotation], target: &str) -> Restrictions {
-        let allowed = |term: &str, property: &str| {
-            !matches!(
-                self.find_annotation(inline, target, &format!("{CAPABILITIES}.{term}"))
-                    .and_then(|r| r.property(property)),
-                Some(Expr::Bool(false))
-            )
+        let record = |term: &str, property: &str| {
+            self.find_annotation(inline, target, &format!("{CAPABILITIES}.{term}"))
+                .and_then(|r| r.property(property))
         };
+        let allowed =
+            |term: &str, property: &str| !matches!(record(term, property), Some(Expr::Bool(false)));
+        let navigable = !matches!(
+            record("NavigationRestrictions", "Navigability"),
+            Some(Expr::EnumMember(member)) if member.ends_with("/None")
+        );
         Restrictions {
             insertable: allowed("InsertRestrictions", "Insertable"),
             updatable: allowed("UpdateRestrictions", "Updatable"),
             deletable: allowed("DeleteRestrictions", "Deletable"),
+            countable: allowed("CountRestrictions", "Countable"),
+            navigable,
+            referenceable: allowed("NavigationRestrictions", "Referenceable"),
         }
     }
 
@@ -377,6 +398,9 @@ impl<'a> Builder<'a> {
                 nullable: p.nullable.unwrap_or(true),
                 description: self.description(&p.annotations, &target),
                 computed: self.is_true(&p.annotations, &target, &format!("{CORE}.Computed")),
+                immutable: self.is_true(&p.annotations, &target, &format!("{CORE}.Immutable")),
+                default_value: p.default_value.clone(),
+                facets: p.facets.clone(),
                 span: p.span.clone(),
             });
         }
@@ -408,6 +432,13 @@ impl<'a> Builder<'a> {
                 collection: ty.collection,
                 nullable: n.nullable.unwrap_or(true),
                 contains_target: n.contains_target,
+                partner: n.partner.clone(),
+                on_delete: n.on_delete.clone(),
+                referential_constraints: n
+                    .referential_constraints
+                    .iter()
+                    .map(|c| (c.property.clone(), c.referenced_property.clone()))
+                    .collect(),
                 description: self.description(&n.annotations, &target_path),
                 restrictions: self.restrictions(&n.annotations, &target_path),
                 span: n.span.clone(),
@@ -416,6 +447,7 @@ impl<'a> Builder<'a> {
         // Keys are resolved once inheritance is known (check_inheritance).
         StructDef {
             kind: t.kind,
+            restrictions: self.restrictions(&t.annotations, &type_name),
             base,
             is_abstract: t.is_abstract,
             open_type: t.open_type,
@@ -552,6 +584,9 @@ impl<'a> Builder<'a> {
             }
         }
         let csdl = self.csdl;
+        // The declared keys by type, so inherited keys are found without searching.
+        let mut declared: HashMap<TypeId, &'a [csdl::PropertyRef]> = HashMap::new();
+        let mut entities = Vec::new();
         for schema in &csdl.schemas {
             for t in &schema.structured_types {
                 let Some(id) = self
@@ -563,27 +598,33 @@ impl<'a> Builder<'a> {
                 if self.model.get(id).span != t.span || t.kind != StructuredKind::Entity {
                     continue;
                 }
-                let key = self.key_of(id, t);
-                if let TypeKind::Structured(s) = &mut self.model.types[id.0 as usize].kind {
-                    s.key = key;
+                if let Some(key) = &t.key {
+                    declared.insert(id, key);
                 }
+                entities.push((id, t));
+            }
+        }
+        for (id, t) in entities {
+            let refs = self
+                .model
+                .ancestry(id)
+                .find_map(|a| declared.get(&a).copied());
+            let key = self.key_of(id, t, refs);
+            if let TypeKind::Structured(s) = &mut self.model.types[id.0 as usize].kind {
+                s.key = key;
             }
         }
     }
 
-    /// The key declared on `t` or on its nearest ancestor that declares one.
-    fn key_of(&mut self, id: TypeId, t: &csdl::StructuredType) -> Vec<KeyPart> {
-        let declared = self.model.ancestry(id).find_map(|a| {
-            let def = self.model.get(a);
-            self.csdl
-                .schemas
-                .iter()
-                .filter(|s| s.namespace == def.namespace)
-                .flat_map(|s| &s.structured_types)
-                .find(|st| st.name == def.name && st.span == def.span)
-                .and_then(|st| st.key.as_ref())
-        });
-        let Some(refs) = declared else {
+    /// The key `refs` (declared on `t` or on its nearest ancestor that declares one),
+    /// resolved against `t`'s properties.
+    fn key_of(
+        &mut self,
+        id: TypeId,
+        t: &csdl::StructuredType,
+        refs: Option<&[csdl::PropertyRef]>,
+    ) -> Vec<KeyPart> {
+        let Some(refs) = refs else {
             return Vec::new();
         };
         let mut key = Vec::new();
@@ -650,6 +691,22 @@ impl<'a> Builder<'a> {
                 )),
             }
         }
+        // Key parts are named in URLs (`(a=1,b=2)`); two of one name cannot be told apart.
+        for (i, part) in key.iter().enumerate() {
+            if let Some(first) = key[..i].iter().find(|k| k.name == part.name) {
+                let span = refs
+                    .get(i)
+                    .map_or_else(|| t.span.clone(), |r| r.span.clone());
+                self.errors.push(Diagnostic::error(
+                    "invalid-key",
+                    span,
+                    format!(
+                        "key parts `{}` and `{}` of `{}` are both named `{}` in URLs",
+                        first.path, part.path, t.name, part.name
+                    ),
+                ));
+            }
+        }
         key
     }
 
@@ -686,11 +743,27 @@ impl<'a> Builder<'a> {
             return;
         };
         let container_name = format!("{}.{}", schema.namespace, c.name);
-        let mut names = HashSet::new();
+        let mut names: HashMap<&str, &Span> = HashMap::new();
+        let mut claim = |b: &mut Self, name: &'a str, span: &'a Span| match names.get(name) {
+            Some(first) => {
+                b.errors.push(
+                    Diagnostic::error(
+                        "duplicate-name",
+                        span.clone(),
+                        format!("`{container_name}` declares `{name}` twice"),
+                    )
+                    .with_note(format!("first declared at {first}")),
+                );
+                false
+            }
+            None => {
+                names.insert(name, span);
+                true
+            }
+        };
         let mut entity_sets = Vec::new();
         for set in &c.entity_sets {
-            if !names.insert(set.name.as_str()) {
-                self.duplicate_member(&container_name, &set.name, &set.span);
+            if !claim(self, &set.name, &set.span) {
                 continue;
             }
             let context = format!("entity set `{}`", set.name);
@@ -708,8 +781,7 @@ impl<'a> Builder<'a> {
         }
         let mut singletons = Vec::new();
         for s in &c.singletons {
-            if !names.insert(s.name.as_str()) {
-                self.duplicate_member(&container_name, &s.name, &s.span);
+            if !claim(self, &s.name, &s.span) {
                 continue;
             }
             let context = format!("singleton `{}`", s.name);
@@ -725,17 +797,70 @@ impl<'a> Builder<'a> {
                 span: s.span.clone(),
             });
         }
+        let mut imports = Vec::new();
+        let all_imports = c
+            .action_imports
+            .iter()
+            .map(|i| (OperationKind::Action, i))
+            .chain(
+                c.function_imports
+                    .iter()
+                    .map(|i| (OperationKind::Function, i)),
+            );
+        for (kind, import) in all_imports {
+            if !claim(self, &import.name, &import.span) {
+                continue;
+            }
+            let qualified = self.qualify(&import.operation);
+            let operations: Vec<OperationId> = self
+                .model
+                .operation_ids()
+                .filter(|&id| {
+                    let op = self.model.operation(id);
+                    op.kind == kind
+                        && op.binding.is_none()
+                        && Some(op.qualified_name()) == qualified
+                })
+                .collect();
+            if operations.is_empty() {
+                let what = match kind {
+                    OperationKind::Action => "action",
+                    OperationKind::Function => "function",
+                };
+                self.errors.push(Diagnostic::error(
+                    "unknown-type",
+                    import.span.clone(),
+                    format!(
+                        "import `{}` names `{}`, which is no unbound {what} of the schema",
+                        import.name, import.operation
+                    ),
+                ));
+                continue;
+            }
+            let target = format!("{container_name}/{}", import.name);
+            imports.push(ImportDef {
+                name: import.name.clone(),
+                kind,
+                operations,
+                entity_set: import.entity_set.clone(),
+                description: self.description(&import.annotations, &target),
+                span: import.span.clone(),
+            });
+        }
         self.model.container = Some(Container {
             namespace: schema.namespace.clone(),
             name: c.name.clone(),
+            description: self.description(&c.annotations, &container_name),
             entity_sets,
             singletons,
-            operation_imports: Vec::new(),
+            imports,
         });
     }
 
     fn build_operations(&mut self) {
         let csdl = self.csdl;
+        // (qualified name, binding, parameter names) of each overload, to find duplicates.
+        let mut signatures: HashMap<(String, Option<TypeRef>, Vec<String>), Span> = HashMap::new();
         for schema in &csdl.schemas {
             for op in &schema.operations {
                 let name = format!("{}.{}", schema.namespace, op.name);
@@ -743,23 +868,65 @@ impl<'a> Builder<'a> {
                 for p in &op.parameters {
                     let context = format!("parameter `{}` of `{name}`", p.name);
                     if let Some(ty) = self.resolve_type(&p.type_name, &p.span, &context) {
+                        let target = format!("{name}/{}", p.name);
                         parameters.push(ParameterDef {
                             name: p.name.clone(),
                             ty,
                             nullable: p.nullable.unwrap_or(true),
+                            optional: self
+                                .find_annotation(
+                                    &p.annotations,
+                                    &target,
+                                    &format!("{CORE}.OptionalParameter"),
+                                )
+                                .is_some(),
+                            facets: p.facets.clone(),
+                            description: self.description(&p.annotations, &target),
                         });
                     }
                 }
                 let return_type = op.return_type.as_ref().and_then(|r| {
                     let context = format!("the return type of `{name}`");
                     self.resolve_type(&r.type_name, &r.span, &context)
-                        .map(|t| (t, r.nullable.unwrap_or(true)))
+                        .map(|ty| ReturnDef {
+                            ty,
+                            nullable: r.nullable.unwrap_or(true),
+                            facets: r.facets.clone(),
+                        })
                 });
                 let binding = if op.is_bound && !parameters.is_empty() {
                     Some(parameters.remove(0).ty)
                 } else {
                     None
                 };
+                let signature = (
+                    name.clone(),
+                    binding,
+                    match op.kind {
+                        // Actions overload on the binding parameter only.
+                        OperationKind::Action => Vec::new(),
+                        OperationKind::Function => {
+                            let mut names: Vec<String> =
+                                parameters.iter().map(|p| p.name.clone()).collect();
+                            names.sort();
+                            names
+                        }
+                    },
+                );
+                if let Some(first) = signatures.get(&signature) {
+                    self.errors.push(
+                        Diagnostic::error(
+                            "duplicate-name",
+                            op.span.clone(),
+                            format!(
+                                "`{name}` is declared twice with the same binding and parameters, so no call could tell them apart"
+                            ),
+                        )
+                        .with_note(format!("first declared at {first}")),
+                    );
+                    continue;
+                }
+                signatures.insert(signature, op.span.clone());
                 let id = OperationId(self.model.operations.len() as u32);
                 self.model
                     .operations_by_name
@@ -771,75 +938,14 @@ impl<'a> Builder<'a> {
                     namespace: schema.namespace.clone(),
                     name: op.name.clone(),
                     binding,
-                    is_composable: op.is_composable,
                     parameters,
                     return_type,
+                    is_composable: op.is_composable,
+                    entity_set_path: op.entity_set_path.clone(),
                     description: self.description(&op.annotations, &name),
                     span: op.span.clone(),
                 });
             }
-        }
-    }
-
-    /// Action and function imports of the container, each with the unbound overloads
-    /// of the operation it names.
-    fn build_operation_imports(&mut self) {
-        let csdl = self.csdl;
-        let Some(c) = csdl.schemas.iter().find_map(|s| s.containers.first()) else {
-            return;
-        };
-        let imports = c
-            .action_imports
-            .iter()
-            .map(|i| (OperationKind::Action, i))
-            .chain(
-                c.function_imports
-                    .iter()
-                    .map(|i| (OperationKind::Function, i)),
-            );
-        let mut resolved = Vec::new();
-        for (kind, import) in imports {
-            let qualified = self
-                .qualify(&import.operation)
-                .unwrap_or_else(|| import.operation.clone());
-            let operations: Vec<OperationId> = self
-                .model
-                .operations
-                .iter()
-                .enumerate()
-                .filter(|(_, o)| {
-                    o.kind == kind
-                        && o.binding.is_none()
-                        && format!("{}.{}", o.namespace, o.name) == qualified
-                })
-                .map(|(i, _)| OperationId(i as u32))
-                .collect();
-            if operations.is_empty() {
-                self.errors.push(Diagnostic::error(
-                    "unknown-type",
-                    import.span.clone(),
-                    format!(
-                        "operation import `{}` names `{}`, which is no unbound {} of the schema",
-                        import.name,
-                        import.operation,
-                        if kind == OperationKind::Action {
-                            "action"
-                        } else {
-                            "function"
-                        }
-                    ),
-                ));
-                continue;
-            }
-            resolved.push(OperationImportDef {
-                name: import.name.clone(),
-                operations,
-                entity_set: import.entity_set.clone(),
-                span: import.span.clone(),
-            });
-        }
-        if let Some(container) = self.model.container.as_mut() {
-            container.operation_imports = resolved;
         }
     }
 }
@@ -958,6 +1064,22 @@ mod tests {
             )),
             ["invalid-enum-value"]
         );
+        assert_eq!(
+            codes(model(
+                r#"<ComplexType Name="c"><Property Name="x" Type="Edm.String"/></ComplexType>
+                   <EntityType Name="a"><Key><PropertyRef Name="id"/><PropertyRef Name="c/x" Alias="id"/></Key>
+                   <Property Name="id" Type="Edm.String"/><Property Name="c" Type="m.c"/></EntityType>"#
+            )),
+            ["invalid-key"]
+        );
+        assert_eq!(
+            codes(model(
+                r#"<Function Name="f" IsBound="true"><Parameter Name="b" Type="m.c"/><Parameter Name="p" Type="Edm.Int32"/></Function>
+                   <Function Name="f" IsBound="true"><Parameter Name="b" Type="m.c"/><Parameter Name="p" Type="Edm.String"/></Function>
+                   <ComplexType Name="c"/>"#
+            )),
+            ["duplicate-name"]
+        );
     }
 
     #[test]
@@ -973,9 +1095,8 @@ mod tests {
         assert_eq!(
             set.restrictions,
             Restrictions {
-                insertable: true,
-                updatable: true,
-                deletable: false
+                deletable: false,
+                ..Restrictions::default()
             }
         );
     }

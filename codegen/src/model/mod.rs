@@ -65,6 +65,8 @@ pub enum TypeKind {
 #[derive(Debug)]
 pub struct StructDef {
     pub kind: StructuredKind,
+    /// Capabilities annotated on the type itself: they apply wherever its entities are.
+    pub restrictions: Restrictions,
     pub base: Option<TypeId>,
     pub is_abstract: bool,
     pub open_type: bool,
@@ -100,13 +102,29 @@ pub struct TypeRef {
     pub collection: bool,
 }
 
+impl TypeRef {
+    /// A single value of a named type.
+    pub fn named(id: TypeId) -> TypeRef {
+        TypeRef {
+            item: ItemType::Named(id),
+            collection: false,
+        }
+    }
+}
+
 #[derive(Debug)]
 pub struct PropertyDef {
     pub name: String,
     pub ty: TypeRef,
     pub nullable: bool,
     pub description: Option<String>,
+    /// `Core.Computed`: the service sets it; clients do not send it.
     pub computed: bool,
+    /// `Core.Immutable`: set when the entity is created, never changed afterwards.
+    pub immutable: bool,
+    /// `DefaultValue` as written in the schema.
+    pub default_value: Option<String>,
+    pub facets: Facets,
     pub span: Span,
 }
 
@@ -117,6 +135,11 @@ pub struct NavigationDef {
     pub collection: bool,
     pub nullable: bool,
     pub contains_target: bool,
+    pub partner: Option<String>,
+    /// `OnDelete` `Action`: what deleting the source does to related entities.
+    pub on_delete: Option<String>,
+    /// `ReferentialConstraint`s: (dependent property, principal property).
+    pub referential_constraints: Vec<(String, String)>,
     pub description: Option<String>,
     pub restrictions: Restrictions,
     pub span: Span,
@@ -128,6 +151,13 @@ pub struct Restrictions {
     pub insertable: bool,
     pub updatable: bool,
     pub deletable: bool,
+    /// `CountRestrictions/Countable`: whether `$count` is offered.
+    pub countable: bool,
+    /// `NavigationRestrictions/Navigability` is not `None`: navigation properties of the
+    /// target's entities may be followed.
+    pub navigable: bool,
+    /// `NavigationRestrictions/Referenceable`: whether `$ref` is offered.
+    pub referenceable: bool,
 }
 
 impl Default for Restrictions {
@@ -136,6 +166,23 @@ impl Default for Restrictions {
             insertable: true,
             updatable: true,
             deletable: true,
+            countable: true,
+            navigable: true,
+            referenceable: true,
+        }
+    }
+}
+
+impl Restrictions {
+    /// What both allow.
+    pub fn and(self, other: Restrictions) -> Restrictions {
+        Restrictions {
+            insertable: self.insertable && other.insertable,
+            updatable: self.updatable && other.updatable,
+            deletable: self.deletable && other.deletable,
+            countable: self.countable && other.countable,
+            navigable: self.navigable && other.navigable,
+            referenceable: self.referenceable && other.referenceable,
         }
     }
 }
@@ -159,18 +206,23 @@ pub struct EnumMemberDef {
 pub struct Container {
     pub namespace: String,
     pub name: String,
+    pub description: Option<String>,
     pub entity_sets: Vec<EntitySetDef>,
     pub singletons: Vec<SingletonDef>,
-    pub operation_imports: Vec<OperationImportDef>,
+    /// Action and function imports, in declaration order.
+    pub imports: Vec<ImportDef>,
 }
 
-/// An `ActionImport` or `FunctionImport`: an unbound operation callable from the root.
+/// An `ActionImport` or `FunctionImport`: an unbound operation called at the service root.
 #[derive(Debug)]
-pub struct OperationImportDef {
+pub struct ImportDef {
     pub name: String,
-    /// The unbound overloads of the imported operation.
+    pub kind: OperationKind,
+    /// The unbound operation(s) of that name: a function import covers every overload.
     pub operations: Vec<OperationId>,
+    /// The entity set the returned entities belong to.
     pub entity_set: Option<String>,
+    pub description: Option<String>,
     pub span: Span,
 }
 
@@ -199,12 +251,21 @@ pub struct OperationDef {
     pub name: String,
     /// The binding parameter's type, for bound operations.
     pub binding: Option<TypeRef>,
-    /// Whether further path segments may follow a call of this function.
-    pub is_composable: bool,
+    /// Parameters after the binding parameter.
     pub parameters: Vec<ParameterDef>,
-    pub return_type: Option<(TypeRef, bool)>,
+    pub return_type: Option<ReturnDef>,
+    /// Functions only: whether the result can be addressed further.
+    pub is_composable: bool,
+    /// Where returned entities live, as a path from the binding parameter.
+    pub entity_set_path: Option<String>,
     pub description: Option<String>,
     pub span: Span,
+}
+
+impl OperationDef {
+    pub fn qualified_name(&self) -> String {
+        format!("{}.{}", self.namespace, self.name)
+    }
 }
 
 #[derive(Debug)]
@@ -212,6 +273,17 @@ pub struct ParameterDef {
     pub name: String,
     pub ty: TypeRef,
     pub nullable: bool,
+    /// `Core.OptionalParameter`: the parameter may be left out.
+    pub optional: bool,
+    pub facets: Facets,
+    pub description: Option<String>,
+}
+
+#[derive(Debug)]
+pub struct ReturnDef {
+    pub ty: TypeRef,
+    pub nullable: bool,
+    pub facets: Facets,
 }
 
 /// The EDM primitive types.
@@ -284,6 +356,22 @@ impl Model {
         &self.types[id.0 as usize]
     }
 
+    pub fn operation(&self, id: OperationId) -> &OperationDef {
+        &self.operations[id.0 as usize]
+    }
+
+    pub fn operation_ids(&self) -> impl Iterator<Item = OperationId> + '_ {
+        (0..self.operations.len()).map(|i| OperationId(i as u32))
+    }
+
+    /// The alias of a namespace, if its schema declares one.
+    pub fn alias_of(&self, namespace: &str) -> Option<&str> {
+        self.namespaces
+            .iter()
+            .find(|n| n.namespace == namespace)
+            .and_then(|n| n.alias.as_deref())
+    }
+
     pub fn ids(&self) -> impl Iterator<Item = TypeId> + '_ {
         (0..self.types.len()).map(|i| TypeId(i as u32))
     }
@@ -349,10 +437,6 @@ impl Model {
     pub fn has_stream(&self, id: TypeId) -> bool {
         self.ancestry(id)
             .any(|t| self.structured(t).is_some_and(|s| s.has_stream))
-    }
-
-    pub fn operation(&self, id: OperationId) -> &OperationDef {
-        &self.operations[id.0 as usize]
     }
 
     /// Operations (bound or not, any namespace) whose name equals `name` ignoring case.

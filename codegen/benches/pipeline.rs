@@ -1,0 +1,90 @@
+//! The pipeline over the Microsoft Graph beta metadata, side by side with a baseline:
+//! tokenizing the same file with quick-xml alone, which any CSDL reader must at least do.
+//!
+//! `cargo bench -p odata-codegen --bench pipeline` (the corpus must be at
+//! `../shared/graph-beta-2021-07`, or in `ODATA_CODEGEN_CORPUS`).
+
+use std::path::PathBuf;
+use std::sync::OnceLock;
+
+use odata_codegen::{Input, Inputs, Layout, Options, RuntimeDependency, Select, Source};
+
+fn main() {
+    if metadata().is_none() {
+        eprintln!("corpus not found: set ODATA_CODEGEN_CORPUS; nothing to measure");
+        return;
+    }
+    divan::main();
+}
+
+/// The beta metadata, read once.
+fn metadata() -> Option<&'static String> {
+    static METADATA: OnceLock<Option<String>> = OnceLock::new();
+    METADATA
+        .get_or_init(|| {
+            let dir = std::env::var_os("ODATA_CODEGEN_CORPUS")
+                .map(PathBuf::from)
+                .unwrap_or_else(|| {
+                    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+                        .join("../../shared/graph-beta-2021-07")
+                });
+            std::fs::read_to_string(dir.join("metadata.xml")).ok()
+        })
+        .as_ref()
+}
+
+fn text() -> &'static str {
+    metadata().map_or("", String::as_str)
+}
+
+/// Baseline: every XML event of the file, unescaped and unresolved, counted.
+#[divan::bench]
+fn tokenize_baseline() -> usize {
+    let mut reader = quick_xml::Reader::from_str(text());
+    let mut events = 0;
+    loop {
+        match reader.read_event() {
+            Ok(quick_xml::events::Event::Eof) | Err(_) => break,
+            Ok(_) => events += 1,
+        }
+    }
+    events
+}
+
+/// The CSDL reader: plain structs with positions.
+#[divan::bench]
+fn read() -> usize {
+    let source = Source::new("metadata.xml", text());
+    odata_codegen::csdl::read_csdl(&source)
+        .map(|c| c.schemas.len())
+        .unwrap_or(0)
+}
+
+/// Reading and resolving into the model: names, aliases, inheritance, annotations.
+#[divan::bench]
+fn read_and_resolve() -> usize {
+    let source = Source::new("metadata.xml", text());
+    odata_codegen::csdl::read_csdl(&source)
+        .ok()
+        .and_then(|csdl| odata_codegen::model::build_model(&csdl).ok())
+        .map_or(0, |m| m.types.len())
+}
+
+/// Everything `generate --all --root-features` does before writing: read, resolve,
+/// plan, emit and format the whole crate.
+#[divan::bench(sample_count = 10)]
+fn generate_whole_crate() -> usize {
+    let inputs = Inputs {
+        metadata: Input::new("metadata.xml", text()),
+        docs: Vec::new(),
+    };
+    let options = Options {
+        layout: Layout::Crate {
+            runtime: RuntimeDependency::Version("0.1".to_owned()),
+        },
+        select: Select::All,
+        root_features: true,
+        ..Options::default()
+    };
+    odata_codegen::generate(&inputs, &options).map_or(0, |g| g.files.len())
+}

@@ -1,0 +1,473 @@
+//! Model + doc pages -> IR. Runs in a fixed order: resolve every documented path and
+//! check the page against the schema; select the part of the service graph to generate
+//! (the documented endpoints, path globs, or everything); decide which Cargo feature
+//! compiles what; compute the closure of model types the selected requests read or
+//! write; assign Rust names; write doc comments; turn examples into tests.
+
+mod features;
+mod requests;
+mod types;
+
+use std::collections::BTreeMap;
+
+use crate::diag::Diagnostic;
+use crate::ir::{self, OperationKind};
+use crate::model::{ItemType, Model, TypeRef};
+use crate::names::{self, Scope};
+use crate::pages::{DocumentedExample, Page, PageDoc, analyse_page, file_name};
+use crate::resolve::{ResolvedPath, Root, Step};
+use crate::service::{Access, Leads, Member, Node, PathGlob, Selection, Service};
+
+use features::Features;
+use requests::HandleNames;
+use types::TypeNames;
+
+/// Diagnostic codes of the planning pass.
+pub const CODES: &[(&str, &str)] = &[
+    (
+        "example-not-testable",
+        "an example cannot become a generated test, and why",
+    ),
+    (
+        "status-mismatch",
+        "an example response's status differs from the operation's success status",
+    ),
+    (
+        "nothing-selected",
+        "a `--select` path glob matches nothing the service exposes",
+    ),
+];
+
+/// What to generate.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub enum SelectionMode {
+    /// The endpoints the doc pages document (and what their examples call).
+    #[default]
+    Documented,
+    /// Every type of the schema and everything the entity container exposes.
+    All,
+    /// What path globs select.
+    Globs(Vec<PathGlob>),
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct PlanOptions {
+    /// Package name of the generated crate; derived from the container's namespace if unset.
+    pub package: Option<String>,
+    /// Default service root; taken from the pages' absolute example URLs if unset.
+    pub service_root: Option<String>,
+    pub select: SelectionMode,
+    /// Give every entity set, singleton and operation import a Cargo feature.
+    pub root_features: bool,
+    /// Levels of diagnostic codes the user changed (`--deny`, `--warn`, `--allow`).
+    pub levels: crate::diag::Levels,
+}
+
+struct Planner<'a> {
+    model: &'a Model,
+    service: Service<'a>,
+    diags: Vec<Diagnostic>,
+    selection: Selection,
+    /// Doc text pages contribute to requests, by the handle that carries them.
+    docs: BTreeMap<(Node, OperationKind), Vec<PageDoc>>,
+    service_roots: BTreeMap<String, usize>,
+}
+
+pub fn plan(
+    model: &Model,
+    pages: &[Page],
+    options: &PlanOptions,
+) -> Result<(ir::Crate, Vec<Diagnostic>), Vec<Diagnostic>> {
+    let mut p = Planner {
+        model,
+        service: Service::new(model),
+        diags: Vec::new(),
+        selection: Selection::default(),
+        docs: BTreeMap::new(),
+        service_roots: BTreeMap::new(),
+    };
+    let mut examples = Vec::new();
+    let documented = options.select == SelectionMode::Documented;
+    for page in pages {
+        let analysis = analyse_page(model, page, &mut p.diags);
+        for operation in &analysis.operations {
+            if documented {
+                p.selection.select_path(&p.service, &operation.path);
+            }
+            let Some(kind) = operation.crud() else {
+                continue;
+            };
+            if let Some(node) = p.operation_node(&operation.path, kind) {
+                p.docs
+                    .entry((node, kind))
+                    .or_default()
+                    .push(analysis.doc.clone());
+            }
+        }
+        for example in &analysis.examples {
+            if let Some(root) = &example.path.service_root {
+                *p.service_roots.entry(root.clone()).or_default() += 1;
+            }
+            if documented {
+                p.selection.select_path(&p.service, &example.path);
+            }
+        }
+        examples.extend(analysis.examples);
+    }
+    match &options.select {
+        SelectionMode::Documented => {}
+        SelectionMode::All => p.selection.select_all(&p.service),
+        SelectionMode::Globs(globs) => {
+            for glob in globs {
+                let before = p.selection.clone();
+                p.selection
+                    .select_globs(&p.service, std::slice::from_ref(glob));
+                if p.selection == before && !selects_anything(&p.service, glob) {
+                    p.diags.push(Diagnostic::warning(
+                        "nothing-selected",
+                        None,
+                        format!(
+                            "the path glob `{}` matches nothing `{}` exposes",
+                            glob.text,
+                            model
+                                .container
+                                .as_ref()
+                                .map_or("the service", |c| c.name.as_str())
+                        ),
+                    ));
+                }
+            }
+        }
+    }
+    options.levels.apply(&mut p.diags);
+    if p.diags.iter().any(Diagnostic::is_error) {
+        crate::diag::sort(&mut p.diags);
+        return Err(p.diags);
+    }
+    let service_root = options.service_root.clone().or_else(|| {
+        // The root most examples use; ties go to the first in sorted order.
+        let max = p.service_roots.values().copied().max()?;
+        p.service_roots
+            .iter()
+            .find(|(_, n)| **n == max)
+            .map(|(r, _)| r.clone())
+    });
+    let krate = p.build(options, service_root, &examples);
+    crate::diag::sort(&mut p.diags);
+    Ok((krate, p.diags))
+}
+
+/// Whether a glob selects something on its own (a glob may add nothing new because an
+/// earlier one selected the same).
+fn selects_anything(service: &Service<'_>, glob: &PathGlob) -> bool {
+    let mut alone = Selection::default();
+    alone.select_globs(service, std::slice::from_ref(glob));
+    alone != Selection::default()
+}
+
+impl<'a> Planner<'a> {
+    /// The handle a resolved path ends at, following the graph; `None` if it leaves it.
+    fn path_node(&self, path: &ResolvedPath) -> Option<(Node, Access)> {
+        let (root, steps) = path.endpoint();
+        let mut current = self.service.root_target(root)?;
+        for step in steps {
+            let member = step_member(step)?;
+            let (_, leads, _) = self
+                .service
+                .members(&current.0, current.1)
+                .into_iter()
+                .find(|(m, _, _)| *m == member)?;
+            match leads {
+                Leads::Node(node, access) => current = (node, access),
+                Leads::Request => return None,
+            }
+        }
+        Some(current)
+    }
+
+    /// The handle that carries a documented request of `kind` on `path`.
+    fn operation_node(&self, path: &ResolvedPath, kind: OperationKind) -> Option<Node> {
+        if path.suffix.is_some() {
+            return None;
+        }
+        let (node, _) = self.path_node(path)?;
+        Some(match kind {
+            OperationKind::Get | OperationKind::Update | OperationKind::Delete
+                if Service::is_collection(&node) =>
+            {
+                Node::Entity(self.service.item_type(&node)?)
+            }
+            _ => node,
+        })
+    }
+
+    fn build(
+        &mut self,
+        options: &PlanOptions,
+        service_root: Option<String>,
+        examples: &[DocumentedExample<'_>],
+    ) -> ir::Crate {
+        let model = self.model;
+        let all_types = options.select == SelectionMode::All;
+        let features = Features::compute(
+            &self.service,
+            &self.selection,
+            options.root_features,
+            all_types,
+        );
+        let types = TypeNames::assign(model, &features.type_closure, &features.unions);
+        // The model types and the request builders are planned side by side: they only
+        // share what is read-only by now.
+        let (modules, (requests, handle_names)) = std::thread::scope(|scope| {
+            let modules = scope.spawn(|| types::modules(model, &types, &features));
+            let requests = requests::plan_requests(self, &types, &features);
+            let modules = modules
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+            (modules, requests)
+        });
+        let examples = self.examples(examples, &types, &handle_names);
+        let package = options.package.clone().unwrap_or_else(|| {
+            model
+                .container
+                .as_ref()
+                .map(|c| c.namespace.replace('.', "-").to_lowercase())
+                .unwrap_or_else(|| "odata-client".to_owned())
+        });
+        ir::Crate {
+            package,
+            service_root,
+            features: features.cargo_features(),
+            modules,
+            requests,
+            examples,
+        }
+    }
+
+    fn examples(
+        &mut self,
+        planned: &[DocumentedExample<'_>],
+        types: &TypeNames,
+        names: &HandleNames,
+    ) -> Vec<ir::ExampleTest> {
+        let mut scope = Scope::new();
+        let mut tests = Vec::new();
+        for example in planned {
+            match self.example_test(example, types, names, &mut scope) {
+                Ok(test) => tests.push(test),
+                Err(reason) => self.diags.push(Diagnostic::warning(
+                    "example-not-testable",
+                    example.request_span.clone(),
+                    format!("this example does not become a generated test: {reason}"),
+                )),
+            }
+        }
+        tests
+    }
+
+    fn example_test(
+        &mut self,
+        example: &DocumentedExample<'_>,
+        types: &TypeNames,
+        names: &HandleNames,
+        scope: &mut Scope,
+    ) -> Result<ir::ExampleTest, String> {
+        let path = &example.path;
+        let url = example.request.line.target.value.trim();
+        let service_root = path
+            .service_root
+            .clone()
+            .ok_or("its URL is relative, so the service root is unknown")?;
+        if url.contains(['?', '#']) {
+            return Err("its URL has a query, which the test does not reproduce".to_owned());
+        }
+        if path.suffix.is_some() {
+            return Err(
+                "it ends in `$ref`, `$count` or `$value`, which the test does not reproduce"
+                    .to_owned(),
+            );
+        }
+        if !example.body_ok {
+            return Err(
+                "its request body does not match the schema (see the warnings above)".to_owned(),
+            );
+        }
+        let mut chain = vec![ir::ChainCall::Method(
+            names
+                .accessors
+                .get(&path.root)
+                .cloned()
+                .ok_or("its root is not generated")?,
+        )];
+        let (mut node, mut access) = self
+            .service
+            .root_target(&path.root)
+            .ok_or("its root is not generated")?;
+        let mut expected_url = format!("{service_root}/");
+        expected_url.push_str(Service::root_name(&path.root));
+        for step in &path.steps {
+            let member = step_member(step).ok_or("it addresses a drive item by path")?;
+            let method = names
+                .methods
+                .get(&(node.clone(), member.clone()))
+                .cloned()
+                .ok_or("it passes a segment the request builders do not offer")?;
+            match step {
+                Step::Key { text } => {
+                    let value = key_value(text).ok_or_else(|| {
+                        format!("its key `{text}` is not a plain identifier or quoted string")
+                    })?;
+                    chain.push(ir::ChainCall::Key {
+                        method,
+                        values: vec![value.clone()],
+                    });
+                    expected_url.push('/');
+                    expected_url.push_str(&value);
+                }
+                Step::Navigation { name, .. } => {
+                    chain.push(ir::ChainCall::Method(method));
+                    expected_url.push('/');
+                    expected_url.push_str(name);
+                }
+                Step::Cast { target, .. } => {
+                    chain.push(ir::ChainCall::Method(method));
+                    expected_url.push('/');
+                    expected_url.push_str(&self.model.get(*target).qualified_name());
+                }
+                Step::Operation { .. } | Step::Property { .. } | Step::ItemPath { .. } => {
+                    return Err(
+                        "it calls an operation or reads a property, which the test does not reproduce"
+                            .to_owned(),
+                    );
+                }
+            }
+            let (_, leads, _) = self
+                .service
+                .members(&node, access)
+                .into_iter()
+                .find(|(m, _, _)| *m == member)
+                .ok_or("it leaves the service graph")?;
+            match leads {
+                Leads::Node(next, next_access) => {
+                    node = next;
+                    access = next_access;
+                }
+                Leads::Request => return Err("it ends in a request".to_owned()),
+            }
+        }
+        let kind = example
+            .crud()
+            .ok_or("the generated tests cover reads and writes of entities only")?;
+        let item = path
+            .target
+            .entity_type()
+            .ok_or("it does not address entities")?;
+        let operation_node = self.operation_node(path, kind).ok_or("no operation")?;
+        let status = requests::success_status(self, &operation_node, kind);
+        let response = match example.response {
+            Some((response, true)) if response.status.value == status => {
+                Some(ir::ExampleResponse {
+                    status: response.status.value,
+                    body: response.body.as_ref().map(|b| b.text.value.clone()),
+                })
+            }
+            Some((response, true)) => {
+                self.diags.push(Diagnostic::warning(
+                    "status-mismatch",
+                    response.status.span.clone(),
+                    format!(
+                        "the example response has status {}, but the operation succeeds with {status}",
+                        response.status.value
+                    ),
+                ));
+                None
+            }
+            _ => None,
+        };
+        let base = example
+            .name
+            .as_deref()
+            .map(names::value_name)
+            .unwrap_or_else(|| {
+                names::value_name(file_name(&example.page.source).trim_end_matches(".md"))
+            });
+        let name = scope.claim(format!("example_{}", base.trim_start_matches("r#")));
+        Ok(ir::ExampleTest {
+            name,
+            origin: format!(
+                "{}:{}",
+                file_name(&example.page.source),
+                example.request_span.line
+            ),
+            chain,
+            operation: kind,
+            model: types.rust_type(TypeRef {
+                item: ItemType::Named(item),
+                collection: false,
+            }),
+            service_root,
+            method: example.request.line.method.value.as_str().to_owned(),
+            url: expected_url,
+            request_body: example.request.body.as_ref().map(|b| b.text.value.clone()),
+            response,
+        })
+    }
+}
+
+/// The member of the service graph a resolved step takes; `None` for a drive-item path
+/// (`root:/a/b:`), which the request builders do not offer.
+fn step_member(step: &Step) -> Option<Member> {
+    Some(match step {
+        Step::Key { .. } => Member::Key,
+        Step::Navigation { name, .. } => Member::Navigate(name.clone()),
+        Step::Cast { target, .. } => Member::Cast(*target),
+        Step::Operation { operation } => Member::Call(*operation),
+        Step::Property { name, .. } => Member::Stream(name.clone()),
+        Step::ItemPath { .. } => return None,
+    })
+}
+
+/// `{placeholderId}` -> `placeholderId`, `'a''b'` -> `a'b`, `abc` -> `abc`, as long as
+/// the value needs no percent-encoding in a URL (so the page's URL is the expected one).
+fn key_value(text: &str) -> Option<String> {
+    let value = if let Some(inner) = text.strip_prefix('{').and_then(|t| t.strip_suffix('}')) {
+        inner.to_owned()
+    } else if let Some(inner) = text.strip_prefix('\'').and_then(|t| t.strip_suffix('\'')) {
+        inner.replace("''", "'")
+    } else {
+        text.to_owned()
+    };
+    let plain = !value.is_empty()
+        && value != "."
+        && value != ".."
+        && value
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"-._~".contains(&b));
+    plain.then_some(value)
+}
+
+/// Roots in the order the service entry point lists them.
+fn root_order(service: &Service<'_>, selection: &Selection) -> Vec<Root> {
+    service
+        .roots()
+        .into_iter()
+        .filter(|r| selection.roots.contains(r))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn key_values_of_examples() {
+        assert_eq!(
+            key_value("{iosLobAppProvisioningConfigurationId}").as_deref(),
+            Some("iosLobAppProvisioningConfigurationId")
+        );
+        assert_eq!(key_value("'abc'").as_deref(), Some("abc"));
+        assert_eq!(key_value("f983dfcd-dfcd").as_deref(), Some("f983dfcd-dfcd"));
+        assert_eq!(key_value("{id | userPrincipalName}"), None);
+        assert_eq!(key_value("'..'"), None);
+    }
+}

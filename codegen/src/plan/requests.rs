@@ -1,0 +1,713 @@
+//! Request builders in the IR: one handle per selected node of the service graph, with
+//! its methods named and documented.
+
+use std::collections::BTreeMap;
+
+use crate::csdl::OperationKind as CsdlOperationKind;
+use crate::ir::{self, MethodKind, OperationKind};
+use crate::model::{ItemType, OperationId, Primitive, TypeKind, TypeRef};
+use crate::names::{self, Scope};
+use crate::pages::reason_phrase;
+use crate::resolve::Root;
+use crate::service::{Leads, Member, Node, Service};
+
+use super::Planner;
+use super::features::Features;
+use super::types::TypeNames;
+
+/// Names chosen for handles and their methods, for the generated example tests.
+#[derive(Default)]
+pub struct HandleNames {
+    pub handles: BTreeMap<Node, String>,
+    pub accessors: BTreeMap<Root, String>,
+    pub methods: BTreeMap<(Node, Member), String>,
+}
+
+/// The success status of a request: what the pages document, else OData's.
+pub fn success_status(p: &Planner<'_>, node: &Node, kind: OperationKind) -> u16 {
+    p.docs
+        .get(&(node.clone(), kind))
+        .into_iter()
+        .flatten()
+        .filter_map(|d| d.status)
+        .rfind(|s| (200..300).contains(s))
+        .unwrap_or_else(|| kind.default_status())
+}
+
+/// The order methods appear in on a handle.
+fn emit_rank(member: &Member) -> u8 {
+    match member {
+        Member::Navigate(_) => 0,
+        Member::Key => 1,
+        Member::Cast(_) => 2,
+        Member::Stream(_) | Member::Media => 3,
+        Member::NavRef(_) | Member::Refs => 4,
+        Member::List | Member::Create | Member::Count => 5,
+        Member::Get | Member::Update | Member::Delete => 5,
+        Member::Call(_) => 6,
+    }
+}
+
+/// The order methods are named in: requests keep their plain names first.
+fn naming_rank(member: &Member) -> u8 {
+    match member {
+        Member::List
+        | Member::Create
+        | Member::Get
+        | Member::Update
+        | Member::Delete
+        | Member::Count
+        | Member::Refs
+        | Member::Media => 0,
+        Member::Key => 1,
+        Member::Navigate(_) => 2,
+        Member::Cast(_) => 3,
+        Member::Stream(_) | Member::NavRef(_) => 4,
+        Member::Call(_) => 5,
+    }
+}
+
+pub fn plan_requests(
+    p: &Planner<'_>,
+    types: &TypeNames,
+    features: &Features,
+) -> (ir::Requests, HandleNames) {
+    let model = p.model;
+    let service = &p.service;
+    let container = model.container.as_ref();
+    let service_name =
+        container.map_or_else(|| "Service".to_owned(), |c| names::type_name(&c.name));
+    let mut handle_scope = Scope::with_reserved([service_name.as_str()]);
+    let mut names = HandleNames::default();
+    let default_namespace = container.map(|c| c.namespace.as_str()).unwrap_or_default();
+    // A type from another namespace is prefixed with its namespace's last part, so
+    // `callRecords.session` and `session` get telling names, not a numbered suffix.
+    // Parts of a composed name lose the `_` that escapes a whole name (`Self_`).
+    let word = |wire: &str| names::type_name(wire).trim_end_matches('_').to_owned();
+    let type_part = |t| {
+        let def = model.get(t);
+        let own = word(&def.name);
+        if def.namespace == default_namespace {
+            own
+        } else {
+            let last = def.namespace.rsplit('.').next().unwrap_or_default();
+            format!("{}{own}", word(last))
+        }
+    };
+    // Declaration order decides who keeps a contested name, and the order of handles.
+    let mut nodes: Vec<&Node> = p.selection.nodes.keys().collect();
+    let set_index = |name: &str| {
+        container
+            .and_then(|c| c.entity_sets.iter().position(|s| s.name == name))
+            .unwrap_or(usize::MAX)
+    };
+    nodes.sort_by_key(|node| match node {
+        Node::Set(name) => (0, set_index(name), 0, String::new()),
+        Node::Nav(t, name) => (1, 0, t.0, name.clone()),
+        Node::Collection(t) => (2, 0, t.0, String::new()),
+        Node::Entity(t) => (3, 0, t.0, String::new()),
+    });
+    for &node in &nodes {
+        let base = match node {
+            Node::Set(name) => word(name),
+            Node::Nav(declaring, name) => format!("{}{}", type_part(*declaring), word(name)),
+            Node::Collection(t) => format!("{}Collection", type_part(*t)),
+            Node::Entity(t) => type_part(*t),
+        };
+        let name = handle_scope.claim(format!("{base}Request"));
+        names.handles.insert(node.clone(), name);
+    }
+    // Method names, per handle.
+    let all_access = crate::service::Access {
+        update: true,
+        delete: true,
+    };
+    let mut plans: Vec<(Node, Vec<(Member, Leads)>)> = Vec::new();
+    for &node in &nodes {
+        let Some(selected) = p.selection.nodes.get(node) else {
+            continue;
+        };
+        let mut members: Vec<(Member, Leads)> = service
+            .members(node, all_access)
+            .into_iter()
+            .filter(|(m, _, _)| selected.contains(m))
+            .map(|(m, leads, _)| (m, leads))
+            .collect();
+        members.sort_by_key(|(m, _)| naming_rank(m));
+        let mut scope = Scope::with_reserved(["path"]);
+        for (member, _) in &members {
+            let candidate = method_candidate(p, node, member, &members);
+            names
+                .methods
+                .insert((node.clone(), member.clone()), scope.claim(candidate));
+        }
+        members.sort_by(|(a, _), (b, _)| {
+            emit_rank(a)
+                .cmp(&emit_rank(b))
+                .then_with(|| member_order_key(p, a).cmp(&member_order_key(p, b)))
+        });
+        plans.push((node.clone(), members));
+    }
+    let mut handles = Vec::new();
+    for (node, members) in plans {
+        let mut methods = Vec::new();
+        for (member, leads) in members {
+            let name = names
+                .methods
+                .get(&(node.clone(), member.clone()))
+                .cloned()
+                .unwrap_or_default();
+            let target = match &leads {
+                Leads::Node(t, _) => Some(t.clone()),
+                Leads::Request => None,
+            };
+            let cfg = match &target {
+                Some(t) => features.edge_cfg(&node, t),
+                None => features.member_cfg(&node, &member),
+            };
+            let target_handle = target
+                .as_ref()
+                .and_then(|t| names.handles.get(t).cloned())
+                .unwrap_or_default();
+            if let Some(method) =
+                plan_method(p, types, &node, &member, name, cfg, target_handle, &names)
+            {
+                methods.push(method);
+            }
+        }
+        handles.push(ir::Handle {
+            name: names.handles.get(&node).cloned().unwrap_or_default(),
+            doc: handle_doc(p, &node),
+            cfg: features.node_cfg(&node),
+            methods,
+        });
+    }
+    let mut accessor_scope = Scope::new();
+    let mut methods = Vec::new();
+    for root in super::root_order(service, &p.selection) {
+        let wire = Service::root_name(&root).to_owned();
+        let name = accessor_scope.claim(names::value_name(&wire));
+        names.accessors.insert(root.clone(), name.clone());
+        let cfg = features.root_cfg(&root);
+        match &root {
+            Root::EntitySet(_) | Root::Singleton(_) => {
+                let Some((node, _)) = service.root_target(&root) else {
+                    continue;
+                };
+                let (what, description) = match &root {
+                    Root::EntitySet(n) => (
+                        "entity set",
+                        container
+                            .and_then(|c| c.entity_sets.iter().find(|s| &s.name == n))
+                            .and_then(|s| s.description.clone()),
+                    ),
+                    _ => (
+                        "singleton",
+                        container
+                            .and_then(|c| c.singletons.iter().find(|s| s.name == wire))
+                            .and_then(|s| s.description.clone()),
+                    ),
+                };
+                let mut doc = vec![format!("The {what} `{wire}`.")];
+                if let Some(d) = description {
+                    doc.extend([String::new(), d]);
+                }
+                methods.push(ir::Method {
+                    name,
+                    doc,
+                    cfg,
+                    kind: MethodKind::Segment {
+                        segment: wire.clone(),
+                        handle: names.handles.get(&node).cloned().unwrap_or_default(),
+                    },
+                });
+            }
+            Root::OperationImport(import_name) => {
+                let Some(import) =
+                    container.and_then(|c| c.imports.iter().find(|i| &i.name == import_name))
+                else {
+                    continue;
+                };
+                // A function import over several overloads offers the first; the
+                // others are numbered.
+                for (i, &op) in import.operations.iter().enumerate() {
+                    let method_name = if i == 0 {
+                        name.clone()
+                    } else {
+                        accessor_scope.claim(format!("{}_{}", name.trim_start_matches("r#"), i + 1))
+                    };
+                    let mut doc = vec![format!("The operation import `{import_name}`.")];
+                    if let Some(d) = &import.description {
+                        doc.extend([String::new(), d.clone()]);
+                    }
+                    doc.extend(call_doc(p, op));
+                    methods.push(ir::Method {
+                        name: method_name,
+                        doc,
+                        cfg: cfg.clone(),
+                        kind: MethodKind::Call(plan_call(p, types, op, import_name.clone(), None)),
+                    });
+                }
+            }
+        }
+    }
+    let service = ir::ServiceEntry {
+        doc: vec![format!(
+            "The entry point of `{}`: its entity sets, singletons and operation imports. Building requests does no I/O.",
+            container.map_or_else(String::new, |c| format!("{}.{}", c.namespace, c.name))
+        )],
+        name: service_name,
+        methods,
+    };
+    (ir::Requests { service, handles }, names)
+}
+
+/// Sorts members of one rank: by wire name, or by type and operation order.
+fn member_order_key(p: &Planner<'_>, member: &Member) -> (u8, String) {
+    match member {
+        Member::Navigate(n) | Member::Stream(n) | Member::NavRef(n) => (0, n.clone()),
+        Member::Cast(t) => (0, p.model.get(*t).qualified_name()),
+        Member::Call(op) => (0, format!("{:010}", op.0)),
+        Member::Media => (0, String::new()),
+        Member::Refs => (1, String::new()),
+        Member::List => (0, String::new()),
+        Member::Create => (1, String::new()),
+        Member::Count => (2, String::new()),
+        Member::Get => (3, String::new()),
+        Member::Update => (4, String::new()),
+        Member::Delete => (5, String::new()),
+        Member::Key => (0, String::new()),
+    }
+}
+
+/// The name a member asks for; the handle's scope makes it unique.
+fn method_candidate(
+    p: &Planner<'_>,
+    node: &Node,
+    member: &Member,
+    all: &[(Member, Leads)],
+) -> String {
+    let model = p.model;
+    let plain = |s: &str| names::value_name(s).trim_start_matches("r#").to_owned();
+    match member {
+        Member::List => "list".to_owned(),
+        Member::Create => "create".to_owned(),
+        Member::Get => "get".to_owned(),
+        Member::Update => "update".to_owned(),
+        Member::Delete => "delete".to_owned(),
+        Member::Count => "count".to_owned(),
+        Member::Refs => "refs".to_owned(),
+        Member::Media => "media".to_owned(),
+        Member::Key => {
+            let key = p
+                .service
+                .item_type(node)
+                .and_then(|t| model.structured(t))
+                .map(|s| s.key.as_slice())
+                .unwrap_or_default();
+            match key {
+                [single] => format!("by_{}", plain(&single.name)),
+                _ => "by_key".to_owned(),
+            }
+        }
+        Member::Navigate(name) | Member::Stream(name) => names::value_name(name),
+        Member::NavRef(name) => format!("{}_ref", plain(name)),
+        Member::Cast(t) => {
+            let def = model.get(*t);
+            let default_namespace = model
+                .container
+                .as_ref()
+                .map(|c| c.namespace.as_str())
+                .unwrap_or_default();
+            if def.namespace == default_namespace {
+                format!("as_{}", plain(&def.name))
+            } else {
+                let last = def.namespace.rsplit('.').next().unwrap_or_default();
+                format!("as_{}_{}", plain(last), plain(&def.name))
+            }
+        }
+        Member::Call(op) => {
+            let def = model.operation(*op);
+            let base = names::value_name(&def.name);
+            let overloaded = all.iter().any(|(m, _)| match m {
+                Member::Call(other) if other != op => model.operation(*other).name == def.name,
+                _ => false,
+            });
+            if overloaded && !def.parameters.is_empty() {
+                let params: Vec<String> = def.parameters.iter().map(|p| plain(&p.name)).collect();
+                format!(
+                    "{}_with_{}",
+                    base.trim_start_matches("r#"),
+                    params.join("_and_")
+                )
+            } else {
+                base
+            }
+        }
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn plan_method(
+    p: &Planner<'_>,
+    types: &TypeNames,
+    node: &Node,
+    member: &Member,
+    name: String,
+    cfg: ir::Cfg,
+    target_handle: String,
+    names: &HandleNames,
+) -> Option<ir::Method> {
+    let model = p.model;
+    let service = &p.service;
+    let item = service.item_type(node);
+    let item_name = item
+        .map(|t| model.get(t).qualified_name())
+        .unwrap_or_default();
+    let request = |kind: OperationKind| {
+        let item = item?;
+        let model_type = types.rust_type(TypeRef::named(item));
+        let (doc, success_status) = operation_doc(p, node, kind, &item_name);
+        Some((
+            doc,
+            MethodKind::Request {
+                kind,
+                model: model_type,
+                success_status,
+            },
+        ))
+    };
+    let (doc, kind) = match member {
+        Member::List => request(OperationKind::List)?,
+        Member::Create => request(OperationKind::Create)?,
+        Member::Get => request(OperationKind::Get)?,
+        Member::Update => request(OperationKind::Update)?,
+        Member::Delete => request(OperationKind::Delete)?,
+        Member::Count => (
+            vec![format!(
+                "Counts the `{item_name}` items of this collection (`$count`); `$filter` and `$search` apply."
+            )],
+            MethodKind::Count,
+        ),
+        Member::Refs => (
+            vec![
+                format!("The references (`$ref`) of this collection of `{item_name}`."),
+                String::new(),
+                "List, add and remove references without creating or deleting entities.".to_owned(),
+            ],
+            MethodKind::Refs,
+        ),
+        Member::NavRef(nav) => (
+            vec![format!(
+                "The reference (`$ref`) of `{nav}`: read, set or remove it."
+            )],
+            MethodKind::NavRef {
+                segment: nav.clone(),
+            },
+        ),
+        Member::Media => (
+            vec![format!(
+                "The content of this media entity (`$value`): read or replace it."
+            )],
+            MethodKind::Stream { segment: None },
+        ),
+        Member::Stream(property) => {
+            let mut doc = vec![format!(
+                "The stream property `{property}`: read or replace it."
+            )];
+            if let Some(d) = item
+                .and_then(|t| {
+                    model
+                        .all_properties(t)
+                        .into_iter()
+                        .find(|p| &p.name == property)
+                })
+                .and_then(|p| p.description.clone())
+            {
+                doc.extend([String::new(), d]);
+            }
+            (
+                doc,
+                MethodKind::Stream {
+                    segment: Some(property.clone()),
+                },
+            )
+        }
+        Member::Key => {
+            let key_parts = &model.structured(item?)?.key;
+            let mut params = Scope::new();
+            (
+                vec![format!(
+                    "Addresses one `{item_name}` of this collection by its key."
+                )],
+                MethodKind::Key {
+                    parts: key_parts
+                        .iter()
+                        .map(|k| ir::KeyParam {
+                            name: params.claim(names::value_name(&k.name)),
+                            wire: k.name.clone(),
+                            ty: k.ty,
+                        })
+                        .collect(),
+                    handle: target_handle,
+                },
+            )
+        }
+        Member::Navigate(wire) => {
+            let description = item
+                .and_then(|t| model.find_navigation(t, wire))
+                .and_then(|(_, n)| n.description.clone());
+            let mut doc = vec![format!("Navigates to `{wire}`.")];
+            if let Some(d) = description {
+                doc.extend([String::new(), d]);
+            }
+            (
+                doc,
+                MethodKind::Segment {
+                    segment: wire.clone(),
+                    handle: target_handle,
+                },
+            )
+        }
+        Member::Cast(t) => {
+            let qualified = model.get(*t).qualified_name();
+            let doc = if Service::is_collection(node) {
+                vec![format!(
+                    "Only the items of this collection that are `{qualified}`s (a type cast)."
+                )]
+            } else {
+                vec![format!(
+                    "This entity as a `{qualified}` (a type cast); requests fail if it is not one."
+                )]
+            };
+            (
+                doc,
+                MethodKind::Segment {
+                    segment: qualified,
+                    handle: target_handle,
+                },
+            )
+        }
+        Member::Call(op) => {
+            let def = model.operation(*op);
+            let composable = match service.call_target(*op) {
+                Leads::Node(target, _) => names.handles.get(&target).cloned(),
+                Leads::Request => None,
+            };
+            let mut doc = vec![format!(
+                "Calls the {} `{}`.",
+                match def.kind {
+                    CsdlOperationKind::Action => "action",
+                    CsdlOperationKind::Function => "function",
+                },
+                def.qualified_name()
+            )];
+            doc.extend(call_doc(p, *op));
+            (
+                doc,
+                MethodKind::Call(plan_call(p, types, *op, def.qualified_name(), composable)),
+            )
+        }
+    };
+    Some(ir::Method {
+        name,
+        doc,
+        cfg,
+        kind,
+    })
+}
+
+/// The description and parameter list of an operation.
+fn call_doc(p: &Planner<'_>, op: OperationId) -> Vec<String> {
+    let def = p.model.operation(op);
+    let mut doc = Vec::new();
+    if let Some(d) = &def.description {
+        doc.extend([String::new(), d.clone()]);
+    }
+    let described: Vec<String> = def
+        .parameters
+        .iter()
+        .filter_map(|param| {
+            param
+                .description
+                .as_ref()
+                .map(|d| format!("- `{}`: {d}", param.name))
+        })
+        .collect();
+    if !described.is_empty() {
+        doc.extend([String::new(), "Parameters:".to_owned()]);
+        doc.extend(described);
+    }
+    doc
+}
+
+fn plan_call(
+    p: &Planner<'_>,
+    types: &TypeNames,
+    op: OperationId,
+    segment: String,
+    composable: Option<String>,
+) -> ir::Call {
+    let model = p.model;
+    let def = model.operation(op);
+    let action = def.kind == CsdlOperationKind::Action;
+    let mut scope = Scope::with_reserved(["query"]);
+    let params: Vec<ir::Param> =
+        def.parameters
+            .iter()
+            .map(|param| {
+                let literal = match param.ty {
+                    TypeRef {
+                        collection: true, ..
+                    } => ir::Literal::Json,
+                    TypeRef {
+                        item: ItemType::Primitive(Primitive::Guid),
+                        ..
+                    } => ir::Literal::Guid,
+                    TypeRef {
+                        item:
+                            ItemType::Primitive(
+                                Primitive::Spatial | Primitive::Untyped | Primitive::Stream,
+                            ),
+                        ..
+                    } => ir::Literal::Json,
+                    TypeRef {
+                        item: ItemType::Primitive(_),
+                        ..
+                    } => ir::Literal::Value,
+                    TypeRef {
+                        item: ItemType::Named(t),
+                        ..
+                    } => match &model.get(t).kind {
+                        TypeKind::Enum(e) if e.is_flags => {
+                            ir::Literal::Flags(model.get(t).qualified_name())
+                        }
+                        TypeKind::Enum(_) => ir::Literal::Enum(model.get(t).qualified_name()),
+                        TypeKind::Definition {
+                            underlying: Primitive::Guid,
+                            ..
+                        } => ir::Literal::Guid,
+                        TypeKind::Definition {
+                            underlying: Primitive::Spatial | Primitive::Untyped | Primitive::Stream,
+                            ..
+                        } => ir::Literal::Json,
+                        TypeKind::Definition { .. } => ir::Literal::Value,
+                        TypeKind::Structured(_) => ir::Literal::Json,
+                    },
+                };
+                // A type definition is passed as its underlying primitive, so that a
+                // `&str` works where the schema names a string type definition.
+                let ty = match param.ty.item {
+                    ItemType::Named(t) => match &model.get(t).kind {
+                        TypeKind::Definition { underlying, .. } => TypeRef {
+                            item: ItemType::Primitive(*underlying),
+                            ..param.ty
+                        },
+                        _ => param.ty,
+                    },
+                    ItemType::Primitive(_) => param.ty,
+                };
+                ir::Param {
+                    name: scope.claim(names::value_name(&param.name)),
+                    wire: param.name.clone(),
+                    ty: types.rust_type(ty),
+                    // Actions may leave out nullable parameters (null is their default);
+                    // functions must name every parameter but the optional ones.
+                    optional: param.optional || (action && param.nullable),
+                    literal,
+                }
+            })
+            .collect();
+    let takes_json_alias = params.iter().any(|p| p.literal == ir::Literal::Json);
+    let returns = match (&def.return_type, composable) {
+        (_, Some(handle)) if !takes_json_alias => ir::Returns::Handle(handle),
+        (None, _) => ir::Returns::Nothing,
+        (Some(r), _) => {
+            let ty = types.rust_type(TypeRef {
+                collection: false,
+                ..r.ty
+            });
+            match r.ty.item {
+                _ if r.ty.collection => ir::Returns::Page(ty),
+                ItemType::Named(t) if model.structured(t).is_some() => ir::Returns::Json(ty),
+                _ => ir::Returns::Value(ty),
+            }
+        }
+    };
+    ir::Call {
+        action,
+        segment,
+        params,
+        returns,
+    }
+}
+
+fn handle_doc(p: &Planner<'_>, node: &Node) -> Vec<String> {
+    let model = p.model;
+    match node {
+        Node::Set(name) => {
+            let set = model
+                .container
+                .as_ref()
+                .and_then(|c| c.entity_sets.iter().find(|s| &s.name == name));
+            let mut doc = vec![format!("The entity set `{name}`.")];
+            if let Some(d) = set.and_then(|s| s.description.clone()) {
+                doc.extend([String::new(), d]);
+            }
+            doc
+        }
+        Node::Nav(declaring, name) => {
+            let mut doc = vec![format!(
+                "The `{name}` of a `{}`.",
+                model.get(*declaring).qualified_name()
+            )];
+            if let Some(d) = model
+                .find_navigation(*declaring, name)
+                .and_then(|(_, n)| n.description.clone())
+            {
+                doc.extend([String::new(), d]);
+            }
+            doc
+        }
+        Node::Collection(t) => vec![format!(
+            "A collection of `{}` entities, reached by a type cast or a function.",
+            model.get(*t).qualified_name()
+        )],
+        Node::Entity(t) => vec![format!("A `{}` entity.", model.get(*t).qualified_name())],
+    }
+}
+
+fn operation_doc(
+    p: &Planner<'_>,
+    node: &Node,
+    kind: OperationKind,
+    model_name: &str,
+) -> (Vec<String>, u16) {
+    let summary = match kind {
+        OperationKind::List => {
+            format!("Lists the `{model_name}` items of this collection, a page at a time.")
+        }
+        OperationKind::Create => format!("Creates a `{model_name}` in this collection."),
+        OperationKind::Get => format!("Reads this `{model_name}`."),
+        OperationKind::Update => {
+            format!("Updates this `{model_name}`, sending only the properties that are set.")
+        }
+        OperationKind::Delete => format!("Deletes this `{model_name}`."),
+    };
+    let mut doc = vec![summary];
+    let status = success_status(p, node, kind);
+    if let Some(pages) = p.docs.get(&(node.clone(), kind)) {
+        for page in pages {
+            doc.push(String::new());
+            doc.extend(page.lines.iter().cloned());
+        }
+    }
+    if !doc.iter().any(|l| l.starts_with("Succeeds with")) {
+        doc.push(String::new());
+        doc.push(format!(
+            "Succeeds with `{status} {}`.",
+            reason_phrase(status)
+        ));
+    }
+    (doc, status)
+}

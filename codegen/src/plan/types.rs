@@ -1,0 +1,489 @@
+//! Model types in the IR: Rust names per namespace module, structs (derived types carry
+//! their base properties), one enum per base type used polymorphically, enums, type
+//! definitions as aliases, and `Box` where a struct contains itself.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use crate::csdl::{Facets, StructuredKind};
+use crate::ir::{self, RustType};
+use crate::model::{ItemType, Model, Primitive, PropertyDef, TypeId, TypeKind, TypeRef};
+use crate::names::{self, CRATE_ROOT_RESERVED, Scope};
+
+use super::features::Features;
+
+/// Module paths and Rust names of the generated model types.
+pub struct TypeNames {
+    /// Struct, enum or alias of each type.
+    names: BTreeMap<TypeId, (Vec<String>, String)>,
+    /// The enum of a base type and its derived types.
+    unions: BTreeMap<TypeId, String>,
+    flags: BTreeSet<TypeId>,
+}
+
+impl TypeNames {
+    pub fn assign(model: &Model, closure: &BTreeSet<TypeId>, unions: &BTreeSet<TypeId>) -> Self {
+        let modules = module_paths(model, closure);
+        let mut scopes: BTreeMap<Vec<String>, Scope> = BTreeMap::new();
+        let mut names = BTreeMap::new();
+        let mut flags = BTreeSet::new();
+        // Declaration order decides who keeps a contested name; schema types are named
+        // before the enums of base types, so a schema name never yields to a made-up one.
+        for &id in closure {
+            let def = model.get(id);
+            if matches!(&def.kind, TypeKind::Enum(e) if e.is_flags) {
+                flags.insert(id);
+            }
+            let module = modules.get(&def.namespace).cloned().unwrap_or_default();
+            let scope = scopes.entry(module.clone()).or_default();
+            names.insert(id, (module, scope.claim(names::type_name(&def.name))));
+        }
+        let mut union_names = BTreeMap::new();
+        for &id in unions {
+            let Some((module, name)) = names.get(&id) else {
+                continue;
+            };
+            let scope = scopes.entry(module.clone()).or_default();
+            union_names.insert(
+                id,
+                scope.claim(format!("Any{}", name.trim_end_matches('_'))),
+            );
+        }
+        TypeNames {
+            names,
+            unions: union_names,
+            flags,
+        }
+    }
+
+    pub fn path(&self, id: TypeId) -> (Vec<String>, String) {
+        self.names.get(&id).cloned().unwrap_or_default()
+    }
+
+    /// The struct (or enum, or alias) of a type itself.
+    pub fn own_type(&self, id: TypeId) -> RustType {
+        let (module, name) = self.path(id);
+        if self.flags.contains(&id) {
+            RustType::Flags { module, name }
+        } else {
+            RustType::Named { module, name }
+        }
+    }
+
+    /// The Rust type of a value of `ty`: a base type with derived types is its enum.
+    pub fn rust_type(&self, ty: TypeRef) -> RustType {
+        let item = match ty.item {
+            ItemType::Primitive(p) => RustType::Primitive(p),
+            ItemType::Named(id) => match self.unions.get(&id) {
+                Some(name) => RustType::Named {
+                    module: self.path(id).0,
+                    name: name.clone(),
+                },
+                None => self.own_type(id),
+            },
+        };
+        if ty.collection {
+            RustType::Vec(Box::new(item))
+        } else {
+            item
+        }
+    }
+}
+
+/// Module paths of the namespaces that have types to emit, in declaration order:
+/// `microsoft.graph.callRecords` -> `microsoft::graph::call_records`. Names that collide
+/// after conversion get a suffix; a top-level module never takes a crate's name.
+fn module_paths(model: &Model, closure: &BTreeSet<TypeId>) -> HashMap<String, Vec<String>> {
+    let used: BTreeSet<&str> = closure
+        .iter()
+        .map(|&id| model.get(id).namespace.as_str())
+        .collect();
+    // (parent path, written part) -> module name; a scope of names per parent.
+    let mut assigned: HashMap<(Vec<String>, String), String> = HashMap::new();
+    let mut scopes: HashMap<Vec<String>, Scope> = HashMap::new();
+    let mut out = HashMap::new();
+    for info in &model.namespaces {
+        if !used.contains(info.namespace.as_str()) || out.contains_key(&info.namespace) {
+            continue;
+        }
+        let mut path: Vec<String> = Vec::new();
+        for part in info.namespace.split('.') {
+            let key = (path.clone(), part.to_owned());
+            let name = match assigned.get(&key) {
+                Some(name) => name.clone(),
+                None => {
+                    let scope = scopes.entry(path.clone()).or_insert_with(|| {
+                        if path.is_empty() {
+                            Scope::with_reserved(CRATE_ROOT_RESERVED.iter().copied())
+                        } else {
+                            // Namespace modules import the runtime under this name.
+                            Scope::with_reserved([crate::emit::RT])
+                        }
+                    });
+                    let name = scope.claim(names::value_name(part));
+                    assigned.insert(key, name.clone());
+                    name
+                }
+            };
+            path.push(name);
+        }
+        out.insert(info.namespace.clone(), path);
+    }
+    out
+}
+
+/// The namespace modules with their items, in module order.
+pub fn modules(model: &Model, types: &TypeNames, features: &Features) -> Vec<ir::Module> {
+    let boxed = recursive_fields(model, &features.type_closure, &features.unions);
+    let mut modules: BTreeMap<Vec<String>, ir::Module> = BTreeMap::new();
+    for &id in &features.type_closure {
+        let def = model.get(id);
+        let (module_path, name) = types.path(id);
+        let module = modules
+            .entry(module_path.clone())
+            .or_insert_with(|| ir::Module {
+                path: module_path.clone(),
+                namespace: def.namespace.clone(),
+                structs: Vec::new(),
+                unions: Vec::new(),
+                enums: Vec::new(),
+                aliases: Vec::new(),
+            });
+        let cfg = features.type_cfg(id);
+        let mut doc = Vec::new();
+        if let Some(d) = &def.description {
+            doc.push(d.clone());
+            doc.push(String::new());
+        }
+        match &def.kind {
+            TypeKind::Structured(s) => {
+                let kind = match s.kind {
+                    StructuredKind::Entity => "entity type",
+                    StructuredKind::Complex => "complex type",
+                };
+                let mut summary = format!("The {kind} `{}`", def.qualified_name());
+                if let Some(base) = s.base {
+                    summary.push_str(&format!(
+                        ", derived from `{}`",
+                        model.get(base).qualified_name()
+                    ));
+                }
+                summary.push('.');
+                if s.is_abstract {
+                    summary.push_str(" Abstract: values are always of a derived type.");
+                }
+                if s.open_type {
+                    summary.push_str(
+                        " Open: properties the schema does not declare are kept in `additional_data`.",
+                    );
+                }
+                doc.push(summary);
+                let mut scope = Scope::with_reserved(["odata_type", "additional_data"]);
+                let fields = model
+                    .all_properties(id)
+                    .into_iter()
+                    // Stream properties are read through their own URL, not the body.
+                    .filter(|p| p.ty.item != ItemType::Primitive(Primitive::Stream))
+                    .map(|p| ir::Field {
+                        name: scope.claim(names::value_name(&p.name)),
+                        wire: p.name.clone(),
+                        ty: types.rust_type(p.ty),
+                        nullable: p.nullable,
+                        boxed: boxed.contains(&(id, p.name.clone())),
+                        doc: property_doc(p),
+                    })
+                    .collect();
+                module.structs.push(ir::Struct {
+                    name,
+                    odata_type: format!("#{}", def.qualified_name()),
+                    doc,
+                    fields,
+                    cfg: cfg.clone(),
+                });
+                if features.unions.contains(&id) {
+                    module.unions.push(union(model, types, id, cfg));
+                }
+            }
+            TypeKind::Enum(e) => {
+                let flags = if e.is_flags {
+                    " Flags: a value is a set of members (`runtime::Flags`)."
+                } else {
+                    ""
+                };
+                doc.push(format!(
+                    "The enum type `{}`.{flags} Values this crate does not know are kept, not rejected.",
+                    def.qualified_name()
+                ));
+                // The catch-all keeps its name; a member called `unrecognized` yields.
+                let fallback = "Unrecognized".to_owned();
+                let mut scope = Scope::with_reserved([fallback.as_str()]);
+                let members = e
+                    .members
+                    .iter()
+                    .map(|m| ir::EnumMember {
+                        name: scope.claim(names::type_name(&m.name)),
+                        wire: m.name.clone(),
+                        value: m.value,
+                        doc: m.description.iter().cloned().collect(),
+                    })
+                    .collect();
+                module.enums.push(ir::Enum {
+                    name,
+                    doc,
+                    members,
+                    fallback,
+                    underlying: e.underlying,
+                    cfg,
+                });
+            }
+            TypeKind::Definition { underlying, facets } => {
+                let mut line = format!(
+                    "The type definition `{}`: `Edm.{underlying:?}`",
+                    def.qualified_name()
+                );
+                if let Some(f) = facets_text(facets) {
+                    line.push_str(&format!(", {f}"));
+                }
+                line.push('.');
+                doc.push(line);
+                module.aliases.push(ir::Alias {
+                    name,
+                    doc,
+                    ty: RustType::Primitive(*underlying),
+                    cfg,
+                });
+            }
+        }
+    }
+    modules.into_values().collect()
+}
+
+fn union(model: &Model, types: &TypeNames, id: TypeId, cfg: ir::Cfg) -> ir::Union {
+    let def = model.get(id);
+    let mut scope = Scope::new();
+    let variants = model
+        .descendants(id)
+        .into_iter()
+        .map(|t| {
+            let d = model.get(t);
+            let mut wire = vec![d.qualified_name()];
+            if let Some(alias) = model.alias_of(&d.namespace) {
+                wire.push(format!("{alias}.{}", d.name));
+            }
+            // A derived type from another namespace is prefixed with that namespace's
+            // last part: `callRecords.session` -> `CallRecordsSession`.
+            let own = names::type_name(&d.name);
+            let candidate = if d.namespace == def.namespace {
+                own
+            } else {
+                let last = d.namespace.rsplit('.').next().unwrap_or_default();
+                format!("{}{own}", names::type_name(last).trim_end_matches('_'))
+            };
+            ir::Variant {
+                name: scope.claim(candidate),
+                ty: types.own_type(t),
+                wire,
+            }
+        })
+        .collect();
+    ir::Union {
+        name: types.rust_type(TypeRef::named(id)).name().to_owned(),
+        doc: vec![
+            format!(
+                "A `{}` or a value of a type derived from it, told apart by `@odata.type`.",
+                def.qualified_name()
+            ),
+            String::new(),
+            "A type this crate does not know reads as the base type, with the properties it does not declare in `additional_data`.".to_owned(),
+        ],
+        variants,
+        cfg,
+    }
+}
+
+/// Doc lines of a property: its description, then what the schema says about its values.
+fn property_doc(p: &PropertyDef) -> Vec<String> {
+    let mut doc: Vec<String> = p.description.iter().cloned().collect();
+    let mut facts = Vec::new();
+    if p.computed {
+        facts.push("Computed by the service.".to_owned());
+    }
+    if p.immutable {
+        facts.push("Set when the entity is created; never changed afterwards.".to_owned());
+    }
+    if let Some(default) = &p.default_value {
+        facts.push(format!("The service's default is `{default}`."));
+    }
+    if let Some(f) = facets_text(&p.facets) {
+        let mut f = f;
+        if let Some(first) = f.get_mut(..1) {
+            first.make_ascii_uppercase();
+        }
+        facts.push(format!("{f}."));
+    }
+    if !facts.is_empty() {
+        if !doc.is_empty() {
+            doc.push(String::new());
+        }
+        doc.push(facts.join(" "));
+    }
+    doc
+}
+
+fn facets_text(f: &Facets) -> Option<String> {
+    let mut parts = Vec::new();
+    if let Some(n) = &f.max_length {
+        parts.push(format!("max length {n}"));
+    }
+    match (&f.precision, &f.scale) {
+        (Some(p), Some(s)) => parts.push(format!("precision {p}, scale {s}")),
+        (Some(p), None) => parts.push(format!("precision {p}")),
+        (None, Some(s)) => parts.push(format!("scale {s}")),
+        (None, None) => {}
+    }
+    if let Some(srid) = &f.srid {
+        parts.push(format!("SRID {srid}"));
+    }
+    (!parts.is_empty()).then(|| parts.join(", "))
+}
+
+impl RustType {
+    /// The last name of a named type; empty for others.
+    pub fn name(&self) -> &str {
+        match self {
+            RustType::Named { name, .. } | RustType::Flags { name, .. } => name,
+            _ => "",
+        }
+    }
+}
+
+/// Fields (struct, wire name) that must be boxed: their type holds the struct again,
+/// inline, which would make it infinitely large. Collections and the enums of base
+/// types (whose variants are boxed) already break such cycles.
+fn recursive_fields(
+    model: &Model,
+    closure: &BTreeSet<TypeId>,
+    unions: &BTreeSet<TypeId>,
+) -> BTreeSet<(TypeId, String)> {
+    let inline = |id: TypeId| -> Vec<(String, TypeId)> {
+        model
+            .all_properties(id)
+            .into_iter()
+            .filter_map(|p| match p.ty {
+                TypeRef {
+                    item: ItemType::Named(t),
+                    collection: false,
+                } if model.structured(t).is_some() && !unions.contains(&t) => {
+                    Some((p.name.clone(), t))
+                }
+                _ => None,
+            })
+            .collect()
+    };
+    let nodes: Vec<TypeId> = closure
+        .iter()
+        .copied()
+        .filter(|&t| model.structured(t).is_some())
+        .collect();
+    let edges: HashMap<TypeId, Vec<(String, TypeId)>> =
+        nodes.iter().map(|&t| (t, inline(t))).collect();
+    let component = strongly_connected(&nodes, |t| {
+        edges
+            .get(&t)
+            .map(|e| e.iter().map(|(_, to)| *to).collect())
+            .unwrap_or_default()
+    });
+    let mut boxed = BTreeSet::new();
+    for (&from, out) in &edges {
+        for (name, to) in out {
+            if component.get(&from) == component.get(to) {
+                boxed.insert((from, name.clone()));
+            }
+        }
+    }
+    boxed
+}
+
+/// Tarjan's algorithm, iteratively: the strongly connected component of each node.
+fn strongly_connected(
+    nodes: &[TypeId],
+    successors: impl Fn(TypeId) -> Vec<TypeId>,
+) -> HashMap<TypeId, usize> {
+    let mut index: HashMap<TypeId, usize> = HashMap::new();
+    let mut low: HashMap<TypeId, usize> = HashMap::new();
+    let mut on_stack: BTreeSet<TypeId> = BTreeSet::new();
+    let mut stack: Vec<TypeId> = Vec::new();
+    let mut component: HashMap<TypeId, usize> = HashMap::new();
+    let mut next_index = 0;
+    let mut next_component = 0;
+    for &start in nodes {
+        if index.contains_key(&start) {
+            continue;
+        }
+        // (node, its successors, position in them)
+        let mut work: Vec<(TypeId, Vec<TypeId>, usize)> = Vec::new();
+        index.insert(start, next_index);
+        low.insert(start, next_index);
+        next_index += 1;
+        stack.push(start);
+        on_stack.insert(start);
+        work.push((start, successors(start), 0));
+        while let Some((node, succ, pos)) = work.last_mut() {
+            let node = *node;
+            if let Some(&next) = succ.get(*pos) {
+                *pos += 1;
+                if let std::collections::hash_map::Entry::Vacant(entry) = index.entry(next) {
+                    entry.insert(next_index);
+                    low.insert(next, next_index);
+                    next_index += 1;
+                    stack.push(next);
+                    on_stack.insert(next);
+                    let s = successors(next);
+                    work.push((next, s, 0));
+                } else if on_stack.contains(&next) {
+                    let l = low[&node].min(index[&next]);
+                    low.insert(node, l);
+                }
+                continue;
+            }
+            work.pop();
+            if let Some((parent, _, _)) = work.last() {
+                let l = low[parent].min(low[&node]);
+                low.insert(*parent, l);
+            }
+            if low[&node] == index[&node] {
+                while let Some(t) = stack.pop() {
+                    on_stack.remove(&t);
+                    component.insert(t, next_component);
+                    if t == node {
+                        break;
+                    }
+                }
+                next_component += 1;
+            }
+        }
+    }
+    component
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn components_find_cycles_and_self_loops() {
+        let ids: Vec<TypeId> = (0..5).map(TypeId).collect();
+        // 0 -> 1 -> 2 -> 0, 3 -> 3, 4 alone
+        let succ = |t: TypeId| match t.0 {
+            0 => vec![TypeId(1)],
+            1 => vec![TypeId(2)],
+            2 => vec![TypeId(0), TypeId(4)],
+            3 => vec![TypeId(3)],
+            _ => vec![],
+        };
+        let c = strongly_connected(&ids, succ);
+        assert_eq!(c[&TypeId(0)], c[&TypeId(1)]);
+        assert_eq!(c[&TypeId(1)], c[&TypeId(2)]);
+        assert_ne!(c[&TypeId(0)], c[&TypeId(4)]);
+        assert_ne!(c[&TypeId(3)], c[&TypeId(4)]);
+    }
+}

@@ -1,0 +1,275 @@
+//! Other OData services than Graph: the hand-written CSDL documents under
+//! `tests/fixtures/services/` each generate a whole crate (`--all`, a feature per root),
+//! and one `cargo test` over a temporary workspace of those crates compiles them with no
+//! warnings and runs `tests/fixtures/services/usage.rs`, which uses them as a caller
+//! would: polymorphic reading, request bodies, keys, containment, casts, operations,
+//! references, streams, hostile names.
+
+mod common;
+
+use std::path::Path;
+
+use odata_codegen::output::write_dir;
+use odata_codegen::{Inputs, Layout, Options, RuntimeDependency, Select};
+
+const FIXTURES: &[&str] = &["library", "orders", "two_schemas", "names"];
+
+fn generate(name: &str, root_features: bool) -> odata_codegen::Files {
+    let relative = format!("tests/fixtures/services/{name}.xml");
+    let inputs = Inputs {
+        metadata: common::input(&relative),
+        docs: Vec::new(),
+    };
+    let options = Options {
+        package: Some(format!("fixture-{}", name.replace('_', "-"))),
+        layout: Layout::Crate {
+            runtime: RuntimeDependency::Path(common::runtime_path()),
+        },
+        select: Select::All,
+        root_features,
+        ..Options::default()
+    };
+    odata_codegen::generate(&inputs, &options)
+        .unwrap_or_else(|f| panic!("{relative} generates: {f:#?}"))
+        .files
+}
+
+fn write_usage_crate(dir: &Path) {
+    let usage = dir.join("usage");
+    std::fs::create_dir_all(usage.join("src")).expect("usage/src");
+    std::fs::create_dir_all(usage.join("tests")).expect("usage/tests");
+    let mut manifest = String::from(
+        "[package]\nname = \"fixture-usage\"\nversion = \"0.1.0\"\nedition = \"2024\"\npublish = false\n\n[dev-dependencies]\nserde_json = \"1\"\n",
+    );
+    for name in FIXTURES {
+        manifest.push_str(&format!(
+            "fixture-{} = {{ path = \"../{name}\", default-features = false, features = [\"full\"] }}\n",
+            name.replace('_', "-")
+        ));
+    }
+    std::fs::write(usage.join("Cargo.toml"), manifest).expect("usage manifest");
+    std::fs::write(
+        usage.join("src/lib.rs"),
+        "//! Tests of the generated fixture crates live in `tests/`.\n",
+    )
+    .expect("usage lib");
+    std::fs::copy(
+        common::root().join("tests/fixtures/services/usage.rs"),
+        usage.join("tests/usage.rs"),
+    )
+    .expect("usage test");
+}
+
+#[test]
+fn every_fixture_generates_a_crate_that_compiles_without_warnings_and_works() {
+    let dir = common::temp_dir("services");
+    for name in FIXTURES {
+        write_dir(&dir.join(name), &generate(name, true), false).expect("the crate is written");
+    }
+    write_usage_crate(&dir);
+    let mut members: Vec<&str> = FIXTURES.to_vec();
+    members.push("usage");
+    common::write_workspace(&dir, &members);
+    let (ok, output) = common::cargo(
+        &dir,
+        &[
+            "test",
+            "--workspace",
+            "--all-features",
+            "--message-format",
+            "short",
+        ],
+    );
+    assert!(
+        ok,
+        "the fixture crates do not build or their tests fail:\n{output}"
+    );
+    let warnings = common::compiler_warnings(&output);
+    assert!(
+        warnings.is_empty(),
+        "the fixture crates compile with warnings:\n{}\n\n{output}",
+        warnings.join("\n")
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn output_is_deterministic() {
+    for name in FIXTURES {
+        assert_eq!(generate(name, true), generate(name, true), "{name}");
+    }
+}
+
+/// A file of a generated crate, by path.
+fn file<'f>(files: &'f odata_codegen::Files, path: &str) -> &'f str {
+    files
+        .get(path)
+        .unwrap_or_else(|| panic!("no {path} in {:?}", files.keys().collect::<Vec<_>>()))
+}
+
+/// The text of `impl Name { ... }` in `text`.
+fn impl_block<'t>(text: &'t str, name: &str) -> &'t str {
+    let start = text
+        .find(&format!("impl {name} {{"))
+        .unwrap_or_else(|| panic!("no impl {name}"));
+    let end = text[start..]
+        .find("\n}\n")
+        .map_or(text.len(), |e| start + e);
+    &text[start..end]
+}
+
+#[test]
+fn capabilities_restrictions_leave_out_what_the_service_forbids() {
+    let files = generate("orders", false);
+    let requests = file(&files, "src/requests.rs");
+    let warehouses = impl_block(requests, "WarehousesRequest");
+    assert!(warehouses.contains("pub fn list("), "{warehouses}");
+    assert!(!warehouses.contains("pub fn create("), "{warehouses}");
+    assert!(!warehouses.contains("pub fn count("), "{warehouses}");
+    let warehouse = impl_block(requests, "WarehouseRequest");
+    assert!(warehouse.contains("pub fn get("), "{warehouse}");
+    assert!(warehouse.contains("pub fn delete("), "{warehouse}");
+    assert!(!warehouse.contains("pub fn update("), "{warehouse}");
+    // Orders cannot be deleted from the `orders` set, and an order is reached nowhere
+    // else with delete allowed.
+    let order = impl_block(requests, "OrderRequest");
+    assert!(order.contains("pub fn update("), "{order}");
+    assert!(!order.contains("pub fn delete("), "{order}");
+}
+
+#[test]
+fn schema_facts_become_docs() {
+    let files = generate("orders", false);
+    let models = file(&files, "src/example/orders.rs");
+    for expected in [
+        "/// Computed by the service.",
+        "/// Set when the entity is created; never changed afterwards.",
+        "/// The service's default is `open`.",
+        "/// Precision 10, scale variable.",
+        "/// Max length 100.",
+        "/// The type definition `example.orders.sku`: `Edm.String`, max length 12.",
+        "pub type Sku = String;",
+        "pub type TrackingId = String;",
+        "/// The lines of the order, in order.",
+    ] {
+        assert!(
+            models.contains(expected) || file(&files, "src/requests.rs").contains(expected),
+            "missing {expected:?}"
+        );
+    }
+    let requests = file(&files, "src/requests.rs");
+    assert!(requests.contains("/// Everyone who ever ordered."));
+    assert!(requests.contains("/// - `customerId`: Who orders."));
+}
+
+#[test]
+fn features_gate_each_root_and_full_enables_all() {
+    let files = generate("library", true);
+    let manifest = file(&files, "Cargo.toml");
+    assert!(
+        manifest.contains("full = [\"libraries\", \"members\", \"main\"]"),
+        "{manifest}"
+    );
+    assert!(manifest.contains("# The singleton `main` and what it reaches.\nmain = []"));
+    let requests = file(&files, "src/requests.rs");
+    assert!(
+        requests
+            .contains("#[cfg(feature = \"members\")]\n    pub fn members(&self) -> MembersRequest")
+    );
+    // A member's loans are entities the libraries own: listing them needs that feature.
+    let loans = impl_block(requests, "MemberLoansRequest");
+    assert!(loans.contains("pub fn refs(&self)"), "{loans}");
+    assert!(
+        loans
+            .contains("#[cfg(any(feature = \"libraries\", feature = \"main\"))]\n    pub fn list("),
+        "{loans}"
+    );
+}
+
+#[test]
+fn select_globs_choose_what_is_generated_and_warn_when_nothing_matches() {
+    let dir = common::temp_dir("services-select");
+    let out = dir.join("crate");
+    let metadata = common::root()
+        .join("tests/fixtures/services/library.xml")
+        .display()
+        .to_string();
+    let (code, _, stderr) = common::cli(&[
+        "generate",
+        "--metadata",
+        &metadata,
+        "--select",
+        "/libraries/{id}/shelves/*/items/example.library.book",
+        "--select",
+        "/main/logo/$value",
+        "--select",
+        "/nowhere/**",
+        "--out",
+        &out.display().to_string(),
+        "--timings",
+    ]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(
+        stderr.contains("warning[nothing-selected]: the path glob `/nowhere/**` matches nothing"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("timings: read "), "{stderr}");
+    let requests = std::fs::read_to_string(out.join("src/requests.rs")).expect("requests.rs");
+    for expected in [
+        "pub fn libraries(&self)",
+        "pub fn shelves(&self)",
+        "pub fn items(&self)",
+        "pub fn as_book(&self) -> BookCollectionRequest",
+        "pub fn media(&self) -> rt::Stream",
+    ] {
+        assert!(
+            requests.contains(expected),
+            "missing {expected:?}:\n{requests}"
+        );
+    }
+    // Only what the globs reach: no members, no sections, no chapters.
+    for absent in [
+        "pub fn members(",
+        "pub fn sections(",
+        "pub fn chapters(",
+        "pub fn check_out(",
+    ] {
+        assert!(
+            !requests.contains(absent),
+            "unexpected {absent:?}:\n{requests}"
+        );
+    }
+    let models = std::fs::read_to_string(out.join("src/example/library.rs")).expect("library.rs");
+    assert!(models.contains("pub struct Book {"));
+    assert!(!models.contains("pub struct Member {"), "{models}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn build_scripts_select_too() {
+    let dir = common::temp_dir("services-config");
+    let path = odata_codegen::Config::new()
+        .metadata(common::root().join("tests/fixtures/services/orders.xml"))
+        .select("/orders/**")
+        .emit_rerun_if_changed(false)
+        .out_dir(&dir)
+        .compile("orders.rs")
+        .expect("the build script generates");
+    let text = std::fs::read_to_string(path).expect("orders.rs");
+    assert!(
+        text.contains("pub fn orders(&self) -> OrdersRequest"),
+        "{text}"
+    );
+    assert!(!text.contains("pub fn warehouses("), "{text}");
+    let all = odata_codegen::Config::new()
+        .metadata(common::root().join("tests/fixtures/services/orders.xml"))
+        .all()
+        .emit_rerun_if_changed(false)
+        .out_dir(&dir)
+        .compile("all.rs")
+        .expect("the build script generates everything");
+    let text = std::fs::read_to_string(all).expect("all.rs");
+    assert!(text.contains("pub fn warehouses(&self) -> WarehousesRequest"));
+    assert!(text.contains("pub fn place_order("));
+    let _ = std::fs::remove_dir_all(&dir);
+}
