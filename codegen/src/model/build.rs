@@ -36,7 +36,10 @@ pub const CODES: &[(&str, &str)] = &[
     ),
 ];
 
-const CORE: &str = "Org.OData.Core.V1";
+const CORE_DESCRIPTION: &str = "Org.OData.Core.V1.Description";
+const CORE_COMPUTED: &str = "Org.OData.Core.V1.Computed";
+const CORE_IMMUTABLE: &str = "Org.OData.Core.V1.Immutable";
+const CORE_OPTIONAL_PARAMETER: &str = "Org.OData.Core.V1.OptionalParameter";
 const CAPABILITIES: &str = "Org.OData.Capabilities.V1";
 
 pub fn build_model(csdl: &Csdl) -> Result<Model, Vec<Diagnostic>> {
@@ -181,8 +184,20 @@ impl<'a> Builder<'a> {
             .map(|a| &a.value)
     }
 
+    /// The term's name within `namespace`, if the annotation's term (qualified or
+    /// aliased) is in that vocabulary.
+    fn local_term<'t>(&self, annotation: &'t Annotation, namespace: &str) -> Option<&'t str> {
+        let (prefix, local) = annotation.term.rsplit_once('.')?;
+        (prefix == namespace
+            || self
+                .namespaces
+                .get(prefix)
+                .is_some_and(|ns| *ns == namespace))
+        .then_some(local)
+    }
+
     fn description(&self, inline: &[Annotation], target: &str) -> Option<String> {
-        match self.find_annotation(inline, target, &format!("{CORE}.Description"))? {
+        match self.find_annotation(inline, target, CORE_DESCRIPTION)? {
             Expr::String(s) if !s.trim().is_empty() => Some(s.trim().to_owned()),
             _ => None,
         }
@@ -196,24 +211,31 @@ impl<'a> Builder<'a> {
     }
 
     fn restrictions(&self, inline: &[Annotation], target: &str) -> Restrictions {
-        let record = |term: &str, property: &str| {
-            self.find_annotation(inline, target, &format!("{CAPABILITIES}.{term}"))
-                .and_then(|r| r.property(property))
-        };
-        let allowed =
-            |term: &str, property: &str| !matches!(record(term, property), Some(Expr::Bool(false)));
-        let navigable = !matches!(
-            record("NavigationRestrictions", "Navigability"),
-            Some(Expr::EnumMember(member)) if member.ends_with("/None")
-        );
-        Restrictions {
-            insertable: allowed("InsertRestrictions", "Insertable"),
-            updatable: allowed("UpdateRestrictions", "Updatable"),
-            deletable: allowed("DeleteRestrictions", "Deletable"),
-            countable: allowed("CountRestrictions", "Countable"),
-            navigable,
-            referenceable: allowed("NavigationRestrictions", "Referenceable"),
+        // One pass over the target's annotations, not one per term: this runs for every
+        // type, navigation property, entity set and singleton.
+        let mut r = Restrictions::default();
+        for a in self.annotations(inline, target) {
+            let Some(local) = self.local_term(a, CAPABILITIES) else {
+                continue;
+            };
+            let denied =
+                |property: &str| matches!(a.value.property(property), Some(Expr::Bool(false)));
+            match local {
+                "InsertRestrictions" => r.insertable &= !denied("Insertable"),
+                "UpdateRestrictions" => r.updatable &= !denied("Updatable"),
+                "DeleteRestrictions" => r.deletable &= !denied("Deletable"),
+                "CountRestrictions" => r.countable &= !denied("Countable"),
+                "NavigationRestrictions" => {
+                    r.referenceable &= !denied("Referenceable");
+                    r.navigable &= !matches!(
+                        a.value.property("Navigability"),
+                        Some(Expr::EnumMember(member)) if member.ends_with("/None")
+                    );
+                }
+                _ => {}
+            }
         }
+        r
     }
 
     fn register_types(&mut self) {
@@ -397,8 +419,8 @@ impl<'a> Builder<'a> {
                 ty,
                 nullable: p.nullable.unwrap_or(true),
                 description: self.description(&p.annotations, &target),
-                computed: self.is_true(&p.annotations, &target, &format!("{CORE}.Computed")),
-                immutable: self.is_true(&p.annotations, &target, &format!("{CORE}.Immutable")),
+                computed: self.is_true(&p.annotations, &target, CORE_COMPUTED),
+                immutable: self.is_true(&p.annotations, &target, CORE_IMMUTABLE),
                 default_value: p.default_value.clone(),
                 facets: p.facets.clone(),
                 span: p.span.clone(),
@@ -874,11 +896,7 @@ impl<'a> Builder<'a> {
                             ty,
                             nullable: p.nullable.unwrap_or(true),
                             optional: self
-                                .find_annotation(
-                                    &p.annotations,
-                                    &target,
-                                    &format!("{CORE}.OptionalParameter"),
-                                )
+                                .find_annotation(&p.annotations, &target, CORE_OPTIONAL_PARAMETER)
                                 .is_some(),
                             facets: p.facets.clone(),
                             description: self.description(&p.annotations, &target),
