@@ -119,7 +119,7 @@ fn module_paths(model: &Model, closure: &BTreeSet<TypeId>) -> HashMap<String, Ve
                             Scope::with_reserved([crate::emit::RT])
                         }
                     });
-                    let name = scope.claim(names::value_name(part));
+                    let name = scope.claim(names::module_name(part));
                     assigned.insert(key, name.clone());
                     name
                 }
