@@ -363,6 +363,26 @@ impl<'a> Planner<'a> {
             .entity_type()
             .ok_or("it does not address entities")?;
         let operation_node = self.operation_node(path, kind).ok_or("no operation")?;
+        let member = match kind {
+            OperationKind::List => Member::List,
+            OperationKind::Create => Member::Create,
+            OperationKind::Get => Member::Get,
+            OperationKind::Update => Member::Update,
+            OperationKind::Delete => Member::Delete,
+        };
+        // The handle may not offer the request (the schema forbids it there), or may
+        // offer it under another name (a navigation property took `get`, say).
+        if names
+            .methods
+            .get(&(operation_node.clone(), member))
+            .map(String::as_str)
+            != Some(kind.method_name())
+        {
+            return Err(format!(
+                "its request handle offers no `{}` (the schema does not allow it there)",
+                kind.method_name()
+            ));
+        }
         let status = requests::success_status(self, &operation_node, kind);
         let response = match example.response {
             Some((response, true)) if response.status.value == status => {
