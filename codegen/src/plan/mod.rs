@@ -374,6 +374,14 @@ impl<'a> Planner<'a> {
             .target
             .entity_type()
             .ok_or("it does not address entities")?;
+        let written = example.request.line.method.value.as_str();
+        if written != kind.http_method() {
+            return Err(format!(
+                "the page sends {written}, the generated `{}` sends {}",
+                kind.method_name(),
+                kind.http_method()
+            ));
+        }
         let operation_node = self.operation_node(path, kind).ok_or("no operation")?;
         let member = match kind {
             OperationKind::List => Member::List,
