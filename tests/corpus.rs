@@ -64,7 +64,7 @@ fn the_corpus_resolves_above_the_thresholds() {
             if let Outcome::Unresolved(code) = line.outcome {
                 assert!(specific(code), "{}:{}: `{code}`", page.file, line.line);
                 let said = page.diagnostics.iter().any(|d| {
-                    d.code == code && d.span.as_ref().is_some_and(|sp| sp.line == line.line)
+                    d.code == code && d.span.as_ref().is_some_and(|sp| sp.line() == line.line)
                 });
                 assert!(
                     said,

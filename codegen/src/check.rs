@@ -1174,7 +1174,7 @@ mod tests {
         );
         let found: Vec<(&str, u32)> = diags
             .iter()
-            .map(|d| (d.code, d.span.as_ref().unwrap().line))
+            .map(|d| (d.code, d.span.as_ref().unwrap().line()))
             .collect();
         assert_eq!(
             found,

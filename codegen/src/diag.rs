@@ -63,13 +63,12 @@ impl Source {
         Some(l.strip_suffix('\r').unwrap_or(l))
     }
 
-    /// A span pointing at a byte offset of this source.
+    /// A span pointing at a byte offset of this source; its line and column are
+    /// worked out only when asked for, as most spans are never printed.
     pub fn span_at(self: &Arc<Self>, offset: usize) -> Span {
-        let (line, col) = self.position(offset);
         Span {
             source: Arc::clone(self),
-            line,
-            col,
+            at: At::Offset(offset),
         }
     }
 
@@ -77,8 +76,7 @@ impl Source {
     pub fn span(self: &Arc<Self>, line: u32, col: u32) -> Span {
         Span {
             source: Arc::clone(self),
-            line,
-            col,
+            at: At::LineCol(line, col),
         }
     }
 }
@@ -94,28 +92,49 @@ fn to_u32(n: usize) -> u32 {
     u32::try_from(n).unwrap_or(u32::MAX)
 }
 
-/// A position in an input file (1-based line and column).
+/// A position in an input file, shown as 1-based line and column.
 #[derive(Clone, PartialEq, Eq)]
 pub struct Span {
     pub source: Arc<Source>,
-    pub line: u32,
-    pub col: u32,
+    at: At,
+}
+
+/// Where a span points: readers that walk bytes keep the offset, readers that walk
+/// lines keep the line and column.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum At {
+    Offset(usize),
+    LineCol(u32, u32),
 }
 
 impl Span {
+    /// The 1-based line and column (in characters).
+    pub fn line_col(&self) -> (u32, u32) {
+        match self.at {
+            At::Offset(offset) => self.source.position(offset),
+            At::LineCol(line, col) => (line, col),
+        }
+    }
+
+    pub fn line(&self) -> u32 {
+        self.line_col().0
+    }
+
+    pub fn col(&self) -> u32 {
+        self.line_col().1
+    }
+
     /// The same line, `chars` characters further right.
     pub fn shifted(&self, chars: usize) -> Span {
-        Span {
-            source: Arc::clone(&self.source),
-            line: self.line,
-            col: self.col.saturating_add(to_u32(chars)),
-        }
+        let (line, col) = self.line_col();
+        self.source.span(line, col.saturating_add(to_u32(chars)))
     }
 }
 
 impl fmt::Debug for Span {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}:{}:{}", self.source.name, self.line, self.col)
+        let (line, col) = self.line_col();
+        write!(f, "{}:{}:{}", self.source.name, line, col)
     }
 }
 
@@ -191,9 +210,10 @@ impl Diagnostic {
     /// The sort key used to print diagnostics in source order.
     fn order_key(&self) -> (Option<(&str, u32, u32)>, &'static str, &str) {
         (
-            self.span
-                .as_ref()
-                .map(|s| (s.source.name.as_str(), s.line, s.col)),
+            self.span.as_ref().map(|s| {
+                let (line, col) = s.line_col();
+                (s.source.name.as_str(), line, col)
+            }),
             self.code,
             self.message.as_str(),
         )
@@ -224,15 +244,16 @@ impl fmt::Display for Diagnostic {
             self.code,
             elide(&self.message, MAX_MESSAGE_CHARS)
         )?;
-        let gutter = self.span.as_ref().map_or(0, |s| s.line.to_string().len());
-        if let Some(span) = &self.span {
-            if let Some(line) = span.source.line_text(span.line) {
+        let position = self.span.as_ref().map(Span::line_col);
+        let gutter = position.map_or(0, |(line, _)| line.to_string().len());
+        if let (Some(span), Some((line_number, col))) = (&self.span, position) {
+            if let Some(line) = span.source.line_text(line_number) {
                 let pad = " ".repeat(gutter);
-                let (text, caret_at) = excerpt(line, (span.col as usize).saturating_sub(1));
+                let (text, caret_at) = excerpt(line, (col as usize).saturating_sub(1));
                 write!(
                     f,
                     "\n{pad} |\n{} | {text}\n{pad} | {}^",
-                    span.line,
+                    line_number,
                     " ".repeat(caret_at)
                 )?;
             }

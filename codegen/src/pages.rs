@@ -1045,7 +1045,7 @@ mod tests {
     fn codes(diags: &[Diagnostic]) -> Vec<(&'static str, u32)> {
         diags
             .iter()
-            .map(|d| (d.code, d.span.as_ref().map_or(0, |s| s.line)))
+            .map(|d| (d.code, d.span.as_ref().map_or(0, Span::line)))
             .collect()
     }
 

@@ -1745,7 +1745,7 @@ mod tests {
 
     fn error(text: &str) -> (&'static str, u32) {
         let e = resolve(text).unwrap_err();
-        (e.code, e.span.as_ref().unwrap().col)
+        (e.code, e.span.as_ref().unwrap().col())
     }
 
     fn codes(warnings: &[Diagnostic]) -> Vec<&'static str> {
@@ -1792,7 +1792,7 @@ mod tests {
         let (path, warnings) = resolve("/top/things/$ref").unwrap();
         assert_eq!(path.suffix, None);
         assert_eq!(warnings[0].code, "ref-on-containment");
-        assert_eq!(warnings[0].span.as_ref().unwrap().col, 13);
+        assert_eq!(warnings[0].span.as_ref().unwrap().col(), 13);
         let (path, warnings) = resolve("/top/friends/$ref").unwrap();
         assert_eq!(path.suffix, Some(Suffix::Ref));
         assert!(warnings.is_empty());
@@ -1806,7 +1806,7 @@ mod tests {
         let (_, warnings) = resolve("/Top/Things").unwrap();
         let codes: Vec<_> = warnings
             .iter()
-            .map(|w| (w.code, w.span.as_ref().unwrap().col))
+            .map(|w| (w.code, w.span.as_ref().unwrap().col()))
             .collect();
         assert_eq!(
             codes,
@@ -1972,7 +1972,7 @@ mod tests {
     fn failures_name_the_segment_and_the_reason() {
         let err = resolve("/top/nothing").unwrap_err();
         assert_eq!(
-            (err.code, err.span.as_ref().unwrap().col),
+            (err.code, err.span.as_ref().unwrap().col()),
             ("unknown-segment", 6)
         );
         assert_eq!(

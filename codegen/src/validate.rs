@@ -192,8 +192,8 @@ fn page_report(model: &Model, input: &crate::Input, levels: &Levels) -> PageRepo
                 Err(code) => Outcome::Unresolved(code),
             };
             Some(LineReport {
-                line: l.span.line,
-                col: l.span.col,
+                line: l.span.line(),
+                col: l.span.col(),
                 method: l.method.as_str(),
                 target: l.target.clone(),
                 service_root: crate::resolve::service_root_of(&l.target),
@@ -205,8 +205,8 @@ fn page_report(model: &Model, input: &crate::Input, levels: &Levels) -> PageRepo
         .example_urls
         .iter()
         .map(|url| LineReport {
-            line: url.span.line,
-            col: url.span.col,
+            line: url.span.line(),
+            col: url.span.col(),
             method: url.method.as_str(),
             target: url.target.clone(),
             service_root: url.service_root.clone(),
@@ -452,8 +452,8 @@ fn diagnostic_json(d: &Diagnostic) -> Value {
         "severity": d.severity.to_string(),
         "code": d.code,
         "file": d.span.as_ref().map(|s| s.source.name.clone()),
-        "line": d.span.as_ref().map(|s| s.line),
-        "col": d.span.as_ref().map(|s| s.col),
+        "line": d.span.as_ref().map(crate::diag::Span::line),
+        "col": d.span.as_ref().map(crate::diag::Span::col),
         "message": d.message,
         "notes": d.notes,
     })

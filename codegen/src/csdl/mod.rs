@@ -1,48 +1,64 @@
 //! The CSDL reader's output: plain structs that mirror CSDL XML (OData 4.0 and 4.01),
-//! names as written (aliases not yet resolved), every element with its [`Span`].
+//! names as written (aliases not yet resolved), borrowed from the document where no
+//! entity reference had to be resolved. Every element keeps `at`, the byte offset of its
+//! start tag; [`Csdl::span`] turns one into a [`Span`] for a diagnostic.
 
 mod reader;
 
 pub use reader::{CODES, read_csdl};
 
-use crate::diag::Span;
+use std::borrow::Cow;
+use std::sync::Arc;
+
+use crate::diag::{Source, Span};
+
+/// Text of the document: borrowed, or owned where entity references were resolved.
+pub type Text<'a> = Cow<'a, str>;
 
 #[derive(Clone, Debug)]
-pub struct Csdl {
+pub struct Csdl<'a> {
+    pub source: Arc<Source>,
     /// `Version` of `edmx:Edmx`: "4.0" or "4.01".
-    pub version: String,
-    pub references: Vec<Reference>,
-    pub schemas: Vec<Schema>,
+    pub version: Text<'a>,
+    pub references: Vec<Reference<'a>>,
+    pub schemas: Vec<Schema<'a>>,
+}
+
+impl Csdl<'_> {
+    /// The span of an element's `at`.
+    pub fn span(&self, at: usize) -> Span {
+        self.source.span_at(at)
+    }
 }
 
 /// `edmx:Reference`: another CSDL document whose namespaces this one may use.
 #[derive(Clone, Debug)]
-pub struct Reference {
-    pub uri: String,
-    pub includes: Vec<Include>,
-    pub span: Span,
+pub struct Reference<'a> {
+    pub uri: Text<'a>,
+    pub includes: Vec<Include<'a>>,
+    pub at: usize,
 }
 
 #[derive(Clone, Debug)]
-pub struct Include {
-    pub namespace: String,
-    pub alias: Option<String>,
-    pub span: Span,
+pub struct Include<'a> {
+    pub namespace: Text<'a>,
+    pub alias: Option<Text<'a>>,
+    pub at: usize,
 }
 
 #[derive(Clone, Debug)]
-pub struct Schema {
-    pub namespace: String,
-    pub alias: Option<String>,
-    pub structured_types: Vec<StructuredType>,
-    pub enum_types: Vec<EnumType>,
-    pub type_definitions: Vec<TypeDefinition>,
-    pub operations: Vec<Operation>,
-    pub containers: Vec<EntityContainer>,
+pub struct Schema<'a> {
+    pub namespace: Text<'a>,
+    pub alias: Option<Text<'a>>,
+    pub structured_types: Vec<StructuredType<'a>>,
+    pub enum_types: Vec<EnumType<'a>>,
+    pub type_definitions: Vec<TypeDefinition<'a>>,
+    pub operations: Vec<Operation<'a>>,
+    pub containers: Vec<EntityContainer<'a>>,
     /// Out-of-line `Annotations` blocks; `Target` paths are resolved later.
-    pub annotation_blocks: Vec<AnnotationBlock>,
-    pub annotations: Vec<Annotation>,
-    pub span: Span,
+    pub annotation_blocks: Vec<AnnotationBlock<'a>>,
+    pub annotations: Vec<Annotation<'a>>,
+    pub at: usize,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -53,28 +69,28 @@ pub enum StructuredKind {
 
 /// `EntityType` or `ComplexType`.
 #[derive(Clone, Debug)]
-pub struct StructuredType {
+pub struct StructuredType<'a> {
     pub kind: StructuredKind,
-    pub name: String,
-    pub base_type: Option<String>,
+    pub name: Text<'a>,
+    pub base_type: Option<Text<'a>>,
     pub is_abstract: bool,
     pub open_type: bool,
     pub has_stream: bool,
     /// `None` when the type declares no `Key` (it may inherit one).
-    pub key: Option<Vec<PropertyRef>>,
-    pub properties: Vec<Property>,
-    pub navigation_properties: Vec<NavigationProperty>,
-    pub annotations: Vec<Annotation>,
-    pub span: Span,
+    pub key: Option<Vec<PropertyRef<'a>>>,
+    pub properties: Vec<Property<'a>>,
+    pub navigation_properties: Vec<NavigationProperty<'a>>,
+    pub annotations: Vec<Annotation<'a>>,
+    pub at: usize,
 }
 
 /// A `PropertyRef` of a key; `name` may be a path into a complex property (4.01),
 /// in which case `alias` names the key part.
 #[derive(Clone, Debug)]
-pub struct PropertyRef {
-    pub name: String,
-    pub alias: Option<String>,
-    pub span: Span,
+pub struct PropertyRef<'a> {
+    pub name: Text<'a>,
+    pub alias: Option<Text<'a>>,
+    pub at: usize,
 }
 
 /// Type facets shared by properties, parameters, return types and type definitions.
@@ -89,64 +105,64 @@ pub struct Facets {
 }
 
 #[derive(Clone, Debug)]
-pub struct Property {
-    pub name: String,
+pub struct Property<'a> {
+    pub name: Text<'a>,
     /// As written, e.g. `Edm.String`, `graph.complianceStatus`, `Collection(Edm.Int32)`.
-    pub type_name: String,
+    pub type_name: Text<'a>,
     /// CSDL's default is nullable, so `None` means true.
     pub nullable: Option<bool>,
-    pub default_value: Option<String>,
+    pub default_value: Option<Text<'a>>,
     pub facets: Facets,
-    pub annotations: Vec<Annotation>,
-    pub span: Span,
+    pub annotations: Vec<Annotation<'a>>,
+    pub at: usize,
 }
 
 #[derive(Clone, Debug)]
-pub struct NavigationProperty {
-    pub name: String,
-    pub type_name: String,
+pub struct NavigationProperty<'a> {
+    pub name: Text<'a>,
+    pub type_name: Text<'a>,
     pub nullable: Option<bool>,
-    pub partner: Option<String>,
+    pub partner: Option<Text<'a>>,
     pub contains_target: bool,
-    pub referential_constraints: Vec<ReferentialConstraint>,
-    pub on_delete: Option<String>,
-    pub annotations: Vec<Annotation>,
-    pub span: Span,
+    pub referential_constraints: Vec<ReferentialConstraint<'a>>,
+    pub on_delete: Option<Text<'a>>,
+    pub annotations: Vec<Annotation<'a>>,
+    pub at: usize,
 }
 
 #[derive(Clone, Debug)]
-pub struct ReferentialConstraint {
-    pub property: String,
-    pub referenced_property: String,
-    pub span: Span,
+pub struct ReferentialConstraint<'a> {
+    pub property: Text<'a>,
+    pub referenced_property: Text<'a>,
+    pub at: usize,
 }
 
 #[derive(Clone, Debug)]
-pub struct EnumType {
-    pub name: String,
-    pub underlying_type: Option<String>,
+pub struct EnumType<'a> {
+    pub name: Text<'a>,
+    pub underlying_type: Option<Text<'a>>,
     pub is_flags: bool,
-    pub members: Vec<EnumMember>,
-    pub annotations: Vec<Annotation>,
-    pub span: Span,
+    pub members: Vec<EnumMember<'a>>,
+    pub annotations: Vec<Annotation<'a>>,
+    pub at: usize,
 }
 
 #[derive(Clone, Debug)]
-pub struct EnumMember {
-    pub name: String,
+pub struct EnumMember<'a> {
+    pub name: Text<'a>,
     /// As written; implicit values are assigned by the model.
-    pub value: Option<String>,
-    pub annotations: Vec<Annotation>,
-    pub span: Span,
+    pub value: Option<Text<'a>>,
+    pub annotations: Vec<Annotation<'a>>,
+    pub at: usize,
 }
 
 #[derive(Clone, Debug)]
-pub struct TypeDefinition {
-    pub name: String,
-    pub underlying_type: String,
+pub struct TypeDefinition<'a> {
+    pub name: Text<'a>,
+    pub underlying_type: Text<'a>,
     pub facets: Facets,
-    pub annotations: Vec<Annotation>,
-    pub span: Span,
+    pub annotations: Vec<Annotation<'a>>,
+    pub at: usize,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -157,132 +173,132 @@ pub enum OperationKind {
 
 /// `Action` or `Function`.
 #[derive(Clone, Debug)]
-pub struct Operation {
+pub struct Operation<'a> {
     pub kind: OperationKind,
-    pub name: String,
+    pub name: Text<'a>,
     pub is_bound: bool,
     pub is_composable: bool,
-    pub entity_set_path: Option<String>,
-    pub parameters: Vec<Parameter>,
-    pub return_type: Option<ReturnType>,
-    pub annotations: Vec<Annotation>,
-    pub span: Span,
+    pub entity_set_path: Option<Text<'a>>,
+    pub parameters: Vec<Parameter<'a>>,
+    pub return_type: Option<ReturnType<'a>>,
+    pub annotations: Vec<Annotation<'a>>,
+    pub at: usize,
 }
 
 #[derive(Clone, Debug)]
-pub struct Parameter {
-    pub name: String,
-    pub type_name: String,
+pub struct Parameter<'a> {
+    pub name: Text<'a>,
+    pub type_name: Text<'a>,
     pub nullable: Option<bool>,
     pub facets: Facets,
-    pub annotations: Vec<Annotation>,
-    pub span: Span,
+    pub annotations: Vec<Annotation<'a>>,
+    pub at: usize,
 }
 
 #[derive(Clone, Debug)]
-pub struct ReturnType {
-    pub type_name: String,
+pub struct ReturnType<'a> {
+    pub type_name: Text<'a>,
     pub nullable: Option<bool>,
     pub facets: Facets,
-    pub span: Span,
+    pub at: usize,
 }
 
 #[derive(Clone, Debug)]
-pub struct EntityContainer {
-    pub name: String,
-    pub extends: Option<String>,
-    pub entity_sets: Vec<EntitySet>,
-    pub singletons: Vec<Singleton>,
-    pub action_imports: Vec<OperationImport>,
-    pub function_imports: Vec<OperationImport>,
-    pub annotations: Vec<Annotation>,
-    pub span: Span,
+pub struct EntityContainer<'a> {
+    pub name: Text<'a>,
+    pub extends: Option<Text<'a>>,
+    pub entity_sets: Vec<EntitySet<'a>>,
+    pub singletons: Vec<Singleton<'a>>,
+    pub action_imports: Vec<OperationImport<'a>>,
+    pub function_imports: Vec<OperationImport<'a>>,
+    pub annotations: Vec<Annotation<'a>>,
+    pub at: usize,
 }
 
 #[derive(Clone, Debug)]
-pub struct EntitySet {
-    pub name: String,
-    pub entity_type: String,
+pub struct EntitySet<'a> {
+    pub name: Text<'a>,
+    pub entity_type: Text<'a>,
     pub include_in_service_document: bool,
-    pub bindings: Vec<NavigationPropertyBinding>,
-    pub annotations: Vec<Annotation>,
-    pub span: Span,
+    pub bindings: Vec<NavigationPropertyBinding<'a>>,
+    pub annotations: Vec<Annotation<'a>>,
+    pub at: usize,
 }
 
 #[derive(Clone, Debug)]
-pub struct Singleton {
-    pub name: String,
-    pub type_name: String,
+pub struct Singleton<'a> {
+    pub name: Text<'a>,
+    pub type_name: Text<'a>,
     pub nullable: Option<bool>,
-    pub bindings: Vec<NavigationPropertyBinding>,
-    pub annotations: Vec<Annotation>,
-    pub span: Span,
+    pub bindings: Vec<NavigationPropertyBinding<'a>>,
+    pub annotations: Vec<Annotation<'a>>,
+    pub at: usize,
 }
 
 #[derive(Clone, Debug)]
-pub struct NavigationPropertyBinding {
-    pub path: String,
-    pub target: String,
-    pub span: Span,
+pub struct NavigationPropertyBinding<'a> {
+    pub path: Text<'a>,
+    pub target: Text<'a>,
+    pub at: usize,
 }
 
 /// `ActionImport` (`operation` from its `Action` attribute) or `FunctionImport`.
 #[derive(Clone, Debug)]
-pub struct OperationImport {
-    pub name: String,
-    pub operation: String,
-    pub entity_set: Option<String>,
-    pub annotations: Vec<Annotation>,
-    pub span: Span,
+pub struct OperationImport<'a> {
+    pub name: Text<'a>,
+    pub operation: Text<'a>,
+    pub entity_set: Option<Text<'a>>,
+    pub annotations: Vec<Annotation<'a>>,
+    pub at: usize,
 }
 
 /// `Annotations Target="..."`.
 #[derive(Clone, Debug)]
-pub struct AnnotationBlock {
-    pub target: String,
-    pub qualifier: Option<String>,
-    pub annotations: Vec<Annotation>,
-    pub span: Span,
+pub struct AnnotationBlock<'a> {
+    pub target: Text<'a>,
+    pub qualifier: Option<Text<'a>>,
+    pub annotations: Vec<Annotation<'a>>,
+    pub at: usize,
 }
 
 #[derive(Clone, Debug)]
-pub struct Annotation {
+pub struct Annotation<'a> {
     /// As written: `Org.OData.Core.V1.Description` or an alias form like `Core.Description`.
-    pub term: String,
-    pub qualifier: Option<String>,
-    pub value: Expr,
-    pub span: Span,
+    pub term: Text<'a>,
+    pub qualifier: Option<Text<'a>>,
+    pub value: Expr<'a>,
+    pub at: usize,
 }
 
 /// An annotation's value: the constant and structural expressions CSDL allows; anything
 /// dynamic (`Apply`, `If`, ...) is kept by name only.
 #[derive(Clone, Debug, PartialEq)]
-pub enum Expr {
+pub enum Expr<'a> {
     /// An annotation with no value: a Boolean term means `true`.
     Default,
-    String(String),
+    String(Text<'a>),
     Bool(bool),
     Int(i64),
-    EnumMember(String),
-    Path(String),
+    EnumMember(Text<'a>),
+    Path(Text<'a>),
     Null,
     /// Another constant (Float, Decimal, Date, Guid, ...): its kind and text.
     Constant {
-        kind: String,
-        text: String,
+        kind: Text<'a>,
+        text: Text<'a>,
     },
     Record {
-        type_name: Option<String>,
-        properties: Vec<(String, Expr)>,
+        type_name: Option<Text<'a>>,
+        properties: Vec<(Text<'a>, Expr<'a>)>,
     },
-    Collection(Vec<Expr>),
+    Collection(Vec<Expr<'a>>),
     /// A dynamic expression, by element name.
-    Other(String),
+    Other(Text<'a>),
 }
 
-impl Expr {
+impl<'a> Expr<'a> {
     /// The value of a record property, if this is a record.
-    pub fn property(&self, name: &str) -> Option<&Expr> {
+    pub fn property(&self, name: &str) -> Option<&Expr<'a>> {
         match self {
             Expr::Record { properties, .. } => {
                 properties.iter().find(|(n, _)| n == name).map(|(_, v)| v)

@@ -7,11 +7,13 @@
 use std::borrow::Cow;
 use std::sync::Arc;
 
+use smallvec::SmallVec;
+
 use quick_xml::escape::EscapeError;
 use quick_xml::events::attributes::AttrError;
 use quick_xml::events::{BytesStart, Event};
-use quick_xml::name::{Namespace, QName, ResolveResult};
-use quick_xml::{NsReader, XmlVersion};
+use quick_xml::name::QName;
+use quick_xml::{Reader, XmlVersion};
 
 use super::*;
 use crate::diag::{Diagnostic, Source};
@@ -46,44 +48,79 @@ pub const CODES: &[(&str, &str)] = &[
 ];
 
 /// Reads a CSDL XML document. Errors stop reading; the first one is returned.
-pub fn read_csdl(source: &Arc<Source>) -> Result<Csdl, Diagnostic> {
+pub fn read_csdl(source: &Arc<Source>) -> Result<Csdl<'_>, Diagnostic> {
     let mut parser = Parser {
-        reader: NsReader::from_str(&source.text),
+        reader: Reader::from_str(&source.text),
         source,
+        text: &source.text,
+        bindings: Vec::new(),
+        scopes: Vec::new(),
     };
     parser.reader.config_mut().trim_text(false);
     parser.document()
 }
 
+/// Namespaces are resolved here rather than by quick-xml's `NsReader`, which costs as
+/// much as tokenizing itself: CSDL needs only to tell EDM and EDMX elements from others.
 struct Parser<'a> {
-    reader: NsReader<&'a [u8]>,
+    reader: Reader<&'a [u8]>,
     source: &'a Arc<Source>,
+    text: &'a str,
+    /// Namespace declarations in scope, innermost last: (prefix, namespace name); the
+    /// default namespace has the empty prefix.
+    bindings: Vec<(Text<'a>, ElementNs)>,
+    /// For each open element, the length of `bindings` before its own declarations.
+    scopes: Vec<usize>,
 }
 
-/// A start tag with what the parser needs of it.
-struct Element {
+/// A start tag with what the parser needs of it, borrowed from the document.
+struct Element<'a> {
     /// The raw qualified name, for skipping to the matching end tag.
-    raw_name: String,
-    local: String,
-    /// Whether the element is in the CSDL (edm) namespace.
-    in_edm: bool,
-    attrs: Vec<(String, String)>,
+    raw_name: Text<'a>,
+    local: Text<'a>,
+    ns: ElementNs,
+    /// CSDL elements have few attributes; they stay on the stack.
+    attrs: SmallVec<[(Text<'a>, Text<'a>); 6]>,
     offset: usize,
     empty: bool,
     consumed: bool,
 }
 
-impl Element {
+impl<'a> Element<'a> {
     fn attr(&self, name: &str) -> Option<&str> {
         self.attrs
             .iter()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.as_str())
+            .find(|(k, _)| same(k, name))
+            .map(|(_, v)| v.as_ref())
     }
 
-    fn owned(&self, name: &str) -> Option<String> {
-        self.attr(name).map(str::to_owned)
+    fn owned(&self, name: &str) -> Option<Text<'a>> {
+        self.attrs
+            .iter()
+            .find(|(k, _)| same(k, name))
+            .map(|(_, v)| v.clone())
     }
+}
+
+/// Whether attribute value normalization changes `raw`: only references and whitespace
+/// other than spaces do. Most values are short names, for which a plain loop beats
+/// setting up a vector search.
+fn needs_normalizing(raw: &str) -> bool {
+    let bytes = raw.as_bytes();
+    if bytes.len() < 64 {
+        bytes
+            .iter()
+            .any(|b| matches!(b, b'&' | b'\t' | b'\n' | b'\r'))
+    } else {
+        memchr::memchr3(b'&', b'\n', b'\r', bytes).is_some()
+            || memchr::memchr(b'\t', bytes).is_some()
+    }
+}
+
+/// String equality for the short names of XML: most differ in length or first byte,
+/// which is decided without a call to `memcmp`.
+fn same(a: &str, b: &str) -> bool {
+    a.len() == b.len() && a.as_bytes().first() == b.as_bytes().first() && a == b
 }
 
 type Res<T> = Result<T, Diagnostic>;
@@ -140,41 +177,89 @@ impl<'a> Parser<'a> {
 
     /// Where `part`, a slice borrowed from the source text, starts in it.
     fn offset_in_source(&self, part: &[u8]) -> Option<usize> {
-        let text = self.source.text.as_bytes();
+        let text = self.text.as_bytes();
         let at = (part.as_ptr() as usize).checked_sub(text.as_ptr() as usize)?;
         (at + part.len() <= text.len()).then_some(at)
     }
 
-    fn element(
-        &self,
-        start: &BytesStart<'_>,
-        in_edm: bool,
-        offset: usize,
-        empty: bool,
-    ) -> Res<Element> {
-        let mut attrs = Vec::new();
-        for attr in start.attributes() {
+    /// `part` as text of the document: the reader borrows every name and raw value
+    /// from it, so this copies only if a slice somehow is not the document's.
+    fn document_text(&self, part: &str) -> Text<'a> {
+        let text: &'a str = self.text;
+        self.offset_in_source(part.as_bytes())
+            .and_then(|at| text.get(at..at + part.len()))
+            .map_or_else(|| Cow::Owned(part.to_owned()), Cow::Borrowed)
+    }
+
+    /// Reads a start tag: its attributes, its namespace declarations (in scope until
+    /// [`Parser::leave`] for a non-empty element) and its namespace.
+    fn element(&mut self, start: &BytesStart<'_>, offset: usize, empty: bool) -> Res<Element<'a>> {
+        let scope = self.bindings.len();
+        let mut attrs = SmallVec::new();
+        let mut seen: SmallVec<[&str; 8]> = SmallVec::new();
+        for attr in start.attributes().with_checks(false) {
             let attr = attr.map_err(|e| self.attribute_error(offset, e))?;
-            let key = attr.key.local_name();
-            // Namespace declarations and foreign attributes carry no CSDL meaning.
-            if attr.key.prefix().is_some() || key.as_ref() == "xmlns" {
-                continue;
+            let key = attr.key.0;
+            if seen.iter().any(|k| same(k, key)) {
+                let key_at = self.offset_in_source(key.as_bytes()).unwrap_or(offset);
+                return Err(Diagnostic::error(
+                    "xml-syntax",
+                    self.span(key_at),
+                    "the metadata is not well-formed XML: an attribute appears twice in this tag",
+                ));
             }
-            let value = attr
-                .normalized_value(XmlVersion::Implicit1_0)
-                .map_err(|e| {
-                    // The raw value borrows from the source, so it has a position there.
-                    let value_at = self
-                        .offset_in_source(attr.value.as_bytes())
-                        .unwrap_or(offset);
-                    self.error_at(value_at, e)
-                })?;
-            attrs.push((key.as_ref().to_owned(), value.into_owned()));
+            seen.push(key);
+            let (prefix, local) = match key.split_once(':') {
+                Some(("xmlns", prefix)) => (Some(prefix), None),
+                None if key == "xmlns" => (Some(""), None),
+                // Foreign attributes carry no CSDL meaning.
+                Some(_) => continue,
+                None => (None, Some(key)),
+            };
+            let raw = attr.value.as_ref();
+            // Every value that normalization leaves alone is the document's own text.
+            let value = if needs_normalizing(raw) {
+                let value = attr
+                    .normalized_value(XmlVersion::Implicit1_0)
+                    .map_err(|e| {
+                        // The raw value borrows from the source, so it has a position there.
+                        let value_at = self.offset_in_source(raw.as_bytes()).unwrap_or(offset);
+                        self.error_at(value_at, e)
+                    })?;
+                Cow::Owned(value.into_owned())
+            } else {
+                self.document_text(raw)
+            };
+            match (prefix, local) {
+                (Some(prefix), _) => {
+                    let ns = match value.as_ref() {
+                        EDM_NS => ElementNs::Edm,
+                        EDMX_NS => ElementNs::Edmx,
+                        _ => ElementNs::Other,
+                    };
+                    self.bindings.push((self.document_text(prefix), ns));
+                }
+                (None, Some(local)) => attrs.push((self.document_text(local), value)),
+                (None, None) => {}
+            }
+        }
+        let name = start.name();
+        let (prefix, local) = name.as_ref().split_once(':').unwrap_or(("", name.as_ref()));
+        let ns = self
+            .bindings
+            .iter()
+            .rev()
+            .find(|(p, _)| same(p, prefix))
+            .map_or(ElementNs::Other, |&(_, ns)| ns);
+        if empty {
+            self.bindings.truncate(scope);
+        } else {
+            self.scopes.push(scope);
         }
         Ok(Element {
-            raw_name: start.name().as_ref().to_owned(),
-            local: start.local_name().as_ref().to_owned(),
-            in_edm,
+            raw_name: self.document_text(name.as_ref()),
+            local: self.document_text(local),
+            ns,
             attrs,
             offset,
             empty,
@@ -182,7 +267,23 @@ impl<'a> Parser<'a> {
         })
     }
 
-    fn required(&self, el: &Element, name: &str) -> Res<String> {
+    /// Ends the scope of the innermost open element's namespace declarations.
+    fn leave(&mut self) {
+        if let Some(scope) = self.scopes.pop() {
+            self.bindings.truncate(scope);
+        }
+    }
+
+    /// Skips a non-empty element the parser has no use for.
+    fn skip(&mut self, el: &Element<'a>) -> Res<()> {
+        self.reader
+            .read_to_end(QName(&el.raw_name))
+            .map_err(|e| self.xml_error(e))?;
+        self.leave();
+        Ok(())
+    }
+
+    fn required(&self, el: &Element<'a>, name: &str) -> Res<Text<'a>> {
         el.owned(name).ok_or_else(|| {
             Diagnostic::error(
                 "csdl-missing-attribute",
@@ -192,7 +293,7 @@ impl<'a> Parser<'a> {
         })
     }
 
-    fn bool_attr(&self, el: &Element, name: &str) -> Res<Option<bool>> {
+    fn bool_attr(&self, el: &Element<'a>, name: &str) -> Res<Option<bool>> {
         match el.attr(name) {
             None => Ok(None),
             Some("true") => Ok(Some(true)),
@@ -208,38 +309,25 @@ impl<'a> Parser<'a> {
         }
     }
 
-    fn facets(&self, el: &Element) -> Res<Facets> {
+    fn facets(&self, el: &Element<'a>) -> Res<Facets> {
         Ok(Facets {
-            max_length: el.owned("MaxLength"),
-            precision: el.owned("Precision"),
-            scale: el.owned("Scale"),
-            srid: el.owned("SRID"),
+            max_length: el.attr("MaxLength").map(str::to_owned),
+            precision: el.attr("Precision").map(str::to_owned),
+            scale: el.attr("Scale").map(str::to_owned),
+            srid: el.attr("SRID").map(str::to_owned),
             unicode: self.bool_attr(el, "Unicode")?,
         })
     }
 
-    /// The next event, with the namespace of its element reduced to what CSDL needs.
-    fn next_resolved(&mut self) -> Res<(ElementNs, Event<'a>)> {
-        match self.reader.read_resolved_event() {
-            Ok((ns, event)) => {
-                let ns = if is_ns(&ns, EDM_NS) {
-                    ElementNs::Edm
-                } else if is_ns(&ns, EDMX_NS) {
-                    ElementNs::Edmx
-                } else {
-                    ElementNs::Other
-                };
-                Ok((ns, event))
-            }
-            Err(e) => Err(self.xml_error(e)),
-        }
+    fn next_event(&mut self) -> Res<Event<'a>> {
+        self.reader.read_event().map_err(|e| self.xml_error(e))
     }
 
     /// Calls `f` for each child element of `el`; children `f` leaves unread are skipped.
     fn children(
         &mut self,
-        el: &mut Element,
-        mut f: impl FnMut(&mut Self, &mut Element) -> Res<()>,
+        el: &mut Element<'a>,
+        mut f: impl FnMut(&mut Self, &mut Element<'a>) -> Res<()>,
     ) -> Res<()> {
         el.consumed = true;
         if el.empty {
@@ -247,12 +335,13 @@ impl<'a> Parser<'a> {
         }
         loop {
             let offset = self.offset();
-            let (ns, event) = self.next_resolved()?;
-            let in_edm = ns == ElementNs::Edm;
-            let (start, empty) = match event {
+            let (start, empty) = match self.next_event()? {
                 Event::Start(start) => (start, false),
                 Event::Empty(start) => (start, true),
-                Event::End(_) => return Ok(()),
+                Event::End(_) => {
+                    self.leave();
+                    return Ok(());
+                }
                 Event::Eof => {
                     return Err(Diagnostic::error(
                         "xml-syntax",
@@ -262,24 +351,22 @@ impl<'a> Parser<'a> {
                 }
                 _ => continue,
             };
-            let mut child = self.element(&start, in_edm, offset, empty)?;
-            if child.in_edm {
+            let mut child = self.element(&start, offset, empty)?;
+            if child.ns == ElementNs::Edm {
                 f(self, &mut child)?;
             }
             if !child.consumed && !child.empty {
-                self.reader
-                    .read_to_end(QName(&child.raw_name))
-                    .map_err(|e| self.xml_error(e))?;
+                self.skip(&child)?;
             }
         }
     }
 
     /// The text content of `el` (entity and character references resolved).
-    fn text(&mut self, el: &mut Element) -> Res<String> {
+    fn text(&mut self, el: &mut Element<'a>) -> Res<Text<'a>> {
         el.consumed = true;
         let mut text = String::new();
         if el.empty {
-            return Ok(text);
+            return Ok(Cow::Owned(text));
         }
         let mut depth = 0usize;
         loop {
@@ -301,7 +388,10 @@ impl<'a> Parser<'a> {
                     text.push_str(&resolved);
                 }
                 Event::Start(_) => depth += 1,
-                Event::End(_) if depth == 0 => return Ok(text),
+                Event::End(_) if depth == 0 => {
+                    self.leave();
+                    return Ok(Cow::Owned(text));
+                }
                 Event::End(_) => depth -= 1,
                 Event::Eof => {
                     return Err(Diagnostic::error(
@@ -315,26 +405,24 @@ impl<'a> Parser<'a> {
         }
     }
 
-    fn document(&mut self) -> Res<Csdl> {
+    fn document(&mut self) -> Res<Csdl<'a>> {
         loop {
             let offset = self.offset();
-            let (ns, event) = self.next_resolved()?;
+            let event = self.next_event()?;
             match event {
                 Event::Start(ref start) | Event::Empty(ref start) => {
-                    let is_edmx = start.local_name().as_ref() == "Edmx" && ns == ElementNs::Edmx;
-                    if !is_edmx {
+                    let empty = matches!(event, Event::Empty(_));
+                    let mut root = self.element(start, offset, empty)?;
+                    if root.local != "Edmx" || root.ns != ElementNs::Edmx {
                         return Err(Diagnostic::error(
                             "csdl-root",
                             self.span(offset),
                             format!(
                                 "the root element is <{}>, expected <edmx:Edmx> in namespace {}",
-                                start.name().as_ref(),
-                                EDMX_NS
+                                root.raw_name, EDMX_NS
                             ),
                         ));
                     }
-                    let empty = matches!(event, Event::Empty(_));
-                    let mut root = self.element(start, false, offset, empty)?;
                     return self.edmx(&mut root);
                 }
                 Event::Eof => {
@@ -349,7 +437,7 @@ impl<'a> Parser<'a> {
         }
     }
 
-    fn edmx(&mut self, root: &mut Element) -> Res<Csdl> {
+    fn edmx(&mut self, root: &mut Element<'a>) -> Res<Csdl<'a>> {
         let version = self.required(root, "Version")?;
         if version != "4.0" && version != "4.01" {
             return Err(Diagnostic::error(
@@ -359,6 +447,7 @@ impl<'a> Parser<'a> {
             ));
         }
         let mut csdl = Csdl {
+            source: Arc::clone(self.source),
             version,
             references: Vec::new(),
             schemas: Vec::new(),
@@ -379,25 +468,22 @@ impl<'a> Parser<'a> {
     }
 
     /// Walks edmx:Reference and edmx:DataServices (and Schema inside the latter).
-    fn edmx_children(&mut self, csdl: &mut Csdl) -> Res<()> {
+    fn edmx_children(&mut self, csdl: &mut Csdl<'a>) -> Res<()> {
         let mut depth = 0usize;
-        let mut current_reference: Option<Reference> = None;
+        let mut current_reference: Option<Reference<'a>> = None;
         loop {
             let offset = self.offset();
-            let (ns, event) = self.next_resolved()?;
-            let in_edmx = ns == ElementNs::Edmx;
-            let in_edm = ns == ElementNs::Edm;
+            let event = self.next_event()?;
             match event {
                 Event::Start(ref start) | Event::Empty(ref start) => {
                     let empty = matches!(event, Event::Empty(_));
-                    let local = start.local_name();
-                    let mut el = self.element(start, in_edm, offset, empty)?;
-                    match (in_edmx, in_edm, local.as_ref()) {
-                        (true, _, "Reference") => {
+                    let mut el = self.element(start, offset, empty)?;
+                    match (el.ns, el.local.as_ref()) {
+                        (ElementNs::Edmx, "Reference") => {
                             let reference = Reference {
                                 uri: self.required(&el, "Uri")?,
                                 includes: Vec::new(),
-                                span: self.span(offset),
+                                at: offset,
                             };
                             if empty {
                                 csdl.references.push(reference);
@@ -406,36 +492,33 @@ impl<'a> Parser<'a> {
                                 depth += 1;
                             }
                         }
-                        (true, _, "Include") => {
+                        (ElementNs::Edmx, "Include") => {
                             let include = Include {
                                 namespace: self.required(&el, "Namespace")?,
                                 alias: el.owned("Alias"),
-                                span: self.span(offset),
+                                at: offset,
                             };
                             if let Some(reference) = current_reference.as_mut() {
                                 reference.includes.push(include);
                             }
                             if !empty {
-                                self.reader
-                                    .read_to_end(QName(&el.raw_name))
-                                    .map_err(|e| self.xml_error(e))?;
+                                self.skip(&el)?;
                             }
                         }
-                        (true, _, "DataServices") if !empty => depth += 1,
-                        (_, true, "Schema") => {
+                        (ElementNs::Edmx, "DataServices") if !empty => depth += 1,
+                        (ElementNs::Edm, "Schema") => {
                             let schema = self.schema(&mut el)?;
                             csdl.schemas.push(schema);
                         }
                         _ => {
                             if !empty {
-                                self.reader
-                                    .read_to_end(QName(&el.raw_name))
-                                    .map_err(|e| self.xml_error(e))?;
+                                self.skip(&el)?;
                             }
                         }
                     }
                 }
                 Event::End(_) => {
+                    self.leave();
                     if depth == 0 {
                         return Ok(());
                     }
@@ -456,7 +539,7 @@ impl<'a> Parser<'a> {
         }
     }
 
-    fn schema(&mut self, el: &mut Element) -> Res<Schema> {
+    fn schema(&mut self, el: &mut Element<'a>) -> Res<Schema<'a>> {
         let mut schema = Schema {
             namespace: self.required(el, "Namespace")?,
             alias: el.owned("Alias"),
@@ -467,10 +550,10 @@ impl<'a> Parser<'a> {
             containers: Vec::new(),
             annotation_blocks: Vec::new(),
             annotations: Vec::new(),
-            span: self.span(el.offset),
+            at: el.offset,
         };
         self.children(el, |p, child| {
-            match child.local.as_str() {
+            match child.local.as_ref() {
                 "EntityType" => {
                     let t = p.structured(child, StructuredKind::Entity)?;
                     schema.structured_types.push(t);
@@ -489,7 +572,7 @@ impl<'a> Parser<'a> {
                         underlying_type: p.required(child, "UnderlyingType")?,
                         facets: p.facets(child)?,
                         annotations: Vec::new(),
-                        span: p.span(child.offset),
+                        at: child.offset,
                     };
                     t.annotations = p.annotations_only(child)?;
                     schema.type_definitions.push(t);
@@ -511,7 +594,7 @@ impl<'a> Parser<'a> {
                         target: p.required(child, "Target")?,
                         qualifier: child.owned("Qualifier"),
                         annotations: p.annotations_only(child)?,
-                        span: p.span(child.offset),
+                        at: child.offset,
                     };
                     schema.annotation_blocks.push(block);
                 }
@@ -527,7 +610,7 @@ impl<'a> Parser<'a> {
     }
 
     /// Reads the `Annotation` children of an element that has no others of interest.
-    fn annotations_only(&mut self, el: &mut Element) -> Res<Vec<Annotation>> {
+    fn annotations_only(&mut self, el: &mut Element<'a>) -> Res<Vec<Annotation<'a>>> {
         let mut annotations = Vec::new();
         self.children(el, |p, child| {
             if child.local == "Annotation" {
@@ -538,7 +621,11 @@ impl<'a> Parser<'a> {
         Ok(annotations)
     }
 
-    fn structured(&mut self, el: &mut Element, kind: StructuredKind) -> Res<StructuredType> {
+    fn structured(
+        &mut self,
+        el: &mut Element<'a>,
+        kind: StructuredKind,
+    ) -> Res<StructuredType<'a>> {
         let mut t = StructuredType {
             kind,
             name: self.required(el, "Name")?,
@@ -550,10 +637,10 @@ impl<'a> Parser<'a> {
             properties: Vec::new(),
             navigation_properties: Vec::new(),
             annotations: Vec::new(),
-            span: self.span(el.offset),
+            at: el.offset,
         };
         self.children(el, |p, child| {
-            match child.local.as_str() {
+            match child.local.as_ref() {
                 "Key" => {
                     let mut refs = Vec::new();
                     p.children(child, |p, r| {
@@ -561,7 +648,7 @@ impl<'a> Parser<'a> {
                             refs.push(PropertyRef {
                                 name: p.required(r, "Name")?,
                                 alias: r.owned("Alias"),
-                                span: p.span(r.offset),
+                                at: r.offset,
                             });
                         }
                         Ok(())
@@ -587,19 +674,19 @@ impl<'a> Parser<'a> {
         Ok(t)
     }
 
-    fn property(&mut self, el: &mut Element) -> Res<Property> {
+    fn property(&mut self, el: &mut Element<'a>) -> Res<Property<'a>> {
         Ok(Property {
             name: self.required(el, "Name")?,
             type_name: self.required(el, "Type")?,
             nullable: self.bool_attr(el, "Nullable")?,
             default_value: el.owned("DefaultValue"),
             facets: self.facets(el)?,
-            span: self.span(el.offset),
+            at: el.offset,
             annotations: self.annotations_only(el)?,
         })
     }
 
-    fn navigation_property(&mut self, el: &mut Element) -> Res<NavigationProperty> {
+    fn navigation_property(&mut self, el: &mut Element<'a>) -> Res<NavigationProperty<'a>> {
         let mut nav = NavigationProperty {
             name: self.required(el, "Name")?,
             type_name: self.required(el, "Type")?,
@@ -609,15 +696,15 @@ impl<'a> Parser<'a> {
             referential_constraints: Vec::new(),
             on_delete: None,
             annotations: Vec::new(),
-            span: self.span(el.offset),
+            at: el.offset,
         };
         self.children(el, |p, child| {
-            match child.local.as_str() {
+            match child.local.as_ref() {
                 "ReferentialConstraint" => {
                     nav.referential_constraints.push(ReferentialConstraint {
                         property: p.required(child, "Property")?,
                         referenced_property: p.required(child, "ReferencedProperty")?,
-                        span: p.span(child.offset),
+                        at: child.offset,
                     });
                 }
                 "OnDelete" => nav.on_delete = Some(p.required(child, "Action")?),
@@ -632,22 +719,22 @@ impl<'a> Parser<'a> {
         Ok(nav)
     }
 
-    fn enum_type(&mut self, el: &mut Element) -> Res<EnumType> {
+    fn enum_type(&mut self, el: &mut Element<'a>) -> Res<EnumType<'a>> {
         let mut t = EnumType {
             name: self.required(el, "Name")?,
             underlying_type: el.owned("UnderlyingType"),
             is_flags: self.bool_attr(el, "IsFlags")?.unwrap_or(false),
             members: Vec::new(),
             annotations: Vec::new(),
-            span: self.span(el.offset),
+            at: el.offset,
         };
         self.children(el, |p, child| {
-            match child.local.as_str() {
+            match child.local.as_ref() {
                 "Member" => {
                     let member = EnumMember {
                         name: p.required(child, "Name")?,
                         value: child.owned("Value"),
-                        span: p.span(child.offset),
+                        at: child.offset,
                         annotations: p.annotations_only(child)?,
                     };
                     t.members.push(member);
@@ -663,7 +750,7 @@ impl<'a> Parser<'a> {
         Ok(t)
     }
 
-    fn operation(&mut self, el: &mut Element, kind: OperationKind) -> Res<Operation> {
+    fn operation(&mut self, el: &mut Element<'a>, kind: OperationKind) -> Res<Operation<'a>> {
         let mut op = Operation {
             kind,
             name: self.required(el, "Name")?,
@@ -673,17 +760,17 @@ impl<'a> Parser<'a> {
             parameters: Vec::new(),
             return_type: None,
             annotations: Vec::new(),
-            span: self.span(el.offset),
+            at: el.offset,
         };
         self.children(el, |p, child| {
-            match child.local.as_str() {
+            match child.local.as_ref() {
                 "Parameter" => {
                     let param = Parameter {
                         name: p.required(child, "Name")?,
                         type_name: p.required(child, "Type")?,
                         nullable: p.bool_attr(child, "Nullable")?,
                         facets: p.facets(child)?,
-                        span: p.span(child.offset),
+                        at: child.offset,
                         annotations: p.annotations_only(child)?,
                     };
                     op.parameters.push(param);
@@ -693,7 +780,7 @@ impl<'a> Parser<'a> {
                         type_name: p.required(child, "Type")?,
                         nullable: p.bool_attr(child, "Nullable")?,
                         facets: p.facets(child)?,
-                        span: p.span(child.offset),
+                        at: child.offset,
                     });
                 }
                 "Annotation" => {
@@ -707,7 +794,7 @@ impl<'a> Parser<'a> {
         Ok(op)
     }
 
-    fn container(&mut self, el: &mut Element) -> Res<EntityContainer> {
+    fn container(&mut self, el: &mut Element<'a>) -> Res<EntityContainer<'a>> {
         let mut c = EntityContainer {
             name: self.required(el, "Name")?,
             extends: el.owned("Extends"),
@@ -716,10 +803,10 @@ impl<'a> Parser<'a> {
             action_imports: Vec::new(),
             function_imports: Vec::new(),
             annotations: Vec::new(),
-            span: self.span(el.offset),
+            at: el.offset,
         };
         self.children(el, |p, child| {
-            match child.local.as_str() {
+            match child.local.as_ref() {
                 "EntitySet" => {
                     let mut set = EntitySet {
                         name: p.required(child, "Name")?,
@@ -729,7 +816,7 @@ impl<'a> Parser<'a> {
                             .unwrap_or(true),
                         bindings: Vec::new(),
                         annotations: Vec::new(),
-                        span: p.span(child.offset),
+                        at: child.offset,
                     };
                     p.bindings_and_annotations(child, &mut set.bindings, &mut set.annotations)?;
                     c.entity_sets.push(set);
@@ -741,7 +828,7 @@ impl<'a> Parser<'a> {
                         nullable: p.bool_attr(child, "Nullable")?,
                         bindings: Vec::new(),
                         annotations: Vec::new(),
-                        span: p.span(child.offset),
+                        at: child.offset,
                     };
                     p.bindings_and_annotations(
                         child,
@@ -757,7 +844,7 @@ impl<'a> Parser<'a> {
                         operation: p
                             .required(child, if is_action { "Action" } else { "Function" })?,
                         entity_set: child.owned("EntitySet"),
-                        span: p.span(child.offset),
+                        at: child.offset,
                         annotations: p.annotations_only(child)?,
                     };
                     if is_action {
@@ -779,16 +866,16 @@ impl<'a> Parser<'a> {
 
     fn bindings_and_annotations(
         &mut self,
-        el: &mut Element,
-        bindings: &mut Vec<NavigationPropertyBinding>,
-        annotations: &mut Vec<Annotation>,
+        el: &mut Element<'a>,
+        bindings: &mut Vec<NavigationPropertyBinding<'a>>,
+        annotations: &mut Vec<Annotation<'a>>,
     ) -> Res<()> {
         self.children(el, |p, child| {
-            match child.local.as_str() {
+            match child.local.as_ref() {
                 "NavigationPropertyBinding" => bindings.push(NavigationPropertyBinding {
                     path: p.required(child, "Path")?,
                     target: p.required(child, "Target")?,
-                    span: p.span(child.offset),
+                    at: child.offset,
                 }),
                 "Annotation" => annotations.push(p.annotation(child)?),
                 _ => {}
@@ -797,30 +884,30 @@ impl<'a> Parser<'a> {
         })
     }
 
-    fn annotation(&mut self, el: &mut Element) -> Res<Annotation> {
+    fn annotation(&mut self, el: &mut Element<'a>) -> Res<Annotation<'a>> {
         let term = self.required(el, "Term")?;
         let qualifier = el.owned("Qualifier");
-        let span = self.span(el.offset);
+        let at = el.offset;
         let value = self.expression_of(el, 0)?;
         Ok(Annotation {
             term,
             qualifier,
             value,
-            span,
+            at,
         })
     }
 
     /// The value of an `Annotation` or `PropertyValue`: a constant attribute, else the
     /// first child expression element, else [`Expr::Default`].
-    fn expression_of(&mut self, el: &mut Element, depth: usize) -> Res<Expr> {
+    fn expression_of(&mut self, el: &mut Element<'a>, depth: usize) -> Res<Expr<'a>> {
         let attribute_value = el
             .attrs
             .iter()
-            .filter(|(k, _)| !matches!(k.as_str(), "Term" | "Qualifier" | "Property"))
+            .filter(|(k, _)| !matches!(k.as_ref(), "Term" | "Qualifier" | "Property"))
             .find_map(|(k, v)| constant_kind(k).map(|_| (k.clone(), v.clone())));
         if let Some((kind, text)) = attribute_value {
             // Nested annotations on the annotation itself carry nothing we generate from.
-            let value = self.constant(el, &kind, text)?;
+            let value = self.constant(el, kind, text)?;
             if !el.empty {
                 self.children(el, |_, _| Ok(()))?;
             }
@@ -836,7 +923,7 @@ impl<'a> Parser<'a> {
         Ok(value)
     }
 
-    fn expression(&mut self, el: &mut Element, depth: usize) -> Res<Expr> {
+    fn expression(&mut self, el: &mut Element<'a>, depth: usize) -> Res<Expr<'a>> {
         if depth > MAX_EXPR_DEPTH {
             return Err(Diagnostic::error(
                 "csdl-too-deep",
@@ -844,7 +931,7 @@ impl<'a> Parser<'a> {
                 format!("annotation expressions nest more than {MAX_EXPR_DEPTH} levels deep"),
             ));
         }
-        match el.local.as_str() {
+        match el.local.as_ref() {
             "Record" => {
                 let type_name = el.owned("Type");
                 let mut properties = Vec::new();
@@ -874,15 +961,15 @@ impl<'a> Parser<'a> {
                 Ok(Expr::Null)
             }
             kind if constant_kind(kind).is_some() => {
-                let kind = kind.to_owned();
+                let kind = el.local.clone();
                 let text = self.text(el)?;
-                self.constant(el, &kind, text)
+                self.constant(el, kind, text)
             }
-            other => Ok(Expr::Other(other.to_owned())),
+            _ => Ok(Expr::Other(el.local.clone())),
         }
     }
 
-    fn constant(&self, el: &Element, kind: &str, text: String) -> Res<Expr> {
+    fn constant(&self, el: &Element<'a>, kind: Text<'a>, text: Text<'a>) -> Res<Expr<'a>> {
         let invalid = |expected: &str| {
             Diagnostic::error(
                 "csdl-invalid-value",
@@ -890,7 +977,7 @@ impl<'a> Parser<'a> {
                 format!("`{text}` is not {expected} ({kind} in <{}>)", el.local),
             )
         };
-        Ok(match constant_kind(kind) {
+        Ok(match constant_kind(&kind) {
             Some(ConstantKind::String) => Expr::String(text),
             Some(ConstantKind::Bool) => match text.trim() {
                 "true" => Expr::Bool(true),
@@ -902,10 +989,7 @@ impl<'a> Parser<'a> {
             }
             Some(ConstantKind::EnumMember) => Expr::EnumMember(text),
             Some(ConstantKind::Path) => Expr::Path(text),
-            Some(ConstantKind::Other) | None => Expr::Constant {
-                kind: kind.to_owned(),
-                text,
-            },
+            Some(ConstantKind::Other) | None => Expr::Constant { kind, text },
         })
     }
 }
@@ -920,15 +1004,11 @@ fn unknown_entity(span: Span, name: &str) -> Diagnostic {
     )
 }
 
-#[derive(Clone, Copy, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum ElementNs {
     Edmx,
     Edm,
     Other,
-}
-
-fn is_ns(resolved: &ResolveResult<'_>, ns: &str) -> bool {
-    matches!(resolved, ResolveResult::Bound(Namespace(n)) if *n == ns)
 }
 
 enum ConstantKind {
@@ -961,8 +1041,9 @@ fn constant_kind(name: &str) -> Option<ConstantKind> {
 mod tests {
     use super::*;
 
-    fn read(xml: &str) -> Result<Csdl, Diagnostic> {
-        read_csdl(&Source::new("test.xml", xml))
+    /// Tests keep what they read, so the source lives as long as the test binary.
+    fn read(xml: &str) -> Result<Csdl<'static>, Diagnostic> {
+        read_csdl(Box::leak(Box::new(Source::new("test.xml", xml))))
     }
 
     const MINIMAL: &str = r#"<?xml version="1.0" encoding="utf-8"?>
@@ -1023,7 +1104,7 @@ mod tests {
         );
         let schema = &csdl.schemas[0];
         assert_eq!(
-            (schema.namespace.as_str(), schema.alias.as_deref()),
+            (schema.namespace.as_ref(), schema.alias.as_deref()),
             ("ns.one", Some("one"))
         );
         let color = &schema.enum_types[0];
@@ -1035,7 +1116,7 @@ mod tests {
         assert_eq!(thing.key.as_ref().unwrap()[0].name, "id");
         assert_eq!(thing.properties[0].nullable, Some(false));
         assert_eq!(thing.properties[1].facets.max_length.as_deref(), Some("10"));
-        assert_eq!((thing.span.line, thing.span.col), (12, 7));
+        assert_eq!(csdl.span(thing.at).line_col(), (12, 7));
         let nav = &thing.navigation_properties[0];
         assert!(nav.contains_target);
         assert_eq!(nav.on_delete.as_deref(), Some("Cascade"));
@@ -1062,7 +1143,7 @@ mod tests {
     fn malformed_xml_is_an_error_at_its_position() {
         let err = read("<edmx:Edmx Version=\"4.0\" xmlns:edmx=\"http://docs.oasis-open.org/odata/ns/edmx\">\n  <edmx:DataServices>\n  </edmx:Oops>\n").unwrap_err();
         assert_eq!(err.code, "xml-syntax");
-        assert_eq!(err.span.as_ref().map(|s| s.line), Some(3));
+        assert_eq!(err.span.as_ref().map(Span::line), Some(3));
     }
 
     #[test]
@@ -1086,13 +1167,53 @@ mod tests {
         let err = read(&xml).unwrap_err();
         assert_eq!(err.code, "csdl-missing-attribute");
         assert_eq!(err.message, "<Property> has no `Type` attribute");
-        assert_eq!(err.span.as_ref().map(|s| (s.line, s.col)), Some((14, 9)));
+        assert_eq!(err.span.as_ref().map(Span::line_col), Some((14, 9)));
     }
 
     #[test]
     fn unknown_entities_are_never_expanded() {
         let xml = MINIMAL.replace("A thing &amp; more.", "&xxe;");
         assert_eq!(read(&xml).unwrap_err().code, "xml-syntax");
+    }
+
+    #[test]
+    fn namespaces_are_resolved_by_prefix_and_scope() {
+        let csdl = read(
+            r#"<x:Edmx Version="4.01" xmlns:x="http://docs.oasis-open.org/odata/ns/edmx">
+  <x:DataServices>
+    <e:Schema Namespace="ns" xmlns:e="http://docs.oasis-open.org/odata/ns/edm">
+      <e:ComplexType Name="kept" />
+      <ComplexType Name="unqualified" />
+      <e:ComplexType Name="foreign" xmlns:e="urn:other"><e:Property Name="p" /></e:ComplexType>
+      <e:EnumType Name="alsoKept" />
+      <Extra xmlns="http://docs.oasis-open.org/odata/ns/edm"><ComplexType Name="nested" /></Extra>
+      <e:TypeDefinition Name="last" UnderlyingType="Edm.String" />
+    </e:Schema>
+  </x:DataServices>
+</x:Edmx>"#,
+        )
+        .unwrap();
+        let schema = &csdl.schemas[0];
+        let names: Vec<&str> = schema
+            .structured_types
+            .iter()
+            .map(|t| t.name.as_ref())
+            .collect();
+        assert_eq!(names, ["kept"]);
+        assert_eq!(schema.enum_types[0].name, "alsoKept");
+        assert_eq!(schema.type_definitions[0].name, "last");
+    }
+
+    #[test]
+    fn a_repeated_attribute_is_an_error_at_its_second_use() {
+        let xml = MINIMAL.replace(
+            r#"<Property Name="id" Type="Edm.String" Nullable="false" />"#,
+            r#"<Property Name="id" Type="Edm.String" Name="again" />"#,
+        );
+        let err = read(&xml).unwrap_err();
+        assert_eq!(err.code, "xml-syntax");
+        assert!(err.message.contains("appears twice"), "{}", err.message);
+        assert_eq!(err.span.as_ref().map(Span::line_col), Some((14, 47)));
     }
 
     #[test]

@@ -107,7 +107,8 @@ pub fn read_page_bytes(name: &str, bytes: &[u8]) -> Result<(DocPage, Vec<Diagnos
             let span = source.span_at(at);
             let message = format!(
                 "{name} is not UTF-8: invalid byte 0x{bad:02X} at {}:{}",
-                span.line, span.col
+                span.line(),
+                span.col()
             );
             Err(Diagnostic::error(INVALID_UTF8, span, message))
         }

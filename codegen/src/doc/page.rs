@@ -814,7 +814,7 @@ impl Reader {
             if let (None, Some(block)) = (&heading, page.http_requests.first()) {
                 let message = format!(
                     "page has no \"HTTP request\" section; the request-only code block at line {} stands in for it",
-                    block.span.line
+                    block.span.line()
                 );
                 self.warn(NO_HTTP_REQUEST_BLOCK, self.span(0), message);
             }

@@ -9,7 +9,7 @@ fn read(text: &str) -> (DocPage, Vec<Diagnostic>) {
 }
 
 fn at(span: &Span) -> (u32, u32) {
-    (span.line, span.col)
+    span.line_col()
 }
 
 fn codes(diagnostics: &[Diagnostic]) -> Vec<&'static str> {

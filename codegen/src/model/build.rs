@@ -1,11 +1,16 @@
 //! [`Csdl`] -> [`Model`]: resolves qualified and aliased names, inheritance, keys, enum
 //! values and the annotations the generator uses (descriptions, computed properties,
 //! insert/update/delete restrictions). Every inconsistency is an error at its element.
+//!
+//! This runs on every generation, so the hot paths borrow names from the document and
+//! build no strings: only the model's own fields and error messages allocate.
 
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
+use std::borrow::Cow;
+use std::cell::RefCell;
 
 use super::*;
-use crate::csdl::{self, Annotation, Csdl, Expr};
+use crate::csdl::{self, Annotation, Csdl, Expr, Text};
 use crate::diag::Diagnostic;
 
 /// Diagnostic codes of the model builder.
@@ -42,67 +47,101 @@ const CORE_IMMUTABLE: &str = "Org.OData.Core.V1.Immutable";
 const CORE_OPTIONAL_PARAMETER: &str = "Org.OData.Core.V1.OptionalParameter";
 const CAPABILITIES: &str = "Org.OData.Capabilities.V1";
 
-pub fn build_model(csdl: &Csdl) -> Result<Model, Vec<Diagnostic>> {
+pub fn build_model(csdl: &Csdl<'_>) -> Result<Model, Vec<Diagnostic>> {
     let mut b = Builder::new(csdl);
     b.register_types();
     b.build_types();
     b.check_inheritance();
     b.build_operations();
     b.build_container();
-    if b.errors.is_empty() {
+    let mut errors = b.errors.into_inner();
+    if errors.is_empty() {
         Ok(b.model)
     } else {
-        crate::diag::sort(&mut b.errors);
-        Err(b.errors)
+        crate::diag::sort(&mut errors);
+        Err(errors)
     }
 }
 
+/// Out-of-line annotations of one target's members: member path (empty for the
+/// target itself) -> annotations.
+type MemberAnnotations<'a> = HashMap<&'a str, Vec<&'a Annotation<'a>>>;
+
 struct Builder<'a> {
-    csdl: &'a Csdl,
+    csdl: &'a Csdl<'a>,
     /// Alias or namespace -> namespace.
     namespaces: HashMap<&'a str, &'a str>,
-    /// Normalized annotation target (`ns.type`, `ns.type/prop`, ...) -> annotations.
-    targeted: HashMap<String, Vec<&'a Annotation>>,
+    /// Unaliased qualified name of an annotation target's head (`ns.type`,
+    /// `ns.container`) -> its annotations by member.
+    targeted: HashMap<Cow<'a, str>, MemberAnnotations<'a>>,
+    /// (namespace, name) -> type, as declared.
+    types: HashMap<(&'a str, &'a str), TypeId>,
+    /// The offset of each type's declaration, to tell a duplicate from the original.
+    type_at: Vec<usize>,
     model: Model,
-    errors: Vec<Diagnostic>,
+    /// Behind a cell so that reporting needs no exclusive borrow of the builder while
+    /// its maps are read.
+    errors: RefCell<Vec<Diagnostic>>,
+}
+
+/// What annotation blocks say about one target's members.
+#[derive(Clone, Copy)]
+struct Targets<'s, 'a>(Option<&'s MemberAnnotations<'a>>);
+
+impl<'s, 'a> Targets<'s, 'a> {
+    fn on(self, member: &str) -> &'s [&'a Annotation<'a>] {
+        self.0
+            .and_then(|members| members.get(member))
+            .map_or(&[], Vec::as_slice)
+    }
+}
+
+fn owned(text: &Text<'_>) -> String {
+    text.as_ref().to_owned()
+}
+
+fn owned_opt(text: &Option<Text<'_>>) -> Option<String> {
+    text.as_deref().map(str::to_owned)
 }
 
 impl<'a> Builder<'a> {
-    fn new(csdl: &'a Csdl) -> Self {
-        let mut namespaces = HashMap::new();
+    fn new(csdl: &'a Csdl<'a>) -> Self {
+        let mut namespaces = HashMap::default();
         for include in csdl.references.iter().flat_map(|r| &r.includes) {
-            namespaces.insert(include.namespace.as_str(), include.namespace.as_str());
+            namespaces.insert(include.namespace.as_ref(), include.namespace.as_ref());
             if let Some(alias) = &include.alias {
-                namespaces.insert(alias.as_str(), include.namespace.as_str());
+                namespaces.insert(alias.as_ref(), include.namespace.as_ref());
             }
         }
         for schema in &csdl.schemas {
-            namespaces.insert(schema.namespace.as_str(), schema.namespace.as_str());
+            namespaces.insert(schema.namespace.as_ref(), schema.namespace.as_ref());
             if let Some(alias) = &schema.alias {
-                namespaces.insert(alias.as_str(), schema.namespace.as_str());
+                namespaces.insert(alias.as_ref(), schema.namespace.as_ref());
             }
         }
         let mut b = Builder {
             csdl,
             namespaces,
-            targeted: HashMap::new(),
+            targeted: HashMap::default(),
+            types: HashMap::default(),
+            type_at: Vec::new(),
             model: Model {
                 types: Vec::new(),
-                by_name: HashMap::new(),
-                by_lower_name: HashMap::new(),
-                operations_by_name: HashMap::new(),
+                by_name: HashMap::default(),
+                by_lower_name: HashMap::default(),
+                operations_by_name: HashMap::default(),
                 namespaces: csdl
                     .schemas
                     .iter()
                     .map(|s| NamespaceInfo {
-                        namespace: s.namespace.clone(),
-                        alias: s.alias.clone(),
+                        namespace: owned(&s.namespace),
+                        alias: owned_opt(&s.alias),
                     })
                     .collect(),
                 container: None,
                 operations: Vec::new(),
             },
-            errors: Vec::new(),
+            errors: RefCell::default(),
         };
         for schema in &csdl.schemas {
             for block in &schema.annotation_blocks {
@@ -110,9 +149,11 @@ impl<'a> Builder<'a> {
                 if block.qualifier.is_some() {
                     continue;
                 }
-                let target = b.normalize_target(&block.target);
+                let (head, member) = b.split_target(&block.target);
                 b.targeted
-                    .entry(target)
+                    .entry(head)
+                    .or_default()
+                    .entry(member)
                     .or_default()
                     .extend(block.annotations.iter().filter(|a| a.qualifier.is_none()));
             }
@@ -120,32 +161,47 @@ impl<'a> Builder<'a> {
         b
     }
 
-    /// Replaces an alias in the qualified name that starts a target path.
-    /// An operation's overload signature (`ns.op(ns.type)`) is dropped: what annotates
-    /// one overload annotates the name.
-    fn normalize_target(&self, target: &str) -> String {
-        let (head, rest) = target
-            .split_once('/')
-            .map_or((target, None), |(h, r)| (h, Some(r)));
+    fn span(&self, at: usize) -> Span {
+        self.csdl.span(at)
+    }
+
+    fn error(&self, diagnostic: Diagnostic) {
+        self.errors.borrow_mut().push(diagnostic);
+    }
+
+    /// A target path as (unaliased qualified name of its head, member path). An
+    /// operation's overload signature (`ns.op(ns.type)`) is dropped: what annotates one
+    /// overload annotates the name.
+    fn split_target(&self, target: &'a str) -> (Cow<'a, str>, &'a str) {
+        let (head, member) = target.split_once('/').unwrap_or((target, ""));
         let head = head.split_once('(').map_or(head, |(name, _)| name);
-        let head = self.qualify(head).unwrap_or_else(|| head.to_owned());
-        match rest {
-            Some(rest) => format!("{head}/{rest}"),
-            None => head,
-        }
+        let head = match head.rsplit_once('.') {
+            Some((prefix, local)) => match self.namespaces.get(prefix) {
+                Some(&namespace) if namespace != prefix => {
+                    Cow::Owned(format!("{namespace}.{local}"))
+                }
+                // Already qualified by its namespace, or an unknown prefix.
+                _ => Cow::Borrowed(head),
+            },
+            None => Cow::Borrowed(head),
+        };
+        (head, member)
     }
 
-    /// `alias.name` or `namespace.name` -> `namespace.name`, if the prefix is known.
-    fn qualify(&self, name: &str) -> Option<String> {
+    /// `alias.name` or `namespace.name` -> (namespace, name), if the prefix is known.
+    fn qualify(&self, name: &'a str) -> Option<(&'a str, &'a str)> {
         let (prefix, local) = name.rsplit_once('.')?;
-        let namespace = self.namespaces.get(prefix)?;
-        Some(format!("{namespace}.{local}"))
+        Some((self.namespaces.get(prefix)?, local))
     }
 
-    /// The term of an annotation with its alias resolved.
+    /// The annotation blocks' annotations of a target's members.
+    fn targets(&self, head: &str) -> Targets<'_, 'a> {
+        Targets(self.targeted.get(head))
+    }
+
     /// Whether an annotation's term, qualified or aliased, is `term`; allocates nothing,
     /// as it runs for every annotation of every element.
-    fn term_is(&self, annotation: &Annotation, term: &str) -> bool {
+    fn term_is(&self, annotation: &Annotation<'a>, term: &str) -> bool {
         if annotation.term == term {
             return true;
         }
@@ -161,32 +217,31 @@ impl<'a> Builder<'a> {
                 .is_some_and(|ns| *ns == namespace)
     }
 
-    /// Inline annotations plus those targeting `target` from `Annotations` blocks.
+    /// Inline annotations plus those from `Annotations` blocks.
     fn annotations<'s>(
-        &'s self,
-        inline: &'s [Annotation],
-        target: &str,
-    ) -> impl Iterator<Item = &'s Annotation> + 's {
+        inline: &'s [Annotation<'a>],
+        targeted: &'s [&'a Annotation<'a>],
+    ) -> impl Iterator<Item = &'s Annotation<'a>> + 's {
         inline
             .iter()
             .filter(|a| a.qualifier.is_none())
-            .chain(self.targeted.get(target).into_iter().flatten().copied())
+            .chain(targeted.iter().copied())
     }
 
     fn find_annotation<'s>(
         &'s self,
-        inline: &'s [Annotation],
-        target: &str,
+        inline: &'s [Annotation<'a>],
+        targeted: &'s [&'a Annotation<'a>],
         term: &str,
-    ) -> Option<&'s Expr> {
-        self.annotations(inline, target)
+    ) -> Option<&'s Expr<'a>> {
+        Self::annotations(inline, targeted)
             .find(|a| self.term_is(a, term))
             .map(|a| &a.value)
     }
 
     /// The term's name within `namespace`, if the annotation's term (qualified or
     /// aliased) is in that vocabulary.
-    fn local_term<'t>(&self, annotation: &'t Annotation, namespace: &str) -> Option<&'t str> {
+    fn local_term<'t>(&self, annotation: &'t Annotation<'a>, namespace: &str) -> Option<&'t str> {
         let (prefix, local) = annotation.term.rsplit_once('.')?;
         (prefix == namespace
             || self
@@ -196,25 +251,38 @@ impl<'a> Builder<'a> {
         .then_some(local)
     }
 
-    fn description(&self, inline: &[Annotation], target: &str) -> Option<String> {
-        match self.find_annotation(inline, target, CORE_DESCRIPTION)? {
+    fn description(
+        &self,
+        inline: &[Annotation<'a>],
+        targeted: &[&'a Annotation<'a>],
+    ) -> Option<String> {
+        match self.find_annotation(inline, targeted, CORE_DESCRIPTION)? {
             Expr::String(s) if !s.trim().is_empty() => Some(s.trim().to_owned()),
             _ => None,
         }
     }
 
-    fn is_true(&self, inline: &[Annotation], target: &str, term: &str) -> bool {
+    fn is_true(
+        &self,
+        inline: &[Annotation<'a>],
+        targeted: &[&'a Annotation<'a>],
+        term: &str,
+    ) -> bool {
         matches!(
-            self.find_annotation(inline, target, term),
+            self.find_annotation(inline, targeted, term),
             Some(Expr::Bool(true) | Expr::Default)
         )
     }
 
-    fn restrictions(&self, inline: &[Annotation], target: &str) -> Restrictions {
+    fn restrictions(
+        &self,
+        inline: &[Annotation<'a>],
+        targeted: &[&'a Annotation<'a>],
+    ) -> Restrictions {
         // One pass over the target's annotations, not one per term: this runs for every
         // type, navigation property, entity set and singleton.
         let mut r = Restrictions::default();
-        for a in self.annotations(inline, target) {
+        for a in Self::annotations(inline, targeted) {
             let Some(local) = self.local_term(a, CAPABILITIES) else {
                 continue;
             };
@@ -238,30 +306,40 @@ impl<'a> Builder<'a> {
         r
     }
 
+    /// The type a schema element declares, unless it is a duplicate of an earlier one.
+    fn declared(&self, namespace: &'a str, name: &'a str, at: usize) -> Option<TypeId> {
+        let id = *self.types.get(&(namespace, name))?;
+        (self.type_at[id.0 as usize] == at).then_some(id)
+    }
+
     fn register_types(&mut self) {
-        let mut seen: HashMap<String, Span> = HashMap::new();
-        for schema in &self.csdl.schemas {
+        let csdl = self.csdl;
+        for schema in &csdl.schemas {
+            let namespace: &'a str = &schema.namespace;
             let names = schema
                 .structured_types
                 .iter()
-                .map(|t| (&t.name, &t.span))
-                .chain(schema.enum_types.iter().map(|t| (&t.name, &t.span)))
-                .chain(schema.type_definitions.iter().map(|t| (&t.name, &t.span)));
-            for (name, span) in names {
-                let qualified = format!("{}.{}", schema.namespace, name);
-                if let Some(first) = seen.get(&qualified) {
-                    self.errors.push(
+                .map(|t| (&t.name, t.at))
+                .chain(schema.enum_types.iter().map(|t| (&t.name, t.at)))
+                .chain(schema.type_definitions.iter().map(|t| (&t.name, t.at)));
+            for (name, at) in names {
+                let name: &'a str = name;
+                let qualified = format!("{namespace}.{name}");
+                if let Some(&first) = self.types.get(&(namespace, name)) {
+                    let first = self.model.get(first).span.clone();
+                    self.error(
                         Diagnostic::error(
                             "duplicate-name",
-                            span.clone(),
+                            self.span(at),
                             format!("type `{qualified}` is declared twice"),
                         )
                         .with_note(format!("first declared at {first}")),
                     );
                     continue;
                 }
-                seen.insert(qualified.clone(), span.clone());
                 let id = TypeId(self.model.types.len() as u32);
+                self.types.insert((namespace, name), id);
+                self.type_at.push(at);
                 self.model
                     .by_lower_name
                     .entry(qualified.to_lowercase())
@@ -270,21 +348,27 @@ impl<'a> Builder<'a> {
                 self.model.by_name.insert(qualified, id);
                 // Kinds are filled in by build_types; a placeholder keeps ids stable.
                 self.model.types.push(TypeDef {
-                    namespace: schema.namespace.clone(),
-                    name: name.clone(),
+                    namespace: namespace.to_owned(),
+                    name: name.to_owned(),
                     description: None,
                     kind: TypeKind::Definition {
                         underlying: Primitive::Untyped,
                         facets: Facets::default(),
                     },
-                    span: span.clone(),
+                    span: self.span(at),
                 });
             }
         }
     }
 
-    /// Resolves `Edm.X`, `ns.T`, `alias.T` and `Collection(...)` of those.
-    fn resolve_type(&mut self, written: &str, span: &Span, context: &str) -> Option<TypeRef> {
+    /// Resolves `Edm.X`, `ns.T`, `alias.T` and `Collection(...)` of those. `context`
+    /// names the referring element in an error.
+    fn resolve_type(
+        &self,
+        written: &'a str,
+        at: usize,
+        context: impl FnOnce() -> String,
+    ) -> Option<TypeRef> {
         let (inner, collection) = match written
             .strip_prefix("Collection(")
             .and_then(|s| s.strip_suffix(')'))
@@ -296,7 +380,7 @@ impl<'a> Builder<'a> {
             Primitive::from_edm_name(inner).map(ItemType::Primitive)
         } else {
             self.qualify(inner)
-                .and_then(|q| self.model.lookup(&q))
+                .and_then(|key| self.types.get(&key).copied())
                 .map(ItemType::Named)
         };
         match item {
@@ -304,69 +388,68 @@ impl<'a> Builder<'a> {
             None => {
                 let mut d = Diagnostic::error(
                     "unknown-type",
-                    span.clone(),
-                    format!("{context} has type `{written}`, which names no type of the schema"),
+                    self.span(at),
+                    format!(
+                        "{} has type `{written}`, which names no type of the schema",
+                        context()
+                    ),
                 );
                 if let Some(similar) = self.similar_type(inner) {
                     d = d.with_note(format!(
                         "a type `{similar}` exists: names are case-sensitive"
                     ));
                 }
-                self.errors.push(d);
+                self.error(d);
                 None
             }
         }
     }
 
-    fn similar_type(&self, written: &str) -> Option<String> {
-        let qualified = self.qualify(written)?;
-        let id = *self.model.lookup_ignore_case(&qualified).first()?;
+    fn similar_type(&self, written: &'a str) -> Option<String> {
+        let (namespace, local) = self.qualify(written)?;
+        let id = *self
+            .model
+            .lookup_ignore_case(&format!("{namespace}.{local}"))
+            .first()?;
         Some(self.model.get(id).qualified_name())
     }
 
     fn build_types(&mut self) {
         let csdl = self.csdl;
         for schema in &csdl.schemas {
-            let ns = schema.namespace.as_str();
+            let ns: &'a str = &schema.namespace;
             for t in &schema.structured_types {
-                let Some(id) = self.model.lookup(&format!("{ns}.{}", t.name)) else {
-                    continue;
-                };
-                if self.model.get(id).span != t.span {
+                let Some(id) = self.declared(ns, &t.name, t.at) else {
                     continue; // a duplicate, already reported
-                }
-                let kind = TypeKind::Structured(self.structured(ns, t));
-                let description = self.description(&t.annotations, &format!("{ns}.{}", t.name));
+                };
+                let type_name = format!("{ns}.{}", t.name);
+                let kind = TypeKind::Structured(self.structured(&type_name, t));
+                let description = self.description(&t.annotations, self.targets(&type_name).on(""));
                 let def = &mut self.model.types[id.0 as usize];
                 def.kind = kind;
                 def.description = description;
             }
             for t in &schema.enum_types {
-                let Some(id) = self.model.lookup(&format!("{ns}.{}", t.name)) else {
+                let Some(id) = self.declared(ns, &t.name, t.at) else {
                     continue;
                 };
-                if self.model.get(id).span != t.span {
-                    continue;
-                }
-                let kind = TypeKind::Enum(self.enum_type(ns, t));
-                let description = self.description(&t.annotations, &format!("{ns}.{}", t.name));
+                let type_name = format!("{ns}.{}", t.name);
+                let kind = TypeKind::Enum(self.enum_type(&type_name, t));
+                let description = self.description(&t.annotations, self.targets(&type_name).on(""));
                 let def = &mut self.model.types[id.0 as usize];
                 def.kind = kind;
                 def.description = description;
             }
             for t in &schema.type_definitions {
-                let Some(id) = self.model.lookup(&format!("{ns}.{}", t.name)) else {
+                let Some(id) = self.declared(ns, &t.name, t.at) else {
                     continue;
                 };
-                if self.model.get(id).span != t.span {
-                    continue;
-                }
                 let underlying = match Primitive::from_edm_name(&t.underlying_type) {
                     Some(p) => p,
                     None => {
-                        self.errors.push(Diagnostic::error(
+                        self.error(Diagnostic::error(
                             "unknown-type",
-                            t.span.clone(),
+                            self.span(t.at),
                             format!(
                                 "type definition `{}` has underlying type `{}`, which is not an EDM primitive",
                                 t.name, t.underlying_type
@@ -375,7 +458,8 @@ impl<'a> Builder<'a> {
                         continue;
                     }
                 };
-                let description = self.description(&t.annotations, &format!("{ns}.{}", t.name));
+                let type_name = format!("{ns}.{}", t.name);
+                let description = self.description(&t.annotations, self.targets(&type_name).on(""));
                 let def = &mut self.model.types[id.0 as usize];
                 def.kind = TypeKind::Definition {
                     underlying,
@@ -386,90 +470,93 @@ impl<'a> Builder<'a> {
         }
     }
 
-    fn structured(&mut self, ns: &str, t: &csdl::StructuredType) -> StructDef {
-        let type_name = format!("{ns}.{}", t.name);
+    fn structured(&self, type_name: &str, t: &'a csdl::StructuredType<'a>) -> StructDef {
         let base = t.base_type.as_deref().and_then(|written| {
-            let resolved = self.resolve_type(written, &t.span, &format!("base type of `{type_name}`"))?;
+            let resolved =
+                self.resolve_type(written, t.at, || format!("base type of `{type_name}`"))?;
             match resolved.item {
                 ItemType::Named(id) if !resolved.collection => Some(id),
                 _ => {
-                    self.errors.push(Diagnostic::error(
+                    self.error(Diagnostic::error(
                         "invalid-type",
-                        t.span.clone(),
+                        self.span(t.at),
                         format!("`{type_name}` has base type `{written}`, which is not a structured type"),
                     ));
                     None
                 }
             }
         });
-        let mut names: HashSet<&str> = HashSet::new();
-        let mut properties = Vec::new();
+        let targets = self.targets(type_name);
+        let mut names: HashSet<&str> = HashSet::default();
+        let mut properties = Vec::with_capacity(t.properties.len());
         for p in &t.properties {
             if !names.insert(&p.name) {
-                self.duplicate_member(&type_name, &p.name, &p.span);
+                self.duplicate_member(type_name, &p.name, p.at);
                 continue;
             }
-            let context = format!("property `{}` of `{type_name}`", p.name);
-            let Some(ty) = self.resolve_type(&p.type_name, &p.span, &context) else {
+            let Some(ty) = self.resolve_type(&p.type_name, p.at, || {
+                format!("property `{}` of `{type_name}`", p.name)
+            }) else {
                 continue;
             };
-            let target = format!("{type_name}/{}", p.name);
+            let targeted = targets.on(&p.name);
             properties.push(PropertyDef {
-                name: p.name.clone(),
+                name: owned(&p.name),
                 ty,
                 nullable: p.nullable.unwrap_or(true),
-                description: self.description(&p.annotations, &target),
-                computed: self.is_true(&p.annotations, &target, CORE_COMPUTED),
-                immutable: self.is_true(&p.annotations, &target, CORE_IMMUTABLE),
-                default_value: p.default_value.clone(),
+                description: self.description(&p.annotations, targeted),
+                computed: self.is_true(&p.annotations, targeted, CORE_COMPUTED),
+                immutable: self.is_true(&p.annotations, targeted, CORE_IMMUTABLE),
+                default_value: owned_opt(&p.default_value),
                 facets: p.facets.clone(),
-                span: p.span.clone(),
+                span: self.span(p.at),
             });
         }
-        let mut navigations = Vec::new();
+        let mut navigations = Vec::with_capacity(t.navigation_properties.len());
         for n in &t.navigation_properties {
             if !names.insert(&n.name) {
-                self.duplicate_member(&type_name, &n.name, &n.span);
+                self.duplicate_member(type_name, &n.name, n.at);
                 continue;
             }
-            let context = format!("navigation property `{}` of `{type_name}`", n.name);
-            let Some(ty) = self.resolve_type(&n.type_name, &n.span, &context) else {
+            let context = || format!("navigation property `{}` of `{type_name}`", n.name);
+            let Some(ty) = self.resolve_type(&n.type_name, n.at, context) else {
                 continue;
             };
             let ItemType::Named(target) = ty.item else {
-                self.errors.push(Diagnostic::error(
+                self.error(Diagnostic::error(
                     "invalid-type",
-                    n.span.clone(),
+                    self.span(n.at),
                     format!(
-                        "{context} has type `{}`, which is not an entity type",
+                        "{} has type `{}`, which is not an entity type",
+                        context(),
                         n.type_name
                     ),
                 ));
                 continue;
             };
-            let target_path = format!("{type_name}/{}", n.name);
+            let targeted = targets.on(&n.name);
             navigations.push(NavigationDef {
-                name: n.name.clone(),
+                name: owned(&n.name),
                 target,
                 collection: ty.collection,
                 nullable: n.nullable.unwrap_or(true),
                 contains_target: n.contains_target,
-                partner: n.partner.clone(),
-                on_delete: n.on_delete.clone(),
+                partner: owned_opt(&n.partner),
+                on_delete: owned_opt(&n.on_delete),
                 referential_constraints: n
                     .referential_constraints
                     .iter()
-                    .map(|c| (c.property.clone(), c.referenced_property.clone()))
+                    .map(|c| (owned(&c.property), owned(&c.referenced_property)))
                     .collect(),
-                description: self.description(&n.annotations, &target_path),
-                restrictions: self.restrictions(&n.annotations, &target_path),
-                span: n.span.clone(),
+                description: self.description(&n.annotations, targeted),
+                restrictions: self.restrictions(&n.annotations, targeted),
+                span: self.span(n.at),
             });
         }
         // Keys are resolved once inheritance is known (check_inheritance).
         StructDef {
             kind: t.kind,
-            restrictions: self.restrictions(&t.annotations, &type_name),
+            restrictions: self.restrictions(&t.annotations, targets.on("")),
             base,
             is_abstract: t.is_abstract,
             open_type: t.open_type,
@@ -481,16 +568,15 @@ impl<'a> Builder<'a> {
         }
     }
 
-    fn duplicate_member(&mut self, type_name: &str, name: &str, span: &Span) {
-        self.errors.push(Diagnostic::error(
+    fn duplicate_member(&self, type_name: &str, name: &str, at: usize) {
+        self.error(Diagnostic::error(
             "duplicate-name",
-            span.clone(),
+            self.span(at),
             format!("`{type_name}` declares `{name}` twice"),
         ));
     }
 
-    fn enum_type(&mut self, ns: &str, t: &csdl::EnumType) -> EnumDef {
-        let type_name = format!("{ns}.{}", t.name);
+    fn enum_type(&self, type_name: &str, t: &'a csdl::EnumType<'a>) -> EnumDef {
         let underlying = match t.underlying_type.as_deref() {
             None => Primitive::Int32,
             Some(u) => match Primitive::from_edm_name(u) {
@@ -502,20 +588,21 @@ impl<'a> Builder<'a> {
                     | Primitive::Int64),
                 ) => p,
                 _ => {
-                    self.errors.push(Diagnostic::error(
+                    self.error(Diagnostic::error(
                         "invalid-type",
-                        t.span.clone(),
+                        self.span(t.at),
                         format!("enum `{type_name}` has underlying type `{u}`; CSDL allows Edm.Byte, Edm.SByte, Edm.Int16, Edm.Int32 and Edm.Int64"),
                     ));
                     Primitive::Int32
                 }
             },
         };
-        let mut members = Vec::new();
-        let mut names = HashSet::new();
+        let targets = self.targets(type_name);
+        let mut members = Vec::with_capacity(t.members.len());
+        let mut names = HashSet::default();
         for (index, m) in t.members.iter().enumerate() {
-            if !names.insert(m.name.as_str()) {
-                self.duplicate_member(&type_name, &m.name, &m.span);
+            if !names.insert(m.name.as_ref()) {
+                self.duplicate_member(type_name, &m.name, m.at);
                 continue;
             }
             let value = match &m.value {
@@ -524,9 +611,9 @@ impl<'a> Builder<'a> {
                 Some(v) => match v.trim().parse() {
                     Ok(v) => v,
                     Err(_) => {
-                        self.errors.push(Diagnostic::error(
+                        self.error(Diagnostic::error(
                             "invalid-enum-value",
-                            m.span.clone(),
+                            self.span(m.at),
                             format!("member `{}` of `{type_name}` has value `{v}`, which is not an integer", m.name),
                         ));
                         continue;
@@ -534,10 +621,10 @@ impl<'a> Builder<'a> {
                 },
             };
             members.push(EnumMemberDef {
-                name: m.name.clone(),
+                name: owned(&m.name),
                 value,
-                description: self.description(&m.annotations, &format!("{type_name}/{}", m.name)),
-                span: m.span.clone(),
+                description: self.description(&m.annotations, targets.on(&m.name)),
+                span: self.span(m.at),
             });
         }
         EnumDef {
@@ -552,11 +639,11 @@ impl<'a> Builder<'a> {
         let ids: Vec<TypeId> = self.model.ids().collect();
         // Each type is walked once (a chain of n base types costs n, not n²): a walk
         // stops at a type an earlier walk finished, or finds a cycle on its own path.
-        let mut finished = HashSet::new();
+        let mut finished = HashSet::default();
         let mut on_cycle = Vec::new();
         for &id in &ids {
             let mut path: Vec<TypeId> = Vec::new();
-            let mut on_path = HashSet::new();
+            let mut on_path = HashSet::default();
             let mut current = Some(id);
             while let Some(t) = current.filter(|t| !finished.contains(t)) {
                 if !on_path.insert(t) {
@@ -571,7 +658,7 @@ impl<'a> Builder<'a> {
         }
         for id in &on_cycle {
             let def = self.model.get(*id);
-            self.errors.push(Diagnostic::error(
+            self.error(Diagnostic::error(
                 "cyclic-base-type",
                 def.span.clone(),
                 format!(
@@ -589,7 +676,7 @@ impl<'a> Builder<'a> {
                     != self.model.structured(id).map(|s| s.kind)
                 {
                     let def = self.model.get(id);
-                    self.errors.push(Diagnostic::error(
+                    self.error(Diagnostic::error(
                         "invalid-type",
                         def.span.clone(),
                         format!(
@@ -607,17 +694,14 @@ impl<'a> Builder<'a> {
         }
         let csdl = self.csdl;
         // The declared keys by type, so inherited keys are found without searching.
-        let mut declared: HashMap<TypeId, &'a [csdl::PropertyRef]> = HashMap::new();
+        let mut declared: HashMap<TypeId, &'a [csdl::PropertyRef<'a>]> = HashMap::default();
         let mut entities = Vec::new();
         for schema in &csdl.schemas {
             for t in &schema.structured_types {
-                let Some(id) = self
-                    .model
-                    .lookup(&format!("{}.{}", schema.namespace, t.name))
-                else {
+                let Some(id) = self.declared(&schema.namespace, &t.name, t.at) else {
                     continue;
                 };
-                if self.model.get(id).span != t.span || t.kind != StructuredKind::Entity {
+                if t.kind != StructuredKind::Entity {
                     continue;
                 }
                 if let Some(key) = &t.key {
@@ -641,10 +725,10 @@ impl<'a> Builder<'a> {
     /// The key `refs` (declared on `t` or on its nearest ancestor that declares one),
     /// resolved against `t`'s properties.
     fn key_of(
-        &mut self,
+        &self,
         id: TypeId,
-        t: &csdl::StructuredType,
-        refs: Option<&[csdl::PropertyRef]>,
+        t: &csdl::StructuredType<'a>,
+        refs: Option<&[csdl::PropertyRef<'a>]>,
     ) -> Vec<KeyPart> {
         let Some(refs) = refs else {
             return Vec::new();
@@ -663,8 +747,8 @@ impl<'a> Builder<'a> {
                     item: ItemType::Primitive(ty),
                     collection: false,
                 }) => key.push(KeyPart {
-                    path: r.name.clone(),
-                    name: r.alias.clone().unwrap_or_else(|| r.name.clone()),
+                    path: owned(&r.name),
+                    name: owned(r.alias.as_ref().unwrap_or(&r.name)),
                     ty,
                 }),
                 Some(TypeRef {
@@ -684,28 +768,28 @@ impl<'a> Builder<'a> {
                         });
                     match (ty, &r.alias) {
                         (Some(ty), Some(alias)) => key.push(KeyPart {
-                            path: r.name.clone(),
-                            name: alias.clone(),
+                            path: owned(&r.name),
+                            name: owned(alias),
                             ty,
                         }),
-                        _ => self.errors.push(Diagnostic::error(
+                        _ => self.error(Diagnostic::error(
                             "invalid-key",
-                            r.span.clone(),
+                            self.span(r.at),
                             format!("key `{}` of `{}` must lead to a primitive property and have an Alias", r.name, t.name),
                         )),
                     }
                 }
-                Some(_) => self.errors.push(Diagnostic::error(
+                Some(_) => self.error(Diagnostic::error(
                     "invalid-key",
-                    r.span.clone(),
+                    self.span(r.at),
                     format!(
                         "key property `{}` of `{}` is not of a primitive type",
                         r.name, t.name
                     ),
                 )),
-                None => self.errors.push(Diagnostic::error(
+                None => self.error(Diagnostic::error(
                     "invalid-key",
-                    r.span.clone(),
+                    self.span(r.at),
                     format!(
                         "key names `{}`, which is not a property of `{}`",
                         r.name, t.name
@@ -716,12 +800,10 @@ impl<'a> Builder<'a> {
         // Key parts are named in URLs (`(a=1,b=2)`); two of one name cannot be told apart.
         for (i, part) in key.iter().enumerate() {
             if let Some(first) = key[..i].iter().find(|k| k.name == part.name) {
-                let span = refs
-                    .get(i)
-                    .map_or_else(|| t.span.clone(), |r| r.span.clone());
-                self.errors.push(Diagnostic::error(
+                let at = refs.get(i).map_or(t.at, |r| r.at);
+                self.error(Diagnostic::error(
                     "invalid-key",
-                    span,
+                    self.span(at),
                     format!(
                         "key parts `{}` and `{}` of `{}` are both named `{}` in URLs",
                         first.path, part.path, t.name, part.name
@@ -732,8 +814,13 @@ impl<'a> Builder<'a> {
         key
     }
 
-    fn entity_type(&mut self, written: &str, span: &Span, context: &str) -> Option<TypeId> {
-        let ty = self.resolve_type(written, span, context)?;
+    fn entity_type(
+        &self,
+        written: &'a str,
+        at: usize,
+        context: impl Fn() -> String,
+    ) -> Option<TypeId> {
+        let ty = self.resolve_type(written, at, &context)?;
         match ty.item {
             ItemType::Named(id)
                 if !ty.collection
@@ -745,10 +832,13 @@ impl<'a> Builder<'a> {
                 Some(id)
             }
             _ => {
-                self.errors.push(Diagnostic::error(
+                self.error(Diagnostic::error(
                     "invalid-type",
-                    span.clone(),
-                    format!("{context} has type `{written}`, which is not an entity type"),
+                    self.span(at),
+                    format!(
+                        "{} has type `{written}`, which is not an entity type",
+                        context()
+                    ),
                 ));
                 None
             }
@@ -765,58 +855,59 @@ impl<'a> Builder<'a> {
             return;
         };
         let container_name = format!("{}.{}", schema.namespace, c.name);
-        let mut names: HashMap<&str, &Span> = HashMap::new();
-        let mut claim = |b: &mut Self, name: &'a str, span: &'a Span| match names.get(name) {
-            Some(first) => {
-                b.errors.push(
+        let targets = self.targets(&container_name);
+        let mut names: HashMap<&str, usize> = HashMap::default();
+        let mut claim = |name: &'a str, at: usize| match names.get(name) {
+            Some(&first) => {
+                self.error(
                     Diagnostic::error(
                         "duplicate-name",
-                        span.clone(),
+                        self.span(at),
                         format!("`{container_name}` declares `{name}` twice"),
                     )
-                    .with_note(format!("first declared at {first}")),
+                    .with_note(format!("first declared at {}", self.span(first))),
                 );
                 false
             }
             None => {
-                names.insert(name, span);
+                names.insert(name, at);
                 true
             }
         };
         let mut entity_sets = Vec::new();
         for set in &c.entity_sets {
-            if !claim(self, &set.name, &set.span) {
+            if !claim(&set.name, set.at) {
                 continue;
             }
-            let context = format!("entity set `{}`", set.name);
-            let Some(entity_type) = self.entity_type(&set.entity_type, &set.span, &context) else {
+            let context = || format!("entity set `{}`", set.name);
+            let Some(entity_type) = self.entity_type(&set.entity_type, set.at, context) else {
                 continue;
             };
-            let target = format!("{container_name}/{}", set.name);
+            let targeted = targets.on(&set.name);
             entity_sets.push(EntitySetDef {
-                name: set.name.clone(),
+                name: owned(&set.name),
                 entity_type,
-                description: self.description(&set.annotations, &target),
-                restrictions: self.restrictions(&set.annotations, &target),
-                span: set.span.clone(),
+                description: self.description(&set.annotations, targeted),
+                restrictions: self.restrictions(&set.annotations, targeted),
+                span: self.span(set.at),
             });
         }
         let mut singletons = Vec::new();
         for s in &c.singletons {
-            if !claim(self, &s.name, &s.span) {
+            if !claim(&s.name, s.at) {
                 continue;
             }
-            let context = format!("singleton `{}`", s.name);
-            let Some(ty) = self.entity_type(&s.type_name, &s.span, &context) else {
+            let context = || format!("singleton `{}`", s.name);
+            let Some(ty) = self.entity_type(&s.type_name, s.at, context) else {
                 continue;
             };
-            let target = format!("{container_name}/{}", s.name);
+            let targeted = targets.on(&s.name);
             singletons.push(SingletonDef {
-                name: s.name.clone(),
+                name: owned(&s.name),
                 ty,
-                description: self.description(&s.annotations, &target),
-                restrictions: self.restrictions(&s.annotations, &target),
-                span: s.span.clone(),
+                description: self.description(&s.annotations, targeted),
+                restrictions: self.restrictions(&s.annotations, targeted),
+                span: self.span(s.at),
             });
         }
         let mut imports = Vec::new();
@@ -830,7 +921,7 @@ impl<'a> Builder<'a> {
                     .map(|i| (OperationKind::Function, i)),
             );
         for (kind, import) in all_imports {
-            if !claim(self, &import.name, &import.span) {
+            if !claim(&import.name, import.at) {
                 continue;
             }
             let qualified = self.qualify(&import.operation);
@@ -841,7 +932,7 @@ impl<'a> Builder<'a> {
                     let op = self.model.operation(id);
                     op.kind == kind
                         && op.binding.is_none()
-                        && Some(op.qualified_name()) == qualified
+                        && Some((op.namespace.as_str(), op.name.as_str())) == qualified
                 })
                 .collect();
             if operations.is_empty() {
@@ -849,9 +940,9 @@ impl<'a> Builder<'a> {
                     OperationKind::Action => "action",
                     OperationKind::Function => "function",
                 };
-                self.errors.push(Diagnostic::error(
+                self.error(Diagnostic::error(
                     "unknown-type",
-                    import.span.clone(),
+                    self.span(import.at),
                     format!(
                         "import `{}` names `{}`, which is no unbound {what} of the schema",
                         import.name, import.operation
@@ -859,20 +950,20 @@ impl<'a> Builder<'a> {
                 ));
                 continue;
             }
-            let target = format!("{container_name}/{}", import.name);
             imports.push(ImportDef {
-                name: import.name.clone(),
+                name: owned(&import.name),
                 kind,
                 operations,
-                entity_set: import.entity_set.clone(),
-                description: self.description(&import.annotations, &target),
-                span: import.span.clone(),
+                entity_set: owned_opt(&import.entity_set),
+                description: self.description(&import.annotations, targets.on(&import.name)),
+                span: self.span(import.at),
             });
         }
+        let description = self.description(&c.annotations, targets.on(""));
         self.model.container = Some(Container {
-            namespace: schema.namespace.clone(),
-            name: c.name.clone(),
-            description: self.description(&c.annotations, &container_name),
+            namespace: owned(&schema.namespace),
+            name: owned(&c.name),
+            description,
             entity_sets,
             singletons,
             imports,
@@ -881,31 +972,36 @@ impl<'a> Builder<'a> {
 
     fn build_operations(&mut self) {
         let csdl = self.csdl;
-        // (qualified name, binding, parameter names) of each overload, to find duplicates.
-        let mut signatures: HashMap<(String, Option<TypeRef>, Vec<String>), Span> = HashMap::new();
+        // (namespace, name, binding, parameter names) of each overload, to find duplicates.
+        type Signature<'a> = (&'a str, &'a str, Option<TypeRef>, Vec<&'a str>);
+        let mut signatures: HashMap<Signature<'a>, usize> = HashMap::default();
         for schema in &csdl.schemas {
+            let namespace: &'a str = &schema.namespace;
             for op in &schema.operations {
-                let name = format!("{}.{}", schema.namespace, op.name);
-                let mut parameters = Vec::new();
+                let name = format!("{namespace}.{}", op.name);
+                let targets = self.targets(&name);
+                let mut parameters = Vec::with_capacity(op.parameters.len());
+                let mut parameter_names = Vec::with_capacity(op.parameters.len());
                 for p in &op.parameters {
-                    let context = format!("parameter `{}` of `{name}`", p.name);
-                    if let Some(ty) = self.resolve_type(&p.type_name, &p.span, &context) {
-                        let target = format!("{name}/{}", p.name);
+                    let context = || format!("parameter `{}` of `{name}`", p.name);
+                    if let Some(ty) = self.resolve_type(&p.type_name, p.at, context) {
+                        let targeted = targets.on(&p.name);
+                        parameter_names.push(p.name.as_ref());
                         parameters.push(ParameterDef {
-                            name: p.name.clone(),
+                            name: owned(&p.name),
                             ty,
                             nullable: p.nullable.unwrap_or(true),
                             optional: self
-                                .find_annotation(&p.annotations, &target, CORE_OPTIONAL_PARAMETER)
+                                .find_annotation(&p.annotations, targeted, CORE_OPTIONAL_PARAMETER)
                                 .is_some(),
                             facets: p.facets.clone(),
-                            description: self.description(&p.annotations, &target),
+                            description: self.description(&p.annotations, targeted),
                         });
                     }
                 }
                 let return_type = op.return_type.as_ref().and_then(|r| {
-                    let context = format!("the return type of `{name}`");
-                    self.resolve_type(&r.type_name, &r.span, &context)
+                    let context = || format!("the return type of `{name}`");
+                    self.resolve_type(&r.type_name, r.at, context)
                         .map(|ty| ReturnDef {
                             ty,
                             nullable: r.nullable.unwrap_or(true),
@@ -913,38 +1009,35 @@ impl<'a> Builder<'a> {
                         })
                 });
                 let binding = if op.is_bound && !parameters.is_empty() {
+                    parameter_names.remove(0);
                     Some(parameters.remove(0).ty)
                 } else {
                     None
                 };
-                let signature = (
-                    name.clone(),
-                    binding,
-                    match op.kind {
-                        // Actions overload on the binding parameter only.
-                        OperationKind::Action => Vec::new(),
-                        OperationKind::Function => {
-                            let mut names: Vec<String> =
-                                parameters.iter().map(|p| p.name.clone()).collect();
-                            names.sort();
-                            names
-                        }
-                    },
-                );
-                if let Some(first) = signatures.get(&signature) {
-                    self.errors.push(
+                let overloaded_on = match op.kind {
+                    // Actions overload on the binding parameter only.
+                    OperationKind::Action => Vec::new(),
+                    OperationKind::Function => {
+                        parameter_names.sort_unstable();
+                        parameter_names
+                    }
+                };
+                let signature = (namespace, op.name.as_ref(), binding, overloaded_on);
+                if let Some(&first) = signatures.get(&signature) {
+                    self.error(
                         Diagnostic::error(
                             "duplicate-name",
-                            op.span.clone(),
+                            self.span(op.at),
                             format!(
                                 "`{name}` is declared twice with the same binding and parameters, so no call could tell them apart"
                             ),
                         )
-                        .with_note(format!("first declared at {first}")),
+                        .with_note(format!("first declared at {}", self.span(first))),
                     );
                     continue;
                 }
-                signatures.insert(signature, op.span.clone());
+                signatures.insert(signature, op.at);
+                let description = self.description(&op.annotations, targets.on(""));
                 let id = OperationId(self.model.operations.len() as u32);
                 self.model
                     .operations_by_name
@@ -953,15 +1046,15 @@ impl<'a> Builder<'a> {
                     .push(id);
                 self.model.operations.push(OperationDef {
                     kind: op.kind,
-                    namespace: schema.namespace.clone(),
-                    name: op.name.clone(),
+                    namespace: owned(&schema.namespace),
+                    name: owned(&op.name),
                     binding,
                     parameters,
                     return_type,
                     is_composable: op.is_composable,
-                    entity_set_path: op.entity_set_path.clone(),
-                    description: self.description(&op.annotations, &name),
-                    span: op.span.clone(),
+                    entity_set_path: owned_opt(&op.entity_set_path),
+                    description,
+                    span: self.span(op.at),
                 });
             }
         }

@@ -7,7 +7,7 @@ pub use build::{CODES, build_model};
 
 use crate::csdl::{Facets, OperationKind, StructuredKind};
 use crate::diag::Span;
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct TypeId(pub u32);

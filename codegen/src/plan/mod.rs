@@ -448,7 +448,7 @@ impl<'a> Planner<'a> {
             origin: format!(
                 "{}:{}",
                 file_name(&example.page.source),
-                example.request_span.line
+                example.request_span.line()
             ),
             chain,
             operation: kind,
