@@ -8,6 +8,7 @@
 //! formats in a fraction of a second.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use proc_macro2::{Ident, Literal, Span, TokenStream};
@@ -92,7 +93,7 @@ enum Piece<'a> {
 }
 
 impl Piece<'_> {
-    /// A rough cost, to split work evenly between threads.
+    /// A rough cost, so that the heaviest pieces are started first.
     fn weight(&self) -> usize {
         match self {
             Piece::Struct(s, _) => 4 + s.fields.len(),
@@ -365,62 +366,49 @@ fn module_pieces<'a>(module: &'a ir::Module, ctx: &'a Ctx, pieces: &mut Vec<Piec
     pieces.extend(module.aliases.iter().map(|a| Piece::Alias(a, ctx)));
 }
 
-/// Builds and formats every piece, on as many threads as there are cores, each taking
-/// a contiguous run of about equal weight; returns the texts in order.
+/// Builds and formats every piece on as many threads as there are cores; returns the
+/// texts in order. Threads take the next piece as they finish one, heaviest first, so
+/// none is left with a long tail while the others wait.
 fn format_all(pieces: &[&Piece<'_>]) -> (Vec<String>, EmitTimings) {
     let threads = std::thread::available_parallelism()
         .map_or(1, std::num::NonZeroUsize::get)
         .clamp(1, 16)
         .min(pieces.len().max(1));
-    let total: usize = pieces.iter().map(|p| p.weight()).sum();
-    let mut chunks: Vec<&[&Piece<'_>]> = Vec::new();
-    let mut start = 0;
-    let mut acc = 0;
-    for (i, piece) in pieces.iter().enumerate() {
-        acc += piece.weight();
-        if acc * threads >= total * (chunks.len() + 1) && chunks.len() + 1 < threads {
-            chunks.push(&pieces[start..=i]);
-            start = i + 1;
-        }
-    }
-    chunks.push(&pieces[start..]);
-    let run = |chunk: &[&Piece<'_>]| {
+    let mut order: Vec<usize> = (0..pieces.len()).collect();
+    order.sort_by_key(|&i| std::cmp::Reverse(pieces[i].weight()));
+    let next = AtomicUsize::new(0);
+    let run = || {
         let mut timings = EmitTimings::default();
-        let texts: Vec<String> = chunk
-            .iter()
-            .map(|piece| {
-                let started = Instant::now();
-                let tokens = piece.tokens();
-                let built = Instant::now();
-                let text = format_tokens(tokens);
-                timings.emit += built - started;
-                timings.format += built.elapsed();
-                text
-            })
-            .collect();
+        let mut texts = Vec::new();
+        while let Some(&index) = order.get(next.fetch_add(1, Ordering::Relaxed)) {
+            let started = Instant::now();
+            let tokens = pieces[index].tokens();
+            let built = Instant::now();
+            texts.push((index, format_tokens(tokens)));
+            timings.emit += built - started;
+            timings.format += built.elapsed();
+        }
         (texts, timings)
     };
-    let results: Vec<(Vec<String>, EmitTimings)> = if chunks.len() == 1 {
-        chunks.iter().map(|c| run(c)).collect()
-    } else {
-        std::thread::scope(|scope| {
-            let handles: Vec<_> = chunks
-                .iter()
-                .map(|chunk| scope.spawn(|| run(chunk)))
-                .collect();
-            handles
+    let results: Vec<(Vec<(usize, String)>, EmitTimings)> = std::thread::scope(|scope| {
+        let helpers: Vec<_> = (1..threads).map(|_| scope.spawn(run)).collect();
+        let mut results = vec![run()];
+        results.extend(
+            helpers
                 .into_iter()
-                .map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
-                .collect()
-        })
-    };
+                .map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e))),
+        );
+        results
+    });
     let mut timings = EmitTimings {
-        threads: chunks.len(),
+        threads,
         ..EmitTimings::default()
     };
-    let mut texts = Vec::with_capacity(pieces.len());
-    for (t, time) in results {
-        texts.extend(t);
+    let mut texts = vec![String::new(); pieces.len()];
+    for (done, time) in results {
+        for (index, text) in done {
+            texts[index] = text;
+        }
         timings.emit += time.emit;
         timings.format += time.format;
     }

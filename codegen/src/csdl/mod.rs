@@ -112,7 +112,7 @@ pub struct Property<'a> {
     /// CSDL's default is nullable, so `None` means true.
     pub nullable: Option<bool>,
     pub default_value: Option<Text<'a>>,
-    pub facets: Facets,
+    pub facets: Option<Box<Facets>>,
     pub annotations: Vec<Annotation<'a>>,
     pub at: usize,
 }
@@ -160,7 +160,7 @@ pub struct EnumMember<'a> {
 pub struct TypeDefinition<'a> {
     pub name: Text<'a>,
     pub underlying_type: Text<'a>,
-    pub facets: Facets,
+    pub facets: Option<Box<Facets>>,
     pub annotations: Vec<Annotation<'a>>,
     pub at: usize,
 }
@@ -190,7 +190,7 @@ pub struct Parameter<'a> {
     pub name: Text<'a>,
     pub type_name: Text<'a>,
     pub nullable: Option<bool>,
-    pub facets: Facets,
+    pub facets: Option<Box<Facets>>,
     pub annotations: Vec<Annotation<'a>>,
     pub at: usize,
 }
@@ -199,7 +199,7 @@ pub struct Parameter<'a> {
 pub struct ReturnType<'a> {
     pub type_name: Text<'a>,
     pub nullable: Option<bool>,
-    pub facets: Facets,
+    pub facets: Option<Box<Facets>>,
     pub at: usize,
 }
 

@@ -80,7 +80,7 @@ struct Element<'a> {
     local: Text<'a>,
     ns: ElementNs,
     /// CSDL elements have few attributes; they stay on the stack.
-    attrs: SmallVec<[(Text<'a>, Text<'a>); 6]>,
+    attrs: SmallVec<[(Text<'a>, Text<'a>); 4]>,
     offset: usize,
     empty: bool,
     consumed: bool,
@@ -309,14 +309,17 @@ impl<'a> Parser<'a> {
         }
     }
 
-    fn facets(&self, el: &Element<'a>) -> Res<Facets> {
-        Ok(Facets {
+    /// The facets of an element, `None` when it has none (most have none, and a
+    /// property without them stays small).
+    fn facets(&self, el: &Element<'a>) -> Res<Option<Box<Facets>>> {
+        let facets = Facets {
             max_length: el.attr("MaxLength").map(str::to_owned),
             precision: el.attr("Precision").map(str::to_owned),
             scale: el.attr("Scale").map(str::to_owned),
             srid: el.attr("SRID").map(str::to_owned),
             unicode: self.bool_attr(el, "Unicode")?,
-        })
+        };
+        Ok((facets != Facets::default()).then(|| Box::new(facets)))
     }
 
     fn next_event(&mut self) -> Res<Event<'a>> {
@@ -1115,7 +1118,15 @@ mod tests {
         assert!(thing.open_type);
         assert_eq!(thing.key.as_ref().unwrap()[0].name, "id");
         assert_eq!(thing.properties[0].nullable, Some(false));
-        assert_eq!(thing.properties[1].facets.max_length.as_deref(), Some("10"));
+        assert_eq!(
+            thing.properties[1]
+                .facets
+                .as_ref()
+                .unwrap()
+                .max_length
+                .as_deref(),
+            Some("10")
+        );
         assert_eq!(csdl.span(thing.at).line_col(), (12, 7));
         let nav = &thing.navigation_properties[0];
         assert!(nav.contains_target);

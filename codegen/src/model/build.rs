@@ -96,6 +96,10 @@ impl<'s, 'a> Targets<'s, 'a> {
     }
 }
 
+fn facets(facets: &Option<Box<Facets>>) -> Facets {
+    facets.as_deref().cloned().unwrap_or_default()
+}
+
 fn owned(text: &Text<'_>) -> String {
     text.as_ref().to_owned()
 }
@@ -463,7 +467,7 @@ impl<'a> Builder<'a> {
                 let def = &mut self.model.types[id.0 as usize];
                 def.kind = TypeKind::Definition {
                     underlying,
-                    facets: t.facets.clone(),
+                    facets: facets(&t.facets),
                 };
                 def.description = description;
             }
@@ -500,15 +504,23 @@ impl<'a> Builder<'a> {
                 continue;
             };
             let targeted = targets.on(&p.name);
+            let (computed, immutable) = if p.annotations.is_empty() && targeted.is_empty() {
+                (false, false)
+            } else {
+                (
+                    self.is_true(&p.annotations, targeted, CORE_COMPUTED),
+                    self.is_true(&p.annotations, targeted, CORE_IMMUTABLE),
+                )
+            };
             properties.push(PropertyDef {
                 name: owned(&p.name),
                 ty,
                 nullable: p.nullable.unwrap_or(true),
                 description: self.description(&p.annotations, targeted),
-                computed: self.is_true(&p.annotations, targeted, CORE_COMPUTED),
-                immutable: self.is_true(&p.annotations, targeted, CORE_IMMUTABLE),
+                computed,
+                immutable,
                 default_value: owned_opt(&p.default_value),
-                facets: p.facets.clone(),
+                facets: facets(&p.facets),
                 span: self.span(p.at),
             });
         }
@@ -994,7 +1006,7 @@ impl<'a> Builder<'a> {
                             optional: self
                                 .find_annotation(&p.annotations, targeted, CORE_OPTIONAL_PARAMETER)
                                 .is_some(),
-                            facets: p.facets.clone(),
+                            facets: facets(&p.facets),
                             description: self.description(&p.annotations, targeted),
                         });
                     }
@@ -1005,7 +1017,7 @@ impl<'a> Builder<'a> {
                         .map(|ty| ReturnDef {
                             ty,
                             nullable: r.nullable.unwrap_or(true),
-                            facets: r.facets.clone(),
+                            facets: facets(&r.facets),
                         })
                 });
                 let binding = if op.is_bound && !parameters.is_empty() {
