@@ -96,10 +96,6 @@ impl<'s, 'a> Targets<'s, 'a> {
     }
 }
 
-fn facets(facets: &Option<Box<Facets>>) -> Facets {
-    facets.as_deref().cloned().unwrap_or_default()
-}
-
 fn owned(text: &Text<'_>) -> String {
     text.as_ref().to_owned()
 }
@@ -357,7 +353,7 @@ impl<'a> Builder<'a> {
                     description: None,
                     kind: TypeKind::Definition {
                         underlying: Primitive::Untyped,
-                        facets: Facets::default(),
+                        facets: None,
                     },
                     span: self.span(at),
                 });
@@ -467,7 +463,7 @@ impl<'a> Builder<'a> {
                 let def = &mut self.model.types[id.0 as usize];
                 def.kind = TypeKind::Definition {
                     underlying,
-                    facets: facets(&t.facets),
+                    facets: t.facets.clone(),
                 };
                 def.description = description;
             }
@@ -520,7 +516,7 @@ impl<'a> Builder<'a> {
                 computed,
                 immutable,
                 default_value: owned_opt(&p.default_value),
-                facets: facets(&p.facets),
+                facets: p.facets.clone(),
                 span: self.span(p.at),
             });
         }
@@ -1006,7 +1002,7 @@ impl<'a> Builder<'a> {
                             optional: self
                                 .find_annotation(&p.annotations, targeted, CORE_OPTIONAL_PARAMETER)
                                 .is_some(),
-                            facets: facets(&p.facets),
+                            facets: p.facets.clone(),
                             description: self.description(&p.annotations, targeted),
                         });
                     }
@@ -1017,7 +1013,7 @@ impl<'a> Builder<'a> {
                         .map(|ty| ReturnDef {
                             ty,
                             nullable: r.nullable.unwrap_or(true),
-                            facets: facets(&r.facets),
+                            facets: r.facets.clone(),
                         })
                 });
                 let binding = if op.is_bound && !parameters.is_empty() {

@@ -58,7 +58,7 @@ pub enum TypeKind {
     /// A `TypeDefinition`: a named primitive with facets.
     Definition {
         underlying: Primitive,
-        facets: Facets,
+        facets: Option<Box<Facets>>,
     },
 }
 
@@ -124,7 +124,8 @@ pub struct PropertyDef {
     pub immutable: bool,
     /// `DefaultValue` as written in the schema.
     pub default_value: Option<String>,
-    pub facets: Facets,
+    /// `None` when the schema gives no facet, as for most.
+    pub facets: Option<Box<Facets>>,
     pub span: Span,
 }
 
@@ -275,7 +276,8 @@ pub struct ParameterDef {
     pub nullable: bool,
     /// `Core.OptionalParameter`: the parameter may be left out.
     pub optional: bool,
-    pub facets: Facets,
+    /// `None` when the schema gives no facet, as for most.
+    pub facets: Option<Box<Facets>>,
     pub description: Option<String>,
 }
 
@@ -283,7 +285,8 @@ pub struct ParameterDef {
 pub struct ReturnDef {
     pub ty: TypeRef,
     pub nullable: bool,
-    pub facets: Facets,
+    /// `None` when the schema gives no facet, as for most.
+    pub facets: Option<Box<Facets>>,
 }
 
 /// The EDM primitive types.

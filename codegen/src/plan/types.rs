@@ -240,7 +240,7 @@ pub fn modules(model: &Model, types: &TypeNames, features: &Features) -> Vec<ir:
                     "The type definition `{}`: `Edm.{underlying:?}`",
                     def.qualified_name()
                 );
-                if let Some(f) = facets_text(facets) {
+                if let Some(f) = facets.as_deref().and_then(facets_text) {
                     line.push_str(&format!(", {f}"));
                 }
                 line.push('.');
@@ -313,7 +313,7 @@ fn property_doc(p: &PropertyDef) -> Vec<String> {
     if let Some(default) = &p.default_value {
         facts.push(format!("The service's default is `{default}`."));
     }
-    if let Some(f) = facets_text(&p.facets) {
+    if let Some(f) = p.facets.as_deref().and_then(facets_text) {
         let mut f = f;
         if let Some(first) = f.get_mut(..1) {
             first.make_ascii_uppercase();
