@@ -273,3 +273,34 @@ fn build_scripts_select_too() {
     assert!(text.contains("pub fn place_order("));
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn build_scripts_set_diagnostic_levels() {
+    let dir = common::temp_dir("services-config-levels");
+    let config = |code: &str, level| {
+        odata_codegen::Config::new()
+            .metadata(common::root().join("metadata/graph-user-statuses.xml"))
+            .doc(common::root().join("metadata/000_9e47ed566db0d7be.md"))
+            .level(code, level)
+            .emit_rerun_if_changed(false)
+            .out_dir(&dir)
+            .compile("seed.rs")
+    };
+    let denied = config("todo-permission", odata_codegen::Level::Deny)
+        .expect_err("a denied warning fails the build script");
+    let message = denied.to_string();
+    assert!(message.contains("error[todo-permission]"), "{message}");
+    assert!(
+        !dir.join("seed.rs").exists(),
+        "nothing is written on failure"
+    );
+    config("todo-permission", odata_codegen::Level::Allow).expect("allowed, it generates");
+    assert!(dir.join("seed.rs").exists());
+    let unknown =
+        config("no-such-code", odata_codegen::Level::Warn).expect_err("an unknown code is refused");
+    assert!(
+        matches!(unknown, odata_codegen::ConfigError::Level(ref m) if m.contains("no-such-code")),
+        "{unknown}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}

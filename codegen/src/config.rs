@@ -4,6 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
+use crate::diag::{Level, Levels};
 use crate::emit::Layout;
 use crate::output::{OutputError, write_if_changed};
 use crate::{Diagnostic, Failure, Input, Inputs, Options, Select, generate};
@@ -19,6 +20,9 @@ pub enum ConfigError {
         path: PathBuf,
         source: std::io::Error,
     },
+    /// A level given to a name that is no diagnostic code or group, or two levels to one.
+    #[error("{0}")]
+    Level(String),
     #[error("{}", render(&.0.diagnostics))]
     Generate(Failure),
     #[error(transparent)]
@@ -53,6 +57,7 @@ pub struct Config {
     rerun_if_changed: bool,
     select: Select,
     root_features: bool,
+    levels: Vec<(String, Level)>,
 }
 
 impl Config {
@@ -105,6 +110,13 @@ impl Config {
         self
     }
 
+    /// The level of a diagnostic code or group (`odata-codegen codes` lists them), as
+    /// `--deny`, `--warn` and `--allow` set it on the command line; call once per name.
+    pub fn level(&mut self, code_or_group: impl Into<String>, level: Level) -> &mut Self {
+        self.levels.push((code_or_group.into(), level));
+        self
+    }
+
     /// Where to write; defaults to `OUT_DIR`.
     pub fn out_dir(&mut self, dir: impl AsRef<Path>) -> &mut Self {
         self.out_dir = Some(dir.as_ref().to_owned());
@@ -122,6 +134,10 @@ impl Config {
     /// to Cargo as `cargo:warning` lines.
     pub fn compile(&self, file_name: &str) -> Result<PathBuf, ConfigError> {
         let metadata = self.metadata.as_ref().ok_or(ConfigError::NoMetadata)?;
+        let mut levels = Levels::default();
+        for (name, level) in &self.levels {
+            levels.set(name, *level).map_err(ConfigError::Level)?;
+        }
         let out_dir = match &self.out_dir {
             Some(dir) => dir.clone(),
             None => std::env::var_os("OUT_DIR")
@@ -149,7 +165,7 @@ impl Config {
             layout: Layout::SingleFile {
                 file_name: file_name.to_owned(),
             },
-            levels: crate::diag::Levels::default(),
+            levels,
             select: self.select.clone(),
             root_features: self.root_features,
         };

@@ -30,7 +30,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 pub use config::{Config, ConfigError, compile};
-pub use diag::{Diagnostic, Severity, Source};
+pub use diag::{Diagnostic, Level, Severity, Source};
 pub use emit::{Files, Layout, RuntimeDependency};
 
 /// One input file: the name diagnostics use for it, and its bytes.
