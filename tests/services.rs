@@ -304,3 +304,52 @@ fn build_scripts_set_diagnostic_levels() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// A page documenting a bound function and one documenting an action import: their text
+/// reaches the generated methods, as it does for create, read, update and delete.
+#[test]
+fn pages_document_bound_operations_and_imports() {
+    let page = |title: &str, request: &str| {
+        format!(
+            "---\ntitle: \"{title}\"\ndescription: \"About {title}.\"\n---\n\n# {title}\n\n\
+             The page's own words on {title}.\n\n## Permissions\n\n\
+             |Permission type|Permissions (from most to least privileged)|\n|:---|:---|\n\
+             |Application|Orders.Read.All|\n\n## HTTP request\n\n\
+             <!-- {{ \"blockType\": \"ignored\" }} -->\n```http\n{request}\n```\n\n\
+             ## Response\n\nIf successful, this method returns a `200 OK` response code.\n"
+        )
+    };
+    let inputs = Inputs {
+        metadata: common::input("tests/fixtures/services/orders.xml"),
+        docs: vec![
+            odata_codegen::Input::new(
+                "customer-openordercount.md",
+                page("Count open orders", "GET /customers/{id}/openOrderCount()"),
+            ),
+            // Two request lines of one page document the import once.
+            odata_codegen::Input::new(
+                "resetdemo.md",
+                page("Reset the demo", "POST /resetDemo\nPOST /resetDemo"),
+            ),
+        ],
+    };
+    let options = Options {
+        layout: Layout::SingleFile {
+            file_name: "orders.rs".to_owned(),
+        },
+        ..Options::default()
+    };
+    let generated = odata_codegen::generate(&inputs, &options)
+        .unwrap_or_else(|f| panic!("the pages generate: {f:#?}"));
+    let text = file(&generated.files, "orders.rs");
+    let customer = impl_block(text, "CustomerRequest");
+    assert!(customer.contains("/// **Count open orders**"), "{customer}");
+    assert!(
+        customer.contains("/// About Count open orders."),
+        "{customer}"
+    );
+    assert!(customer.contains("Orders.Read.All"), "{customer}");
+    assert!(customer.contains("pub fn open_order_count("), "{customer}");
+    let reset_docs = text.matches("/// **Reset the demo**").count();
+    assert_eq!(reset_docs, 1, "{text}");
+}

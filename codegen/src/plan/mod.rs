@@ -12,9 +12,9 @@ use std::collections::BTreeMap;
 
 use crate::diag::Diagnostic;
 use crate::ir::{self, OperationKind};
-use crate::model::{ItemType, Model, TypeRef};
+use crate::model::{ItemType, Model, OperationId, TypeRef};
 use crate::names::{self, Scope};
-use crate::pages::{DocumentedExample, Page, PageDoc, analyse_page, file_name};
+use crate::pages::{DocumentedExample, Page, PageDoc, RequestKind, analyse_page, file_name};
 use crate::resolve::{ResolvedPath, Root, Step};
 use crate::service::{Access, Leads, Member, Node, PathGlob, Selection, Service};
 
@@ -70,6 +70,8 @@ struct Planner<'a> {
     selection: Selection,
     /// Doc text pages contribute to requests, by the handle that carries them.
     docs: BTreeMap<(Node, OperationKind), Vec<PageDoc>>,
+    /// Doc text pages contribute to bound operations and operation imports.
+    operation_docs: BTreeMap<OperationId, Vec<PageDoc>>,
     service_roots: BTreeMap<String, usize>,
 }
 
@@ -84,6 +86,7 @@ pub fn plan(
         diags: Vec::new(),
         selection: Selection::default(),
         docs: BTreeMap::new(),
+        operation_docs: BTreeMap::new(),
         service_roots: BTreeMap::new(),
     };
     let mut examples = Vec::new();
@@ -94,14 +97,17 @@ pub fn plan(
             if documented {
                 p.selection.select_path(&p.service, &operation.path);
             }
-            let Some(kind) = operation.crud() else {
-                continue;
+            let pages = match operation.kind {
+                RequestKind::Invoke(id) => p.operation_docs.entry(id).or_default(),
+                RequestKind::Crud(kind) => match p.operation_node(&operation.path, kind) {
+                    Some(node) => p.docs.entry((node, kind)).or_default(),
+                    None => continue,
+                },
+                _ => continue,
             };
-            if let Some(node) = p.operation_node(&operation.path, kind) {
-                p.docs
-                    .entry((node, kind))
-                    .or_default()
-                    .push(analysis.doc.clone());
+            // A page documents an operation once, however many request lines it gives.
+            if !pages.iter().any(|d| d.file == analysis.doc.file) {
+                pages.push(analysis.doc.clone());
             }
         }
         for example in &analysis.examples {

@@ -524,6 +524,10 @@ fn call_doc(p: &Planner<'_>, op: OperationId) -> Vec<String> {
     if let Some(d) = &def.description {
         doc.extend([String::new(), d.clone()]);
     }
+    for page in p.operation_docs.get(&op).into_iter().flatten() {
+        doc.push(String::new());
+        doc.extend(page.lines.iter().cloned());
+    }
     let described: Vec<String> = def
         .parameters
         .iter()
