@@ -78,6 +78,8 @@ struct Builder<'a> {
     types: HashMap<(&'a str, &'a str), TypeId>,
     /// The offset of each type's declaration, to tell a duplicate from the original.
     type_at: Vec<usize>,
+    /// Type references as written -> what they resolved to.
+    resolved: RefCell<HashMap<&'a str, TypeRef>>,
     model: Model,
     /// Behind a cell so that reporting needs no exclusive borrow of the builder while
     /// its maps are read.
@@ -125,6 +127,7 @@ impl<'a> Builder<'a> {
             targeted: HashMap::default(),
             types: HashMap::default(),
             type_at: Vec::new(),
+            resolved: RefCell::default(),
             model: Model {
                 types: Vec::new(),
                 by_name: HashMap::default(),
@@ -369,6 +372,11 @@ impl<'a> Builder<'a> {
         at: usize,
         context: impl FnOnce() -> String,
     ) -> Option<TypeRef> {
+        // Schemas name a few hundred types thousands of times (`Edm.String` alone
+        // thousands): each spelling is resolved once.
+        if let Some(&known) = self.resolved.borrow().get(written) {
+            return Some(known);
+        }
         let (inner, collection) = match written
             .strip_prefix("Collection(")
             .and_then(|s| s.strip_suffix(')'))
@@ -384,7 +392,11 @@ impl<'a> Builder<'a> {
                 .map(ItemType::Named)
         };
         match item {
-            Some(item) => Some(TypeRef { item, collection }),
+            Some(item) => {
+                let ty = TypeRef { item, collection };
+                self.resolved.borrow_mut().insert(written, ty);
+                Some(ty)
+            }
             None => {
                 let mut d = Diagnostic::error(
                     "unknown-type",
