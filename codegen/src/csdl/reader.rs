@@ -94,7 +94,7 @@ impl<'a> Element<'a> {
             .map(|(_, v)| v.as_ref())
     }
 
-    fn owned(&self, name: &str) -> Option<Text<'a>> {
+    fn value(&self, name: &str) -> Option<Text<'a>> {
         self.attrs
             .iter()
             .find(|(k, _)| same(k, name))
@@ -278,7 +278,7 @@ impl<'a> Parser<'a> {
     }
 
     fn required(&self, el: &Element<'a>, name: &str) -> Res<Text<'a>> {
-        el.owned(name).ok_or_else(|| {
+        el.value(name).ok_or_else(|| {
             Diagnostic::error(
                 "csdl-missing-attribute",
                 self.span(el.offset),
@@ -492,7 +492,7 @@ impl<'a> Parser<'a> {
                         (ElementNs::Edmx, "Include") => {
                             let include = Include {
                                 namespace: self.required(&el, "Namespace")?,
-                                alias: el.owned("Alias"),
+                                alias: el.value("Alias"),
                                 at: offset,
                             };
                             if let Some(reference) = current_reference.as_mut() {
@@ -539,7 +539,7 @@ impl<'a> Parser<'a> {
     fn schema(&mut self, el: &mut Element<'a>) -> Res<Schema<'a>> {
         let mut schema = Schema {
             namespace: self.required(el, "Namespace")?,
-            alias: el.owned("Alias"),
+            alias: el.value("Alias"),
             structured_types: Vec::new(),
             enum_types: Vec::new(),
             type_definitions: Vec::new(),
@@ -589,7 +589,7 @@ impl<'a> Parser<'a> {
                 "Annotations" => {
                     let block = AnnotationBlock {
                         target: p.required(child, "Target")?,
-                        qualifier: child.owned("Qualifier"),
+                        qualifier: child.value("Qualifier"),
                         annotations: p.annotations_only(child)?,
                         at: child.offset,
                     };
@@ -626,7 +626,7 @@ impl<'a> Parser<'a> {
         let mut t = StructuredType {
             kind,
             name: self.required(el, "Name")?,
-            base_type: el.owned("BaseType"),
+            base_type: el.value("BaseType"),
             is_abstract: self.bool_attr(el, "Abstract")?.unwrap_or(false),
             open_type: self.bool_attr(el, "OpenType")?.unwrap_or(false),
             has_stream: self.bool_attr(el, "HasStream")?.unwrap_or(false),
@@ -644,7 +644,7 @@ impl<'a> Parser<'a> {
                         if r.local == "PropertyRef" {
                             refs.push(PropertyRef {
                                 name: p.required(r, "Name")?,
-                                alias: r.owned("Alias"),
+                                alias: r.value("Alias"),
                                 at: r.offset,
                             });
                         }
@@ -676,7 +676,7 @@ impl<'a> Parser<'a> {
             name: self.required(el, "Name")?,
             type_name: self.required(el, "Type")?,
             nullable: self.bool_attr(el, "Nullable")?,
-            default_value: el.owned("DefaultValue"),
+            default_value: el.value("DefaultValue"),
             facets: self.facets(el)?,
             at: el.offset,
             annotations: self.annotations_only(el)?,
@@ -688,7 +688,7 @@ impl<'a> Parser<'a> {
             name: self.required(el, "Name")?,
             type_name: self.required(el, "Type")?,
             nullable: self.bool_attr(el, "Nullable")?,
-            partner: el.owned("Partner"),
+            partner: el.value("Partner"),
             contains_target: self.bool_attr(el, "ContainsTarget")?.unwrap_or(false),
             referential_constraints: Vec::new(),
             on_delete: None,
@@ -719,7 +719,7 @@ impl<'a> Parser<'a> {
     fn enum_type(&mut self, el: &mut Element<'a>) -> Res<EnumType<'a>> {
         let mut t = EnumType {
             name: self.required(el, "Name")?,
-            underlying_type: el.owned("UnderlyingType"),
+            underlying_type: el.value("UnderlyingType"),
             is_flags: self.bool_attr(el, "IsFlags")?.unwrap_or(false),
             members: Vec::new(),
             annotations: Vec::new(),
@@ -730,7 +730,7 @@ impl<'a> Parser<'a> {
                 "Member" => {
                     let member = EnumMember {
                         name: p.required(child, "Name")?,
-                        value: child.owned("Value"),
+                        value: child.value("Value"),
                         at: child.offset,
                         annotations: p.annotations_only(child)?,
                     };
@@ -753,7 +753,7 @@ impl<'a> Parser<'a> {
             name: self.required(el, "Name")?,
             is_bound: self.bool_attr(el, "IsBound")?.unwrap_or(false),
             is_composable: self.bool_attr(el, "IsComposable")?.unwrap_or(false),
-            entity_set_path: el.owned("EntitySetPath"),
+            entity_set_path: el.value("EntitySetPath"),
             parameters: Vec::new(),
             return_type: None,
             annotations: Vec::new(),
@@ -794,7 +794,7 @@ impl<'a> Parser<'a> {
     fn container(&mut self, el: &mut Element<'a>) -> Res<EntityContainer<'a>> {
         let mut c = EntityContainer {
             name: self.required(el, "Name")?,
-            extends: el.owned("Extends"),
+            extends: el.value("Extends"),
             entity_sets: Vec::new(),
             singletons: Vec::new(),
             action_imports: Vec::new(),
@@ -840,7 +840,7 @@ impl<'a> Parser<'a> {
                         name: p.required(child, "Name")?,
                         operation: p
                             .required(child, if is_action { "Action" } else { "Function" })?,
-                        entity_set: child.owned("EntitySet"),
+                        entity_set: child.value("EntitySet"),
                         at: child.offset,
                         annotations: p.annotations_only(child)?,
                     };
@@ -883,7 +883,7 @@ impl<'a> Parser<'a> {
 
     fn annotation(&mut self, el: &mut Element<'a>) -> Res<Annotation<'a>> {
         let term = self.required(el, "Term")?;
-        let qualifier = el.owned("Qualifier");
+        let qualifier = el.value("Qualifier");
         let at = el.offset;
         let value = self.expression_of(el, 0)?;
         Ok(Annotation {
@@ -930,7 +930,7 @@ impl<'a> Parser<'a> {
         }
         match el.local.as_ref() {
             "Record" => {
-                let type_name = el.owned("Type");
+                let type_name = el.value("Type");
                 let mut properties = Vec::new();
                 self.children(el, |p, child| {
                     if child.local == "PropertyValue" {
