@@ -69,7 +69,11 @@ fn tokenize_attributes_baseline() -> usize {
         match reader.read_event() {
             Ok(quick_xml::events::Event::Eof) | Err(_) => break,
             Ok(quick_xml::events::Event::Start(tag) | quick_xml::events::Event::Empty(tag)) => {
-                seen += tag.attributes().flatten().map(|a| a.value.len()).sum::<usize>();
+                seen += tag
+                    .attributes()
+                    .flatten()
+                    .map(|a| a.value.len())
+                    .sum::<usize>();
             }
             Ok(_) => seen += 1,
         }

@@ -1210,6 +1210,26 @@ mod tests {
     }
 
     #[test]
+    fn attribute_values_are_normalized_and_otherwise_borrowed() {
+        let long = "a description longer than sixty-four bytes, so that it is scanned whole";
+        let xml = MINIMAL.replace(
+            r#"String="A thing &amp; more.""#,
+            &format!("String=\"{long}\n\tand &lt;more&gt;\""),
+        );
+        let csdl = read(&xml).unwrap();
+        let thing = &csdl.schemas[0].structured_types[0];
+        assert_eq!(
+            thing.annotations[0].value,
+            Expr::String(format!("{long}  and <more>").into())
+        );
+        assert!(matches!(thing.name, Cow::Borrowed("thing")));
+        assert!(matches!(
+            thing.properties[0].type_name,
+            Cow::Borrowed("Edm.String")
+        ));
+    }
+
+    #[test]
     fn a_repeated_attribute_is_an_error_at_its_second_use() {
         let xml = MINIMAL.replace(
             r#"<Property Name="id" Type="Edm.String" Nullable="false" />"#,
