@@ -166,23 +166,13 @@ impl Case {
         fs::write(out.join("Cargo.lock"), "# lock\n").unwrap();
         fs::write(out.join("target/debug/build-output"), [0u8, 1, 2]).unwrap();
         let before = snapshot(&out);
-        let (metadata, page) = (metadata.display().to_string(), page.display().to_string());
-        let out_arg = out.display().to_string();
-        let (code, stdout, stderr) = common::cli(&[
-            "generate",
-            "--metadata",
-            &metadata,
-            "--doc",
-            &page,
-            "--out",
-            &out_arg,
-        ]);
+        let (code, stdout, stderr) = common::cli_generate(&metadata, &page, &out, &[]);
         assert_eq!(stdout, "", "{name}: nothing on stdout");
         Run {
             code,
             stderr,
-            metadata,
-            page,
+            metadata: metadata.display().to_string(),
+            page: page.display().to_string(),
             out,
             before,
             dir,
@@ -649,22 +639,14 @@ fn output_is_a_file() {
     let dir = common::temp_dir("bad-out-file");
     let out = dir.join("out");
     fs::write(&out, "not a directory").unwrap();
-    let metadata = common::root().join(common::METADATA).display().to_string();
-    let page = common::root().join(common::SEED_PAGE).display().to_string();
-    let out_arg = out.display().to_string();
-    let (code, _, stderr) = common::cli(&[
-        "generate",
-        "--metadata",
-        &metadata,
-        "--doc",
-        &page,
-        "--out",
-        &out_arg,
-    ]);
+    let metadata = common::root().join(common::METADATA);
+    let page = common::root().join(common::SEED_PAGE);
+    let (code, _, stderr) = common::cli_generate(&metadata, &page, &out, &[]);
     assert_eq!(code, 1, "{stderr}");
     assert!(
         stderr.contains(&format!(
-            "error[io]: cannot write into `{out_arg}`: it exists and is not a directory"
+            "error[io]: cannot write into `{}`: it exists and is not a directory",
+            out.display()
         )),
         "{stderr}"
     );
@@ -681,19 +663,9 @@ fn foreign_files_in_the_output_are_kept_unless_forced() {
     let out = dir.join("out");
     fs::create_dir_all(out.join("src")).unwrap();
     fs::write(out.join("src/handwritten.rs"), "fn mine() {}").unwrap();
-    let metadata = common::root().join(common::METADATA).display().to_string();
-    let page = common::root().join(common::SEED_PAGE).display().to_string();
-    let out_arg = out.display().to_string();
-    let args = [
-        "generate",
-        "--metadata",
-        &metadata,
-        "--doc",
-        &page,
-        "--out",
-        &out_arg,
-    ];
-    let (code, _, stderr) = common::cli(&args);
+    let metadata = common::root().join(common::METADATA);
+    let page = common::root().join(common::SEED_PAGE);
+    let (code, _, stderr) = common::cli_generate(&metadata, &page, &out, &[]);
     assert_eq!(code, 1, "{stderr}");
     assert!(
         stderr.contains("(src/handwritten.rs); pass --force"),
@@ -703,11 +675,11 @@ fn foreign_files_in_the_output_are_kept_unless_forced() {
         fs::read_to_string(out.join("src/handwritten.rs")).unwrap(),
         "fn mine() {}"
     );
-    let (code, _, stderr) = common::cli(&[&args[..], &["--force"]].concat());
+    let (code, _, stderr) = common::cli_generate(&metadata, &page, &out, &["--force"]);
     assert_eq!(code, 0, "{stderr}");
     assert!(!out.join("src/handwritten.rs").exists());
     // Regenerating over its own output needs no --force.
-    let (code, _, stderr) = common::cli(&args);
+    let (code, _, stderr) = common::cli_generate(&metadata, &page, &out, &[]);
     assert_eq!(code, 0, "{stderr}");
     fs::remove_dir_all(&dir).unwrap();
 }

@@ -44,15 +44,12 @@ fn output_is_deterministic() {
 
 #[test]
 fn readme_main_command_reproduces_generated() {
-    let (code, stdout, stderr) = common::cli(&[
-        "generate",
-        "--metadata",
-        &common::root().join(common::METADATA).display().to_string(),
-        "--doc",
-        &common::root().join(common::SEED_PAGE).display().to_string(),
-        "--out",
-        &common::root().join("generated").display().to_string(),
-        "--check",
-    ]);
+    let root = common::root();
+    let (code, stdout, stderr) = common::cli_generate(
+        &root.join(common::METADATA),
+        &root.join(common::SEED_PAGE),
+        &root.join("generated"),
+        &["--check"],
+    );
     assert_eq!(code, 0, "--check reports differences:\n{stdout}\n{stderr}");
 }

@@ -91,17 +91,9 @@ fn hostile_names_generate_a_crate_that_compiles_without_warnings_and_keeps_wire_
     let metadata = common::root().join(FIXTURE).join("hostile.xml");
     let page = common::root().join(FIXTURE).join("hostile.md");
     let runtime = common::root().join("codegen/runtime");
-    let (code, _, stderr) = common::cli(&[
-        "generate",
-        "--metadata",
-        &metadata.display().to_string(),
-        "--doc",
-        &page.display().to_string(),
-        "--out",
-        &out.display().to_string(),
-        "--runtime-path",
-        &runtime.display().to_string(),
-    ]);
+    let runtime = runtime.display().to_string();
+    let (code, _, stderr) =
+        common::cli_generate(&metadata, &page, &out, &["--runtime-path", &runtime]);
     assert_eq!(code, 0, "{stderr}");
     assert!(!stderr.contains("warning["), "{stderr}");
 

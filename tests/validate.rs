@@ -112,22 +112,12 @@ fn unresolved_lines_as_warnings_let_generate_go_on() {
         "# Get things\n\n## HTTP request\n\n```http\nGET /deviceAppManagement/nothingHere\nGET /deviceAppManagement/iosLobAppProvisioningConfigurations\n```\n",
     )
     .expect("page written");
-    let metadata = common::root().join(common::METADATA).display().to_string();
-    let page = page.display().to_string();
-    let out = dir.join("out").display().to_string();
-    let args = [
-        "generate",
-        "--metadata",
-        &metadata,
-        "--doc",
-        &page,
-        "--out",
-        &out,
-    ];
-    let (code, _, stderr) = common::cli(&args);
+    let metadata = common::root().join(common::METADATA);
+    let out = dir.join("out");
+    let (code, _, stderr) = common::cli_generate(&metadata, &page, &out, &[]);
     assert_eq!(code, 1, "by default a line that leads nowhere is an error");
     assert!(stderr.contains("error[unknown-segment]"), "{stderr}");
-    let (code, _, stderr) = common::cli(&[&args[..], &["--warn", "unresolved"]].concat());
+    let (code, _, stderr) = common::cli_generate(&metadata, &page, &out, &["--warn", "unresolved"]);
     assert_eq!(code, 0, "{stderr}");
     assert!(stderr.contains("warning[unknown-segment]"), "{stderr}");
     let requests = std::fs::read_to_string(dir.join("out/src/requests.rs")).expect("generated");

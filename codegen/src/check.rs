@@ -281,21 +281,17 @@ pub fn check_parameters(
                 check_value(model, p.ty, value, &format!("`{name}`"), diags);
             }
             None => {
-                let params: Vec<&str> = def.parameters.iter().map(|p| p.name.as_str()).collect();
-                let mut d = Diagnostic::warning(
-                    "unknown-parameter",
-                    key.span.clone(),
-                    format!(
-                        "`{name}` is not a parameter of the action `{}.{}`",
-                        def.namespace, def.name
-                    ),
+                diags.push(
+                    Diagnostic::warning(
+                        "unknown-parameter",
+                        key.span.clone(),
+                        format!(
+                            "`{name}` is not a parameter of the action `{}`",
+                            def.qualified_name()
+                        ),
+                    )
+                    .with_note(def.parameters_note("it takes no parameters besides its binding")),
                 );
-                d = d.with_note(if params.is_empty() {
-                    "it takes no parameters besides its binding".to_owned()
-                } else {
-                    format!("its parameters are: {}", params.join(", "))
-                });
-                diags.push(d);
             }
         }
     }
@@ -1023,14 +1019,13 @@ pub fn check_table(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::csdl::read_csdl;
     use crate::diag::Source;
     use crate::doc::read_page;
-    use crate::model::build_model;
 
     fn model() -> Model {
-        let xml = r#"<edmx:Edmx Version="4.0" xmlns:edmx="http://docs.oasis-open.org/odata/ns/edmx"><edmx:DataServices>
-<Schema Namespace="ns" xmlns="http://docs.oasis-open.org/odata/ns/edm">
+        crate::model::test_model(
+            r#"Namespace="ns""#,
+            r#"
   <EntityType Name="thing"><Key><PropertyRef Name="id"/></Key><Property Name="id" Type="Edm.String" Nullable="false"/>
     <Property Name="name" Type="Edm.String"/>
     <Property Name="size" Type="Edm.Int32"/>
@@ -1044,8 +1039,8 @@ mod tests {
   <Action Name="send" IsBound="true"><Parameter Name="bindingParameter" Type="ns.thing"/>
     <Parameter Name="Message" Type="Edm.String"/><Parameter Name="Count" Type="Edm.Int32" Nullable="false"/></Action>
   <EntityContainer Name="svc"><EntitySet Name="things" EntityType="ns.thing"/></EntityContainer>
-</Schema></edmx:DataServices></edmx:Edmx>"#;
-        build_model(&read_csdl(&Source::new("m.xml", xml)).unwrap()).unwrap()
+"#,
+        )
     }
 
     fn json(text: &str) -> Spanned<JsonValue> {

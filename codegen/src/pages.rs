@@ -1008,12 +1008,11 @@ impl<'a, 'p> Analyser<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::csdl::read_csdl;
-    use crate::model::build_model;
 
     fn model() -> Model {
-        let xml = r#"<edmx:Edmx Version="4.0" xmlns:edmx="http://docs.oasis-open.org/odata/ns/edmx"><edmx:DataServices>
-<Schema Namespace="ns" xmlns="http://docs.oasis-open.org/odata/ns/edm">
+        crate::model::test_model(
+            r#"Namespace="ns""#,
+            r#"
   <EntityType Name="thing"><Key><PropertyRef Name="id"/></Key><Property Name="id" Type="Edm.String" Nullable="false"/>
     <Property Name="name" Type="Edm.String"/>
     <Property Name="content" Type="Edm.Stream"/>
@@ -1025,8 +1024,8 @@ mod tests {
   <Action Name="send" IsBound="true"><Parameter Name="bindingParameter" Type="ns.thing"/><Parameter Name="note" Type="Edm.String"/></Action>
   <Function Name="top" IsBound="true"><Parameter Name="bindingParameter" Type="Collection(ns.thing)"/><ReturnType Type="Collection(ns.thing)"/></Function>
   <EntityContainer Name="svc"><EntitySet Name="things" EntityType="ns.thing"/><EntitySet Name="photos" EntityType="ns.photo"/></EntityContainer>
-</Schema></edmx:DataServices></edmx:Edmx>"#;
-        build_model(&read_csdl(&Source::new("m.xml", xml)).unwrap()).unwrap()
+"#,
+        )
     }
 
     fn analyse(model: &Model, text: &str) -> (Vec<(RequestKind, Method)>, Vec<Diagnostic>, usize) {

@@ -772,6 +772,15 @@ enum Member {
     },
 }
 
+impl Member {
+    /// The member's name as the schema spells it.
+    fn name(&self) -> &str {
+        match self {
+            Member::Navigation { name, .. } | Member::Property { name, .. } => name,
+        }
+    }
+}
+
 impl Walk<'_> {
     fn span(&self, seg: &Segment<'_>) -> Span {
         (self.at_offset)(seg.offset)
@@ -955,7 +964,9 @@ impl Walk<'_> {
         // A member of the type reached (entities and single complex values).
         if !collection {
             if let Some((member, case_differs)) = self.member(current, name) {
-                let written = name;
+                if case_differs {
+                    self.case_warning(seg, name, member.name());
+                }
                 let next = match member {
                     Member::Navigation {
                         declaring,
@@ -963,9 +974,6 @@ impl Walk<'_> {
                         target,
                         collection,
                     } => {
-                        if case_differs {
-                            self.case_warning(seg, written, &name);
-                        }
                         self.steps.push(Step::Navigation {
                             declaring,
                             name,
@@ -983,9 +991,6 @@ impl Walk<'_> {
                         name,
                         ty,
                     } => {
-                        if case_differs {
-                            self.case_warning(seg, written, &name);
-                        }
                         self.steps.push(Step::Property {
                             declaring,
                             name,
@@ -1025,9 +1030,7 @@ impl Walk<'_> {
         // is also the name of a member of the items, the page may have left out the key.
         if let At::Collection(t) = at {
             if let Some((member, _)) = self.member(t, name) {
-                let member_name = match member {
-                    Member::Navigation { name, .. } | Member::Property { name, .. } => name,
-                };
+                let member_name = member.name();
                 self.warnings.push(Diagnostic::warning(
                     "missing-key",
                     self.span(seg),
@@ -1414,20 +1417,15 @@ impl Walk<'_> {
         if op.kind == crate::csdl::OperationKind::Function {
             for w in written {
                 if !op.parameters.iter().any(|p| p.name.eq_ignore_ascii_case(w)) {
-                    let params: Vec<&str> = op.parameters.iter().map(|p| p.name.as_str()).collect();
-                    let mut d = Diagnostic::warning(
+                    let d = Diagnostic::warning(
                         "unknown-function-parameter",
                         self.span(seg),
                         format!(
-                            "`{w}` is not a parameter of the function `{}.{}`",
-                            op.namespace, op.name
+                            "`{w}` is not a parameter of the function `{}`",
+                            op.qualified_name()
                         ),
-                    );
-                    d = d.with_note(if params.is_empty() {
-                        "it takes no parameters".to_owned()
-                    } else {
-                        format!("its parameters are: {}", params.join(", "))
-                    });
+                    )
+                    .with_note(op.parameters_note("it takes no parameters"));
                     self.warnings.push(d);
                 }
             }
@@ -1697,13 +1695,12 @@ fn elsewhere(model: &Model, name: &str, except: Option<TypeId>) -> Option<Elsewh
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::csdl::read_csdl;
     use crate::diag::Source;
-    use crate::model::build_model;
 
     fn model() -> Model {
-        let xml = r#"<edmx:Edmx Version="4.0" xmlns:edmx="http://docs.oasis-open.org/odata/ns/edmx"><edmx:DataServices>
-<Schema Namespace="ns" Alias="a" xmlns="http://docs.oasis-open.org/odata/ns/edm">
+        crate::model::test_model(
+            r#"Namespace="ns" Alias="a""#,
+            r#"
   <EntityType Name="root"><Key><PropertyRef Name="id"/></Key><Property Name="id" Type="Edm.String" Nullable="false"/>
     <NavigationProperty Name="things" Type="Collection(ns.thing)" ContainsTarget="true"/>
     <NavigationProperty Name="friends" Type="Collection(ns.thing)"/>
@@ -1734,8 +1731,8 @@ mod tests {
     <EntitySet Name="photos" EntityType="ns.photo"/><EntitySet Name="users" EntityType="ns.thing"/>
     <FunctionImport Name="recent" Function="ns.recent"/>
   </EntityContainer>
-</Schema></edmx:DataServices></edmx:Edmx>"#;
-        build_model(&read_csdl(&Source::new("m.xml", xml)).unwrap()).unwrap()
+"#,
+        )
     }
 
     fn resolve(text: &str) -> Result<(ResolvedPath, Vec<Diagnostic>), Diagnostic> {

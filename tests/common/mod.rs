@@ -87,6 +87,31 @@ pub fn cli(args: &[&str]) -> (u8, String, String) {
     )
 }
 
+/// Runs `generate --metadata M --doc P --out O`, then `extra`, through [`cli`].
+pub fn cli_generate(
+    metadata: &Path,
+    page: &Path,
+    out: &Path,
+    extra: &[&str],
+) -> (u8, String, String) {
+    let (metadata, page, out) = (
+        metadata.display().to_string(),
+        page.display().to_string(),
+        out.display().to_string(),
+    );
+    let mut args = vec![
+        "generate",
+        "--metadata",
+        &metadata,
+        "--doc",
+        &page,
+        "--out",
+        &out,
+    ];
+    args.extend_from_slice(extra);
+    cli(&args)
+}
+
 /// The target directory of this workspace, which nested builds share so that
 /// dependencies compile once.
 pub fn target_dir() -> PathBuf {

@@ -11,6 +11,18 @@ use crate::path::SystemSegment;
 use crate::{Binary, Date, DateTimeOffset, Double, Duration, KeyValue, ODataEnum, ODataPath};
 use crate::{Flags, Operation, Page, QueryOptions, Single, TimeOfDay};
 
+/// A `$ref` request that changes references: any success status will do, and no body
+/// comes back.
+fn ref_change(path: &ODataPath, method: Method) -> Operation<()> {
+    Operation::new(
+        method,
+        path.system(SystemSegment::Ref),
+        StatusCode::NO_CONTENT,
+        no_content,
+    )
+    .with_any_success()
+}
+
 /// A reference to an entity, as `$ref` requests read and write it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct EntityReference {
@@ -40,26 +52,12 @@ impl References {
     /// `POST .../$ref`: adds a reference to the entity at `target` (a path below the
     /// service root, such as `UserRequest::path()`).
     pub fn add(&self, target: &ODataPath) -> Operation<()> {
-        Operation::new(
-            Method::POST,
-            self.path.system(SystemSegment::Ref),
-            StatusCode::NO_CONTENT,
-            no_content,
-        )
-        .with_any_success()
-        .with_entity_id_body(target)
+        ref_change(&self.path, Method::POST).with_entity_id_body(target)
     }
 
     /// `DELETE .../$ref?$id=...`: removes the reference to the entity at `target`.
     pub fn remove(&self, target: &ODataPath) -> Operation<()> {
-        Operation::new(
-            Method::DELETE,
-            self.path.system(SystemSegment::Ref),
-            StatusCode::NO_CONTENT,
-            no_content,
-        )
-        .with_any_success()
-        .with_entity_id_query(target)
+        ref_change(&self.path, Method::DELETE).with_entity_id_query(target)
     }
 }
 
@@ -86,25 +84,12 @@ impl Reference {
 
     /// `PUT .../$ref`: points the navigation property at the entity at `target`.
     pub fn set(&self, target: &ODataPath) -> Operation<()> {
-        Operation::new(
-            Method::PUT,
-            self.path.system(SystemSegment::Ref),
-            StatusCode::NO_CONTENT,
-            no_content,
-        )
-        .with_any_success()
-        .with_entity_id_body(target)
+        ref_change(&self.path, Method::PUT).with_entity_id_body(target)
     }
 
     /// `DELETE .../$ref`: removes the reference.
     pub fn delete(&self) -> Operation<()> {
-        Operation::new(
-            Method::DELETE,
-            self.path.system(SystemSegment::Ref),
-            StatusCode::NO_CONTENT,
-            no_content,
-        )
-        .with_any_success()
+        ref_change(&self.path, Method::DELETE)
     }
 }
 

@@ -5,6 +5,18 @@ mod build;
 
 pub use build::{CODES, build_model};
 
+/// The model of one schema, `<Schema {attributes}>{body}</Schema>`, for unit tests.
+#[cfg(test)]
+pub(crate) fn test_model(attributes: &str, body: &str) -> Model {
+    let xml = format!(
+        r#"<edmx:Edmx Version="4.0" xmlns:edmx="http://docs.oasis-open.org/odata/ns/edmx"><edmx:DataServices>
+<Schema {attributes} xmlns="http://docs.oasis-open.org/odata/ns/edm">{body}</Schema></edmx:DataServices></edmx:Edmx>"#
+    );
+    let source = crate::diag::Source::new("m.xml", xml);
+    build_model(&crate::csdl::read_csdl(&source).expect("test schema reads"))
+        .expect("test schema builds")
+}
+
 use crate::csdl::{Facets, OperationKind, StructuredKind};
 use crate::diag::Span;
 use rustc_hash::FxHashMap as HashMap;
@@ -266,6 +278,16 @@ pub struct OperationDef {
 impl OperationDef {
     pub fn qualified_name(&self) -> String {
         format!("{}.{}", self.namespace, self.name)
+    }
+
+    /// A diagnostic note listing the parameters (after any binding parameter), or
+    /// `none` when there are none.
+    pub fn parameters_note(&self, none: &str) -> String {
+        if self.parameters.is_empty() {
+            return none.to_owned();
+        }
+        let names: Vec<&str> = self.parameters.iter().map(|p| p.name.as_str()).collect();
+        format!("its parameters are: {}", names.join(", "))
     }
 }
 
