@@ -90,7 +90,51 @@ fn every_fixture_generates_a_crate_that_compiles_without_warnings_and_works() {
         "the fixture crates compile with warnings:\n{}\n\n{output}",
         warnings.join("\n")
     );
+    assert_forbidden_requests_do_not_compile(&dir);
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// Requests the service forbids where a path went, on handles other paths allow them on,
+/// are compile errors that name the missing permission.
+fn assert_forbidden_requests_do_not_compile(dir: &Path) {
+    let misuse = dir.join("misuse");
+    std::fs::create_dir_all(misuse.join("src")).expect("misuse/src");
+    std::fs::write(
+        misuse.join("Cargo.toml"),
+        "[package]\nname = \"fixture-misuse\"\nversion = \"0.1.0\"\nedition = \"2024\"\npublish = false\n\n[dependencies]\nfixture-orders = { path = \"../orders\", default-features = false, features = [\"full\"] }\nfixture-library = { path = \"../library\", default-features = false, features = [\"full\"] }\n",
+    )
+    .expect("misuse manifest");
+    std::fs::write(
+        misuse.join("src/lib.rs"),
+        "use fixture_orders::example::orders::Order;\n\
+         use fixture_orders::requests::OrderService;\n\
+         pub fn update_an_order_of_a_customer() {\n\
+             let _ = OrderService.customers().by_id(3).orders().by_key(3, 9).update(&Order::default());\n\
+         }\n\
+         pub fn delete_a_referrer() {\n\
+             let _ = OrderService.customers().by_id(3).referred_by().delete();\n\
+         }\n\
+         pub fn delete_a_loan_viewed_as_a_book() {\n\
+             let loan = fixture_library::requests::LibraryService.members().by_id(\"m\").loans().by_id(\"i\");\n\
+             let _ = loan.as_book().delete();\n\
+         }\n",
+    )
+    .expect("misuse lib");
+    let mut members: Vec<&str> = FIXTURES.to_vec();
+    members.extend(["usage", "misuse"]);
+    common::write_workspace(dir, &members);
+    let (ok, output) = common::cargo(dir, &["check", "-p", "fixture-misuse"]);
+    assert!(!ok, "forbidden requests compile:\n{output}");
+    for expected in [
+        "`ReadOnly: Updatable`",
+        "`ReadOnly: Deletable`",
+        "misuse/src/lib.rs:4:",
+        "misuse/src/lib.rs:7:",
+        "misuse/src/lib.rs:11:",
+        "`BookRequest<ReadOnly>`",
+    ] {
+        assert!(output.contains(expected), "no {expected} in:\n{output}");
+    }
 }
 
 #[test]
@@ -107,10 +151,12 @@ fn file<'f>(files: &'f odata_codegen::Files, path: &str) -> &'f str {
         .unwrap_or_else(|| panic!("no {path} in {:?}", files.keys().collect::<Vec<_>>()))
 }
 
-/// The text of `impl Name { ... }` in `text`.
+/// The text of `impl Name { ... }` in `text`; for a generic `Name<A>`, of the block
+/// that needs `A` to be updatable.
 fn impl_block<'t>(text: &'t str, name: &str) -> &'t str {
     let start = text
         .find(&format!("impl {name} {{"))
+        .or_else(|| text.find(&format!("impl<A: rt::access::Updatable> {name} {{")))
         .unwrap_or_else(|| panic!("no impl {name}"));
     let end = text[start..]
         .find("\n}\n")
@@ -131,10 +177,23 @@ fn capabilities_restrictions_leave_out_what_the_service_forbids() {
     assert!(warehouse.contains("pub fn delete("), "{warehouse}");
     assert!(!warehouse.contains("pub fn update("), "{warehouse}");
     // Orders cannot be deleted from the `orders` set, and an order is reached nowhere
-    // else with delete allowed.
-    let order = impl_block(requests, "OrderRequest");
+    // else with delete allowed. The orders of a customer are only read there, so the
+    // order's handle takes the access as a parameter, and `update` needs it.
+    assert!(!requests.contains("impl<A: rt::access::Deletable> OrderRequest<A>"));
+    let order = impl_block(requests, "OrderRequest<A>");
     assert!(order.contains("pub fn update("), "{order}");
-    assert!(!order.contains("pub fn delete("), "{order}");
+    let orders = impl_block(requests, "OrdersRequest");
+    assert!(
+        orders.contains(") -> OrderRequest<rt::access::UpdateOnly> {"),
+        "{orders}"
+    );
+    let of_customer = impl_block(requests, "CustomerOrdersRequest");
+    assert!(
+        of_customer.contains(") -> OrderRequest<rt::access::ReadOnly> {"),
+        "{of_customer}"
+    );
+    // Warehouses are reached only by their set, whose handle stays plain.
+    assert!(requests.contains("pub struct WarehouseRequest {"));
 }
 
 #[test]

@@ -1131,24 +1131,117 @@ fn handle_items(handle: &ir::Handle, ctx: &Ctx) -> TokenStream {
     let doc = docs(&handle.doc);
     let cfg = cfg_attr(&handle.cfg);
     let path = quote! { self.path };
-    let methods = handle.methods.iter().map(|m| method_items(m, &path, ctx));
-    quote! {
-        #doc
-        #cfg
-        #[derive(Clone, Debug, PartialEq, Eq)]
-        pub struct #name {
-            path: #rt::ODataPath,
+    let path_method = quote! {
+        /// The path this handle addresses, below the service root.
+        pub fn path(&self) -> &#rt::ODataPath {
+            &self.path
         }
-
-        #cfg
-        impl #name {
-            /// The path this handle addresses, below the service root.
-            pub fn path(&self) -> &#rt::ODataPath {
-                &self.path
+    };
+    if !handle.generic_access {
+        let methods = handle.methods.iter().map(|m| method_items(m, &path, ctx));
+        return quote! {
+            #doc
+            #cfg
+            #[derive(Clone, Debug, PartialEq, Eq)]
+            pub struct #name {
+                path: #rt::ODataPath,
             }
 
-            #(#methods)*
+            #cfg
+            impl #name {
+                #path_method
+                #(#methods)*
+            }
+        };
+    }
+    // `update` and `delete` need the access to allow them; everything else is offered
+    // wherever the handle was reached.
+    let requests_of = |wanted: Option<OperationKind>| {
+        handle
+            .methods
+            .iter()
+            .filter(move |m| {
+                let kind = match &m.kind {
+                    MethodKind::Request { kind, .. }
+                        if matches!(kind, OperationKind::Update | OperationKind::Delete) =>
+                    {
+                        Some(*kind)
+                    }
+                    _ => None,
+                };
+                kind == wanted
+            })
+            .map(|m| method_items(m, &path, ctx))
+            .collect::<Vec<_>>()
+    };
+    let unrestricted = requests_of(None);
+    let update = requests_of(Some(OperationKind::Update));
+    let delete = requests_of(Some(OperationKind::Delete));
+    let update = (!update.is_empty()).then(|| {
+        quote! {
+            #cfg
+            impl<A: #rt::access::Updatable> #name<A> {
+                #(#update)*
+            }
         }
+    });
+    let delete = (!delete.is_empty()).then(|| {
+        quote! {
+            #cfg
+            impl<A: #rt::access::Deletable> #name<A> {
+                #(#delete)*
+            }
+        }
+    });
+    quote! {
+        #doc
+        ///
+        /// `A` is what may be done to the entity where the path reached it, one of the
+        /// markers of the runtime's `access` module: the places that lead here allow
+        /// different things.
+        #cfg
+        #[derive(Clone, Debug, PartialEq, Eq)]
+        pub struct #name<A> {
+            path: #rt::ODataPath,
+            access: ::core::marker::PhantomData<A>,
+        }
+
+        #cfg
+        impl<A> #name<A> {
+            #path_method
+            #(#unrestricted)*
+        }
+
+        #update
+        #delete
+    }
+}
+
+/// The type of a handle a method returns.
+fn handle_type(handle: &ir::HandleType) -> TokenStream {
+    let rt = runtime();
+    let name = ident(&handle.name);
+    match handle.access {
+        None => quote! { #name },
+        Some(ir::AccessArgument::Inherited) => quote! { #name<A> },
+        Some(ir::AccessArgument::Fixed { update, delete }) => {
+            let marker = match (update, delete) {
+                (true, true) => quote! { ReadWrite },
+                (true, false) => quote! { UpdateOnly },
+                (false, true) => quote! { DeleteOnly },
+                (false, false) => quote! { ReadOnly },
+            };
+            quote! { #name<#rt::access::#marker> }
+        }
+    }
+}
+
+/// A new handle of `handle`'s type addressing `path`.
+fn new_handle(handle: &ir::HandleType, path: TokenStream) -> TokenStream {
+    let name = ident(&handle.name);
+    match handle.access {
+        None => quote! { #name { path: #path } },
+        Some(_) => quote! { #name { path: #path, access: ::core::marker::PhantomData } },
     }
 }
 
@@ -1161,10 +1254,11 @@ fn method_items(method: &ir::Method, path: &TokenStream, ctx: &Ctx) -> TokenStre
     let cfg = cfg_attr(&method.cfg);
     let body = match &method.kind {
         MethodKind::Segment { segment, handle } => {
-            let handle = ident(handle);
+            let ty = handle_type(handle);
+            let new = new_handle(handle, quote! { #path.segment(#segment) });
             quote! {
-                pub fn #name(&self) -> #handle {
-                    #handle { path: #path.segment(#segment) }
+                pub fn #name(&self) -> #ty {
+                    #new
                 }
             }
         }
@@ -1283,11 +1377,10 @@ fn request_method(
 fn key_method(
     name: &Ident,
     parts: &[ir::KeyParam],
-    handle: &str,
+    handle: &ir::HandleType,
     path: &TokenStream,
 ) -> TokenStream {
     let rt = runtime();
-    let target = ident(handle);
     let param_type = |ty: Primitive| match ty {
         Primitive::String | Primitive::Guid => quote! { &str },
         other => primitive(other),
@@ -1322,9 +1415,11 @@ fn key_method(
             quote! { #path.compound_key(&[#(#pairs),*]) }
         }
     };
+    let ty = handle_type(handle);
+    let new = new_handle(handle, key_path);
     quote! {
-        pub fn #name(&self, #(#params),*) -> #target {
-            #target { path: #key_path }
+        pub fn #name(&self, #(#params),*) -> #ty {
+            #new
         }
     }
 }
@@ -1441,12 +1536,13 @@ fn call_method(name: &Ident, call: &ir::Call, path: &TokenStream, ctx: &Ctx) -> 
     };
     let params = &signature;
     if let ir::Returns::Handle(handle) = &call.returns {
-        let handle = ident(handle);
+        let ty = handle_type(handle);
+        let new = new_handle(handle, call_path);
         return quote! {
             #allow
-            pub fn #name(&self, #(#params),*) -> #handle {
+            pub fn #name(&self, #(#params),*) -> #ty {
                 #prelude
-                #handle { path: #call_path }
+                #new
             }
         };
     }

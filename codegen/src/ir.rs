@@ -165,7 +165,28 @@ pub struct Handle {
     pub name: String,
     pub doc: Vec<String>,
     pub cfg: Cfg,
+    /// The handle takes what may be done to its entity as a type parameter: places
+    /// that reach it allow different things, and `update` and `delete` need it.
+    pub generic_access: bool,
     pub methods: Vec<Method>,
+}
+
+/// A handle type as a method returns it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct HandleType {
+    pub name: String,
+    /// The argument of a handle with `generic_access`.
+    pub access: Option<AccessArgument>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AccessArgument {
+    /// The parameter of the handle the method belongs to.
+    Inherited,
+    Fixed {
+        update: bool,
+        delete: bool,
+    },
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -180,11 +201,11 @@ pub struct Method {
 #[derive(Clone, Debug, PartialEq)]
 pub enum MethodKind {
     /// Appends a segment (navigation property, cast, entity set) and returns a handle.
-    Segment { segment: String, handle: String },
+    Segment { segment: String, handle: HandleType },
     /// Appends a key and returns the item's handle.
     Key {
         parts: Vec<KeyParam>,
-        handle: String,
+        handle: HandleType,
     },
     /// A request on the handle itself.
     Request {
@@ -296,7 +317,7 @@ pub enum Returns {
     /// A collection: pages of this item type.
     Page(RustType),
     /// A composable function: a handle to address the result further.
-    Handle(String),
+    Handle(HandleType),
 }
 
 /// A test generated from a page's example: calls the request API the way the example's

@@ -41,6 +41,29 @@ pub struct Access {
     pub delete: bool,
 }
 
+impl Access {
+    const NONE: Access = Access {
+        update: false,
+        delete: false,
+    };
+
+    /// What both allow.
+    fn and(self, other: Access) -> Access {
+        Access {
+            update: self.update && other.update,
+            delete: self.delete && other.delete,
+        }
+    }
+
+    /// What either allows.
+    fn or(self, other: Access) -> Access {
+        Access {
+            update: self.update || other.update,
+            delete: self.delete || other.delete,
+        }
+    }
+}
+
 /// What a handle offers.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Member {
@@ -741,12 +764,8 @@ impl Selection {
         }
     }
 
-    /// Handles reachable from `node` through selected members, with the kind of edge.
-    pub fn selected_edges(
-        &self,
-        service: &Service<'_>,
-        node: &Node,
-    ) -> Vec<(Member, Node, EdgeKind)> {
+    /// Handles reachable from `node` through selected members.
+    pub fn selected_edges(&self, service: &Service<'_>, node: &Node) -> Vec<Edge> {
         let Some(selected) = self.nodes.get(node) else {
             return Vec::new();
         };
@@ -759,13 +778,163 @@ impl Selection {
             .members(node, all)
             .into_iter()
             .filter(|(m, _, _)| selected.contains(m))
-            .filter_map(|(m, leads, kind)| match leads {
-                Leads::Node(target, _) if self.nodes.contains_key(&target) => {
-                    Some((m, target, kind))
-                }
+            .filter_map(|(member, leads, kind)| match leads {
+                Leads::Node(target, access) if self.nodes.contains_key(&target) => Some(Edge {
+                    member,
+                    target,
+                    access,
+                    kind,
+                }),
                 _ => None,
             })
             .collect()
+    }
+}
+
+/// A selected member that leads to another selected handle.
+pub struct Edge {
+    pub member: Member,
+    pub target: Node,
+    /// What may be done to the entity there; a cast's is its source's, here all.
+    pub access: Access,
+    pub kind: EdgeKind,
+}
+
+/// Which entity handles carry, as a type parameter, what may be done to their entity
+/// where it was reached. A handle is shared by every path to its type, and places may
+/// allow different things: Graph forbids deleting `/me/calendar` but not
+/// `/me/calendars/{id}`, and an entity behind a navigation without containment is only
+/// read there. Such a handle offers `update` and `delete` only when its parameter allows
+/// them, so the compiler rejects what the service forbids at the place a path went
+/// through. Handles reached with one access everywhere stay plain.
+#[derive(Debug, Default)]
+pub struct AccessTypes {
+    /// Per entity handle: the requests its parameter could matter to, its own `update`
+    /// and `delete` and those of the handles its casts lead to.
+    relevant: BTreeMap<Node, Access>,
+    /// Per entity handle: the accesses it is reached with, within `relevant`.
+    reached: BTreeMap<Node, BTreeSet<Access>>,
+}
+
+/// The access argument of a handle type a member returns.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AccessArgument {
+    /// The access of the handle the member belongs to (a cast).
+    Inherited,
+    Fixed(Access),
+}
+
+impl AccessTypes {
+    pub fn new(service: &Service<'_>, selection: &Selection) -> Self {
+        let mut types = AccessTypes::default();
+        let mut entity_casts: Vec<(Node, Node)> = Vec::new();
+        let mut arrivals: Vec<(Node, Access)> = Vec::new();
+        for root in &selection.roots {
+            arrivals.extend(service.root_target(root));
+        }
+        for node in selection.nodes.keys() {
+            for edge in selection.selected_edges(service, node) {
+                if matches!((&edge.member, node), (Member::Cast(_), Node::Entity(_))) {
+                    entity_casts.push((node.clone(), edge.target));
+                } else {
+                    arrivals.push((edge.target, edge.access));
+                }
+            }
+        }
+        for node in selection.nodes.keys() {
+            types.relevant_to(node, selection, &entity_casts);
+        }
+        for (node, access) in arrivals {
+            types.arrive(&node, access);
+        }
+        // A cast views the same entity: it is reached with every access of its source.
+        // Casts lead from base to derived types, so this settles within their depth.
+        loop {
+            let mut changed = false;
+            for (source, target) in &entity_casts {
+                let accesses: Vec<Access> = types.reached(source).iter().copied().collect();
+                for access in accesses {
+                    changed |= types.arrive(target, access);
+                }
+            }
+            if !changed {
+                return types;
+            }
+        }
+    }
+
+    fn relevant_to(
+        &mut self,
+        node: &Node,
+        selection: &Selection,
+        entity_casts: &[(Node, Node)],
+    ) -> Access {
+        if let Some(known) = self.relevant.get(node) {
+            return *known;
+        }
+        let members = selection.nodes.get(node);
+        let mut relevant = Access {
+            update: members.is_some_and(|m| m.contains(&Member::Update)),
+            delete: members.is_some_and(|m| m.contains(&Member::Delete)),
+        };
+        // Entered before the casts, so a cycle (which inheritance rules out) ends.
+        self.relevant.insert(node.clone(), relevant);
+        for (_, target) in entity_casts.iter().filter(|(source, _)| source == node) {
+            relevant = relevant.or(self.relevant_to(target, selection, entity_casts));
+        }
+        self.relevant.insert(node.clone(), relevant);
+        relevant
+    }
+
+    /// Records that `node` is reached with `access`; whether that was new.
+    fn arrive(&mut self, node: &Node, access: Access) -> bool {
+        if !matches!(node, Node::Entity(_)) {
+            return false;
+        }
+        let relevant = self.relevant.get(node).copied().unwrap_or(Access::NONE);
+        self.reached
+            .entry(node.clone())
+            .or_default()
+            .insert(access.and(relevant))
+    }
+
+    fn reached(&self, node: &Node) -> &BTreeSet<Access> {
+        static NONE: BTreeSet<Access> = BTreeSet::new();
+        self.reached.get(node).unwrap_or(&NONE)
+    }
+
+    /// Whether the handle of `node` takes the access as a type parameter.
+    pub fn is_generic(&self, node: &Node) -> bool {
+        self.reached(node).len() > 1
+    }
+
+    /// The access argument of `target`'s handle type when a member of a handle (`None`
+    /// for the service's entry points) leads there with `access`; `None` for a plain
+    /// handle.
+    pub fn argument(
+        &self,
+        from: Option<(&Node, &Member)>,
+        target: &Node,
+        access: Access,
+    ) -> Option<AccessArgument> {
+        if !self.is_generic(target) {
+            return None;
+        }
+        let relevant = self.relevant.get(target).copied().unwrap_or(Access::NONE);
+        let access = match from {
+            Some((source @ Node::Entity(_), Member::Cast(_))) => {
+                if self.is_generic(source) {
+                    return Some(AccessArgument::Inherited);
+                }
+                // A plain handle is reached with one access, which its casts keep.
+                self.reached(source)
+                    .first()
+                    .copied()
+                    .unwrap_or(Access::NONE)
+            }
+            _ => access,
+        };
+        Some(AccessArgument::Fixed(access.and(relevant)))
     }
 }
 

@@ -55,6 +55,8 @@ pub use http;
 pub use serde;
 pub use serde_json;
 
+pub mod access;
+
 mod edm;
 mod enums;
 mod error;

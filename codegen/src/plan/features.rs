@@ -377,7 +377,7 @@ fn node_features(
         let out = selection
             .selected_edges(service, node)
             .into_iter()
-            .map(|(_, target, kind)| (target, kind))
+            .map(|edge| (edge.target, edge.kind))
             .collect();
         edges.insert(node, out);
     }

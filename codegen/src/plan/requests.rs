@@ -9,7 +9,7 @@ use crate::model::{ItemType, OperationId, Primitive, TypeKind, TypeRef};
 use crate::names::{self, Scope};
 use crate::pages::reason_phrase;
 use crate::resolve::Root;
-use crate::service::{Leads, Member, Node, Service};
+use crate::service::{AccessArgument, AccessTypes, Leads, Member, Node, Service};
 
 use super::Planner;
 use super::features::Features;
@@ -21,6 +21,16 @@ pub struct HandleNames {
     pub handles: BTreeMap<Node, String>,
     pub accessors: BTreeMap<Root, String>,
     pub methods: BTreeMap<(Node, Member), String>,
+}
+
+fn access_argument(argument: AccessArgument) -> ir::AccessArgument {
+    match argument {
+        AccessArgument::Inherited => ir::AccessArgument::Inherited,
+        AccessArgument::Fixed(access) => ir::AccessArgument::Fixed {
+            update: access.update,
+            delete: access.delete,
+        },
+    }
 }
 
 /// The success status of a request: what the pages document, else OData's.
@@ -117,6 +127,7 @@ pub fn plan_requests(
         let name = handle_scope.claim(format!("{base}Request"));
         names.handles.insert(node.clone(), name);
     }
+    let access_types = AccessTypes::new(service, &p.selection);
     // Method names, per handle.
     let all_access = crate::service::Access {
         update: true,
@@ -165,13 +176,16 @@ pub fn plan_requests(
                 Some(t) => features.edge_cfg(&node, t),
                 None => features.member_cfg(&node, &member),
             };
-            let target_handle = target
-                .as_ref()
-                .and_then(|t| names.handles.get(t).cloned())
-                .unwrap_or_default();
-            if let Some(method) =
-                plan_method(p, types, &node, &member, name, cfg, target_handle, &names)
-            {
+            let target_handle = match &leads {
+                Leads::Node(t, access) => names.handles.get(t).map(|name| ir::HandleType {
+                    name: name.clone(),
+                    access: access_types
+                        .argument(Some((&node, &member)), t, *access)
+                        .map(access_argument),
+                }),
+                Leads::Request => None,
+            };
+            if let Some(method) = plan_method(p, types, &node, &member, name, cfg, target_handle) {
                 methods.push(method);
             }
         }
@@ -179,6 +193,7 @@ pub fn plan_requests(
             name: names.handles.get(&node).cloned().unwrap_or_default(),
             doc: handle_doc(p, &node),
             cfg: features.node_cfg(&node),
+            generic_access: access_types.is_generic(&node),
             methods,
         });
     }
@@ -191,8 +206,17 @@ pub fn plan_requests(
         let cfg = features.root_cfg(&root);
         match &root {
             Root::EntitySet(_) | Root::Singleton(_) => {
-                let Some((node, _)) = service.root_target(&root) else {
+                let Some((node, access)) = service.root_target(&root) else {
                     continue;
+                };
+                let Some(handle) = names.handles.get(&node) else {
+                    continue;
+                };
+                let handle = ir::HandleType {
+                    name: handle.clone(),
+                    access: access_types
+                        .argument(None, &node, access)
+                        .map(access_argument),
                 };
                 let (what, description) = match &root {
                     Root::EntitySet(n) => (
@@ -218,7 +242,7 @@ pub fn plan_requests(
                     cfg,
                     kind: MethodKind::Segment {
                         segment: wire.clone(),
-                        handle: names.handles.get(&node).cloned().unwrap_or_default(),
+                        handle,
                     },
                 });
             }
@@ -355,8 +379,7 @@ fn plan_method(
     member: &Member,
     name: String,
     cfg: ir::Cfg,
-    target_handle: String,
-    names: &HandleNames,
+    target_handle: Option<ir::HandleType>,
 ) -> Option<ir::Method> {
     let model = p.model;
     let service = &p.service;
@@ -449,7 +472,7 @@ fn plan_method(
                             ty: k.ty,
                         })
                         .collect(),
-                    handle: target_handle,
+                    handle: target_handle?,
                 },
             )
         }
@@ -465,7 +488,7 @@ fn plan_method(
                 doc,
                 MethodKind::Segment {
                     segment: wire.clone(),
-                    handle: target_handle,
+                    handle: target_handle?,
                 },
             )
         }
@@ -484,16 +507,12 @@ fn plan_method(
                 doc,
                 MethodKind::Segment {
                     segment: qualified,
-                    handle: target_handle,
+                    handle: target_handle?,
                 },
             )
         }
         Member::Call(op) => {
             let def = model.operation(*op);
-            let composable = match service.call_target(*op) {
-                Leads::Node(target, _) => names.handles.get(&target).cloned(),
-                Leads::Request => None,
-            };
             let mut doc = vec![format!(
                 "Calls the {} `{}`.",
                 match def.kind {
@@ -505,7 +524,13 @@ fn plan_method(
             doc.extend(call_doc(p, *op));
             (
                 doc,
-                MethodKind::Call(plan_call(p, types, *op, def.qualified_name(), composable)),
+                MethodKind::Call(plan_call(
+                    p,
+                    types,
+                    *op,
+                    def.qualified_name(),
+                    target_handle,
+                )),
             )
         }
     };
@@ -550,7 +575,7 @@ fn plan_call(
     types: &TypeNames,
     op: OperationId,
     segment: String,
-    composable: Option<String>,
+    composable: Option<ir::HandleType>,
 ) -> ir::Call {
     let model = p.model;
     let def = model.operation(op);
