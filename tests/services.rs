@@ -412,3 +412,50 @@ fn pages_document_bound_operations_and_imports() {
     let reset_docs = text.matches("/// **Reset the demo**").count();
     assert_eq!(reset_docs, 1, "{text}");
 }
+
+/// An example that updates an entity where the path it takes only reads it does not
+/// become a test that would not compile; the same update where it is allowed does.
+#[test]
+fn examples_only_update_where_the_path_allows_it() {
+    let page = |name: &str, path: &str| {
+        let title = format!("Update {name}");
+        let text = format!(
+            "---\ntitle: \"{title}\"\ndescription: \"{title}.\"\n---\n\n# {title}\n\n\
+             ## HTTP request\n\n<!-- {{ \"blockType\": \"ignored\" }} -->\n```http\nPATCH /{path}\n```\n\n\
+             ## Example\n\n### Request\n\n\
+             <!-- {{ \"blockType\": \"request\", \"name\": \"update_{name}\" }} -->\n\
+             ```http\nPATCH https://example.com/v1/{path}\nContent-type: application/json\n\n{{\"name\": \"Ada\"}}\n```\n\n\
+             ### Response\n\n<!-- {{ \"blockType\": \"response\" }} -->\n```http\nHTTP/1.1 204 No Content\n```\n"
+        );
+        odata_codegen::Input::new(format!("update-{name}.md"), text)
+    };
+    let inputs = Inputs {
+        metadata: common::input("tests/fixtures/services/orders.xml"),
+        docs: vec![
+            page("customer", "customers/3"),
+            page("referrer", "customers/3/referredBy"),
+        ],
+    };
+    let generated = odata_codegen::generate(&inputs, &Options::default())
+        .unwrap_or_else(|f| panic!("the pages generate: {f:#?}"));
+    let examples = file(&generated.files, "src/examples.rs");
+    assert!(
+        examples.contains("fn example_update_customer()"),
+        "{examples}"
+    );
+    assert!(
+        !examples.contains("fn example_update_referrer()"),
+        "{examples}"
+    );
+    let skipped: Vec<String> = generated
+        .diagnostics
+        .iter()
+        .filter(|d| d.code == "example-not-testable")
+        .map(|d| d.to_string())
+        .collect();
+    assert_eq!(skipped.len(), 1, "{skipped:?}");
+    assert!(
+        skipped[0].contains("update-referrer.md") && skipped[0].contains("offers no `update`"),
+        "{skipped:?}"
+    );
+}

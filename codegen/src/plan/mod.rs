@@ -100,7 +100,7 @@ pub fn plan(
             let pages = match operation.kind {
                 RequestKind::Invoke(id) => p.operation_docs.entry(id).or_default(),
                 RequestKind::Crud(kind) => match p.operation_node(&operation.path, kind) {
-                    Some(node) => p.docs.entry((node, kind)).or_default(),
+                    Some((node, _)) => p.docs.entry((node, kind)).or_default(),
                     None => continue,
                 },
                 _ => continue,
@@ -191,20 +191,31 @@ impl<'a> Planner<'a> {
         Some(current)
     }
 
-    /// The handle that carries a documented request of `kind` on `path`.
-    fn operation_node(&self, path: &ResolvedPath, kind: OperationKind) -> Option<Node> {
+    /// The handle that carries a documented request of `kind` on `path`, with what may
+    /// be done to its entity there.
+    fn operation_node(&self, path: &ResolvedPath, kind: OperationKind) -> Option<(Node, Access)> {
         if path.suffix.is_some() {
             return None;
         }
-        let (node, _) = self.path_node(path)?;
-        Some(match kind {
+        let (node, access) = self.path_node(path)?;
+        match kind {
             OperationKind::Get | OperationKind::Update | OperationKind::Delete
                 if Service::is_collection(&node) =>
             {
-                Node::Entity(self.service.item_type(&node)?)
+                let item = Node::Entity(self.service.item_type(&node)?);
+                // The item as the collection's key reaches it.
+                let keyed = self.service.members(&node, access).into_iter().find_map(
+                    |(member, leads, _)| match (member, leads) {
+                        (Member::Key, Leads::Node(keyed, item_access)) if keyed == item => {
+                            Some(item_access)
+                        }
+                        _ => None,
+                    },
+                );
+                Some((item, keyed.unwrap_or_default()))
             }
-            _ => node,
-        })
+            _ => Some((node, access)),
+        }
     }
 
     fn build(
@@ -388,7 +399,8 @@ impl<'a> Planner<'a> {
                 kind.http_method()
             ));
         }
-        let operation_node = self.operation_node(path, kind).ok_or("no operation")?;
+        let (operation_node, operation_access) =
+            self.operation_node(path, kind).ok_or("no operation")?;
         let member = match kind {
             OperationKind::List => Member::List,
             OperationKind::Create => Member::Create,
@@ -396,13 +408,20 @@ impl<'a> Planner<'a> {
             OperationKind::Update => Member::Update,
             OperationKind::Delete => Member::Delete,
         };
-        // The handle may not offer the request (the schema forbids it there), or may
-        // offer it under another name (a navigation property took `get`, say).
-        if names
-            .methods
-            .get(&(operation_node.clone(), member))
-            .map(String::as_str)
-            != Some(kind.method_name())
+        // The handle may not offer the request (the schema forbids it there, or on the
+        // path the example takes), or may offer it under another name (a navigation
+        // property took `get`, say).
+        let allowed_on_path = self
+            .service
+            .members(&operation_node, operation_access)
+            .iter()
+            .any(|(m, _, _)| *m == member);
+        if !allowed_on_path
+            || names
+                .methods
+                .get(&(operation_node.clone(), member))
+                .map(String::as_str)
+                != Some(kind.method_name())
         {
             return Err(format!(
                 "its request handle offers no `{}` (the schema does not allow it there)",
