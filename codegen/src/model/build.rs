@@ -6,8 +6,11 @@
 //! build no strings: only the model's own fields and error messages allocate.
 
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
-use std::borrow::Cow;
+use std::borrow::{Borrow, Cow};
 use std::cell::RefCell;
+use std::ops::{Deref, DerefMut};
+use std::panic::resume_unwind;
+use std::thread;
 
 use super::*;
 use crate::csdl::{self, Annotation, Csdl, Expr, Text};
@@ -56,7 +59,7 @@ pub fn build_model(csdl: &Csdl<'_>) -> Result<Model, Vec<Diagnostic>> {
     b.build_container();
     let mut errors = b.errors.into_inner();
     if errors.is_empty() {
-        Ok(b.model)
+        Ok(b.tables.model)
     } else {
         crate::diag::sort(&mut errors);
         Err(errors)
@@ -67,7 +70,9 @@ pub fn build_model(csdl: &Csdl<'_>) -> Result<Model, Vec<Diagnostic>> {
 /// target itself) -> annotations.
 type MemberAnnotations<'a> = HashMap<&'a str, Vec<&'a Annotation<'a>>>;
 
-struct Builder<'a> {
+/// What every step of the build reads: the document, its names, the model so far.
+/// Shared by the threads that build types.
+struct Tables<'a> {
     csdl: &'a Csdl<'a>,
     /// Alias or namespace -> namespace.
     namespaces: HashMap<&'a str, &'a str>,
@@ -78,12 +83,72 @@ struct Builder<'a> {
     types: HashMap<(&'a str, &'a str), TypeId>,
     /// The offset of each type's declaration, to tell a duplicate from the original.
     type_at: Vec<usize>,
+    model: Model,
+}
+
+/// Resolves and reports over [`Tables`]: owned by the builder, which changes them
+/// between steps, or borrowed by a thread that helps build types with its own cache and
+/// errors. Reads of the tables go through `Deref`.
+struct Builder<'a, T = Tables<'a>> {
+    tables: T,
     /// Type references as written -> what they resolved to.
     resolved: RefCell<HashMap<&'a str, TypeRef>>,
-    model: Model,
     /// Behind a cell so that reporting needs no exclusive borrow of the builder while
     /// its maps are read.
     errors: RefCell<Vec<Diagnostic>>,
+}
+
+impl<'a, T: Borrow<Tables<'a>>> Deref for Builder<'a, T> {
+    type Target = Tables<'a>;
+
+    fn deref(&self) -> &Tables<'a> {
+        self.tables.borrow()
+    }
+}
+
+impl<'a> DerefMut for Builder<'a> {
+    fn deref_mut(&mut self) -> &mut Tables<'a> {
+        &mut self.tables
+    }
+}
+
+/// A type declaration of a schema, with the schema's namespace.
+#[derive(Clone, Copy)]
+enum Declaration<'a> {
+    Structured(&'a str, &'a csdl::StructuredType<'a>),
+    Enum(&'a str, &'a csdl::EnumType<'a>),
+    Definition(&'a str, &'a csdl::TypeDefinition<'a>),
+}
+
+impl Declaration<'_> {
+    /// Roughly what building it costs, to share the work fairly between threads.
+    fn weight(self) -> usize {
+        match self {
+            Declaration::Structured(_, t) => 1 + t.properties.len() + t.navigation_properties.len(),
+            Declaration::Enum(_, t) => 1 + t.members.len(),
+            Declaration::Definition(..) => 1,
+        }
+    }
+}
+
+/// What building one declared type yields.
+type Built = (TypeId, TypeKind, Option<String>);
+
+/// Below this many declarations, types are built on one thread: a second costs more
+/// than it saves.
+const PARALLEL_MIN_TYPES: usize = 512;
+
+/// Where to cut `declarations` so that both parts weigh about the same.
+fn halfway(declarations: &[Declaration<'_>]) -> usize {
+    let total: usize = declarations.iter().map(|d| d.weight()).sum();
+    let mut weight = 0;
+    declarations
+        .iter()
+        .position(|d| {
+            weight += d.weight();
+            2 * weight >= total
+        })
+        .map_or(declarations.len(), |last| last + 1)
 }
 
 /// What annotation blocks say about one target's members.
@@ -121,13 +186,12 @@ impl<'a> Builder<'a> {
                 namespaces.insert(alias.as_ref(), schema.namespace.as_ref());
             }
         }
-        let mut b = Builder {
+        let mut b = Builder::over(Tables {
             csdl,
             namespaces,
             targeted: HashMap::default(),
             types: HashMap::default(),
             type_at: Vec::new(),
-            resolved: RefCell::default(),
             model: Model {
                 types: Vec::new(),
                 by_name: HashMap::default(),
@@ -144,8 +208,7 @@ impl<'a> Builder<'a> {
                 container: None,
                 operations: Vec::new(),
             },
-            errors: RefCell::default(),
-        };
+        });
         for schema in &csdl.schemas {
             for block in &schema.annotation_blocks {
                 // Qualified annotations are for a specific client profile, not for everyone.
@@ -162,157 +225,6 @@ impl<'a> Builder<'a> {
             }
         }
         b
-    }
-
-    fn span(&self, at: usize) -> Span {
-        self.csdl.span(at)
-    }
-
-    fn error(&self, diagnostic: Diagnostic) {
-        self.errors.borrow_mut().push(diagnostic);
-    }
-
-    /// A target path as (unaliased qualified name of its head, member path). An
-    /// operation's overload signature (`ns.op(ns.type)`) is dropped: what annotates one
-    /// overload annotates the name.
-    fn split_target(&self, target: &'a str) -> (Cow<'a, str>, &'a str) {
-        let (head, member) = target.split_once('/').unwrap_or((target, ""));
-        let head = head.split_once('(').map_or(head, |(name, _)| name);
-        let head = match head.rsplit_once('.') {
-            Some((prefix, local)) => match self.namespaces.get(prefix) {
-                Some(&namespace) if namespace != prefix => {
-                    Cow::Owned(format!("{namespace}.{local}"))
-                }
-                // Already qualified by its namespace, or an unknown prefix.
-                _ => Cow::Borrowed(head),
-            },
-            None => Cow::Borrowed(head),
-        };
-        (head, member)
-    }
-
-    /// `alias.name` or `namespace.name` -> (namespace, name), if the prefix is known.
-    fn qualify(&self, name: &'a str) -> Option<(&'a str, &'a str)> {
-        let (prefix, local) = name.rsplit_once('.')?;
-        Some((self.namespaces.get(prefix)?, local))
-    }
-
-    /// The annotation blocks' annotations of a target's members.
-    fn targets(&self, head: &str) -> Targets<'_, 'a> {
-        Targets(self.targeted.get(head))
-    }
-
-    /// Whether an annotation's term, qualified or aliased, is `term`; allocates nothing,
-    /// as it runs for every annotation of every element.
-    fn term_is(&self, annotation: &Annotation<'a>, term: &str) -> bool {
-        if annotation.term == term {
-            return true;
-        }
-        let (Some((prefix, local)), Some((namespace, wanted))) =
-            (annotation.term.rsplit_once('.'), term.rsplit_once('.'))
-        else {
-            return false;
-        };
-        local == wanted
-            && self
-                .namespaces
-                .get(prefix)
-                .is_some_and(|ns| *ns == namespace)
-    }
-
-    /// Inline annotations plus those from `Annotations` blocks.
-    fn annotations<'s>(
-        inline: &'s [Annotation<'a>],
-        targeted: &'s [&'a Annotation<'a>],
-    ) -> impl Iterator<Item = &'s Annotation<'a>> + 's {
-        inline
-            .iter()
-            .filter(|a| a.qualifier.is_none())
-            .chain(targeted.iter().copied())
-    }
-
-    fn find_annotation<'s>(
-        &'s self,
-        inline: &'s [Annotation<'a>],
-        targeted: &'s [&'a Annotation<'a>],
-        term: &str,
-    ) -> Option<&'s Expr<'a>> {
-        Self::annotations(inline, targeted)
-            .find(|a| self.term_is(a, term))
-            .map(|a| &a.value)
-    }
-
-    /// The term's name within `namespace`, if the annotation's term (qualified or
-    /// aliased) is in that vocabulary.
-    fn local_term<'t>(&self, annotation: &'t Annotation<'a>, namespace: &str) -> Option<&'t str> {
-        let (prefix, local) = annotation.term.rsplit_once('.')?;
-        (prefix == namespace
-            || self
-                .namespaces
-                .get(prefix)
-                .is_some_and(|ns| *ns == namespace))
-        .then_some(local)
-    }
-
-    fn description(
-        &self,
-        inline: &[Annotation<'a>],
-        targeted: &[&'a Annotation<'a>],
-    ) -> Option<String> {
-        match self.find_annotation(inline, targeted, CORE_DESCRIPTION)? {
-            Expr::String(s) if !s.trim().is_empty() => Some(s.trim().to_owned()),
-            _ => None,
-        }
-    }
-
-    fn is_true(
-        &self,
-        inline: &[Annotation<'a>],
-        targeted: &[&'a Annotation<'a>],
-        term: &str,
-    ) -> bool {
-        matches!(
-            self.find_annotation(inline, targeted, term),
-            Some(Expr::Bool(true) | Expr::Default)
-        )
-    }
-
-    fn restrictions(
-        &self,
-        inline: &[Annotation<'a>],
-        targeted: &[&'a Annotation<'a>],
-    ) -> Restrictions {
-        // One pass over the target's annotations, not one per term: this runs for every
-        // type, navigation property, entity set and singleton.
-        let mut r = Restrictions::default();
-        for a in Self::annotations(inline, targeted) {
-            let Some(local) = self.local_term(a, CAPABILITIES) else {
-                continue;
-            };
-            let denied =
-                |property: &str| matches!(a.value.property(property), Some(Expr::Bool(false)));
-            match local {
-                "InsertRestrictions" => r.insertable &= !denied("Insertable"),
-                "UpdateRestrictions" => r.updatable &= !denied("Updatable"),
-                "DeleteRestrictions" => r.deletable &= !denied("Deletable"),
-                "CountRestrictions" => r.countable &= !denied("Countable"),
-                "NavigationRestrictions" => {
-                    r.referenceable &= !denied("Referenceable");
-                    r.navigable &= !matches!(
-                        a.value.property("Navigability"),
-                        Some(Expr::EnumMember(member)) if member.ends_with("/None")
-                    );
-                }
-                _ => {}
-            }
-        }
-        r
-    }
-
-    /// The type a schema element declares, unless it is a duplicate of an earlier one.
-    fn declared(&self, namespace: &'a str, name: &'a str, at: usize) -> Option<TypeId> {
-        let id = *self.types.get(&(namespace, name))?;
-        (self.type_at[id.0 as usize] == at).then_some(id)
     }
 
     fn register_types(&mut self) {
@@ -350,6 +262,7 @@ impl<'a> Builder<'a> {
                     .push(id);
                 self.model.by_name.insert(qualified, id);
                 // Kinds are filled in by build_types; a placeholder keeps ids stable.
+                let span = self.span(at);
                 self.model.types.push(TypeDef {
                     namespace: namespace.to_owned(),
                     name: name.to_owned(),
@@ -358,299 +271,59 @@ impl<'a> Builder<'a> {
                         underlying: Primitive::Untyped,
                         facets: None,
                     },
-                    span: self.span(at),
+                    span,
                 });
             }
         }
     }
 
-    /// Resolves `Edm.X`, `ns.T`, `alias.T` and `Collection(...)` of those. `context`
-    /// names the referring element in an error.
-    fn resolve_type(
-        &self,
-        written: &'a str,
-        at: usize,
-        context: impl FnOnce() -> String,
-    ) -> Option<TypeRef> {
-        // Schemas name a few hundred types thousands of times (`Edm.String` alone
-        // thousands): each spelling is resolved once.
-        if let Some(&known) = self.resolved.borrow().get(written) {
-            return Some(known);
-        }
-        let (inner, collection) = match written
-            .strip_prefix("Collection(")
-            .and_then(|s| s.strip_suffix(')'))
-        {
-            Some(inner) => (inner.trim(), true),
-            None => (written.trim(), false),
-        };
-        let item = if inner.starts_with("Edm.") {
-            Primitive::from_edm_name(inner).map(ItemType::Primitive)
-        } else {
-            self.qualify(inner)
-                .and_then(|key| self.types.get(&key).copied())
-                .map(ItemType::Named)
-        };
-        match item {
-            Some(item) => {
-                let ty = TypeRef { item, collection };
-                self.resolved.borrow_mut().insert(written, ty);
-                Some(ty)
-            }
-            None => {
-                let mut d = Diagnostic::error(
-                    "unknown-type",
-                    self.span(at),
-                    format!(
-                        "{} has type `{written}`, which names no type of the schema",
-                        context()
-                    ),
-                );
-                if let Some(similar) = self.similar_type(inner) {
-                    d = d.with_note(format!(
-                        "a type `{similar}` exists: names are case-sensitive"
-                    ));
-                }
-                self.error(d);
-                None
-            }
-        }
-    }
-
-    fn similar_type(&self, written: &'a str) -> Option<String> {
-        let (namespace, local) = self.qualify(written)?;
-        let id = *self
-            .model
-            .lookup_ignore_case(&format!("{namespace}.{local}"))
-            .first()?;
-        Some(self.model.get(id).qualified_name())
-    }
-
+    /// Builds the declared types; a large schema's on two threads, each with its own
+    /// cache and errors, the errors joined in the order of one thread.
     fn build_types(&mut self) {
-        let csdl = self.csdl;
-        for schema in &csdl.schemas {
-            let ns: &'a str = &schema.namespace;
-            for t in &schema.structured_types {
-                let Some(id) = self.declared(ns, &t.name, t.at) else {
-                    continue; // a duplicate, already reported
-                };
-                let type_name = format!("{ns}.{}", t.name);
-                let kind = TypeKind::Structured(self.structured(&type_name, t));
-                let description = self.description(&t.annotations, self.targets(&type_name).on(""));
-                let def = &mut self.model.types[id.0 as usize];
-                def.kind = kind;
-                def.description = description;
-            }
-            for t in &schema.enum_types {
-                let Some(id) = self.declared(ns, &t.name, t.at) else {
-                    continue;
-                };
-                let type_name = format!("{ns}.{}", t.name);
-                let kind = TypeKind::Enum(self.enum_type(&type_name, t));
-                let description = self.description(&t.annotations, self.targets(&type_name).on(""));
-                let def = &mut self.model.types[id.0 as usize];
-                def.kind = kind;
-                def.description = description;
-            }
-            for t in &schema.type_definitions {
-                let Some(id) = self.declared(ns, &t.name, t.at) else {
-                    continue;
-                };
-                let underlying = match Primitive::from_edm_name(&t.underlying_type) {
-                    Some(p) => p,
-                    None => {
-                        self.error(Diagnostic::error(
-                            "unknown-type",
-                            self.span(t.at),
-                            format!(
-                                "type definition `{}` has underlying type `{}`, which is not an EDM primitive",
-                                t.name, t.underlying_type
-                            ),
-                        ));
-                        continue;
-                    }
-                };
-                let type_name = format!("{ns}.{}", t.name);
-                let description = self.description(&t.annotations, self.targets(&type_name).on(""));
-                let def = &mut self.model.types[id.0 as usize];
-                def.kind = TypeKind::Definition {
-                    underlying,
-                    facets: t.facets.clone(),
-                };
-                def.description = description;
-            }
-        }
-    }
-
-    fn structured(&self, type_name: &str, t: &'a csdl::StructuredType<'a>) -> StructDef {
-        let base = t.base_type.as_deref().and_then(|written| {
-            let resolved =
-                self.resolve_type(written, t.at, || format!("base type of `{type_name}`"))?;
-            match resolved.item {
-                ItemType::Named(id) if !resolved.collection => Some(id),
-                _ => {
-                    self.error(Diagnostic::error(
-                        "invalid-type",
-                        self.span(t.at),
-                        format!("`{type_name}` has base type `{written}`, which is not a structured type"),
-                    ));
-                    None
-                }
-            }
-        });
-        let targets = self.targets(type_name);
-        let mut names: HashSet<&str> = HashSet::default();
-        let mut properties = Vec::with_capacity(t.properties.len());
-        for p in &t.properties {
-            if !names.insert(&p.name) {
-                self.duplicate_member(type_name, &p.name, p.at);
-                continue;
-            }
-            let Some(ty) = self.resolve_type(&p.type_name, p.at, || {
-                format!("property `{}` of `{type_name}`", p.name)
-            }) else {
-                continue;
-            };
-            let targeted = targets.on(&p.name);
-            let (computed, immutable) = if p.annotations.is_empty() && targeted.is_empty() {
-                (false, false)
-            } else {
-                (
-                    self.is_true(&p.annotations, targeted, CORE_COMPUTED),
-                    self.is_true(&p.annotations, targeted, CORE_IMMUTABLE),
-                )
-            };
-            properties.push(PropertyDef {
-                name: owned(&p.name),
-                ty,
-                nullable: p.nullable.unwrap_or(true),
-                description: self.description(&p.annotations, targeted),
-                computed,
-                immutable,
-                default_value: owned_opt(&p.default_value),
-                facets: p.facets.clone(),
-                span: self.span(p.at),
-            });
-        }
-        let mut navigations = Vec::with_capacity(t.navigation_properties.len());
-        for n in &t.navigation_properties {
-            if !names.insert(&n.name) {
-                self.duplicate_member(type_name, &n.name, n.at);
-                continue;
-            }
-            let context = || format!("navigation property `{}` of `{type_name}`", n.name);
-            let Some(ty) = self.resolve_type(&n.type_name, n.at, context) else {
-                continue;
-            };
-            let ItemType::Named(target) = ty.item else {
-                self.error(Diagnostic::error(
-                    "invalid-type",
-                    self.span(n.at),
-                    format!(
-                        "{} has type `{}`, which is not an entity type",
-                        context(),
-                        n.type_name
-                    ),
-                ));
-                continue;
-            };
-            let targeted = targets.on(&n.name);
-            navigations.push(NavigationDef {
-                name: owned(&n.name),
-                target,
-                collection: ty.collection,
-                nullable: n.nullable.unwrap_or(true),
-                contains_target: n.contains_target,
-                partner: owned_opt(&n.partner),
-                on_delete: owned_opt(&n.on_delete),
-                referential_constraints: n
-                    .referential_constraints
+        let declarations: Vec<Declaration<'a>> = self
+            .csdl
+            .schemas
+            .iter()
+            .flat_map(|schema| {
+                let ns: &'a str = &schema.namespace;
+                let structured = schema
+                    .structured_types
                     .iter()
-                    .map(|c| (owned(&c.property), owned(&c.referenced_property)))
-                    .collect(),
-                description: self.description(&n.annotations, targeted),
-                restrictions: self.restrictions(&n.annotations, targeted),
-                span: self.span(n.at),
+                    .map(move |t| Declaration::Structured(ns, t));
+                let enums = schema
+                    .enum_types
+                    .iter()
+                    .map(move |t| Declaration::Enum(ns, t));
+                let definitions = schema
+                    .type_definitions
+                    .iter()
+                    .map(move |t| Declaration::Definition(ns, t));
+                structured.chain(enums).chain(definitions)
+            })
+            .collect();
+        let built = if declarations.len() < PARALLEL_MIN_TYPES {
+            self.build_declarations(&declarations)
+        } else {
+            let (first, second) = declarations.split_at(halfway(&declarations));
+            let (mut built, (rest, errors)) = thread::scope(|scope| {
+                let tables = &self.tables;
+                let helper = scope.spawn(move || {
+                    let helper = Builder::over(tables);
+                    let built = helper.build_declarations(second);
+                    (built, helper.errors.into_inner())
+                });
+                let built = self.build_declarations(first);
+                let helped = helper.join().unwrap_or_else(|panic| resume_unwind(panic));
+                (built, helped)
             });
-        }
-        // Keys are resolved once inheritance is known (check_inheritance).
-        StructDef {
-            kind: t.kind,
-            restrictions: self.restrictions(&t.annotations, targets.on("")),
-            base,
-            is_abstract: t.is_abstract,
-            open_type: t.open_type,
-            has_stream: t.has_stream,
-            key: Vec::new(),
-            properties,
-            navigations,
-            derived: Vec::new(),
-        }
-    }
-
-    fn duplicate_member(&self, type_name: &str, name: &str, at: usize) {
-        self.error(Diagnostic::error(
-            "duplicate-name",
-            self.span(at),
-            format!("`{type_name}` declares `{name}` twice"),
-        ));
-    }
-
-    fn enum_type(&self, type_name: &str, t: &'a csdl::EnumType<'a>) -> EnumDef {
-        let underlying = match t.underlying_type.as_deref() {
-            None => Primitive::Int32,
-            Some(u) => match Primitive::from_edm_name(u) {
-                Some(
-                    p @ (Primitive::Byte
-                    | Primitive::SByte
-                    | Primitive::Int16
-                    | Primitive::Int32
-                    | Primitive::Int64),
-                ) => p,
-                _ => {
-                    self.error(Diagnostic::error(
-                        "invalid-type",
-                        self.span(t.at),
-                        format!("enum `{type_name}` has underlying type `{u}`; CSDL allows Edm.Byte, Edm.SByte, Edm.Int16, Edm.Int32 and Edm.Int64"),
-                    ));
-                    Primitive::Int32
-                }
-            },
+            built.extend(rest);
+            self.errors.get_mut().extend(errors);
+            built
         };
-        let targets = self.targets(type_name);
-        let mut members = Vec::with_capacity(t.members.len());
-        let mut names = HashSet::default();
-        for (index, m) in t.members.iter().enumerate() {
-            if !names.insert(m.name.as_ref()) {
-                self.duplicate_member(type_name, &m.name, m.at);
-                continue;
-            }
-            let value = match &m.value {
-                // CSDL: members without values are numbered from zero in order.
-                None => index as i64,
-                Some(v) => match v.trim().parse() {
-                    Ok(v) => v,
-                    Err(_) => {
-                        self.error(Diagnostic::error(
-                            "invalid-enum-value",
-                            self.span(m.at),
-                            format!("member `{}` of `{type_name}` has value `{v}`, which is not an integer", m.name),
-                        ));
-                        continue;
-                    }
-                },
-            };
-            members.push(EnumMemberDef {
-                name: owned(&m.name),
-                value,
-                description: self.description(&m.annotations, targets.on(&m.name)),
-                span: self.span(m.at),
-            });
-        }
-        EnumDef {
-            underlying,
-            is_flags: t.is_flags,
-            members,
+        for (id, kind, description) in built {
+            let def = &mut self.model.types[id.0 as usize];
+            def.kind = kind;
+            def.description = description;
         }
     }
 
@@ -738,129 +411,6 @@ impl<'a> Builder<'a> {
             let key = self.key_of(id, t, refs);
             if let TypeKind::Structured(s) = &mut self.model.types[id.0 as usize].kind {
                 s.key = key;
-            }
-        }
-    }
-
-    /// The key `refs` (declared on `t` or on its nearest ancestor that declares one),
-    /// resolved against `t`'s properties.
-    fn key_of(
-        &self,
-        id: TypeId,
-        t: &csdl::StructuredType<'a>,
-        refs: Option<&[csdl::PropertyRef<'a>]>,
-    ) -> Vec<KeyPart> {
-        let Some(refs) = refs else {
-            return Vec::new();
-        };
-        let mut key = Vec::new();
-        for r in refs {
-            let first = r.name.split('/').next().unwrap_or_default();
-            let property = self
-                .model
-                .all_properties(id)
-                .into_iter()
-                .find(|p| p.name == first)
-                .map(|p| p.ty);
-            match property {
-                Some(TypeRef {
-                    item: ItemType::Primitive(ty),
-                    collection: false,
-                }) => key.push(KeyPart {
-                    path: owned(&r.name),
-                    name: owned(r.alias.as_ref().unwrap_or(&r.name)),
-                    ty,
-                }),
-                Some(TypeRef {
-                    item: ItemType::Named(nested),
-                    collection: false,
-                }) if r.name.contains('/') => {
-                    // A 4.01 key path into a complex property: the leaf decides the type.
-                    let leaf = r.name.rsplit('/').next().unwrap_or_default();
-                    let ty = self
-                        .model
-                        .all_properties(nested)
-                        .into_iter()
-                        .find(|p| p.name == leaf)
-                        .and_then(|p| match p.ty.item {
-                            ItemType::Primitive(ty) => Some(ty),
-                            ItemType::Named(_) => None,
-                        });
-                    match (ty, &r.alias) {
-                        (Some(ty), Some(alias)) => key.push(KeyPart {
-                            path: owned(&r.name),
-                            name: owned(alias),
-                            ty,
-                        }),
-                        _ => self.error(Diagnostic::error(
-                            "invalid-key",
-                            self.span(r.at),
-                            format!("key `{}` of `{}` must lead to a primitive property and have an Alias", r.name, t.name),
-                        )),
-                    }
-                }
-                Some(_) => self.error(Diagnostic::error(
-                    "invalid-key",
-                    self.span(r.at),
-                    format!(
-                        "key property `{}` of `{}` is not of a primitive type",
-                        r.name, t.name
-                    ),
-                )),
-                None => self.error(Diagnostic::error(
-                    "invalid-key",
-                    self.span(r.at),
-                    format!(
-                        "key names `{}`, which is not a property of `{}`",
-                        r.name, t.name
-                    ),
-                )),
-            }
-        }
-        // Key parts are named in URLs (`(a=1,b=2)`); two of one name cannot be told apart.
-        for (i, part) in key.iter().enumerate() {
-            if let Some(first) = key[..i].iter().find(|k| k.name == part.name) {
-                let at = refs.get(i).map_or(t.at, |r| r.at);
-                self.error(Diagnostic::error(
-                    "invalid-key",
-                    self.span(at),
-                    format!(
-                        "key parts `{}` and `{}` of `{}` are both named `{}` in URLs",
-                        first.path, part.path, t.name, part.name
-                    ),
-                ));
-            }
-        }
-        key
-    }
-
-    fn entity_type(
-        &self,
-        written: &'a str,
-        at: usize,
-        context: impl Fn() -> String,
-    ) -> Option<TypeId> {
-        let ty = self.resolve_type(written, at, &context)?;
-        match ty.item {
-            ItemType::Named(id)
-                if !ty.collection
-                    && self
-                        .model
-                        .structured(id)
-                        .is_some_and(|s| s.kind == StructuredKind::Entity) =>
-            {
-                Some(id)
-            }
-            _ => {
-                self.error(Diagnostic::error(
-                    "invalid-type",
-                    self.span(at),
-                    format!(
-                        "{} has type `{written}`, which is not an entity type",
-                        context()
-                    ),
-                ));
-                None
             }
         }
     }
@@ -1058,6 +608,7 @@ impl<'a> Builder<'a> {
                 }
                 signatures.insert(signature, op.at);
                 let description = self.description(&op.annotations, targets.on(""));
+                let span = self.span(op.at);
                 let id = OperationId(self.model.operations.len() as u32);
                 self.model
                     .operations_by_name
@@ -1074,8 +625,580 @@ impl<'a> Builder<'a> {
                     is_composable: op.is_composable,
                     entity_set_path: owned_opt(&op.entity_set_path),
                     description,
-                    span: self.span(op.at),
+                    span,
                 });
+            }
+        }
+    }
+}
+
+impl<'a, T: Borrow<Tables<'a>>> Builder<'a, T> {
+    fn over(tables: T) -> Self {
+        Builder {
+            tables,
+            resolved: RefCell::default(),
+            errors: RefCell::default(),
+        }
+    }
+
+    fn span(&self, at: usize) -> Span {
+        self.csdl.span(at)
+    }
+
+    fn error(&self, diagnostic: Diagnostic) {
+        self.errors.borrow_mut().push(diagnostic);
+    }
+
+    /// A target path as (unaliased qualified name of its head, member path). An
+    /// operation's overload signature (`ns.op(ns.type)`) is dropped: what annotates one
+    /// overload annotates the name.
+    fn split_target(&self, target: &'a str) -> (Cow<'a, str>, &'a str) {
+        let (head, member) = target.split_once('/').unwrap_or((target, ""));
+        let head = head.split_once('(').map_or(head, |(name, _)| name);
+        let head = match head.rsplit_once('.') {
+            Some((prefix, local)) => match self.namespaces.get(prefix) {
+                Some(&namespace) if namespace != prefix => {
+                    Cow::Owned(format!("{namespace}.{local}"))
+                }
+                // Already qualified by its namespace, or an unknown prefix.
+                _ => Cow::Borrowed(head),
+            },
+            None => Cow::Borrowed(head),
+        };
+        (head, member)
+    }
+
+    /// `alias.name` or `namespace.name` -> (namespace, name), if the prefix is known.
+    fn qualify(&self, name: &'a str) -> Option<(&'a str, &'a str)> {
+        let (prefix, local) = name.rsplit_once('.')?;
+        Some((self.namespaces.get(prefix)?, local))
+    }
+
+    /// The annotation blocks' annotations of a target's members.
+    fn targets(&self, head: &str) -> Targets<'_, 'a> {
+        Targets(self.targeted.get(head))
+    }
+
+    /// Whether an annotation's term, qualified or aliased, is `term`; allocates nothing,
+    /// as it runs for every annotation of every element.
+    fn term_is(&self, annotation: &Annotation<'a>, term: &str) -> bool {
+        if annotation.term == term {
+            return true;
+        }
+        let (Some((prefix, local)), Some((namespace, wanted))) =
+            (annotation.term.rsplit_once('.'), term.rsplit_once('.'))
+        else {
+            return false;
+        };
+        local == wanted
+            && self
+                .namespaces
+                .get(prefix)
+                .is_some_and(|ns| *ns == namespace)
+    }
+
+    /// Inline annotations plus those from `Annotations` blocks.
+    fn annotations<'s>(
+        inline: &'s [Annotation<'a>],
+        targeted: &'s [&'a Annotation<'a>],
+    ) -> impl Iterator<Item = &'s Annotation<'a>> + 's {
+        inline
+            .iter()
+            .filter(|a| a.qualifier.is_none())
+            .chain(targeted.iter().copied())
+    }
+
+    fn find_annotation<'s>(
+        &'s self,
+        inline: &'s [Annotation<'a>],
+        targeted: &'s [&'a Annotation<'a>],
+        term: &str,
+    ) -> Option<&'s Expr<'a>> {
+        Self::annotations(inline, targeted)
+            .find(|a| self.term_is(a, term))
+            .map(|a| &a.value)
+    }
+
+    /// The term's name within `namespace`, if the annotation's term (qualified or
+    /// aliased) is in that vocabulary.
+    fn local_term<'t>(&self, annotation: &'t Annotation<'a>, namespace: &str) -> Option<&'t str> {
+        let (prefix, local) = annotation.term.rsplit_once('.')?;
+        (prefix == namespace
+            || self
+                .namespaces
+                .get(prefix)
+                .is_some_and(|ns| *ns == namespace))
+        .then_some(local)
+    }
+
+    fn description(
+        &self,
+        inline: &[Annotation<'a>],
+        targeted: &[&'a Annotation<'a>],
+    ) -> Option<String> {
+        match self.find_annotation(inline, targeted, CORE_DESCRIPTION)? {
+            Expr::String(s) if !s.trim().is_empty() => Some(s.trim().to_owned()),
+            _ => None,
+        }
+    }
+
+    fn is_true(
+        &self,
+        inline: &[Annotation<'a>],
+        targeted: &[&'a Annotation<'a>],
+        term: &str,
+    ) -> bool {
+        matches!(
+            self.find_annotation(inline, targeted, term),
+            Some(Expr::Bool(true) | Expr::Default)
+        )
+    }
+
+    fn restrictions(
+        &self,
+        inline: &[Annotation<'a>],
+        targeted: &[&'a Annotation<'a>],
+    ) -> Restrictions {
+        // One pass over the target's annotations, not one per term: this runs for every
+        // type, navigation property, entity set and singleton.
+        let mut r = Restrictions::default();
+        for a in Self::annotations(inline, targeted) {
+            let Some(local) = self.local_term(a, CAPABILITIES) else {
+                continue;
+            };
+            let denied =
+                |property: &str| matches!(a.value.property(property), Some(Expr::Bool(false)));
+            match local {
+                "InsertRestrictions" => r.insertable &= !denied("Insertable"),
+                "UpdateRestrictions" => r.updatable &= !denied("Updatable"),
+                "DeleteRestrictions" => r.deletable &= !denied("Deletable"),
+                "CountRestrictions" => r.countable &= !denied("Countable"),
+                "NavigationRestrictions" => {
+                    r.referenceable &= !denied("Referenceable");
+                    r.navigable &= !matches!(
+                        a.value.property("Navigability"),
+                        Some(Expr::EnumMember(member)) if member.ends_with("/None")
+                    );
+                }
+                _ => {}
+            }
+        }
+        r
+    }
+
+    /// The type a schema element declares, unless it is a duplicate of an earlier one.
+    fn declared(&self, namespace: &'a str, name: &'a str, at: usize) -> Option<TypeId> {
+        let id = *self.types.get(&(namespace, name))?;
+        (self.type_at[id.0 as usize] == at).then_some(id)
+    }
+
+    /// Builds each declared type that is not a duplicate.
+    fn build_declarations(&self, declarations: &[Declaration<'a>]) -> Vec<Built> {
+        let mut built = Vec::with_capacity(declarations.len());
+        for &declaration in declarations {
+            match declaration {
+                Declaration::Structured(ns, t) => {
+                    let Some(id) = self.declared(ns, &t.name, t.at) else {
+                        continue; // a duplicate, already reported
+                    };
+                    let type_name = format!("{ns}.{}", t.name);
+                    let kind = TypeKind::Structured(self.structured(&type_name, t));
+                    let description =
+                        self.description(&t.annotations, self.targets(&type_name).on(""));
+                    built.push((id, kind, description));
+                }
+                Declaration::Enum(ns, t) => {
+                    let Some(id) = self.declared(ns, &t.name, t.at) else {
+                        continue;
+                    };
+                    let type_name = format!("{ns}.{}", t.name);
+                    let kind = TypeKind::Enum(self.enum_type(&type_name, t));
+                    let description =
+                        self.description(&t.annotations, self.targets(&type_name).on(""));
+                    built.push((id, kind, description));
+                }
+                Declaration::Definition(ns, t) => {
+                    let Some(id) = self.declared(ns, &t.name, t.at) else {
+                        continue;
+                    };
+                    let Some(underlying) = Primitive::from_edm_name(&t.underlying_type) else {
+                        self.error(Diagnostic::error(
+                            "unknown-type",
+                            self.span(t.at),
+                            format!(
+                                "type definition `{}` has underlying type `{}`, which is not an EDM primitive",
+                                t.name, t.underlying_type
+                            ),
+                        ));
+                        continue;
+                    };
+                    let type_name = format!("{ns}.{}", t.name);
+                    let kind = TypeKind::Definition {
+                        underlying,
+                        facets: t.facets.clone(),
+                    };
+                    let description =
+                        self.description(&t.annotations, self.targets(&type_name).on(""));
+                    built.push((id, kind, description));
+                }
+            }
+        }
+        built
+    }
+
+    /// Resolves `Edm.X`, `ns.T`, `alias.T` and `Collection(...)` of those. `context`
+    /// names the referring element in an error.
+    fn resolve_type(
+        &self,
+        written: &'a str,
+        at: usize,
+        context: impl FnOnce() -> String,
+    ) -> Option<TypeRef> {
+        // Schemas name a few hundred types thousands of times (`Edm.String` alone
+        // thousands): each spelling is resolved once.
+        if let Some(&known) = self.resolved.borrow().get(written) {
+            return Some(known);
+        }
+        let (inner, collection) = match written
+            .strip_prefix("Collection(")
+            .and_then(|s| s.strip_suffix(')'))
+        {
+            Some(inner) => (inner.trim(), true),
+            None => (written.trim(), false),
+        };
+        let item = if inner.starts_with("Edm.") {
+            Primitive::from_edm_name(inner).map(ItemType::Primitive)
+        } else {
+            self.qualify(inner)
+                .and_then(|key| self.types.get(&key).copied())
+                .map(ItemType::Named)
+        };
+        match item {
+            Some(item) => {
+                let ty = TypeRef { item, collection };
+                self.resolved.borrow_mut().insert(written, ty);
+                Some(ty)
+            }
+            None => {
+                let mut d = Diagnostic::error(
+                    "unknown-type",
+                    self.span(at),
+                    format!(
+                        "{} has type `{written}`, which names no type of the schema",
+                        context()
+                    ),
+                );
+                if let Some(similar) = self.similar_type(inner) {
+                    d = d.with_note(format!(
+                        "a type `{similar}` exists: names are case-sensitive"
+                    ));
+                }
+                self.error(d);
+                None
+            }
+        }
+    }
+
+    fn similar_type(&self, written: &'a str) -> Option<String> {
+        let (namespace, local) = self.qualify(written)?;
+        let id = *self
+            .model
+            .lookup_ignore_case(&format!("{namespace}.{local}"))
+            .first()?;
+        Some(self.model.get(id).qualified_name())
+    }
+
+    fn structured(&self, type_name: &str, t: &'a csdl::StructuredType<'a>) -> StructDef {
+        let base = t.base_type.as_deref().and_then(|written| {
+            let resolved =
+                self.resolve_type(written, t.at, || format!("base type of `{type_name}`"))?;
+            match resolved.item {
+                ItemType::Named(id) if !resolved.collection => Some(id),
+                _ => {
+                    self.error(Diagnostic::error(
+                        "invalid-type",
+                        self.span(t.at),
+                        format!("`{type_name}` has base type `{written}`, which is not a structured type"),
+                    ));
+                    None
+                }
+            }
+        });
+        let targets = self.targets(type_name);
+        let mut names: HashSet<&str> = HashSet::default();
+        let mut properties = Vec::with_capacity(t.properties.len());
+        for p in &t.properties {
+            if !names.insert(&p.name) {
+                self.duplicate_member(type_name, &p.name, p.at);
+                continue;
+            }
+            let Some(ty) = self.resolve_type(&p.type_name, p.at, || {
+                format!("property `{}` of `{type_name}`", p.name)
+            }) else {
+                continue;
+            };
+            let targeted = targets.on(&p.name);
+            let (computed, immutable) = if p.annotations.is_empty() && targeted.is_empty() {
+                (false, false)
+            } else {
+                (
+                    self.is_true(&p.annotations, targeted, CORE_COMPUTED),
+                    self.is_true(&p.annotations, targeted, CORE_IMMUTABLE),
+                )
+            };
+            properties.push(PropertyDef {
+                name: owned(&p.name),
+                ty,
+                nullable: p.nullable.unwrap_or(true),
+                description: self.description(&p.annotations, targeted),
+                computed,
+                immutable,
+                default_value: owned_opt(&p.default_value),
+                facets: p.facets.clone(),
+                span: self.span(p.at),
+            });
+        }
+        let mut navigations = Vec::with_capacity(t.navigation_properties.len());
+        for n in &t.navigation_properties {
+            if !names.insert(&n.name) {
+                self.duplicate_member(type_name, &n.name, n.at);
+                continue;
+            }
+            let context = || format!("navigation property `{}` of `{type_name}`", n.name);
+            let Some(ty) = self.resolve_type(&n.type_name, n.at, context) else {
+                continue;
+            };
+            let ItemType::Named(target) = ty.item else {
+                self.error(Diagnostic::error(
+                    "invalid-type",
+                    self.span(n.at),
+                    format!(
+                        "{} has type `{}`, which is not an entity type",
+                        context(),
+                        n.type_name
+                    ),
+                ));
+                continue;
+            };
+            let targeted = targets.on(&n.name);
+            navigations.push(NavigationDef {
+                name: owned(&n.name),
+                target,
+                collection: ty.collection,
+                nullable: n.nullable.unwrap_or(true),
+                contains_target: n.contains_target,
+                partner: owned_opt(&n.partner),
+                on_delete: owned_opt(&n.on_delete),
+                referential_constraints: n
+                    .referential_constraints
+                    .iter()
+                    .map(|c| (owned(&c.property), owned(&c.referenced_property)))
+                    .collect(),
+                description: self.description(&n.annotations, targeted),
+                restrictions: self.restrictions(&n.annotations, targeted),
+                span: self.span(n.at),
+            });
+        }
+        // Keys are resolved once inheritance is known (check_inheritance).
+        StructDef {
+            kind: t.kind,
+            restrictions: self.restrictions(&t.annotations, targets.on("")),
+            base,
+            is_abstract: t.is_abstract,
+            open_type: t.open_type,
+            has_stream: t.has_stream,
+            key: Vec::new(),
+            properties,
+            navigations,
+            derived: Vec::new(),
+        }
+    }
+
+    fn duplicate_member(&self, type_name: &str, name: &str, at: usize) {
+        self.error(Diagnostic::error(
+            "duplicate-name",
+            self.span(at),
+            format!("`{type_name}` declares `{name}` twice"),
+        ));
+    }
+
+    fn enum_type(&self, type_name: &str, t: &'a csdl::EnumType<'a>) -> EnumDef {
+        let underlying = match t.underlying_type.as_deref() {
+            None => Primitive::Int32,
+            Some(u) => match Primitive::from_edm_name(u) {
+                Some(
+                    p @ (Primitive::Byte
+                    | Primitive::SByte
+                    | Primitive::Int16
+                    | Primitive::Int32
+                    | Primitive::Int64),
+                ) => p,
+                _ => {
+                    self.error(Diagnostic::error(
+                        "invalid-type",
+                        self.span(t.at),
+                        format!("enum `{type_name}` has underlying type `{u}`; CSDL allows Edm.Byte, Edm.SByte, Edm.Int16, Edm.Int32 and Edm.Int64"),
+                    ));
+                    Primitive::Int32
+                }
+            },
+        };
+        let targets = self.targets(type_name);
+        let mut members = Vec::with_capacity(t.members.len());
+        let mut names = HashSet::default();
+        for (index, m) in t.members.iter().enumerate() {
+            if !names.insert(m.name.as_ref()) {
+                self.duplicate_member(type_name, &m.name, m.at);
+                continue;
+            }
+            let value = match &m.value {
+                // CSDL: members without values are numbered from zero in order.
+                None => index as i64,
+                Some(v) => match v.trim().parse() {
+                    Ok(v) => v,
+                    Err(_) => {
+                        self.error(Diagnostic::error(
+                            "invalid-enum-value",
+                            self.span(m.at),
+                            format!("member `{}` of `{type_name}` has value `{v}`, which is not an integer", m.name),
+                        ));
+                        continue;
+                    }
+                },
+            };
+            members.push(EnumMemberDef {
+                name: owned(&m.name),
+                value,
+                description: self.description(&m.annotations, targets.on(&m.name)),
+                span: self.span(m.at),
+            });
+        }
+        EnumDef {
+            underlying,
+            is_flags: t.is_flags,
+            members,
+        }
+    }
+
+    /// The key `refs` (declared on `t` or on its nearest ancestor that declares one),
+    /// resolved against `t`'s properties.
+    fn key_of(
+        &self,
+        id: TypeId,
+        t: &csdl::StructuredType<'a>,
+        refs: Option<&[csdl::PropertyRef<'a>]>,
+    ) -> Vec<KeyPart> {
+        let Some(refs) = refs else {
+            return Vec::new();
+        };
+        let mut key = Vec::new();
+        for r in refs {
+            let first = r.name.split('/').next().unwrap_or_default();
+            let property = self
+                .model
+                .all_properties(id)
+                .into_iter()
+                .find(|p| p.name == first)
+                .map(|p| p.ty);
+            match property {
+                Some(TypeRef {
+                    item: ItemType::Primitive(ty),
+                    collection: false,
+                }) => key.push(KeyPart {
+                    path: owned(&r.name),
+                    name: owned(r.alias.as_ref().unwrap_or(&r.name)),
+                    ty,
+                }),
+                Some(TypeRef {
+                    item: ItemType::Named(nested),
+                    collection: false,
+                }) if r.name.contains('/') => {
+                    // A 4.01 key path into a complex property: the leaf decides the type.
+                    let leaf = r.name.rsplit('/').next().unwrap_or_default();
+                    let ty = self
+                        .model
+                        .all_properties(nested)
+                        .into_iter()
+                        .find(|p| p.name == leaf)
+                        .and_then(|p| match p.ty.item {
+                            ItemType::Primitive(ty) => Some(ty),
+                            ItemType::Named(_) => None,
+                        });
+                    match (ty, &r.alias) {
+                        (Some(ty), Some(alias)) => key.push(KeyPart {
+                            path: owned(&r.name),
+                            name: owned(alias),
+                            ty,
+                        }),
+                        _ => self.error(Diagnostic::error(
+                            "invalid-key",
+                            self.span(r.at),
+                            format!("key `{}` of `{}` must lead to a primitive property and have an Alias", r.name, t.name),
+                        )),
+                    }
+                }
+                Some(_) => self.error(Diagnostic::error(
+                    "invalid-key",
+                    self.span(r.at),
+                    format!(
+                        "key property `{}` of `{}` is not of a primitive type",
+                        r.name, t.name
+                    ),
+                )),
+                None => self.error(Diagnostic::error(
+                    "invalid-key",
+                    self.span(r.at),
+                    format!(
+                        "key names `{}`, which is not a property of `{}`",
+                        r.name, t.name
+                    ),
+                )),
+            }
+        }
+        // Key parts are named in URLs (`(a=1,b=2)`); two of one name cannot be told apart.
+        for (i, part) in key.iter().enumerate() {
+            if let Some(first) = key[..i].iter().find(|k| k.name == part.name) {
+                let at = refs.get(i).map_or(t.at, |r| r.at);
+                self.error(Diagnostic::error(
+                    "invalid-key",
+                    self.span(at),
+                    format!(
+                        "key parts `{}` and `{}` of `{}` are both named `{}` in URLs",
+                        first.path, part.path, t.name, part.name
+                    ),
+                ));
+            }
+        }
+        key
+    }
+
+    fn entity_type(
+        &self,
+        written: &'a str,
+        at: usize,
+        context: impl Fn() -> String,
+    ) -> Option<TypeId> {
+        let ty = self.resolve_type(written, at, &context)?;
+        match ty.item {
+            ItemType::Named(id)
+                if !ty.collection
+                    && self
+                        .model
+                        .structured(id)
+                        .is_some_and(|s| s.kind == StructuredKind::Entity) =>
+            {
+                Some(id)
+            }
+            _ => {
+                self.error(Diagnostic::error(
+                    "invalid-type",
+                    self.span(at),
+                    format!(
+                        "{} has type `{written}`, which is not an entity type",
+                        context()
+                    ),
+                ));
+                None
             }
         }
     }
