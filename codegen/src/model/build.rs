@@ -280,51 +280,36 @@ impl<'a> Builder<'a> {
     /// Builds the declared types; a large schema's on two threads, each with its own
     /// cache and errors, the errors joined in the order of one thread.
     fn build_types(&mut self) {
-        let declarations: Vec<Declaration<'a>> = self
-            .csdl
-            .schemas
-            .iter()
-            .flat_map(|schema| {
-                let ns: &'a str = &schema.namespace;
-                let structured = schema
-                    .structured_types
-                    .iter()
-                    .map(move |t| Declaration::Structured(ns, t));
-                let enums = schema
-                    .enum_types
-                    .iter()
-                    .map(move |t| Declaration::Enum(ns, t));
-                let definitions = schema
-                    .type_definitions
-                    .iter()
-                    .map(move |t| Declaration::Definition(ns, t));
-                structured.chain(enums).chain(definitions)
-            })
-            .collect();
+        let declarations = self.declarations();
         let built = if declarations.len() < PARALLEL_MIN_TYPES {
             self.build_declarations(&declarations)
         } else {
-            let (first, second) = declarations.split_at(halfway(&declarations));
-            let (mut built, (rest, errors)) = thread::scope(|scope| {
-                let tables = &self.tables;
-                let helper = scope.spawn(move || {
-                    let helper = Builder::over(tables);
-                    let built = helper.build_declarations(second);
-                    (built, helper.errors.into_inner())
-                });
-                let built = self.build_declarations(first);
-                let helped = helper.join().unwrap_or_else(|panic| resume_unwind(panic));
-                (built, helped)
-            });
-            built.extend(rest);
-            self.errors.get_mut().extend(errors);
-            built
+            self.build_in_two(&declarations)
         };
         for (id, kind, description) in built {
             let def = &mut self.model.types[id.0 as usize];
             def.kind = kind;
             def.description = description;
         }
+    }
+
+    /// [`Builder::build_declarations`] with a second thread for the second half.
+    fn build_in_two(&mut self, declarations: &[Declaration<'a>]) -> Vec<Built> {
+        let (first, second) = declarations.split_at(halfway(declarations));
+        let (mut built, (rest, errors)) = thread::scope(|scope| {
+            let tables = &self.tables;
+            let helper = scope.spawn(move || {
+                let helper = Builder::over(tables);
+                let built = helper.build_declarations(second);
+                (built, helper.errors.into_inner())
+            });
+            let built = self.build_declarations(first);
+            let helped = helper.join().unwrap_or_else(|panic| resume_unwind(panic));
+            (built, helped)
+        });
+        built.extend(rest);
+        self.errors.get_mut().extend(errors);
+        built
     }
 
     /// Detects cyclic base types, records derived types and resolves (inherited) keys.
@@ -790,6 +775,30 @@ impl<'a, T: Borrow<Tables<'a>>> Builder<'a, T> {
     fn declared(&self, namespace: &'a str, name: &'a str, at: usize) -> Option<TypeId> {
         let id = *self.types.get(&(namespace, name))?;
         (self.type_at[id.0 as usize] == at).then_some(id)
+    }
+
+    /// The type declarations of every schema, in the order they are built.
+    fn declarations(&self) -> Vec<Declaration<'a>> {
+        self.csdl
+            .schemas
+            .iter()
+            .flat_map(|schema| {
+                let ns: &'a str = &schema.namespace;
+                let structured = schema
+                    .structured_types
+                    .iter()
+                    .map(move |t| Declaration::Structured(ns, t));
+                let enums = schema
+                    .enum_types
+                    .iter()
+                    .map(move |t| Declaration::Enum(ns, t));
+                let definitions = schema
+                    .type_definitions
+                    .iter()
+                    .map(move |t| Declaration::Definition(ns, t));
+                structured.chain(enums).chain(definitions)
+            })
+            .collect()
     }
 
     /// Builds each declared type that is not a duplicate.
@@ -1353,5 +1362,47 @@ mod tests {
                 ..Restrictions::default()
             }
         );
+    }
+
+    #[test]
+    fn types_built_in_two_halves_are_those_built_in_one() {
+        // Errors on both sides of the cut, two of them at one element.
+        let mut body = String::new();
+        for i in 0..40 {
+            body.push_str(&format!(
+                r#"<ComplexType Name="t{i}"><Property Name="a" Type="m.t{}"/><Property Name="b" Type="m.missing{i}"/><Property Name="a" Type="Edm.String"/></ComplexType>
+                   <EnumType Name="e{i}"><Member Name="x" Value="{i}"/><Member Name="y" Value="why"/></EnumType>
+                   <TypeDefinition Name="d{i}" UnderlyingType="m.t0"><Annotation Term="Core.Description" String="d{i}"/></TypeDefinition>"#,
+                (i + 1) % 40
+            ));
+        }
+        let xml = format!(
+            r#"<edmx:Edmx Version="4.01" xmlns:edmx="http://docs.oasis-open.org/odata/ns/edmx">
+<edmx:DataServices><Schema Namespace="my.ns" Alias="m" xmlns="http://docs.oasis-open.org/odata/ns/edm">{body}</Schema></edmx:DataServices></edmx:Edmx>"#
+        );
+        let source = Source::new("t.xml", xml);
+        let csdl = read_csdl(&source).unwrap();
+        let built = |in_two: bool| {
+            let mut b = Builder::new(&csdl);
+            b.register_types();
+            let declarations: Vec<Declaration<'_>> = b.declarations();
+            let built = if in_two {
+                b.build_in_two(&declarations)
+            } else {
+                b.build_declarations(&declarations)
+            };
+            let errors: Vec<String> = b
+                .errors
+                .into_inner()
+                .iter()
+                .map(|d| d.to_string())
+                .collect();
+            (format!("{built:?}"), errors)
+        };
+        let (one, one_errors) = built(false);
+        let (two, two_errors) = built(true);
+        assert_eq!(one_errors.len(), 160);
+        assert_eq!(two, one);
+        assert_eq!(two_errors, one_errors);
     }
 }
