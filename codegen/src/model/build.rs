@@ -52,7 +52,7 @@ const CAPABILITIES: &str = "Org.OData.Capabilities.V1";
 
 pub fn build_model(csdl: &Csdl<'_>) -> Result<Model, Vec<Diagnostic>> {
     let mut b = Builder::new(csdl);
-    b.register_types();
+    b.register();
     b.build_types();
     b.check_inheritance();
     b.build_operations();
@@ -69,6 +69,54 @@ pub fn build_model(csdl: &Csdl<'_>) -> Result<Model, Vec<Diagnostic>> {
 /// Out-of-line annotations of one target's members: member path (empty for the
 /// target itself) -> annotations.
 type MemberAnnotations<'a> = HashMap<&'a str, Vec<&'a Annotation<'a>>>;
+
+/// Below this many annotation blocks, they are gathered on the registering thread.
+const PARALLEL_MIN_BLOCKS: usize = 256;
+
+/// The unqualified annotations of unqualified `Annotations` blocks, by target: the
+/// unaliased qualified name of its head, then the member path.
+fn annotations_by_target<'a>(
+    csdl: &'a Csdl<'a>,
+    namespaces: &HashMap<&'a str, &'a str>,
+) -> HashMap<Cow<'a, str>, MemberAnnotations<'a>> {
+    let mut targeted: HashMap<Cow<'a, str>, MemberAnnotations<'a>> = HashMap::default();
+    for schema in &csdl.schemas {
+        for block in &schema.annotation_blocks {
+            // Qualified annotations are for a specific client profile, not for everyone.
+            if block.qualifier.is_some() {
+                continue;
+            }
+            let (head, member) = split_target(namespaces, &block.target);
+            targeted
+                .entry(head)
+                .or_default()
+                .entry(member)
+                .or_default()
+                .extend(block.annotations.iter().filter(|a| a.qualifier.is_none()));
+        }
+    }
+    targeted
+}
+
+/// A target path as (unaliased qualified name of its head, member path). An
+/// operation's overload signature (`ns.op(ns.type)`) is dropped: what annotates one
+/// overload annotates the name.
+fn split_target<'a>(
+    namespaces: &HashMap<&'a str, &'a str>,
+    target: &'a str,
+) -> (Cow<'a, str>, &'a str) {
+    let (head, member) = target.split_once('/').unwrap_or((target, ""));
+    let head = head.split_once('(').map_or(head, |(name, _)| name);
+    let head = match head.rsplit_once('.') {
+        Some((prefix, local)) => match namespaces.get(prefix) {
+            Some(&namespace) if namespace != prefix => Cow::Owned(format!("{namespace}.{local}")),
+            // Already qualified by its namespace, or an unknown prefix.
+            _ => Cow::Borrowed(head),
+        },
+        None => Cow::Borrowed(head),
+    };
+    (head, member)
+}
 
 /// What every step of the build reads: the document, its names, the model so far.
 /// Shared by the threads that build types.
@@ -186,7 +234,7 @@ impl<'a> Builder<'a> {
                 namespaces.insert(alias.as_ref(), schema.namespace.as_ref());
             }
         }
-        let mut b = Builder::over(Tables {
+        Builder::over(Tables {
             csdl,
             namespaces,
             targeted: HashMap::default(),
@@ -208,23 +256,27 @@ impl<'a> Builder<'a> {
                 container: None,
                 operations: Vec::new(),
             },
-        });
-        for schema in &csdl.schemas {
-            for block in &schema.annotation_blocks {
-                // Qualified annotations are for a specific client profile, not for everyone.
-                if block.qualifier.is_some() {
-                    continue;
-                }
-                let (head, member) = b.split_target(&block.target);
-                b.targeted
-                    .entry(head)
-                    .or_default()
-                    .entry(member)
-                    .or_default()
-                    .extend(block.annotations.iter().filter(|a| a.qualifier.is_none()));
-            }
+        })
+    }
+
+    /// Registers the declared types while a second thread, if there are many annotation
+    /// blocks, gathers them by target for the later steps.
+    fn register(&mut self) {
+        let csdl = self.csdl;
+        let blocks: usize = csdl.schemas.iter().map(|s| s.annotation_blocks.len()).sum();
+        if blocks < PARALLEL_MIN_BLOCKS {
+            self.targeted = annotations_by_target(csdl, &self.namespaces);
+            self.register_types();
+            return;
         }
-        b
+        let namespaces = self.namespaces.clone();
+        self.targeted = thread::scope(|scope| {
+            let gathering = scope.spawn(move || annotations_by_target(csdl, &namespaces));
+            self.register_types();
+            gathering
+                .join()
+                .unwrap_or_else(|panic| resume_unwind(panic))
+        });
     }
 
     fn register_types(&mut self) {
@@ -632,25 +684,6 @@ impl<'a, T: Borrow<Tables<'a>>> Builder<'a, T> {
 
     fn error(&self, diagnostic: Diagnostic) {
         self.errors.borrow_mut().push(diagnostic);
-    }
-
-    /// A target path as (unaliased qualified name of its head, member path). An
-    /// operation's overload signature (`ns.op(ns.type)`) is dropped: what annotates one
-    /// overload annotates the name.
-    fn split_target(&self, target: &'a str) -> (Cow<'a, str>, &'a str) {
-        let (head, member) = target.split_once('/').unwrap_or((target, ""));
-        let head = head.split_once('(').map_or(head, |(name, _)| name);
-        let head = match head.rsplit_once('.') {
-            Some((prefix, local)) => match self.namespaces.get(prefix) {
-                Some(&namespace) if namespace != prefix => {
-                    Cow::Owned(format!("{namespace}.{local}"))
-                }
-                // Already qualified by its namespace, or an unknown prefix.
-                _ => Cow::Borrowed(head),
-            },
-            None => Cow::Borrowed(head),
-        };
-        (head, member)
     }
 
     /// `alias.name` or `namespace.name` -> (namespace, name), if the prefix is known.
@@ -1384,7 +1417,7 @@ mod tests {
         let csdl = read_csdl(&source).unwrap();
         let built = |in_two: bool| {
             let mut b = Builder::new(&csdl);
-            b.register_types();
+            b.register();
             let declarations: Vec<Declaration<'_>> = b.declarations();
             let built = if in_two {
                 b.build_in_two(&declarations)
