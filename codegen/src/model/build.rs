@@ -10,6 +10,7 @@ use std::borrow::{Borrow, Cow};
 use std::cell::RefCell;
 use std::ops::{Deref, DerefMut};
 use std::panic::resume_unwind;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::thread;
 
 use super::*;
@@ -53,9 +54,12 @@ const CAPABILITIES: &str = "Org.OData.Capabilities.V1";
 pub fn build_model(csdl: &Csdl<'_>) -> Result<Model, Vec<Diagnostic>> {
     let mut b = Builder::new(csdl);
     b.register();
-    b.build_types();
+    // Operations need only the registered types, so they are built with the types
+    // (on the helper thread, if any); added after the inheritance checks, their errors
+    // come in the same order as if built then.
+    let operations = b.build_types();
     b.check_inheritance();
-    b.build_operations();
+    b.add_operations(operations);
     b.build_container();
     let mut errors = b.errors.into_inner();
     if errors.is_empty() {
@@ -168,36 +172,24 @@ enum Declaration<'a> {
     Definition(&'a str, &'a csdl::TypeDefinition<'a>),
 }
 
-impl Declaration<'_> {
-    /// Roughly what building it costs, to share the work fairly between threads.
-    fn weight(self) -> usize {
-        match self {
-            Declaration::Structured(_, t) => 1 + t.properties.len() + t.navigation_properties.len(),
-            Declaration::Enum(_, t) => 1 + t.members.len(),
-            Declaration::Definition(..) => 1,
-        }
-    }
-}
-
 /// What building one declared type yields.
 type Built = (TypeId, TypeKind, Option<String>);
+
+/// The index of a chunk of declarations, what building it yielded and the errors found.
+type BuiltChunk = (usize, Vec<Built>, Vec<Diagnostic>);
+
+/// Declarations are shared between threads in chunks of this many.
+const CHUNK: usize = 32;
+
+/// Operations built before they are added to the model, and the errors found.
+struct BuiltOperations {
+    operations: Vec<OperationDef>,
+    errors: Vec<Diagnostic>,
+}
 
 /// Below this many declarations, types are built on one thread: a second costs more
 /// than it saves.
 const PARALLEL_MIN_TYPES: usize = 512;
-
-/// Where to cut `declarations` so that both parts weigh about the same.
-fn halfway(declarations: &[Declaration<'_>]) -> usize {
-    let total: usize = declarations.iter().map(|d| d.weight()).sum();
-    let mut weight = 0;
-    declarations
-        .iter()
-        .position(|d| {
-            weight += d.weight();
-            2 * weight >= total
-        })
-        .map_or(declarations.len(), |last| last + 1)
-}
 
 /// What annotation blocks say about one target's members.
 #[derive(Clone, Copy)]
@@ -329,12 +321,14 @@ impl<'a> Builder<'a> {
         }
     }
 
-    /// Builds the declared types; a large schema's on two threads, each with its own
-    /// cache and errors, the errors joined in the order of one thread.
-    fn build_types(&mut self) {
+    /// Builds the declared types, and the operations for [`Builder::add_operations`].
+    /// For a large schema, on two threads, each with its own cache and errors, the
+    /// errors joined in the order of one thread.
+    fn build_types(&mut self) -> BuiltOperations {
         let declarations = self.declarations();
-        let built = if declarations.len() < PARALLEL_MIN_TYPES {
-            self.build_declarations(&declarations)
+        let (built, operations) = if declarations.len() < PARALLEL_MIN_TYPES {
+            let built = self.build_declarations(&declarations);
+            (built, Builder::over(&self.tables).operations())
         } else {
             self.build_in_two(&declarations)
         };
@@ -343,25 +337,36 @@ impl<'a> Builder<'a> {
             def.kind = kind;
             def.description = description;
         }
+        operations
     }
 
-    /// [`Builder::build_declarations`] with a second thread for the second half.
-    fn build_in_two(&mut self, declarations: &[Declaration<'a>]) -> Vec<Built> {
-        let (first, second) = declarations.split_at(halfway(declarations));
-        let (mut built, (rest, errors)) = thread::scope(|scope| {
-            let tables = &self.tables;
+    /// [`Builder::build_declarations`] on two threads, which take chunks of declarations
+    /// in turn, so that neither waits long for the other; the helper thread builds the
+    /// operations first. Each thread has its own cache and errors.
+    fn build_in_two(&mut self, declarations: &[Declaration<'a>]) -> (Vec<Built>, BuiltOperations) {
+        let chunks: Vec<&[Declaration<'a>]> = declarations.chunks(CHUNK).collect();
+        let next = AtomicUsize::new(0);
+        let (mine, (theirs, operations)) = thread::scope(|scope| {
+            let (tables, chunks, next) = (&self.tables, &chunks, &next);
             let helper = scope.spawn(move || {
                 let helper = Builder::over(tables);
-                let built = helper.build_declarations(second);
-                (built, helper.errors.into_inner())
+                let operations = helper.operations();
+                (helper.build_chunks(chunks, next), operations)
             });
-            let built = self.build_declarations(first);
-            let helped = helper.join().unwrap_or_else(|panic| resume_unwind(panic));
-            (built, helped)
+            let mine = Builder::over(tables).build_chunks(chunks, next);
+            (
+                mine,
+                helper.join().unwrap_or_else(|panic| resume_unwind(panic)),
+            )
         });
-        built.extend(rest);
-        self.errors.get_mut().extend(errors);
-        built
+        let mut by_chunk: Vec<BuiltChunk> = mine.into_iter().chain(theirs).collect();
+        by_chunk.sort_unstable_by_key(|&(index, ..)| index);
+        let mut built = Vec::with_capacity(declarations.len());
+        for (_, chunk, errors) in by_chunk {
+            built.extend(chunk);
+            self.errors.get_mut().extend(errors);
+        }
+        (built, operations)
     }
 
     /// Detects cyclic base types, records derived types and resolves (inherited) keys.
@@ -450,6 +455,20 @@ impl<'a> Builder<'a> {
                 s.key = key;
             }
         }
+    }
+
+    /// Adds operations built by [`Builder::operations`], and their errors.
+    fn add_operations(&mut self, built: BuiltOperations) {
+        for operation in built.operations {
+            let id = OperationId(self.model.operations.len() as u32);
+            self.model
+                .operations_by_name
+                .entry(operation.name.to_lowercase())
+                .or_default()
+                .push(id);
+            self.model.operations.push(operation);
+        }
+        self.errors.get_mut().extend(built.errors);
     }
 
     fn build_container(&mut self) {
@@ -575,97 +594,6 @@ impl<'a> Builder<'a> {
             singletons,
             imports,
         });
-    }
-
-    fn build_operations(&mut self) {
-        let csdl = self.csdl;
-        // (namespace, name, binding, parameter names) of each overload, to find duplicates.
-        type Signature<'a> = (&'a str, &'a str, Option<TypeRef>, Vec<&'a str>);
-        let mut signatures: HashMap<Signature<'a>, usize> = HashMap::default();
-        for schema in &csdl.schemas {
-            let namespace: &'a str = &schema.namespace;
-            for op in &schema.operations {
-                let name = format!("{namespace}.{}", op.name);
-                let targets = self.targets(&name);
-                let mut parameters = Vec::with_capacity(op.parameters.len());
-                let mut parameter_names = Vec::with_capacity(op.parameters.len());
-                for p in &op.parameters {
-                    let context = || format!("parameter `{}` of `{name}`", p.name);
-                    if let Some(ty) = self.resolve_type(&p.type_name, p.at, context) {
-                        let targeted = targets.on(&p.name);
-                        parameter_names.push(p.name.as_ref());
-                        parameters.push(ParameterDef {
-                            name: owned(&p.name),
-                            ty,
-                            nullable: p.nullable.unwrap_or(true),
-                            optional: self
-                                .find_annotation(&p.annotations, targeted, CORE_OPTIONAL_PARAMETER)
-                                .is_some(),
-                            facets: p.facets.clone(),
-                            description: self.description(&p.annotations, targeted),
-                        });
-                    }
-                }
-                let return_type = op.return_type.as_ref().and_then(|r| {
-                    let context = || format!("the return type of `{name}`");
-                    self.resolve_type(&r.type_name, r.at, context)
-                        .map(|ty| ReturnDef {
-                            ty,
-                            nullable: r.nullable.unwrap_or(true),
-                            facets: r.facets.clone(),
-                        })
-                });
-                let binding = if op.is_bound && !parameters.is_empty() {
-                    parameter_names.remove(0);
-                    Some(parameters.remove(0).ty)
-                } else {
-                    None
-                };
-                let overloaded_on = match op.kind {
-                    // Actions overload on the binding parameter only.
-                    OperationKind::Action => Vec::new(),
-                    OperationKind::Function => {
-                        parameter_names.sort_unstable();
-                        parameter_names
-                    }
-                };
-                let signature = (namespace, op.name.as_ref(), binding, overloaded_on);
-                if let Some(&first) = signatures.get(&signature) {
-                    self.error(
-                        Diagnostic::error(
-                            "duplicate-name",
-                            self.span(op.at),
-                            format!(
-                                "`{name}` is declared twice with the same binding and parameters, so no call could tell them apart"
-                            ),
-                        )
-                        .with_note(format!("first declared at {}", self.span(first))),
-                    );
-                    continue;
-                }
-                signatures.insert(signature, op.at);
-                let description = self.description(&op.annotations, targets.on(""));
-                let span = self.span(op.at);
-                let id = OperationId(self.model.operations.len() as u32);
-                self.model
-                    .operations_by_name
-                    .entry(op.name.to_lowercase())
-                    .or_default()
-                    .push(id);
-                self.model.operations.push(OperationDef {
-                    kind: op.kind,
-                    namespace: owned(&schema.namespace),
-                    name: owned(&op.name),
-                    binding,
-                    parameters,
-                    return_type,
-                    is_composable: op.is_composable,
-                    entity_set_path: owned_opt(&op.entity_set_path),
-                    description,
-                    span,
-                });
-            }
-        }
     }
 }
 
@@ -832,6 +760,109 @@ impl<'a, T: Borrow<Tables<'a>>> Builder<'a, T> {
                 structured.chain(enums).chain(definitions)
             })
             .collect()
+    }
+
+    /// Builds every operation; what this builder reported is taken with them.
+    fn operations(&self) -> BuiltOperations {
+        let csdl = self.csdl;
+        let mut operations = Vec::new();
+        // (namespace, name, binding, parameter names) of each overload, to find duplicates.
+        type Signature<'a> = (&'a str, &'a str, Option<TypeRef>, Vec<&'a str>);
+        let mut signatures: HashMap<Signature<'a>, usize> = HashMap::default();
+        for schema in &csdl.schemas {
+            let namespace: &'a str = &schema.namespace;
+            for op in &schema.operations {
+                let name = format!("{namespace}.{}", op.name);
+                let targets = self.targets(&name);
+                let mut parameters = Vec::with_capacity(op.parameters.len());
+                let mut parameter_names = Vec::with_capacity(op.parameters.len());
+                for p in &op.parameters {
+                    let context = || format!("parameter `{}` of `{name}`", p.name);
+                    if let Some(ty) = self.resolve_type(&p.type_name, p.at, context) {
+                        let targeted = targets.on(&p.name);
+                        parameter_names.push(p.name.as_ref());
+                        parameters.push(ParameterDef {
+                            name: owned(&p.name),
+                            ty,
+                            nullable: p.nullable.unwrap_or(true),
+                            optional: self
+                                .find_annotation(&p.annotations, targeted, CORE_OPTIONAL_PARAMETER)
+                                .is_some(),
+                            facets: p.facets.clone(),
+                            description: self.description(&p.annotations, targeted),
+                        });
+                    }
+                }
+                let return_type = op.return_type.as_ref().and_then(|r| {
+                    let context = || format!("the return type of `{name}`");
+                    self.resolve_type(&r.type_name, r.at, context)
+                        .map(|ty| ReturnDef {
+                            ty,
+                            nullable: r.nullable.unwrap_or(true),
+                            facets: r.facets.clone(),
+                        })
+                });
+                let binding = if op.is_bound && !parameters.is_empty() {
+                    parameter_names.remove(0);
+                    Some(parameters.remove(0).ty)
+                } else {
+                    None
+                };
+                let overloaded_on = match op.kind {
+                    // Actions overload on the binding parameter only.
+                    OperationKind::Action => Vec::new(),
+                    OperationKind::Function => {
+                        parameter_names.sort_unstable();
+                        parameter_names
+                    }
+                };
+                let signature = (namespace, op.name.as_ref(), binding, overloaded_on);
+                if let Some(&first) = signatures.get(&signature) {
+                    self.error(
+                        Diagnostic::error(
+                            "duplicate-name",
+                            self.span(op.at),
+                            format!(
+                                "`{name}` is declared twice with the same binding and parameters, so no call could tell them apart"
+                            ),
+                        )
+                        .with_note(format!("first declared at {}", self.span(first))),
+                    );
+                    continue;
+                }
+                signatures.insert(signature, op.at);
+                operations.push(OperationDef {
+                    kind: op.kind,
+                    namespace: owned(&schema.namespace),
+                    name: owned(&op.name),
+                    binding,
+                    parameters,
+                    return_type,
+                    is_composable: op.is_composable,
+                    entity_set_path: owned_opt(&op.entity_set_path),
+                    description: self.description(&op.annotations, targets.on("")),
+                    span: self.span(op.at),
+                });
+            }
+        }
+        BuiltOperations {
+            operations,
+            errors: self.errors.take(),
+        }
+    }
+
+    /// Builds the chunks whose turn it is, taking turns through `next` with another
+    /// thread.
+    fn build_chunks(&self, chunks: &[&[Declaration<'a>]], next: &AtomicUsize) -> Vec<BuiltChunk> {
+        let mut built = Vec::new();
+        loop {
+            let index = next.fetch_add(1, Ordering::Relaxed);
+            let Some(chunk) = chunks.get(index) else {
+                return built;
+            };
+            let declarations = self.build_declarations(chunk);
+            built.push((index, declarations, self.errors.take()));
+        }
     }
 
     /// Builds each declared type that is not a duplicate.
@@ -1398,7 +1429,7 @@ mod tests {
     }
 
     #[test]
-    fn types_built_in_two_halves_are_those_built_in_one() {
+    fn types_and_operations_built_on_two_threads_are_those_built_on_one() {
         // Errors on both sides of the cut, two of them at one element.
         let mut body = String::new();
         for i in 0..40 {
@@ -1407,6 +1438,11 @@ mod tests {
                    <EnumType Name="e{i}"><Member Name="x" Value="{i}"/><Member Name="y" Value="why"/></EnumType>
                    <TypeDefinition Name="d{i}" UnderlyingType="m.t0"><Annotation Term="Core.Description" String="d{i}"/></TypeDefinition>"#,
                 (i + 1) % 40
+            ));
+            body.push_str(&format!(
+                r#"<Function Name="f{i}" IsBound="true"><Parameter Name="it" Type="m.t{i}"/><Parameter Name="p" Type="m.nothing"/><ReturnType Type="Edm.Int32"/></Function>
+                   <Function Name="f{i}" IsBound="true"><Parameter Name="it" Type="m.t{i}"/></Function>
+                   <Action Name="a{i}"><Parameter Name="p" Type="Collection(m.e{i})"/></Action>"#
             ));
         }
         let xml = format!(
@@ -1419,23 +1455,27 @@ mod tests {
             let mut b = Builder::new(&csdl);
             b.register();
             let declarations: Vec<Declaration<'_>> = b.declarations();
-            let built = if in_two {
+            let (built, operations) = if in_two {
                 b.build_in_two(&declarations)
             } else {
-                b.build_declarations(&declarations)
+                let built = b.build_declarations(&declarations);
+                (built, Builder::over(&b.tables).operations())
             };
-            let errors: Vec<String> = b
-                .errors
-                .into_inner()
-                .iter()
-                .map(|d| d.to_string())
-                .collect();
-            (format!("{built:?}"), errors)
+            let errors = |errors: Vec<Diagnostic>| -> Vec<String> {
+                errors.iter().map(|d| d.to_string()).collect()
+            };
+            (
+                format!("{built:?} {:?}", operations.operations),
+                errors(b.errors.into_inner()),
+                errors(operations.errors),
+            )
         };
-        let (one, one_errors) = built(false);
-        let (two, two_errors) = built(true);
-        assert_eq!(one_errors.len(), 160);
+        let (one, one_type_errors, one_operation_errors) = built(false);
+        let (two, two_type_errors, two_operation_errors) = built(true);
+        assert_eq!(one_type_errors.len(), 160);
+        assert_eq!(one_operation_errors.len(), 80);
         assert_eq!(two, one);
-        assert_eq!(two_errors, one_errors);
+        assert_eq!(two_type_errors, one_type_errors);
+        assert_eq!(two_operation_errors, one_operation_errors);
     }
 }
