@@ -139,8 +139,8 @@ struct Tables<'a> {
 }
 
 /// Resolves and reports over [`Tables`]: owned by the builder, which changes them
-/// between steps, or borrowed by a thread that helps build types with its own cache and
-/// errors. Reads of the tables go through `Deref`.
+/// between steps, or borrowed by each thread that builds types, with a cache and errors
+/// of its own. Reads of the tables go through `Deref`.
 struct Builder<'a, T = Tables<'a>> {
     tables: T,
     /// Type references as written -> what they resolved to.

@@ -2,9 +2,9 @@
 //!
 //! Almost all of a large CSDL document is the children of one Schema, and reading one
 //! child carries nothing over to the next but the namespace bindings in scope. So a
-//! second thread starts at a guess: a start tag of a Schema child past the middle of
-//! the document, read as a Schema child with the bindings the first Schema's children
-//! have, up to the event that closes the Schema. The first thread reads from the
+//! second thread starts at a guess: a start tag of a Schema child past the estimated
+//! half of the work, read as a Schema child with the bindings the first Schema's
+//! children have, up to the event that closes the Schema. The first thread reads from the
 //! beginning. If it reaches exactly that offset while reading a Schema's children, with
 //! exactly those bindings, the second thread read what the first would have: the first
 //! takes it, or its first error, and goes on from the Schema's end tag. Otherwise (the
