@@ -3,6 +3,11 @@
 //! Elements CSDL does not define, and elements in foreign namespaces, are skipped, as the
 //! specification asks. Malformed XML, a wrong root, an unsupported version or a missing
 //! required attribute is an error at the element's position.
+//!
+//! A large document is read on two threads, see [`split`]; the result, errors included,
+//! is the same as reading it on one.
+
+mod split;
 
 use std::borrow::Cow;
 use std::sync::Arc;
@@ -49,15 +54,10 @@ pub const CODES: &[(&str, &str)] = &[
 
 /// Reads a CSDL XML document. Errors stop reading; the first one is returned.
 pub fn read_csdl(source: &Arc<Source>) -> Result<Csdl<'_>, Diagnostic> {
-    let mut parser = Parser {
-        reader: Reader::from_str(&source.text),
-        source,
-        text: &source.text,
-        bindings: Vec::new(),
-        scopes: Vec::new(),
-    };
-    parser.reader.config_mut().trim_text(false);
-    parser.document()
+    match split::Split::guess(source) {
+        Some(split) => split.read(source),
+        None => Parser::new(source, 0).document(),
+    }
 }
 
 /// Namespaces are resolved here rather than by quick-xml's `NsReader`, which costs as
@@ -66,11 +66,42 @@ struct Parser<'a> {
     reader: Reader<&'a [u8]>,
     source: &'a Arc<Source>,
     text: &'a str,
+    /// Where in `text` the reader's count of bytes starts: the reader may start, or
+    /// resume, past the beginning.
+    base: usize,
     /// Namespace declarations in scope, innermost last: (prefix, namespace name); the
     /// default namespace has the empty prefix.
     bindings: Vec<(Text<'a>, ElementNs)>,
     /// For each open element, the length of `bindings` before its own declarations.
     scopes: Vec<usize>,
+    /// The rest of a Schema, read by another thread from a guessed starting point.
+    handoff: Option<split::Handoff<'a>>,
+}
+
+/// What a Schema holds besides its own attributes, so that two parts of it read apart
+/// can be joined.
+#[derive(Default)]
+struct SchemaBody<'a> {
+    structured_types: Vec<StructuredType<'a>>,
+    enum_types: Vec<EnumType<'a>>,
+    type_definitions: Vec<TypeDefinition<'a>>,
+    operations: Vec<Operation<'a>>,
+    containers: Vec<EntityContainer<'a>>,
+    annotation_blocks: Vec<AnnotationBlock<'a>>,
+    annotations: Vec<Annotation<'a>>,
+}
+
+impl<'a> SchemaBody<'a> {
+    /// Adds what follows in the document.
+    fn append(&mut self, later: SchemaBody<'a>) {
+        self.structured_types.extend(later.structured_types);
+        self.enum_types.extend(later.enum_types);
+        self.type_definitions.extend(later.type_definitions);
+        self.operations.extend(later.operations);
+        self.containers.extend(later.containers);
+        self.annotation_blocks.extend(later.annotation_blocks);
+        self.annotations.extend(later.annotations);
+    }
 }
 
 /// A start tag with what the parser needs of it, borrowed from the document.
@@ -120,8 +151,25 @@ fn same(a: &str, b: &str) -> bool {
 type Res<T> = Result<T, Diagnostic>;
 
 impl<'a> Parser<'a> {
+    /// A parser of the document from byte `from` on, where an event must start.
+    fn new(source: &'a Arc<Source>, from: usize) -> Self {
+        let text: &'a str = &source.text;
+        let mut reader = Reader::from_str(text.get(from..).unwrap_or_default());
+        reader.config_mut().trim_text(false);
+        Parser {
+            reader,
+            source,
+            text,
+            base: from,
+            bindings: Vec::new(),
+            scopes: Vec::new(),
+            handoff: None,
+        }
+    }
+
     fn offset(&self) -> usize {
-        usize::try_from(self.reader.buffer_position()).unwrap_or(usize::MAX)
+        usize::try_from(self.reader.buffer_position())
+            .map_or(usize::MAX, |position| self.base + position)
     }
 
     fn span(&self, offset: usize) -> Span {
@@ -129,7 +177,8 @@ impl<'a> Parser<'a> {
     }
 
     fn xml_error(&self, error: quick_xml::Error) -> Diagnostic {
-        let offset = usize::try_from(self.reader.error_position()).unwrap_or(0);
+        let offset = usize::try_from(self.reader.error_position())
+            .map_or(0, |position| self.base + position);
         self.error_at(offset, error)
     }
 
@@ -335,27 +384,41 @@ impl<'a> Parser<'a> {
             let (start, empty) = match self.next_event()? {
                 Event::Start(start) => (start, false),
                 Event::Empty(start) => (start, true),
-                Event::End(_) => {
-                    self.leave();
-                    return Ok(());
-                }
-                Event::Eof => {
-                    return Err(Diagnostic::error(
-                        "xml-syntax",
-                        self.span(el.offset),
-                        format!("<{}> is not closed before the end of the file", el.local),
-                    ));
-                }
+                Event::End(_) => return self.close(el, false),
+                Event::Eof => return self.close(el, true),
                 _ => continue,
             };
             let mut child = self.element(&start, offset, empty)?;
-            if child.ns == ElementNs::Edm {
-                f(self, &mut child)?;
-            }
-            if !child.consumed && !child.empty {
-                self.skip(&child)?;
-            }
+            self.visit(&mut child, &mut f)?;
         }
+    }
+
+    /// Calls `f` for a child element in the EDM namespace, then skips what it left unread.
+    fn visit(
+        &mut self,
+        child: &mut Element<'a>,
+        f: impl FnOnce(&mut Self, &mut Element<'a>) -> Res<()>,
+    ) -> Res<()> {
+        if child.ns == ElementNs::Edm {
+            f(self, child)?;
+        }
+        if !child.consumed && !child.empty {
+            self.skip(child)?;
+        }
+        Ok(())
+    }
+
+    /// Ends reading the children of `el`: the end of the file is an error.
+    fn close(&mut self, el: &Element<'a>, end_of_file: bool) -> Res<()> {
+        if end_of_file {
+            return Err(Diagnostic::error(
+                "xml-syntax",
+                self.span(el.offset),
+                format!("<{}> is not closed before the end of the file", el.local),
+            ));
+        }
+        self.leave();
+        Ok(())
     }
 
     /// The text content of `el` (entity and character references resolved).
@@ -537,73 +600,103 @@ impl<'a> Parser<'a> {
     }
 
     fn schema(&mut self, el: &mut Element<'a>) -> Res<Schema<'a>> {
-        let mut schema = Schema {
-            namespace: self.required(el, "Namespace")?,
-            alias: el.value("Alias"),
-            structured_types: Vec::new(),
-            enum_types: Vec::new(),
-            type_definitions: Vec::new(),
-            operations: Vec::new(),
-            containers: Vec::new(),
-            annotation_blocks: Vec::new(),
-            annotations: Vec::new(),
+        let namespace = self.required(el, "Namespace")?;
+        let alias = el.value("Alias");
+        let mut body = SchemaBody::default();
+        el.consumed = true;
+        if !el.empty {
+            let (_, end_of_file) = self.schema_children(&mut body)?;
+            self.close(el, end_of_file)?;
+        }
+        Ok(Schema {
+            namespace,
+            alias,
+            structured_types: body.structured_types,
+            enum_types: body.enum_types,
+            type_definitions: body.type_definitions,
+            operations: body.operations,
+            containers: body.containers,
+            annotation_blocks: body.annotation_blocks,
+            annotations: body.annotations,
             at: el.offset,
-        };
-        self.children(el, |p, child| {
-            match child.local.as_ref() {
-                "EntityType" => {
-                    let t = p.structured(child, StructuredKind::Entity)?;
-                    schema.structured_types.push(t);
-                }
-                "ComplexType" => {
-                    let t = p.structured(child, StructuredKind::Complex)?;
-                    schema.structured_types.push(t);
-                }
-                "EnumType" => {
-                    let t = p.enum_type(child)?;
-                    schema.enum_types.push(t);
-                }
-                "TypeDefinition" => {
-                    let mut t = TypeDefinition {
-                        name: p.required(child, "Name")?,
-                        underlying_type: p.required(child, "UnderlyingType")?,
-                        facets: p.facets(child)?,
-                        annotations: Vec::new(),
-                        at: child.offset,
-                    };
-                    t.annotations = p.annotations_only(child)?;
-                    schema.type_definitions.push(t);
-                }
-                "Action" => {
-                    let op = p.operation(child, OperationKind::Action)?;
-                    schema.operations.push(op);
-                }
-                "Function" => {
-                    let op = p.operation(child, OperationKind::Function)?;
-                    schema.operations.push(op);
-                }
-                "EntityContainer" => {
-                    let c = p.container(child)?;
-                    schema.containers.push(c);
-                }
-                "Annotations" => {
-                    let block = AnnotationBlock {
-                        target: p.required(child, "Target")?,
-                        qualifier: child.value("Qualifier"),
-                        annotations: p.annotations_only(child)?,
-                        at: child.offset,
-                    };
-                    schema.annotation_blocks.push(block);
-                }
-                "Annotation" => {
-                    let a = p.annotation(child)?;
-                    schema.annotations.push(a);
-                }
-                _ => {}
+        })
+    }
+
+    /// Reads the children of a Schema into `body` up to the event that closes them,
+    /// which it reads too: returns that event's offset and whether it is the end of the
+    /// file. Where the other thread began, takes what it read (see [`split`]).
+    fn schema_children(&mut self, body: &mut SchemaBody<'a>) -> Res<(usize, bool)> {
+        loop {
+            let offset = self.offset();
+            if let Some(handoff) = self.handoff.take_if(|h| h.split == offset) {
+                self.take_second_part(handoff, body)?;
+                continue;
             }
-            Ok(())
-        })?;
-        Ok(schema)
+            let (start, empty) = match self.next_event()? {
+                Event::Start(start) => (start, false),
+                Event::Empty(start) => (start, true),
+                Event::End(_) => return Ok((offset, false)),
+                Event::Eof => return Ok((offset, true)),
+                _ => continue,
+            };
+            let mut child = self.element(&start, offset, empty)?;
+            self.visit(&mut child, |p, child| p.schema_child(child, body))?;
+        }
+    }
+
+    fn schema_child(&mut self, child: &mut Element<'a>, body: &mut SchemaBody<'a>) -> Res<()> {
+        match child.local.as_ref() {
+            "EntityType" => {
+                let t = self.structured(child, StructuredKind::Entity)?;
+                body.structured_types.push(t);
+            }
+            "ComplexType" => {
+                let t = self.structured(child, StructuredKind::Complex)?;
+                body.structured_types.push(t);
+            }
+            "EnumType" => {
+                let t = self.enum_type(child)?;
+                body.enum_types.push(t);
+            }
+            "TypeDefinition" => {
+                let mut t = TypeDefinition {
+                    name: self.required(child, "Name")?,
+                    underlying_type: self.required(child, "UnderlyingType")?,
+                    facets: self.facets(child)?,
+                    annotations: Vec::new(),
+                    at: child.offset,
+                };
+                t.annotations = self.annotations_only(child)?;
+                body.type_definitions.push(t);
+            }
+            "Action" => {
+                let op = self.operation(child, OperationKind::Action)?;
+                body.operations.push(op);
+            }
+            "Function" => {
+                let op = self.operation(child, OperationKind::Function)?;
+                body.operations.push(op);
+            }
+            "EntityContainer" => {
+                let c = self.container(child)?;
+                body.containers.push(c);
+            }
+            "Annotations" => {
+                let block = AnnotationBlock {
+                    target: self.required(child, "Target")?,
+                    qualifier: child.value("Qualifier"),
+                    annotations: self.annotations_only(child)?,
+                    at: child.offset,
+                };
+                body.annotation_blocks.push(block);
+            }
+            "Annotation" => {
+                let a = self.annotation(child)?;
+                body.annotations.push(a);
+            }
+            _ => {}
+        }
+        Ok(())
     }
 
     /// Reads the `Annotation` children of an element that has no others of interest.

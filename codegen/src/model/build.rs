@@ -6,8 +6,12 @@
 //! build no strings: only the model's own fields and error messages allocate.
 
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
-use std::borrow::Cow;
+use std::borrow::{Borrow, Cow};
 use std::cell::RefCell;
+use std::ops::{Deref, DerefMut};
+use std::panic::resume_unwind;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::thread;
 
 use super::*;
 use crate::csdl::{self, Annotation, Csdl, Expr, Text};
@@ -49,14 +53,17 @@ const CAPABILITIES: &str = "Org.OData.Capabilities.V1";
 
 pub fn build_model(csdl: &Csdl<'_>) -> Result<Model, Vec<Diagnostic>> {
     let mut b = Builder::new(csdl);
-    b.register_types();
-    b.build_types();
+    b.register();
+    // Operations need only the registered types, so they are built with the types
+    // (on the helper thread, if any); added after the inheritance checks, their errors
+    // come in the same order as if built then.
+    let operations = b.build_types();
     b.check_inheritance();
-    b.build_operations();
+    b.add_operations(operations);
     b.build_container();
     let mut errors = b.errors.into_inner();
     if errors.is_empty() {
-        Ok(b.model)
+        Ok(b.tables.model)
     } else {
         crate::diag::sort(&mut errors);
         Err(errors)
@@ -67,7 +74,57 @@ pub fn build_model(csdl: &Csdl<'_>) -> Result<Model, Vec<Diagnostic>> {
 /// target itself) -> annotations.
 type MemberAnnotations<'a> = HashMap<&'a str, Vec<&'a Annotation<'a>>>;
 
-struct Builder<'a> {
+/// Below this many annotation blocks, they are gathered on the registering thread.
+const PARALLEL_MIN_BLOCKS: usize = 256;
+
+/// The unqualified annotations of unqualified `Annotations` blocks, by target: the
+/// unaliased qualified name of its head, then the member path.
+fn annotations_by_target<'a>(
+    csdl: &'a Csdl<'a>,
+    namespaces: &HashMap<&'a str, &'a str>,
+) -> HashMap<Cow<'a, str>, MemberAnnotations<'a>> {
+    let mut targeted: HashMap<Cow<'a, str>, MemberAnnotations<'a>> = HashMap::default();
+    for schema in &csdl.schemas {
+        for block in &schema.annotation_blocks {
+            // Qualified annotations are for a specific client profile, not for everyone.
+            if block.qualifier.is_some() {
+                continue;
+            }
+            let (head, member) = split_target(namespaces, &block.target);
+            targeted
+                .entry(head)
+                .or_default()
+                .entry(member)
+                .or_default()
+                .extend(block.annotations.iter().filter(|a| a.qualifier.is_none()));
+        }
+    }
+    targeted
+}
+
+/// A target path as (unaliased qualified name of its head, member path). An
+/// operation's overload signature (`ns.op(ns.type)`) is dropped: what annotates one
+/// overload annotates the name.
+fn split_target<'a>(
+    namespaces: &HashMap<&'a str, &'a str>,
+    target: &'a str,
+) -> (Cow<'a, str>, &'a str) {
+    let (head, member) = target.split_once('/').unwrap_or((target, ""));
+    let head = head.split_once('(').map_or(head, |(name, _)| name);
+    let head = match head.rsplit_once('.') {
+        Some((prefix, local)) => match namespaces.get(prefix) {
+            Some(&namespace) if namespace != prefix => Cow::Owned(format!("{namespace}.{local}")),
+            // Already qualified by its namespace, or an unknown prefix.
+            _ => Cow::Borrowed(head),
+        },
+        None => Cow::Borrowed(head),
+    };
+    (head, member)
+}
+
+/// What every step of the build reads: the document, its names, the model so far.
+/// Shared by the threads that build types.
+struct Tables<'a> {
     csdl: &'a Csdl<'a>,
     /// Alias or namespace -> namespace.
     namespaces: HashMap<&'a str, &'a str>,
@@ -78,13 +135,61 @@ struct Builder<'a> {
     types: HashMap<(&'a str, &'a str), TypeId>,
     /// The offset of each type's declaration, to tell a duplicate from the original.
     type_at: Vec<usize>,
+    model: Model,
+}
+
+/// Resolves and reports over [`Tables`]: owned by the builder, which changes them
+/// between steps, or borrowed by each thread that builds types, with a cache and errors
+/// of its own. Reads of the tables go through `Deref`.
+struct Builder<'a, T = Tables<'a>> {
+    tables: T,
     /// Type references as written -> what they resolved to.
     resolved: RefCell<HashMap<&'a str, TypeRef>>,
-    model: Model,
     /// Behind a cell so that reporting needs no exclusive borrow of the builder while
     /// its maps are read.
     errors: RefCell<Vec<Diagnostic>>,
 }
+
+impl<'a, T: Borrow<Tables<'a>>> Deref for Builder<'a, T> {
+    type Target = Tables<'a>;
+
+    fn deref(&self) -> &Tables<'a> {
+        self.tables.borrow()
+    }
+}
+
+impl<'a> DerefMut for Builder<'a> {
+    fn deref_mut(&mut self) -> &mut Tables<'a> {
+        &mut self.tables
+    }
+}
+
+/// A type declaration of a schema, with the schema's namespace.
+#[derive(Clone, Copy)]
+enum Declaration<'a> {
+    Structured(&'a str, &'a csdl::StructuredType<'a>),
+    Enum(&'a str, &'a csdl::EnumType<'a>),
+    Definition(&'a str, &'a csdl::TypeDefinition<'a>),
+}
+
+/// What building one declared type yields.
+type Built = (TypeId, TypeKind, Option<String>);
+
+/// The index of a chunk of declarations, what building it yielded and the errors found.
+type BuiltChunk = (usize, Vec<Built>, Vec<Diagnostic>);
+
+/// Declarations are shared between threads in chunks of this many.
+const CHUNK: usize = 32;
+
+/// Operations built before they are added to the model, and the errors found.
+struct BuiltOperations {
+    operations: Vec<OperationDef>,
+    errors: Vec<Diagnostic>,
+}
+
+/// Below this many declarations, types are built on one thread: a second costs more
+/// than it saves.
+const PARALLEL_MIN_TYPES: usize = 512;
 
 /// What annotation blocks say about one target's members.
 #[derive(Clone, Copy)]
@@ -121,13 +226,12 @@ impl<'a> Builder<'a> {
                 namespaces.insert(alias.as_ref(), schema.namespace.as_ref());
             }
         }
-        let mut b = Builder {
+        Builder::over(Tables {
             csdl,
             namespaces,
             targeted: HashMap::default(),
             types: HashMap::default(),
             type_at: Vec::new(),
-            resolved: RefCell::default(),
             model: Model {
                 types: Vec::new(),
                 by_name: HashMap::default(),
@@ -144,24 +248,362 @@ impl<'a> Builder<'a> {
                 container: None,
                 operations: Vec::new(),
             },
-            errors: RefCell::default(),
-        };
+        })
+    }
+
+    /// Registers the declared types while a second thread, if there are many annotation
+    /// blocks, gathers them by target for the later steps.
+    fn register(&mut self) {
+        let csdl = self.csdl;
+        let blocks: usize = csdl.schemas.iter().map(|s| s.annotation_blocks.len()).sum();
+        if blocks < PARALLEL_MIN_BLOCKS {
+            self.targeted = annotations_by_target(csdl, &self.namespaces);
+            self.register_types();
+            return;
+        }
+        let namespaces = self.namespaces.clone();
+        self.targeted = thread::scope(|scope| {
+            let gathering = scope.spawn(move || annotations_by_target(csdl, &namespaces));
+            self.register_types();
+            gathering
+                .join()
+                .unwrap_or_else(|panic| resume_unwind(panic))
+        });
+    }
+
+    fn register_types(&mut self) {
+        let csdl = self.csdl;
         for schema in &csdl.schemas {
-            for block in &schema.annotation_blocks {
-                // Qualified annotations are for a specific client profile, not for everyone.
-                if block.qualifier.is_some() {
+            let namespace: &'a str = &schema.namespace;
+            let names = schema
+                .structured_types
+                .iter()
+                .map(|t| (&t.name, t.at))
+                .chain(schema.enum_types.iter().map(|t| (&t.name, t.at)))
+                .chain(schema.type_definitions.iter().map(|t| (&t.name, t.at)));
+            for (name, at) in names {
+                let name: &'a str = name;
+                let qualified = format!("{namespace}.{name}");
+                if let Some(&first) = self.types.get(&(namespace, name)) {
+                    let first = self.model.get(first).span.clone();
+                    self.error(
+                        Diagnostic::error(
+                            "duplicate-name",
+                            self.span(at),
+                            format!("type `{qualified}` is declared twice"),
+                        )
+                        .with_note(format!("first declared at {first}")),
+                    );
                     continue;
                 }
-                let (head, member) = b.split_target(&block.target);
-                b.targeted
-                    .entry(head)
+                let id = TypeId(self.model.types.len() as u32);
+                self.types.insert((namespace, name), id);
+                self.type_at.push(at);
+                self.model
+                    .by_lower_name
+                    .entry(qualified.to_lowercase())
                     .or_default()
-                    .entry(member)
-                    .or_default()
-                    .extend(block.annotations.iter().filter(|a| a.qualifier.is_none()));
+                    .push(id);
+                self.model.by_name.insert(qualified, id);
+                // Kinds are filled in by build_types; a placeholder keeps ids stable.
+                let span = self.span(at);
+                self.model.types.push(TypeDef {
+                    namespace: namespace.to_owned(),
+                    name: name.to_owned(),
+                    description: None,
+                    kind: TypeKind::Definition {
+                        underlying: Primitive::Untyped,
+                        facets: None,
+                    },
+                    span,
+                });
             }
         }
-        b
+    }
+
+    /// Builds the declared types, and the operations for [`Builder::add_operations`].
+    /// For a large schema, on two threads, each with its own cache and errors, the
+    /// errors joined in the order of one thread.
+    fn build_types(&mut self) -> BuiltOperations {
+        let declarations = self.declarations();
+        let (built, operations) = if declarations.len() < PARALLEL_MIN_TYPES {
+            let built = self.build_declarations(&declarations);
+            (built, Builder::over(&self.tables).operations())
+        } else {
+            self.build_in_two(&declarations)
+        };
+        for (id, kind, description) in built {
+            let def = &mut self.model.types[id.0 as usize];
+            def.kind = kind;
+            def.description = description;
+        }
+        operations
+    }
+
+    /// [`Builder::build_declarations`] on two threads, which take chunks of declarations
+    /// in turn, so that neither waits long for the other; the helper thread builds the
+    /// operations first. Each thread has its own cache and errors.
+    fn build_in_two(&mut self, declarations: &[Declaration<'a>]) -> (Vec<Built>, BuiltOperations) {
+        let chunks: Vec<&[Declaration<'a>]> = declarations.chunks(CHUNK).collect();
+        let next = AtomicUsize::new(0);
+        let (mine, (theirs, operations)) = thread::scope(|scope| {
+            let (tables, chunks, next) = (&self.tables, &chunks, &next);
+            let helper = scope.spawn(move || {
+                let helper = Builder::over(tables);
+                let operations = helper.operations();
+                (helper.build_chunks(chunks, next), operations)
+            });
+            let mine = Builder::over(tables).build_chunks(chunks, next);
+            (
+                mine,
+                helper.join().unwrap_or_else(|panic| resume_unwind(panic)),
+            )
+        });
+        let mut by_chunk: Vec<BuiltChunk> = mine.into_iter().chain(theirs).collect();
+        by_chunk.sort_unstable_by_key(|&(index, ..)| index);
+        let mut built = Vec::with_capacity(declarations.len());
+        for (_, chunk, errors) in by_chunk {
+            built.extend(chunk);
+            self.errors.get_mut().extend(errors);
+        }
+        (built, operations)
+    }
+
+    /// Detects cyclic base types, records derived types and resolves (inherited) keys.
+    fn check_inheritance(&mut self) {
+        let ids: Vec<TypeId> = self.model.ids().collect();
+        // Each type is walked once (a chain of n base types costs n, not n²): a walk
+        // stops at a type an earlier walk finished, or finds a cycle on its own path.
+        let mut finished = HashSet::default();
+        let mut on_cycle = Vec::new();
+        for &id in &ids {
+            let mut path: Vec<TypeId> = Vec::new();
+            let mut on_path = HashSet::default();
+            let mut current = Some(id);
+            while let Some(t) = current.filter(|t| !finished.contains(t)) {
+                if !on_path.insert(t) {
+                    let start = path.iter().position(|&p| p == t).unwrap_or(0);
+                    on_cycle.extend_from_slice(&path[start..]);
+                    break;
+                }
+                path.push(t);
+                current = self.model.structured(t).and_then(|s| s.base);
+            }
+            finished.extend(path);
+        }
+        for id in &on_cycle {
+            let def = self.model.get(*id);
+            self.error(Diagnostic::error(
+                "cyclic-base-type",
+                def.span.clone(),
+                format!(
+                    "`{}` derives from itself through its base types",
+                    def.qualified_name()
+                ),
+            ));
+        }
+        if !on_cycle.is_empty() {
+            return;
+        }
+        for &id in &ids {
+            if let Some(base) = self.model.structured(id).and_then(|s| s.base) {
+                if self.model.structured(base).map(|b| b.kind)
+                    != self.model.structured(id).map(|s| s.kind)
+                {
+                    let def = self.model.get(id);
+                    self.error(Diagnostic::error(
+                        "invalid-type",
+                        def.span.clone(),
+                        format!(
+                            "`{}` derives from `{}`, which is not of the same kind (entity or complex)",
+                            def.qualified_name(),
+                            self.model.get(base).qualified_name()
+                        ),
+                    ));
+                    continue;
+                }
+                if let TypeKind::Structured(b) = &mut self.model.types[base.0 as usize].kind {
+                    b.derived.push(id);
+                }
+            }
+        }
+        let csdl = self.csdl;
+        // The declared keys by type, so inherited keys are found without searching.
+        let mut declared: HashMap<TypeId, &'a [csdl::PropertyRef<'a>]> = HashMap::default();
+        let mut entities = Vec::new();
+        for schema in &csdl.schemas {
+            for t in &schema.structured_types {
+                let Some(id) = self.declared(&schema.namespace, &t.name, t.at) else {
+                    continue;
+                };
+                if t.kind != StructuredKind::Entity {
+                    continue;
+                }
+                if let Some(key) = &t.key {
+                    declared.insert(id, key);
+                }
+                entities.push((id, t));
+            }
+        }
+        for (id, t) in entities {
+            let refs = self
+                .model
+                .ancestry(id)
+                .find_map(|a| declared.get(&a).copied());
+            let key = self.key_of(id, t, refs);
+            if let TypeKind::Structured(s) = &mut self.model.types[id.0 as usize].kind {
+                s.key = key;
+            }
+        }
+    }
+
+    /// Adds operations built by [`Builder::operations`], and their errors.
+    fn add_operations(&mut self, built: BuiltOperations) {
+        for operation in built.operations {
+            let id = OperationId(self.model.operations.len() as u32);
+            self.model
+                .operations_by_name
+                .entry(operation.name.to_lowercase())
+                .or_default()
+                .push(id);
+            self.model.operations.push(operation);
+        }
+        self.errors.get_mut().extend(built.errors);
+    }
+
+    fn build_container(&mut self) {
+        let csdl = self.csdl;
+        let Some((schema, c)) = csdl
+            .schemas
+            .iter()
+            .find_map(|s| s.containers.first().map(|c| (s, c)))
+        else {
+            return;
+        };
+        let container_name = format!("{}.{}", schema.namespace, c.name);
+        let targets = self.targets(&container_name);
+        let mut names: HashMap<&str, usize> = HashMap::default();
+        let mut claim = |name: &'a str, at: usize| match names.get(name) {
+            Some(&first) => {
+                self.error(
+                    Diagnostic::error(
+                        "duplicate-name",
+                        self.span(at),
+                        format!("`{container_name}` declares `{name}` twice"),
+                    )
+                    .with_note(format!("first declared at {}", self.span(first))),
+                );
+                false
+            }
+            None => {
+                names.insert(name, at);
+                true
+            }
+        };
+        let mut entity_sets = Vec::new();
+        for set in &c.entity_sets {
+            if !claim(&set.name, set.at) {
+                continue;
+            }
+            let context = || format!("entity set `{}`", set.name);
+            let Some(entity_type) = self.entity_type(&set.entity_type, set.at, context) else {
+                continue;
+            };
+            let targeted = targets.on(&set.name);
+            entity_sets.push(EntitySetDef {
+                name: owned(&set.name),
+                entity_type,
+                description: self.description(&set.annotations, targeted),
+                restrictions: self.restrictions(&set.annotations, targeted),
+                span: self.span(set.at),
+            });
+        }
+        let mut singletons = Vec::new();
+        for s in &c.singletons {
+            if !claim(&s.name, s.at) {
+                continue;
+            }
+            let context = || format!("singleton `{}`", s.name);
+            let Some(ty) = self.entity_type(&s.type_name, s.at, context) else {
+                continue;
+            };
+            let targeted = targets.on(&s.name);
+            singletons.push(SingletonDef {
+                name: owned(&s.name),
+                ty,
+                description: self.description(&s.annotations, targeted),
+                restrictions: self.restrictions(&s.annotations, targeted),
+                span: self.span(s.at),
+            });
+        }
+        let mut imports = Vec::new();
+        let all_imports = c
+            .action_imports
+            .iter()
+            .map(|i| (OperationKind::Action, i))
+            .chain(
+                c.function_imports
+                    .iter()
+                    .map(|i| (OperationKind::Function, i)),
+            );
+        for (kind, import) in all_imports {
+            if !claim(&import.name, import.at) {
+                continue;
+            }
+            let qualified = self.qualify(&import.operation);
+            let operations: Vec<OperationId> = self
+                .model
+                .operation_ids()
+                .filter(|&id| {
+                    let op = self.model.operation(id);
+                    op.kind == kind
+                        && op.binding.is_none()
+                        && Some((op.namespace.as_str(), op.name.as_str())) == qualified
+                })
+                .collect();
+            if operations.is_empty() {
+                let what = match kind {
+                    OperationKind::Action => "action",
+                    OperationKind::Function => "function",
+                };
+                self.error(Diagnostic::error(
+                    "unknown-type",
+                    self.span(import.at),
+                    format!(
+                        "import `{}` names `{}`, which is no unbound {what} of the schema",
+                        import.name, import.operation
+                    ),
+                ));
+                continue;
+            }
+            imports.push(ImportDef {
+                name: owned(&import.name),
+                kind,
+                operations,
+                entity_set: owned_opt(&import.entity_set),
+                description: self.description(&import.annotations, targets.on(&import.name)),
+                span: self.span(import.at),
+            });
+        }
+        let description = self.description(&c.annotations, targets.on(""));
+        self.model.container = Some(Container {
+            namespace: owned(&schema.namespace),
+            name: owned(&c.name),
+            description,
+            entity_sets,
+            singletons,
+            imports,
+        });
+    }
+}
+
+impl<'a, T: Borrow<Tables<'a>>> Builder<'a, T> {
+    fn over(tables: T) -> Self {
+        Builder {
+            tables,
+            resolved: RefCell::default(),
+            errors: RefCell::default(),
+        }
     }
 
     fn span(&self, at: usize) -> Span {
@@ -170,25 +612,6 @@ impl<'a> Builder<'a> {
 
     fn error(&self, diagnostic: Diagnostic) {
         self.errors.borrow_mut().push(diagnostic);
-    }
-
-    /// A target path as (unaliased qualified name of its head, member path). An
-    /// operation's overload signature (`ns.op(ns.type)`) is dropped: what annotates one
-    /// overload annotates the name.
-    fn split_target(&self, target: &'a str) -> (Cow<'a, str>, &'a str) {
-        let (head, member) = target.split_once('/').unwrap_or((target, ""));
-        let head = head.split_once('(').map_or(head, |(name, _)| name);
-        let head = match head.rsplit_once('.') {
-            Some((prefix, local)) => match self.namespaces.get(prefix) {
-                Some(&namespace) if namespace != prefix => {
-                    Cow::Owned(format!("{namespace}.{local}"))
-                }
-                // Already qualified by its namespace, or an unknown prefix.
-                _ => Cow::Borrowed(head),
-            },
-            None => Cow::Borrowed(head),
-        };
-        (head, member)
     }
 
     /// `alias.name` or `namespace.name` -> (namespace, name), if the prefix is known.
@@ -315,53 +738,185 @@ impl<'a> Builder<'a> {
         (self.type_at[id.0 as usize] == at).then_some(id)
     }
 
-    fn register_types(&mut self) {
+    /// The type declarations of every schema, in the order they are built.
+    fn declarations(&self) -> Vec<Declaration<'a>> {
+        self.csdl
+            .schemas
+            .iter()
+            .flat_map(|schema| {
+                let ns: &'a str = &schema.namespace;
+                let structured = schema
+                    .structured_types
+                    .iter()
+                    .map(move |t| Declaration::Structured(ns, t));
+                let enums = schema
+                    .enum_types
+                    .iter()
+                    .map(move |t| Declaration::Enum(ns, t));
+                let definitions = schema
+                    .type_definitions
+                    .iter()
+                    .map(move |t| Declaration::Definition(ns, t));
+                structured.chain(enums).chain(definitions)
+            })
+            .collect()
+    }
+
+    /// Builds every operation; what this builder reported is taken with them.
+    fn operations(&self) -> BuiltOperations {
         let csdl = self.csdl;
+        let mut operations = Vec::new();
+        // (namespace, name, binding, parameter names) of each overload, to find duplicates.
+        type Signature<'a> = (&'a str, &'a str, Option<TypeRef>, Vec<&'a str>);
+        let mut signatures: HashMap<Signature<'a>, usize> = HashMap::default();
         for schema in &csdl.schemas {
             let namespace: &'a str = &schema.namespace;
-            let names = schema
-                .structured_types
-                .iter()
-                .map(|t| (&t.name, t.at))
-                .chain(schema.enum_types.iter().map(|t| (&t.name, t.at)))
-                .chain(schema.type_definitions.iter().map(|t| (&t.name, t.at)));
-            for (name, at) in names {
-                let name: &'a str = name;
-                let qualified = format!("{namespace}.{name}");
-                if let Some(&first) = self.types.get(&(namespace, name)) {
-                    let first = self.model.get(first).span.clone();
+            for op in &schema.operations {
+                let name = format!("{namespace}.{}", op.name);
+                let targets = self.targets(&name);
+                let mut parameters = Vec::with_capacity(op.parameters.len());
+                let mut parameter_names = Vec::with_capacity(op.parameters.len());
+                for p in &op.parameters {
+                    let context = || format!("parameter `{}` of `{name}`", p.name);
+                    if let Some(ty) = self.resolve_type(&p.type_name, p.at, context) {
+                        let targeted = targets.on(&p.name);
+                        parameter_names.push(p.name.as_ref());
+                        parameters.push(ParameterDef {
+                            name: owned(&p.name),
+                            ty,
+                            nullable: p.nullable.unwrap_or(true),
+                            optional: self
+                                .find_annotation(&p.annotations, targeted, CORE_OPTIONAL_PARAMETER)
+                                .is_some(),
+                            facets: p.facets.clone(),
+                            description: self.description(&p.annotations, targeted),
+                        });
+                    }
+                }
+                let return_type = op.return_type.as_ref().and_then(|r| {
+                    let context = || format!("the return type of `{name}`");
+                    self.resolve_type(&r.type_name, r.at, context)
+                        .map(|ty| ReturnDef {
+                            ty,
+                            nullable: r.nullable.unwrap_or(true),
+                            facets: r.facets.clone(),
+                        })
+                });
+                let binding = if op.is_bound && !parameters.is_empty() {
+                    parameter_names.remove(0);
+                    Some(parameters.remove(0).ty)
+                } else {
+                    None
+                };
+                let overloaded_on = match op.kind {
+                    // Actions overload on the binding parameter only.
+                    OperationKind::Action => Vec::new(),
+                    OperationKind::Function => {
+                        parameter_names.sort_unstable();
+                        parameter_names
+                    }
+                };
+                let signature = (namespace, op.name.as_ref(), binding, overloaded_on);
+                if let Some(&first) = signatures.get(&signature) {
                     self.error(
                         Diagnostic::error(
                             "duplicate-name",
-                            self.span(at),
-                            format!("type `{qualified}` is declared twice"),
+                            self.span(op.at),
+                            format!(
+                                "`{name}` is declared twice with the same binding and parameters, so no call could tell them apart"
+                            ),
                         )
-                        .with_note(format!("first declared at {first}")),
+                        .with_note(format!("first declared at {}", self.span(first))),
                     );
                     continue;
                 }
-                let id = TypeId(self.model.types.len() as u32);
-                self.types.insert((namespace, name), id);
-                self.type_at.push(at);
-                self.model
-                    .by_lower_name
-                    .entry(qualified.to_lowercase())
-                    .or_default()
-                    .push(id);
-                self.model.by_name.insert(qualified, id);
-                // Kinds are filled in by build_types; a placeholder keeps ids stable.
-                self.model.types.push(TypeDef {
-                    namespace: namespace.to_owned(),
-                    name: name.to_owned(),
-                    description: None,
-                    kind: TypeKind::Definition {
-                        underlying: Primitive::Untyped,
-                        facets: None,
-                    },
-                    span: self.span(at),
+                signatures.insert(signature, op.at);
+                operations.push(OperationDef {
+                    kind: op.kind,
+                    namespace: owned(&schema.namespace),
+                    name: owned(&op.name),
+                    binding,
+                    parameters,
+                    return_type,
+                    is_composable: op.is_composable,
+                    entity_set_path: owned_opt(&op.entity_set_path),
+                    description: self.description(&op.annotations, targets.on("")),
+                    span: self.span(op.at),
                 });
             }
         }
+        BuiltOperations {
+            operations,
+            errors: self.errors.take(),
+        }
+    }
+
+    /// Builds the chunks whose turn it is, taking turns through `next` with another
+    /// thread.
+    fn build_chunks(&self, chunks: &[&[Declaration<'a>]], next: &AtomicUsize) -> Vec<BuiltChunk> {
+        let mut built = Vec::new();
+        loop {
+            let index = next.fetch_add(1, Ordering::Relaxed);
+            let Some(chunk) = chunks.get(index) else {
+                return built;
+            };
+            let declarations = self.build_declarations(chunk);
+            built.push((index, declarations, self.errors.take()));
+        }
+    }
+
+    /// Builds each declared type that is not a duplicate.
+    fn build_declarations(&self, declarations: &[Declaration<'a>]) -> Vec<Built> {
+        let mut built = Vec::with_capacity(declarations.len());
+        for &declaration in declarations {
+            match declaration {
+                Declaration::Structured(ns, t) => {
+                    let Some(id) = self.declared(ns, &t.name, t.at) else {
+                        continue; // a duplicate, already reported
+                    };
+                    let type_name = format!("{ns}.{}", t.name);
+                    let kind = TypeKind::Structured(self.structured(&type_name, t));
+                    let description =
+                        self.description(&t.annotations, self.targets(&type_name).on(""));
+                    built.push((id, kind, description));
+                }
+                Declaration::Enum(ns, t) => {
+                    let Some(id) = self.declared(ns, &t.name, t.at) else {
+                        continue;
+                    };
+                    let type_name = format!("{ns}.{}", t.name);
+                    let kind = TypeKind::Enum(self.enum_type(&type_name, t));
+                    let description =
+                        self.description(&t.annotations, self.targets(&type_name).on(""));
+                    built.push((id, kind, description));
+                }
+                Declaration::Definition(ns, t) => {
+                    let Some(id) = self.declared(ns, &t.name, t.at) else {
+                        continue;
+                    };
+                    let Some(underlying) = Primitive::from_edm_name(&t.underlying_type) else {
+                        self.error(Diagnostic::error(
+                            "unknown-type",
+                            self.span(t.at),
+                            format!(
+                                "type definition `{}` has underlying type `{}`, which is not an EDM primitive",
+                                t.name, t.underlying_type
+                            ),
+                        ));
+                        continue;
+                    };
+                    let type_name = format!("{ns}.{}", t.name);
+                    let kind = TypeKind::Definition {
+                        underlying,
+                        facets: t.facets.clone(),
+                    };
+                    let description =
+                        self.description(&t.annotations, self.targets(&type_name).on(""));
+                    built.push((id, kind, description));
+                }
+            }
+        }
+        built
     }
 
     /// Resolves `Edm.X`, `ns.T`, `alias.T` and `Collection(...)` of those. `context`
@@ -424,62 +979,6 @@ impl<'a> Builder<'a> {
             .lookup_ignore_case(&format!("{namespace}.{local}"))
             .first()?;
         Some(self.model.get(id).qualified_name())
-    }
-
-    fn build_types(&mut self) {
-        let csdl = self.csdl;
-        for schema in &csdl.schemas {
-            let ns: &'a str = &schema.namespace;
-            for t in &schema.structured_types {
-                let Some(id) = self.declared(ns, &t.name, t.at) else {
-                    continue; // a duplicate, already reported
-                };
-                let type_name = format!("{ns}.{}", t.name);
-                let kind = TypeKind::Structured(self.structured(&type_name, t));
-                let description = self.description(&t.annotations, self.targets(&type_name).on(""));
-                let def = &mut self.model.types[id.0 as usize];
-                def.kind = kind;
-                def.description = description;
-            }
-            for t in &schema.enum_types {
-                let Some(id) = self.declared(ns, &t.name, t.at) else {
-                    continue;
-                };
-                let type_name = format!("{ns}.{}", t.name);
-                let kind = TypeKind::Enum(self.enum_type(&type_name, t));
-                let description = self.description(&t.annotations, self.targets(&type_name).on(""));
-                let def = &mut self.model.types[id.0 as usize];
-                def.kind = kind;
-                def.description = description;
-            }
-            for t in &schema.type_definitions {
-                let Some(id) = self.declared(ns, &t.name, t.at) else {
-                    continue;
-                };
-                let underlying = match Primitive::from_edm_name(&t.underlying_type) {
-                    Some(p) => p,
-                    None => {
-                        self.error(Diagnostic::error(
-                            "unknown-type",
-                            self.span(t.at),
-                            format!(
-                                "type definition `{}` has underlying type `{}`, which is not an EDM primitive",
-                                t.name, t.underlying_type
-                            ),
-                        ));
-                        continue;
-                    }
-                };
-                let type_name = format!("{ns}.{}", t.name);
-                let description = self.description(&t.annotations, self.targets(&type_name).on(""));
-                let def = &mut self.model.types[id.0 as usize];
-                def.kind = TypeKind::Definition {
-                    underlying,
-                    facets: t.facets.clone(),
-                };
-                def.description = description;
-            }
-        }
     }
 
     fn structured(&self, type_name: &str, t: &'a csdl::StructuredType<'a>) -> StructDef {
@@ -654,94 +1153,6 @@ impl<'a> Builder<'a> {
         }
     }
 
-    /// Detects cyclic base types, records derived types and resolves (inherited) keys.
-    fn check_inheritance(&mut self) {
-        let ids: Vec<TypeId> = self.model.ids().collect();
-        // Each type is walked once (a chain of n base types costs n, not n²): a walk
-        // stops at a type an earlier walk finished, or finds a cycle on its own path.
-        let mut finished = HashSet::default();
-        let mut on_cycle = Vec::new();
-        for &id in &ids {
-            let mut path: Vec<TypeId> = Vec::new();
-            let mut on_path = HashSet::default();
-            let mut current = Some(id);
-            while let Some(t) = current.filter(|t| !finished.contains(t)) {
-                if !on_path.insert(t) {
-                    let start = path.iter().position(|&p| p == t).unwrap_or(0);
-                    on_cycle.extend_from_slice(&path[start..]);
-                    break;
-                }
-                path.push(t);
-                current = self.model.structured(t).and_then(|s| s.base);
-            }
-            finished.extend(path);
-        }
-        for id in &on_cycle {
-            let def = self.model.get(*id);
-            self.error(Diagnostic::error(
-                "cyclic-base-type",
-                def.span.clone(),
-                format!(
-                    "`{}` derives from itself through its base types",
-                    def.qualified_name()
-                ),
-            ));
-        }
-        if !on_cycle.is_empty() {
-            return;
-        }
-        for &id in &ids {
-            if let Some(base) = self.model.structured(id).and_then(|s| s.base) {
-                if self.model.structured(base).map(|b| b.kind)
-                    != self.model.structured(id).map(|s| s.kind)
-                {
-                    let def = self.model.get(id);
-                    self.error(Diagnostic::error(
-                        "invalid-type",
-                        def.span.clone(),
-                        format!(
-                            "`{}` derives from `{}`, which is not of the same kind (entity or complex)",
-                            def.qualified_name(),
-                            self.model.get(base).qualified_name()
-                        ),
-                    ));
-                    continue;
-                }
-                if let TypeKind::Structured(b) = &mut self.model.types[base.0 as usize].kind {
-                    b.derived.push(id);
-                }
-            }
-        }
-        let csdl = self.csdl;
-        // The declared keys by type, so inherited keys are found without searching.
-        let mut declared: HashMap<TypeId, &'a [csdl::PropertyRef<'a>]> = HashMap::default();
-        let mut entities = Vec::new();
-        for schema in &csdl.schemas {
-            for t in &schema.structured_types {
-                let Some(id) = self.declared(&schema.namespace, &t.name, t.at) else {
-                    continue;
-                };
-                if t.kind != StructuredKind::Entity {
-                    continue;
-                }
-                if let Some(key) = &t.key {
-                    declared.insert(id, key);
-                }
-                entities.push((id, t));
-            }
-        }
-        for (id, t) in entities {
-            let refs = self
-                .model
-                .ancestry(id)
-                .find_map(|a| declared.get(&a).copied());
-            let key = self.key_of(id, t, refs);
-            if let TypeKind::Structured(s) = &mut self.model.types[id.0 as usize].kind {
-                s.key = key;
-            }
-        }
-    }
-
     /// The key `refs` (declared on `t` or on its nearest ancestor that declares one),
     /// resolved against `t`'s properties.
     fn key_of(
@@ -861,221 +1272,6 @@ impl<'a> Builder<'a> {
                     ),
                 ));
                 None
-            }
-        }
-    }
-
-    fn build_container(&mut self) {
-        let csdl = self.csdl;
-        let Some((schema, c)) = csdl
-            .schemas
-            .iter()
-            .find_map(|s| s.containers.first().map(|c| (s, c)))
-        else {
-            return;
-        };
-        let container_name = format!("{}.{}", schema.namespace, c.name);
-        let targets = self.targets(&container_name);
-        let mut names: HashMap<&str, usize> = HashMap::default();
-        let mut claim = |name: &'a str, at: usize| match names.get(name) {
-            Some(&first) => {
-                self.error(
-                    Diagnostic::error(
-                        "duplicate-name",
-                        self.span(at),
-                        format!("`{container_name}` declares `{name}` twice"),
-                    )
-                    .with_note(format!("first declared at {}", self.span(first))),
-                );
-                false
-            }
-            None => {
-                names.insert(name, at);
-                true
-            }
-        };
-        let mut entity_sets = Vec::new();
-        for set in &c.entity_sets {
-            if !claim(&set.name, set.at) {
-                continue;
-            }
-            let context = || format!("entity set `{}`", set.name);
-            let Some(entity_type) = self.entity_type(&set.entity_type, set.at, context) else {
-                continue;
-            };
-            let targeted = targets.on(&set.name);
-            entity_sets.push(EntitySetDef {
-                name: owned(&set.name),
-                entity_type,
-                description: self.description(&set.annotations, targeted),
-                restrictions: self.restrictions(&set.annotations, targeted),
-                span: self.span(set.at),
-            });
-        }
-        let mut singletons = Vec::new();
-        for s in &c.singletons {
-            if !claim(&s.name, s.at) {
-                continue;
-            }
-            let context = || format!("singleton `{}`", s.name);
-            let Some(ty) = self.entity_type(&s.type_name, s.at, context) else {
-                continue;
-            };
-            let targeted = targets.on(&s.name);
-            singletons.push(SingletonDef {
-                name: owned(&s.name),
-                ty,
-                description: self.description(&s.annotations, targeted),
-                restrictions: self.restrictions(&s.annotations, targeted),
-                span: self.span(s.at),
-            });
-        }
-        let mut imports = Vec::new();
-        let all_imports = c
-            .action_imports
-            .iter()
-            .map(|i| (OperationKind::Action, i))
-            .chain(
-                c.function_imports
-                    .iter()
-                    .map(|i| (OperationKind::Function, i)),
-            );
-        for (kind, import) in all_imports {
-            if !claim(&import.name, import.at) {
-                continue;
-            }
-            let qualified = self.qualify(&import.operation);
-            let operations: Vec<OperationId> = self
-                .model
-                .operation_ids()
-                .filter(|&id| {
-                    let op = self.model.operation(id);
-                    op.kind == kind
-                        && op.binding.is_none()
-                        && Some((op.namespace.as_str(), op.name.as_str())) == qualified
-                })
-                .collect();
-            if operations.is_empty() {
-                let what = match kind {
-                    OperationKind::Action => "action",
-                    OperationKind::Function => "function",
-                };
-                self.error(Diagnostic::error(
-                    "unknown-type",
-                    self.span(import.at),
-                    format!(
-                        "import `{}` names `{}`, which is no unbound {what} of the schema",
-                        import.name, import.operation
-                    ),
-                ));
-                continue;
-            }
-            imports.push(ImportDef {
-                name: owned(&import.name),
-                kind,
-                operations,
-                entity_set: owned_opt(&import.entity_set),
-                description: self.description(&import.annotations, targets.on(&import.name)),
-                span: self.span(import.at),
-            });
-        }
-        let description = self.description(&c.annotations, targets.on(""));
-        self.model.container = Some(Container {
-            namespace: owned(&schema.namespace),
-            name: owned(&c.name),
-            description,
-            entity_sets,
-            singletons,
-            imports,
-        });
-    }
-
-    fn build_operations(&mut self) {
-        let csdl = self.csdl;
-        // (namespace, name, binding, parameter names) of each overload, to find duplicates.
-        type Signature<'a> = (&'a str, &'a str, Option<TypeRef>, Vec<&'a str>);
-        let mut signatures: HashMap<Signature<'a>, usize> = HashMap::default();
-        for schema in &csdl.schemas {
-            let namespace: &'a str = &schema.namespace;
-            for op in &schema.operations {
-                let name = format!("{namespace}.{}", op.name);
-                let targets = self.targets(&name);
-                let mut parameters = Vec::with_capacity(op.parameters.len());
-                let mut parameter_names = Vec::with_capacity(op.parameters.len());
-                for p in &op.parameters {
-                    let context = || format!("parameter `{}` of `{name}`", p.name);
-                    if let Some(ty) = self.resolve_type(&p.type_name, p.at, context) {
-                        let targeted = targets.on(&p.name);
-                        parameter_names.push(p.name.as_ref());
-                        parameters.push(ParameterDef {
-                            name: owned(&p.name),
-                            ty,
-                            nullable: p.nullable.unwrap_or(true),
-                            optional: self
-                                .find_annotation(&p.annotations, targeted, CORE_OPTIONAL_PARAMETER)
-                                .is_some(),
-                            facets: p.facets.clone(),
-                            description: self.description(&p.annotations, targeted),
-                        });
-                    }
-                }
-                let return_type = op.return_type.as_ref().and_then(|r| {
-                    let context = || format!("the return type of `{name}`");
-                    self.resolve_type(&r.type_name, r.at, context)
-                        .map(|ty| ReturnDef {
-                            ty,
-                            nullable: r.nullable.unwrap_or(true),
-                            facets: r.facets.clone(),
-                        })
-                });
-                let binding = if op.is_bound && !parameters.is_empty() {
-                    parameter_names.remove(0);
-                    Some(parameters.remove(0).ty)
-                } else {
-                    None
-                };
-                let overloaded_on = match op.kind {
-                    // Actions overload on the binding parameter only.
-                    OperationKind::Action => Vec::new(),
-                    OperationKind::Function => {
-                        parameter_names.sort_unstable();
-                        parameter_names
-                    }
-                };
-                let signature = (namespace, op.name.as_ref(), binding, overloaded_on);
-                if let Some(&first) = signatures.get(&signature) {
-                    self.error(
-                        Diagnostic::error(
-                            "duplicate-name",
-                            self.span(op.at),
-                            format!(
-                                "`{name}` is declared twice with the same binding and parameters, so no call could tell them apart"
-                            ),
-                        )
-                        .with_note(format!("first declared at {}", self.span(first))),
-                    );
-                    continue;
-                }
-                signatures.insert(signature, op.at);
-                let description = self.description(&op.annotations, targets.on(""));
-                let id = OperationId(self.model.operations.len() as u32);
-                self.model
-                    .operations_by_name
-                    .entry(op.name.to_lowercase())
-                    .or_default()
-                    .push(id);
-                self.model.operations.push(OperationDef {
-                    kind: op.kind,
-                    namespace: owned(&schema.namespace),
-                    name: owned(&op.name),
-                    binding,
-                    parameters,
-                    return_type,
-                    is_composable: op.is_composable,
-                    entity_set_path: owned_opt(&op.entity_set_path),
-                    description,
-                    span: self.span(op.at),
-                });
             }
         }
     }
@@ -1230,5 +1426,56 @@ mod tests {
                 ..Restrictions::default()
             }
         );
+    }
+
+    #[test]
+    fn types_and_operations_built_on_two_threads_are_those_built_on_one() {
+        // Errors on both sides of the cut, two of them at one element.
+        let mut body = String::new();
+        for i in 0..40 {
+            body.push_str(&format!(
+                r#"<ComplexType Name="t{i}"><Property Name="a" Type="m.t{}"/><Property Name="b" Type="m.missing{i}"/><Property Name="a" Type="Edm.String"/></ComplexType>
+                   <EnumType Name="e{i}"><Member Name="x" Value="{i}"/><Member Name="y" Value="why"/></EnumType>
+                   <TypeDefinition Name="d{i}" UnderlyingType="m.t0"><Annotation Term="Core.Description" String="d{i}"/></TypeDefinition>"#,
+                (i + 1) % 40
+            ));
+            body.push_str(&format!(
+                r#"<Function Name="f{i}" IsBound="true"><Parameter Name="it" Type="m.t{i}"/><Parameter Name="p" Type="m.nothing"/><ReturnType Type="Edm.Int32"/></Function>
+                   <Function Name="f{i}" IsBound="true"><Parameter Name="it" Type="m.t{i}"/></Function>
+                   <Action Name="a{i}"><Parameter Name="p" Type="Collection(m.e{i})"/></Action>"#
+            ));
+        }
+        let xml = format!(
+            r#"<edmx:Edmx Version="4.01" xmlns:edmx="http://docs.oasis-open.org/odata/ns/edmx">
+<edmx:DataServices><Schema Namespace="my.ns" Alias="m" xmlns="http://docs.oasis-open.org/odata/ns/edm">{body}</Schema></edmx:DataServices></edmx:Edmx>"#
+        );
+        let source = Source::new("t.xml", xml);
+        let csdl = read_csdl(&source).unwrap();
+        let built = |in_two: bool| {
+            let mut b = Builder::new(&csdl);
+            b.register();
+            let declarations: Vec<Declaration<'_>> = b.declarations();
+            let (built, operations) = if in_two {
+                b.build_in_two(&declarations)
+            } else {
+                let built = b.build_declarations(&declarations);
+                (built, Builder::over(&b.tables).operations())
+            };
+            let errors = |errors: Vec<Diagnostic>| -> Vec<String> {
+                errors.iter().map(|d| d.to_string()).collect()
+            };
+            (
+                format!("{built:?} {:?}", operations.operations),
+                errors(b.errors.into_inner()),
+                errors(operations.errors),
+            )
+        };
+        let (one, one_type_errors, one_operation_errors) = built(false);
+        let (two, two_type_errors, two_operation_errors) = built(true);
+        assert_eq!(one_type_errors.len(), 160);
+        assert_eq!(one_operation_errors.len(), 80);
+        assert_eq!(two, one);
+        assert_eq!(two_type_errors, one_type_errors);
+        assert_eq!(two_operation_errors, one_operation_errors);
     }
 }
