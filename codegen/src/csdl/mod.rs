@@ -5,6 +5,8 @@
 
 mod reader;
 
+#[cfg(fuzzing)]
+pub use reader::read_csdl_split_at;
 pub use reader::{CODES, read_csdl};
 
 use std::borrow::Cow;

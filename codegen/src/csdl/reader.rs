@@ -14,6 +14,7 @@ use std::sync::Arc;
 
 use smallvec::SmallVec;
 
+use quick_xml::errors::IllFormedError;
 use quick_xml::escape::EscapeError;
 use quick_xml::events::attributes::AttrError;
 use quick_xml::events::{BytesStart, Event};
@@ -58,6 +59,14 @@ pub fn read_csdl(source: &Arc<Source>) -> Result<Csdl<'_>, Diagnostic> {
         Some(split) => split.read(source),
         None => Parser::new(source, 0).document(),
     }
+}
+
+/// Reads `source` on two threads, the second starting at byte `at` whatever the size of
+/// the document; `None` where no second thread can start there. For differential
+/// fuzzing against [`read_csdl`], which must give the same result.
+#[cfg(fuzzing)]
+pub fn read_csdl_split_at(source: &Arc<Source>, at: usize) -> Option<Result<Csdl<'_>, Diagnostic>> {
+    split::Split::at(source, at).map(|split| split.read(source))
 }
 
 /// Namespaces are resolved here rather than by quick-xml's `NsReader`, which costs as
@@ -319,11 +328,17 @@ impl<'a> Parser<'a> {
 
     /// Skips a non-empty element the parser has no use for.
     fn skip(&mut self, el: &Element<'a>) -> Res<()> {
-        self.reader
-            .read_to_end(QName(&el.raw_name))
-            .map_err(|e| self.xml_error(e))?;
-        self.leave();
-        Ok(())
+        match self.reader.read_to_end(QName(&el.raw_name)) {
+            // quick-xml gives no position for this one: the element's start tag is it.
+            Err(quick_xml::Error::IllFormed(IllFormedError::MissingEndTag(_))) => {
+                self.close(el, true)
+            }
+            Err(error) => Err(self.xml_error(error)),
+            Ok(_) => {
+                self.leave();
+                Ok(())
+            }
+        }
     }
 
     fn required(&self, el: &Element<'a>, name: &str) -> Res<Text<'a>> {
@@ -1242,6 +1257,24 @@ mod tests {
         let err = read("<edmx:Edmx Version=\"4.0\" xmlns:edmx=\"http://docs.oasis-open.org/odata/ns/edmx\">\n  <edmx:DataServices>\n  </edmx:Oops>\n").unwrap_err();
         assert_eq!(err.code, "xml-syntax");
         assert_eq!(err.span.as_ref().map(Span::line), Some(3));
+    }
+
+    #[test]
+    fn a_skipped_element_left_open_is_an_error_at_its_start_tag() {
+        let err = read(concat!(
+            "<edmx:Edmx Version=\"4.0\" xmlns:edmx=\"http://docs.oasis-open.org/odata/ns/edmx\">\n",
+            "  <edmx:DataServices>\n",
+            "    <Schema Namespace=\"n\" xmlns=\"http://docs.oasis-open.org/odata/ns/edm\">\n",
+            "      <Unknown>\n",
+            "        <Inner/>\n",
+        ))
+        .unwrap_err();
+        assert_eq!(err.code, "xml-syntax");
+        assert_eq!(
+            err.message,
+            "<Unknown> is not closed before the end of the file"
+        );
+        assert_eq!(err.span.as_ref().map(Span::line_col), Some((4, 7)));
     }
 
     #[test]

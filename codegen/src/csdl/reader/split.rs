@@ -74,7 +74,7 @@ impl<'a> Split<'a> {
     }
 
     /// A split at `at`, which must be a `<` after the start tag of the first Schema.
-    fn at(source: &'a Arc<Source>, at: usize) -> Option<Self> {
+    pub(super) fn at(source: &'a Arc<Source>, at: usize) -> Option<Self> {
         if source.text.as_bytes().get(at) != Some(&b'<') {
             return None;
         }
@@ -331,6 +331,11 @@ mod tests {
             // The file ends inside a child, and inside the Schema.
             DOCUMENT[..offset_of(DOCUMENT, "</EntityContainer>")].to_owned(),
             DOCUMENT[..offset_of(DOCUMENT, "    </Schema>")].to_owned(),
+            // The file ends inside a skipped element, after the part the second thread read.
+            format!(
+                "{}      <Foreign xmlns=\"urn:x\"><Inner/>\n",
+                &DOCUMENT[..offset_of(DOCUMENT, "      <e:ComplexType")]
+            ),
         ];
         for xml in broken {
             let source = source(&xml);
