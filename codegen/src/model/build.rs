@@ -52,12 +52,24 @@ const CORE_OPTIONAL_PARAMETER: &str = "Org.OData.Core.V1.OptionalParameter";
 const CAPABILITIES: &str = "Org.OData.Capabilities.V1";
 
 pub fn build_model(csdl: &Csdl<'_>) -> Result<Model, Vec<Diagnostic>> {
+    build_model_with(csdl, PARALLEL_MIN_TYPES)
+}
+
+/// [`build_model`] with types built on two threads whatever their number, for
+/// differential fuzzing against it on small schemas, which must give the same result.
+#[cfg(fuzzing)]
+pub fn build_model_on_two_threads(csdl: &Csdl<'_>) -> Result<Model, Vec<Diagnostic>> {
+    build_model_with(csdl, 0)
+}
+
+/// Builds types on two threads from `parallel_min_types` declarations on.
+fn build_model_with(csdl: &Csdl<'_>, parallel_min_types: usize) -> Result<Model, Vec<Diagnostic>> {
     let mut b = Builder::new(csdl);
     b.register();
     // Operations need only the registered types, so they are built with the types
     // (on the helper thread, if any); added after the inheritance checks, their errors
     // come in the same order as if built then.
-    let operations = b.build_types();
+    let operations = b.build_types(parallel_min_types);
     b.check_inheritance();
     b.add_operations(operations);
     b.build_container();
@@ -324,9 +336,9 @@ impl<'a> Builder<'a> {
     /// Builds the declared types, and the operations for [`Builder::add_operations`].
     /// For a large schema, on two threads, each with its own cache and errors, the
     /// errors joined in the order of one thread.
-    fn build_types(&mut self) -> BuiltOperations {
+    fn build_types(&mut self, parallel_min_types: usize) -> BuiltOperations {
         let declarations = self.declarations();
-        let (built, operations) = if declarations.len() < PARALLEL_MIN_TYPES {
+        let (built, operations) = if declarations.len() < parallel_min_types {
             let built = self.build_declarations(&declarations);
             (built, Builder::over(&self.tables).operations())
         } else {
