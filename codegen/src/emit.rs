@@ -1156,7 +1156,7 @@ fn handle_items(handle: &ir::Handle, ctx: &Ctx) -> TokenStream {
     }
     // `update` and `delete` need the access to allow them; everything else is offered
     // wherever the handle was reached.
-    let requests_of = |wanted: Option<OperationKind>| {
+    let methods_gated_by = |wanted: Option<OperationKind>| {
         handle
             .methods
             .iter()
@@ -1174,9 +1174,9 @@ fn handle_items(handle: &ir::Handle, ctx: &Ctx) -> TokenStream {
             .map(|m| method_items(m, &path, ctx))
             .collect::<Vec<_>>()
     };
-    let unrestricted = requests_of(None);
-    let update = requests_of(Some(OperationKind::Update));
-    let delete = requests_of(Some(OperationKind::Delete));
+    let unrestricted = methods_gated_by(None);
+    let update = methods_gated_by(Some(OperationKind::Update));
+    let delete = methods_gated_by(Some(OperationKind::Delete));
     let update = (!update.is_empty()).then(|| {
         quote! {
             #cfg

@@ -23,6 +23,7 @@ pub struct HandleNames {
     pub methods: BTreeMap<(Node, Member), String>,
 }
 
+/// The access argument of a returned handle type, as the IR spells it.
 fn access_argument(argument: AccessArgument) -> ir::AccessArgument {
     match argument {
         AccessArgument::Inherited => ir::AccessArgument::Inherited,
