@@ -42,11 +42,6 @@ pub struct Access {
 }
 
 impl Access {
-    const NONE: Access = Access {
-        update: false,
-        delete: false,
-    };
-
     /// What both allow.
     fn and(self, other: Access) -> Access {
         Access {
@@ -891,7 +886,7 @@ impl AccessTypes {
         if !matches!(node, Node::Entity(_)) {
             return false;
         }
-        let relevant = self.relevant.get(node).copied().unwrap_or(Access::NONE);
+        let relevant = self.relevant.get(node).copied().unwrap_or_default();
         self.reached
             .entry(node.clone())
             .or_default()
@@ -920,17 +915,14 @@ impl AccessTypes {
         if !self.is_generic(target) {
             return None;
         }
-        let relevant = self.relevant.get(target).copied().unwrap_or(Access::NONE);
+        let relevant = self.relevant.get(target).copied().unwrap_or_default();
         let access = match from {
             Some((source @ Node::Entity(_), Member::Cast(_))) => {
                 if self.is_generic(source) {
                     return Some(AccessArgument::Inherited);
                 }
                 // A plain handle is reached with one access, which its casts keep.
-                self.reached(source)
-                    .first()
-                    .copied()
-                    .unwrap_or(Access::NONE)
+                self.reached(source).first().copied().unwrap_or_default()
             }
             _ => access,
         };

@@ -52,6 +52,14 @@ pub struct Include<'a> {
 pub struct Schema<'a> {
     pub namespace: Text<'a>,
     pub alias: Option<Text<'a>>,
+    pub children: SchemaChildren<'a>,
+    pub at: usize,
+}
+
+/// What a Schema declares: kept apart from its attributes, so that two parts of it read
+/// on two threads can be joined.
+#[derive(Clone, Debug, Default)]
+pub struct SchemaChildren<'a> {
     pub structured_types: Vec<StructuredType<'a>>,
     pub enum_types: Vec<EnumType<'a>>,
     pub type_definitions: Vec<TypeDefinition<'a>>,
@@ -60,7 +68,19 @@ pub struct Schema<'a> {
     /// Out-of-line `Annotations` blocks; `Target` paths are resolved later.
     pub annotation_blocks: Vec<AnnotationBlock<'a>>,
     pub annotations: Vec<Annotation<'a>>,
-    pub at: usize,
+}
+
+impl<'a> SchemaChildren<'a> {
+    /// Adds what follows in the document.
+    pub fn append(&mut self, later: SchemaChildren<'a>) {
+        self.structured_types.extend(later.structured_types);
+        self.enum_types.extend(later.enum_types);
+        self.type_definitions.extend(later.type_definitions);
+        self.operations.extend(later.operations);
+        self.containers.extend(later.containers);
+        self.annotation_blocks.extend(later.annotation_blocks);
+        self.annotations.extend(later.annotations);
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]

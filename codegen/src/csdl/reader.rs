@@ -87,32 +87,6 @@ struct Parser<'a> {
     handoff: Option<split::Handoff<'a>>,
 }
 
-/// What a Schema holds besides its own attributes, so that two parts of it read apart
-/// can be joined.
-#[derive(Default)]
-struct SchemaBody<'a> {
-    structured_types: Vec<StructuredType<'a>>,
-    enum_types: Vec<EnumType<'a>>,
-    type_definitions: Vec<TypeDefinition<'a>>,
-    operations: Vec<Operation<'a>>,
-    containers: Vec<EntityContainer<'a>>,
-    annotation_blocks: Vec<AnnotationBlock<'a>>,
-    annotations: Vec<Annotation<'a>>,
-}
-
-impl<'a> SchemaBody<'a> {
-    /// Adds what follows in the document.
-    fn append(&mut self, later: SchemaBody<'a>) {
-        self.structured_types.extend(later.structured_types);
-        self.enum_types.extend(later.enum_types);
-        self.type_definitions.extend(later.type_definitions);
-        self.operations.extend(later.operations);
-        self.containers.extend(later.containers);
-        self.annotation_blocks.extend(later.annotation_blocks);
-        self.annotations.extend(later.annotations);
-    }
-}
-
 /// A start tag with what the parser needs of it, borrowed from the document.
 struct Element<'a> {
     /// The raw qualified name, for skipping to the matching end tag.
@@ -617,34 +591,28 @@ impl<'a> Parser<'a> {
     fn schema(&mut self, el: &mut Element<'a>) -> Res<Schema<'a>> {
         let namespace = self.required(el, "Namespace")?;
         let alias = el.value("Alias");
-        let mut body = SchemaBody::default();
+        let mut children = SchemaChildren::default();
         el.consumed = true;
         if !el.empty {
-            let (_, end_of_file) = self.schema_children(&mut body)?;
+            let (_, end_of_file) = self.schema_children(&mut children)?;
             self.close(el, end_of_file)?;
         }
         Ok(Schema {
             namespace,
             alias,
-            structured_types: body.structured_types,
-            enum_types: body.enum_types,
-            type_definitions: body.type_definitions,
-            operations: body.operations,
-            containers: body.containers,
-            annotation_blocks: body.annotation_blocks,
-            annotations: body.annotations,
+            children,
             at: el.offset,
         })
     }
 
-    /// Reads the children of a Schema into `body` up to the event that closes them,
+    /// Reads the children of a Schema into `children` up to the event that closes them,
     /// which it reads too: returns that event's offset and whether it is the end of the
     /// file. Where the other thread began, takes what it read (see [`split`]).
-    fn schema_children(&mut self, body: &mut SchemaBody<'a>) -> Res<(usize, bool)> {
+    fn schema_children(&mut self, children: &mut SchemaChildren<'a>) -> Res<(usize, bool)> {
         loop {
             let offset = self.offset();
             if let Some(handoff) = self.handoff.take_if(|h| h.split == offset) {
-                self.take_second_part(handoff, body)?;
+                self.take_second_part(handoff, children)?;
                 continue;
             }
             let (start, empty) = match self.next_event()? {
@@ -655,23 +623,27 @@ impl<'a> Parser<'a> {
                 _ => continue,
             };
             let mut child = self.element(&start, offset, empty)?;
-            self.visit(&mut child, |p, child| p.schema_child(child, body))?;
+            self.visit(&mut child, |p, child| p.schema_child(child, children))?;
         }
     }
 
-    fn schema_child(&mut self, child: &mut Element<'a>, body: &mut SchemaBody<'a>) -> Res<()> {
+    fn schema_child(
+        &mut self,
+        child: &mut Element<'a>,
+        children: &mut SchemaChildren<'a>,
+    ) -> Res<()> {
         match child.local.as_ref() {
             "EntityType" => {
                 let t = self.structured(child, StructuredKind::Entity)?;
-                body.structured_types.push(t);
+                children.structured_types.push(t);
             }
             "ComplexType" => {
                 let t = self.structured(child, StructuredKind::Complex)?;
-                body.structured_types.push(t);
+                children.structured_types.push(t);
             }
             "EnumType" => {
                 let t = self.enum_type(child)?;
-                body.enum_types.push(t);
+                children.enum_types.push(t);
             }
             "TypeDefinition" => {
                 let mut t = TypeDefinition {
@@ -682,19 +654,19 @@ impl<'a> Parser<'a> {
                     at: child.offset,
                 };
                 t.annotations = self.annotations_only(child)?;
-                body.type_definitions.push(t);
+                children.type_definitions.push(t);
             }
             "Action" => {
                 let op = self.operation(child, OperationKind::Action)?;
-                body.operations.push(op);
+                children.operations.push(op);
             }
             "Function" => {
                 let op = self.operation(child, OperationKind::Function)?;
-                body.operations.push(op);
+                children.operations.push(op);
             }
             "EntityContainer" => {
                 let c = self.container(child)?;
-                body.containers.push(c);
+                children.containers.push(c);
             }
             "Annotations" => {
                 let block = AnnotationBlock {
@@ -703,11 +675,11 @@ impl<'a> Parser<'a> {
                     annotations: self.annotations_only(child)?,
                     at: child.offset,
                 };
-                body.annotation_blocks.push(block);
+                children.annotation_blocks.push(block);
             }
             "Annotation" => {
                 let a = self.annotation(child)?;
-                body.annotations.push(a);
+                children.annotations.push(a);
             }
             _ => {}
         }
@@ -1212,11 +1184,11 @@ mod tests {
             (schema.namespace.as_ref(), schema.alias.as_deref()),
             ("ns.one", Some("one"))
         );
-        let color = &schema.enum_types[0];
+        let color = &schema.children.enum_types[0];
         assert!(color.is_flags);
         assert_eq!(color.members.len(), 2);
         assert_eq!(color.members[1].value, None);
-        let thing = &schema.structured_types[0];
+        let thing = &schema.children.structured_types[0];
         assert!(thing.open_type);
         assert_eq!(thing.key.as_ref().unwrap()[0].name, "id");
         assert_eq!(thing.properties[0].nullable, Some(false));
@@ -1237,11 +1209,11 @@ mod tests {
             thing.annotations[0].value,
             Expr::String("A thing & more.".into())
         );
-        assert_eq!(schema.operations[0].parameters.len(), 1);
-        let container = &schema.containers[0];
+        assert_eq!(schema.children.operations[0].parameters.len(), 1);
+        let container = &schema.children.containers[0];
         assert_eq!(container.entity_sets[0].bindings[0].target, "things");
         assert_eq!(container.singletons[0].name, "me");
-        let block = &schema.annotation_blocks[0];
+        let block = &schema.children.annotation_blocks[0];
         assert_eq!(block.target, "ns.one.thing/id");
         assert_eq!(block.annotations[0].value, Expr::String("The key.".into()));
         let insert = &block.annotations[1].value;
@@ -1326,13 +1298,14 @@ mod tests {
         .unwrap();
         let schema = &csdl.schemas[0];
         let names: Vec<&str> = schema
+            .children
             .structured_types
             .iter()
             .map(|t| t.name.as_ref())
             .collect();
         assert_eq!(names, ["kept"]);
-        assert_eq!(schema.enum_types[0].name, "alsoKept");
-        assert_eq!(schema.type_definitions[0].name, "last");
+        assert_eq!(schema.children.enum_types[0].name, "alsoKept");
+        assert_eq!(schema.children.type_definitions[0].name, "last");
     }
 
     #[test]
@@ -1343,7 +1316,7 @@ mod tests {
             &format!("String=\"{long}\n\tand &lt;more&gt;\""),
         );
         let csdl = read(&xml).unwrap();
-        let thing = &csdl.schemas[0].structured_types[0];
+        let thing = &csdl.schemas[0].children.structured_types[0];
         assert_eq!(
             thing.annotations[0].value,
             Expr::String(format!("{long}  and <more>").into())

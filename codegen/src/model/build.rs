@@ -97,7 +97,7 @@ fn annotations_by_target<'a>(
 ) -> HashMap<Cow<'a, str>, MemberAnnotations<'a>> {
     let mut targeted: HashMap<Cow<'a, str>, MemberAnnotations<'a>> = HashMap::default();
     for schema in &csdl.schemas {
-        for block in &schema.annotation_blocks {
+        for block in &schema.children.annotation_blocks {
             // Qualified annotations are for a specific client profile, not for everyone.
             if block.qualifier.is_some() {
                 continue;
@@ -267,7 +267,11 @@ impl<'a> Builder<'a> {
     /// blocks, gathers them by target for the later steps.
     fn register(&mut self) {
         let csdl = self.csdl;
-        let blocks: usize = csdl.schemas.iter().map(|s| s.annotation_blocks.len()).sum();
+        let blocks: usize = csdl
+            .schemas
+            .iter()
+            .map(|s| s.children.annotation_blocks.len())
+            .sum();
         if blocks < PARALLEL_MIN_BLOCKS {
             self.targeted = annotations_by_target(csdl, &self.namespaces);
             self.register_types();
@@ -288,11 +292,18 @@ impl<'a> Builder<'a> {
         for schema in &csdl.schemas {
             let namespace: &'a str = &schema.namespace;
             let names = schema
+                .children
                 .structured_types
                 .iter()
                 .map(|t| (&t.name, t.at))
-                .chain(schema.enum_types.iter().map(|t| (&t.name, t.at)))
-                .chain(schema.type_definitions.iter().map(|t| (&t.name, t.at)));
+                .chain(schema.children.enum_types.iter().map(|t| (&t.name, t.at)))
+                .chain(
+                    schema
+                        .children
+                        .type_definitions
+                        .iter()
+                        .map(|t| (&t.name, t.at)),
+                );
             for (name, at) in names {
                 let name: &'a str = name;
                 let qualified = format!("{namespace}.{name}");
@@ -444,7 +455,7 @@ impl<'a> Builder<'a> {
         let mut declared: HashMap<TypeId, &'a [csdl::PropertyRef<'a>]> = HashMap::default();
         let mut entities = Vec::new();
         for schema in &csdl.schemas {
-            for t in &schema.structured_types {
+            for t in &schema.children.structured_types {
                 let Some(id) = self.declared(&schema.namespace, &t.name, t.at) else {
                     continue;
                 };
@@ -488,7 +499,7 @@ impl<'a> Builder<'a> {
         let Some((schema, c)) = csdl
             .schemas
             .iter()
-            .find_map(|s| s.containers.first().map(|c| (s, c)))
+            .find_map(|s| s.children.containers.first().map(|c| (s, c)))
         else {
             return;
         };
@@ -758,14 +769,17 @@ impl<'a, T: Borrow<Tables<'a>>> Builder<'a, T> {
             .flat_map(|schema| {
                 let ns: &'a str = &schema.namespace;
                 let structured = schema
+                    .children
                     .structured_types
                     .iter()
                     .map(move |t| Declaration::Structured(ns, t));
                 let enums = schema
+                    .children
                     .enum_types
                     .iter()
                     .map(move |t| Declaration::Enum(ns, t));
                 let definitions = schema
+                    .children
                     .type_definitions
                     .iter()
                     .map(move |t| Declaration::Definition(ns, t));
@@ -783,7 +797,7 @@ impl<'a, T: Borrow<Tables<'a>>> Builder<'a, T> {
         let mut signatures: HashMap<Signature<'a>, usize> = HashMap::default();
         for schema in &csdl.schemas {
             let namespace: &'a str = &schema.namespace;
-            for op in &schema.operations {
+            for op in &schema.children.operations {
                 let name = format!("{namespace}.{}", op.name);
                 let targets = self.targets(&name);
                 let mut parameters = Vec::with_capacity(op.parameters.len());

@@ -57,7 +57,7 @@ pub(super) struct Handoff<'a> {
 
 /// The Schema children from the split on, and the event that closes them.
 struct SecondPart<'a> {
-    body: SchemaBody<'a>,
+    children: SchemaChildren<'a>,
     close: usize,
     end_of_file: bool,
 }
@@ -189,10 +189,10 @@ impl<'a> Parser<'a> {
         // The end tag that closes the Schema has its start tag in the first part.
         parser.reader.config_mut().allow_unmatched_ends = true;
         parser.bindings = bindings;
-        let mut body = SchemaBody::default();
-        let (close, end_of_file) = parser.schema_children(&mut body)?;
+        let mut children = SchemaChildren::default();
+        let (close, end_of_file) = parser.schema_children(&mut children)?;
         Ok(SecondPart {
-            body,
+            children,
             close,
             end_of_file,
         })
@@ -203,14 +203,14 @@ impl<'a> Parser<'a> {
     pub(super) fn take_second_part(
         &mut self,
         handoff: Handoff<'a>,
-        body: &mut SchemaBody<'a>,
+        children: &mut SchemaChildren<'a>,
     ) -> Res<()> {
         if handoff.bindings != self.bindings {
             return Ok(());
         }
         match handoff.second_part.recv() {
             Ok(Ok(part)) if !part.end_of_file => {
-                body.append(part.body);
+                children.append(part.children);
                 self.resume_at(part.close);
                 Ok(())
             }
@@ -358,8 +358,8 @@ mod tests {
         let source = source(xml);
         let split = offset_of(xml, split);
         let (sender, receiver) = mpsc::sync_channel(1);
-        let mut body = SchemaBody::default();
-        body.enum_types.push(EnumType {
+        let mut children = SchemaChildren::default();
+        children.enum_types.push(EnumType {
             name: "handed".into(),
             underlying_type: None,
             is_flags: false,
@@ -370,7 +370,7 @@ mod tests {
         let schema_end = split + xml[split..].find("Schema>").expect("a Schema end tag");
         let close = xml[..schema_end].rfind('<').expect("a `<` before it");
         let part = SecondPart {
-            body,
+            children,
             close,
             end_of_file: false,
         };
@@ -384,7 +384,7 @@ mod tests {
         let csdl = parser.document().expect("the document reads");
         csdl.schemas
             .iter()
-            .flat_map(|s| &s.enum_types)
+            .flat_map(|s| &s.children.enum_types)
             .any(|t| t.name == "handed")
     }
 
