@@ -95,7 +95,14 @@ fn annotations_by_target<'a>(
     csdl: &'a Csdl<'a>,
     namespaces: &HashMap<&'a str, &'a str>,
 ) -> HashMap<Cow<'a, str>, MemberAnnotations<'a>> {
-    let mut targeted: HashMap<Cow<'a, str>, MemberAnnotations<'a>> = HashMap::default();
+    // At most one target per block: sized up front, the map is never copied to grow.
+    let blocks = csdl
+        .schemas
+        .iter()
+        .map(|s| s.children.annotation_blocks.len())
+        .sum();
+    let mut targeted: HashMap<Cow<'a, str>, MemberAnnotations<'a>> =
+        HashMap::with_capacity_and_hasher(blocks, Default::default());
     for schema in &csdl.schemas {
         for block in &schema.children.annotation_blocks {
             // Qualified annotations are for a specific client profile, not for everyone.
@@ -215,6 +222,15 @@ impl<'s, 'a> Targets<'s, 'a> {
     }
 }
 
+/// `namespace.name`, without the formatting machinery: it runs for every type.
+fn qualified_name(namespace: &str, name: &str) -> String {
+    let mut qualified = String::with_capacity(namespace.len() + 1 + name.len());
+    qualified.push_str(namespace);
+    qualified.push('.');
+    qualified.push_str(name);
+    qualified
+}
+
 fn owned(text: &Text<'_>) -> String {
     text.as_ref().to_owned()
 }
@@ -247,7 +263,7 @@ impl<'a> Builder<'a> {
             model: Model {
                 types: Vec::new(),
                 by_name: HashMap::default(),
-                by_lower_name: HashMap::default(),
+                by_lower_name: OnceLock::new(),
                 operations_by_name: HashMap::default(),
                 namespaces: csdl
                     .schemas
@@ -289,6 +305,21 @@ impl<'a> Builder<'a> {
 
     fn register_types(&mut self) {
         let csdl = self.csdl;
+        // Sized up front: growing these tables would copy them several times over.
+        let declared: usize = csdl
+            .schemas
+            .iter()
+            .map(|s| {
+                let children = &s.children;
+                children.structured_types.len()
+                    + children.enum_types.len()
+                    + children.type_definitions.len()
+            })
+            .sum();
+        self.types.reserve(declared);
+        self.type_at.reserve(declared);
+        self.model.types.reserve(declared);
+        self.model.by_name.reserve(declared);
         for schema in &csdl.schemas {
             let namespace: &'a str = &schema.namespace;
             let names = schema
@@ -306,7 +337,7 @@ impl<'a> Builder<'a> {
                 );
             for (name, at) in names {
                 let name: &'a str = name;
-                let qualified = format!("{namespace}.{name}");
+                let qualified = qualified_name(namespace, name);
                 if let Some(&first) = self.types.get(&(namespace, name)) {
                     let first = self.model.get(first).span.clone();
                     self.error(
@@ -322,11 +353,6 @@ impl<'a> Builder<'a> {
                 let id = TypeId(self.model.types.len() as u32);
                 self.types.insert((namespace, name), id);
                 self.type_at.push(at);
-                self.model
-                    .by_lower_name
-                    .entry(qualified.to_lowercase())
-                    .or_default()
-                    .push(id);
                 self.model.by_name.insert(qualified, id);
                 // Kinds are filled in by build_types; a placeholder keeps ids stable.
                 let span = self.span(at);
@@ -397,22 +423,26 @@ impl<'a> Builder<'a> {
         let ids: Vec<TypeId> = self.model.ids().collect();
         // Each type is walked once (a chain of n base types costs n, not n²): a walk
         // stops at a type an earlier walk finished, or finds a cycle on its own path.
-        let mut finished = HashSet::default();
+        let mut finished = vec![false; ids.len()];
+        let mut on_path = vec![false; ids.len()];
+        let mut path: Vec<TypeId> = Vec::new();
         let mut on_cycle = Vec::new();
         for &id in &ids {
-            let mut path: Vec<TypeId> = Vec::new();
-            let mut on_path = HashSet::default();
             let mut current = Some(id);
-            while let Some(t) = current.filter(|t| !finished.contains(t)) {
-                if !on_path.insert(t) {
+            while let Some(t) = current.filter(|t| !finished[t.0 as usize]) {
+                if on_path[t.0 as usize] {
                     let start = path.iter().position(|&p| p == t).unwrap_or(0);
                     on_cycle.extend_from_slice(&path[start..]);
                     break;
                 }
+                on_path[t.0 as usize] = true;
                 path.push(t);
                 current = self.model.structured(t).and_then(|s| s.base);
             }
-            finished.extend(path);
+            for t in path.drain(..) {
+                finished[t.0 as usize] = true;
+                on_path[t.0 as usize] = false;
+            }
         }
         for id in &on_cycle {
             let def = self.model.get(*id);
@@ -452,7 +482,7 @@ impl<'a> Builder<'a> {
         }
         let csdl = self.csdl;
         // The declared keys by type, so inherited keys are found without searching.
-        let mut declared: HashMap<TypeId, &'a [csdl::PropertyRef<'a>]> = HashMap::default();
+        let mut declared: Vec<Option<&'a [csdl::PropertyRef<'a>]>> = vec![None; ids.len()];
         let mut entities = Vec::new();
         for schema in &csdl.schemas {
             for t in &schema.children.structured_types {
@@ -463,7 +493,7 @@ impl<'a> Builder<'a> {
                     continue;
                 }
                 if let Some(key) = &t.key {
-                    declared.insert(id, key);
+                    declared[id.0 as usize] = Some(key);
                 }
                 entities.push((id, t));
             }
@@ -472,7 +502,7 @@ impl<'a> Builder<'a> {
             let refs = self
                 .model
                 .ancestry(id)
-                .find_map(|a| declared.get(&a).copied());
+                .find_map(|a| declared[a.0 as usize]);
             let key = self.key_of(id, t, refs);
             if let TypeKind::Structured(s) = &mut self.model.types[id.0 as usize].kind {
                 s.key = key;
@@ -622,9 +652,14 @@ impl<'a> Builder<'a> {
 
 impl<'a, T: Borrow<Tables<'a>>> Builder<'a, T> {
     fn over(tables: T) -> Self {
+        // Types are named in about as many spellings as there are types.
+        let spellings = tables.borrow().types.len();
         Builder {
             tables,
-            resolved: RefCell::default(),
+            resolved: RefCell::new(HashMap::with_capacity_and_hasher(
+                spellings,
+                Default::default(),
+            )),
             errors: RefCell::default(),
         }
     }
@@ -654,16 +689,20 @@ impl<'a, T: Borrow<Tables<'a>>> Builder<'a, T> {
         if annotation.term == term {
             return true;
         }
-        let (Some((prefix, local)), Some((namespace, wanted))) =
-            (annotation.term.rsplit_once('.'), term.rsplit_once('.'))
+        let Some((namespace, wanted)) = term.rsplit_once('.') else {
+            return false;
+        };
+        // Most annotations are of another term, which their last characters tell.
+        let Some(prefix) = annotation
+            .term
+            .strip_suffix(wanted)
+            .and_then(|rest| rest.strip_suffix('.'))
         else {
             return false;
         };
-        local == wanted
-            && self
-                .namespaces
-                .get(prefix)
-                .is_some_and(|ns| *ns == namespace)
+        self.namespaces
+            .get(prefix)
+            .is_some_and(|ns| *ns == namespace)
     }
 
     /// Inline annotations plus those from `Annotations` blocks.
@@ -691,6 +730,14 @@ impl<'a, T: Borrow<Tables<'a>>> Builder<'a, T> {
     /// The term's name within `namespace`, if the annotation's term (qualified or
     /// aliased) is in that vocabulary.
     fn local_term<'t>(&self, annotation: &'t Annotation<'a>, namespace: &str) -> Option<&'t str> {
+        if let Some(local) = annotation
+            .term
+            .strip_prefix(namespace)
+            .and_then(|rest| rest.strip_prefix('.'))
+            .filter(|local| !local.contains('.'))
+        {
+            return Some(local);
+        }
         let (prefix, local) = annotation.term.rsplit_once('.')?;
         (prefix == namespace
             || self
@@ -798,7 +845,7 @@ impl<'a, T: Borrow<Tables<'a>>> Builder<'a, T> {
         for schema in &csdl.schemas {
             let namespace: &'a str = &schema.namespace;
             for op in &schema.children.operations {
-                let name = format!("{namespace}.{}", op.name);
+                let name = qualified_name(namespace, &op.name);
                 let targets = self.targets(&name);
                 let mut parameters = Vec::with_capacity(op.parameters.len());
                 let mut parameter_names = Vec::with_capacity(op.parameters.len());
@@ -900,7 +947,7 @@ impl<'a, T: Borrow<Tables<'a>>> Builder<'a, T> {
                     let Some(id) = self.declared(ns, &t.name, t.at) else {
                         continue; // a duplicate, already reported
                     };
-                    let type_name = format!("{ns}.{}", t.name);
+                    let type_name = qualified_name(ns, &t.name);
                     let kind = TypeKind::Structured(self.structured(&type_name, t));
                     let description =
                         self.description(&t.annotations, self.targets(&type_name).on(""));
@@ -910,7 +957,7 @@ impl<'a, T: Borrow<Tables<'a>>> Builder<'a, T> {
                     let Some(id) = self.declared(ns, &t.name, t.at) else {
                         continue;
                     };
-                    let type_name = format!("{ns}.{}", t.name);
+                    let type_name = qualified_name(ns, &t.name);
                     let kind = TypeKind::Enum(self.enum_type(&type_name, t));
                     let description =
                         self.description(&t.annotations, self.targets(&type_name).on(""));
@@ -931,7 +978,7 @@ impl<'a, T: Borrow<Tables<'a>>> Builder<'a, T> {
                         ));
                         continue;
                     };
-                    let type_name = format!("{ns}.{}", t.name);
+                    let type_name = qualified_name(ns, &t.name);
                     let kind = TypeKind::Definition {
                         underlying,
                         facets: t.facets.clone(),
@@ -1024,7 +1071,10 @@ impl<'a, T: Borrow<Tables<'a>>> Builder<'a, T> {
             }
         });
         let targets = self.targets(type_name);
-        let mut names: HashSet<&str> = HashSet::default();
+        let mut names: HashSet<&str> = HashSet::with_capacity_and_hasher(
+            t.properties.len() + t.navigation_properties.len(),
+            Default::default(),
+        );
         let mut properties = Vec::with_capacity(t.properties.len());
         for p in &t.properties {
             if !names.insert(&p.name) {

@@ -22,6 +22,7 @@ pub(crate) fn test_model(attributes: &str, body: &str) -> Model {
 use crate::csdl::{Facets, OperationKind, StructuredKind};
 use crate::diag::Span;
 use rustc_hash::FxHashMap as HashMap;
+use std::sync::OnceLock;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct TypeId(pub u32);
@@ -35,8 +36,9 @@ pub struct Model {
     pub types: Vec<TypeDef>,
     /// Qualified name (`namespace.name`) -> type.
     by_name: HashMap<String, TypeId>,
-    /// Lower-cased qualified name -> types, for case-insensitive matching of doc pages.
-    by_lower_name: HashMap<String, Vec<TypeId>>,
+    /// Lower-cased qualified name -> types, for case-insensitive matching of doc pages
+    /// and error notes; built on first use, as most generations never need it.
+    by_lower_name: OnceLock<HashMap<String, Vec<TypeId>>>,
     pub namespaces: Vec<NamespaceInfo>,
     pub container: Option<Container>,
     pub operations: Vec<OperationDef>,
@@ -411,6 +413,16 @@ impl Model {
     /// Types whose qualified name equals `qualified_name` ignoring case.
     pub fn lookup_ignore_case(&self, qualified_name: &str) -> &[TypeId] {
         self.by_lower_name
+            .get_or_init(|| {
+                let mut by_lower_name: HashMap<String, Vec<TypeId>> = HashMap::default();
+                for (id, def) in self.ids().zip(&self.types) {
+                    by_lower_name
+                        .entry(def.qualified_name().to_lowercase())
+                        .or_default()
+                        .push(id);
+                }
+                by_lower_name
+            })
             .get(&qualified_name.to_lowercase())
             .map_or(&[], Vec::as_slice)
     }
