@@ -10,13 +10,14 @@
 mod split;
 
 use std::borrow::Cow;
+use std::ops::Range;
 use std::sync::Arc;
 
 use smallvec::SmallVec;
 
 use quick_xml::errors::IllFormedError;
 use quick_xml::escape::EscapeError;
-use quick_xml::events::attributes::AttrError;
+use quick_xml::events::attributes::Attribute;
 use quick_xml::events::{BytesStart, Event};
 use quick_xml::name::QName;
 use quick_xml::{Reader, XmlVersion};
@@ -116,6 +117,64 @@ impl<'a> Element<'a> {
     }
 }
 
+/// An attribute of a tag: where its name and value are, and where it ends.
+struct AttributeAt {
+    key: Range<usize>,
+    value: Range<usize>,
+    end: usize,
+}
+
+fn is_xml_space(b: u8) -> bool {
+    matches!(b, b' ' | b'\t' | b'\r' | b'\n')
+}
+
+/// The attribute of `raw`, a tag's text after its name, from byte `from` on: `None`
+/// past the last one, or a malformed one's position in `raw` and what is wrong. Errors
+/// and their positions are those of quick-xml's attribute iterator, which this
+/// replaces on the hot path: that one walks values byte by byte and builds a value
+/// per attribute that CSDL reading mostly drops.
+fn next_attribute(raw: &[u8], from: usize) -> Result<Option<AttributeAt>, (usize, &'static str)> {
+    let skip_space = |mut at: usize| {
+        while raw.get(at).is_some_and(|&b| is_xml_space(b)) {
+            at += 1;
+        }
+        at
+    };
+    let key_start = skip_space(from);
+    if key_start >= raw.len() {
+        return Ok(None);
+    }
+    // A name has at least its first character, whatever that is (as in quick-xml).
+    let key_end = key_start
+        + 1
+        + raw[key_start + 1..]
+            .iter()
+            .position(|&b| b == b'=' || is_xml_space(b))
+            .unwrap_or(raw.len() - key_start - 1);
+    let eq = skip_space(key_end);
+    if raw.get(eq) != Some(&b'=') {
+        return Err((
+            eq.min(raw.len()),
+            "an attribute name is not followed by `=`",
+        ));
+    }
+    let open = skip_space(eq + 1);
+    let quote = match raw.get(open) {
+        Some(&quote @ (b'"' | b'\'')) => quote,
+        Some(_) => return Err((open, "an attribute value is not in quotes")),
+        None => return Err((raw.len(), "`=` is not followed by a value")),
+    };
+    let Some(length) = memchr::memchr(quote, &raw[open + 1..]) else {
+        return Err((raw.len(), "an attribute value has no closing quote"));
+    };
+    let close = open + 1 + length;
+    Ok(Some(AttributeAt {
+        key: key_start..key_end,
+        value: open + 1..close,
+        end: close + 1,
+    }))
+}
+
 /// Whether attribute value normalization changes `raw`: only references and whitespace
 /// other than spaces do. Written without early exit, so that it compiles to vector
 /// compares: attribute values are a large part of a CSDL document.
@@ -184,19 +243,11 @@ impl<'a> Parser<'a> {
         }
     }
 
-    /// A malformed attribute of the tag starting at `tag_offset`; the error's position
-    /// counts from the character after `<`.
-    fn attribute_error(&self, tag_offset: usize, error: AttrError) -> Diagnostic {
-        let (at, problem) = match error {
-            AttrError::ExpectedEq(at) => (at, "an attribute name is not followed by `=`"),
-            AttrError::ExpectedValue(at) => (at, "`=` is not followed by a value"),
-            AttrError::UnquotedValue(at) => (at, "an attribute value is not in quotes"),
-            AttrError::ExpectedQuote(at, _) => (at, "an attribute value has no closing quote"),
-            AttrError::Duplicated(at, _) => (at, "an attribute appears twice in this tag"),
-        };
+    /// A malformed attribute `at` a position of the document.
+    fn attribute_error(&self, at: usize, problem: &str) -> Diagnostic {
         Diagnostic::error(
             "xml-syntax",
-            self.span(tag_offset.saturating_add(1).saturating_add(at)),
+            self.span(at),
             format!("the metadata is not well-formed XML: {problem}"),
         )
     }
@@ -223,15 +274,20 @@ impl<'a> Parser<'a> {
         let scope = self.bindings.len();
         let mut attrs = SmallVec::new();
         let mut seen: SmallVec<[&str; 8]> = SmallVec::new();
-        for attr in start.attributes().with_checks(false) {
-            let attr = attr.map_err(|e| self.attribute_error(offset, e))?;
-            let key = attr.key.0;
+        let name = start.name();
+        let raw = start.attributes_raw();
+        // Positions in `raw` count from there in the document: after `<` and the name.
+        let raw_at = offset + 1 + name.as_ref().len();
+        let mut from = 0;
+        while let Some(attribute) = next_attribute(raw.as_bytes(), from)
+            .map_err(|(at, problem)| self.attribute_error(raw_at + at, problem))?
+        {
+            from = attribute.end;
+            let key = &raw[attribute.key.clone()];
             if seen.iter().any(|k| same(k, key)) {
-                let key_at = self.offset_in_source(key.as_bytes()).unwrap_or(offset);
-                return Err(Diagnostic::error(
-                    "xml-syntax",
-                    self.span(key_at),
-                    "the metadata is not well-formed XML: an attribute appears twice in this tag",
+                return Err(self.attribute_error(
+                    raw_at + attribute.key.start,
+                    "an attribute appears twice in this tag",
                 ));
             }
             seen.push(key);
@@ -242,19 +298,19 @@ impl<'a> Parser<'a> {
                 Some(_) => continue,
                 None => (None, Some(key)),
             };
-            let raw = attr.value.as_ref();
+            let raw_value = &raw[attribute.value.clone()];
             // Every value that normalization leaves alone is the document's own text.
-            let value = if needs_normalizing(raw) {
+            let value = if needs_normalizing(raw_value) {
+                let attr = Attribute {
+                    key: QName(key),
+                    value: Cow::Borrowed(raw_value),
+                };
                 let value = attr
                     .normalized_value(XmlVersion::Implicit1_0)
-                    .map_err(|e| {
-                        // The raw value borrows from the source, so it has a position there.
-                        let value_at = self.offset_in_source(raw.as_bytes()).unwrap_or(offset);
-                        self.error_at(value_at, e)
-                    })?;
+                    .map_err(|e| self.error_at(raw_at + attribute.value.start, e))?;
                 Cow::Owned(value.into_owned())
             } else {
-                self.document_text(raw)
+                self.document_text(raw_value)
             };
             match (prefix, local) {
                 (Some(prefix), _) => {
@@ -269,7 +325,6 @@ impl<'a> Parser<'a> {
                 (None, None) => {}
             }
         }
-        let name = start.name();
         let (prefix, local) = name.as_ref().split_once(':').unwrap_or(("", name.as_ref()));
         let ns = self
             .bindings
@@ -1117,6 +1172,7 @@ fn constant_kind(name: &str) -> Option<ConstantKind> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use quick_xml::events::attributes::AttrError;
 
     /// Tests keep what they read, so the source lives as long as the test binary.
     fn read(xml: &str) -> Result<Csdl<'static>, Diagnostic> {
@@ -1338,6 +1394,87 @@ mod tests {
         assert_eq!(err.code, "xml-syntax");
         assert!(err.message.contains("appears twice"), "{}", err.message);
         assert_eq!(err.span.as_ref().map(Span::line_col), Some((14, 47)));
+    }
+
+    /// What a tag's attributes scan to, up to the first malformed one: (name, value)
+    /// pairs, then the error's position in the tag's text (after `<`).
+    type Scanned = (Vec<(String, String)>, Option<usize>);
+
+    fn scanned_by_quick_xml(tag: &str) -> Scanned {
+        let name_len = tag.find(is_xml_space_char).unwrap_or(tag.len());
+        let start = BytesStart::from_content(tag, name_len);
+        let mut pairs = Vec::new();
+        for attribute in start.attributes().with_checks(false) {
+            match attribute {
+                Ok(a) => pairs.push((a.key.0.to_owned(), a.value.into_owned())),
+                Err(error) => {
+                    let at = match error {
+                        AttrError::ExpectedEq(at)
+                        | AttrError::ExpectedValue(at)
+                        | AttrError::UnquotedValue(at)
+                        | AttrError::ExpectedQuote(at, _)
+                        | AttrError::Duplicated(at, _) => at,
+                    };
+                    return (pairs, Some(at));
+                }
+            }
+        }
+        (pairs, None)
+    }
+
+    fn scanned_here(tag: &str) -> Scanned {
+        let name_len = tag.find(is_xml_space_char).unwrap_or(tag.len());
+        let raw = &tag[name_len..];
+        let mut pairs = Vec::new();
+        let mut from = 0;
+        loop {
+            match next_attribute(raw.as_bytes(), from) {
+                Ok(None) => return (pairs, None),
+                Ok(Some(a)) => {
+                    pairs.push((raw[a.key].to_owned(), raw[a.value].to_owned()));
+                    from = a.end;
+                }
+                Err((at, _)) => return (pairs, Some(name_len + at)),
+            }
+        }
+    }
+
+    fn is_xml_space_char(c: char) -> bool {
+        u8::try_from(c).is_ok_and(is_xml_space)
+    }
+
+    #[test]
+    fn attributes_scan_as_quick_xml_scans_them() {
+        let tags = [
+            "a",
+            "a ",
+            r#"a x="1""#,
+            r#"a x = '1'  y="2" "#,
+            "a\tx\n=\r\n'a b'\t",
+            r#"a x="1"y="2""#,
+            r#"a x="" y=''"#,
+            r#"a x="it's" y='say "hi"'"#,
+            r#"a x="&amp; &#9;""#,
+            r#"a :x="1" xmlns:p="u" p:y="2""#,
+            r#"a x="1" x="2""#,
+            r#"a ="1""#,
+            "a x",
+            "a x ",
+            "a x y",
+            r#"a x y="1""#,
+            "a x=",
+            "a x=  ",
+            "a x=1",
+            r#"a x=1 y="2""#,
+            r#"a x="1"#,
+            r#"a x='1""#,
+            r#"a x="1" y"#,
+            r#"a x="1" y="#,
+            "a x=\"é\" ü='ö'",
+        ];
+        for tag in tags {
+            assert_eq!(scanned_here(tag), scanned_by_quick_xml(tag), "<{tag}>");
+        }
     }
 
     #[test]

@@ -499,10 +499,7 @@ impl<'a> Builder<'a> {
             }
         }
         for (id, t) in entities {
-            let refs = self
-                .model
-                .ancestry(id)
-                .find_map(|a| declared[a.0 as usize]);
+            let refs = self.model.ancestry(id).find_map(|a| declared[a.0 as usize]);
             let key = self.key_of(id, t, refs);
             if let TypeKind::Structured(s) = &mut self.model.types[id.0 as usize].kind {
                 s.key = key;
