@@ -6,7 +6,7 @@
 mod reader;
 
 #[cfg(fuzzing)]
-pub use reader::read_csdl_split_at;
+pub use reader::{attribute_scans, read_csdl_split_at};
 pub use reader::{CODES, read_csdl};
 
 use std::borrow::Cow;

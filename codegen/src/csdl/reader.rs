@@ -175,6 +175,63 @@ fn next_attribute(raw: &[u8], from: usize) -> Result<Option<AttributeAt>, (usize
     }))
 }
 
+/// A tag's attributes as [`next_attribute`] scans them and as quick-xml's iterator
+/// does, to check that the two agree (unit tests, differential fuzzing).
+#[cfg(any(test, fuzzing))]
+pub mod attribute_scans {
+    use super::*;
+    use quick_xml::events::attributes::AttrError;
+
+    /// What a tag's attributes scan to, up to the first malformed one: (name, value)
+    /// pairs, then the error's position in the tag's text (after `<`).
+    pub type Scanned = (Vec<(String, String)>, Option<usize>);
+
+    /// `tag` (what follows `<`) through quick-xml's attribute iterator.
+    pub fn quick_xml(tag: &str) -> Scanned {
+        let name_len = tag.find(is_xml_space_char).unwrap_or(tag.len());
+        let start = BytesStart::from_content(tag, name_len);
+        let mut pairs = Vec::new();
+        for attribute in start.attributes().with_checks(false) {
+            match attribute {
+                Ok(a) => pairs.push((a.key.0.to_owned(), a.value.into_owned())),
+                Err(error) => {
+                    let at = match error {
+                        AttrError::ExpectedEq(at)
+                        | AttrError::ExpectedValue(at)
+                        | AttrError::UnquotedValue(at)
+                        | AttrError::ExpectedQuote(at, _)
+                        | AttrError::Duplicated(at, _) => at,
+                    };
+                    return (pairs, Some(at));
+                }
+            }
+        }
+        (pairs, None)
+    }
+
+    /// `tag` (what follows `<`) through this reader's scanner.
+    pub fn here(tag: &str) -> Scanned {
+        let name_len = tag.find(is_xml_space_char).unwrap_or(tag.len());
+        let raw = &tag[name_len..];
+        let mut pairs = Vec::new();
+        let mut from = 0;
+        loop {
+            match next_attribute(raw.as_bytes(), from) {
+                Ok(None) => return (pairs, None),
+                Ok(Some(a)) => {
+                    pairs.push((raw[a.key].to_owned(), raw[a.value].to_owned()));
+                    from = a.end;
+                }
+                Err((at, _)) => return (pairs, Some(name_len + at)),
+            }
+        }
+    }
+
+    fn is_xml_space_char(c: char) -> bool {
+        u8::try_from(c).is_ok_and(is_xml_space)
+    }
+}
+
 /// Whether attribute value normalization changes `raw`: only references and whitespace
 /// other than spaces do. Written without early exit, so that it compiles to vector
 /// compares: attribute values are a large part of a CSDL document.
@@ -1172,7 +1229,6 @@ fn constant_kind(name: &str) -> Option<ConstantKind> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use quick_xml::events::attributes::AttrError;
 
     /// Tests keep what they read, so the source lives as long as the test binary.
     fn read(xml: &str) -> Result<Csdl<'static>, Diagnostic> {
@@ -1396,53 +1452,6 @@ mod tests {
         assert_eq!(err.span.as_ref().map(Span::line_col), Some((14, 47)));
     }
 
-    /// What a tag's attributes scan to, up to the first malformed one: (name, value)
-    /// pairs, then the error's position in the tag's text (after `<`).
-    type Scanned = (Vec<(String, String)>, Option<usize>);
-
-    fn scanned_by_quick_xml(tag: &str) -> Scanned {
-        let name_len = tag.find(is_xml_space_char).unwrap_or(tag.len());
-        let start = BytesStart::from_content(tag, name_len);
-        let mut pairs = Vec::new();
-        for attribute in start.attributes().with_checks(false) {
-            match attribute {
-                Ok(a) => pairs.push((a.key.0.to_owned(), a.value.into_owned())),
-                Err(error) => {
-                    let at = match error {
-                        AttrError::ExpectedEq(at)
-                        | AttrError::ExpectedValue(at)
-                        | AttrError::UnquotedValue(at)
-                        | AttrError::ExpectedQuote(at, _)
-                        | AttrError::Duplicated(at, _) => at,
-                    };
-                    return (pairs, Some(at));
-                }
-            }
-        }
-        (pairs, None)
-    }
-
-    fn scanned_here(tag: &str) -> Scanned {
-        let name_len = tag.find(is_xml_space_char).unwrap_or(tag.len());
-        let raw = &tag[name_len..];
-        let mut pairs = Vec::new();
-        let mut from = 0;
-        loop {
-            match next_attribute(raw.as_bytes(), from) {
-                Ok(None) => return (pairs, None),
-                Ok(Some(a)) => {
-                    pairs.push((raw[a.key].to_owned(), raw[a.value].to_owned()));
-                    from = a.end;
-                }
-                Err((at, _)) => return (pairs, Some(name_len + at)),
-            }
-        }
-    }
-
-    fn is_xml_space_char(c: char) -> bool {
-        u8::try_from(c).is_ok_and(is_xml_space)
-    }
-
     #[test]
     fn attributes_scan_as_quick_xml_scans_them() {
         let tags = [
@@ -1473,7 +1482,11 @@ mod tests {
             "a x=\"é\" ü='ö'",
         ];
         for tag in tags {
-            assert_eq!(scanned_here(tag), scanned_by_quick_xml(tag), "<{tag}>");
+            assert_eq!(
+                attribute_scans::here(tag),
+                attribute_scans::quick_xml(tag),
+                "<{tag}>"
+            );
         }
     }
 
