@@ -5,9 +5,9 @@
 
 mod reader;
 
+pub use reader::{CODES, read_csdl};
 #[cfg(fuzzing)]
 pub use reader::{attribute_scans, read_csdl_split_at};
-pub use reader::{CODES, read_csdl};
 
 use std::borrow::Cow;
 use std::sync::Arc;

@@ -64,13 +64,23 @@ struct SecondPart<'a> {
 
 impl<'a> Split<'a> {
     /// The split of a document large enough to be read on two threads: the first
-    /// Schema-child start tag past the estimated half of the work.
+    /// Schema-child start tag past the point where each thread has half of the work.
+    /// The first thread also reads what follows the Schema the split is in (in Graph,
+    /// six small Schemas), so its share before the split is half less that.
     pub(super) fn guess(source: &'a Arc<Source>) -> Option<Self> {
         let text = source.text.as_bytes();
         if text.len() < MIN_LEN {
             return None;
         }
-        Split::at(source, schema_child_tag_from(text, halfway(text))?)
+        let work = Work::sample(text);
+        let half = work.total / 2;
+        let first_guess = schema_child_tag_from(text, work.offset_at(half))?;
+        let schema_end = schema_end_from(text, first_guess).unwrap_or(text.len());
+        let after_schema = work.total - work.before(schema_end);
+        Split::at(
+            source,
+            schema_child_tag_from(text, work.offset_at(half.saturating_sub(after_schema)))?,
+        )
     }
 
     /// A split at `at`, which must be a `<` after the start tag of the first Schema.
@@ -102,38 +112,90 @@ impl<'a> Split<'a> {
     }
 }
 
-/// Where about half the work of reading `text` is done. Tags and attributes cost more
-/// than the bytes between them (a tag about three times an attribute), and their density
-/// varies: short properties in one part of a schema, long annotations in another. The
-/// density is estimated from evenly spaced samples.
-fn halfway(text: &[u8]) -> usize {
+/// The estimated work of reading a document, from evenly spaced samples: tags and
+/// attributes cost more than the bytes between them, and their density varies (short
+/// properties in one part of a schema, long descriptions in another).
+struct Work {
+    stride: usize,
+    /// The work of each stride, estimated from a sample at its start.
+    costs: Vec<usize>,
+    total: usize,
+}
+
+impl Work {
     const SAMPLES: usize = 64;
     const SAMPLE_LEN: usize = 1024;
-    let stride = text.len() / SAMPLES;
-    let costs: Vec<usize> = (0..SAMPLES)
-        .map(|i| {
-            let sample = &text[i * stride..(i * stride + SAMPLE_LEN).min(text.len())];
-            sample
-                .iter()
-                .map(|&b| match b {
-                    b'<' => 3,
-                    b'=' => 1,
-                    _ => 0,
-                })
-                .sum()
-        })
-        .collect();
-    let total: usize = costs.iter().sum();
-    let mut done = 0;
-    for (i, cost) in costs.iter().enumerate() {
-        if 2 * (done + cost) >= total {
-            // Within the stride, in proportion to what is left of the half.
-            let into = (total / 2).saturating_sub(done) * stride / cost.max(&1);
-            return i * stride + into.min(stride);
+
+    fn sample(text: &[u8]) -> Self {
+        let stride = text.len() / Self::SAMPLES;
+        let costs: Vec<usize> = (0..Self::SAMPLES)
+            .map(|i| {
+                let sample = &text[i * stride..(i * stride + Self::SAMPLE_LEN).min(text.len())];
+                sample_cost(sample) * stride / sample.len().max(1)
+            })
+            .collect();
+        let total = costs.iter().sum();
+        Work {
+            stride,
+            costs,
+            total,
         }
-        done += cost;
     }
-    text.len() / 2
+
+    /// The work of reading up to byte `at`.
+    fn before(&self, at: usize) -> usize {
+        let whole = (at / self.stride.max(1)).min(self.costs.len());
+        let done: usize = self.costs[..whole].iter().sum();
+        let into = at.saturating_sub(whole * self.stride).min(self.stride);
+        done + self
+            .costs
+            .get(whole)
+            .map_or(0, |cost| cost * into / self.stride.max(1))
+    }
+
+    /// The byte up to which reading is `work`.
+    fn offset_at(&self, work: usize) -> usize {
+        let mut done = 0;
+        for (i, &cost) in self.costs.iter().enumerate() {
+            if done + cost >= work {
+                // Within the stride, in proportion to what is left.
+                return i * self.stride + (work - done) * self.stride / cost.max(1);
+            }
+            done += cost;
+        }
+        self.costs.len() * self.stride
+    }
+}
+
+/// The work of reading `sample`, in units of one byte of text. The weights are
+/// measured (instructions of this reader over the parts of the Graph beta metadata):
+/// a start tag costs about 240 bytes' worth, an attribute 160, an end tag 80.
+fn sample_cost(sample: &[u8]) -> usize {
+    let tags = memchr::memchr_iter(b'<', sample).count();
+    let end_tags = memchr::memmem::find_iter(sample, b"</").count();
+    let attributes = memchr::memchr_iter(b'=', sample).count();
+    240 * (tags - end_tags) + 80 * end_tags + 160 * attributes + sample.len()
+}
+
+/// The offset of the end tag of the Schema whose content `from` is in: the first
+/// `</Schema` (any prefix) at or after it. A `Schema` in text between is unlikely and
+/// would only make the estimate worse, never the reading wrong.
+fn schema_end_from(text: &[u8], from: usize) -> Option<usize> {
+    memchr::memmem::find_iter(&text[from..], b"Schema")
+        .map(|at| from + at)
+        .find_map(|at| {
+            let before = &text[at.saturating_sub(MAX_TAG_NAME)..at];
+            let lt = before.iter().rposition(|&b| b == b'<')?;
+            let name = &before[lt + 1..];
+            let prefix = name.strip_prefix(b"/")?;
+            let plain = prefix.is_empty()
+                || (prefix.ends_with(b":")
+                    && !prefix
+                        .iter()
+                        .any(|&b| matches!(b, b' ' | b'\t' | b'\r' | b'\n' | b'>')));
+            let tag = at - name.len() - 1;
+            (plain && tag >= from).then_some(tag)
+        })
 }
 
 /// The offset of the first start tag of a Schema child at or after `from`.
@@ -410,21 +472,57 @@ mod tests {
         }
     }
 
+    /// Where the estimate puts half the work of `text`.
+    fn half(text: &str) -> usize {
+        let work = Work::sample(text.as_bytes());
+        work.offset_at(work.total / 2)
+    }
+
     #[test]
     fn the_split_halves_the_work_not_the_bytes() {
         let tags = "<Property Name=\"a\" Type=\"b\" />".repeat(4096);
         let prose = format!("<String>{}</String>", "x".repeat(tags.len()));
-        let middle = halfway(tags.repeat(2).as_bytes());
+        let middle = half(&tags.repeat(2));
         assert!(middle.abs_diff(tags.len()) < tags.len() / 20, "{middle}");
-        // The text of an element costs next to nothing.
-        let middle = halfway(format!("{tags}{prose}").as_bytes());
-        assert!(
-            middle.abs_diff(tags.len() / 2) < tags.len() / 20,
-            "{middle}"
-        );
-        let middle = halfway(format!("{prose}{tags}").as_bytes());
-        let expected = prose.len() + tags.len() / 2;
+        // The text of an element costs a twentieth of as many bytes of tags.
+        let middle = half(&format!("{tags}{prose}"));
+        let expected = tags.len() * 21 / 40;
         assert!(middle.abs_diff(expected) < tags.len() / 20, "{middle}");
+        let middle = half(&format!("{prose}{tags}"));
+        let expected = prose.len() + tags.len() * 19 / 40;
+        assert!(middle.abs_diff(expected) < tags.len() / 20, "{middle}");
+    }
+
+    #[test]
+    fn the_first_thread_has_what_follows_the_split_schema_as_part_of_its_half() {
+        let types = |schema: &str, count: usize| {
+            (0..count)
+                .map(|i| format!(r#"<ComplexType Name="{schema}{i}"><Property Name="p" Type="Edm.String" /></ComplexType>"#))
+                .collect::<String>()
+        };
+        let edm = r#"xmlns="http://docs.oasis-open.org/odata/ns/edm""#;
+        let xml = format!(
+            r#"<edmx:Edmx Version="4.0" xmlns:edmx="http://docs.oasis-open.org/odata/ns/edmx"><edmx:DataServices><Schema Namespace="a" {edm}>{}</Schema><Schema Namespace="b" {edm}>{}</Schema></edmx:DataServices></edmx:Edmx>"#,
+            types("a", 8000),
+            types("b", 4000),
+        );
+        // Schema b is a third of the work: the first thread reads it, and a sixth more.
+        let split = Split::guess(source(&xml)).expect("a large document is split");
+        let expected = offset_of(&xml, r#"<ComplexType Name="a2000">"#);
+        let tolerance = xml.len() / 50;
+        assert!(
+            split.at.abs_diff(expected) < tolerance,
+            "split at {}, expected about {expected}",
+            split.at
+        );
+    }
+
+    #[test]
+    fn a_schema_ends_at_its_end_tag_whatever_its_prefix() {
+        let text = b"<Schema><Schema>text Schema <p:Schema/></edm:Schema ></Schema>";
+        assert_eq!(schema_end_from(text, 0), Some(39));
+        assert_eq!(schema_end_from(text, 40), Some(53));
+        assert_eq!(schema_end_from(b"<Schema>", 0), None);
     }
 
     #[test]
