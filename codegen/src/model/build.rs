@@ -6,6 +6,7 @@
 //! build no strings: only the model's own fields and error messages allocate.
 
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
+use smallvec::SmallVec;
 use std::borrow::{Borrow, Cow};
 use std::cell::RefCell;
 use std::ops::{Deref, DerefMut};
@@ -84,7 +85,8 @@ fn build_model_with(csdl: &Csdl<'_>, parallel_min_types: usize) -> Result<Model,
 
 /// Out-of-line annotations of one target's members: member path (empty for the
 /// target itself) -> annotations.
-type MemberAnnotations<'a> = HashMap<&'a str, Vec<&'a Annotation<'a>>>;
+/// Nearly every member has one block with one annotation, kept without an allocation.
+type MemberAnnotations<'a> = HashMap<&'a str, SmallVec<[&'a Annotation<'a>; 1]>>;
 
 /// Below this many annotation blocks, they are gathered on the registering thread.
 const PARALLEL_MIN_BLOCKS: usize = 256;
@@ -218,7 +220,7 @@ impl<'s, 'a> Targets<'s, 'a> {
     fn on(self, member: &str) -> &'s [&'a Annotation<'a>] {
         self.0
             .and_then(|members| members.get(member))
-            .map_or(&[], Vec::as_slice)
+            .map_or(&[], SmallVec::as_slice)
     }
 }
 
