@@ -120,6 +120,8 @@ impl<'a> Element<'a> {
 /// An attribute of a tag: where its name and value are, and where it ends.
 struct AttributeAt {
     key: Range<usize>,
+    /// The first `:` of the name, which ends its prefix.
+    colon: Option<usize>,
     value: Range<usize>,
     end: usize,
 }
@@ -145,12 +147,17 @@ fn next_attribute(raw: &[u8], from: usize) -> Result<Option<AttributeAt>, (usize
         return Ok(None);
     }
     // A name has at least its first character, whatever that is (as in quick-xml).
-    let key_end = key_start
-        + 1
-        + raw[key_start + 1..]
-            .iter()
-            .position(|&b| b == b'=' || is_xml_space(b))
-            .unwrap_or(raw.len() - key_start - 1);
+    let mut key_end = key_start + 1;
+    let mut colon = (raw[key_start] == b':').then_some(key_start);
+    while let Some(&b) = raw.get(key_end) {
+        if b == b'=' || is_xml_space(b) {
+            break;
+        }
+        if b == b':' && colon.is_none() {
+            colon = Some(key_end);
+        }
+        key_end += 1;
+    }
     let eq = skip_space(key_end);
     if raw.get(eq) != Some(&b'=') {
         return Err((
@@ -170,6 +177,7 @@ fn next_attribute(raw: &[u8], from: usize) -> Result<Option<AttributeAt>, (usize
     let close = open + 1 + length;
     Ok(Some(AttributeAt {
         key: key_start..key_end,
+        colon,
         value: open + 1..close,
         end: close + 1,
     }))
@@ -229,6 +237,14 @@ pub mod attribute_scans {
 
     fn is_xml_space_char(c: char) -> bool {
         u8::try_from(c).is_ok_and(is_xml_space)
+    }
+}
+
+/// A qualified name as (prefix, local name), the prefix empty if there is none.
+fn split_prefix(name: &str) -> (&str, &str) {
+    match name.bytes().position(|b| b == b':') {
+        Some(colon) => (&name[..colon], &name[colon + 1..]),
+        None => ("", name),
     }
 }
 
@@ -329,9 +345,19 @@ impl<'a> Parser<'a> {
     /// [`Parser::leave`] for a non-empty element) and its namespace.
     fn element(&mut self, start: &BytesStart<'_>, offset: usize, empty: bool) -> Res<Element<'a>> {
         let scope = self.bindings.len();
-        let mut attrs = SmallVec::new();
-        let mut seen: SmallVec<[&str; 8]> = SmallVec::new();
         let name = start.name();
+        let (prefix, local) = split_prefix(name.as_ref());
+        // Built where it is returned, and filled there: an element is large to move.
+        let mut element = Element {
+            raw_name: self.document_text(name.as_ref()),
+            local: self.document_text(local),
+            ns: ElementNs::Other,
+            attrs: SmallVec::new(),
+            offset,
+            empty,
+            consumed: false,
+        };
+        let mut seen: SmallVec<[&str; 8]> = SmallVec::new();
         let raw = start.attributes_raw();
         // Positions in `raw` count from there in the document: after `<` and the name.
         let raw_at = offset + 1 + name.as_ref().len();
@@ -348,11 +374,13 @@ impl<'a> Parser<'a> {
                 ));
             }
             seen.push(key);
-            let (prefix, local) = match key.split_once(':') {
-                Some(("xmlns", prefix)) => (Some(prefix), None),
-                None if key == "xmlns" => (Some(""), None),
+            let (binds, attribute_name) = match attribute.colon {
+                Some(colon) if &raw[attribute.key.start..colon] == "xmlns" => {
+                    (Some(&raw[colon + 1..attribute.key.end]), None)
+                }
                 // Foreign attributes carry no CSDL meaning.
                 Some(_) => continue,
+                None if key == "xmlns" => (Some(""), None),
                 None => (None, Some(key)),
             };
             let raw_value = &raw[attribute.value.clone()];
@@ -369,21 +397,22 @@ impl<'a> Parser<'a> {
             } else {
                 self.document_text(raw_value)
             };
-            match (prefix, local) {
-                (Some(prefix), _) => {
+            match (binds, attribute_name) {
+                (Some(bound), _) => {
                     let ns = match value.as_ref() {
                         EDM_NS => ElementNs::Edm,
                         EDMX_NS => ElementNs::Edmx,
                         _ => ElementNs::Other,
                     };
-                    self.bindings.push((self.document_text(prefix), ns));
+                    self.bindings.push((self.document_text(bound), ns));
                 }
-                (None, Some(local)) => attrs.push((self.document_text(local), value)),
+                (None, Some(attribute_name)) => element
+                    .attrs
+                    .push((self.document_text(attribute_name), value)),
                 (None, None) => {}
             }
         }
-        let (prefix, local) = name.as_ref().split_once(':').unwrap_or(("", name.as_ref()));
-        let ns = self
+        element.ns = self
             .bindings
             .iter()
             .rev()
@@ -394,15 +423,7 @@ impl<'a> Parser<'a> {
         } else {
             self.scopes.push(scope);
         }
-        Ok(Element {
-            raw_name: self.document_text(name.as_ref()),
-            local: self.document_text(local),
-            ns,
-            attrs,
-            offset,
-            empty,
-            consumed: false,
-        })
+        Ok(element)
     }
 
     /// Ends the scope of the innermost open element's namespace declarations.
