@@ -263,6 +263,7 @@ impl<'a> Builder<'a> {
             types: HashMap::default(),
             type_at: Vec::new(),
             model: Model {
+                source: Arc::clone(&csdl.source),
                 types: Vec::new(),
                 by_name: HashMap::default(),
                 by_lower_name: OnceLock::new(),
@@ -341,7 +342,7 @@ impl<'a> Builder<'a> {
                 let name: &'a str = name;
                 let qualified = qualified_name(namespace, name);
                 if let Some(&first) = self.types.get(&(namespace, name)) {
-                    let first = self.model.get(first).span.clone();
+                    let first = self.span(self.model.get(first).at);
                     self.error(
                         Diagnostic::error(
                             "duplicate-name",
@@ -357,7 +358,6 @@ impl<'a> Builder<'a> {
                 self.type_at.push(at);
                 self.model.by_name.insert(qualified, id);
                 // Kinds are filled in by build_types; a placeholder keeps ids stable.
-                let span = self.span(at);
                 self.model.types.push(TypeDef {
                     namespace: namespace.to_owned(),
                     name: name.to_owned(),
@@ -366,7 +366,7 @@ impl<'a> Builder<'a> {
                         underlying: Primitive::Untyped,
                         facets: None,
                     },
-                    span,
+                    at,
                 });
             }
         }
@@ -450,7 +450,7 @@ impl<'a> Builder<'a> {
             let def = self.model.get(*id);
             self.error(Diagnostic::error(
                 "cyclic-base-type",
-                def.span.clone(),
+                self.span(def.at),
                 format!(
                     "`{}` derives from itself through its base types",
                     def.qualified_name()
@@ -468,7 +468,7 @@ impl<'a> Builder<'a> {
                     let def = self.model.get(id);
                     self.error(Diagnostic::error(
                         "invalid-type",
-                        def.span.clone(),
+                        self.span(def.at),
                         format!(
                             "`{}` derives from `{}`, which is not of the same kind (entity or complex)",
                             def.qualified_name(),
@@ -567,7 +567,7 @@ impl<'a> Builder<'a> {
                 entity_type,
                 description: self.description(&set.annotations, targeted),
                 restrictions: self.restrictions(&set.annotations, targeted),
-                span: self.span(set.at),
+                at: set.at,
             });
         }
         let mut singletons = Vec::new();
@@ -585,7 +585,7 @@ impl<'a> Builder<'a> {
                 ty,
                 description: self.description(&s.annotations, targeted),
                 restrictions: self.restrictions(&s.annotations, targeted),
-                span: self.span(s.at),
+                at: s.at,
             });
         }
         let mut imports = Vec::new();
@@ -634,7 +634,7 @@ impl<'a> Builder<'a> {
                 operations,
                 entity_set: owned_opt(&import.entity_set),
                 description: self.description(&import.annotations, targets.on(&import.name)),
-                span: self.span(import.at),
+                at: import.at,
             });
         }
         let description = self.description(&c.annotations, targets.on(""));
@@ -913,7 +913,7 @@ impl<'a, T: Borrow<Tables<'a>>> Builder<'a, T> {
                     is_composable: op.is_composable,
                     entity_set_path: owned_opt(&op.entity_set_path),
                     description: self.description(&op.annotations, targets.on("")),
-                    span: self.span(op.at),
+                    at: op.at,
                 });
             }
         }
@@ -1103,7 +1103,7 @@ impl<'a, T: Borrow<Tables<'a>>> Builder<'a, T> {
                 immutable,
                 default_value: owned_opt(&p.default_value),
                 facets: p.facets.clone(),
-                span: self.span(p.at),
+                at: p.at,
             });
         }
         let mut navigations = Vec::with_capacity(t.navigation_properties.len());
@@ -1144,7 +1144,7 @@ impl<'a, T: Borrow<Tables<'a>>> Builder<'a, T> {
                     .collect(),
                 description: self.description(&n.annotations, targeted),
                 restrictions: self.restrictions(&n.annotations, targeted),
-                span: self.span(n.at),
+                at: n.at,
             });
         }
         // Keys are resolved once inheritance is known (check_inheritance).
@@ -1218,7 +1218,7 @@ impl<'a, T: Borrow<Tables<'a>>> Builder<'a, T> {
                 name: owned(&m.name),
                 value,
                 description: self.description(&m.annotations, targets.on(&m.name)),
-                span: self.span(m.at),
+                at: m.at,
             });
         }
         EnumDef {

@@ -20,8 +20,9 @@ pub(crate) fn test_model(attributes: &str, body: &str) -> Model {
 }
 
 use crate::csdl::{Facets, OperationKind, StructuredKind};
-use crate::diag::Span;
+use crate::diag::{Source, Span};
 use rustc_hash::FxHashMap as HashMap;
+use std::sync::Arc;
 use std::sync::OnceLock;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -33,6 +34,8 @@ pub struct OperationId(pub u32);
 
 #[derive(Debug)]
 pub struct Model {
+    /// The metadata, which the `at` offsets of its elements point into.
+    source: Arc<Source>,
     pub types: Vec<TypeDef>,
     /// Qualified name (`namespace.name`) -> type.
     by_name: HashMap<String, TypeId>,
@@ -58,7 +61,8 @@ pub struct TypeDef {
     pub name: String,
     pub description: Option<String>,
     pub kind: TypeKind,
-    pub span: Span,
+    /// Where it is declared: a byte offset of the metadata, see [`Model::span`].
+    pub at: usize,
 }
 
 impl TypeDef {
@@ -142,7 +146,8 @@ pub struct PropertyDef {
     pub default_value: Option<String>,
     /// `None` when the schema gives no facet, as for most.
     pub facets: Option<Box<Facets>>,
-    pub span: Span,
+    /// Where it is declared: a byte offset of the metadata, see [`Model::span`].
+    pub at: usize,
 }
 
 #[derive(Debug)]
@@ -159,7 +164,8 @@ pub struct NavigationDef {
     pub referential_constraints: Vec<(String, String)>,
     pub description: Option<String>,
     pub restrictions: Restrictions,
-    pub span: Span,
+    /// Where it is declared: a byte offset of the metadata, see [`Model::span`].
+    pub at: usize,
 }
 
 /// Capabilities annotations that forbid operations on a collection or entity.
@@ -216,7 +222,8 @@ pub struct EnumMemberDef {
     pub name: String,
     pub value: i64,
     pub description: Option<String>,
-    pub span: Span,
+    /// Where it is declared: a byte offset of the metadata, see [`Model::span`].
+    pub at: usize,
 }
 
 #[derive(Debug)]
@@ -240,7 +247,8 @@ pub struct ImportDef {
     /// The entity set the returned entities belong to.
     pub entity_set: Option<String>,
     pub description: Option<String>,
-    pub span: Span,
+    /// Where it is declared: a byte offset of the metadata, see [`Model::span`].
+    pub at: usize,
 }
 
 #[derive(Debug)]
@@ -249,7 +257,8 @@ pub struct EntitySetDef {
     pub entity_type: TypeId,
     pub description: Option<String>,
     pub restrictions: Restrictions,
-    pub span: Span,
+    /// Where it is declared: a byte offset of the metadata, see [`Model::span`].
+    pub at: usize,
 }
 
 #[derive(Debug)]
@@ -258,7 +267,8 @@ pub struct SingletonDef {
     pub ty: TypeId,
     pub description: Option<String>,
     pub restrictions: Restrictions,
-    pub span: Span,
+    /// Where it is declared: a byte offset of the metadata, see [`Model::span`].
+    pub at: usize,
 }
 
 #[derive(Debug)]
@@ -276,7 +286,8 @@ pub struct OperationDef {
     /// Where returned entities live, as a path from the binding parameter.
     pub entity_set_path: Option<String>,
     pub description: Option<String>,
-    pub span: Span,
+    /// Where it is declared: a byte offset of the metadata, see [`Model::span`].
+    pub at: usize,
 }
 
 impl OperationDef {
@@ -399,6 +410,11 @@ impl Model {
             .iter()
             .find(|n| n.namespace == namespace)
             .and_then(|n| n.alias.as_deref())
+    }
+
+    /// The position of a schema element, from its `at`.
+    pub fn span(&self, at: usize) -> Span {
+        self.source.span_at(at)
     }
 
     pub fn ids(&self) -> impl Iterator<Item = TypeId> + '_ {
