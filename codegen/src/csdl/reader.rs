@@ -346,17 +346,7 @@ impl<'a> Parser<'a> {
     fn element(&mut self, start: &BytesStart<'_>, offset: usize, empty: bool) -> Res<Element<'a>> {
         let scope = self.bindings.len();
         let name = start.name();
-        let (prefix, local) = split_prefix(name.as_ref());
-        // Built where it is returned, and filled there: an element is large to move.
-        let mut element = Element {
-            raw_name: self.document_text(name.as_ref()),
-            local: self.document_text(local),
-            ns: ElementNs::Other,
-            attrs: SmallVec::new(),
-            offset,
-            empty,
-            consumed: false,
-        };
+        let mut attrs = SmallVec::new();
         let mut seen: SmallVec<[&str; 8]> = SmallVec::new();
         let raw = start.attributes_raw();
         // Positions in `raw` count from there in the document: after `<` and the name.
@@ -406,13 +396,14 @@ impl<'a> Parser<'a> {
                     };
                     self.bindings.push((self.document_text(bound), ns));
                 }
-                (None, Some(attribute_name)) => element
-                    .attrs
-                    .push((self.document_text(attribute_name), value)),
+                (None, Some(attribute_name)) => {
+                    attrs.push((self.document_text(attribute_name), value));
+                }
                 (None, None) => {}
             }
         }
-        element.ns = self
+        let (prefix, local) = split_prefix(name.as_ref());
+        let ns = self
             .bindings
             .iter()
             .rev()
@@ -423,7 +414,15 @@ impl<'a> Parser<'a> {
         } else {
             self.scopes.push(scope);
         }
-        Ok(element)
+        Ok(Element {
+            raw_name: self.document_text(name.as_ref()),
+            local: self.document_text(local),
+            ns,
+            attrs,
+            offset,
+            empty,
+            consumed: false,
+        })
     }
 
     /// Ends the scope of the innermost open element's namespace declarations.
