@@ -96,13 +96,9 @@ const PARALLEL_MIN_BLOCKS: usize = 256;
 fn annotations_by_target<'a>(
     csdl: &'a Csdl<'a>,
     namespaces: &HashMap<&'a str, &'a str>,
+    blocks: usize,
 ) -> HashMap<Cow<'a, str>, MemberAnnotations<'a>> {
     // At most one target per block: sized up front, the map is never copied to grow.
-    let blocks = csdl
-        .schemas
-        .iter()
-        .map(|s| s.children.annotation_blocks.len())
-        .sum();
     let mut targeted: HashMap<Cow<'a, str>, MemberAnnotations<'a>> =
         HashMap::with_capacity_and_hasher(blocks, Default::default());
     for schema in &csdl.schemas {
@@ -134,7 +130,7 @@ fn split_target<'a>(
     let head = head.split_once('(').map_or(head, |(name, _)| name);
     let head = match head.rsplit_once('.') {
         Some((prefix, local)) => match namespaces.get(prefix) {
-            Some(&namespace) if namespace != prefix => Cow::Owned(format!("{namespace}.{local}")),
+            Some(&namespace) if namespace != prefix => Cow::Owned(qualified_name(namespace, local)),
             // Already qualified by its namespace, or an unknown prefix.
             _ => Cow::Borrowed(head),
         },
@@ -154,8 +150,6 @@ struct Tables<'a> {
     targeted: HashMap<Cow<'a, str>, MemberAnnotations<'a>>,
     /// (namespace, name) -> type, as declared.
     types: HashMap<(&'a str, &'a str), TypeId>,
-    /// The offset of each type's declaration, to tell a duplicate from the original.
-    type_at: Vec<usize>,
     model: Model,
 }
 
@@ -224,15 +218,6 @@ impl<'s, 'a> Targets<'s, 'a> {
     }
 }
 
-/// `namespace.name`, without the formatting machinery: it runs for every type.
-fn qualified_name(namespace: &str, name: &str) -> String {
-    let mut qualified = String::with_capacity(namespace.len() + 1 + name.len());
-    qualified.push_str(namespace);
-    qualified.push('.');
-    qualified.push_str(name);
-    qualified
-}
-
 fn owned(text: &Text<'_>) -> String {
     text.as_ref().to_owned()
 }
@@ -261,7 +246,6 @@ impl<'a> Builder<'a> {
             namespaces,
             targeted: HashMap::default(),
             types: HashMap::default(),
-            type_at: Vec::new(),
             model: Model {
                 source: Arc::clone(&csdl.source),
                 types: Vec::new(),
@@ -292,13 +276,13 @@ impl<'a> Builder<'a> {
             .map(|s| s.children.annotation_blocks.len())
             .sum();
         if blocks < PARALLEL_MIN_BLOCKS {
-            self.targeted = annotations_by_target(csdl, &self.namespaces);
+            self.targeted = annotations_by_target(csdl, &self.namespaces, blocks);
             self.register_types();
             return;
         }
         let namespaces = self.namespaces.clone();
         self.targeted = thread::scope(|scope| {
-            let gathering = scope.spawn(move || annotations_by_target(csdl, &namespaces));
+            let gathering = scope.spawn(move || annotations_by_target(csdl, &namespaces, blocks));
             self.register_types();
             gathering
                 .join()
@@ -320,7 +304,6 @@ impl<'a> Builder<'a> {
             })
             .sum();
         self.types.reserve(declared);
-        self.type_at.reserve(declared);
         self.model.types.reserve(declared);
         self.model.by_name.reserve(declared);
         for schema in &csdl.schemas {
@@ -355,7 +338,6 @@ impl<'a> Builder<'a> {
                 }
                 let id = TypeId(self.model.types.len() as u32);
                 self.types.insert((namespace, name), id);
-                self.type_at.push(at);
                 self.model.by_name.insert(qualified, id);
                 // Kinds are filled in by build_types; a placeholder keeps ids stable.
                 self.model.types.push(TypeDef {
@@ -801,10 +783,11 @@ impl<'a, T: Borrow<Tables<'a>>> Builder<'a, T> {
         r
     }
 
-    /// The type a schema element declares, unless it is a duplicate of an earlier one.
+    /// The type a schema element declares, unless it is a duplicate of an earlier one:
+    /// the registered type declared at the same offset.
     fn declared(&self, namespace: &'a str, name: &'a str, at: usize) -> Option<TypeId> {
         let id = *self.types.get(&(namespace, name))?;
-        (self.type_at[id.0 as usize] == at).then_some(id)
+        (self.model.get(id).at == at).then_some(id)
     }
 
     /// The type declarations of every schema, in the order they are built.
@@ -1048,7 +1031,7 @@ impl<'a, T: Borrow<Tables<'a>>> Builder<'a, T> {
         let (namespace, local) = self.qualify(written)?;
         let id = *self
             .model
-            .lookup_ignore_case(&format!("{namespace}.{local}"))
+            .lookup_ignore_case(&qualified_name(namespace, local))
             .first()?;
         Some(self.model.get(id).qualified_name())
     }

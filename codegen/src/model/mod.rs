@@ -25,6 +25,15 @@ use rustc_hash::FxHashMap as HashMap;
 use std::sync::Arc;
 use std::sync::OnceLock;
 
+/// `namespace.name`, without the formatting machinery: it runs for every type.
+pub(crate) fn qualified_name(namespace: &str, name: &str) -> String {
+    let mut qualified = String::with_capacity(namespace.len() + 1 + name.len());
+    qualified.push_str(namespace);
+    qualified.push('.');
+    qualified.push_str(name);
+    qualified
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct TypeId(pub u32);
 
@@ -67,7 +76,7 @@ pub struct TypeDef {
 
 impl TypeDef {
     pub fn qualified_name(&self) -> String {
-        format!("{}.{}", self.namespace, self.name)
+        qualified_name(&self.namespace, &self.name)
     }
 }
 
@@ -292,7 +301,7 @@ pub struct OperationDef {
 
 impl OperationDef {
     pub fn qualified_name(&self) -> String {
-        format!("{}.{}", self.namespace, self.name)
+        qualified_name(&self.namespace, &self.name)
     }
 
     /// A diagnostic note listing the parameters (after any binding parameter), or

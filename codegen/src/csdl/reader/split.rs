@@ -190,9 +190,7 @@ fn schema_end_from(text: &[u8], from: usize) -> Option<usize> {
             let prefix = name.strip_prefix(b"/")?;
             let plain = prefix.is_empty()
                 || (prefix.ends_with(b":")
-                    && !prefix
-                        .iter()
-                        .any(|&b| matches!(b, b' ' | b'\t' | b'\r' | b'\n' | b'>')));
+                    && !prefix.iter().any(|&b| is_xml_space(b) || b == b'>'));
             let tag = at - name.len() - 1;
             (plain && tag >= from).then_some(tag)
         })
@@ -208,7 +206,7 @@ fn starts_schema_child(markup: &[u8]) -> bool {
     let head = &markup[..markup.len().min(MAX_TAG_NAME)];
     let Some(name_len) = head
         .iter()
-        .position(|b| matches!(b, b' ' | b'\t' | b'\r' | b'\n' | b'/' | b'>'))
+        .position(|&b| is_xml_space(b) || matches!(b, b'/' | b'>'))
     else {
         return false;
     };
