@@ -71,6 +71,11 @@ pub struct SchemaChildren<'a> {
 }
 
 impl<'a> SchemaChildren<'a> {
+    /// How many types the schema declares.
+    pub fn types_len(&self) -> usize {
+        self.structured_types.len() + self.enum_types.len() + self.type_definitions.len()
+    }
+
     /// Adds what follows in the document.
     pub fn append(&mut self, later: SchemaChildren<'a>) {
         self.structured_types.extend(later.structured_types);

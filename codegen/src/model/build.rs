@@ -9,6 +9,7 @@ use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use smallvec::SmallVec;
 use std::borrow::{Borrow, Cow};
 use std::cell::RefCell;
+use std::collections::hash_map::Entry;
 use std::ops::{Deref, DerefMut};
 use std::panic::resume_unwind;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -91,18 +92,38 @@ type MemberAnnotations<'a> = HashMap<&'a str, SmallVec<[&'a Annotation<'a>; 1]>>
 /// Below this many annotation blocks, they are gathered on the registering thread.
 const PARALLEL_MIN_BLOCKS: usize = 256;
 
-/// The unqualified annotations of unqualified `Annotations` blocks, by target: the
-/// unaliased qualified name of its head, then the member path.
+/// Registering a type costs about as much as gathering one annotation block (measured
+/// over Graph): the registering thread also gathers the last blocks, so that both
+/// threads have as much to do.
+const BLOCKS_PER_REGISTERED_TYPE: usize = 1;
+
+/// Annotations blocks to gather by target: all those of the document from the
+/// `skip`-th on, `take` of them.
+#[derive(Clone, Copy)]
+struct BlockRange {
+    skip: usize,
+    take: usize,
+}
+
+/// The unqualified annotations of unqualified `Annotations` blocks in `range`, by
+/// target: the unaliased qualified name of its head, then the member path.
 fn annotations_by_target<'a>(
     csdl: &'a Csdl<'a>,
     namespaces: &HashMap<&'a str, &'a str>,
-    blocks: usize,
+    range: BlockRange,
 ) -> HashMap<Cow<'a, str>, MemberAnnotations<'a>> {
     // At most one target per block: sized up front, the map is never copied to grow.
     let mut targeted: HashMap<Cow<'a, str>, MemberAnnotations<'a>> =
-        HashMap::with_capacity_and_hasher(blocks, Default::default());
+        HashMap::with_capacity_and_hasher(range.take, Default::default());
+    let mut skip = range.skip;
+    let mut take = range.take;
     for schema in &csdl.schemas {
-        for block in &schema.children.annotation_blocks {
+        let blocks = &schema.children.annotation_blocks;
+        let here = &blocks[skip.min(blocks.len())..];
+        skip -= blocks.len() - here.len();
+        let here = &here[..take.min(here.len())];
+        take -= here.len();
+        for block in here {
             // Qualified annotations are for a specific client profile, not for everyone.
             if block.qualifier.is_some() {
                 continue;
@@ -117,6 +138,30 @@ fn annotations_by_target<'a>(
         }
     }
     targeted
+}
+
+/// Adds `later`, gathered from blocks after those of `earlier`, to `earlier`: a
+/// member's annotations stay in the order of their blocks.
+fn append_targeted<'a>(
+    earlier: &mut HashMap<Cow<'a, str>, MemberAnnotations<'a>>,
+    later: HashMap<Cow<'a, str>, MemberAnnotations<'a>>,
+) {
+    for (head, members) in later {
+        match earlier.entry(head) {
+            Entry::Vacant(vacant) => {
+                vacant.insert(members);
+            }
+            Entry::Occupied(mut occupied) => {
+                let earlier_members = occupied.get_mut();
+                for (member, annotations) in members {
+                    earlier_members
+                        .entry(member)
+                        .or_default()
+                        .extend(annotations);
+                }
+            }
+        }
+    }
 }
 
 /// A target path as (unaliased qualified name of its head, member path). An
@@ -267,7 +312,8 @@ impl<'a> Builder<'a> {
     }
 
     /// Registers the declared types while a second thread, if there are many annotation
-    /// blocks, gathers them by target for the later steps.
+    /// blocks, gathers them by target for the later steps; this thread gathers the last
+    /// blocks once its types are registered.
     fn register(&mut self) {
         let csdl = self.csdl;
         let blocks: usize = csdl
@@ -276,33 +322,46 @@ impl<'a> Builder<'a> {
             .map(|s| s.children.annotation_blocks.len())
             .sum();
         if blocks < PARALLEL_MIN_BLOCKS {
-            self.targeted = annotations_by_target(csdl, &self.namespaces, blocks);
+            let all = BlockRange {
+                skip: 0,
+                take: blocks,
+            };
+            self.targeted = annotations_by_target(csdl, &self.namespaces, all);
             self.register_types();
             return;
         }
+        let types = csdl
+            .schemas
+            .iter()
+            .map(|s| s.children.types_len())
+            .sum::<usize>();
+        let helpers = ((blocks + types * BLOCKS_PER_REGISTERED_TYPE) / 2).min(blocks);
+        let first = BlockRange {
+            skip: 0,
+            take: helpers,
+        };
+        let last = BlockRange {
+            skip: helpers,
+            take: blocks - helpers,
+        };
         let namespaces = self.namespaces.clone();
-        self.targeted = thread::scope(|scope| {
-            let gathering = scope.spawn(move || annotations_by_target(csdl, &namespaces, blocks));
+        let (mut targeted, later) = thread::scope(|scope| {
+            let gathering = scope.spawn(move || annotations_by_target(csdl, &namespaces, first));
             self.register_types();
-            gathering
+            let later = annotations_by_target(csdl, &self.namespaces, last);
+            let targeted = gathering
                 .join()
-                .unwrap_or_else(|panic| resume_unwind(panic))
+                .unwrap_or_else(|panic| resume_unwind(panic));
+            (targeted, later)
         });
+        append_targeted(&mut targeted, later);
+        self.targeted = targeted;
     }
 
     fn register_types(&mut self) {
         let csdl = self.csdl;
         // Sized up front: growing these tables would copy them several times over.
-        let declared: usize = csdl
-            .schemas
-            .iter()
-            .map(|s| {
-                let children = &s.children;
-                children.structured_types.len()
-                    + children.enum_types.len()
-                    + children.type_definitions.len()
-            })
-            .sum();
+        let declared: usize = csdl.schemas.iter().map(|s| s.children.types_len()).sum();
         self.types.reserve(declared);
         self.model.types.reserve(declared);
         self.model.by_name.reserve(declared);
@@ -1484,6 +1543,73 @@ mod tests {
                 ..Restrictions::default()
             }
         );
+    }
+
+    #[test]
+    fn annotations_gathered_in_two_ranges_are_those_gathered_at_once() {
+        // Two schemas, aliased and qualified targets, members annotated by several
+        // blocks: whatever the cut, appending the later part keeps the blocks' order.
+        let xml = r#"<edmx:Edmx Version="4.01" xmlns:edmx="http://docs.oasis-open.org/odata/ns/edmx">
+<edmx:DataServices>
+<Schema Namespace="my.ns" Alias="m" xmlns="http://docs.oasis-open.org/odata/ns/edm">
+  <ComplexType Name="t"><Property Name="a" Type="Edm.String"/></ComplexType>
+  <Annotations Target="m.t/a"><Annotation Term="Core.Description" String="1"/></Annotations>
+  <Annotations Target="my.ns.t"><Annotation Term="Core.Description" String="2"/></Annotations>
+  <Annotations Target="m.t/a"><Annotation Term="Core.Computed"/><Annotation Term="Core.Immutable" Qualifier="q"/></Annotations>
+  <Annotations Target="m.t" Qualifier="q"><Annotation Term="Core.Description" String="3"/></Annotations>
+</Schema>
+<Schema Namespace="other" Alias="o" xmlns="http://docs.oasis-open.org/odata/ns/edm">
+  <Annotations Target="m.t/a"><Annotation Term="Core.Immutable"/></Annotations>
+  <Annotations Target="o.u"><Annotation Term="Core.Description" String="4"/></Annotations>
+  <Annotations Target="m.t"><Annotation Term="Core.Description" String="5"/></Annotations>
+</Schema>
+</edmx:DataServices></edmx:Edmx>"#;
+        let source = Source::new("t.xml", xml);
+        let csdl = read_csdl(&source).unwrap();
+        let namespaces = Builder::new(&csdl).tables.namespaces;
+        type Gathered = std::collections::BTreeMap<String, Vec<(String, Vec<usize>)>>;
+        let sorted = |targeted: HashMap<Cow<'_, str>, MemberAnnotations<'_>>| -> Gathered {
+            targeted
+                .into_iter()
+                .map(|(head, members)| {
+                    let mut members: Vec<(String, Vec<usize>)> = members
+                        .into_iter()
+                        .map(|(m, a)| (m.to_owned(), a.iter().map(|a| a.at).collect()))
+                        .collect();
+                    members.sort();
+                    (head.into_owned(), members)
+                })
+                .collect()
+        };
+        let blocks = 7;
+        let at_once = sorted(annotations_by_target(
+            &csdl,
+            &namespaces,
+            BlockRange {
+                skip: 0,
+                take: blocks,
+            },
+        ));
+        assert_eq!(
+            at_once.keys().collect::<Vec<_>>(),
+            ["my.ns.t", "other.u"],
+            "{at_once:?}"
+        );
+        assert_eq!(at_once["my.ns.t"][1].1.len(), 3, "{at_once:?}");
+        for cut in 0..=blocks {
+            let mut earlier =
+                annotations_by_target(&csdl, &namespaces, BlockRange { skip: 0, take: cut });
+            let later = annotations_by_target(
+                &csdl,
+                &namespaces,
+                BlockRange {
+                    skip: cut,
+                    take: blocks - cut,
+                },
+            );
+            append_targeted(&mut earlier, later);
+            assert_eq!(sorted(earlier), at_once, "cut before block {cut}");
+        }
     }
 
     #[test]
