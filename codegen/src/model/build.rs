@@ -296,7 +296,7 @@ impl<'a> Builder<'a> {
                 types: Vec::new(),
                 by_name: HashMap::default(),
                 by_lower_name: OnceLock::new(),
-                operations_by_name: HashMap::default(),
+                operations_by_lower_name: OnceLock::new(),
                 namespaces: csdl
                     .schemas
                     .iter()
@@ -552,15 +552,7 @@ impl<'a> Builder<'a> {
 
     /// Adds operations built by [`Builder::operations`], and their errors.
     fn add_operations(&mut self, built: BuiltOperations) {
-        for operation in built.operations {
-            let id = OperationId(self.model.operations.len() as u32);
-            self.model
-                .operations_by_name
-                .entry(operation.name.to_lowercase())
-                .or_default()
-                .push(id);
-            self.model.operations.push(operation);
-        }
+        self.model.operations = built.operations;
         self.errors.get_mut().extend(built.errors);
     }
 

@@ -54,8 +54,9 @@ pub struct Model {
     pub namespaces: Vec<NamespaceInfo>,
     pub container: Option<Container>,
     pub operations: Vec<OperationDef>,
-    /// Lower-cased operation name (without namespace) -> its overloads, everywhere.
-    operations_by_name: HashMap<String, Vec<OperationId>>,
+    /// Lower-cased operation name (without namespace) -> its overloads, everywhere;
+    /// built on first use, as only doc pages need it.
+    operations_by_lower_name: OnceLock<HashMap<String, Vec<OperationId>>>,
 }
 
 #[derive(Clone, Debug)]
@@ -505,7 +506,17 @@ impl Model {
 
     /// Operations (bound or not, any namespace) whose name equals `name` ignoring case.
     pub fn operations_named_ignore_case(&self, name: &str) -> &[OperationId] {
-        self.operations_by_name
+        self.operations_by_lower_name
+            .get_or_init(|| {
+                let mut by_lower_name: HashMap<String, Vec<OperationId>> = HashMap::default();
+                for (i, operation) in self.operations.iter().enumerate() {
+                    by_lower_name
+                        .entry(operation.name.to_lowercase())
+                        .or_default()
+                        .push(OperationId(i as u32));
+                }
+                by_lower_name
+            })
             .get(&name.to_lowercase())
             .map_or(&[], Vec::as_slice)
     }
