@@ -54,20 +54,26 @@ const CORE_OPTIONAL_PARAMETER: &str = "Org.OData.Core.V1.OptionalParameter";
 const CAPABILITIES: &str = "Org.OData.Capabilities.V1";
 
 pub fn build_model(csdl: &Csdl<'_>) -> Result<Model, Vec<Diagnostic>> {
-    build_model_with(csdl, PARALLEL_MIN_TYPES)
+    build_model_with(csdl, PARALLEL_MIN_BLOCKS, PARALLEL_MIN_TYPES)
 }
 
-/// [`build_model`] with types built on two threads whatever their number, for
-/// differential fuzzing against it on small schemas, which must give the same result.
+/// [`build_model`] with annotation blocks gathered and types built on two threads
+/// whatever their number, for differential fuzzing against it on small schemas, which
+/// must give the same result.
 #[cfg(fuzzing)]
 pub fn build_model_on_two_threads(csdl: &Csdl<'_>) -> Result<Model, Vec<Diagnostic>> {
-    build_model_with(csdl, 0)
+    build_model_with(csdl, 0, 0)
 }
 
-/// Builds types on two threads from `parallel_min_types` declarations on.
-fn build_model_with(csdl: &Csdl<'_>, parallel_min_types: usize) -> Result<Model, Vec<Diagnostic>> {
+/// Gathers annotation blocks on two threads from `parallel_min_blocks` blocks on, and
+/// builds types on two threads from `parallel_min_types` declarations on.
+fn build_model_with(
+    csdl: &Csdl<'_>,
+    parallel_min_blocks: usize,
+    parallel_min_types: usize,
+) -> Result<Model, Vec<Diagnostic>> {
     let mut b = Builder::new(csdl);
-    b.register();
+    b.register(parallel_min_blocks);
     // Operations need only the registered types, so they are built with the types
     // (on the helper thread, if any); added after the inheritance checks, their errors
     // come in the same order as if built then.
@@ -314,14 +320,14 @@ impl<'a> Builder<'a> {
     /// Registers the declared types while a second thread, if there are many annotation
     /// blocks, gathers them by target for the later steps; this thread gathers the last
     /// blocks once its types are registered.
-    fn register(&mut self) {
+    fn register(&mut self, parallel_min_blocks: usize) {
         let csdl = self.csdl;
         let blocks: usize = csdl
             .schemas
             .iter()
             .map(|s| s.children.annotation_blocks.len())
             .sum();
-        if blocks < PARALLEL_MIN_BLOCKS {
+        if blocks < parallel_min_blocks {
             let all = BlockRange {
                 skip: 0,
                 take: blocks,
@@ -1629,7 +1635,7 @@ mod tests {
         let csdl = read_csdl(&source).unwrap();
         let built = |in_two: bool| {
             let mut b = Builder::new(&csdl);
-            b.register();
+            b.register(PARALLEL_MIN_BLOCKS);
             let declarations: Vec<Declaration<'_>> = b.declarations();
             let (built, operations) = if in_two {
                 b.build_in_two(&declarations)
