@@ -47,10 +47,30 @@ pub const CODES: &[(&str, &str)] = &[
     ),
 ];
 
-const CORE_DESCRIPTION: &str = "Org.OData.Core.V1.Description";
-const CORE_COMPUTED: &str = "Org.OData.Core.V1.Computed";
-const CORE_IMMUTABLE: &str = "Org.OData.Core.V1.Immutable";
-const CORE_OPTIONAL_PARAMETER: &str = "Org.OData.Core.V1.OptionalParameter";
+/// A vocabulary term: its vocabulary's namespace, and its name there.
+#[derive(Clone, Copy)]
+struct Term {
+    namespace: &'static str,
+    name: &'static str,
+}
+
+const CORE: &str = "Org.OData.Core.V1";
+const CORE_DESCRIPTION: Term = Term {
+    namespace: CORE,
+    name: "Description",
+};
+const CORE_COMPUTED: Term = Term {
+    namespace: CORE,
+    name: "Computed",
+};
+const CORE_IMMUTABLE: Term = Term {
+    namespace: CORE,
+    name: "Immutable",
+};
+const CORE_OPTIONAL_PARAMETER: Term = Term {
+    namespace: CORE,
+    name: "OptionalParameter",
+};
 const CAPABILITIES: &str = "Org.OData.Capabilities.V1";
 
 pub fn build_model(csdl: &Csdl<'_>) -> Result<Model, Vec<Diagnostic>> {
@@ -723,24 +743,20 @@ impl<'a, T: Borrow<Tables<'a>>> Builder<'a, T> {
 
     /// Whether an annotation's term, qualified or aliased, is `term`; allocates nothing,
     /// as it runs for every annotation of every element.
-    fn term_is(&self, annotation: &Annotation<'a>, term: &str) -> bool {
-        if annotation.term == term {
-            return true;
-        }
-        let Some((namespace, wanted)) = term.rsplit_once('.') else {
-            return false;
-        };
+    fn term_is(&self, annotation: &Annotation<'a>, term: Term) -> bool {
         // Most annotations are of another term, which their last characters tell.
         let Some(prefix) = annotation
             .term
-            .strip_suffix(wanted)
+            .strip_suffix(term.name)
             .and_then(|rest| rest.strip_suffix('.'))
         else {
             return false;
         };
-        self.namespaces
-            .get(prefix)
-            .is_some_and(|ns| *ns == namespace)
+        prefix == term.namespace
+            || self
+                .namespaces
+                .get(prefix)
+                .is_some_and(|ns| *ns == term.namespace)
     }
 
     /// Inline annotations plus those from `Annotations` blocks.
@@ -758,7 +774,7 @@ impl<'a, T: Borrow<Tables<'a>>> Builder<'a, T> {
         &'s self,
         inline: &'s [Annotation<'a>],
         targeted: &'s [&'a Annotation<'a>],
-        term: &str,
+        term: Term,
     ) -> Option<&'s Expr<'a>> {
         Self::annotations(inline, targeted)
             .find(|a| self.term_is(a, term))
@@ -800,7 +816,7 @@ impl<'a, T: Borrow<Tables<'a>>> Builder<'a, T> {
         &self,
         inline: &[Annotation<'a>],
         targeted: &[&'a Annotation<'a>],
-        term: &str,
+        term: Term,
     ) -> bool {
         matches!(
             self.find_annotation(inline, targeted, term),
