@@ -33,6 +33,37 @@ impl Csdl<'_> {
     }
 }
 
+/// From this many structured types on, a document is dropped on two threads.
+const PARALLEL_DROP_MIN_TYPES: usize = 512;
+
+impl Drop for Csdl<'_> {
+    /// A large document is dropped on two threads: its structured types, with their
+    /// properties, on one, the rest on the other. Freeing its tens of thousands of
+    /// allocations takes about a millisecond for Graph, between resolving and planning,
+    /// where nothing else runs.
+    fn drop(&mut self) {
+        let types: usize = self
+            .schemas
+            .iter()
+            .map(|s| s.children.structured_types.len())
+            .sum();
+        if types < PARALLEL_DROP_MIN_TYPES {
+            return;
+        }
+        let types: Vec<Vec<StructuredType<'_>>> = self
+            .schemas
+            .iter_mut()
+            .map(|s| std::mem::take(&mut s.children.structured_types))
+            .collect();
+        std::thread::scope(|scope| {
+            // Where no thread can be started, the closure, and the types with it, are
+            // dropped here.
+            let _ = std::thread::Builder::new().spawn_scoped(scope, move || drop(types));
+            self.schemas.clear();
+        });
+    }
+}
+
 /// `edmx:Reference`: another CSDL document whose namespaces this one may use.
 #[derive(Clone, Debug)]
 pub struct Reference<'a> {
