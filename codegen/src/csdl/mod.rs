@@ -42,12 +42,12 @@ impl Drop for Csdl<'_> {
     /// allocations takes about a millisecond for Graph, between resolving and planning,
     /// where nothing else runs.
     fn drop(&mut self) {
-        let types: usize = self
+        let structured: usize = self
             .schemas
             .iter()
             .map(|s| s.children.structured_types.len())
             .sum();
-        if types < PARALLEL_DROP_MIN_TYPES {
+        if structured < PARALLEL_DROP_MIN_TYPES {
             return;
         }
         let types: Vec<Vec<StructuredType<'_>>> = self

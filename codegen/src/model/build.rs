@@ -123,7 +123,7 @@ const PARALLEL_MIN_BLOCKS: usize = 256;
 /// threads have as much to do.
 const BLOCKS_PER_REGISTERED_TYPE: usize = 1;
 
-/// Annotations blocks to gather by target: all those of the document from the
+/// Annotation blocks to gather by target: all those of the document from the
 /// `skip`-th on, `take` of them.
 #[derive(Clone, Copy)]
 struct BlockRange {
@@ -361,14 +361,14 @@ impl<'a> Builder<'a> {
             .iter()
             .map(|s| s.children.types_len())
             .sum::<usize>();
-        let helpers = ((blocks + types * BLOCKS_PER_REGISTERED_TYPE) / 2).min(blocks);
+        let helper_blocks = ((blocks + types * BLOCKS_PER_REGISTERED_TYPE) / 2).min(blocks);
         let first = BlockRange {
             skip: 0,
-            take: helpers,
+            take: helper_blocks,
         };
         let last = BlockRange {
-            skip: helpers,
-            take: blocks - helpers,
+            skip: helper_blocks,
+            take: blocks - helper_blocks,
         };
         let namespaces = self.namespaces.clone();
         let (mut targeted, later) = thread::scope(|scope| {
