@@ -26,10 +26,30 @@ pub struct Csdl<'a> {
     pub schemas: Vec<Schema<'a>>,
 }
 
-impl Csdl<'_> {
+impl<'a> Csdl<'a> {
     /// The span of an element's `at`.
     pub fn span(&self, at: usize) -> Span {
         self.source.span_at(at)
+    }
+
+    /// How many types its schemas declare.
+    pub fn declared_types(&self) -> usize {
+        self.schemas
+            .iter()
+            .map(|s| {
+                let children = &s.children;
+                children.structured_types.len()
+                    + children.enum_types.len()
+                    + children.type_definitions.len()
+            })
+            .sum()
+    }
+
+    /// Its `Annotations` blocks, schema after schema.
+    pub fn annotation_blocks(&self) -> impl Iterator<Item = &AnnotationBlock<'a>> {
+        self.schemas
+            .iter()
+            .flat_map(|s| &s.children.annotation_blocks)
     }
 }
 
@@ -102,11 +122,6 @@ pub struct SchemaChildren<'a> {
 }
 
 impl<'a> SchemaChildren<'a> {
-    /// How many types the schema declares.
-    pub fn types_len(&self) -> usize {
-        self.structured_types.len() + self.enum_types.len() + self.type_definitions.len()
-    }
-
     /// Adds what follows in the document.
     pub fn append(&mut self, later: SchemaChildren<'a>) {
         self.structured_types.extend(later.structured_types);

@@ -10,7 +10,7 @@ use smallvec::SmallVec;
 use std::borrow::{Borrow, Cow};
 use std::cell::RefCell;
 use std::collections::hash_map::Entry;
-use std::ops::{Deref, DerefMut};
+use std::ops::{Deref, DerefMut, Range};
 use std::panic::resume_unwind;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::thread;
@@ -54,23 +54,18 @@ struct Term {
     name: &'static str,
 }
 
-const CORE: &str = "Org.OData.Core.V1";
-const CORE_DESCRIPTION: Term = Term {
-    namespace: CORE,
-    name: "Description",
-};
-const CORE_COMPUTED: Term = Term {
-    namespace: CORE,
-    name: "Computed",
-};
-const CORE_IMMUTABLE: Term = Term {
-    namespace: CORE,
-    name: "Immutable",
-};
-const CORE_OPTIONAL_PARAMETER: Term = Term {
-    namespace: CORE,
-    name: "OptionalParameter",
-};
+/// A term of the Core vocabulary.
+const fn core(name: &'static str) -> Term {
+    Term {
+        namespace: "Org.OData.Core.V1",
+        name,
+    }
+}
+
+const CORE_DESCRIPTION: Term = core("Description");
+const CORE_COMPUTED: Term = core("Computed");
+const CORE_IMMUTABLE: Term = core("Immutable");
+const CORE_OPTIONAL_PARAMETER: Term = core("OptionalParameter");
 const CAPABILITIES: &str = "Org.OData.Capabilities.V1";
 
 pub fn build_model(csdl: &Csdl<'_>) -> Result<Model, Vec<Diagnostic>> {
@@ -123,45 +118,27 @@ const PARALLEL_MIN_BLOCKS: usize = 256;
 /// threads have as much to do.
 const BLOCKS_PER_REGISTERED_TYPE: usize = 1;
 
-/// Annotation blocks to gather by target: all those of the document from the
-/// `skip`-th on, `take` of them.
-#[derive(Clone, Copy)]
-struct BlockRange {
-    skip: usize,
-    take: usize,
-}
-
-/// The unqualified annotations of unqualified `Annotations` blocks in `range`, by
-/// target: the unaliased qualified name of its head, then the member path.
+/// The unqualified annotations of unqualified `Annotations` blocks, those in `range` of
+/// the document's, by target: the unaliased qualified name of its head, then the member
+/// path.
 fn annotations_by_target<'a>(
     csdl: &'a Csdl<'a>,
     namespaces: &HashMap<&'a str, &'a str>,
-    range: BlockRange,
+    range: Range<usize>,
 ) -> HashMap<Cow<'a, str>, MemberAnnotations<'a>> {
     // At most one target per block: sized up front, the map is never copied to grow.
     let mut targeted: HashMap<Cow<'a, str>, MemberAnnotations<'a>> =
-        HashMap::with_capacity_and_hasher(range.take, Default::default());
-    let mut skip = range.skip;
-    let mut take = range.take;
-    for schema in &csdl.schemas {
-        let blocks = &schema.children.annotation_blocks;
-        let here = &blocks[skip.min(blocks.len())..];
-        skip -= blocks.len() - here.len();
-        let here = &here[..take.min(here.len())];
-        take -= here.len();
-        for block in here {
-            // Qualified annotations are for a specific client profile, not for everyone.
-            if block.qualifier.is_some() {
-                continue;
-            }
-            let (head, member) = split_target(namespaces, &block.target);
-            targeted
-                .entry(head)
-                .or_default()
-                .entry(member)
-                .or_default()
-                .extend(block.annotations.iter().filter(|a| a.qualifier.is_none()));
-        }
+        HashMap::with_capacity_and_hasher(range.len(), Default::default());
+    let blocks = csdl.annotation_blocks().skip(range.start).take(range.len());
+    // Qualified annotations are for a specific client profile, not for everyone.
+    for block in blocks.filter(|b| b.qualifier.is_none()) {
+        let (head, member) = split_target(namespaces, &block.target);
+        targeted
+            .entry(head)
+            .or_default()
+            .entry(member)
+            .or_default()
+            .extend(block.annotations.iter().filter(|a| a.qualifier.is_none()));
     }
     targeted
 }
@@ -342,38 +319,19 @@ impl<'a> Builder<'a> {
     /// blocks once its types are registered.
     fn register(&mut self, parallel_min_blocks: usize) {
         let csdl = self.csdl;
-        let blocks: usize = csdl
-            .schemas
-            .iter()
-            .map(|s| s.children.annotation_blocks.len())
-            .sum();
+        let blocks = csdl.annotation_blocks().count();
+        let declared = csdl.declared_types();
         if blocks < parallel_min_blocks {
-            let all = BlockRange {
-                skip: 0,
-                take: blocks,
-            };
-            self.targeted = annotations_by_target(csdl, &self.namespaces, all);
-            self.register_types();
+            self.targeted = annotations_by_target(csdl, &self.namespaces, 0..blocks);
+            self.register_types(declared);
             return;
         }
-        let types = csdl
-            .schemas
-            .iter()
-            .map(|s| s.children.types_len())
-            .sum::<usize>();
-        let helper_blocks = ((blocks + types * BLOCKS_PER_REGISTERED_TYPE) / 2).min(blocks);
-        let first = BlockRange {
-            skip: 0,
-            take: helper_blocks,
-        };
-        let last = BlockRange {
-            skip: helper_blocks,
-            take: blocks - helper_blocks,
-        };
+        let helper_blocks = ((blocks + declared * BLOCKS_PER_REGISTERED_TYPE) / 2).min(blocks);
+        let (first, last) = (0..helper_blocks, helper_blocks..blocks);
         let namespaces = self.namespaces.clone();
         let (mut targeted, later) = thread::scope(|scope| {
             let gathering = scope.spawn(move || annotations_by_target(csdl, &namespaces, first));
-            self.register_types();
+            self.register_types(declared);
             let later = annotations_by_target(csdl, &self.namespaces, last);
             let targeted = gathering
                 .join()
@@ -384,10 +342,10 @@ impl<'a> Builder<'a> {
         self.targeted = targeted;
     }
 
-    fn register_types(&mut self) {
+    /// Registers the `declared` types of the document.
+    fn register_types(&mut self, declared: usize) {
         let csdl = self.csdl;
         // Sized up front: growing these tables would copy them several times over.
-        let declared: usize = csdl.schemas.iter().map(|s| s.children.types_len()).sum();
         self.types.reserve(declared);
         self.model.types.reserve(declared);
         self.model.by_name.reserve(declared);
@@ -1596,14 +1554,7 @@ mod tests {
                 .collect()
         };
         let blocks = 7;
-        let at_once = sorted(annotations_by_target(
-            &csdl,
-            &namespaces,
-            BlockRange {
-                skip: 0,
-                take: blocks,
-            },
-        ));
+        let at_once = sorted(annotations_by_target(&csdl, &namespaces, 0..blocks));
         assert_eq!(
             at_once.keys().collect::<Vec<_>>(),
             ["my.ns.t", "other.u"],
@@ -1611,16 +1562,8 @@ mod tests {
         );
         assert_eq!(at_once["my.ns.t"][1].1.len(), 3, "{at_once:?}");
         for cut in 0..=blocks {
-            let mut earlier =
-                annotations_by_target(&csdl, &namespaces, BlockRange { skip: 0, take: cut });
-            let later = annotations_by_target(
-                &csdl,
-                &namespaces,
-                BlockRange {
-                    skip: cut,
-                    take: blocks - cut,
-                },
-            );
+            let mut earlier = annotations_by_target(&csdl, &namespaces, 0..cut);
+            let later = annotations_by_target(&csdl, &namespaces, cut..blocks);
             append_targeted(&mut earlier, later);
             assert_eq!(sorted(earlier), at_once, "cut before block {cut}");
         }

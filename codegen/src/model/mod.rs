@@ -34,6 +34,15 @@ pub(crate) fn qualified_name(namespace: &str, name: &str) -> String {
     qualified
 }
 
+/// Lower-cased name -> the ids of that name, in order: a case-insensitive index.
+fn by_lower_name<Id>(names: impl Iterator<Item = (String, Id)>) -> HashMap<String, Vec<Id>> {
+    let mut index: HashMap<String, Vec<Id>> = HashMap::default();
+    for (name, id) in names {
+        index.entry(name.to_lowercase()).or_default().push(id);
+    }
+    index
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct TypeId(pub u32);
 
@@ -440,14 +449,11 @@ impl Model {
     pub fn lookup_ignore_case(&self, qualified_name: &str) -> &[TypeId] {
         self.by_lower_name
             .get_or_init(|| {
-                let mut by_lower_name: HashMap<String, Vec<TypeId>> = HashMap::default();
-                for (id, def) in self.ids().zip(&self.types) {
-                    by_lower_name
-                        .entry(def.qualified_name().to_lowercase())
-                        .or_default()
-                        .push(id);
-                }
-                by_lower_name
+                by_lower_name(
+                    self.ids()
+                        .zip(&self.types)
+                        .map(|(id, def)| (def.qualified_name(), id)),
+                )
             })
             .get(&qualified_name.to_lowercase())
             .map_or(&[], Vec::as_slice)
@@ -508,14 +514,12 @@ impl Model {
     pub fn operations_named_ignore_case(&self, name: &str) -> &[OperationId] {
         self.operations_by_lower_name
             .get_or_init(|| {
-                let mut by_lower_name: HashMap<String, Vec<OperationId>> = HashMap::default();
-                for (i, operation) in self.operations.iter().enumerate() {
-                    by_lower_name
-                        .entry(operation.name.to_lowercase())
-                        .or_default()
-                        .push(OperationId(i as u32));
-                }
-                by_lower_name
+                by_lower_name(
+                    self.operations
+                        .iter()
+                        .enumerate()
+                        .map(|(i, operation)| (operation.name.clone(), OperationId(i as u32))),
+                )
             })
             .get(&name.to_lowercase())
             .map_or(&[], Vec::as_slice)
