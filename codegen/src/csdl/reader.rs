@@ -86,6 +86,9 @@ struct Parser<'a> {
     scopes: Vec<usize>,
     /// The rest of a Schema, read by another thread from a guessed starting point.
     handoff: Option<split::Handoff<'a>>,
+    /// The Schemas that follow the one the other thread's part was in, which it also
+    /// read: taken once that Schema is read.
+    following: Option<split::Following<'a>>,
 }
 
 /// A start tag with what the parser needs of it, borrowed from the document.
@@ -279,6 +282,7 @@ impl<'a> Parser<'a> {
             bindings: Vec::new(),
             scopes: Vec::new(),
             handoff: None,
+            following: None,
         }
     }
 
@@ -690,6 +694,7 @@ impl<'a> Parser<'a> {
                         (ElementNs::Edm, "Schema") => {
                             let schema = self.schema(&mut el)?;
                             csdl.schemas.push(schema);
+                            self.take_following(csdl);
                         }
                         _ => {
                             if !empty {

@@ -12,6 +12,12 @@
 //! bindings, or the second thread ran into the end of the file) the first thread reads
 //! on as if there were no second one.
 //!
+//! The second thread then reads on the Schemas that follow that one (in Graph, six
+//! small ones), with the bindings outside the first Schema, up to anything else or
+//! anything it cannot read. Once the first thread has read the Schema's end tag, and if
+//! its bindings outside the Schema are those, it takes them and goes on after the last;
+//! what the second thread stopped at it reads itself, errors included.
+//!
 //! Both threads count offsets from the start of the document, so the positions of
 //! elements and errors do not depend on the thread that read them.
 
@@ -42,44 +48,50 @@ const MAX_TAG_NAME: usize = 64;
 
 type Bindings<'a> = Vec<(Text<'a>, ElementNs)>;
 
-/// Where the second thread begins, and the bindings it assumes there.
+/// Where the second thread begins, and the bindings it assumes there: the first
+/// `outer` of them are declared outside the Schema.
 pub(super) struct Split<'a> {
     at: usize,
     bindings: Bindings<'a>,
+    outer: usize,
 }
 
 /// What the first thread needs to take the second thread's part at `split`.
 pub(super) struct Handoff<'a> {
     pub(super) split: usize,
     bindings: Bindings<'a>,
+    outer: usize,
     second_part: mpsc::Receiver<Res<SecondPart<'a>>>,
 }
 
-/// The Schema children from the split on, and the event that closes them.
+/// The Schema children from the split on, the event that closes them, and the
+/// Schemas that follow.
 struct SecondPart<'a> {
     children: SchemaChildren<'a>,
     close: usize,
     end_of_file: bool,
+    following: Following<'a>,
+}
+
+/// Schemas that follow the one the split is in, read by the second thread, and the
+/// offset after the last, where the first thread reads on.
+pub(super) struct Following<'a> {
+    schemas: Vec<Schema<'a>>,
+    end: usize,
 }
 
 impl<'a> Split<'a> {
     /// The split of a document large enough to be read on two threads: the first
     /// Schema-child start tag past the point where each thread has half of the work.
-    /// The first thread also reads what follows the Schema the split is in (in Graph,
-    /// six small Schemas), so its share before the split is half less that.
     pub(super) fn guess(source: &'a Arc<Source>) -> Option<Self> {
         let text = source.text.as_bytes();
         if text.len() < MIN_LEN {
             return None;
         }
         let work = Work::sample(text);
-        let half = work.total / 2;
-        let first_guess = schema_child_tag_from(text, work.offset_at(half))?;
-        let schema_end = schema_end_from(text, first_guess).unwrap_or(text.len());
-        let after_schema = work.total - work.before(schema_end);
         Split::at(
             source,
-            schema_child_tag_from(text, work.offset_at(half.saturating_sub(after_schema)))?,
+            schema_child_tag_from(text, work.offset_at(work.total / 2))?,
         )
     }
 
@@ -88,23 +100,32 @@ impl<'a> Split<'a> {
         if source.text.as_bytes().get(at) != Some(&b'<') {
             return None;
         }
-        let bindings = bindings_in_first_schema(source, at)?;
-        Some(Split { at, bindings })
+        let (bindings, outer) = bindings_in_first_schema(source, at)?;
+        Some(Split {
+            at,
+            bindings,
+            outer,
+        })
     }
 
     pub(super) fn read(self, source: &'a Arc<Source>) -> Res<Csdl<'a>> {
-        let Split { at, bindings } = self;
+        let Split {
+            at,
+            bindings,
+            outer,
+        } = self;
         let (sender, receiver) = mpsc::sync_channel(1);
         thread::scope(|scope| {
             let assumed = bindings.clone();
             scope.spawn(move || {
                 // Fails only if the first thread went on without it.
-                let _ = sender.send(Parser::second_part(source, at, assumed));
+                let _ = sender.send(Parser::second_part(source, at, assumed, outer));
             });
             let mut parser = Parser::new(source, 0);
             parser.handoff = Some(Handoff {
                 split: at,
                 bindings,
+                outer,
                 second_part: receiver,
             });
             parser.document()
@@ -142,17 +163,6 @@ impl Work {
         }
     }
 
-    /// The work of reading up to byte `at`.
-    fn before(&self, at: usize) -> usize {
-        let whole = (at / self.stride.max(1)).min(self.costs.len());
-        let done: usize = self.costs[..whole].iter().sum();
-        let into = at.saturating_sub(whole * self.stride).min(self.stride);
-        done + self
-            .costs
-            .get(whole)
-            .map_or(0, |cost| cost * into / self.stride.max(1))
-    }
-
     /// The byte up to which reading is `work`.
     fn offset_at(&self, work: usize) -> usize {
         let mut done = 0;
@@ -177,25 +187,6 @@ fn sample_cost(sample: &[u8]) -> usize {
     240 * (tags - end_tags) + 80 * end_tags + 160 * attributes + sample.len()
 }
 
-/// The offset of the end tag of the Schema whose content `from` is in: the first
-/// `</Schema` (any prefix) at or after it. A `Schema` in text between is unlikely and
-/// would only make the estimate worse, never the reading wrong.
-fn schema_end_from(text: &[u8], from: usize) -> Option<usize> {
-    memchr::memmem::find_iter(&text[from..], b"Schema")
-        .map(|at| from + at)
-        .find_map(|at| {
-            let before = &text[at.saturating_sub(MAX_TAG_NAME)..at];
-            let lt = before.iter().rposition(|&b| b == b'<')?;
-            let name = &before[lt + 1..];
-            let prefix = name.strip_prefix(b"/")?;
-            let plain = prefix.is_empty()
-                || (prefix.ends_with(b":")
-                    && !prefix.iter().any(|&b| is_xml_space(b) || b == b'>'));
-            let tag = at - name.len() - 1;
-            (plain && tag >= from).then_some(tag)
-        })
-}
-
 /// The offset of the first start tag of a Schema child at or after `from`.
 fn schema_child_tag_from(text: &[u8], from: usize) -> Option<usize> {
     (from..text.len()).find(|&at| text[at] == b'<' && starts_schema_child(&text[at + 1..]))
@@ -218,8 +209,11 @@ fn starts_schema_child(markup: &[u8]) -> bool {
 }
 
 /// The bindings in scope for the children of the first Schema, if its start tag is
-/// before `before`.
-fn bindings_in_first_schema<'a>(source: &'a Arc<Source>, before: usize) -> Option<Bindings<'a>> {
+/// before `before`, and how many of them are declared outside it.
+fn bindings_in_first_schema<'a>(
+    source: &'a Arc<Source>,
+    before: usize,
+) -> Option<(Bindings<'a>, usize)> {
     let mut parser = Parser::new(source, 0);
     while parser.offset() < before {
         let offset = parser.offset();
@@ -227,7 +221,8 @@ fn bindings_in_first_schema<'a>(source: &'a Arc<Source>, before: usize) -> Optio
             Event::Start(start) => {
                 let el = parser.element(&start, offset, false).ok()?;
                 if el.ns == ElementNs::Edm && el.local == "Schema" {
-                    return Some(parser.bindings);
+                    let outer = parser.scopes.last().copied().unwrap_or(0);
+                    return Some((parser.bindings, outer));
                 }
             }
             Event::End(_) => parser.leave(),
@@ -239,11 +234,13 @@ fn bindings_in_first_schema<'a>(source: &'a Arc<Source>, before: usize) -> Optio
 }
 
 impl<'a> Parser<'a> {
-    /// Reads from `at` on as the children of a Schema with `bindings` in scope.
+    /// Reads from `at` on as the children of a Schema with `bindings` in scope, then
+    /// the Schemas that follow it with the first `outer` of them.
     fn second_part(
         source: &'a Arc<Source>,
         at: usize,
         bindings: Bindings<'a>,
+        outer: usize,
     ) -> Res<SecondPart<'a>> {
         let mut parser = Parser::new(source, at);
         // The end tag that closes the Schema has its start tag in the first part.
@@ -251,11 +248,49 @@ impl<'a> Parser<'a> {
         parser.bindings = bindings;
         let mut children = SchemaChildren::default();
         let (close, end_of_file) = parser.schema_children(&mut children)?;
+        parser.bindings.truncate(outer);
         Ok(SecondPart {
             children,
             close,
             end_of_file,
+            following: parser.following_schemas(),
         })
+    }
+
+    /// The Schemas from here on, up to an event that is neither one, nor text or a
+    /// comment between them, or one that cannot be read.
+    fn following_schemas(&mut self) -> Following<'a> {
+        let mut following = Following {
+            schemas: Vec::new(),
+            end: self.offset(),
+        };
+        loop {
+            let offset = self.offset();
+            let schema = match self.next_event() {
+                Ok(Event::Text(_) | Event::Comment(_)) => continue,
+                Ok(Event::Start(start)) => self.following_schema(&start, offset, false),
+                Ok(Event::Empty(start)) => self.following_schema(&start, offset, true),
+                _ => None,
+            };
+            let Some(schema) = schema else {
+                return following;
+            };
+            following.schemas.push(schema);
+            following.end = self.offset();
+        }
+    }
+
+    fn following_schema(
+        &mut self,
+        start: &BytesStart<'_>,
+        offset: usize,
+        empty: bool,
+    ) -> Option<Schema<'a>> {
+        let mut el = self.element(start, offset, empty).ok()?;
+        if el.ns != ElementNs::Edm || el.local != "Schema" {
+            return None;
+        }
+        self.schema(&mut el).ok()
     }
 
     /// At the split, between two children of a Schema: takes what the second thread
@@ -272,6 +307,11 @@ impl<'a> Parser<'a> {
             Ok(Ok(part)) if !part.end_of_file => {
                 children.append(part.children);
                 self.resume_at(part.close);
+                // The bindings are those the second thread assumed; as many of them
+                // declared outside the Schema, the following Schemas have the same.
+                if self.scopes.last() == Some(&handoff.outer) {
+                    self.following = Some(part.following);
+                }
                 Ok(())
             }
             Ok(Err(error)) => Err(error),
@@ -280,9 +320,22 @@ impl<'a> Parser<'a> {
         }
     }
 
-    /// Moves the reader from the split to `at`, the end tag closing the Schema. The
-    /// reader is between two events at both, its next one starting with `<`, and the
-    /// elements in between are balanced, so its state holds as it is at `at`.
+    /// Once the Schema the split was in is read: adds the Schemas that follow it, if the
+    /// second thread read them, and goes on after them.
+    pub(super) fn take_following(&mut self, csdl: &mut Csdl<'a>) {
+        if let Some(following) = self.following.take()
+            && !following.schemas.is_empty()
+        {
+            csdl.schemas.extend(following.schemas);
+            self.resume_at(following.end);
+        }
+    }
+
+    /// Moves the reader forward to `at`, past elements another thread read: from the
+    /// split to the end tag closing the Schema, or from the end of that Schema to the
+    /// end of the last that follows it. The reader is in the same state at both (before
+    /// a `<`, or after an end tag or an empty element's tag), and the elements in
+    /// between are balanced, so its state holds as it is at `at`.
     fn resume_at(&mut self, at: usize) {
         *self.reader.get_mut() = self.text.as_bytes().get(at..).unwrap_or_default();
         let position = usize::try_from(self.reader.buffer_position()).unwrap_or(0);
@@ -349,18 +402,31 @@ mod tests {
 
     #[test]
     fn reading_in_two_agrees_with_reading_in_one_wherever_the_split_lands() {
-        let source = source(DOCUMENT);
-        let expected = sequential(source);
-        assert!(expected.starts_with("Ok("), "{expected}");
-        let splits = splits(source);
-        assert!(splits.len() > 30, "{} splits", splits.len());
-        for split in splits {
-            let at = split.at;
-            assert_eq!(
-                format!("{:?}", split.read(source)),
-                expected,
-                "split at {at}"
-            );
+        let between_schemas = [
+            // What the second thread stops at, after the Schemas it reads on.
+            DOCUMENT.replace(
+                "    </Schema>\n    <e:Schema",
+                "    </Schema>\n    &amp; <e:Schema",
+            ),
+            DOCUMENT.replace(
+                "    </Schema>\n    <Schema",
+                "    </Schema>\n    <!-- comment --> <edmx:Other/> <Schema",
+            ),
+        ];
+        for xml in [DOCUMENT.to_owned()].into_iter().chain(between_schemas) {
+            let source = source(&xml);
+            let expected = sequential(source);
+            assert!(expected.starts_with("Ok("), "{expected}");
+            let splits = splits(source);
+            assert!(splits.len() > 30, "{} splits", splits.len());
+            for split in splits {
+                let at = split.at;
+                assert_eq!(
+                    format!("{:?}", split.read(source)),
+                    expected,
+                    "split at {at}"
+                );
+            }
         }
     }
 
@@ -377,6 +443,10 @@ mod tests {
                 r#"<ComplexType Name="same" Name="again" />"#,
             ),
             DOCUMENT.replace("size &amp; more", "size &more; more"),
+            DOCUMENT.replace(
+                r#"<e:Property Name="p" Type="Edm.String" />"#,
+                r#"<e:Property Name="p" />"#,
+            ),
             DOCUMENT.replace(r#"IsBound="true""#, r#"IsBound="yes""#),
             // Tags that do not match, in a child and closing the Schema.
             DOCUMENT.replace("</EntityContainer>", "</EntityContainers>"),
@@ -433,12 +503,20 @@ mod tests {
             children,
             close,
             end_of_file: false,
+            following: Following {
+                schemas: Vec::new(),
+                end: close,
+            },
         };
         sender.send(Ok(part)).expect("the receiver is alive");
+        let Split {
+            bindings, outer, ..
+        } = Split::at(source, split).expect("a split");
         let mut parser = Parser::new(source, 0);
         parser.handoff = Some(Handoff {
             split,
-            bindings: Split::at(source, split).expect("a split").bindings,
+            bindings,
+            outer,
             second_part: receiver,
         });
         let csdl = parser.document().expect("the document reads");
@@ -492,7 +570,7 @@ mod tests {
     }
 
     #[test]
-    fn the_first_thread_has_what_follows_the_split_schema_as_part_of_its_half() {
+    fn the_second_thread_reads_the_schemas_that_follow_as_part_of_its_half() {
         let types = |schema: &str, count: usize| {
             (0..count)
                 .map(|i| format!(r#"<ComplexType Name="{schema}{i}"><Property Name="p" Type="Edm.String" /></ComplexType>"#))
@@ -500,27 +578,30 @@ mod tests {
         };
         let edm = r#"xmlns="http://docs.oasis-open.org/odata/ns/edm""#;
         let xml = format!(
-            r#"<edmx:Edmx Version="4.0" xmlns:edmx="http://docs.oasis-open.org/odata/ns/edmx"><edmx:DataServices><Schema Namespace="a" {edm}>{}</Schema><Schema Namespace="b" {edm}>{}</Schema></edmx:DataServices></edmx:Edmx>"#,
+            r#"<edmx:Edmx Version="4.0" xmlns:edmx="http://docs.oasis-open.org/odata/ns/edmx"><edmx:DataServices><Schema Namespace="a" {edm}>{}</Schema><Schema Namespace="b" {edm}>{}</Schema><!-- c --> <Schema Namespace="c" {edm}/><edmx:Foreign/><Schema Namespace="d" {edm}/></edmx:DataServices></edmx:Edmx>"#,
             types("a", 8000),
             types("b", 4000),
         );
-        // Schema b is a third of the work: the first thread reads it, and a sixth more.
-        let split = Split::guess(source(&xml)).expect("a large document is split");
-        let expected = offset_of(&xml, r#"<ComplexType Name="a2000">"#);
+        let source = source(&xml);
+        // Schema b is a third of the work: the second thread reads it, and a sixth more.
+        let split = Split::guess(source).expect("a large document is split");
+        let expected = offset_of(&xml, r#"<ComplexType Name="a6000">"#);
         let tolerance = xml.len() / 50;
         assert!(
             split.at.abs_diff(expected) < tolerance,
             "split at {}, expected about {expected}",
             split.at
         );
-    }
-
-    #[test]
-    fn a_schema_ends_at_its_end_tag_whatever_its_prefix() {
-        let text = b"<Schema><Schema>text Schema <p:Schema/></edm:Schema ></Schema>";
-        assert_eq!(schema_end_from(text, 0), Some(39));
-        assert_eq!(schema_end_from(text, 40), Some(53));
-        assert_eq!(schema_end_from(b"<Schema>", 0), None);
+        let part = Parser::second_part(source, split.at, split.bindings, split.outer)
+            .expect("the second part reads");
+        let following: Vec<&str> = part
+            .following
+            .schemas
+            .iter()
+            .map(|s| s.namespace.as_ref())
+            .collect();
+        assert_eq!(following, ["b", "c"], "up to the first other element");
+        assert_eq!(part.following.end, offset_of(&xml, "<edmx:Foreign/>"));
     }
 
     #[test]
