@@ -24,6 +24,7 @@ pub mod pages;
 pub mod plan;
 pub mod resolve;
 pub mod service;
+mod threads;
 pub mod validate;
 
 use std::sync::Arc;

@@ -75,12 +75,7 @@ impl Drop for Csdl<'_> {
             .iter_mut()
             .map(|s| std::mem::take(&mut s.children.structured_types))
             .collect();
-        std::thread::scope(|scope| {
-            // Where no thread can be started, the closure, and the types with it, are
-            // dropped here.
-            let _ = std::thread::Builder::new().spawn_scoped(scope, move || drop(types));
-            self.schemas.clear();
-        });
+        crate::threads::drop_while(types, || self.schemas.clear());
     }
 }
 

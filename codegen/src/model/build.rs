@@ -90,12 +90,21 @@ fn build_model_with(
     let mut b = Builder::new(csdl);
     b.register(parallel_min_blocks);
     // Operations need only the registered types, so they are built with the types
-    // (on the helper thread, if any); added after the inheritance checks, their errors
-    // come in the same order as if built then.
+    // (on the helper thread, if any).
     let operations = b.build_types(parallel_min_types);
-    b.check_inheritance();
     b.add_operations(operations);
     b.build_container();
+    // Annotations by target are read up to here; the many small maps of a large
+    // document are dropped while inheritance is checked. Errors are sorted below, so
+    // the order of these steps does not show.
+    let targeted = std::mem::take(&mut b.targeted);
+    // As few targets as blocks gathered on one thread are dropped on this one.
+    if targeted.len() < parallel_min_blocks {
+        drop(targeted);
+        b.check_inheritance();
+    } else {
+        crate::threads::drop_while(targeted, || b.check_inheritance());
+    }
     let mut errors = b.errors.into_inner();
     if errors.is_empty() {
         Ok(b.tables.model)
