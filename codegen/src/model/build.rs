@@ -1251,19 +1251,6 @@ impl<'a, T: Borrow<Tables<'a>>> Builder<'a, T> {
         }
     }
 
-    /// The first property named `name` of [`Model::all_properties`] of `id`, found
-    /// without collecting them all: for every entity type, the key is looked up among
-    /// all the properties of its base types, and Graph's have dozens.
-    fn base_most_property(&self, id: TypeId, name: &str) -> Option<&PropertyDef> {
-        let chain: SmallVec<[TypeId; 8]> = self.model.ancestry(id).collect();
-        chain
-            .iter()
-            .rev()
-            .filter_map(|&t| self.model.structured(t))
-            .flat_map(|s| &s.properties)
-            .find(|p| p.name == name)
-    }
-
     /// The key `refs` (declared on `t` or on its nearest ancestor that declares one),
     /// resolved against `t`'s properties.
     fn key_of(
@@ -1278,7 +1265,7 @@ impl<'a, T: Borrow<Tables<'a>>> Builder<'a, T> {
         let mut key = Vec::new();
         for r in refs {
             let first = r.name.split('/').next().unwrap_or_default();
-            let property = self.base_most_property(id, first).map(|p| p.ty);
+            let property = self.model.find_property(id, first).map(|(_, p)| p.ty);
             match property {
                 Some(TypeRef {
                     item: ItemType::Primitive(ty),
@@ -1294,12 +1281,13 @@ impl<'a, T: Borrow<Tables<'a>>> Builder<'a, T> {
                 }) if r.name.contains('/') => {
                     // A 4.01 key path into a complex property: the leaf decides the type.
                     let leaf = r.name.rsplit('/').next().unwrap_or_default();
-                    let ty = self
-                        .base_most_property(nested, leaf)
-                        .and_then(|p| match p.ty.item {
-                            ItemType::Primitive(ty) => Some(ty),
-                            ItemType::Named(_) => None,
-                        });
+                    let ty =
+                        self.model
+                            .find_property(nested, leaf)
+                            .and_then(|(_, p)| match p.ty.item {
+                                ItemType::Primitive(ty) => Some(ty),
+                                ItemType::Named(_) => None,
+                            });
                     match (ty, &r.alias) {
                         (Some(ty), Some(alias)) => key.push(KeyPart {
                             path: owned(&r.name),
