@@ -24,7 +24,6 @@ pub mod pages;
 pub mod plan;
 pub mod resolve;
 pub mod service;
-mod threads;
 pub mod validate;
 
 use std::sync::Arc;

@@ -5,9 +5,9 @@
 
 mod reader;
 
-pub use reader::{CODES, read_csdl};
 #[cfg(fuzzing)]
-pub use reader::{attribute_scans, read_csdl_split_at};
+pub use reader::attribute_scans;
+pub use reader::{CODES, read_csdl};
 
 use std::borrow::Cow;
 use std::sync::Arc;
@@ -53,32 +53,6 @@ impl<'a> Csdl<'a> {
     }
 }
 
-/// From this many structured types on, a document is dropped on two threads.
-const PARALLEL_DROP_MIN_TYPES: usize = 512;
-
-impl Drop for Csdl<'_> {
-    /// A large document is dropped on two threads: its structured types, with their
-    /// properties, on one, the rest on the other. Freeing its tens of thousands of
-    /// allocations takes about a millisecond for Graph, between resolving and planning,
-    /// where nothing else runs.
-    fn drop(&mut self) {
-        let structured: usize = self
-            .schemas
-            .iter()
-            .map(|s| s.children.structured_types.len())
-            .sum();
-        if structured < PARALLEL_DROP_MIN_TYPES {
-            return;
-        }
-        let types: Vec<Vec<StructuredType<'_>>> = self
-            .schemas
-            .iter_mut()
-            .map(|s| std::mem::take(&mut s.children.structured_types))
-            .collect();
-        crate::threads::drop_while(types, || self.schemas.clear());
-    }
-}
-
 /// `edmx:Reference`: another CSDL document whose namespaces this one may use.
 #[derive(Clone, Debug)]
 pub struct Reference<'a> {
@@ -102,8 +76,7 @@ pub struct Schema<'a> {
     pub at: usize,
 }
 
-/// What a Schema declares: kept apart from its attributes, so that two parts of it read
-/// on two threads can be joined.
+/// What a Schema declares.
 #[derive(Clone, Debug, Default)]
 pub struct SchemaChildren<'a> {
     pub structured_types: Vec<StructuredType<'a>>,
@@ -114,19 +87,6 @@ pub struct SchemaChildren<'a> {
     /// Out-of-line `Annotations` blocks; `Target` paths are resolved later.
     pub annotation_blocks: Vec<AnnotationBlock<'a>>,
     pub annotations: Vec<Annotation<'a>>,
-}
-
-impl<'a> SchemaChildren<'a> {
-    /// Adds what follows in the document.
-    pub fn append(&mut self, later: SchemaChildren<'a>) {
-        self.structured_types.extend(later.structured_types);
-        self.enum_types.extend(later.enum_types);
-        self.type_definitions.extend(later.type_definitions);
-        self.operations.extend(later.operations);
-        self.containers.extend(later.containers);
-        self.annotation_blocks.extend(later.annotation_blocks);
-        self.annotations.extend(later.annotations);
-    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]

@@ -3,11 +3,6 @@
 //! Elements CSDL does not define, and elements in foreign namespaces, are skipped, as the
 //! specification asks. Malformed XML, a wrong root, an unsupported version or a missing
 //! required attribute is an error at the element's position.
-//!
-//! A large document is read on two threads, see [`split`]; the result, errors included,
-//! is the same as reading it on one.
-
-mod split;
 
 use std::borrow::Cow;
 use std::ops::Range;
@@ -56,18 +51,7 @@ pub const CODES: &[(&str, &str)] = &[
 
 /// Reads a CSDL XML document. Errors stop reading; the first one is returned.
 pub fn read_csdl(source: &Arc<Source>) -> Result<Csdl<'_>, Diagnostic> {
-    match split::Split::guess(source) {
-        Some(split) => split.read(source),
-        None => Parser::new(source, 0).document(),
-    }
-}
-
-/// Reads `source` on two threads, the second starting at byte `at` whatever the size of
-/// the document; `None` where no second thread can start there. For differential
-/// fuzzing against [`read_csdl`], which must give the same result.
-#[cfg(fuzzing)]
-pub fn read_csdl_split_at(source: &Arc<Source>, at: usize) -> Option<Result<Csdl<'_>, Diagnostic>> {
-    split::Split::at(source, at).map(|split| split.read(source))
+    Parser::new(source).document()
 }
 
 /// Namespaces are resolved here rather than by quick-xml's `NsReader`, which costs as
@@ -76,19 +60,11 @@ struct Parser<'a> {
     reader: Reader<&'a [u8]>,
     source: &'a Arc<Source>,
     text: &'a str,
-    /// Where in `text` the reader's count of bytes starts: the reader may start, or
-    /// resume, past the beginning.
-    base: usize,
     /// Namespace declarations in scope, innermost last: (prefix, namespace name); the
     /// default namespace has the empty prefix.
     bindings: Vec<(Text<'a>, ElementNs)>,
     /// For each open element, the length of `bindings` before its own declarations.
     scopes: Vec<usize>,
-    /// The rest of a Schema, read by another thread from a guessed starting point.
-    handoff: Option<split::Handoff<'a>>,
-    /// The Schemas that follow the one the other thread's part was in, which it also
-    /// read: taken once that Schema is read.
-    following: Option<split::Following<'a>>,
 }
 
 /// A start tag with what the parser needs of it, borrowed from the document.
@@ -269,26 +245,21 @@ fn same(a: &str, b: &str) -> bool {
 type Res<T> = Result<T, Diagnostic>;
 
 impl<'a> Parser<'a> {
-    /// A parser of the document from byte `from` on, where an event must start.
-    fn new(source: &'a Arc<Source>, from: usize) -> Self {
+    fn new(source: &'a Arc<Source>) -> Self {
         let text: &'a str = &source.text;
-        let mut reader = Reader::from_str(text.get(from..).unwrap_or_default());
+        let mut reader = Reader::from_str(text);
         reader.config_mut().trim_text(false);
         Parser {
             reader,
             source,
             text,
-            base: from,
             bindings: Vec::new(),
             scopes: Vec::new(),
-            handoff: None,
-            following: None,
         }
     }
 
     fn offset(&self) -> usize {
-        usize::try_from(self.reader.buffer_position())
-            .map_or(usize::MAX, |position| self.base + position)
+        usize::try_from(self.reader.buffer_position()).unwrap_or(usize::MAX)
     }
 
     fn span(&self, offset: usize) -> Span {
@@ -296,8 +267,7 @@ impl<'a> Parser<'a> {
     }
 
     fn xml_error(&self, error: quick_xml::Error) -> Diagnostic {
-        let offset = usize::try_from(self.reader.error_position())
-            .map_or(0, |position| self.base + position);
+        let offset = usize::try_from(self.reader.error_position()).unwrap_or(0);
         self.error_at(offset, error)
     }
 
@@ -694,7 +664,6 @@ impl<'a> Parser<'a> {
                         (ElementNs::Edm, "Schema") => {
                             let schema = self.schema(&mut el)?;
                             csdl.schemas.push(schema);
-                            self.take_following(csdl);
                         }
                         _ => {
                             if !empty {
@@ -744,14 +713,10 @@ impl<'a> Parser<'a> {
 
     /// Reads the children of a Schema into `children` up to the event that closes them,
     /// which it reads too: returns that event's offset and whether it is the end of the
-    /// file. Where the other thread began, takes what it read (see [`split`]).
+    /// file.
     fn schema_children(&mut self, children: &mut SchemaChildren<'a>) -> Res<(usize, bool)> {
         loop {
             let offset = self.offset();
-            if let Some(handoff) = self.handoff.take_if(|h| h.split == offset) {
-                self.take_second_part(handoff, children)?;
-                continue;
-            }
             let (start, empty) = match self.next_event()? {
                 Event::Start(start) => (start, false),
                 Event::Empty(start) => (start, true),

@@ -9,11 +9,7 @@ use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use smallvec::SmallVec;
 use std::borrow::{Borrow, Cow};
 use std::cell::RefCell;
-use std::collections::hash_map::Entry;
-use std::ops::{Deref, DerefMut, Range};
-use std::panic::resume_unwind;
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::thread;
+use std::ops::{Deref, DerefMut};
 
 use super::*;
 use crate::csdl::{self, Annotation, Csdl, Expr, Text};
@@ -69,42 +65,15 @@ const CORE_OPTIONAL_PARAMETER: Term = core("OptionalParameter");
 const CAPABILITIES: &str = "Org.OData.Capabilities.V1";
 
 pub fn build_model(csdl: &Csdl<'_>) -> Result<Model, Vec<Diagnostic>> {
-    build_model_with(csdl, PARALLEL_MIN_BLOCKS, PARALLEL_MIN_TYPES)
-}
-
-/// [`build_model`] with annotation blocks gathered and types built on two threads
-/// whatever their number, for differential fuzzing against it on small schemas, which
-/// must give the same result.
-#[cfg(fuzzing)]
-pub fn build_model_on_two_threads(csdl: &Csdl<'_>) -> Result<Model, Vec<Diagnostic>> {
-    build_model_with(csdl, 0, 0)
-}
-
-/// Gathers annotation blocks on two threads from `parallel_min_blocks` blocks on, and
-/// builds types on two threads from `parallel_min_types` declarations on.
-fn build_model_with(
-    csdl: &Csdl<'_>,
-    parallel_min_blocks: usize,
-    parallel_min_types: usize,
-) -> Result<Model, Vec<Diagnostic>> {
     let mut b = Builder::new(csdl);
-    b.register(parallel_min_blocks);
-    // Operations need only the registered types, so they are built with the types
-    // (on the helper thread, if any).
-    let operations = b.build_types(parallel_min_types);
+    b.register();
+    // Operations need only the registered types.
+    let operations = b.build_types();
     b.add_operations(operations);
     b.build_container();
-    // Annotations by target are read up to here; the many small maps of a large
-    // document are dropped while inheritance is checked. Errors are sorted below, so
-    // the order of these steps does not show.
-    let targeted = std::mem::take(&mut b.targeted);
-    // As few targets as blocks gathered on one thread are dropped on this one.
-    if targeted.len() < parallel_min_blocks {
-        drop(targeted);
-        b.check_inheritance();
-    } else {
-        crate::threads::drop_while(targeted, || b.check_inheritance());
-    }
+    // Annotations by target are read up to here.
+    b.targeted = HashMap::default();
+    b.check_inheritance();
     let mut errors = b.errors.into_inner();
     if errors.is_empty() {
         Ok(b.tables.model)
@@ -119,26 +88,16 @@ fn build_model_with(
 /// Nearly every member has one block with one annotation, kept without an allocation.
 type MemberAnnotations<'a> = HashMap<&'a str, SmallVec<[&'a Annotation<'a>; 1]>>;
 
-/// Below this many annotation blocks, they are gathered on the registering thread.
-const PARALLEL_MIN_BLOCKS: usize = 256;
-
-/// Registering a type costs about as much as gathering one annotation block (measured
-/// over Graph): the registering thread also gathers the last blocks, so that both
-/// threads have as much to do.
-const BLOCKS_PER_REGISTERED_TYPE: usize = 1;
-
-/// The unqualified annotations of unqualified `Annotations` blocks, those in `range` of
-/// the document's, by target: the unaliased qualified name of its head, then the member
-/// path.
+/// The unqualified annotations of unqualified `Annotations` blocks by target: the
+/// unaliased qualified name of its head, then the member path.
 fn annotations_by_target<'a>(
     csdl: &'a Csdl<'a>,
     namespaces: &HashMap<&'a str, &'a str>,
-    range: Range<usize>,
 ) -> HashMap<Cow<'a, str>, MemberAnnotations<'a>> {
+    let blocks = csdl.annotation_blocks();
     // At most one target per block: sized up front, the map is never copied to grow.
     let mut targeted: HashMap<Cow<'a, str>, MemberAnnotations<'a>> =
-        HashMap::with_capacity_and_hasher(range.len(), Default::default());
-    let blocks = csdl.annotation_blocks().skip(range.start).take(range.len());
+        HashMap::with_capacity_and_hasher(csdl.annotation_blocks().count(), Default::default());
     // Qualified annotations are for a specific client profile, not for everyone.
     for block in blocks.filter(|b| b.qualifier.is_none()) {
         let (head, member) = split_target(namespaces, &block.target);
@@ -150,30 +109,6 @@ fn annotations_by_target<'a>(
             .extend(block.annotations.iter().filter(|a| a.qualifier.is_none()));
     }
     targeted
-}
-
-/// Adds `later`, gathered from blocks after those of `earlier`, to `earlier`: a
-/// member's annotations stay in the order of their blocks.
-fn append_targeted<'a>(
-    earlier: &mut HashMap<Cow<'a, str>, MemberAnnotations<'a>>,
-    later: HashMap<Cow<'a, str>, MemberAnnotations<'a>>,
-) {
-    for (head, members) in later {
-        match earlier.entry(head) {
-            Entry::Vacant(vacant) => {
-                vacant.insert(members);
-            }
-            Entry::Occupied(mut occupied) => {
-                let earlier_members = occupied.get_mut();
-                for (member, annotations) in members {
-                    earlier_members
-                        .entry(member)
-                        .or_default()
-                        .extend(annotations);
-                }
-            }
-        }
-    }
 }
 
 /// A target path as (unaliased qualified name of its head, member path). An
@@ -197,7 +132,6 @@ fn split_target<'a>(
 }
 
 /// What every step of the build reads: the document, its names, the model so far.
-/// Shared by the threads that build types.
 struct Tables<'a> {
     csdl: &'a Csdl<'a>,
     /// Alias or namespace -> namespace.
@@ -211,8 +145,8 @@ struct Tables<'a> {
 }
 
 /// Resolves and reports over [`Tables`]: owned by the builder, which changes them
-/// between steps, or borrowed by each thread that builds types, with a cache and errors
-/// of its own. Reads of the tables go through `Deref`.
+/// between steps, or borrowed while operations are built, with a cache and errors of
+/// its own. Reads of the tables go through `Deref`.
 struct Builder<'a, T = Tables<'a>> {
     tables: T,
     /// Type references as written -> what they resolved to.
@@ -247,21 +181,11 @@ enum Declaration<'a> {
 /// What building one declared type yields.
 type Built = (TypeId, TypeKind, Option<String>);
 
-/// The index of a chunk of declarations, what building it yielded and the errors found.
-type BuiltChunk = (usize, Vec<Built>, Vec<Diagnostic>);
-
-/// Declarations are shared between threads in chunks of this many.
-const CHUNK: usize = 32;
-
 /// Operations built before they are added to the model, and the errors found.
 struct BuiltOperations {
     operations: Vec<OperationDef>,
     errors: Vec<Diagnostic>,
 }
-
-/// Below this many declarations, types are built on one thread: a second costs more
-/// than it saves.
-const PARALLEL_MIN_TYPES: usize = 512;
 
 /// What annotation blocks say about one target's members.
 #[derive(Clone, Copy)]
@@ -323,32 +247,11 @@ impl<'a> Builder<'a> {
         })
     }
 
-    /// Registers the declared types while a second thread, if there are many annotation
-    /// blocks, gathers them by target for the later steps; this thread gathers the last
-    /// blocks once its types are registered.
-    fn register(&mut self, parallel_min_blocks: usize) {
+    /// Gathers the annotation blocks by target and registers the declared types.
+    fn register(&mut self) {
         let csdl = self.csdl;
-        let blocks = csdl.annotation_blocks().count();
-        let declared = csdl.declared_types();
-        if blocks < parallel_min_blocks {
-            self.targeted = annotations_by_target(csdl, &self.namespaces, 0..blocks);
-            self.register_types(declared);
-            return;
-        }
-        let helper_blocks = ((blocks + declared * BLOCKS_PER_REGISTERED_TYPE) / 2).min(blocks);
-        let (first, last) = (0..helper_blocks, helper_blocks..blocks);
-        let namespaces = self.namespaces.clone();
-        let (mut targeted, later) = thread::scope(|scope| {
-            let gathering = scope.spawn(move || annotations_by_target(csdl, &namespaces, first));
-            self.register_types(declared);
-            let later = annotations_by_target(csdl, &self.namespaces, last);
-            let targeted = gathering
-                .join()
-                .unwrap_or_else(|panic| resume_unwind(panic));
-            (targeted, later)
-        });
-        append_targeted(&mut targeted, later);
-        self.targeted = targeted;
+        self.targeted = annotations_by_target(csdl, &self.namespaces);
+        self.register_types(csdl.declared_types());
     }
 
     /// Registers the `declared` types of the document.
@@ -407,51 +310,16 @@ impl<'a> Builder<'a> {
     }
 
     /// Builds the declared types, and the operations for [`Builder::add_operations`].
-    /// For a large schema, on two threads, each with its own cache and errors, the
-    /// errors joined in the order of one thread.
-    fn build_types(&mut self, parallel_min_types: usize) -> BuiltOperations {
+    fn build_types(&mut self) -> BuiltOperations {
         let declarations = self.declarations();
-        let (built, operations) = if declarations.len() < parallel_min_types {
-            let built = self.build_declarations(&declarations);
-            (built, Builder::over(&self.tables).operations())
-        } else {
-            self.build_in_two(&declarations)
-        };
+        let built = self.build_declarations(&declarations);
+        let operations = Builder::over(&self.tables).operations();
         for (id, kind, description) in built {
             let def = &mut self.model.types[id.0 as usize];
             def.kind = kind;
             def.description = description;
         }
         operations
-    }
-
-    /// [`Builder::build_declarations`] on two threads, which take chunks of declarations
-    /// in turn, so that neither waits long for the other; the helper thread builds the
-    /// operations first. Each thread has its own cache and errors.
-    fn build_in_two(&mut self, declarations: &[Declaration<'a>]) -> (Vec<Built>, BuiltOperations) {
-        let chunks: Vec<&[Declaration<'a>]> = declarations.chunks(CHUNK).collect();
-        let next = AtomicUsize::new(0);
-        let (mine, (theirs, operations)) = thread::scope(|scope| {
-            let (tables, chunks, next) = (&self.tables, &chunks, &next);
-            let helper = scope.spawn(move || {
-                let helper = Builder::over(tables);
-                let operations = helper.operations();
-                (helper.build_chunks(chunks, next), operations)
-            });
-            let mine = Builder::over(tables).build_chunks(chunks, next);
-            (
-                mine,
-                helper.join().unwrap_or_else(|panic| resume_unwind(panic)),
-            )
-        });
-        let mut by_chunk: Vec<BuiltChunk> = mine.into_iter().chain(theirs).collect();
-        by_chunk.sort_unstable_by_key(|&(index, ..)| index);
-        let mut built = Vec::with_capacity(declarations.len());
-        for (_, chunk, errors) in by_chunk {
-            built.extend(chunk);
-            self.errors.get_mut().extend(errors);
-        }
-        (built, operations)
     }
 
     /// Detects cyclic base types, records derived types and resolves (inherited) keys.
@@ -943,20 +811,6 @@ impl<'a, T: Borrow<Tables<'a>>> Builder<'a, T> {
         BuiltOperations {
             operations,
             errors: self.errors.take(),
-        }
-    }
-
-    /// Builds the chunks whose turn it is, taking turns through `next` with another
-    /// thread.
-    fn build_chunks(&self, chunks: &[&[Declaration<'a>]], next: &AtomicUsize) -> Vec<BuiltChunk> {
-        let mut built = Vec::new();
-        loop {
-            let index = next.fetch_add(1, Ordering::Relaxed);
-            let Some(chunk) = chunks.get(index) else {
-                return built;
-            };
-            let declarations = self.build_declarations(chunk);
-            built.push((index, declarations, self.errors.take()));
         }
     }
 
@@ -1520,9 +1374,9 @@ mod tests {
     }
 
     #[test]
-    fn annotations_gathered_in_two_ranges_are_those_gathered_at_once() {
+    fn annotations_are_gathered_by_unaliased_target_in_block_order() {
         // Two schemas, aliased and qualified targets, members annotated by several
-        // blocks: whatever the cut, appending the later part keeps the blocks' order.
+        // blocks.
         let xml = r#"<edmx:Edmx Version="4.01" xmlns:edmx="http://docs.oasis-open.org/odata/ns/edmx">
 <edmx:DataServices>
 <Schema Namespace="my.ns" Alias="m" xmlns="http://docs.oasis-open.org/odata/ns/edm">
@@ -1555,70 +1409,12 @@ mod tests {
                 })
                 .collect()
         };
-        let blocks = 7;
-        let at_once = sorted(annotations_by_target(&csdl, &namespaces, 0..blocks));
+        let at_once = sorted(annotations_by_target(&csdl, &namespaces));
         assert_eq!(
             at_once.keys().collect::<Vec<_>>(),
             ["my.ns.t", "other.u"],
             "{at_once:?}"
         );
         assert_eq!(at_once["my.ns.t"][1].1.len(), 3, "{at_once:?}");
-        for cut in 0..=blocks {
-            let mut earlier = annotations_by_target(&csdl, &namespaces, 0..cut);
-            let later = annotations_by_target(&csdl, &namespaces, cut..blocks);
-            append_targeted(&mut earlier, later);
-            assert_eq!(sorted(earlier), at_once, "cut before block {cut}");
-        }
-    }
-
-    #[test]
-    fn types_and_operations_built_on_two_threads_are_those_built_on_one() {
-        // Errors on both sides of the cut, two of them at one element.
-        let mut body = String::new();
-        for i in 0..40 {
-            body.push_str(&format!(
-                r#"<ComplexType Name="t{i}"><Property Name="a" Type="m.t{}"/><Property Name="b" Type="m.missing{i}"/><Property Name="a" Type="Edm.String"/></ComplexType>
-                   <EnumType Name="e{i}"><Member Name="x" Value="{i}"/><Member Name="y" Value="why"/></EnumType>
-                   <TypeDefinition Name="d{i}" UnderlyingType="m.t0"><Annotation Term="Core.Description" String="d{i}"/></TypeDefinition>"#,
-                (i + 1) % 40
-            ));
-            body.push_str(&format!(
-                r#"<Function Name="f{i}" IsBound="true"><Parameter Name="it" Type="m.t{i}"/><Parameter Name="p" Type="m.nothing"/><ReturnType Type="Edm.Int32"/></Function>
-                   <Function Name="f{i}" IsBound="true"><Parameter Name="it" Type="m.t{i}"/></Function>
-                   <Action Name="a{i}"><Parameter Name="p" Type="Collection(m.e{i})"/></Action>"#
-            ));
-        }
-        let xml = format!(
-            r#"<edmx:Edmx Version="4.01" xmlns:edmx="http://docs.oasis-open.org/odata/ns/edmx">
-<edmx:DataServices><Schema Namespace="my.ns" Alias="m" xmlns="http://docs.oasis-open.org/odata/ns/edm">{body}</Schema></edmx:DataServices></edmx:Edmx>"#
-        );
-        let source = Source::new("t.xml", xml);
-        let csdl = read_csdl(&source).unwrap();
-        let built = |in_two: bool| {
-            let mut b = Builder::new(&csdl);
-            b.register(PARALLEL_MIN_BLOCKS);
-            let declarations: Vec<Declaration<'_>> = b.declarations();
-            let (built, operations) = if in_two {
-                b.build_in_two(&declarations)
-            } else {
-                let built = b.build_declarations(&declarations);
-                (built, Builder::over(&b.tables).operations())
-            };
-            let errors = |errors: Vec<Diagnostic>| -> Vec<String> {
-                errors.iter().map(|d| d.to_string()).collect()
-            };
-            (
-                format!("{built:?} {:?}", operations.operations),
-                errors(b.errors.into_inner()),
-                errors(operations.errors),
-            )
-        };
-        let (one, one_type_errors, one_operation_errors) = built(false);
-        let (two, two_type_errors, two_operation_errors) = built(true);
-        assert_eq!(one_type_errors.len(), 160);
-        assert_eq!(one_operation_errors.len(), 80);
-        assert_eq!(two, one);
-        assert_eq!(two_type_errors, one_type_errors);
-        assert_eq!(two_operation_errors, one_operation_errors);
     }
 }

@@ -3,8 +3,6 @@
 
 mod build;
 
-#[cfg(fuzzing)]
-pub use build::build_model_on_two_threads;
 pub use build::{CODES, build_model};
 
 /// The model of one schema, `<Schema {attributes}>{body}</Schema>`, for unit tests.
