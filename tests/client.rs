@@ -11,7 +11,6 @@ use microsoft_graph::requests::{
     GraphService, IosLobAppProvisioningConfigurationUserStatusesRequest,
 };
 use microsoft_graph::runtime::{Client, Error, QueryOptions, ServiceRoot, StaticToken};
-use odata_codegen::doc::{HttpMessage, read_page};
 use serde_json::{Value, json};
 use wiremock::matchers::{body_json, header, method, path, query_param};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
@@ -35,17 +34,16 @@ fn user_statuses(config: &str) -> IosLobAppProvisioningConfigurationUserStatuses
         .user_statuses()
 }
 
-/// The request and response bodies of the seed page's create example.
+/// The request and response bodies of the seed page's create example: the JSON after
+/// the blank line of its first two `http` blocks.
 fn seed_example() -> (Value, Value) {
-    let page = common::input(common::SEED_PAGE);
-    let source = odata_codegen::decode(&page).unwrap();
-    let (doc, _) = read_page(&source);
-    let mut bodies = doc.examples.iter().filter_map(|e| {
-        let body = match &e.message {
-            HttpMessage::Request(r) => r.body.as_ref(),
-            HttpMessage::Response(r) => r.body.as_ref(),
-        }?;
-        serde_json::from_str::<Value>(&body.text.value).ok()
+    let page = std::fs::read_to_string(common::root().join(common::SEED_PAGE)).unwrap();
+    let mut bodies = page.split("```").skip(1).step_by(2).filter_map(|block| {
+        let (_, body) = block
+            .trim_start()
+            .strip_prefix("http")?
+            .split_once("\n\n")?;
+        serde_json::from_str::<Value>(body).ok()
     });
     (bodies.next().unwrap(), bodies.next().unwrap())
 }

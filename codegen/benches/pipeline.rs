@@ -1,8 +1,7 @@
-//! The pipeline over the Microsoft Graph beta metadata, side by side with three
-//! baselines made with quick-xml over the same text: tokenizing alone, which any CSDL
-//! reader must at least do; tokenizing and reading every attribute, as a CSDL reader
-//! must since CSDL keeps its facts in attributes; and the same with quick-xml's own
-//! namespace resolution, where a reader of namespaced XML would naively start.
+//! The pipeline over the Microsoft Graph beta metadata: reading and resolving it, and
+//! generating the whole crate in memory; beside them, for scale, three quick-xml passes
+//! over the same text: tokenizing alone, tokenizing and reading every attribute, and the
+//! same with quick-xml's own namespace resolution.
 //!
 //! The benchmarks allocate with mimalloc, as the `odata-codegen` command does.
 //!
@@ -12,7 +11,7 @@
 use std::path::PathBuf;
 use std::sync::OnceLock;
 
-use odata_codegen::{Input, Inputs, Layout, Options, RuntimeDependency, Select, Source};
+use odata_codegen::{Input, Inputs, Layout, Options, RuntimeDependency, Select};
 
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
@@ -102,44 +101,18 @@ fn attribute_bytes(tag: &quick_xml::events::BytesStart<'_>) -> usize {
     tag.attributes().flatten().map(|a| a.value.len()).sum()
 }
 
-/// The text in memory, as the baseline has it: copying it into a `Source` is not timed.
-fn source() -> std::sync::Arc<Source> {
-    Source::new("metadata.xml", text())
+/// The metadata as an input: copying the text is not timed.
+fn metadata_input() -> Input {
+    Input::new("metadata.xml", text())
 }
 
-/// The CSDL reader: plain structs with positions.
-#[divan::bench]
-fn read(bencher: divan::Bencher) {
-    bencher.with_inputs(source).bench_refs(|source| {
-        odata_codegen::csdl::read_csdl(source)
-            .map(|c| c.schemas.len())
-            .unwrap_or(0)
-    });
-}
-
-/// Reading and resolving into the model: names, aliases, inheritance, annotations.
-/// As in the `odata-codegen` command, the document is dropped once the model is built,
-/// and the model lives on: divan drops it after the timed part.
+/// Reading the metadata and resolving it into the model (names, aliases, inheritance,
+/// annotations), then dropping both: the first two stages of every run.
 #[divan::bench]
 fn read_and_resolve(bencher: divan::Bencher) {
     bencher
-        .with_inputs(source)
-        .bench_refs(|source| model(source));
-}
-
-/// [`read_and_resolve`] and then dropping the model as well.
-#[divan::bench]
-fn read_and_resolve_and_drop(bencher: divan::Bencher) {
-    bencher
-        .with_inputs(source)
-        .bench_refs(|source| model(source).map_or(0, |m| m.types.len()));
-}
-
-/// The model of `source`; the document read on the way is dropped here.
-fn model(source: &std::sync::Arc<Source>) -> Option<odata_codegen::model::Model> {
-    odata_codegen::csdl::read_csdl(source)
-        .ok()
-        .and_then(|csdl| odata_codegen::model::build_model(&csdl).ok())
+        .with_inputs(metadata_input)
+        .bench_refs(|input| odata_codegen::check_metadata(input).len());
 }
 
 /// Everything `generate --all --root-features` does before writing: read, resolve,

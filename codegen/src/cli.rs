@@ -195,7 +195,7 @@ pub fn run_with(
         Command::Generate(args) => run.generate(&args),
         Command::Validate(args) => run.validate(&args),
         Command::Codes => {
-            for (code, meaning) in crate::diagnostic_codes() {
+            for (code, meaning) in crate::diag::codes::CODES {
                 let _ = writeln!(run.out, "{code:28} {meaning}");
             }
             for (group, meaning) in crate::diag::GROUPS {
@@ -341,7 +341,7 @@ impl Run<'_> {
                     let _ = err.flush();
                 }
             };
-            crate::validate::validate(&inputs, &levels, &mut progress)
+            crate::validate(&inputs, &levels, &mut progress)
         };
         match args.format {
             Format::Human => {
@@ -408,9 +408,9 @@ impl Run<'_> {
             let lines: usize = generated.files.values().map(|f| f.lines().count()).sum();
             let _ = writeln!(
                 self.err,
-                "timings: read {}, resolve {}, plan {}, emit {} and format {} (CPU time; {} wall on {} threads), {} {}, total {} ({} files, {} lines)",
+                "timings: read {}, model {}, plan {}, emit {} and format {} (CPU time; {} wall on {} threads), {} {}, total {} ({} files, {} lines)",
                 ms(timings.read),
-                ms(timings.resolve),
+                ms(timings.model),
                 ms(timings.plan),
                 ms(timings.emit),
                 ms(timings.format),

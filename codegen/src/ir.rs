@@ -40,10 +40,6 @@ impl Cfg {
     pub fn always() -> Self {
         Self::default()
     }
-
-    pub fn is_always(&self) -> bool {
-        self.any_feature.is_empty()
-    }
 }
 
 /// A schema namespace, as nested Rust modules (`microsoft.graph` -> `microsoft::graph`).

@@ -1,60 +1,47 @@
 //! odata-codegen: OData CSDL metadata and Microsoft Graph API reference pages in, a
 //! typed Rust client crate out.
 //!
-//! The pipeline is one pure function, [`generate`]: readers ([`csdl`], [`doc`]) turn
-//! bytes into plain structs with source positions; [`model`] resolves names and
-//! inheritance; [`pages`] walks each page's paths through the model ([`resolve`]) and
-//! cross-checks its examples and tables ([`check`]); [`plan`] builds the [`ir`] from
-//! that; [`emit`] turns the IR into formatted files. [`validate`] runs the page analysis
-//! over a whole corpus and reports it. The CLI, the [`Config`] builder for build.rs, and
-//! the tests call them.
+//! The pipeline is one pure function, [`generate`], whose stages each take what the one
+//! before gives and depend on nothing later:
+//!
+//! 1. `read`: bytes into plain structs that keep their positions (`read::csdl` for the
+//!    metadata, `read::page` for reference pages);
+//! 2. `model`: the arena of types, names and aliases resolved, inheritance and keys
+//!    checked, annotations attached;
+//! 3. `analyse`: each page's request lines and example URLs resolved through the model
+//!    (`path`), its bodies and tables checked;
+//! 4. `service`: the graph of what the entity container exposes;
+//! 5. `plan`: what to generate selected from that graph, named and documented, as the
+//!    `ir`;
+//! 6. `emit`: the IR as formatted files.
+//!
+//! `diag` (positions, diagnostics and the table of codes) serves them all. [`validate`]
+//! runs the first three stages over a whole reference and reports them. The CLI, the
+//! [`Config`] builder for build.rs, and the tests call these functions.
 
-pub mod check;
+mod analyse;
 pub mod cli;
 mod config;
-pub mod csdl;
-pub mod diag;
-pub mod doc;
-pub mod emit;
-pub mod ir;
-pub mod model;
-pub mod names;
+mod diag;
+mod emit;
+mod ir;
+mod model;
 pub mod output;
-pub mod pages;
-pub mod plan;
-pub mod resolve;
-pub mod service;
-pub mod validate;
+mod path;
+mod plan;
+mod read;
+mod service;
 
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+pub use analyse::report::{LineReport, Outcome, PageReport, Report, Summary};
 pub use config::{Config, ConfigError, compile};
-pub use diag::{Diagnostic, Level, Severity, Source};
+pub use diag::codes::{
+    CODES as DIAGNOSTIC_CODES, GROUPS as DIAGNOSTIC_GROUPS, group as diagnostic_group,
+};
+pub use diag::{Diagnostic, Level, Levels, Severity, Source, Span};
 pub use emit::{Files, Layout, RuntimeDependency};
-
-/// One input file: the name diagnostics use for it, and its bytes.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Input {
-    pub name: String,
-    pub bytes: Vec<u8>,
-}
-
-impl Input {
-    pub fn new(name: impl Into<String>, bytes: impl Into<Vec<u8>>) -> Self {
-        Self {
-            name: name.into(),
-            bytes: bytes.into(),
-        }
-    }
-}
-
-/// Everything [`generate`] reads.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Inputs {
-    pub metadata: Input,
-    pub docs: Vec<Input>,
-}
+pub use read::{Input, Inputs};
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Options {
@@ -66,7 +53,7 @@ pub struct Options {
     /// Levels of diagnostic codes changed from their defaults (`--deny`, `--warn`,
     /// `--allow`); e.g. `unresolved` as warnings generates from a whole corpus what
     /// resolves.
-    pub levels: diag::Levels,
+    pub levels: Levels,
     /// What to generate.
     pub select: Select,
     /// Give each entity set, singleton and operation import a Cargo feature that
@@ -82,7 +69,7 @@ impl Default for Options {
             layout: Layout::Crate {
                 runtime: RuntimeDependency::Version("0.1".to_owned()),
             },
-            levels: diag::Levels::default(),
+            levels: Levels::default(),
             select: Select::Documented,
             root_features: false,
         }
@@ -107,7 +94,7 @@ pub struct Timings {
     /// Metadata and pages into plain structs.
     pub read: Duration,
     /// Names, aliases, inheritance and annotations resolved into the model.
-    pub resolve: Duration,
+    pub model: Duration,
     /// Pages resolved and checked, requests selected, the IR built.
     pub plan: Duration,
     /// Building tokens, summed over threads.
@@ -140,146 +127,122 @@ impl Failure {
     }
 }
 
-/// Every diagnostic code with its meaning, by stage, for `odata-codegen codes` and the
-/// README.
-pub fn diagnostic_codes() -> Vec<(&'static str, &'static str)> {
-    [
-        INPUT_CODES,
-        csdl::CODES,
-        model::CODES,
-        doc::CODES,
-        resolve::CODES,
-        check::CODES,
-        pages::CODES,
-        plan::CODES,
-    ]
-    .concat()
-}
-
-const INPUT_CODES: &[(&str, &str)] = &[
-    (
-        "io",
-        "an input cannot be read or an output cannot be written",
-    ),
-    (
-        "invalid-option",
-        "an option has a value the generator cannot use",
-    ),
-];
-
-/// Decodes an input as UTF-8, or names the position of the first invalid byte.
-pub fn decode(input: &Input) -> Result<Arc<Source>, Diagnostic> {
-    match std::str::from_utf8(&input.bytes) {
-        Ok(text) => Ok(Source::new(input.name.clone(), text)),
-        Err(e) => {
-            let valid = String::from_utf8_lossy(&input.bytes[..e.valid_up_to()]).into_owned();
-            let source = Source::new(input.name.clone(), valid);
-            let span = source.span_at(e.valid_up_to());
-            Err(Diagnostic::error(
-                "invalid-utf8",
-                span,
-                format!(
-                    "`{}` is not UTF-8 (invalid byte at this position)",
-                    input.name
-                ),
-            ))
-        }
-    }
-}
-
 /// Reads the metadata into a model.
-pub fn read_model(metadata: &Input) -> Result<model::Model, Vec<Diagnostic>> {
-    let source = decode(metadata).map_err(|d| vec![d])?;
-    let csdl = csdl::read_csdl(&source).map_err(|d| vec![d])?;
+fn read_model(metadata: &Input) -> Result<model::Model, Vec<Diagnostic>> {
+    let source = read::decode(metadata).map_err(|d| vec![d])?;
+    let csdl = read::csdl::read_csdl(&source).map_err(|d| vec![d])?;
     model::build_model(&csdl)
 }
 
-/// Reads, resolves and checks everything, and plans the output.
-fn analyse(
-    inputs: &Inputs,
-    options: &Options,
-    timings: &mut Timings,
-) -> Result<(ir::Crate, Vec<Diagnostic>), Failure> {
-    let mut diagnostics = Vec::new();
-    let fail = |mut diagnostics: Vec<Diagnostic>| {
-        diag::sort(&mut diagnostics);
-        Failure { diagnostics }
-    };
+/// Reads and resolves the metadata alone: the problems `generate` and `validate` would
+/// report for it, errors first among them.
+pub fn check_metadata(metadata: &Input) -> Vec<Diagnostic> {
+    read_model(metadata).err().unwrap_or_default()
+}
+
+/// Reads the pages, each into its source and its page; what cannot be read goes to
+/// `diagnostics`.
+fn read_pages(docs: &[Input], diagnostics: &mut Vec<Diagnostic>) -> Vec<analyse::Page> {
+    let mut pages = Vec::new();
+    for input in docs {
+        match read::decode(input) {
+            Ok(source) => {
+                let (doc, page_diagnostics) = read::page::read_page(&source);
+                diagnostics.extend(page_diagnostics);
+                pages.push(analyse::Page { source, doc });
+            }
+            Err(d) => diagnostics.push(d),
+        }
+    }
+    pages
+}
+
+fn fail(mut diagnostics: Vec<Diagnostic>) -> Failure {
+    diag::sort(&mut diagnostics);
+    Failure { diagnostics }
+}
+
+/// The options as the planner takes them, or what is wrong with them.
+fn plan_options(options: &Options) -> Result<plan::PlanOptions, Diagnostic> {
     if let Some(root) = &options.service_root {
         if !(root.starts_with("https://") || root.starts_with("http://"))
             || root.contains(['?', '#', ' '])
         {
-            return Err(fail(vec![Diagnostic::error(
+            return Err(Diagnostic::error(
                 "invalid-option",
                 None,
                 format!(
                     "the service root `{root}` is not an absolute http(s) URL without query or fragment"
                 ),
-            )]));
+            ));
         }
     }
     let select = match &options.select {
         Select::Documented => plan::SelectionMode::Documented,
         Select::All => plan::SelectionMode::All,
-        Select::Paths(globs) => {
-            let mut parsed = Vec::new();
-            for glob in globs {
-                match service::PathGlob::parse(glob) {
-                    Ok(g) => parsed.push(g),
-                    Err(message) => {
-                        return Err(fail(vec![Diagnostic::error(
-                            "invalid-option",
-                            None,
-                            message,
-                        )]));
-                    }
-                }
-            }
-            plan::SelectionMode::Globs(parsed)
-        }
+        Select::Paths(globs) => plan::SelectionMode::Globs(
+            globs
+                .iter()
+                .map(|glob| service::PathGlob::parse(glob))
+                .collect::<Result<_, _>>()
+                .map_err(|message| Diagnostic::error("invalid-option", None, message))?,
+        ),
     };
-    let started = Instant::now();
-    let source = decode(&inputs.metadata).map_err(|d| fail(vec![d]))?;
-    let csdl = csdl::read_csdl(&source).map_err(|d| fail(vec![d]))?;
-    let mut pages = Vec::new();
-    for input in &inputs.docs {
-        let source = match decode(input) {
-            Ok(source) => source,
-            Err(d) => {
-                diagnostics.push(d);
-                continue;
-            }
-        };
-        let (doc, page_diagnostics) = doc::read_page(&source);
-        diagnostics.extend(page_diagnostics);
-        pages.push(pages::Page { source, doc });
-    }
-    options.levels.apply(&mut diagnostics);
-    timings.read = started.elapsed();
-    let started = Instant::now();
-    let model = model::build_model(&csdl).map_err(|mut d| {
-        options.levels.apply(&mut d);
-        fail(d)
-    })?;
-    drop(csdl);
-    timings.resolve = started.elapsed();
-    if diagnostics.iter().any(Diagnostic::is_error) {
-        return Err(fail(diagnostics));
-    }
-    let plan_options = plan::PlanOptions {
+    Ok(plan::PlanOptions {
         package: options.package.clone(),
         service_root: options.service_root.clone(),
         levels: options.levels.clone(),
         select,
         root_features: options.root_features,
-    };
+    })
+}
+
+/// Every stage up to the IR: read, model, analyse, service, plan.
+fn analyse_and_plan(
+    inputs: &Inputs,
+    options: &Options,
+    timings: &mut Timings,
+) -> Result<(ir::Crate, Vec<Diagnostic>), Failure> {
+    let plan_options = plan_options(options).map_err(|d| fail(vec![d]))?;
+    let levels = &options.levels;
     let started = Instant::now();
-    let planned = plan::plan(&model, &pages, &plan_options);
+    let source = read::decode(&inputs.metadata).map_err(|d| fail(vec![d]))?;
+    let csdl = read::csdl::read_csdl(&source).map_err(|d| fail(vec![d]))?;
+    let mut diagnostics = Vec::new();
+    let pages = read_pages(&inputs.docs, &mut diagnostics);
+    levels.apply(&mut diagnostics);
+    timings.read = started.elapsed();
+
+    let started = Instant::now();
+    let model = model::build_model(&csdl).map_err(|mut d| {
+        levels.apply(&mut d);
+        fail(d)
+    })?;
+    drop(csdl);
+    timings.model = started.elapsed();
+    if diagnostics.iter().any(Diagnostic::is_error) {
+        return Err(fail(diagnostics));
+    }
+
+    let started = Instant::now();
+    let mut analysis_diagnostics = Vec::new();
+    let analyses = pages
+        .iter()
+        .map(|page| analyse::analyse_page(&model, page, &mut analysis_diagnostics))
+        .collect();
+    let service = service::Service::new(&model);
+    let planned = plan::plan(
+        &model,
+        &service,
+        analyses,
+        analysis_diagnostics,
+        &plan_options,
+    );
     timings.plan = started.elapsed();
     match planned {
         Ok((krate, plan_diagnostics)) => {
             diagnostics.extend(plan_diagnostics);
-            options.levels.apply(&mut diagnostics);
+            levels.apply(&mut diagnostics);
             if diagnostics.iter().any(Diagnostic::is_error) {
                 return Err(fail(diagnostics));
             }
@@ -293,11 +256,19 @@ fn analyse(
     }
 }
 
-/// Checks the inputs without generating: every diagnostic, errors included. See
-/// [`validate::validate`] for the full report.
-pub fn validate(inputs: &Inputs) -> Vec<Diagnostic> {
-    let report = validate::validate(inputs, &diag::Levels::default(), &mut |_, _| {});
-    report.diagnostics().cloned().collect()
+/// Validates every page of `inputs` against its metadata: each request line and example
+/// URL resolved, each example body and table checked. `progress` is called with (pages
+/// done, pages in all) as pages complete; pages are analysed on all cores, and the
+/// report is in input order whatever the thread count.
+pub fn validate(
+    inputs: &Inputs,
+    levels: &Levels,
+    progress: &mut dyn FnMut(usize, usize),
+) -> Report {
+    match read_model(&inputs.metadata) {
+        Ok(model) => analyse::report::validate(&model, &inputs.docs, levels, progress),
+        Err(diagnostics) => Report::of_metadata_errors(diagnostics, levels),
+    }
 }
 
 /// The generator: inputs in, files out. Pure: no file system, no environment, and the
@@ -309,13 +280,13 @@ pub fn generate(inputs: &Inputs, options: &Options) -> Result<Generated, Failure
 /// [`generate`], and how long each stage took (also when it fails).
 pub fn generate_timed(inputs: &Inputs, options: &Options) -> (Result<Generated, Failure>, Timings) {
     let mut timings = Timings::default();
-    let (krate, diagnostics) = match analyse(inputs, options, &mut timings) {
-        Ok(analysed) => analysed,
+    let (krate, diagnostics) = match analyse_and_plan(inputs, options, &mut timings) {
+        Ok(planned) => planned,
         Err(failure) => return (Err(failure), timings),
     };
     let input_names: Vec<String> = std::iter::once(&inputs.metadata)
         .chain(&inputs.docs)
-        .map(|i| file_name(&i.name).to_owned())
+        .map(|i| diag::file_name(&i.name).to_owned())
         .collect();
     let started = Instant::now();
     let (files, emit_timings) = emit::emit_timed(&krate, &options.layout, &input_names);
@@ -326,7 +297,16 @@ pub fn generate_timed(inputs: &Inputs, options: &Options) -> (Result<Generated, 
     (Ok(Generated { files, diagnostics }), timings)
 }
 
-/// The last component of a path, so generated files do not depend on where inputs were.
-fn file_name(path: &str) -> &str {
-    path.rsplit(['/', '\\']).next().unwrap_or(path)
+/// Entry points of single stages for the fuzz targets (built with `--cfg fuzzing`).
+#[cfg(fuzzing)]
+pub mod fuzzing {
+    pub use crate::read::csdl::attribute_scans;
+
+    /// Reads a page from bytes, as the pipeline does.
+    pub fn read_page(input: &crate::Input) -> Vec<crate::Diagnostic> {
+        match crate::read::decode(input) {
+            Ok(source) => crate::read::page::read_page(&source).1,
+            Err(d) => vec![d],
+        }
+    }
 }

@@ -56,7 +56,7 @@ fn safe_relative(name: &str) -> Result<PathBuf, OutputError> {
         && path.components().all(|c| match c {
             Component::Normal(part) => part.to_str().is_some_and(|part| {
                 let stem = part.split('.').next().unwrap_or(part);
-                !crate::names::is_reserved_file_stem(stem.trim_end_matches(' '))
+                !crate::plan::names::is_reserved_file_stem(stem.trim_end_matches(' '))
             }),
             _ => false,
         })

@@ -17,9 +17,9 @@ use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet, VecDeque};
 use std::rc::Rc;
 
-use crate::csdl::{OperationKind, StructuredKind};
 use crate::model::{ItemType, Model, OperationId, Primitive, Restrictions, TypeId, TypeRef};
-use crate::resolve::{ResolvedPath, Root, Step, Suffix};
+use crate::path::{ResolvedPath, Root, Step, Suffix};
+use crate::read::csdl::{OperationKind, StructuredKind};
 
 /// A request handle.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]

@@ -12,36 +12,8 @@ use std::cell::RefCell;
 use std::ops::{Deref, DerefMut};
 
 use super::*;
-use crate::csdl::{self, Annotation, Csdl, Expr, Text};
 use crate::diag::Diagnostic;
-
-/// Diagnostic codes of the model builder.
-pub const CODES: &[(&str, &str)] = &[
-    (
-        "unknown-type",
-        "a type reference names no type of the schema or of EDM",
-    ),
-    (
-        "duplicate-name",
-        "two schema elements of one scope share a name",
-    ),
-    (
-        "cyclic-base-type",
-        "a type is its own base type, directly or not",
-    ),
-    (
-        "invalid-key",
-        "a key names no property of the type, or one that cannot be a key",
-    ),
-    (
-        "invalid-enum-value",
-        "an enum member's value is not an integer",
-    ),
-    (
-        "invalid-type",
-        "a type is used where CSDL forbids it (e.g. an entity as a property)",
-    ),
-];
+use crate::read::csdl::{self, Annotation, Csdl, Expr, Text};
 
 /// A vocabulary term: its vocabulary's namespace, and its name there.
 #[derive(Clone, Copy)]
@@ -1225,8 +1197,8 @@ impl<'a, T: Borrow<Tables<'a>>> Builder<'a, T> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::csdl::read_csdl;
     use crate::diag::Source;
+    use crate::read::csdl::read_csdl;
 
     fn model(schema_body: &str) -> Result<Model, Vec<Diagnostic>> {
         let xml = format!(

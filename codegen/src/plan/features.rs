@@ -15,7 +15,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
 
 use crate::ir::{Cfg, Feature};
 use crate::model::{ItemType, Model, TypeId, TypeKind, TypeRef};
-use crate::resolve::Root;
+use crate::path::Root;
 use crate::service::{EdgeKind, Member, Node, Selection, Service};
 
 /// Items needed by more root features than this compile with the `shared` feature.

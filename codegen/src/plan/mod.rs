@@ -4,39 +4,25 @@
 //! compiles what; compute the closure of model types the selected requests read or
 //! write; assign Rust names; write doc comments; turn examples into tests.
 
+mod docs;
 mod features;
+pub mod names;
 mod requests;
 mod types;
 
 use std::collections::BTreeMap;
 
+use crate::analyse::{DocumentedExample, PageAnalysis, PageDoc, RequestKind};
 use crate::diag::Diagnostic;
 use crate::ir::{self, OperationKind};
 use crate::model::{ItemType, Model, OperationId, TypeRef};
-use crate::names::{self, Scope};
-use crate::pages::{DocumentedExample, Page, PageDoc, RequestKind, analyse_page, file_name};
-use crate::resolve::{ResolvedPath, Root, Step};
+use crate::path::{ResolvedPath, Root, Step};
 use crate::service::{Access, Leads, Member, Node, PathGlob, Selection, Service};
+use names::Scope;
 
 use features::Features;
 use requests::HandleNames;
 use types::TypeNames;
-
-/// Diagnostic codes of the planning pass.
-pub const CODES: &[(&str, &str)] = &[
-    (
-        "example-not-testable",
-        "an example cannot become a generated test, and why",
-    ),
-    (
-        "status-mismatch",
-        "an example response's status differs from the operation's success status",
-    ),
-    (
-        "nothing-selected",
-        "a `--select` path glob matches nothing the service exposes",
-    ),
-];
 
 /// What to generate.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -65,7 +51,7 @@ pub struct PlanOptions {
 
 struct Planner<'a> {
     model: &'a Model,
-    service: Service<'a>,
+    service: &'a Service<'a>,
     diags: Vec<Diagnostic>,
     selection: Selection,
     /// Doc text pages contribute to requests, by the handle that carries them.
@@ -75,15 +61,19 @@ struct Planner<'a> {
     service_roots: BTreeMap<String, usize>,
 }
 
-pub fn plan(
-    model: &Model,
-    pages: &[Page],
+/// Plans the crate from the model, its service graph and the analysed pages;
+/// `diagnostics` are the pages' analysis', which the planner's join.
+pub fn plan<'a>(
+    model: &'a Model,
+    service: &'a Service<'a>,
+    analyses: Vec<PageAnalysis<'a>>,
+    diagnostics: Vec<Diagnostic>,
     options: &PlanOptions,
 ) -> Result<(ir::Crate, Vec<Diagnostic>), Vec<Diagnostic>> {
     let mut p = Planner {
         model,
-        service: Service::new(model),
-        diags: Vec::new(),
+        service,
+        diags: diagnostics,
         selection: Selection::default(),
         docs: BTreeMap::new(),
         operation_docs: BTreeMap::new(),
@@ -91,8 +81,7 @@ pub fn plan(
     };
     let mut examples = Vec::new();
     let documented = options.select == SelectionMode::Documented;
-    for page in pages {
-        let analysis = analyse_page(model, page, &mut p.diags);
+    for analysis in analyses {
         for operation in &analysis.operations {
             if documented {
                 p.selection.select_path(&p.service, &operation.path);
@@ -465,14 +454,14 @@ impl<'a> Planner<'a> {
             .as_deref()
             .map(names::value_name)
             .unwrap_or_else(|| {
-                names::value_name(file_name(&example.page.source).trim_end_matches(".md"))
+                names::value_name(example.page.source.file_name().trim_end_matches(".md"))
             });
         let name = scope.claim(format!("example_{}", base.trim_start_matches("r#")));
         Ok(ir::ExampleTest {
             name,
             origin: format!(
                 "{}:{}",
-                file_name(&example.page.source),
+                example.page.source.file_name(),
                 example.request_span.line()
             ),
             chain,

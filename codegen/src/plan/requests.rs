@@ -3,12 +3,11 @@
 
 use std::collections::BTreeMap;
 
-use crate::csdl::OperationKind as CsdlOperationKind;
 use crate::ir::{self, MethodKind, OperationKind};
 use crate::model::{ItemType, OperationId, Primitive, TypeKind, TypeRef};
-use crate::names::{self, Scope};
-use crate::pages::reason_phrase;
-use crate::resolve::Root;
+use crate::path::Root;
+use crate::plan::names::{self, Scope};
+use crate::read::csdl::OperationKind as CsdlOperationKind;
 use crate::service::{AccessArgument, AccessTypes, Leads, Member, Node, Service};
 
 use super::Planner;
@@ -552,7 +551,7 @@ fn call_doc(p: &Planner<'_>, op: OperationId) -> Vec<String> {
     }
     for page in p.operation_docs.get(&op).into_iter().flatten() {
         doc.push(String::new());
-        doc.extend(page.lines.iter().cloned());
+        doc.extend(super::docs::page_lines(page));
     }
     let described: Vec<String> = def
         .parameters
@@ -729,15 +728,12 @@ fn operation_doc(
     if let Some(pages) = p.docs.get(&(node.clone(), kind)) {
         for page in pages {
             doc.push(String::new());
-            doc.extend(page.lines.iter().cloned());
+            doc.extend(super::docs::page_lines(page));
         }
     }
     if !doc.iter().any(|l| l.starts_with("Succeeds with")) {
         doc.push(String::new());
-        doc.push(format!(
-            "Succeeds with `{status} {}`.",
-            reason_phrase(status)
-        ));
+        doc.push(super::docs::success_line(status));
     }
     (doc, status)
 }

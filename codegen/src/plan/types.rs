@@ -4,10 +4,10 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-use crate::csdl::{Facets, StructuredKind};
 use crate::ir::{self, RustType};
 use crate::model::{ItemType, Model, Primitive, PropertyDef, TypeId, TypeKind, TypeRef};
-use crate::names::{self, CRATE_ROOT_RESERVED, Scope};
+use crate::plan::names::{self, CRATE_ROOT_RESERVED, Scope};
+use crate::read::csdl::{Facets, StructuredKind};
 
 use super::features::Features;
 

@@ -1,6 +1,6 @@
 //! HTTP request lines and messages inside code blocks.
 
-use super::model::Method;
+use super::sections::Method;
 
 /// A `METHOD target` line; offsets are relative to the line.
 pub(super) struct LineParts<'a> {

@@ -2,50 +2,27 @@
 //! the model, says what each request does by OData's rules, checks example bodies,
 //! annotations and request-body tables against the schema, compares example URLs with
 //! the page's request templates, and turns the page's prose into doc text.
-//! [`crate::plan`] selects operations from the result; [`crate::validate`] reports it.
+//! [`crate::plan`] selects operations from the result; [`crate::analyse::report`] reports it.
+
+pub mod check;
+pub mod report;
 
 use std::sync::Arc;
 
-use crate::check::{Expect, TableSubject, check_expected, check_table, lookup_annotation_type};
-use crate::csdl::OperationKind as CsdlOperationKind;
+use crate::analyse::check::{
+    Expect, TableSubject, check_expected, check_table, lookup_annotation_type,
+};
 use crate::diag::{Diagnostic, Severity, Source, Span};
-use crate::doc::{
+use crate::ir::OperationKind;
+use crate::model::{ItemType, Model, OperationId, Primitive, TypeRef};
+use crate::path::{ResolvedPath, Root, Step, Suffix, Target, resolve_path, service_root_of};
+use crate::read::csdl::OperationKind as CsdlOperationKind;
+use crate::read::page::{
     Annotation, DocPage, Example, HttpMessage, Method, PermissionValue, RequestBlockLine,
     RequestExample, ResponseExample, Spanned,
 };
-use crate::ir::OperationKind;
-use crate::model::{ItemType, Model, OperationId, Primitive, TypeRef};
-use crate::resolve::{ResolvedPath, Root, Step, Suffix, Target, resolve_path, service_root_of};
 
-/// Diagnostic codes of the page analysis.
-pub const CODES: &[(&str, &str)] = &[
-    (
-        "todo-permission",
-        "a permissions cell is a placeholder, not a permission",
-    ),
-    (
-        "not-a-request-line",
-        "a line of an HTTP request block is not `METHOD path`",
-    ),
-    (
-        "unsupported-operation",
-        "a documented request is of a kind the generator does not emit yet",
-    ),
-    (
-        "operation-not-allowed",
-        "a documented request is one the schema does not allow on its target",
-    ),
-    (
-        "operation-method-mismatch",
-        "a documented request calls a function with a method other than GET, or an action with one other than POST",
-    ),
-    (
-        "example-url-mismatch",
-        "an example's method and URL match none of the page's HTTP request templates",
-    ),
-];
-
-/// A page and its source, as read by [`crate::doc`].
+/// A page and its source, as read by [`crate::read::page`].
 pub struct Page {
     pub source: Arc<Source>,
     pub doc: DocPage,
@@ -54,8 +31,6 @@ pub struct Page {
 /// What a page says about the operations it documents.
 #[derive(Clone, Debug)]
 pub struct PageDoc {
-    /// Doc-comment lines: title, description, success status, permissions, origin.
-    pub lines: Vec<String>,
     /// The success status the page names.
     pub status: Option<u16>,
     pub title: Option<String>,
@@ -115,58 +90,6 @@ pub struct DocumentedOperation {
     pub path: ResolvedPath,
     pub method: Method,
     pub kind: RequestKind,
-    /// The request line's method.
-    pub span: Span,
-}
-
-impl DocumentedOperation {
-    /// The create/read/update/delete operation this is, if it is one.
-    pub fn crud(&self) -> Option<OperationKind> {
-        match self.kind {
-            RequestKind::Crud(kind) => Some(kind),
-            _ => None,
-        }
-    }
-
-    /// The create/read/update/delete operation this is, when its path goes through
-    /// entity sets, singletons, keys and navigation properties only (no type cast,
-    /// operation, property or item path).
-    pub fn crud_by_navigation(&self) -> Option<OperationKind> {
-        let plain = matches!(self.path.root, Root::EntitySet(_) | Root::Singleton(_))
-            && self
-                .path
-                .steps
-                .iter()
-                .all(|s| matches!(s, Step::Key { .. } | Step::Navigation { .. }));
-        self.crud().filter(|_| plain)
-    }
-
-    /// The warning for a documented operation the generator does not emit.
-    pub fn not_generated(&self, model: &Model) -> Diagnostic {
-        let what = match self.kind {
-            RequestKind::Crud(_) => {
-                "through a type cast, an operation import, an item path or a function result"
-                    .to_owned()
-            }
-            RequestKind::Invoke(op) => {
-                let def = model.operation(op);
-                let kind = match def.kind {
-                    CsdlOperationKind::Action => "action",
-                    CsdlOperationKind::Function => "function",
-                };
-                format!("calling the {kind} `{}.{}`", def.namespace, def.name)
-            }
-            RequestKind::Reference => "with `$ref` (references)".to_owned(),
-            RequestKind::Count => "with `$count`".to_owned(),
-            RequestKind::Media => "of media (`$value` or a stream property)".to_owned(),
-            RequestKind::Property => "of a property".to_owned(),
-        };
-        Diagnostic::warning(
-            "unsupported-operation",
-            self.span.clone(),
-            format!("{} {what} is not generated yet", self.method),
-        )
-    }
 }
 
 /// One line of an HTTP request block, and what became of it.
@@ -188,7 +111,6 @@ pub struct DocumentedExample<'p> {
     /// The annotation's `name`.
     pub name: Option<String>,
     pub path: ResolvedPath,
-    pub method: Method,
     pub kind: RequestKind,
     pub request: &'p RequestExample,
     /// The example's opening fence.
@@ -224,7 +146,6 @@ pub struct ExampleUrl {
 
 /// What one page documents.
 pub struct PageAnalysis<'p> {
-    pub page: &'p Page,
     pub doc: PageDoc,
     pub operations: Vec<DocumentedOperation>,
     /// Every line of the page's request blocks that is a request line.
@@ -247,26 +168,6 @@ pub fn analyse_page<'p>(
         bodies_checked: 0,
     };
     analyser.read_page(page)
-}
-
-/// The last component of a source's name, so generated text does not depend on where
-/// the inputs were.
-pub fn file_name(source: &Source) -> &str {
-    source
-        .name
-        .rsplit(['/', '\\'])
-        .next()
-        .unwrap_or(&source.name)
-}
-
-pub fn reason_phrase(status: u16) -> &'static str {
-    match status {
-        200 => "OK",
-        201 => "Created",
-        202 => "Accepted",
-        204 => "No Content",
-        _ => "",
-    }
 }
 
 /// The operation the path ends with: a bound one as its last step, or an import with
@@ -315,7 +216,7 @@ fn request_kind(model: &Model, method: Method, path: &ResolvedPath) -> Result<Re
         Target::Entity(t) => format!("a single `{}`", model.get(t).qualified_name()),
         Target::Value(ty) => format!(
             "a value of type `{}`",
-            crate::resolve::type_ref_name(model, ty)
+            crate::path::type_ref_name(model, ty)
         ),
         Target::Nothing => "nothing".to_owned(),
     };
@@ -539,33 +440,10 @@ struct Pending<'p> {
 impl<'a, 'p> Analyser<'a> {
     fn page_doc(&mut self, page: &Page) -> PageDoc {
         let doc = &page.doc;
-        let mut lines = Vec::new();
-        let title = doc.title.as_ref().map(|t| t.value.trim().to_owned());
-        let description = doc.description.as_ref().map(|d| d.value.trim().to_owned());
-        if let Some(title) = &title {
-            lines.push(format!("**{title}**"));
-        }
-        if let Some(description) = &description {
-            lines.push(String::new());
-            lines.push(description.clone());
-        }
-        let status = doc.response.status.as_ref().map(|s| s.value);
-        if let Some(status) = status {
-            lines.push(String::new());
-            lines.push(format!(
-                "Succeeds with `{status} {}`.",
-                reason_phrase(status)
-            ));
-        }
         let mut permissions = Vec::new();
-        let mut permission_lines = Vec::new();
         for row in &doc.permissions {
             let value = match row.kind {
                 PermissionValue::Listed | PermissionValue::NotSupported => {
-                    permission_lines.push(format!(
-                        "- {}: {}",
-                        row.permission_type.text, row.value.text
-                    ));
                     Some(row.value.text.clone())
                 }
                 PermissionValue::Placeholder => {
@@ -577,8 +455,6 @@ impl<'a, 'p> Analyser<'a> {
                             row.permission_type.text, row.value.text
                         ),
                     ));
-                    permission_lines
-                        .push(format!("- {}: not documented", row.permission_type.text));
                     None
                 }
             };
@@ -588,21 +464,12 @@ impl<'a, 'p> Analyser<'a> {
                 value,
             });
         }
-        if !permission_lines.is_empty() {
-            lines.push(String::new());
-            lines.push("Permissions:".to_owned());
-            lines.extend(permission_lines);
-        }
-        let file = file_name(&page.source).to_owned();
-        lines.push(String::new());
-        lines.push(format!("Documented in `{file}`."));
         PageDoc {
-            lines,
-            status,
-            title,
-            description,
+            status: doc.response.status.as_ref().map(|s| s.value),
+            title: doc.title.as_ref().map(|t| t.value.trim().to_owned()),
+            description: doc.description.as_ref().map(|d| d.value.trim().to_owned()),
             permissions,
-            file,
+            file: page.source.file_name().to_owned(),
         }
     }
 
@@ -640,12 +507,7 @@ impl<'a, 'p> Analyser<'a> {
                                             why,
                                         ));
                                     }
-                                    operations.push(DocumentedOperation {
-                                        path,
-                                        method,
-                                        kind,
-                                        span: request.method.span.clone(),
-                                    });
+                                    operations.push(DocumentedOperation { path, method, kind });
                                     Ok(operations.len() - 1)
                                 }
                                 Err(why) => {
@@ -676,7 +538,6 @@ impl<'a, 'p> Analyser<'a> {
         let (examples, example_urls) = self.read_examples(page, &operations, templates_resolved);
         self.check_tables(page, &operations);
         PageAnalysis {
-            page,
             doc,
             operations,
             lines,
@@ -898,7 +759,6 @@ impl<'a, 'p> Analyser<'a> {
                 .and_then(|a| a.names.first())
                 .map(|n| n.value.clone()),
             path,
-            method,
             kind,
             request,
             request_span: example.span.clone(),
@@ -1030,7 +890,7 @@ mod tests {
 
     fn analyse(model: &Model, text: &str) -> (Vec<(RequestKind, Method)>, Vec<Diagnostic>, usize) {
         let source = Source::new("p.md", text);
-        let (doc, mut diags) = crate::doc::read_page(&source);
+        let (doc, mut diags) = crate::read::page::read_page(&source);
         let page = Page { source, doc };
         let analysis = analyse_page(model, &page, &mut diags);
         let kinds = analysis
@@ -1068,33 +928,6 @@ mod tests {
                 "media",
                 "media",
                 "property"
-            ]
-        );
-    }
-
-    #[test]
-    fn only_crud_by_navigation_is_what_the_generator_emits_today() {
-        let model = model();
-        let page = "# t\n\n## HTTP request\n\n```http\nGET /things/{id}/friends\nGET /things/{id}/ns.special\nPOST /things/{id}/send\n```\n";
-        let source = Source::new("p.md", page);
-        let (doc, mut diags) = crate::doc::read_page(&source);
-        let page = Page { source, doc };
-        let analysis = analyse_page(&model, &page, &mut diags);
-        let generated: Vec<Option<OperationKind>> = analysis
-            .operations
-            .iter()
-            .map(DocumentedOperation::crud_by_navigation)
-            .collect();
-        assert_eq!(generated, [Some(OperationKind::List), None, None]);
-        let messages: Vec<String> = analysis.operations[1..]
-            .iter()
-            .map(|o| o.not_generated(&model).message)
-            .collect();
-        assert_eq!(
-            messages,
-            [
-                "GET through a type cast, an operation import, an item path or a function result is not generated yet",
-                "POST calling the action `ns.send` is not generated yet",
             ]
         );
     }

@@ -10,113 +10,6 @@
 use crate::diag::{Diagnostic, Span};
 use crate::model::{ItemType, Model, OperationId, Primitive, ReturnDef, TypeId, TypeKind, TypeRef};
 
-/// Diagnostic codes of the path resolver.
-pub const CODES: &[(&str, &str)] = &[
-    (
-        "unknown-segment",
-        "a path segment names nothing of the schema: no type, member or operation",
-    ),
-    (
-        "no-entity-container",
-        "the metadata has no entity container to start a path from",
-    ),
-    (
-        "ref-on-containment",
-        "`$ref` is used on a containment navigation property, which only takes entities",
-    ),
-    (
-        "key-on-single",
-        "a key follows a segment that is not a collection",
-    ),
-    (
-        "name-case-mismatch",
-        "a name differs only in case from the schema's",
-    ),
-    (
-        "unknown-root",
-        "a path starts with a name that is no entity set, singleton or operation import",
-    ),
-    (
-        "me-as-users-item",
-        "`/me` is read as the signed-in user in `users`, since the container has no `me` singleton",
-    ),
-    (
-        "member-of-derived-type",
-        "a segment names a member of a type derived from the one reached: read with the cast the path lacks",
-    ),
-    (
-        "unknown-namespace",
-        "a qualified operation name has a namespace the schema does not declare: read in the operation's namespace",
-    ),
-    (
-        "member-of-other-type",
-        "a segment names a property or navigation of other types, not of the one reached",
-    ),
-    (
-        "operation-not-bound-here",
-        "a segment names an action or function that is not bound to what the path reached",
-    ),
-    (
-        "type-name-as-segment",
-        "a segment names a type without being a valid type cast (no namespace, or a non-structured type)",
-    ),
-    (
-        "cast-to-unrelated-type",
-        "a type-cast segment names a type that does not derive from the one reached",
-    ),
-    (
-        "missing-key",
-        "a literal key after a collection is also a member name of its items: the page may have left out a key",
-    ),
-    (
-        "ref-not-on-navigation",
-        "`$ref` follows something other than a navigation property",
-    ),
-    (
-        "value-on-non-media",
-        "`$value` follows neither a media entity (`HasStream`) nor a primitive or stream value",
-    ),
-    (
-        "count-on-single",
-        "`$count` follows something that is not a collection",
-    ),
-    (
-        "segment-after-end",
-        "a segment follows `$ref`, `$count`, `$value`, an action, a non-composable function or a primitive value",
-    ),
-    (
-        "prose-in-path",
-        "a request line holds prose or a placeholder sentence instead of a path",
-    ),
-    (
-        "foreign-host",
-        "an absolute URL names a host other than the service's, or no service version",
-    ),
-    (
-        "unknown-function-parameter",
-        "a function call names a parameter the function does not declare",
-    ),
-];
-
-/// The codes with which a path fails to resolve (the `unresolved` group of
-/// `--deny`/`--warn`/`--allow`); the other codes are warnings of paths that resolve.
-pub const FAILURE_CODES: &[&str] = &[
-    "unknown-segment",
-    "no-entity-container",
-    "key-on-single",
-    "unknown-root",
-    "member-of-other-type",
-    "operation-not-bound-here",
-    "type-name-as-segment",
-    "cast-to-unrelated-type",
-    "ref-not-on-navigation",
-    "value-on-non-media",
-    "count-on-single",
-    "segment-after-end",
-    "prose-in-path",
-    "foreign-host",
-];
-
 /// Where a path starts.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Root {
@@ -301,7 +194,7 @@ impl At {
 fn is_entity(model: &Model, t: TypeId) -> bool {
     model
         .structured(t)
-        .is_some_and(|s| s.kind == crate::csdl::StructuredKind::Entity)
+        .is_some_and(|s| s.kind == crate::read::csdl::StructuredKind::Entity)
 }
 
 /// `Collection(ns.x)`, `ns.x` or `Edm.String`.
@@ -1376,11 +1269,11 @@ impl Walk<'_> {
             None => At::Nothing,
         };
         let ends = match def.kind {
-            crate::csdl::OperationKind::Action => Some("an action"),
-            crate::csdl::OperationKind::Function if !def.is_composable => {
+            crate::read::csdl::OperationKind::Action => Some("an action"),
+            crate::read::csdl::OperationKind::Function if !def.is_composable => {
                 Some("a function that is not composable")
             }
-            crate::csdl::OperationKind::Function => None,
+            crate::read::csdl::OperationKind::Function => None,
         };
         Some((at, ends))
     }
@@ -1414,7 +1307,7 @@ impl Walk<'_> {
             .min_by_key(|&id| score(id))
             .unwrap_or(first);
         let op = model.operation(chosen);
-        if op.kind == crate::csdl::OperationKind::Function {
+        if op.kind == crate::read::csdl::OperationKind::Function {
             for w in written {
                 if !op.parameters.iter().any(|p| p.name.eq_ignore_ascii_case(w)) {
                     let d = Diagnostic::warning(
@@ -1464,7 +1357,7 @@ impl Walk<'_> {
             bindings.sort();
             bindings.dedup();
             let kind = match operations.first().map(|op| op.kind) {
-                Some(crate::csdl::OperationKind::Action) => "action",
+                Some(crate::read::csdl::OperationKind::Action) => "action",
                 _ => "function",
             };
             let total = bindings.len();

@@ -3,64 +3,8 @@
 //! finding is a warning naming both the page's text and the schema element.
 
 use crate::diag::{Diagnostic, Span};
-use crate::doc::{JsonValue, PropertyRow, PropertyTable, Spanned};
 use crate::model::{ItemType, Model, OperationId, Primitive, TypeDef, TypeId, TypeKind, TypeRef};
-
-/// Diagnostic codes of the example checks.
-pub const CODES: &[(&str, &str)] = &[
-    (
-        "type-name-case",
-        "a type name differs only in case from the schema's",
-    ),
-    (
-        "unknown-type-name",
-        "an `@odata.type` names no type of the schema",
-    ),
-    (
-        "unrelated-type",
-        "an `@odata.type` names a type that is not the expected one nor derived from it",
-    ),
-    (
-        "unknown-property",
-        "an example body has a property its type does not declare",
-    ),
-    (
-        "unknown-enum-member",
-        "an example value is not a member of its enum type",
-    ),
-    (
-        "wrong-json-type",
-        "an example value has a JSON type its property's type does not allow",
-    ),
-    (
-        "invalid-literal",
-        "an example string is not a valid literal of its primitive type",
-    ),
-    (
-        "wrapped-in-value",
-        "an example wraps a single entity or complex value in `{\"value\": ...}`",
-    ),
-    (
-        "unknown-parameter",
-        "an example action body has a member that is not a parameter of the action",
-    ),
-    (
-        "table-unknown-name",
-        "a request-body table names no property of the type, or no parameter of the action",
-    ),
-    (
-        "table-type-mismatch",
-        "a request-body table gives a type other than the schema's",
-    ),
-    (
-        "table-collection-mismatch",
-        "a request-body table says collection where the schema says single, or the reverse",
-    ),
-    (
-        "table-required-not-in-schema",
-        "a request-body table marks members required, but the schema requires none (all nullable)",
-    ),
-];
+use crate::read::page::{JsonValue, PropertyRow, PropertyTable, Spanned};
 
 /// Resolves a type name as a page writes it (`microsoft.graph.x` or `#microsoft.graph.x`);
 /// a case-only difference resolves with a `type-name-case` warning.
@@ -327,7 +271,7 @@ fn json_kind(v: &JsonValue) -> &'static str {
 }
 
 fn type_label(model: &Model, ty: TypeRef) -> String {
-    crate::resolve::type_ref_name(model, ty)
+    crate::path::type_ref_name(model, ty)
 }
 
 fn wrong_type(
@@ -1020,7 +964,7 @@ pub fn check_table(
 mod tests {
     use super::*;
     use crate::diag::Source;
-    use crate::doc::read_page;
+    use crate::read::page::read_page;
 
     fn model() -> Model {
         crate::model::test_model(
@@ -1047,8 +991,10 @@ mod tests {
         let page = format!("# t\n\n## Example\n\n```http\nPOST /things\n\n{text}\n```\n");
         let (doc, _) = read_page(&Source::new("p.md", page));
         match &doc.examples[0].message {
-            crate::doc::HttpMessage::Request(r) => r.body.as_ref().unwrap().json.clone().unwrap(),
-            crate::doc::HttpMessage::Response(_) => unreachable!("a request"),
+            crate::read::page::HttpMessage::Request(r) => {
+                r.body.as_ref().unwrap().json.clone().unwrap()
+            }
+            crate::read::page::HttpMessage::Response(_) => unreachable!("a request"),
         }
     }
 

@@ -7,7 +7,7 @@ use super::json;
 use super::lines::LineIndex;
 use super::mapped::Mapped;
 use super::markdown::{self, Block, CodeBlock, MdCell};
-use super::model::*;
+use super::sections::*;
 use super::{
     ANNOTATION_FIELD_TYPE, ANNOTATION_NOT_JSON, EMPTY_PAGE, EXAMPLE_BODY_NOT_JSON,
     EXAMPLE_HEADERS_AFTER_BLANK, EXAMPLE_NOT_HTTP, NO_HTTP_REQUEST_BLOCK, UNKNOWN_HTTP_METHOD,

@@ -26,29 +26,6 @@ const EDM_NS: &str = "http://docs.oasis-open.org/odata/ns/edm";
 /// under ten levels, so a deeper document is hostile rather than useful.
 const MAX_EXPR_DEPTH: usize = 64;
 
-/// Diagnostic codes of the CSDL reader.
-pub const CODES: &[(&str, &str)] = &[
-    ("xml-syntax", "the metadata is not well-formed XML"),
-    (
-        "csdl-root",
-        "the root element is not edmx:Edmx in the EDMX namespace",
-    ),
-    (
-        "csdl-version",
-        "edmx:Edmx has a Version other than 4.0 or 4.01",
-    ),
-    (
-        "csdl-missing-attribute",
-        "an element lacks an attribute CSDL requires",
-    ),
-    (
-        "csdl-invalid-value",
-        "an attribute or annotation value is not of its type",
-    ),
-    ("csdl-too-deep", "annotation expressions nest too deeply"),
-    ("csdl-no-schema", "the document declares no Schema"),
-];
-
 /// Reads a CSDL XML document. Errors stop reading; the first one is returned.
 pub fn read_csdl(source: &Arc<Source>) -> Result<Csdl<'_>, Diagnostic> {
     Parser::new(source).document()

@@ -11,11 +11,11 @@ use std::sync::mpsc;
 
 use serde_json::{Value, json};
 
+use super::{DocumentedOperation, Page, RequestKind, analyse_page};
 use crate::diag::{Diagnostic, Levels, Severity};
 use crate::model::Model;
-use crate::pages::{DocumentedOperation, Page, RequestKind, analyse_page};
-use crate::resolve::Target;
-use crate::{Inputs, decode, doc, read_model};
+use crate::path::Target;
+use crate::read::{Input, decode, page as doc};
 
 /// What validation found.
 #[derive(Debug)]
@@ -98,26 +98,14 @@ impl Summary {
     }
 }
 
-/// Validates every page of `inputs` against its metadata. `progress` is called on the
-/// calling thread with (pages done, pages in all) as pages complete.
+/// Validates every page of `docs` against the model; see [`crate::validate`].
 pub fn validate(
-    inputs: &Inputs,
+    model: &Model,
+    docs: &[Input],
     levels: &Levels,
     progress: &mut dyn FnMut(usize, usize),
 ) -> Report {
-    let model = match read_model(&inputs.metadata) {
-        Ok(model) => model,
-        Err(mut diagnostics) => {
-            levels.apply(&mut diagnostics);
-            let summary = summarize(&[], &diagnostics);
-            return Report {
-                diagnostics,
-                pages: Vec::new(),
-                summary,
-            };
-        }
-    };
-    let total = inputs.docs.len();
+    let total = docs.len();
     let threads = std::thread::available_parallelism()
         .map_or(1, usize::from)
         .clamp(1, total.max(1));
@@ -127,11 +115,11 @@ pub fn validate(
         let (sender, receiver) = mpsc::channel();
         for _ in 0..threads {
             let sender = sender.clone();
-            let (model, next) = (&model, &next);
+            let next = &next;
             scope.spawn(move || {
                 loop {
                     let index = next.fetch_add(1, Ordering::Relaxed);
-                    let Some(input) = inputs.docs.get(index) else {
+                    let Some(input) = docs.get(index) else {
                         break;
                     };
                     let report = page_report(model, input, levels);
@@ -161,7 +149,7 @@ pub fn validate(
 }
 
 /// Reads, resolves and checks one page.
-fn page_report(model: &Model, input: &crate::Input, levels: &Levels) -> PageReport {
+fn page_report(model: &Model, input: &Input, levels: &Levels) -> PageReport {
     let mut diagnostics = Vec::new();
     let source = match decode(input) {
         Ok(source) => source,
@@ -196,7 +184,7 @@ fn page_report(model: &Model, input: &crate::Input, levels: &Levels) -> PageRepo
                 col: l.span.col(),
                 method: l.method.as_str(),
                 target: l.target.clone(),
-                service_root: crate::resolve::service_root_of(&l.target),
+                service_root: crate::path::service_root_of(&l.target),
                 outcome,
             })
         })
@@ -244,7 +232,7 @@ fn resolved(model: &Model, op: &DocumentedOperation) -> Outcome {
             Target::Nothing => None,
             target => target
                 .type_ref()
-                .map(|t| crate::resolve::type_ref_name(model, t)),
+                .map(|t| crate::path::type_ref_name(model, t)),
         },
         operation: match op.kind {
             RequestKind::Invoke(id) => Some(qualified_operation(model, id)),
@@ -320,6 +308,17 @@ fn summarize(pages: &[PageReport], global: &[Diagnostic]) -> Summary {
 }
 
 impl Report {
+    /// The report of metadata that cannot be read or resolved: nothing else is checked.
+    pub fn of_metadata_errors(mut diagnostics: Vec<Diagnostic>, levels: &Levels) -> Report {
+        levels.apply(&mut diagnostics);
+        let summary = summarize(&[], &diagnostics);
+        Report {
+            diagnostics,
+            pages: Vec::new(),
+            summary,
+        }
+    }
+
     /// Whether any diagnostic is an error.
     pub fn has_errors(&self) -> bool {
         self.summary.errors > 0

@@ -6,7 +6,7 @@ use std::borrow::Cow;
 use jsonc_parser::ast::{ObjectPropName, Value};
 use jsonc_parser::{CollectOptions, ParseOptions, parse_to_ast};
 
-use super::model::{JsonValue, Spanned};
+use super::sections::{JsonValue, Spanned};
 use crate::diag::Span;
 
 /// A parse failure: the byte offset it was found at, and what was wrong.

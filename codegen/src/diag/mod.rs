@@ -4,7 +4,11 @@
 //! Every reader keeps positions as [`Span`]s into a named [`Source`]; later stages
 //! only carry spans, so any stage can report a problem at the place it came from.
 
+pub mod codes;
+
 use std::fmt;
+
+pub use codes::GROUPS;
 use std::sync::{Arc, OnceLock};
 
 /// One input file: its display name and full text.
@@ -31,6 +35,12 @@ impl Source {
             text: text.into(),
             line_starts: OnceLock::new(),
         })
+    }
+
+    /// The last component of its name, so generated text does not depend on where the
+    /// inputs were.
+    pub fn file_name(&self) -> &str {
+        file_name(&self.name)
     }
 
     fn line_starts(&self) -> &[usize] {
@@ -79,6 +89,11 @@ impl Source {
             at: At::LineCol(line, col),
         }
     }
+}
+
+/// The last component of a path.
+pub fn file_name(path: &str) -> &str {
+    path.rsplit(['/', '\\']).next().unwrap_or(path)
 }
 
 fn floor_char_boundary(text: &str, mut offset: usize) -> usize {
@@ -287,12 +302,6 @@ impl fmt::Display for Level {
     }
 }
 
-/// A group of codes that `--deny`, `--warn` and `--allow` take by one name.
-pub const GROUPS: &[(&str, &str)] = &[(
-    "unresolved",
-    "every code with which a request line or example URL fails to resolve",
-)];
-
 /// The levels the user changed, by code or group. A code's own level beats its
 /// group's. Applying the levels twice gives what applying them once gives.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -306,7 +315,7 @@ impl Levels {
     /// levels, is an error that says so.
     pub fn set(&mut self, name: &str, level: Level) -> Result<(), String> {
         let is_group = GROUPS.iter().any(|(g, _)| *g == name);
-        let is_code = crate::diagnostic_codes().iter().any(|(c, _)| *c == name);
+        let is_code = codes::is_code(name);
         if !is_group && !is_code {
             return Err(format!(
                 "`{name}` is no diagnostic code or group (`odata-codegen codes` lists them)"
@@ -360,10 +369,7 @@ impl Levels {
 }
 
 fn group_has(group: &str, code: &str) -> bool {
-    match group {
-        "unresolved" => crate::resolve::FAILURE_CODES.contains(&code),
-        _ => false,
-    }
+    codes::group(group).contains(&code)
 }
 
 /// Messages quote names from the inputs, which may be megabytes long; past this many
