@@ -14,7 +14,7 @@ use std::time::{Duration, Instant};
 use proc_macro2::{Ident, Literal, Span, TokenStream};
 use quote::{format_ident, quote};
 
-use crate::ir::{self, ChainCall, MethodKind, OperationKind, RustType};
+use crate::ir::{self, ChainCall, CrudKind, MethodKind, RustType};
 use crate::model::Primitive;
 
 /// How the generated crate depends on the runtime crate.
@@ -48,8 +48,7 @@ pub struct EmitTimings {
 }
 
 const RUNTIME: &str = "odata_codegen_runtime";
-/// The name generated modules import the runtime as; no generated module takes it.
-pub const RT: &str = "rt";
+use crate::ir::RT;
 /// The modules beside the namespace modules, at the crate root.
 const REQUESTS: &str = "requests";
 const EXAMPLES: &str = "examples";
@@ -339,10 +338,7 @@ fn requests_modules(krate: &ir::Crate) -> BTreeSet<Vec<String>> {
 fn examples_modules(krate: &ir::Crate) -> BTreeSet<Vec<String>> {
     let mut out = BTreeSet::new();
     for test in &krate.examples {
-        if matches!(
-            test.operation,
-            OperationKind::Create | OperationKind::Update
-        ) {
+        if matches!(test.operation, CrudKind::Create | CrudKind::Update) {
             collect_modules(&test.model, &mut out);
         }
     }
@@ -1156,14 +1152,14 @@ fn handle_items(handle: &ir::Handle, ctx: &Ctx) -> TokenStream {
     }
     // `update` and `delete` need the access to allow them; everything else is offered
     // wherever the handle was reached.
-    let methods_gated_by = |wanted: Option<OperationKind>| {
+    let methods_gated_by = |wanted: Option<CrudKind>| {
         handle
             .methods
             .iter()
             .filter(move |m| {
                 let kind = match &m.kind {
                     MethodKind::Request { kind, .. }
-                        if matches!(kind, OperationKind::Update | OperationKind::Delete) =>
+                        if matches!(kind, CrudKind::Update | CrudKind::Delete) =>
                     {
                         Some(*kind)
                     }
@@ -1175,8 +1171,8 @@ fn handle_items(handle: &ir::Handle, ctx: &Ctx) -> TokenStream {
             .collect::<Vec<_>>()
     };
     let unrestricted = methods_gated_by(None);
-    let update = methods_gated_by(Some(OperationKind::Update));
-    let delete = methods_gated_by(Some(OperationKind::Delete));
+    let update = methods_gated_by(Some(CrudKind::Update));
+    let delete = methods_gated_by(Some(CrudKind::Delete));
     let update = (!update.is_empty()).then(|| {
         quote! {
             #cfg
@@ -1305,7 +1301,7 @@ fn method_items(method: &ir::Method, path: &TokenStream, ctx: &Ctx) -> TokenStre
 
 fn request_method(
     name: &Ident,
-    kind: OperationKind,
+    kind: CrudKind,
     model: &TokenStream,
     success_status: u16,
     path: &TokenStream,
@@ -1316,57 +1312,57 @@ fn request_method(
     // another one gets the long form.
     let operation = if success_status == kind.default_status() {
         match kind {
-            OperationKind::List | OperationKind::Get => {
+            CrudKind::List | CrudKind::Get => {
                 quote! { #rt::Operation::get(#clone, query) }
             }
-            OperationKind::Create => quote! { #rt::Operation::create(#clone, body) },
-            OperationKind::Update => quote! { #rt::Operation::update(#clone, body) },
-            OperationKind::Delete => quote! { #rt::Operation::delete(#clone) },
+            CrudKind::Create => quote! { #rt::Operation::create(#clone, body) },
+            CrudKind::Update => quote! { #rt::Operation::update(#clone, body) },
+            CrudKind::Delete => quote! { #rt::Operation::delete(#clone) },
         }
     } else {
         let status = status_tokens(success_status);
         let (method, parse, then) = match kind {
-            OperationKind::List | OperationKind::Get => (
+            CrudKind::List | CrudKind::Get => (
                 quote! { GET },
                 quote! { json },
                 quote! { .with_query(query) },
             ),
-            OperationKind::Create => (
+            CrudKind::Create => (
                 quote! { POST },
                 quote! { json },
                 quote! { .with_json_body(body) },
             ),
-            OperationKind::Update => (
+            CrudKind::Update => (
                 quote! { PATCH },
                 quote! { no_content },
                 quote! { .with_json_body(body) },
             ),
-            OperationKind::Delete => (quote! { DELETE }, quote! { no_content }, quote! {}),
+            CrudKind::Delete => (quote! { DELETE }, quote! { no_content }, quote! {}),
         };
         quote! { #rt::Operation::new(#rt::http::Method::#method, #clone, #status, #rt::#parse) #then }
     };
     match kind {
-        OperationKind::List => quote! {
+        CrudKind::List => quote! {
             pub fn #name(&self, query: &#rt::QueryOptions) -> #rt::Operation<#rt::Page<#model>> {
                 #operation
             }
         },
-        OperationKind::Get => quote! {
+        CrudKind::Get => quote! {
             pub fn #name(&self, query: &#rt::QueryOptions) -> #rt::Operation<#model> {
                 #operation
             }
         },
-        OperationKind::Create => quote! {
+        CrudKind::Create => quote! {
             pub fn #name(&self, body: &#model) -> #rt::Operation<#model> {
                 #operation
             }
         },
-        OperationKind::Update => quote! {
+        CrudKind::Update => quote! {
             pub fn #name(&self, body: &#model) -> #rt::Operation<()> {
                 #operation
             }
         },
-        OperationKind::Delete => quote! {
+        CrudKind::Delete => quote! {
             pub fn #name(&self) -> #rt::Operation<()> {
                 #operation
             }
@@ -1640,11 +1636,11 @@ fn examples_items(krate: &ir::Crate, ctx: &Ctx) -> TokenStream {
         let url = &test.url;
         let mut body = TokenStream::new();
         let operation_call = match test.operation {
-            OperationKind::List => quote! { .list(&Default::default()) },
-            OperationKind::Get => quote! { .get(&Default::default()) },
-            OperationKind::Delete => quote! { .delete() },
-            OperationKind::Create | OperationKind::Update => {
-                let call = if test.operation == OperationKind::Create {
+            CrudKind::List => quote! { .list(&Default::default()) },
+            CrudKind::Get => quote! { .get(&Default::default()) },
+            CrudKind::Delete => quote! { .delete() },
+            CrudKind::Create | CrudKind::Update => {
+                let call = if test.operation == CrudKind::Create {
                     quote! { create }
                 } else {
                     quote! { update }
@@ -1664,10 +1660,7 @@ fn examples_items(krate: &ir::Crate, ctx: &Ctx) -> TokenStream {
             assert_eq!(request.method().as_str(), #method);
             assert_eq!(request.uri().to_string(), #url);
         });
-        if matches!(
-            test.operation,
-            OperationKind::Create | OperationKind::Update
-        ) {
+        if matches!(test.operation, CrudKind::Create | CrudKind::Update) {
             body.extend(quote! {
                 let content_type = request.headers().get("content-type").and_then(|v| v.to_str().ok());
                 assert_eq!(content_type, Some("application/json"));

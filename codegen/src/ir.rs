@@ -2,7 +2,11 @@
 //! doc line already written. The emitter turns it into tokens without consulting the
 //! model or the pages.
 
+pub use crate::analyse::CrudKind;
 use crate::model::Primitive;
+
+/// The name generated modules import the runtime as; no generated module takes it.
+pub const RT: &str = "rt";
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct Crate {
@@ -205,7 +209,7 @@ pub enum MethodKind {
     },
     /// A request on the handle itself.
     Request {
-        kind: OperationKind,
+        kind: CrudKind,
         model: RustType,
         success_status: u16,
     },
@@ -226,44 +230,6 @@ pub struct KeyParam {
     pub name: String,
     pub wire: String,
     pub ty: Primitive,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum OperationKind {
-    List,
-    Create,
-    Get,
-    Update,
-    Delete,
-}
-
-impl OperationKind {
-    pub fn method_name(self) -> &'static str {
-        match self {
-            OperationKind::List => "list",
-            OperationKind::Create => "create",
-            OperationKind::Get => "get",
-            OperationKind::Update => "update",
-            OperationKind::Delete => "delete",
-        }
-    }
-
-    pub fn http_method(self) -> &'static str {
-        match self {
-            OperationKind::List | OperationKind::Get => "GET",
-            OperationKind::Create => "POST",
-            OperationKind::Update => "PATCH",
-            OperationKind::Delete => "DELETE",
-        }
-    }
-
-    pub fn default_status(self) -> u16 {
-        match self {
-            OperationKind::List | OperationKind::Get => 200,
-            OperationKind::Create => 201,
-            OperationKind::Update | OperationKind::Delete => 204,
-        }
-    }
 }
 
 /// A call of an action or function.
@@ -324,7 +290,7 @@ pub struct ExampleTest {
     /// `file:line` of the example, for the test's comment.
     pub origin: String,
     pub chain: Vec<ChainCall>,
-    pub operation: OperationKind,
+    pub operation: CrudKind,
     pub model: RustType,
     pub service_root: String,
     pub method: String,

@@ -18,8 +18,8 @@ use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet, VecDeque};
 use std::rc::Rc;
 
 use crate::model::{ItemType, Model, OperationId, Primitive, Restrictions, TypeId, TypeRef};
+use crate::model::{OperationKind, StructuredKind};
 use crate::path::{ResolvedPath, Root, Step, Suffix};
-use crate::read::csdl::{OperationKind, StructuredKind};
 
 /// A request handle.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]

@@ -271,7 +271,7 @@ fn json_kind(v: &JsonValue) -> &'static str {
 }
 
 fn type_label(model: &Model, ty: TypeRef) -> String {
-    crate::path::type_ref_name(model, ty)
+    crate::model::type_ref_name(model, ty)
 }
 
 fn wrong_type(

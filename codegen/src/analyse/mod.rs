@@ -1,8 +1,9 @@
 //! Per-page analysis: resolves each documented request line and example URL through
 //! the model, says what each request does by OData's rules, checks example bodies,
 //! annotations and request-body tables against the schema, compares example URLs with
-//! the page's request templates, and turns the page's prose into doc text.
-//! [`crate::plan`] selects operations from the result; [`crate::analyse::report`] reports it.
+//! the page's request templates, and gathers what the page says of each operation
+//! (title, description, success status, permissions).
+//! The planner selects operations from the result; [`report`] reports it.
 
 pub mod check;
 pub mod report;
@@ -13,12 +14,11 @@ use crate::analyse::check::{
     Expect, TableSubject, check_expected, check_table, lookup_annotation_type,
 };
 use crate::diag::{Diagnostic, Severity, Source, Span};
-use crate::ir::OperationKind;
+use crate::model::OperationKind;
 use crate::model::{ItemType, Model, OperationId, Primitive, TypeRef};
 use crate::path::{ResolvedPath, Root, Step, Suffix, Target, resolve_path, service_root_of};
-use crate::read::csdl::OperationKind as CsdlOperationKind;
 use crate::read::page::{
-    Annotation, DocPage, Example, HttpMessage, Method, PermissionValue, RequestBlockLine,
+    Annotation, DocPage, Example, HttpMessage, HttpMethod, PermissionValue, RequestBlockLine,
     RequestExample, ResponseExample, Spanned,
 };
 
@@ -51,11 +51,50 @@ pub struct Permission {
     pub value: Option<String>,
 }
 
+/// A create, read, update, delete or list of entities.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum CrudKind {
+    List,
+    Create,
+    Get,
+    Update,
+    Delete,
+}
+
+impl CrudKind {
+    pub fn method_name(self) -> &'static str {
+        match self {
+            CrudKind::List => "list",
+            CrudKind::Create => "create",
+            CrudKind::Get => "get",
+            CrudKind::Update => "update",
+            CrudKind::Delete => "delete",
+        }
+    }
+
+    pub fn http_method(self) -> &'static str {
+        match self {
+            CrudKind::List | CrudKind::Get => "GET",
+            CrudKind::Create => "POST",
+            CrudKind::Update => "PATCH",
+            CrudKind::Delete => "DELETE",
+        }
+    }
+
+    pub fn default_status(self) -> u16 {
+        match self {
+            CrudKind::List | CrudKind::Get => 200,
+            CrudKind::Create => 201,
+            CrudKind::Update | CrudKind::Delete => 204,
+        }
+    }
+}
+
 /// What a documented request does, by OData's rules for its method and path.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum RequestKind {
     /// Lists, creates, reads, updates or deletes entities.
-    Crud(OperationKind),
+    Crud(CrudKind),
     /// Calls the bound action (POST) or function (GET) the path ends with, or the
     /// operation import it starts with.
     Invoke(OperationId),
@@ -88,7 +127,7 @@ impl RequestKind {
 #[derive(Clone, Debug)]
 pub struct DocumentedOperation {
     pub path: ResolvedPath,
-    pub method: Method,
+    pub method: HttpMethod,
     pub kind: RequestKind,
 }
 
@@ -97,7 +136,7 @@ pub struct DocumentedOperation {
 pub struct RequestLineOutcome {
     /// The line's method.
     pub span: Span,
-    pub method: Method,
+    pub method: HttpMethod,
     /// The target as written.
     pub target: String,
     /// The index of its [`DocumentedOperation`], or the code of the diagnostic that
@@ -123,7 +162,7 @@ pub struct DocumentedExample<'p> {
 
 impl DocumentedExample<'_> {
     /// The create/read/update/delete operation this is, if it is one.
-    pub fn crud(&self) -> Option<OperationKind> {
+    pub fn crud(&self) -> Option<CrudKind> {
         match self.kind {
             RequestKind::Crud(kind) => Some(kind),
             _ => None,
@@ -134,7 +173,7 @@ impl DocumentedExample<'_> {
 /// The URL of a request example, and what became of it.
 #[derive(Clone, Debug)]
 pub struct ExampleUrl {
-    pub method: Method,
+    pub method: HttpMethod,
     /// The URL as written, and where.
     pub target: String,
     pub span: Span,
@@ -187,7 +226,7 @@ fn final_operation(model: &Model, path: &ResolvedPath) -> Option<OperationId> {
 /// OData defines no such request.
 pub fn classify(
     model: &Model,
-    method: Method,
+    method: HttpMethod,
     path: &ResolvedPath,
 ) -> Result<(RequestKind, Option<String>), String> {
     let kind = request_kind(model, method, path)?;
@@ -195,8 +234,8 @@ pub fn classify(
         RequestKind::Invoke(op) => {
             let def = model.operation(op);
             let (expected, what) = match def.kind {
-                CsdlOperationKind::Action => (Method::Post, "action"),
-                CsdlOperationKind::Function => (Method::Get, "function"),
+                OperationKind::Action => (HttpMethod::Post, "action"),
+                OperationKind::Function => (HttpMethod::Get, "function"),
             };
             (method != expected).then(|| {
                 format!(
@@ -210,17 +249,21 @@ pub fn classify(
     Ok((kind, warning))
 }
 
-fn request_kind(model: &Model, method: Method, path: &ResolvedPath) -> Result<RequestKind, String> {
+fn request_kind(
+    model: &Model,
+    method: HttpMethod,
+    path: &ResolvedPath,
+) -> Result<RequestKind, String> {
     let on_target = || match path.target {
         Target::Collection(t) => format!("a collection of `{}`", model.get(t).qualified_name()),
         Target::Entity(t) => format!("a single `{}`", model.get(t).qualified_name()),
         Target::Value(ty) => format!(
             "a value of type `{}`",
-            crate::path::type_ref_name(model, ty)
+            crate::model::type_ref_name(model, ty)
         ),
         Target::Nothing => "nothing".to_owned(),
     };
-    let allow = |kind: RequestKind, methods: &[Method], what: &str| {
+    let allow = |kind: RequestKind, methods: &[HttpMethod], what: &str| {
         if methods.contains(&method) {
             Ok(kind)
         } else {
@@ -231,7 +274,7 @@ fn request_kind(model: &Model, method: Method, path: &ResolvedPath) -> Result<Re
             ))
         }
     };
-    use Method::*;
+    use HttpMethod::*;
     match path.suffix {
         Some(Suffix::Ref) => {
             return allow(RequestKind::Reference, &[Get, Post, Put, Delete], "`$ref`");
@@ -254,17 +297,17 @@ fn request_kind(model: &Model, method: Method, path: &ResolvedPath) -> Result<Re
             &on_target(),
         ),
         Target::Collection(_) => match method {
-            Get => Ok(RequestKind::Crud(OperationKind::List)),
-            Post => Ok(RequestKind::Crud(OperationKind::Create)),
+            Get => Ok(RequestKind::Crud(CrudKind::List)),
+            Post => Ok(RequestKind::Crud(CrudKind::Create)),
             _ => Err(format!(
                 "{method} is not an operation OData defines on {}",
                 on_target()
             )),
         },
         Target::Entity(_) => match method {
-            Get => Ok(RequestKind::Crud(OperationKind::Get)),
-            Patch | Put => Ok(RequestKind::Crud(OperationKind::Update)),
-            Delete => Ok(RequestKind::Crud(OperationKind::Delete)),
+            Get => Ok(RequestKind::Crud(CrudKind::Get)),
+            Patch | Put => Ok(RequestKind::Crud(CrudKind::Update)),
+            Delete => Ok(RequestKind::Crud(CrudKind::Delete)),
             Post => {
                 let mut why = format!(
                     "{method} is not an operation OData defines on {}",
@@ -288,14 +331,14 @@ fn request_kind(model: &Model, method: Method, path: &ResolvedPath) -> Result<Re
 /// What the request body of `kind` on `path` should hold.
 fn request_expectation(model: &Model, kind: RequestKind, path: &ResolvedPath) -> Option<Expect> {
     match kind {
-        RequestKind::Crud(OperationKind::Create | OperationKind::Update) => {
+        RequestKind::Crud(CrudKind::Create | CrudKind::Update) => {
             let t = path.target.entity_type()?;
             Some(Expect::Body(TypeRef {
                 item: ItemType::Named(t),
                 collection: false,
             }))
         }
-        RequestKind::Invoke(op) if model.operation(op).kind == CsdlOperationKind::Action => {
+        RequestKind::Invoke(op) if model.operation(op).kind == OperationKind::Action => {
             Some(Expect::Parameters(op))
         }
         RequestKind::Property => match path.target {
@@ -325,8 +368,8 @@ fn response_expectation(model: &Model, kind: RequestKind, path: &ResolvedPath) -
         })
     };
     match kind {
-        RequestKind::Crud(OperationKind::Delete) => None,
-        RequestKind::Crud(OperationKind::List) => entity(true).map(Expect::Wrapped),
+        RequestKind::Crud(CrudKind::Delete) => None,
+        RequestKind::Crud(CrudKind::List) => entity(true).map(Expect::Wrapped),
         RequestKind::Crud(_) => entity(false).map(Expect::Body),
         RequestKind::Property => path.target.type_ref().map(single_or_wrapped),
         RequestKind::Invoke(op) => model
@@ -777,7 +820,7 @@ impl<'a, 'p> Analyser<'a> {
     /// Reports an example whose method and URL match none of the page's templates.
     fn compare_with_templates(
         &mut self,
-        method: Method,
+        method: HttpMethod,
         path: &ResolvedPath,
         target: &Spanned<String>,
         templates: &[DocumentedOperation],
@@ -818,11 +861,11 @@ impl<'a, 'p> Analyser<'a> {
         let mut subjects: Vec<TableSubject> = Vec::new();
         for op in operations {
             let subject = match op.kind {
-                RequestKind::Crud(OperationKind::Create | OperationKind::Update) => {
+                RequestKind::Crud(CrudKind::Create | CrudKind::Update) => {
                     op.path.target.entity_type().map(TableSubject::Type)
                 }
                 RequestKind::Invoke(id)
-                    if self.model.operation(id).kind == CsdlOperationKind::Action =>
+                    if self.model.operation(id).kind == OperationKind::Action =>
                 {
                     Some(TableSubject::Parameters(id))
                 }
@@ -888,7 +931,10 @@ mod tests {
         )
     }
 
-    fn analyse(model: &Model, text: &str) -> (Vec<(RequestKind, Method)>, Vec<Diagnostic>, usize) {
+    fn analyse(
+        model: &Model,
+        text: &str,
+    ) -> (Vec<(RequestKind, HttpMethod)>, Vec<Diagnostic>, usize) {
         let source = Source::new("p.md", text);
         let (doc, mut diags) = crate::read::page::read_page(&source);
         let page = Page { source, doc };

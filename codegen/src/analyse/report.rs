@@ -232,7 +232,7 @@ fn resolved(model: &Model, op: &DocumentedOperation) -> Outcome {
             Target::Nothing => None,
             target => target
                 .type_ref()
-                .map(|t| crate::path::type_ref_name(model, t)),
+                .map(|t| crate::model::type_ref_name(model, t)),
         },
         operation: match op.kind {
             RequestKind::Invoke(id) => Some(qualified_operation(model, id)),

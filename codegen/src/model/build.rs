@@ -72,7 +72,7 @@ fn annotations_by_target<'a>(
         HashMap::with_capacity_and_hasher(csdl.annotation_blocks().count(), Default::default());
     // Qualified annotations are for a specific client profile, not for everyone.
     for block in blocks.filter(|b| b.qualifier.is_none()) {
-        let (head, member) = split_target(namespaces, &block.target);
+        let (head, member) = split_annotation_target(namespaces, &block.target);
         targeted
             .entry(head)
             .or_default()
@@ -86,7 +86,7 @@ fn annotations_by_target<'a>(
 /// A target path as (unaliased qualified name of its head, member path). An
 /// operation's overload signature (`ns.op(ns.type)`) is dropped: what annotates one
 /// overload annotates the name.
-fn split_target<'a>(
+fn split_annotation_target<'a>(
     namespaces: &HashMap<&'a str, &'a str>,
     target: &'a str,
 ) -> (Cow<'a, str>, &'a str) {
@@ -169,6 +169,32 @@ impl<'s, 'a> Targets<'s, 'a> {
             .and_then(|members| members.get(member))
             .map_or(&[], SmallVec::as_slice)
     }
+}
+
+fn structured_kind(kind: csdl::StructuredKind) -> StructuredKind {
+    match kind {
+        csdl::StructuredKind::Entity => StructuredKind::Entity,
+        csdl::StructuredKind::Complex => StructuredKind::Complex,
+    }
+}
+
+fn operation_kind(kind: csdl::OperationKind) -> OperationKind {
+    match kind {
+        csdl::OperationKind::Action => OperationKind::Action,
+        csdl::OperationKind::Function => OperationKind::Function,
+    }
+}
+
+fn facets(facets: &Option<Box<csdl::Facets>>) -> Option<Box<Facets>> {
+    facets.as_deref().map(|f| {
+        Box::new(Facets {
+            max_length: f.max_length.clone(),
+            precision: f.precision.clone(),
+            scale: f.scale.clone(),
+            srid: f.srid.clone(),
+            unicode: f.unicode,
+        })
+    })
 }
 
 fn owned(text: &Text<'_>) -> String {
@@ -365,7 +391,7 @@ impl<'a> Builder<'a> {
                 let Some(id) = self.declared(&schema.namespace, &t.name, t.at) else {
                     continue;
                 };
-                if t.kind != StructuredKind::Entity {
+                if t.kind != csdl::StructuredKind::Entity {
                     continue;
                 }
                 if let Some(key) = &t.key {
@@ -723,7 +749,7 @@ impl<'a, T: Borrow<Tables<'a>>> Builder<'a, T> {
                             optional: self
                                 .find_annotation(&p.annotations, targeted, CORE_OPTIONAL_PARAMETER)
                                 .is_some(),
-                            facets: p.facets.clone(),
+                            facets: facets(&p.facets),
                             description: self.description(&p.annotations, targeted),
                         });
                     }
@@ -734,7 +760,7 @@ impl<'a, T: Borrow<Tables<'a>>> Builder<'a, T> {
                         .map(|ty| ReturnDef {
                             ty,
                             nullable: r.nullable.unwrap_or(true),
-                            facets: r.facets.clone(),
+                            facets: facets(&r.facets),
                         })
                 });
                 let binding = if op.is_bound && !parameters.is_empty() {
@@ -745,8 +771,8 @@ impl<'a, T: Borrow<Tables<'a>>> Builder<'a, T> {
                 };
                 let overloaded_on = match op.kind {
                     // Actions overload on the binding parameter only.
-                    OperationKind::Action => Vec::new(),
-                    OperationKind::Function => {
+                    csdl::OperationKind::Action => Vec::new(),
+                    csdl::OperationKind::Function => {
                         parameter_names.sort_unstable();
                         parameter_names
                     }
@@ -767,7 +793,7 @@ impl<'a, T: Borrow<Tables<'a>>> Builder<'a, T> {
                 }
                 signatures.insert(signature, op.at);
                 operations.push(OperationDef {
-                    kind: op.kind,
+                    kind: operation_kind(op.kind),
                     namespace: owned(&schema.namespace),
                     name: owned(&op.name),
                     binding,
@@ -829,7 +855,7 @@ impl<'a, T: Borrow<Tables<'a>>> Builder<'a, T> {
                     let type_name = qualified_name(ns, &t.name);
                     let kind = TypeKind::Definition {
                         underlying,
-                        facets: t.facets.clone(),
+                        facets: facets(&t.facets),
                     };
                     let description =
                         self.description(&t.annotations, self.targets(&type_name).on(""));
@@ -951,7 +977,7 @@ impl<'a, T: Borrow<Tables<'a>>> Builder<'a, T> {
                 computed,
                 immutable,
                 default_value: owned_opt(&p.default_value),
-                facets: p.facets.clone(),
+                facets: facets(&p.facets),
                 at: p.at,
             });
         }
@@ -998,7 +1024,7 @@ impl<'a, T: Borrow<Tables<'a>>> Builder<'a, T> {
         }
         // Keys are resolved once inheritance is known (check_inheritance).
         StructDef {
-            kind: t.kind,
+            kind: structured_kind(t.kind),
             restrictions: self.restrictions(&t.annotations, targets.on("")),
             base,
             is_abstract: t.is_abstract,

@@ -10,6 +10,44 @@ mod build;
 pub use build::build_model;
 
 /// The model of one schema, `<Schema {attributes}>{body}</Schema>`, for unit tests.
+/// `Collection(ns.x)`, `ns.x` or `Edm.String`.
+pub fn type_ref_name(model: &Model, ty: TypeRef) -> String {
+    let item = match ty.item {
+        ItemType::Primitive(p) => format!("Edm.{p:?}"),
+        ItemType::Named(id) => model.get(id).qualified_name(),
+    };
+    if ty.collection {
+        format!("Collection({item})")
+    } else {
+        item
+    }
+}
+
+/// An entity type or a complex type.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum StructuredKind {
+    Entity,
+    Complex,
+}
+
+/// An action or a function.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum OperationKind {
+    Action,
+    Function,
+}
+
+/// Type facets of a property, parameter, return type or type definition.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Facets {
+    pub max_length: Option<String>,
+    pub precision: Option<String>,
+    /// A number or `variable`.
+    pub scale: Option<String>,
+    pub srid: Option<String>,
+    pub unicode: Option<bool>,
+}
+
 #[cfg(test)]
 pub(crate) fn test_model(attributes: &str, body: &str) -> Model {
     let xml = format!(
@@ -22,7 +60,6 @@ pub(crate) fn test_model(attributes: &str, body: &str) -> Model {
 }
 
 use crate::diag::{Source, Span};
-use crate::read::csdl::{Facets, OperationKind, StructuredKind};
 use rustc_hash::FxHashMap as HashMap;
 use std::sync::Arc;
 use std::sync::OnceLock;

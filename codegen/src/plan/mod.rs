@@ -14,7 +14,7 @@ use std::collections::BTreeMap;
 
 use crate::analyse::{DocumentedExample, PageAnalysis, PageDoc, RequestKind};
 use crate::diag::Diagnostic;
-use crate::ir::{self, OperationKind};
+use crate::ir::{self, CrudKind};
 use crate::model::{ItemType, Model, OperationId, TypeRef};
 use crate::path::{ResolvedPath, Root, Step};
 use crate::service::{Access, Leads, Member, Node, PathGlob, Selection, Service};
@@ -55,7 +55,7 @@ struct Planner<'a> {
     diags: Vec<Diagnostic>,
     selection: Selection,
     /// Doc text pages contribute to requests, by the handle that carries them.
-    docs: BTreeMap<(Node, OperationKind), Vec<PageDoc>>,
+    docs: BTreeMap<(Node, CrudKind), Vec<PageDoc>>,
     /// Doc text pages contribute to bound operations and operation imports.
     operation_docs: BTreeMap<OperationId, Vec<PageDoc>>,
     service_roots: BTreeMap<String, usize>,
@@ -182,13 +182,13 @@ impl<'a> Planner<'a> {
 
     /// The handle that carries a documented request of `kind` on `path`, with what may
     /// be done to its entity there.
-    fn operation_node(&self, path: &ResolvedPath, kind: OperationKind) -> Option<(Node, Access)> {
+    fn operation_node(&self, path: &ResolvedPath, kind: CrudKind) -> Option<(Node, Access)> {
         if path.suffix.is_some() {
             return None;
         }
         let (node, access) = self.path_node(path)?;
         match kind {
-            OperationKind::Get | OperationKind::Update | OperationKind::Delete
+            CrudKind::Get | CrudKind::Update | CrudKind::Delete
                 if Service::is_collection(&node) =>
             {
                 let item = Node::Entity(self.service.item_type(&node)?);
@@ -391,11 +391,11 @@ impl<'a> Planner<'a> {
         let (operation_node, operation_access) =
             self.operation_node(path, kind).ok_or("no operation")?;
         let member = match kind {
-            OperationKind::List => Member::List,
-            OperationKind::Create => Member::Create,
-            OperationKind::Get => Member::Get,
-            OperationKind::Update => Member::Update,
-            OperationKind::Delete => Member::Delete,
+            CrudKind::List => Member::List,
+            CrudKind::Create => Member::Create,
+            CrudKind::Get => Member::Get,
+            CrudKind::Update => Member::Update,
+            CrudKind::Delete => Member::Delete,
         };
         // The handle may not offer the request (the schema forbids it there, or on the
         // path the example takes), or may offer it under another name (a navigation
@@ -423,7 +423,7 @@ impl<'a> Planner<'a> {
                 let body = response.body.as_ref().map(|b| b.text.value.clone());
                 match kind {
                     // Updates and deletes read no body, whatever the example shows.
-                    OperationKind::Update | OperationKind::Delete => Some(ir::ExampleResponse {
+                    CrudKind::Update | CrudKind::Delete => Some(ir::ExampleResponse {
                         status: response.status.value,
                         body: None,
                     }),

@@ -3,11 +3,11 @@
 
 use std::collections::BTreeMap;
 
-use crate::ir::{self, MethodKind, OperationKind};
+use crate::ir::{self, CrudKind, MethodKind};
+use crate::model::OperationKind;
 use crate::model::{ItemType, OperationId, Primitive, TypeKind, TypeRef};
 use crate::path::Root;
 use crate::plan::names::{self, Scope};
-use crate::read::csdl::OperationKind as CsdlOperationKind;
 use crate::service::{AccessArgument, AccessTypes, Leads, Member, Node, Service};
 
 use super::Planner;
@@ -34,7 +34,7 @@ fn access_argument(argument: AccessArgument) -> ir::AccessArgument {
 }
 
 /// The success status of a request: what the pages document, else OData's.
-pub fn success_status(p: &Planner<'_>, node: &Node, kind: OperationKind) -> u16 {
+pub fn success_status(p: &Planner<'_>, node: &Node, kind: CrudKind) -> u16 {
     p.docs
         .get(&(node.clone(), kind))
         .into_iter()
@@ -387,7 +387,7 @@ fn plan_method(
     let item_name = item
         .map(|t| model.get(t).qualified_name())
         .unwrap_or_default();
-    let request = |kind: OperationKind| {
+    let request = |kind: CrudKind| {
         let item = item?;
         let model_type = types.rust_type(TypeRef::named(item));
         let (doc, success_status) = operation_doc(p, node, kind, &item_name);
@@ -401,11 +401,11 @@ fn plan_method(
         ))
     };
     let (doc, kind) = match member {
-        Member::List => request(OperationKind::List)?,
-        Member::Create => request(OperationKind::Create)?,
-        Member::Get => request(OperationKind::Get)?,
-        Member::Update => request(OperationKind::Update)?,
-        Member::Delete => request(OperationKind::Delete)?,
+        Member::List => request(CrudKind::List)?,
+        Member::Create => request(CrudKind::Create)?,
+        Member::Get => request(CrudKind::Get)?,
+        Member::Update => request(CrudKind::Update)?,
+        Member::Delete => request(CrudKind::Delete)?,
         Member::Count => (
             vec![format!(
                 "Counts the `{item_name}` items of this collection (`$count`); `$filter` and `$search` apply."
@@ -516,8 +516,8 @@ fn plan_method(
             let mut doc = vec![format!(
                 "Calls the {} `{}`.",
                 match def.kind {
-                    CsdlOperationKind::Action => "action",
-                    CsdlOperationKind::Function => "function",
+                    OperationKind::Action => "action",
+                    OperationKind::Function => "function",
                 },
                 def.qualified_name()
             )];
@@ -579,7 +579,7 @@ fn plan_call(
 ) -> ir::Call {
     let model = p.model;
     let def = model.operation(op);
-    let action = def.kind == CsdlOperationKind::Action;
+    let action = def.kind == OperationKind::Action;
     let mut scope = Scope::with_reserved(["query"]);
     let params: Vec<ir::Param> =
         def.parameters
@@ -709,19 +709,19 @@ fn handle_doc(p: &Planner<'_>, node: &Node) -> Vec<String> {
 fn operation_doc(
     p: &Planner<'_>,
     node: &Node,
-    kind: OperationKind,
+    kind: CrudKind,
     model_name: &str,
 ) -> (Vec<String>, u16) {
     let summary = match kind {
-        OperationKind::List => {
+        CrudKind::List => {
             format!("Lists the `{model_name}` items of this collection, a page at a time.")
         }
-        OperationKind::Create => format!("Creates a `{model_name}` in this collection."),
-        OperationKind::Get => format!("Reads this `{model_name}`."),
-        OperationKind::Update => {
+        CrudKind::Create => format!("Creates a `{model_name}` in this collection."),
+        CrudKind::Get => format!("Reads this `{model_name}`."),
+        CrudKind::Update => {
             format!("Updates this `{model_name}`, sending only the properties that are set.")
         }
-        OperationKind::Delete => format!("Deletes this `{model_name}`."),
+        CrudKind::Delete => format!("Deletes this `{model_name}`."),
     };
     let mut doc = vec![summary];
     let status = success_status(p, node, kind);

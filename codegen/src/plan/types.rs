@@ -5,9 +5,9 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use crate::ir::{self, RustType};
+use crate::model::{Facets, StructuredKind};
 use crate::model::{ItemType, Model, Primitive, PropertyDef, TypeId, TypeKind, TypeRef};
 use crate::plan::names::{self, CRATE_ROOT_RESERVED, Scope};
-use crate::read::csdl::{Facets, StructuredKind};
 
 use super::features::Features;
 
@@ -116,7 +116,7 @@ fn module_paths(model: &Model, closure: &BTreeSet<TypeId>) -> HashMap<String, Ve
                             Scope::with_reserved(CRATE_ROOT_RESERVED.iter().copied())
                         } else {
                             // Namespace modules import the runtime under this name.
-                            Scope::with_reserved([crate::emit::RT])
+                            Scope::with_reserved([ir::RT])
                         }
                     });
                     let name = scope.claim(names::module_name(part));

@@ -1,10 +1,10 @@
 //! HTTP request lines and messages inside code blocks.
 
-use super::sections::Method;
+use super::sections::HttpMethod;
 
 /// A `METHOD target` line; offsets are relative to the line.
 pub(super) struct LineParts<'a> {
-    pub method: Method,
+    pub method: HttpMethod,
     pub method_at: usize,
     pub target: &'a str,
     pub target_at: usize,
@@ -36,7 +36,7 @@ pub(super) fn request_line(line: &str) -> Line<'_> {
     if target.is_empty() {
         return Line::Other;
     }
-    match Method::parse(word) {
+    match HttpMethod::parse(word) {
         Some(method) => Line::Request(LineParts {
             method,
             method_at,
@@ -150,14 +150,14 @@ mod tests {
         };
         assert_eq!(
             (p.method, p.method_at, p.target, p.target_at),
-            (Method::Post, 2, "/me/x $ref", 8)
+            (HttpMethod::Post, 2, "/me/x $ref", 8)
         );
         let Line::Request(p) = request_line("DELETE/me") else {
             panic!("not a request");
         };
         assert_eq!(
             (p.method, p.target, p.target_at),
-            (Method::Delete, "/me", 6)
+            (HttpMethod::Delete, "/me", 6)
         );
         assert!(matches!(request_line("GET"), Line::Other));
         assert!(matches!(

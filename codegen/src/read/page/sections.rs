@@ -110,13 +110,13 @@ pub enum RequestBlockLine {
 /// `METHOD target`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RequestLine {
-    pub method: Spanned<Method>,
+    pub method: Spanned<HttpMethod>,
     /// The path or absolute URL exactly as written (trailing blanks removed).
     pub target: Spanned<String>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Method {
+pub enum HttpMethod {
     Get,
     Post,
     Patch,
@@ -124,15 +124,15 @@ pub enum Method {
     Delete,
 }
 
-impl Method {
+impl HttpMethod {
     /// Reads a method name, in any letter case.
-    pub fn parse(word: &str) -> Option<Method> {
+    pub fn parse(word: &str) -> Option<HttpMethod> {
         [
-            Method::Get,
-            Method::Post,
-            Method::Patch,
-            Method::Put,
-            Method::Delete,
+            HttpMethod::Get,
+            HttpMethod::Post,
+            HttpMethod::Patch,
+            HttpMethod::Put,
+            HttpMethod::Delete,
         ]
         .into_iter()
         .find(|m| m.as_str().eq_ignore_ascii_case(word))
@@ -140,16 +140,16 @@ impl Method {
 
     pub fn as_str(self) -> &'static str {
         match self {
-            Method::Get => "GET",
-            Method::Post => "POST",
-            Method::Patch => "PATCH",
-            Method::Put => "PUT",
-            Method::Delete => "DELETE",
+            HttpMethod::Get => "GET",
+            HttpMethod::Post => "POST",
+            HttpMethod::Patch => "PATCH",
+            HttpMethod::Put => "PUT",
+            HttpMethod::Delete => "DELETE",
         }
     }
 }
 
-impl fmt::Display for Method {
+impl fmt::Display for HttpMethod {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
     }

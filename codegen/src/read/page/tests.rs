@@ -130,7 +130,7 @@ fn seed_page_reads_exactly() {
     let [RequestBlockLine::Request(line)] = block.lines.as_slice() else {
         panic!("one request line expected: {:?}", block.lines);
     };
-    assert_eq!(line.method.value, Method::Post);
+    assert_eq!(line.method.value, HttpMethod::Post);
     assert_eq!(at(&line.method.span), (31, 1));
     assert_eq!(
         line.target.value,
@@ -188,7 +188,7 @@ fn seed_page_reads_exactly() {
     let r = request(req);
     assert_eq!(
         (r.line.method.value, at(&r.line.method.span)),
-        (Method::Post, (69, 1))
+        (HttpMethod::Post, (69, 1))
     );
     assert_eq!(
         r.line.target.value,
