@@ -107,6 +107,41 @@ fn to_u32(n: usize) -> u32 {
     u32::try_from(n).unwrap_or(u32::MAX)
 }
 
+/// A position in one of several documents, for structures built from more than one
+/// (the model): the document's index in the table of sources that holds them, and a
+/// byte offset there. Eight bytes and `Copy`, so that every element can keep one.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Pos {
+    pub document: u32,
+    pub offset: u32,
+}
+
+/// A table of documents that [`Pos`]es point into.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Sources(Vec<Arc<Source>>);
+
+impl Sources {
+    /// Adds a document; positions in it are made with [`Sources::pos`] and its index.
+    pub fn add(&mut self, source: &Arc<Source>) -> u32 {
+        self.0.push(Arc::clone(source));
+        to_u32(self.0.len() - 1)
+    }
+
+    /// The position of byte `offset` of document `document`.
+    pub fn pos(document: u32, offset: usize) -> Pos {
+        Pos {
+            document,
+            offset: to_u32(offset),
+        }
+    }
+
+    /// The span of a position; `None` for a position of no document of the table.
+    pub fn span(&self, pos: Pos) -> Option<Span> {
+        let source = self.0.get(pos.document as usize)?;
+        Some(source.span_at(pos.offset as usize))
+    }
+}
+
 /// A position in an input file, shown as 1-based line and column.
 #[derive(Clone, PartialEq, Eq)]
 pub struct Span {
@@ -531,6 +566,23 @@ mod tests {
         let text = d.to_string();
         assert!(!text.contains(['\u{1b}', '\u{7}']), "{text:?}");
         assert!(text.contains("`\u{fffd}[2J` is odd"), "{text:?}");
+    }
+
+    #[test]
+    fn positions_name_their_document() {
+        let mut sources = Sources::default();
+        let first = sources.add(&Source::new("a.xml", "<a/>\n<b/>"));
+        let second = sources.add(&Source::new("b.xml", "\n\n<c/>"));
+        let at = |document, offset| {
+            let span = sources
+                .span(Sources::pos(document, offset))
+                .expect("a document");
+            (span.source.name.clone(), span.line_col())
+        };
+        assert_eq!(at(first, 5), ("a.xml".to_owned(), (2, 1)));
+        assert_eq!(at(second, 2), ("b.xml".to_owned(), (3, 1)));
+        assert_eq!(sources.span(Sources::pos(7, 0)), None);
+        assert_eq!(std::mem::size_of::<Pos>(), 8);
     }
 
     #[test]

@@ -106,6 +106,8 @@ fn split_annotation_target<'a>(
 /// What every step of the build reads: the document, its names, the model so far.
 struct Tables<'a> {
     csdl: &'a Csdl<'a>,
+    /// The document's index among the model's sources.
+    document: u32,
     /// Alias or namespace -> namespace.
     namespaces: HashMap<&'a str, &'a str>,
     /// Unaliased qualified name of an annotation target's head (`ns.type`,
@@ -220,13 +222,16 @@ impl<'a> Builder<'a> {
                 namespaces.insert(alias.as_ref(), schema.namespace.as_ref());
             }
         }
+        let mut sources = Sources::default();
+        let document = sources.add(&csdl.source);
         Builder::over(Tables {
             csdl,
+            document,
             namespaces,
             targeted: HashMap::default(),
             types: HashMap::default(),
             model: Model {
-                source: Arc::clone(&csdl.source),
+                sources,
                 types: Vec::new(),
                 by_name: HashMap::default(),
                 by_lower_name: OnceLock::new(),
@@ -278,7 +283,7 @@ impl<'a> Builder<'a> {
                 let name: &'a str = name;
                 let qualified = qualified_name(namespace, name);
                 if let Some(&first) = self.types.get(&(namespace, name)) {
-                    let first = self.span(self.model.get(first).at);
+                    let first = self.span(self.model.get(first).at.offset as usize);
                     self.error(
                         Diagnostic::error(
                             "duplicate-name",
@@ -293,6 +298,7 @@ impl<'a> Builder<'a> {
                 self.types.insert((namespace, name), id);
                 self.model.by_name.insert(qualified, id);
                 // Kinds are filled in by build_types; a placeholder keeps ids stable.
+                let at = self.pos(at);
                 self.model.types.push(TypeDef {
                     namespace: namespace.to_owned(),
                     name: name.to_owned(),
@@ -350,7 +356,7 @@ impl<'a> Builder<'a> {
             let def = self.model.get(*id);
             self.error(Diagnostic::error(
                 "cyclic-base-type",
-                self.span(def.at),
+                self.model.span(def.at),
                 format!(
                     "`{}` derives from itself through its base types",
                     def.qualified_name()
@@ -368,7 +374,7 @@ impl<'a> Builder<'a> {
                     let def = self.model.get(id);
                     self.error(Diagnostic::error(
                         "invalid-type",
-                        self.span(def.at),
+                        self.model.span(def.at),
                         format!(
                             "`{}` derives from `{}`, which is not of the same kind (entity or complex)",
                             def.qualified_name(),
@@ -459,7 +465,7 @@ impl<'a> Builder<'a> {
                 entity_type,
                 description: self.description(&set.annotations, targeted),
                 restrictions: self.restrictions(&set.annotations, targeted),
-                at: set.at,
+                at: self.pos(set.at),
             });
         }
         let mut singletons = Vec::new();
@@ -477,7 +483,7 @@ impl<'a> Builder<'a> {
                 ty,
                 description: self.description(&s.annotations, targeted),
                 restrictions: self.restrictions(&s.annotations, targeted),
-                at: s.at,
+                at: self.pos(s.at),
             });
         }
         let mut imports = Vec::new();
@@ -526,7 +532,7 @@ impl<'a> Builder<'a> {
                 operations,
                 entity_set: owned_opt(&import.entity_set),
                 description: self.description(&import.annotations, targets.on(&import.name)),
-                at: import.at,
+                at: self.pos(import.at),
             });
         }
         let description = self.description(&c.annotations, targets.on(""));
@@ -557,6 +563,11 @@ impl<'a, T: Borrow<Tables<'a>>> Builder<'a, T> {
 
     fn span(&self, at: usize) -> Span {
         self.csdl.span(at)
+    }
+
+    /// The model's position of an element of the document.
+    fn pos(&self, at: usize) -> Pos {
+        Sources::pos(self.document, at)
     }
 
     fn error(&self, diagnostic: Diagnostic) {
@@ -693,7 +704,7 @@ impl<'a, T: Borrow<Tables<'a>>> Builder<'a, T> {
     /// the registered type declared at the same offset.
     fn declared(&self, namespace: &'a str, name: &'a str, at: usize) -> Option<TypeId> {
         let id = *self.types.get(&(namespace, name))?;
-        (self.model.get(id).at == at).then_some(id)
+        (self.model.get(id).at == self.pos(at)).then_some(id)
     }
 
     /// The type declarations of every schema, in the order they are built.
@@ -802,7 +813,7 @@ impl<'a, T: Borrow<Tables<'a>>> Builder<'a, T> {
                     is_composable: op.is_composable,
                     entity_set_path: owned_opt(&op.entity_set_path),
                     description: self.description(&op.annotations, targets.on("")),
-                    at: op.at,
+                    at: self.pos(op.at),
                 });
             }
         }
@@ -978,7 +989,7 @@ impl<'a, T: Borrow<Tables<'a>>> Builder<'a, T> {
                 immutable,
                 default_value: owned_opt(&p.default_value),
                 facets: facets(&p.facets),
-                at: p.at,
+                at: self.pos(p.at),
             });
         }
         let mut navigations = Vec::with_capacity(t.navigation_properties.len());
@@ -1019,7 +1030,7 @@ impl<'a, T: Borrow<Tables<'a>>> Builder<'a, T> {
                     .collect(),
                 description: self.description(&n.annotations, targeted),
                 restrictions: self.restrictions(&n.annotations, targeted),
-                at: n.at,
+                at: self.pos(n.at),
             });
         }
         // Keys are resolved once inheritance is known (check_inheritance).
@@ -1093,7 +1104,7 @@ impl<'a, T: Borrow<Tables<'a>>> Builder<'a, T> {
                 name: owned(&m.name),
                 value,
                 description: self.description(&m.annotations, targets.on(&m.name)),
-                at: m.at,
+                at: self.pos(m.at),
             });
         }
         EnumDef {

@@ -59,9 +59,8 @@ pub(crate) fn test_model(attributes: &str, body: &str) -> Model {
         .expect("test schema builds")
 }
 
-use crate::diag::{Source, Span};
+use crate::diag::{Pos, Sources, Span};
 use rustc_hash::FxHashMap as HashMap;
-use std::sync::Arc;
 use std::sync::OnceLock;
 
 /// `namespace.name`, without the formatting machinery: it runs for every type.
@@ -91,8 +90,8 @@ pub struct OperationId(pub u32);
 
 #[derive(Debug)]
 pub struct Model {
-    /// The metadata, which the `at` offsets of its elements point into.
-    source: Arc<Source>,
+    /// The metadata documents, which the `at` positions of its elements point into.
+    sources: Sources,
     pub types: Vec<TypeDef>,
     /// Qualified name (`namespace.name`) -> type.
     by_name: HashMap<String, TypeId>,
@@ -120,7 +119,7 @@ pub struct TypeDef {
     pub description: Option<String>,
     pub kind: TypeKind,
     /// Where it is declared: a byte offset of the metadata, see [`Model::span`].
-    pub at: usize,
+    pub at: Pos,
 }
 
 impl TypeDef {
@@ -205,7 +204,7 @@ pub struct PropertyDef {
     /// `None` when the schema gives no facet, as for most.
     pub facets: Option<Box<Facets>>,
     /// Where it is declared: a byte offset of the metadata, see [`Model::span`].
-    pub at: usize,
+    pub at: Pos,
 }
 
 #[derive(Debug)]
@@ -223,7 +222,7 @@ pub struct NavigationDef {
     pub description: Option<String>,
     pub restrictions: Restrictions,
     /// Where it is declared: a byte offset of the metadata, see [`Model::span`].
-    pub at: usize,
+    pub at: Pos,
 }
 
 /// Capabilities annotations that forbid operations on a collection or entity.
@@ -281,7 +280,7 @@ pub struct EnumMemberDef {
     pub value: i64,
     pub description: Option<String>,
     /// Where it is declared: a byte offset of the metadata, see [`Model::span`].
-    pub at: usize,
+    pub at: Pos,
 }
 
 #[derive(Debug)]
@@ -306,7 +305,7 @@ pub struct ImportDef {
     pub entity_set: Option<String>,
     pub description: Option<String>,
     /// Where it is declared: a byte offset of the metadata, see [`Model::span`].
-    pub at: usize,
+    pub at: Pos,
 }
 
 #[derive(Debug)]
@@ -316,7 +315,7 @@ pub struct EntitySetDef {
     pub description: Option<String>,
     pub restrictions: Restrictions,
     /// Where it is declared: a byte offset of the metadata, see [`Model::span`].
-    pub at: usize,
+    pub at: Pos,
 }
 
 #[derive(Debug)]
@@ -326,7 +325,7 @@ pub struct SingletonDef {
     pub description: Option<String>,
     pub restrictions: Restrictions,
     /// Where it is declared: a byte offset of the metadata, see [`Model::span`].
-    pub at: usize,
+    pub at: Pos,
 }
 
 #[derive(Debug)]
@@ -345,7 +344,7 @@ pub struct OperationDef {
     pub entity_set_path: Option<String>,
     pub description: Option<String>,
     /// Where it is declared: a byte offset of the metadata, see [`Model::span`].
-    pub at: usize,
+    pub at: Pos,
 }
 
 impl OperationDef {
@@ -471,8 +470,8 @@ impl Model {
     }
 
     /// The position of a schema element, from its `at`.
-    pub fn span(&self, at: usize) -> Span {
-        self.source.span_at(at)
+    pub fn span(&self, at: Pos) -> Option<Span> {
+        self.sources.span(at)
     }
 
     pub fn ids(&self) -> impl Iterator<Item = TypeId> + '_ {
