@@ -1,5 +1,7 @@
-//! The schema model: every type in one arena addressed by [`TypeId`], names resolved
-//! (qualified or aliased), inheritance known, annotations attached to what they target.
+//! The schema model: takes the CSDL reader's [`Csdl`](crate::read::csdl::Csdl), gives
+//! every type in one arena addressed by [`TypeId`], names resolved (qualified or
+//! aliased), inheritance and keys checked, annotations attached to what they target, each
+//! element with its [`Pos`] in the document it came from.
 
 // The model keeps every fact of the schema that CSDL gives, each with its position, for
 // the stages after it; not every one is used by one yet.

@@ -1,8 +1,8 @@
-//! Model + doc pages -> IR. Runs in a fixed order: resolve every documented path and
-//! check the page against the schema; select the part of the service graph to generate
-//! (the documented endpoints, path globs, or everything); decide which Cargo feature
-//! compiles what; compute the closure of model types the selected requests read or
-//! write; assign Rust names; write doc comments; turn examples into tests.
+//! The planner: takes the model, its service graph and the analysed pages; gives the
+//! [`ir::Crate`]. Runs in a fixed order: select the part of the service graph to
+//! generate (the documented endpoints, path globs, or everything); decide which Cargo
+//! feature compiles what; compute the closure of model types the selected requests read
+//! or write; assign Rust names; write doc comments; turn examples into tests.
 
 mod docs;
 mod features;

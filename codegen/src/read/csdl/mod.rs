@@ -1,4 +1,5 @@
-//! The CSDL reader's output: plain structs that mirror CSDL XML (OData 4.0 and 4.01),
+//! The CSDL reader's output: plain structs that mirror CSDL (OData 4.0 and 4.01), as
+//! any of its representations gives it ([`xml`] reads CSDL XML),
 //! names as written (aliases not yet resolved), borrowed from the document where no
 //! entity reference had to be resolved. Every element keeps `at`, the byte offset of its
 //! start tag; [`Csdl::span`] turns one into a [`Span`] for a diagnostic.
@@ -8,7 +9,7 @@
 // used by one yet.
 #![allow(dead_code)]
 
-mod xml;
+pub mod xml;
 
 #[cfg(fuzzing)]
 pub use xml::attribute_scans;
