@@ -511,3 +511,120 @@ impl<'m> TypeClosure<'m> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::test_model;
+
+    /// People own their trips by containment and point at airlines, which another root
+    /// owns; `me` is a singleton of people.
+    fn model() -> Model {
+        test_model(
+            r#"Namespace="t""#,
+            r#"<EntityType Name="person"><Key><PropertyRef Name="id"/></Key>
+                 <Property Name="id" Type="Edm.String" Nullable="false"/>
+                 <NavigationProperty Name="trips" Type="Collection(t.trip)" ContainsTarget="true"/>
+                 <NavigationProperty Name="airline" Type="t.airline"/></EntityType>
+               <EntityType Name="trip"><Key><PropertyRef Name="id"/></Key>
+                 <Property Name="id" Type="Edm.Int32" Nullable="false"/>
+                 <Property Name="budget" Type="t.money"/></EntityType>
+               <ComplexType Name="money"><Property Name="amount" Type="Edm.Decimal"/></ComplexType>
+               <EntityType Name="airline"><Key><PropertyRef Name="code"/></Key>
+                 <Property Name="code" Type="Edm.String" Nullable="false"/></EntityType>
+               <EntityContainer Name="c">
+                 <EntitySet Name="people" EntityType="t.person">
+                   <NavigationPropertyBinding Path="airline" Target="airlines"/></EntitySet>
+                 <EntitySet Name="airlines" EntityType="t.airline"/>
+                 <Singleton Name="me" Type="t.person"/>
+               </EntityContainer>"#,
+        )
+    }
+
+    fn features(model: &Model, enabled: bool) -> (Service<'_>, Features) {
+        let service = Service::new(model);
+        let mut selection = Selection::default();
+        selection.select_all(&service);
+        let features = Features::compute(&service, &selection, enabled, true);
+        (service, features)
+    }
+
+    fn names(cfg: Cfg) -> Vec<String> {
+        cfg.any_feature
+    }
+
+    #[test]
+    fn each_root_gets_a_feature_and_full_enables_them_all() {
+        let model = model();
+        let (_, features) = features(&model, true);
+        let cargo: Vec<(String, Vec<String>)> = features
+            .cargo_features()
+            .into_iter()
+            .map(|f| (f.name, f.enables))
+            .collect();
+        let roots: Vec<&str> = cargo
+            .iter()
+            .map(|(name, _)| name.as_str())
+            .filter(|name| ![FULL, SHARED].contains(name))
+            .collect();
+        assert_eq!(roots, ["people", "airlines", "me"], "{cargo:?}");
+        let full = cargo.iter().find(|(name, _)| name == FULL).expect("full");
+        for root in roots {
+            assert!(full.1.iter().any(|e| e == root), "{full:?}");
+        }
+        assert_eq!(
+            names(features.root_cfg(&Root::EntitySet("people".into()))),
+            ["people"]
+        );
+        assert_eq!(
+            names(features.root_cfg(&Root::Singleton("me".into()))),
+            ["me"]
+        );
+    }
+
+    #[test]
+    fn contained_types_compile_with_every_root_that_reaches_them() {
+        let model = model();
+        let (_, features) = features(&model, true);
+        let id = |name: &str| model.lookup(name).expect(name);
+        // Trips and their money are reached from people and from me.
+        assert_eq!(names(features.type_cfg(id("t.trip"))), ["people", "me"]);
+        assert_eq!(names(features.type_cfg(id("t.money"))), ["people", "me"]);
+        // A person's `airline` compiles only with the airlines' feature, so the type
+        // needs no other.
+        assert_eq!(names(features.type_cfg(id("t.airline"))), ["airlines"]);
+        assert!(features.type_closure.contains(&id("t.money")));
+    }
+
+    #[test]
+    fn a_navigation_to_another_roots_entities_needs_that_roots_feature() {
+        let model = model();
+        let (service, features) = features(&model, true);
+        let (people, _) = service
+            .root_target(&Root::EntitySet("people".into()))
+            .expect("a set");
+        let (airlines, _) = service
+            .root_target(&Root::EntitySet("airlines".into()))
+            .expect("a set");
+        assert_eq!(names(features.node_cfg(&people)), ["people"]);
+        // Leaving people for the airlines' handle compiles with airlines alone.
+        assert_eq!(names(features.edge_cfg(&people, &airlines)), ["airlines"]);
+        // Staying inside the containment tree needs nothing more.
+        assert_eq!(features.edge_cfg(&people, &people), Cfg::always());
+    }
+
+    #[test]
+    fn without_root_features_everything_always_compiles() {
+        let model = model();
+        let (service, features) = features(&model, false);
+        let (people, _) = service
+            .root_target(&Root::EntitySet("people".into()))
+            .expect("a set");
+        assert!(features.cargo_features().is_empty());
+        assert_eq!(features.node_cfg(&people), Cfg::always());
+        assert_eq!(
+            features.type_cfg(model.lookup("t.trip").expect("trip")),
+            Cfg::always()
+        );
+    }
+}
