@@ -84,7 +84,7 @@ pub fn plan<'a>(
     for analysis in analyses {
         for operation in &analysis.operations {
             if documented {
-                p.selection.select_path(&p.service, &operation.path);
+                p.selection.select_path(p.service, &operation.path);
             }
             let pages = match operation.kind {
                 RequestKind::Invoke(id) => p.operation_docs.entry(id).or_default(),
@@ -104,20 +104,20 @@ pub fn plan<'a>(
                 *p.service_roots.entry(root.clone()).or_default() += 1;
             }
             if documented {
-                p.selection.select_path(&p.service, &example.path);
+                p.selection.select_path(p.service, &example.path);
             }
         }
         examples.extend(analysis.examples);
     }
     match &options.select {
         SelectionMode::Documented => {}
-        SelectionMode::All => p.selection.select_all(&p.service),
+        SelectionMode::All => p.selection.select_all(p.service),
         SelectionMode::Globs(globs) => {
             for glob in globs {
                 let before = p.selection.clone();
                 p.selection
-                    .select_globs(&p.service, std::slice::from_ref(glob));
-                if p.selection == before && !selects_anything(&p.service, glob) {
+                    .select_globs(p.service, std::slice::from_ref(glob));
+                if p.selection == before && !selects_anything(p.service, glob) {
                     p.diags.push(Diagnostic::warning(
                         "nothing-selected",
                         None,
@@ -216,7 +216,7 @@ impl<'a> Planner<'a> {
         let model = self.model;
         let all_types = options.select == SelectionMode::All;
         let features = Features::compute(
-            &self.service,
+            self.service,
             &self.selection,
             options.root_features,
             all_types,

@@ -1,5 +1,3 @@
-use std::path::PathBuf;
-use std::time::Instant;
 
 use super::*;
 use crate::diag::{Severity, Span};
