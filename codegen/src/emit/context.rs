@@ -1,0 +1,277 @@
+//! Where a type is named from: the module of the item that names it and the namespace
+//! modules it imports by alias, and the Rust spelling of IR types from there.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::tokens::{ident, runtime};
+use crate::ir::{self, CrudKind, MethodKind, RT, RustType};
+use crate::model::Primitive;
+
+/// Namespace modules whose types the request builders name.
+pub(super) fn requests_modules(krate: &ir::Crate) -> BTreeSet<Vec<String>> {
+    let mut out = BTreeSet::new();
+    let methods = krate
+        .requests
+        .handles
+        .iter()
+        .flat_map(|h| &h.methods)
+        .chain(&krate.requests.service.methods);
+    for method in methods {
+        match &method.kind {
+            MethodKind::Request { model, .. } => collect_modules(model, &mut out),
+            MethodKind::Call(call) => {
+                for p in &call.params {
+                    collect_modules(&p.ty, &mut out);
+                }
+                match &call.returns {
+                    ir::Returns::Json(t) | ir::Returns::Value(t) | ir::Returns::Page(t) => {
+                        collect_modules(t, &mut out)
+                    }
+                    ir::Returns::Nothing | ir::Returns::Handle(_) => {}
+                }
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+/// Namespace modules whose types the example tests name.
+pub(super) fn examples_modules(krate: &ir::Crate) -> BTreeSet<Vec<String>> {
+    let mut out = BTreeSet::new();
+    for test in &krate.examples {
+        if matches!(test.operation, CrudKind::Create | CrudKind::Update) {
+            collect_modules(&test.model, &mut out);
+        }
+    }
+    out
+}
+
+fn collect_modules(ty: &RustType, out: &mut BTreeSet<Vec<String>>) {
+    match ty {
+        RustType::Named { module, .. } | RustType::Flags { module, .. } => {
+            out.insert(module.clone());
+        }
+        RustType::Vec(inner) => collect_modules(inner, out),
+        RustType::Primitive(_) => {}
+    }
+}
+
+/// Where types are named from: a module, and the namespace modules it imports by alias.
+#[derive(Clone, Debug, Default)]
+pub(super) struct Ctx {
+    from: Vec<String>,
+    aliases: BTreeMap<Vec<String>, String>,
+}
+
+impl Ctx {
+    pub(super) fn module(from: &[String]) -> Ctx {
+        Ctx {
+            from: from.to_vec(),
+            aliases: BTreeMap::new(),
+        }
+    }
+
+    /// The crate-root module `name` (`requests`, `examples`), which imports the
+    /// namespace modules it uses by a short alias.
+    pub(super) fn root_module(
+        name: &str,
+        aliases: &BTreeMap<Vec<String>, String>,
+        used: &BTreeSet<Vec<String>>,
+    ) -> Ctx {
+        Ctx {
+            from: vec![name.to_owned()],
+            aliases: aliases
+                .iter()
+                .filter(|(path, _)| used.contains(*path))
+                .map(|(p, a)| (p.clone(), a.clone()))
+                .collect(),
+        }
+    }
+
+    /// `use super::microsoft::graph;` lines for the aliases; `gated` when features may
+    /// compile out what uses them.
+    pub(super) fn imports(&self, gated: bool) -> TokenStream {
+        let allow = gated.then(|| quote! { #[allow(unused_imports)] });
+        self.aliases
+            .iter()
+            .map(|(path, alias)| {
+                let same = path.last() == Some(alias);
+                let path = path.iter().map(|p| ident(p));
+                let alias = ident(alias);
+                if same {
+                    quote! { #allow use super::#(#path)::*; }
+                } else {
+                    quote! { #allow use super::#(#path)::* as #alias; }
+                }
+            })
+            .collect()
+    }
+}
+
+/// Short, unique aliases for namespace modules: their last part.
+pub(super) fn module_aliases(krate: &ir::Crate) -> BTreeMap<Vec<String>, String> {
+    let mut taken: BTreeSet<String> = [RT.to_owned()].into_iter().collect();
+    let mut aliases = BTreeMap::new();
+    for module in &krate.modules {
+        let last = module.path.last().cloned().unwrap_or_default();
+        let base = last.trim_start_matches("r#").to_owned();
+        let mut alias = last.clone();
+        let mut n = 2;
+        while !taken.insert(alias.trim_start_matches("r#").to_owned()) {
+            alias = format!("{base}_{n}");
+            n += 1;
+        }
+        aliases.insert(module.path.clone(), alias);
+    }
+    aliases
+}
+
+/// The Rust type of `ty` as seen from `ctx`. Prelude names (`Option`, `String`, `Vec`,
+/// `Box`) are written bare: generated types never take them.
+pub(super) fn rust_type(ty: &RustType, ctx: &Ctx) -> TokenStream {
+    let rt = runtime();
+    match ty {
+        RustType::Primitive(p) => primitive(*p),
+        RustType::Named { module, name } => named(module, name, ctx),
+        RustType::Flags { module, name } => {
+            let inner = named(module, name, ctx);
+            quote! { #rt::Flags<#inner> }
+        }
+        RustType::Vec(inner) => {
+            let inner = rust_type(inner, ctx);
+            quote! { Vec<#inner> }
+        }
+    }
+}
+
+fn named(module: &[String], name: &str, ctx: &Ctx) -> TokenStream {
+    let name = ident(name);
+    if module == ctx.from.as_slice() {
+        return quote! { #name };
+    }
+    if let Some(alias) = ctx.aliases.get(module) {
+        let alias = ident(alias);
+        return quote! { #alias::#name };
+    }
+    // Up to the common ancestor, then down: `super::call_records::X`, not a round trip.
+    let common = module
+        .iter()
+        .zip(&ctx.from)
+        .take_while(|(a, b)| a == b)
+        .count();
+    let supers = std::iter::repeat_n(quote! { super:: }, ctx.from.len() - common);
+    let down = module[common..].iter().map(|m| ident(m));
+    quote! { #(#supers)* #(#down::)* #name }
+}
+
+pub(super) fn primitive(p: Primitive) -> TokenStream {
+    let rt = runtime();
+    match p {
+        Primitive::Binary => quote! { #rt::Binary },
+        Primitive::Boolean => quote! { bool },
+        Primitive::Byte => quote! { u8 },
+        Primitive::Date => quote! { #rt::Date },
+        Primitive::DateTimeOffset => quote! { #rt::DateTimeOffset },
+        Primitive::Decimal => quote! { ::serde_json::Number },
+        Primitive::Double => quote! { #rt::Double },
+        Primitive::Duration => quote! { #rt::Duration },
+        Primitive::Guid | Primitive::Stream | Primitive::String => quote! { String },
+        Primitive::Int16 => quote! { i16 },
+        Primitive::Int32 => quote! { i32 },
+        Primitive::Int64 => quote! { i64 },
+        Primitive::SByte => quote! { i8 },
+        Primitive::Single => quote! { #rt::Single },
+        Primitive::TimeOfDay => quote! { #rt::TimeOfDay },
+        Primitive::Spatial | Primitive::Untyped => quote! { ::serde_json::Value },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::emit::tests::{empty_crate, module};
+
+    fn path(parts: &[&str]) -> Vec<String> {
+        parts.iter().map(|p| p.to_string()).collect()
+    }
+
+    fn named_type(module: &[&str], name: &str) -> RustType {
+        RustType::Named {
+            module: path(module),
+            name: name.to_owned(),
+        }
+    }
+
+    #[test]
+    fn aliases_are_last_parts_made_unique() {
+        let mut krate = empty_crate("x");
+        krate.modules = vec![
+            module(&["a", "graph"]),
+            module(&["b", "graph"]),
+            module(&["c", "rt"]),
+        ];
+        let aliases = module_aliases(&krate);
+        assert_eq!(aliases[&path(&["a", "graph"])], "graph");
+        assert_eq!(aliases[&path(&["b", "graph"])], "graph_2");
+        // `rt` is the runtime's name in every module.
+        assert_eq!(aliases[&path(&["c", "rt"])], "rt_2");
+    }
+
+    #[test]
+    fn types_are_named_relative_to_the_module_that_names_them() {
+        let ctx = Ctx::module(&path(&["microsoft", "graph"]));
+        let name = |ty: &RustType| rust_type(ty, &ctx).to_string();
+        assert_eq!(name(&named_type(&["microsoft", "graph"], "User")), "User");
+        assert_eq!(
+            name(&named_type(
+                &["microsoft", "graph", "call_records"],
+                "Session"
+            )),
+            "call_records :: Session"
+        );
+        assert_eq!(
+            name(&named_type(&["microsoft", "teams"], "Team")),
+            "super :: teams :: Team"
+        );
+        assert_eq!(
+            name(&RustType::Vec(Box::new(RustType::Flags {
+                module: path(&["microsoft", "graph"]),
+                name: "Days".to_owned(),
+            }))),
+            "Vec < rt :: Flags < Days > >"
+        );
+        assert_eq!(
+            name(&RustType::Primitive(Primitive::Decimal)),
+            ":: serde_json :: Number"
+        );
+    }
+
+    #[test]
+    fn root_modules_import_only_the_namespaces_they_use_by_alias() {
+        let aliases: BTreeMap<Vec<String>, String> = [
+            (path(&["a", "graph"]), "graph".to_owned()),
+            (path(&["b", "graph"]), "graph_2".to_owned()),
+            (path(&["c", "unused"]), "unused".to_owned()),
+        ]
+        .into();
+        let used: BTreeSet<Vec<String>> = [path(&["a", "graph"]), path(&["b", "graph"])].into();
+        let ctx = Ctx::root_module("requests", &aliases, &used);
+        assert_eq!(
+            rust_type(&named_type(&["b", "graph"], "User"), &ctx).to_string(),
+            "graph_2 :: User"
+        );
+        assert_eq!(
+            ctx.imports(false).to_string(),
+            "use super :: a :: graph ; use super :: b :: graph as graph_2 ;"
+        );
+        assert!(
+            ctx.imports(true)
+                .to_string()
+                .starts_with("# [allow (unused_imports)]")
+        );
+    }
+}

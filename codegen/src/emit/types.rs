@@ -1,0 +1,442 @@
+//! Model types: structs, unions of derived types, enums and aliases, and the namespace
+//! module that holds them.
+
+use proc_macro2::{Literal, TokenStream};
+use quote::quote;
+
+use super::context::{Ctx, primitive, rust_type};
+use super::tokens::{cfg_attr, docs, ident, runtime};
+use crate::ir::{self, RustType};
+use crate::model::Primitive;
+
+/// The doc comment that opens a namespace module.
+pub(super) fn module_docs(module: &ir::Module) -> Vec<String> {
+    vec![
+        format!(" The types of the schema namespace `{}`.", module.namespace),
+        String::new(),
+        " Every property is optional, so a `$select`-ed response deserializes; a nullable"
+            .to_owned(),
+        " one is a [`Field`](rt::Field), which tells an absent property from an explicit"
+            .to_owned(),
+        " `null`. `Default` fills in `@odata.type`, which services read from request bodies."
+            .to_owned(),
+    ]
+}
+
+/// Whether a module's items use the runtime, so that it imports it.
+pub(super) fn uses_runtime(module: &ir::Module) -> bool {
+    !module.unions.is_empty()
+        || !module.enums.is_empty()
+        || module
+            .structs
+            .iter()
+            .flat_map(|s| &s.fields)
+            .any(|f| f.nullable || primitive_uses_runtime_in(&f.ty))
+        || module
+            .aliases
+            .iter()
+            .any(|a| primitive_uses_runtime_in(&a.ty))
+}
+
+fn primitive_uses_runtime_in(ty: &RustType) -> bool {
+    match ty {
+        RustType::Primitive(p) => primitive_uses_runtime(*p),
+        RustType::Flags { .. } => true,
+        RustType::Named { .. } => false,
+        RustType::Vec(inner) => primitive_uses_runtime_in(inner),
+    }
+}
+
+fn primitive_uses_runtime(p: Primitive) -> bool {
+    matches!(
+        p,
+        Primitive::Binary
+            | Primitive::Date
+            | Primitive::DateTimeOffset
+            | Primitive::Double
+            | Primitive::Duration
+            | Primitive::Single
+            | Primitive::TimeOfDay
+    )
+}
+
+/// The field name serde derives from a Rust field under `rename_all = "camelCase"`.
+fn serde_camel_case(field: &str) -> String {
+    let field = field.trim_start_matches("r#");
+    let mut pascal = String::with_capacity(field.len());
+    let mut capitalize = true;
+    for c in field.chars() {
+        if c == '_' {
+            capitalize = true;
+        } else if capitalize {
+            pascal.push(c.to_ascii_uppercase());
+            capitalize = false;
+        } else {
+            pascal.push(c);
+        }
+    }
+    match pascal.get(..1) {
+        Some(first) => format!("{}{}", first.to_ascii_lowercase(), &pascal[1..]),
+        None => pascal,
+    }
+}
+
+pub(super) fn struct_items(s: &ir::Struct, ctx: &Ctx) -> TokenStream {
+    let rt = runtime();
+    let name = ident(&s.name);
+    let doc = docs(&s.doc);
+    let cfg = cfg_attr(&s.cfg);
+    let odata_type = &s.odata_type;
+    let fields = s.fields.iter().map(|f| {
+        let field = ident(&f.name);
+        let doc = docs(&f.doc);
+        let mut inner = rust_type(&f.ty, ctx);
+        if f.boxed {
+            inner = quote! { Box<#inner> };
+        }
+        // Most wire names are what `rename_all` makes of the Rust name; only the
+        // others need their own `rename`.
+        let rename = (serde_camel_case(&f.name) != f.wire).then(|| {
+            let wire = &f.wire;
+            quote! { rename = #wire, }
+        });
+        if f.nullable {
+            quote! {
+                #doc
+                #[serde(#rename default, skip_serializing_if = "rt::Field::is_absent")]
+                pub #field: #rt::Field<#inner>,
+            }
+        } else {
+            quote! {
+                #doc
+                #[serde(#rename default, skip_serializing_if = "Option::is_none")]
+                pub #field: Option<#inner>,
+            }
+        }
+    });
+    let defaults = s.fields.iter().map(|f| {
+        let field = ident(&f.name);
+        if f.nullable {
+            quote! { #field: #rt::Field::Absent, }
+        } else {
+            quote! { #field: None, }
+        }
+    });
+    quote! {
+        #doc
+        #cfg
+        #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+        #[serde(rename_all = "camelCase")]
+        pub struct #name {
+            /// The type's name as services read it from a request body (`@odata.type`).
+            #[serde(rename = "@odata.type", default, skip_serializing_if = "Option::is_none")]
+            pub odata_type: Option<String>,
+            #(#fields)*
+            /// Properties the schema does not declare, kept so that nothing received is lost.
+            #[serde(flatten)]
+            pub additional_data: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+        }
+
+        #cfg
+        impl #name {
+            /// The `@odata.type` of this type.
+            pub const ODATA_TYPE: &'static str = #odata_type;
+        }
+
+        #cfg
+        impl Default for #name {
+            /// An empty value that names its type, ready to fill in for a request body.
+            fn default() -> Self {
+                Self {
+                    odata_type: Some(Self::ODATA_TYPE.to_owned()),
+                    #(#defaults)*
+                    additional_data: ::std::collections::BTreeMap::new(),
+                }
+            }
+        }
+    }
+}
+
+pub(super) fn union_items(u: &ir::Union, ctx: &Ctx) -> TokenStream {
+    let rt = runtime();
+    let name = ident(&u.name);
+    let doc = docs(&u.doc);
+    let cfg = cfg_attr(&u.cfg);
+    let variants = u.variants.iter().map(|v| {
+        let variant = ident(&v.name);
+        let ty = rust_type(&v.ty, ctx);
+        let wire_doc = format!(" `{}`", v.wire.first().map_or("", String::as_str));
+        quote! {
+            #[doc = #wire_doc]
+            #variant(Box<#ty>),
+        }
+    });
+    let serialize_arms = u.variants.iter().map(|v| {
+        let variant = ident(&v.name);
+        quote! { Self::#variant(value) => ::serde::Serialize::serialize(value, serializer), }
+    });
+    let (base, derived) = match u.variants.split_first() {
+        Some((base, derived)) => (Some(base), derived),
+        None => (None, &[][..]),
+    };
+    let deserialize_arms = derived.iter().map(|v| {
+        let variant = ident(&v.name);
+        let wire = &v.wire;
+        quote! { #(#wire)|* => Self::#variant(#rt::from_value(value)?), }
+    });
+    let fallback = base.map(|v| {
+        let variant = ident(&v.name);
+        quote! { _ => Self::#variant(#rt::from_value(value)?), }
+    });
+    let froms = u.variants.iter().map(|v| {
+        let variant = ident(&v.name);
+        let ty = rust_type(&v.ty, ctx);
+        quote! {
+            #cfg
+            impl From<#ty> for #name {
+                fn from(value: #ty) -> Self {
+                    Self::#variant(Box::new(value))
+                }
+            }
+        }
+    });
+    quote! {
+        #doc
+        #cfg
+        #[derive(Clone, Debug, PartialEq)]
+        pub enum #name {
+            #(#variants)*
+        }
+
+        #cfg
+        impl ::serde::Serialize for #name {
+            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                match self {
+                    #(#serialize_arms)*
+                }
+            }
+        }
+
+        #cfg
+        impl<'de> ::serde::Deserialize<'de> for #name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                #rt::deserialize_polymorphic(deserializer, |odata_type, value| {
+                    Ok(match odata_type {
+                        #(#deserialize_arms)*
+                        #fallback
+                    })
+                })
+            }
+        }
+
+        #(#froms)*
+    }
+}
+
+pub(super) fn enum_items(e: &ir::Enum) -> TokenStream {
+    let rt = runtime();
+    let name = ident(&e.name);
+    let doc = docs(&e.doc);
+    let cfg = cfg_attr(&e.cfg);
+    let fallback = ident(&e.fallback);
+    let variants = e.members.iter().map(|m| {
+        let variant = ident(&m.name);
+        let doc = docs(&m.doc);
+        let wire_doc = format!(" `{}`", m.wire);
+        let doc = if m.doc.is_empty() {
+            quote! { #[doc = #wire_doc] }
+        } else {
+            doc
+        };
+        quote! { #doc #variant, }
+    });
+    let from_wire = e.members.iter().map(|m| {
+        let variant = ident(&m.name);
+        let wire = &m.wire;
+        quote! { #wire => Self::#variant, }
+    });
+    let to_wire = e.members.iter().map(|m| {
+        let variant = ident(&m.name);
+        let wire = &m.wire;
+        quote! { Self::#variant => #wire, }
+    });
+    let underlying = primitive(e.underlying);
+    let values = e.members.iter().map(|m| {
+        let variant = ident(&m.name);
+        let value = integer_literal(m.value, e.underlying);
+        quote! { Self::#variant => Some(#value), }
+    });
+    quote! {
+        #doc
+        #cfg
+        #[derive(Clone, Debug, PartialEq, Eq, Hash)]
+        pub enum #name {
+            #(#variants)*
+            /// A value this crate does not know yet, kept exactly as received.
+            #fallback(String),
+        }
+
+        #cfg
+        impl #name {
+            /// The member's value in the schema; `None` for a value this crate does not know.
+            pub fn value(&self) -> Option<#underlying> {
+                match self {
+                    #(#values)*
+                    Self::#fallback(_) => None,
+                }
+            }
+        }
+
+        #cfg
+        impl #rt::ODataEnum for #name {
+            fn from_wire(value: &str) -> Self {
+                match value {
+                    #(#from_wire)*
+                    other => Self::#fallback(other.to_owned()),
+                }
+            }
+
+            fn to_wire(&self) -> &str {
+                match self {
+                    #(#to_wire)*
+                    Self::#fallback(value) => value,
+                }
+            }
+        }
+
+        #cfg
+        impl ::serde::Serialize for #name {
+            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                #rt::serialize_enum(self, serializer)
+            }
+        }
+
+        #cfg
+        impl<'de> ::serde::Deserialize<'de> for #name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                #rt::deserialize_enum(deserializer)
+            }
+        }
+    }
+}
+
+/// An integer literal of the enum's underlying type; a value that does not fit is
+/// written as it is and left to the compiler to report.
+fn integer_literal(value: i64, ty: Primitive) -> Literal {
+    match ty {
+        Primitive::Byte => u8::try_from(value)
+            .map_or_else(|_| Literal::i64_unsuffixed(value), Literal::u8_unsuffixed),
+        Primitive::SByte => i8::try_from(value)
+            .map_or_else(|_| Literal::i64_unsuffixed(value), Literal::i8_unsuffixed),
+        Primitive::Int16 => i16::try_from(value)
+            .map_or_else(|_| Literal::i64_unsuffixed(value), Literal::i16_unsuffixed),
+        Primitive::Int32 => i32::try_from(value)
+            .map_or_else(|_| Literal::i64_unsuffixed(value), Literal::i32_unsuffixed),
+        _ => Literal::i64_unsuffixed(value),
+    }
+}
+
+pub(super) fn alias_items(a: &ir::Alias, ctx: &Ctx) -> TokenStream {
+    let name = ident(&a.name);
+    let doc = docs(&a.doc);
+    let cfg = cfg_attr(&a.cfg);
+    let ty = rust_type(&a.ty, ctx);
+    quote! {
+        #doc
+        #cfg
+        pub type #name = #ty;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::emit::format::format_tokens;
+    use crate::emit::tests::module;
+
+    fn field(name: &str, wire: &str, ty: RustType, nullable: bool) -> ir::Field {
+        ir::Field {
+            name: name.to_owned(),
+            wire: wire.to_owned(),
+            ty,
+            nullable,
+            boxed: false,
+            doc: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn camel_case_is_what_serde_makes_of_a_field_name() {
+        assert_eq!(serde_camel_case("display_name"), "displayName");
+        assert_eq!(serde_camel_case("r#type"), "type");
+        assert_eq!(serde_camel_case("id"), "id");
+    }
+
+    #[test]
+    fn only_fields_whose_wire_name_differs_are_renamed_and_nullable_ones_are_three_state() {
+        let s = ir::Struct {
+            name: "User".to_owned(),
+            odata_type: "#ns.user".to_owned(),
+            doc: vec!["A user.".to_owned()],
+            fields: vec![
+                field(
+                    "display_name",
+                    "displayName",
+                    RustType::Primitive(Primitive::String),
+                    false,
+                ),
+                field(
+                    "ip_v4",
+                    "IPv4",
+                    RustType::Primitive(Primitive::String),
+                    true,
+                ),
+            ],
+            cfg: ir::Cfg::always(),
+        };
+        let text = format_tokens(struct_items(&s, &Ctx::module(&["ns".to_owned()])));
+        assert!(
+            text.contains("    #[serde(default, skip_serializing_if = \"Option::is_none\")]\n    pub display_name: Option<String>,\n"),
+            "{text}"
+        );
+        assert!(
+            text.contains("    #[serde(rename = \"IPv4\", default, skip_serializing_if = \"rt::Field::is_absent\")]\n    pub ip_v4: rt::Field<String>,\n"),
+            "{text}"
+        );
+        assert!(text.contains("pub const ODATA_TYPE: &'static str = \"#ns.user\";"));
+        assert!(text.contains("odata_type: Some(Self::ODATA_TYPE.to_owned()),"));
+    }
+
+    #[test]
+    fn enum_values_that_do_not_fit_their_type_are_left_to_the_compiler() {
+        assert_eq!(integer_literal(7, Primitive::Byte).to_string(), "7");
+        assert_eq!(integer_literal(300, Primitive::Byte).to_string(), "300");
+        assert_eq!(integer_literal(-1, Primitive::Int64).to_string(), "-1");
+    }
+
+    #[test]
+    fn a_module_imports_the_runtime_only_when_its_items_use_it() {
+        let mut plain = module(&["ns"]);
+        plain.structs.push(ir::Struct {
+            name: "A".to_owned(),
+            odata_type: "#ns.a".to_owned(),
+            doc: Vec::new(),
+            fields: vec![field(
+                "name",
+                "name",
+                RustType::Primitive(Primitive::String),
+                false,
+            )],
+            cfg: ir::Cfg::always(),
+        });
+        assert!(!uses_runtime(&plain));
+        let mut dated = plain.clone();
+        dated.structs[0].fields.push(field(
+            "on",
+            "on",
+            RustType::Primitive(Primitive::Date),
+            false,
+        ));
+        assert!(uses_runtime(&dated));
+    }
+}
