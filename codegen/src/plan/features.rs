@@ -16,7 +16,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
 use crate::ir::{Cfg, Feature};
 use crate::model::{ItemType, Model, TypeId, TypeKind, TypeRef};
 use crate::path::Root;
-use crate::service::{EdgeKind, Member, Node, Selection, Service};
+use crate::service::{EdgeKind, HandleMember, Node, Selection, Service};
 
 /// Items needed by more root features than this compile with the `shared` feature.
 pub const SHARED_THRESHOLD: usize = 8;
@@ -173,12 +173,15 @@ impl Features {
             for member in members {
                 let bits = features.member_bits(node, member);
                 match member {
-                    Member::List | Member::Get | Member::Create | Member::Update => {
+                    HandleMember::List
+                    | HandleMember::Get
+                    | HandleMember::Create
+                    | HandleMember::Update => {
                         if let Some(item) = item {
                             closure.add_use(TypeRef::named(item), &bits);
                         }
                     }
-                    Member::Call(op) => closure.add_operation(*op, &bits),
+                    HandleMember::Call(op) => closure.add_operation(*op, &bits),
                     _ => {}
                 }
             }
@@ -213,16 +216,18 @@ impl Features {
 
     /// The roots a member of a handle serves: the handle's, or for the entities of a
     /// navigation without containment, their owners'.
-    fn member_bits(&self, node: &Node, member: &Member) -> Bits {
+    fn member_bits(&self, node: &Node, member: &HandleMember) -> Bits {
         match (member, self.service_items.get(node)) {
-            (Member::List | Member::Create | Member::Call(_), Some(owners)) => owners.clone(),
+            (HandleMember::List | HandleMember::Create | HandleMember::Call(_), Some(owners)) => {
+                owners.clone()
+            }
             _ => self.nodes.get(node).cloned().unwrap_or_default(),
         }
     }
 
     /// The `cfg` of a request method on `node`: none unless it reads or writes entities
     /// other roots own.
-    pub fn member_cfg(&self, node: &Node, member: &Member) -> Cfg {
+    pub fn member_cfg(&self, node: &Node, member: &HandleMember) -> Cfg {
         let own = self.node_gate(node);
         let gate = self.gate(Some(&self.member_bits(node, member)));
         if gate.covers(&own) {

@@ -17,7 +17,7 @@ use crate::diag::Diagnostic;
 use crate::ir::{self, CrudKind};
 use crate::model::{ItemType, Model, OperationId, TypeRef};
 use crate::path::{ResolvedPath, Root, Step};
-use crate::service::{Access, Leads, Member, Node, PathGlob, Selection, Service};
+use crate::service::{Access, HandleMember, Leads, Node, PathGlob, Selection, Service};
 use names::Scope;
 
 use features::Features;
@@ -195,7 +195,7 @@ impl<'a> Planner<'a> {
                 // The item as the collection's key reaches it.
                 let keyed = self.service.members(&node, access).into_iter().find_map(
                     |(member, leads, _)| match (member, leads) {
-                        (Member::Key, Leads::Node(keyed, item_access)) if keyed == item => {
+                        (HandleMember::Key, Leads::Node(keyed, item_access)) if keyed == item => {
                             Some(item_access)
                         }
                         _ => None,
@@ -391,11 +391,11 @@ impl<'a> Planner<'a> {
         let (operation_node, operation_access) =
             self.operation_node(path, kind).ok_or("no operation")?;
         let member = match kind {
-            CrudKind::List => Member::List,
-            CrudKind::Create => Member::Create,
-            CrudKind::Get => Member::Get,
-            CrudKind::Update => Member::Update,
-            CrudKind::Delete => Member::Delete,
+            CrudKind::List => HandleMember::List,
+            CrudKind::Create => HandleMember::Create,
+            CrudKind::Get => HandleMember::Get,
+            CrudKind::Update => HandleMember::Update,
+            CrudKind::Delete => HandleMember::Delete,
         };
         // The handle may not offer the request (the schema forbids it there, or on the
         // path the example takes), or may offer it under another name (a navigation
@@ -485,13 +485,13 @@ fn is_strict_json(text: &str) -> bool {
 
 /// The member of the service graph a resolved step takes; `None` for a drive-item path
 /// (`root:/a/b:`), which the request builders do not offer.
-fn step_member(step: &Step) -> Option<Member> {
+fn step_member(step: &Step) -> Option<HandleMember> {
     Some(match step {
-        Step::Key { .. } => Member::Key,
-        Step::Navigation { name, .. } => Member::Navigate(name.clone()),
-        Step::Cast { target, .. } => Member::Cast(*target),
-        Step::Operation { operation } => Member::Call(*operation),
-        Step::Property { name, .. } => Member::Stream(name.clone()),
+        Step::Key { .. } => HandleMember::Key,
+        Step::Navigation { name, .. } => HandleMember::Navigate(name.clone()),
+        Step::Cast { target, .. } => HandleMember::Cast(*target),
+        Step::Operation { operation } => HandleMember::Call(*operation),
+        Step::Property { name, .. } => HandleMember::Stream(name.clone()),
         Step::ItemPath { .. } => return None,
     })
 }

@@ -8,7 +8,7 @@ use crate::model::OperationKind;
 use crate::model::{ItemType, OperationId, Primitive, TypeKind, TypeRef};
 use crate::path::Root;
 use crate::plan::names::{self, Scope};
-use crate::service::{AccessArgument, AccessTypes, Leads, Member, Node, Service};
+use crate::service::{AccessTypes, HandleAccess, HandleMember, Leads, Node, Service};
 
 use super::Planner;
 use super::features::Features;
@@ -19,14 +19,14 @@ use super::types::TypeNames;
 pub struct HandleNames {
     pub handles: BTreeMap<Node, String>,
     pub accessors: BTreeMap<Root, String>,
-    pub methods: BTreeMap<(Node, Member), String>,
+    pub methods: BTreeMap<(Node, HandleMember), String>,
 }
 
 /// The access argument of a returned handle type, as the IR spells it.
-fn access_argument(argument: AccessArgument) -> ir::AccessArgument {
+fn access_argument(argument: HandleAccess) -> ir::AccessArgument {
     match argument {
-        AccessArgument::Inherited => ir::AccessArgument::Inherited,
-        AccessArgument::Fixed(access) => ir::AccessArgument::Fixed {
+        HandleAccess::Inherited => ir::AccessArgument::Inherited,
+        HandleAccess::Fixed(access) => ir::AccessArgument::Fixed {
             update: access.update,
             delete: access.delete,
         },
@@ -45,35 +45,35 @@ pub fn success_status(p: &Planner<'_>, node: &Node, kind: CrudKind) -> u16 {
 }
 
 /// The order methods appear in on a handle.
-fn emit_rank(member: &Member) -> u8 {
+fn emit_rank(member: &HandleMember) -> u8 {
     match member {
-        Member::Navigate(_) => 0,
-        Member::Key => 1,
-        Member::Cast(_) => 2,
-        Member::Stream(_) | Member::Media => 3,
-        Member::NavRef(_) | Member::Refs => 4,
-        Member::List | Member::Create | Member::Count => 5,
-        Member::Get | Member::Update | Member::Delete => 5,
-        Member::Call(_) => 6,
+        HandleMember::Navigate(_) => 0,
+        HandleMember::Key => 1,
+        HandleMember::Cast(_) => 2,
+        HandleMember::Stream(_) | HandleMember::Media => 3,
+        HandleMember::NavRef(_) | HandleMember::Refs => 4,
+        HandleMember::List | HandleMember::Create | HandleMember::Count => 5,
+        HandleMember::Get | HandleMember::Update | HandleMember::Delete => 5,
+        HandleMember::Call(_) => 6,
     }
 }
 
 /// The order methods are named in: requests keep their plain names first.
-fn naming_rank(member: &Member) -> u8 {
+fn naming_rank(member: &HandleMember) -> u8 {
     match member {
-        Member::List
-        | Member::Create
-        | Member::Get
-        | Member::Update
-        | Member::Delete
-        | Member::Count
-        | Member::Refs
-        | Member::Media => 0,
-        Member::Key => 1,
-        Member::Navigate(_) => 2,
-        Member::Cast(_) => 3,
-        Member::Stream(_) | Member::NavRef(_) => 4,
-        Member::Call(_) => 5,
+        HandleMember::List
+        | HandleMember::Create
+        | HandleMember::Get
+        | HandleMember::Update
+        | HandleMember::Delete
+        | HandleMember::Count
+        | HandleMember::Refs
+        | HandleMember::Media => 0,
+        HandleMember::Key => 1,
+        HandleMember::Navigate(_) => 2,
+        HandleMember::Cast(_) => 3,
+        HandleMember::Stream(_) | HandleMember::NavRef(_) => 4,
+        HandleMember::Call(_) => 5,
     }
 }
 
@@ -133,12 +133,12 @@ pub fn plan_requests(
         update: true,
         delete: true,
     };
-    let mut plans: Vec<(Node, Vec<(Member, Leads)>)> = Vec::new();
+    let mut plans: Vec<(Node, Vec<(HandleMember, Leads)>)> = Vec::new();
     for &node in &nodes {
         let Some(selected) = p.selection.nodes.get(node) else {
             continue;
         };
-        let mut members: Vec<(Member, Leads)> = service
+        let mut members: Vec<(HandleMember, Leads)> = service
             .members(node, all_access)
             .into_iter()
             .filter(|(m, _, _)| selected.contains(m))
@@ -287,20 +287,22 @@ pub fn plan_requests(
 }
 
 /// Sorts members of one rank: by wire name, or by type and operation order.
-fn member_order_key(p: &Planner<'_>, member: &Member) -> (u8, String) {
+fn member_order_key(p: &Planner<'_>, member: &HandleMember) -> (u8, String) {
     match member {
-        Member::Navigate(n) | Member::Stream(n) | Member::NavRef(n) => (0, n.clone()),
-        Member::Cast(t) => (0, p.model.get(*t).qualified_name()),
-        Member::Call(op) => (0, format!("{:010}", op.0)),
-        Member::Media => (0, String::new()),
-        Member::Refs => (1, String::new()),
-        Member::List => (0, String::new()),
-        Member::Create => (1, String::new()),
-        Member::Count => (2, String::new()),
-        Member::Get => (3, String::new()),
-        Member::Update => (4, String::new()),
-        Member::Delete => (5, String::new()),
-        Member::Key => (0, String::new()),
+        HandleMember::Navigate(n) | HandleMember::Stream(n) | HandleMember::NavRef(n) => {
+            (0, n.clone())
+        }
+        HandleMember::Cast(t) => (0, p.model.get(*t).qualified_name()),
+        HandleMember::Call(op) => (0, format!("{:010}", op.0)),
+        HandleMember::Media => (0, String::new()),
+        HandleMember::Refs => (1, String::new()),
+        HandleMember::List => (0, String::new()),
+        HandleMember::Create => (1, String::new()),
+        HandleMember::Count => (2, String::new()),
+        HandleMember::Get => (3, String::new()),
+        HandleMember::Update => (4, String::new()),
+        HandleMember::Delete => (5, String::new()),
+        HandleMember::Key => (0, String::new()),
     }
 }
 
@@ -308,21 +310,21 @@ fn member_order_key(p: &Planner<'_>, member: &Member) -> (u8, String) {
 fn method_candidate(
     p: &Planner<'_>,
     node: &Node,
-    member: &Member,
-    all: &[(Member, Leads)],
+    member: &HandleMember,
+    all: &[(HandleMember, Leads)],
 ) -> String {
     let model = p.model;
     let plain = |s: &str| names::value_name(s).trim_start_matches("r#").to_owned();
     match member {
-        Member::List => "list".to_owned(),
-        Member::Create => "create".to_owned(),
-        Member::Get => "get".to_owned(),
-        Member::Update => "update".to_owned(),
-        Member::Delete => "delete".to_owned(),
-        Member::Count => "count".to_owned(),
-        Member::Refs => "refs".to_owned(),
-        Member::Media => "media".to_owned(),
-        Member::Key => {
+        HandleMember::List => "list".to_owned(),
+        HandleMember::Create => "create".to_owned(),
+        HandleMember::Get => "get".to_owned(),
+        HandleMember::Update => "update".to_owned(),
+        HandleMember::Delete => "delete".to_owned(),
+        HandleMember::Count => "count".to_owned(),
+        HandleMember::Refs => "refs".to_owned(),
+        HandleMember::Media => "media".to_owned(),
+        HandleMember::Key => {
             let key = p
                 .service
                 .item_type(node)
@@ -334,9 +336,9 @@ fn method_candidate(
                 _ => "by_key".to_owned(),
             }
         }
-        Member::Navigate(name) | Member::Stream(name) => names::value_name(name),
-        Member::NavRef(name) => format!("{}_ref", plain(name)),
-        Member::Cast(t) => {
+        HandleMember::Navigate(name) | HandleMember::Stream(name) => names::value_name(name),
+        HandleMember::NavRef(name) => format!("{}_ref", plain(name)),
+        HandleMember::Cast(t) => {
             let def = model.get(*t);
             let default_namespace = model
                 .container
@@ -350,11 +352,13 @@ fn method_candidate(
                 format!("as_{}_{}", plain(last), plain(&def.name))
             }
         }
-        Member::Call(op) => {
+        HandleMember::Call(op) => {
             let def = model.operation(*op);
             let base = names::value_name(&def.name);
             let overloaded = all.iter().any(|(m, _)| match m {
-                Member::Call(other) if other != op => model.operation(*other).name == def.name,
+                HandleMember::Call(other) if other != op => {
+                    model.operation(*other).name == def.name
+                }
                 _ => false,
             });
             if overloaded && !def.parameters.is_empty() {
@@ -376,7 +380,7 @@ fn plan_method(
     p: &Planner<'_>,
     types: &TypeNames,
     node: &Node,
-    member: &Member,
+    member: &HandleMember,
     name: String,
     cfg: ir::Cfg,
     target_handle: Option<ir::HandleType>,
@@ -401,18 +405,18 @@ fn plan_method(
         ))
     };
     let (doc, kind) = match member {
-        Member::List => request(CrudKind::List)?,
-        Member::Create => request(CrudKind::Create)?,
-        Member::Get => request(CrudKind::Get)?,
-        Member::Update => request(CrudKind::Update)?,
-        Member::Delete => request(CrudKind::Delete)?,
-        Member::Count => (
+        HandleMember::List => request(CrudKind::List)?,
+        HandleMember::Create => request(CrudKind::Create)?,
+        HandleMember::Get => request(CrudKind::Get)?,
+        HandleMember::Update => request(CrudKind::Update)?,
+        HandleMember::Delete => request(CrudKind::Delete)?,
+        HandleMember::Count => (
             vec![format!(
                 "Counts the `{item_name}` items of this collection (`$count`); `$filter` and `$search` apply."
             )],
             MethodKind::Count,
         ),
-        Member::Refs => (
+        HandleMember::Refs => (
             vec![
                 format!("The references (`$ref`) of this collection of `{item_name}`."),
                 String::new(),
@@ -420,7 +424,7 @@ fn plan_method(
             ],
             MethodKind::Refs,
         ),
-        Member::NavRef(nav) => (
+        HandleMember::NavRef(nav) => (
             vec![format!(
                 "The reference (`$ref`) of `{nav}`: read, set or remove it."
             )],
@@ -428,13 +432,13 @@ fn plan_method(
                 segment: nav.clone(),
             },
         ),
-        Member::Media => (
+        HandleMember::Media => (
             vec![format!(
                 "The content of this media entity (`$value`): read or replace it."
             )],
             MethodKind::Stream { segment: None },
         ),
-        Member::Stream(property) => {
+        HandleMember::Stream(property) => {
             let mut doc = vec![format!(
                 "The stream property `{property}`: read or replace it."
             )];
@@ -456,7 +460,7 @@ fn plan_method(
                 },
             )
         }
-        Member::Key => {
+        HandleMember::Key => {
             let key_parts = &model.structured(item?)?.key;
             let mut params = Scope::new();
             (
@@ -476,7 +480,7 @@ fn plan_method(
                 },
             )
         }
-        Member::Navigate(wire) => {
+        HandleMember::Navigate(wire) => {
             let description = item
                 .and_then(|t| model.find_navigation(t, wire))
                 .and_then(|(_, n)| n.description.clone());
@@ -492,7 +496,7 @@ fn plan_method(
                 },
             )
         }
-        Member::Cast(t) => {
+        HandleMember::Cast(t) => {
             let qualified = model.get(*t).qualified_name();
             let doc = if Service::is_collection(node) {
                 vec![format!(
@@ -511,7 +515,7 @@ fn plan_method(
                 },
             )
         }
-        Member::Call(op) => {
+        HandleMember::Call(op) => {
             let def = model.operation(*op);
             let mut doc = vec![format!(
                 "Calls the {} `{}`.",

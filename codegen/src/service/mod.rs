@@ -1,0 +1,658 @@
+//! Everything an entity container exposes, as a finite graph of request handles.
+//!
+//! A [`Node`] is a handle: an entity set, a collection-valued navigation property (by the
+//! type that declares it), a collection of a derived type reached by a cast, or an entity
+//! of a type however it was reached. A [`HandleMember`] is what a handle offers: a step to
+//! another handle (navigation, key, cast, composable function) or a request (list,
+//! create, get, `$count`, `$ref`, `$value`, an action or function call). Navigation
+//! belongs to types, so the graph is linear in types x navigation properties while the
+//! paths through it number in the tens of thousands (or are infinite, with recursive
+//! containment).
+//!
+//! [`Selection`] is the part of the graph to generate. It is chosen by walking resolved
+//! doc paths ([`Selection::select_path`]), by path globs ([`Selection::select_globs`]),
+//! or entirely ([`Selection::select_all`]).
+
+mod access;
+mod glob;
+mod selection;
+
+pub use access::{AccessTypes, HandleAccess};
+pub use glob::PathGlob;
+pub use selection::Selection;
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::rc::Rc;
+
+use crate::model::{ItemType, Model, OperationId, Primitive, Restrictions, TypeId, TypeRef};
+use crate::model::{OperationKind, StructuredKind};
+use crate::path::Root;
+
+/// A request handle.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Node {
+    /// An entity set, by name.
+    Set(String),
+    /// A collection-valued navigation property, by the type that declares it.
+    Nav(TypeId, String),
+    /// A collection of a type reached by a cast or a composable function.
+    Collection(TypeId),
+    /// An entity of a type, however it was reached.
+    Entity(TypeId),
+}
+
+/// What may be done to an entity where it was reached.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Access {
+    pub update: bool,
+    pub delete: bool,
+}
+
+impl Access {
+    /// What both allow.
+    pub(super) fn and(self, other: Access) -> Access {
+        Access {
+            update: self.update && other.update,
+            delete: self.delete && other.delete,
+        }
+    }
+
+    /// What either allows.
+    pub(super) fn or(self, other: Access) -> Access {
+        Access {
+            update: self.update || other.update,
+            delete: self.delete || other.delete,
+        }
+    }
+}
+
+/// What a handle offers.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum HandleMember {
+    /// A navigation property of the item type or of one of its base types.
+    Navigate(String),
+    /// Addressing one entity of a collection by its key.
+    Key,
+    /// A cast to a derived type.
+    Cast(TypeId),
+    /// A bound action or function.
+    Call(OperationId),
+    List,
+    Create,
+    /// `$count` of a collection.
+    Count,
+    Get,
+    Update,
+    Delete,
+    /// `$ref` of a non-containment collection navigation: list, add and remove references.
+    Refs,
+    /// `$ref` of a single-valued non-containment navigation property of an entity.
+    NavRef(String),
+    /// `$value` of a media entity.
+    Media,
+    /// A stream property of an entity.
+    Stream(String),
+}
+
+/// Where a member leads.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Leads {
+    /// To another handle, with what may be done to the entity there.
+    Node(Node, Access),
+    /// Nowhere: the member is a request.
+    Request,
+}
+
+/// How a member leaves its handle, for deciding which features own what.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum EdgeKind {
+    /// Within the same containment tree (keys, containment, composable functions).
+    Owned,
+    /// Into what is owned elsewhere: a navigation property without containment, whose
+    /// targets live in their own entity set, or a cast, which views an entity as one of
+    /// the derived types others contain.
+    Reference,
+}
+
+/// What a handle offers, with full access, as [`Service::members`] computes it.
+type Members = Rc<Vec<(HandleMember, Leads, EdgeKind)>>;
+
+/// Indexes the model for graph queries: bound operations by binding type, and the
+/// members of each handle once computed (every stage asks for them again).
+pub struct Service<'m> {
+    pub model: &'m Model,
+    entity_bound: HashMap<TypeId, Vec<OperationId>>,
+    collection_bound: HashMap<TypeId, Vec<OperationId>>,
+    members: RefCell<HashMap<Node, Members>>,
+}
+
+impl<'m> Service<'m> {
+    pub fn new(model: &'m Model) -> Self {
+        let mut entity_bound: HashMap<TypeId, Vec<OperationId>> = HashMap::new();
+        let mut collection_bound: HashMap<TypeId, Vec<OperationId>> = HashMap::new();
+        for id in model.operation_ids() {
+            if let Some(TypeRef {
+                item: ItemType::Named(t),
+                collection,
+            }) = model.operation(id).binding
+            {
+                let index = if collection {
+                    &mut collection_bound
+                } else {
+                    &mut entity_bound
+                };
+                index.entry(t).or_default().push(id);
+            }
+        }
+        Service {
+            model,
+            entity_bound,
+            collection_bound,
+            members: RefCell::new(HashMap::new()),
+        }
+    }
+
+    /// The handle a root leads to; `None` for operation imports, which are requests.
+    pub fn root_target(&self, root: &Root) -> Option<(Node, Access)> {
+        let container = self.model.container.as_ref()?;
+        match root {
+            Root::EntitySet(name) => container
+                .entity_sets
+                .iter()
+                .find(|s| &s.name == name)
+                .map(|s| (Node::Set(s.name.clone()), Access::default())),
+            Root::Singleton(name) => {
+                let s = container.singletons.iter().find(|s| &s.name == name)?;
+                let r = s.restrictions.and(self.type_restrictions(s.ty));
+                Some((
+                    Node::Entity(s.ty),
+                    Access {
+                        update: r.updatable,
+                        // A singleton always exists; it cannot be deleted.
+                        delete: false,
+                    },
+                ))
+            }
+            Root::OperationImport(_) => None,
+        }
+    }
+
+    /// Every root of the container, in declaration order: entity sets, singletons, imports.
+    pub fn roots(&self) -> Vec<Root> {
+        let Some(c) = &self.model.container else {
+            return Vec::new();
+        };
+        c.entity_sets
+            .iter()
+            .map(|s| Root::EntitySet(s.name.clone()))
+            .chain(c.singletons.iter().map(|s| Root::Singleton(s.name.clone())))
+            .chain(
+                c.imports
+                    .iter()
+                    .map(|i| Root::OperationImport(i.name.clone())),
+            )
+            .collect()
+    }
+
+    pub fn root_name(root: &Root) -> &str {
+        match root {
+            Root::EntitySet(n) | Root::Singleton(n) | Root::OperationImport(n) => n,
+        }
+    }
+
+    /// The entity type of a handle: the item type of a collection, or the entity's type.
+    pub fn item_type(&self, node: &Node) -> Option<TypeId> {
+        match node {
+            Node::Set(name) => self
+                .model
+                .container
+                .as_ref()?
+                .entity_sets
+                .iter()
+                .find(|s| &s.name == name)
+                .map(|s| s.entity_type),
+            Node::Nav(declaring, name) => self
+                .model
+                .find_navigation(*declaring, name)
+                .map(|(_, n)| n.target),
+            Node::Collection(t) | Node::Entity(t) => Some(*t),
+        }
+    }
+
+    pub fn is_collection(node: &Node) -> bool {
+        !matches!(node, Node::Entity(_))
+    }
+
+    /// Restrictions annotated on a type and its base types.
+    pub fn type_restrictions(&self, t: TypeId) -> Restrictions {
+        self.model
+            .ancestry(t)
+            .filter_map(|a| self.model.structured(a))
+            .fold(Restrictions::default(), |r, s| r.and(s.restrictions))
+    }
+
+    /// What the service allows on a collection handle: its own restrictions and its
+    /// item type's.
+    pub fn restrictions(&self, node: &Node) -> Restrictions {
+        let item = self
+            .item_type(node)
+            .map(|t| self.type_restrictions(t))
+            .unwrap_or_default();
+        let own = match node {
+            Node::Set(name) => self
+                .model
+                .container
+                .as_ref()
+                .and_then(|c| c.entity_sets.iter().find(|s| &s.name == name))
+                .map(|s| s.restrictions)
+                .unwrap_or_default(),
+            Node::Nav(declaring, name) => self
+                .model
+                .find_navigation(*declaring, name)
+                .map(|(_, n)| n.restrictions)
+                .unwrap_or_default(),
+            Node::Collection(_) | Node::Entity(_) => Restrictions::default(),
+        };
+        own.and(item)
+    }
+
+    /// Whether a collection-valued navigation handle is a non-containment navigation.
+    pub fn is_reference_collection(&self, node: &Node) -> bool {
+        match node {
+            Node::Nav(declaring, name) => self
+                .model
+                .find_navigation(*declaring, name)
+                .is_some_and(|(_, n)| !n.contains_target),
+            _ => false,
+        }
+    }
+
+    fn has_key(&self, t: TypeId) -> bool {
+        self.model.structured(t).is_some_and(|s| !s.key.is_empty())
+    }
+
+    /// Entity types deriving from `t`, transitively, in a stable order.
+    pub fn derived_entities(&self, t: TypeId) -> Vec<TypeId> {
+        self.model
+            .descendants(t)
+            .into_iter()
+            .skip(1)
+            .filter(|&d| {
+                self.model
+                    .structured(d)
+                    .is_some_and(|s| s.kind == StructuredKind::Entity)
+            })
+            .collect()
+    }
+
+    /// Operations bound to `t` (or to a collection of `t`) or to one of its base types.
+    pub fn bound_operations(&self, t: TypeId, collection: bool) -> Vec<OperationId> {
+        let index = if collection {
+            &self.collection_bound
+        } else {
+            &self.entity_bound
+        };
+        let mut chain: Vec<TypeId> = self.model.ancestry(t).collect();
+        chain.reverse();
+        chain
+            .into_iter()
+            .flat_map(|a| index.get(&a).into_iter().flatten().copied())
+            .collect()
+    }
+
+    /// Where calling an operation leads: a handle for composable functions that return
+    /// entities, else nowhere.
+    pub fn call_target(&self, op: OperationId) -> Leads {
+        let def = self.model.operation(op);
+        if def.kind != OperationKind::Function || !def.is_composable {
+            return Leads::Request;
+        }
+        match def.return_type.as_ref().map(|r| r.ty) {
+            Some(TypeRef {
+                item: ItemType::Named(t),
+                collection,
+            }) if self
+                .model
+                .structured(t)
+                .is_some_and(|s| s.kind == StructuredKind::Entity) =>
+            {
+                let node = if collection {
+                    Node::Collection(t)
+                } else {
+                    Node::Entity(t)
+                };
+                Leads::Node(node, Access::default())
+            }
+            _ => Leads::Request,
+        }
+    }
+
+    /// Every member of a handle, with where it leads and how it leaves the handle.
+    /// `access` is what may be done to the entity of an entity handle where it was reached.
+    pub fn members(&self, node: &Node, access: Access) -> Vec<(HandleMember, Leads, EdgeKind)> {
+        let full = Access {
+            update: true,
+            delete: true,
+        };
+        let cached = self.members.borrow().get(node).cloned();
+        let all = match cached {
+            Some(all) => all,
+            None => {
+                let all = Rc::new(self.compute_members(node, full));
+                self.members
+                    .borrow_mut()
+                    .insert(node.clone(), Rc::clone(&all));
+                all
+            }
+        };
+        if access == full {
+            return all.to_vec();
+        }
+        all.iter()
+            .filter(|(m, _, _)| match m {
+                HandleMember::Update => access.update,
+                HandleMember::Delete => access.delete,
+                _ => true,
+            })
+            .map(|(m, leads, kind)| {
+                // A cast keeps the access of the entity it views.
+                let leads = match (m, leads) {
+                    (HandleMember::Cast(_), Leads::Node(target @ Node::Entity(_), _)) => {
+                        Leads::Node(target.clone(), access)
+                    }
+                    _ => leads.clone(),
+                };
+                (m.clone(), leads, *kind)
+            })
+            .collect()
+    }
+
+    fn compute_members(&self, node: &Node, access: Access) -> Vec<(HandleMember, Leads, EdgeKind)> {
+        let model = self.model;
+        let Some(item) = self.item_type(node) else {
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        if Self::is_collection(node) {
+            let r = self.restrictions(node);
+            out.push((HandleMember::List, Leads::Request, EdgeKind::Owned));
+            if r.countable {
+                out.push((HandleMember::Count, Leads::Request, EdgeKind::Owned));
+            }
+            if r.insertable && !matches!(node, Node::Collection(_)) {
+                out.push((HandleMember::Create, Leads::Request, EdgeKind::Owned));
+            }
+            if self.has_key(item) {
+                // Entities behind a navigation without containment live elsewhere: they
+                // are read here and changed where they live.
+                let access = if self.is_reference_collection(node) {
+                    Access::default()
+                } else {
+                    Access {
+                        update: r.updatable,
+                        delete: r.deletable,
+                    }
+                };
+                out.push((
+                    HandleMember::Key,
+                    Leads::Node(Node::Entity(item), access),
+                    EdgeKind::Owned,
+                ));
+            }
+            if !matches!(node, Node::Collection(_)) {
+                for d in self.derived_entities(item) {
+                    out.push((
+                        HandleMember::Cast(d),
+                        Leads::Node(Node::Collection(d), Access::default()),
+                        EdgeKind::Reference,
+                    ));
+                }
+            }
+            if self.is_reference_collection(node) && r.referenceable {
+                out.push((HandleMember::Refs, Leads::Request, EdgeKind::Owned));
+            }
+            for op in self.bound_operations(item, true) {
+                out.push((
+                    HandleMember::Call(op),
+                    self.call_target(op),
+                    EdgeKind::Owned,
+                ));
+            }
+            return out;
+        }
+        let type_r = self.type_restrictions(item);
+        out.push((HandleMember::Get, Leads::Request, EdgeKind::Owned));
+        if access.update && type_r.updatable {
+            out.push((HandleMember::Update, Leads::Request, EdgeKind::Owned));
+        }
+        if access.delete && type_r.deletable {
+            out.push((HandleMember::Delete, Leads::Request, EdgeKind::Owned));
+        }
+        if type_r.navigable {
+            let mut chain: Vec<TypeId> = model.ancestry(item).collect();
+            chain.reverse();
+            for s in chain.iter().filter_map(|&t| model.structured(t)) {
+                for n in &s.navigations {
+                    let kind = if n.contains_target {
+                        EdgeKind::Owned
+                    } else {
+                        EdgeKind::Reference
+                    };
+                    let leads = if n.collection {
+                        Node::Nav(
+                            self.model
+                                .find_navigation(item, &n.name)
+                                .map_or(item, |(d, _)| d),
+                            n.name.clone(),
+                        )
+                    } else {
+                        Node::Entity(n.target)
+                    };
+                    let target_r = n.restrictions.and(self.type_restrictions(n.target));
+                    let nav_access = if n.contains_target {
+                        Access {
+                            update: target_r.updatable,
+                            delete: target_r.deletable,
+                        }
+                    } else {
+                        Access::default()
+                    };
+                    out.push((
+                        HandleMember::Navigate(n.name.clone()),
+                        Leads::Node(leads, nav_access),
+                        kind,
+                    ));
+                    if !n.contains_target && !n.collection && target_r.referenceable {
+                        out.push((
+                            HandleMember::NavRef(n.name.clone()),
+                            Leads::Request,
+                            EdgeKind::Owned,
+                        ));
+                    }
+                }
+            }
+        }
+        for d in self.derived_entities(item) {
+            out.push((
+                HandleMember::Cast(d),
+                Leads::Node(Node::Entity(d), access),
+                EdgeKind::Reference,
+            ));
+        }
+        if model
+            .ancestry(item)
+            .any(|t| model.structured(t).is_some_and(|s| s.has_stream))
+        {
+            out.push((HandleMember::Media, Leads::Request, EdgeKind::Owned));
+        }
+        for p in model.all_properties(item) {
+            if p.ty.item == ItemType::Primitive(Primitive::Stream) && !p.ty.collection {
+                out.push((
+                    HandleMember::Stream(p.name.clone()),
+                    Leads::Request,
+                    EdgeKind::Owned,
+                ));
+            }
+        }
+        for op in self.bound_operations(item, false) {
+            out.push((
+                HandleMember::Call(op),
+                self.call_target(op),
+                EdgeKind::Owned,
+            ));
+        }
+        out
+    }
+
+    /// The URL segments a member appends; empty for requests on the handle itself.
+    pub fn segments(&self, member: &HandleMember) -> Vec<String> {
+        match member {
+            HandleMember::Navigate(name) | HandleMember::Stream(name) => vec![name.clone()],
+            HandleMember::Key => vec!["{key}".to_owned()],
+            HandleMember::Cast(t) => vec![self.model.get(*t).qualified_name()],
+            HandleMember::Call(op) => vec![self.model.operation(*op).qualified_name()],
+            HandleMember::Count => vec!["$count".to_owned()],
+            HandleMember::Refs => vec!["$ref".to_owned()],
+            HandleMember::NavRef(name) => vec![name.clone(), "$ref".to_owned()],
+            HandleMember::Media => vec!["$value".to_owned()],
+            HandleMember::List
+            | HandleMember::Create
+            | HandleMember::Get
+            | HandleMember::Update
+            | HandleMember::Delete => Vec::new(),
+        }
+    }
+}
+
+#[cfg(test)]
+pub(super) mod tests {
+    use super::*;
+    use crate::model::test_model;
+
+    /// People own their trips by containment and point at airlines, which another root
+    /// owns; employees are people; `me` is a person; people can be promoted.
+    pub(in crate::service) fn model() -> Model {
+        test_model(
+            r#"Namespace="t""#,
+            r#"<EntityType Name="person"><Key><PropertyRef Name="id"/></Key>
+                 <Property Name="id" Type="Edm.String" Nullable="false"/>
+                 <NavigationProperty Name="trips" Type="Collection(t.trip)" ContainsTarget="true"/>
+                 <NavigationProperty Name="airline" Type="t.airline"/></EntityType>
+               <EntityType Name="employee" BaseType="t.person">
+                 <Property Name="office" Type="Edm.String"/></EntityType>
+               <EntityType Name="trip"><Key><PropertyRef Name="id"/></Key>
+                 <Property Name="id" Type="Edm.Int32" Nullable="false"/></EntityType>
+               <EntityType Name="airline"><Key><PropertyRef Name="code"/></Key>
+                 <Property Name="code" Type="Edm.String" Nullable="false"/></EntityType>
+               <Action Name="promote" IsBound="true">
+                 <Parameter Name="person" Type="t.person"/></Action>
+               <EntityContainer Name="c">
+                 <EntitySet Name="people" EntityType="t.person">
+                   <NavigationPropertyBinding Path="airline" Target="airlines"/></EntitySet>
+                 <EntitySet Name="airlines" EntityType="t.airline"/>
+                 <Singleton Name="me" Type="t.person"/>
+               </EntityContainer>"#,
+        )
+    }
+
+    pub(in crate::service) fn type_id(model: &Model, name: &str) -> TypeId {
+        model.lookup(name).expect("the test type exists")
+    }
+
+    const FULL: Access = Access {
+        update: true,
+        delete: true,
+    };
+
+    fn offered(service: &Service<'_>, node: &Node) -> Vec<(HandleMember, Option<Node>, EdgeKind)> {
+        service
+            .members(node, FULL)
+            .into_iter()
+            .map(|(member, leads, kind)| {
+                let target = match leads {
+                    Leads::Node(node, _) => Some(node),
+                    Leads::Request => None,
+                };
+                (member, target, kind)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn navigation_belongs_to_the_type_and_containment_is_owned() {
+        let model = model();
+        let service = Service::new(&model);
+        let person = type_id(&model, "t.person");
+        let members = offered(&service, &Node::Entity(person));
+        let trips = Node::Nav(person, "trips".to_owned());
+        assert!(members.contains(&(
+            HandleMember::Navigate("trips".to_owned()),
+            Some(trips.clone()),
+            EdgeKind::Owned
+        )));
+        let airline = type_id(&model, "t.airline");
+        assert!(members.contains(&(
+            HandleMember::Navigate("airline".to_owned()),
+            Some(Node::Entity(airline)),
+            EdgeKind::Reference
+        )));
+        let employee = type_id(&model, "t.employee");
+        assert!(members.contains(&(
+            HandleMember::Cast(employee),
+            Some(Node::Entity(employee)),
+            EdgeKind::Reference
+        )));
+        for request in [
+            HandleMember::Get,
+            HandleMember::Update,
+            HandleMember::Delete,
+        ] {
+            assert!(
+                members
+                    .iter()
+                    .any(|(m, to, _)| *m == request && to.is_none())
+            );
+        }
+        assert!(
+            members
+                .iter()
+                .any(|(m, _, _)| matches!(m, HandleMember::Call(_)))
+        );
+        // The derived type inherits the navigation and the bound action.
+        let derived = offered(&service, &Node::Entity(employee));
+        assert!(derived.iter().any(|(m, to, _)| {
+            *m == HandleMember::Navigate("trips".to_owned()) && to.as_ref() == Some(&trips)
+        }));
+        assert!(
+            derived
+                .iter()
+                .any(|(m, _, _)| matches!(m, HandleMember::Call(_)))
+        );
+    }
+
+    #[test]
+    fn a_collection_lists_creates_counts_and_keys_to_its_items() {
+        let model = model();
+        let service = Service::new(&model);
+        let person = type_id(&model, "t.person");
+        let trip = type_id(&model, "t.trip");
+        let members = offered(&service, &Node::Nav(person, "trips".to_owned()));
+        for request in [
+            HandleMember::List,
+            HandleMember::Create,
+            HandleMember::Count,
+        ] {
+            assert!(
+                members
+                    .iter()
+                    .any(|(m, to, _)| *m == request && to.is_none())
+            );
+        }
+        assert!(members.contains(&(HandleMember::Key, Some(Node::Entity(trip)), EdgeKind::Owned)));
+        assert_eq!(
+            service.root_target(&Root::EntitySet("people".to_owned())),
+            Some((Node::Set("people".to_owned()), Access::default()))
+        );
+    }
+}
