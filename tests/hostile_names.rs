@@ -1,7 +1,7 @@
-//! A schema whose names are hostile to Rust (`tests/fixtures/hostile/`): keywords,
-//! prelude and std type names, names differing only in case, leading digits, `.`, `-`,
-//! non-ASCII, enum members that collide after case conversion, properties named like
-//! their types or like generated fields, a type that contains itself, and namespaces
+//! A schema whose names are hostile to Rust (the golden fixture `tests/goldens/hostile/`):
+//! keywords, prelude and std type names, names differing only in case, leading digits,
+//! `.`, `-`, non-ASCII, enum members that collide after case conversion, properties named
+//! like their types or like generated fields, a type that contains itself, and namespaces
 //! `con`, `..` and `a/b`. The generated crate must stay inside its directory, compile
 //! with every warning denied, and keep the exact wire names: a test added to the
 //! generated crate reads and writes JSON with them.
@@ -15,7 +15,7 @@ use std::fs;
 use std::path::{Component, Path};
 use std::process::Command;
 
-const FIXTURE: &str = "tests/fixtures/hostile";
+const FIXTURE: &str = "tests/goldens/hostile";
 
 /// A test of the generated crate, written beside its `src/`.
 const WIRE_TEST: &str = r##"
@@ -88,8 +88,8 @@ fn a_key_with_url_syntax_stays_one_segment() {
 fn hostile_names_generate_a_crate_that_compiles_without_warnings_and_keeps_wire_names() {
     let dir = common::temp_dir("hostile-names");
     let out = dir.join("crate");
-    let metadata = common::root().join(FIXTURE).join("hostile.xml");
-    let page = common::root().join(FIXTURE).join("hostile.md");
+    let metadata = common::root().join(FIXTURE).join("metadata.xml");
+    let page = common::root().join(FIXTURE).join("pages/hostile.md");
     let runtime = common::root().join("codegen/runtime");
     let runtime = runtime.display().to_string();
     let (code, _, stderr) =

@@ -1,9 +1,10 @@
-//! Other OData services than Graph: the hand-written CSDL documents under
-//! `tests/fixtures/services/` each generate a whole crate (`--all`, a feature per root),
-//! and one `cargo test` over a temporary workspace of those crates compiles them with no
-//! warnings and runs `tests/fixtures/services/usage.rs`, which uses them as a caller
-//! would: polymorphic reading, request bodies, keys, containment, casts, operations,
-//! references, streams, hostile names.
+//! Other OData services than Graph: the hand-written CSDL documents of the golden
+//! fixtures `tests/goldens/{library,orders,two_schemas,names}/metadata.xml` each generate
+//! a whole crate (`--all`, a feature per root), and one `cargo test` over a temporary
+//! workspace of those crates compiles them with no warnings and runs
+//! `tests/fixtures/services/usage.rs`, which uses them as a caller would: polymorphic
+//! reading, request bodies, keys, containment, casts, operations, references, streams,
+//! hostile names.
 
 mod common;
 
@@ -14,8 +15,13 @@ use odata_codegen::{Inputs, Layout, Options, RuntimeDependency, Select};
 
 const FIXTURES: &[&str] = &["library", "orders", "two_schemas", "names"];
 
+/// The CSDL document of a fixture, relative to the workspace root.
+fn metadata(name: &str) -> String {
+    format!("tests/goldens/{name}/metadata.xml")
+}
+
 fn generate(name: &str, root_features: bool) -> odata_codegen::Files {
-    let relative = format!("tests/fixtures/services/{name}.xml");
+    let relative = metadata(name);
     let inputs = Inputs {
         metadata: common::input(&relative),
         docs: Vec::new(),
@@ -250,7 +256,7 @@ fn select_globs_choose_what_is_generated_and_warn_when_nothing_matches() {
     let dir = common::temp_dir("services-select");
     let out = dir.join("crate");
     let metadata = common::root()
-        .join("tests/fixtures/services/library.xml")
+        .join(metadata("library"))
         .display()
         .to_string();
     let (code, _, stderr) = common::cli(&[
@@ -308,7 +314,7 @@ fn select_globs_choose_what_is_generated_and_warn_when_nothing_matches() {
 fn build_scripts_select_too() {
     let dir = common::temp_dir("services-config");
     let path = odata_codegen::Config::new()
-        .metadata(common::root().join("tests/fixtures/services/orders.xml"))
+        .metadata(common::root().join(metadata("orders")))
         .select("/orders/**")
         .emit_rerun_if_changed(false)
         .out_dir(&dir)
@@ -321,7 +327,7 @@ fn build_scripts_select_too() {
     );
     assert!(!text.contains("pub fn warehouses("), "{text}");
     let all = odata_codegen::Config::new()
-        .metadata(common::root().join("tests/fixtures/services/orders.xml"))
+        .metadata(common::root().join(metadata("orders")))
         .all()
         .emit_rerun_if_changed(false)
         .out_dir(&dir)
@@ -379,7 +385,7 @@ fn pages_document_bound_operations_and_imports() {
         )
     };
     let inputs = Inputs {
-        metadata: common::input("tests/fixtures/services/orders.xml"),
+        metadata: common::input(&metadata("orders")),
         docs: vec![
             odata_codegen::Input::new(
                 "customer-openordercount.md",
@@ -430,7 +436,7 @@ fn examples_only_update_where_the_path_allows_it() {
         odata_codegen::Input::new(format!("update-{name}.md"), text)
     };
     let inputs = Inputs {
-        metadata: common::input("tests/fixtures/services/orders.xml"),
+        metadata: common::input(&metadata("orders")),
         docs: vec![
             page("customer", "customers/3"),
             page("referrer", "customers/3/referredBy"),
