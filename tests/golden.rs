@@ -1,5 +1,7 @@
 //! `generated/` is exactly what the default inputs generate, byte for byte.
-//! `UPDATE_GOLDENS=1 cargo test -p odata-codegen-tests --test golden` rewrites it.
+//! `ODATA_CODEGEN_BLESS=1 cargo test -p odata-codegen-tests --test golden` rewrites it;
+//! without `--test golden`, the same variable also rewrites the golden suite's expected
+//! crates (tests/goldens.rs).
 
 mod common;
 
@@ -12,7 +14,7 @@ use similar::TextDiff;
 fn generated_crate_is_up_to_date() {
     let files = common::generate_default();
     let dir = common::root().join("generated");
-    if std::env::var_os("UPDATE_GOLDENS").is_some() {
+    if common::blessing() {
         write_dir(&dir, &files, false).expect("generated/ is rewritten");
         return;
     }
@@ -33,7 +35,8 @@ fn generated_crate_is_up_to_date() {
     }
     assert!(
         differences.is_empty(),
-        "generated/ is stale:\n{report}\nrun: UPDATE_GOLDENS=1 cargo test -p odata-codegen-tests --test golden"
+        "generated/ is stale:\n{report}\nif the change is intended, run: {}=1 cargo test -p odata-codegen-tests --test golden",
+        common::BLESS
     );
 }
 

@@ -23,6 +23,16 @@ pub fn input(relative: &str) -> Input {
     Input::new(relative, bytes)
 }
 
+/// The variable that, set on a test run, rewrites the goldens instead of comparing with
+/// them: `generated/` (tests/golden.rs) and every `tests/goldens/*/expected/`
+/// (tests/goldens.rs).
+pub const BLESS: &str = "ODATA_CODEGEN_BLESS";
+
+/// Whether this run rewrites the goldens: [`BLESS`] is set, and not to `""` or `0`.
+pub fn blessing() -> bool {
+    std::env::var_os(BLESS).is_some_and(|v| !v.is_empty() && v != "0")
+}
+
 /// The inputs of the README's main command.
 pub fn default_inputs() -> Inputs {
     Inputs {
