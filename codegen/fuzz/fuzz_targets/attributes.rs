@@ -4,7 +4,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use odata_codegen::csdl::attribute_scans;
+use odata_codegen::fuzzing::attribute_scans;
 
 fuzz_target!(|tag: &str| {
     assert_eq!(

@@ -6,5 +6,7 @@ use libfuzzer_sys::fuzz_target;
 use odata_codegen::Input;
 
 fuzz_target!(|data: &[u8]| {
-    let _ = odata_codegen::read_model(&Input::new("fuzz.xml", data));
+    for d in odata_codegen::check_metadata(&Input::new("fuzz.xml", data)) {
+        let _ = d.to_string();
+    }
 });

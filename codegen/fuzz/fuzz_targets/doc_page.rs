@@ -5,14 +5,8 @@
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
-    match odata_codegen::doc::read_page_bytes("fuzz.md", data) {
-        Ok((_, diagnostics)) => {
-            for d in diagnostics {
-                let _ = d.to_string();
-            }
-        }
-        Err(d) => {
-            let _ = d.to_string();
-        }
+    let input = odata_codegen::Input::new("fuzz.md", data);
+    for d in odata_codegen::fuzzing::read_page(&input) {
+        let _ = d.to_string();
     }
 });

@@ -1,5 +1,5 @@
 //! The one table of diagnostic codes: every code any stage reports, with its meaning,
-//! for `odata-codegen codes`, README and `--deny`/`--warn`/`--allow`; and the groups
+//! for `odata-codegen codes`, docs/diagnostics.md and `--deny`/`--warn`/`--allow`; and the groups
 //! those options take by one name.
 
 /// Every diagnostic code with its meaning, in pipeline order.

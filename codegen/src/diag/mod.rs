@@ -209,7 +209,7 @@ impl fmt::Display for Severity {
     }
 }
 
-/// One finding. `code` is stable and listed in README.md; `message` names both sides
+/// One finding. `code` is stable and listed in docs/diagnostics.md; `message` names both sides
 /// of a disagreement (the input's text and the schema element).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Diagnostic {
