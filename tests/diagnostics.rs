@@ -95,6 +95,9 @@ fn every_code_is_unique_and_documented() {
     for (code, meaning) in codes {
         assert!(seen.insert(code), "code `{code}` is listed twice");
         let row = format!("| `{code}` | {meaning} |");
-        assert!(table.contains(&row), "docs/diagnostics.md lacks the row {row}");
+        assert!(
+            table.contains(&row),
+            "docs/diagnostics.md lacks the row {row}"
+        );
     }
 }
