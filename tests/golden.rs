@@ -5,10 +5,7 @@
 
 mod common;
 
-use std::fs;
-
-use odata_codegen::output::{Difference, check_dir, write_dir};
-use similar::TextDiff;
+use odata_codegen::output::write_dir;
 
 #[test]
 fn generated_crate_is_up_to_date() {
@@ -18,23 +15,9 @@ fn generated_crate_is_up_to_date() {
         write_dir(&dir, &files, false).expect("generated/ is rewritten");
         return;
     }
-    let differences = check_dir(&dir, &files).expect("generated/ is readable");
-    let mut report = String::new();
-    for difference in &differences {
-        report.push_str(&format!("{difference}\n"));
-        if let Difference::Changed(name) = difference {
-            let old = fs::read_to_string(dir.join(name)).unwrap_or_default();
-            let diff = TextDiff::from_lines(&old, &files[name]);
-            report.push_str(
-                &diff
-                    .unified_diff()
-                    .header(&format!("generated/{name}"), "regenerated")
-                    .to_string(),
-            );
-        }
-    }
+    let report = common::golden_report(&dir, "generated", &files);
     assert!(
-        differences.is_empty(),
+        report.is_empty(),
         "generated/ is stale:\n{report}\nif the change is intended, run: {}=1 cargo test -p odata-codegen-tests --test golden",
         common::BLESS
     );

@@ -25,20 +25,15 @@
 
 mod common;
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
-use odata_codegen::output::{Difference, check_dir, write_dir};
+use odata_codegen::output::write_dir;
 use odata_codegen::{Files, Inputs, Layout, Options, RuntimeDependency, Select};
-use similar::TextDiff;
 
 /// Where the fixtures are, relative to the workspace root.
 const GOLDENS: &str = "tests/goldens";
-
-/// Entries of an `expected/` directory that belong to a local build, not to the golden
-/// (the output writer keeps them too).
-const LOCAL: &[&str] = &["target", "Cargo.lock"];
 
 /// One fixture: its name (the directory's), inputs and options.
 struct Fixture {
@@ -280,69 +275,6 @@ fn parse_string(text: &str) -> Result<(String, &str), String> {
     Ok((string.to_owned(), &inner[end + 1..]))
 }
 
-/// Files below `dir`, relative and `/`-separated, without [`LOCAL`] entries; none when
-/// `dir` does not exist.
-fn files_below(dir: &Path) -> BTreeSet<String> {
-    let mut out = BTreeSet::new();
-    if !dir.is_dir() {
-        return out;
-    }
-    let mut pending = vec![PathBuf::new()];
-    while let Some(relative) = pending.pop() {
-        for entry in fs::read_dir(dir.join(&relative)).expect("the directory is readable") {
-            let entry = entry.expect("a directory entry");
-            let name = entry.file_name();
-            if relative.as_os_str().is_empty() && LOCAL.iter().any(|l| name == *l) {
-                continue;
-            }
-            let path = relative.join(&name);
-            if entry.file_type().expect("a file type").is_dir() {
-                pending.push(path);
-            } else {
-                out.insert(path.to_string_lossy().replace('\\', "/"));
-            }
-        }
-    }
-    out
-}
-
-/// What differs between a fixture's `expected/` and `files`, as a report with a unified
-/// diff per changed file; empty when nothing does.
-fn differences(fixture: &Fixture, files: &Files) -> String {
-    let expected = fixture.expected();
-    let shown = format!("{GOLDENS}/{}/expected", fixture.name);
-    let mut report = String::new();
-    let mut differences =
-        check_dir(&expected, files).unwrap_or_else(|e| panic!("{shown} is not readable: {e}"));
-    // `check_dir` names stale files the generator wrote; any other extra file is one too.
-    for name in files_below(&expected) {
-        let stale = Difference::Stale(name.clone());
-        if !files.contains_key(&name) && !differences.contains(&stale) {
-            differences.push(stale);
-        }
-    }
-    differences.sort();
-    for difference in &differences {
-        let line = match difference {
-            Difference::Changed(name) => format!("changed: {shown}/{name}"),
-            Difference::Missing(name) => format!("missing: {shown}/{name} (generated now)"),
-            Difference::Stale(name) => format!("extra: {shown}/{name} (not generated now)"),
-        };
-        report.push_str(&format!("golden `{}`: {line}\n", fixture.name));
-        if let Difference::Changed(name) = difference {
-            let old = fs::read_to_string(expected.join(name)).unwrap_or_default();
-            let diff = TextDiff::from_lines(&old, &files[name]);
-            report.push_str(
-                &diff
-                    .unified_diff()
-                    .header(&format!("{shown}/{name}"), "generated")
-                    .to_string(),
-            );
-        }
-    }
-    report
-}
-
 #[test]
 fn every_fixture_generates_its_expected_crate() {
     let fixtures = fixtures();
@@ -363,7 +295,8 @@ fn every_fixture_generates_its_expected_crate() {
                 .unwrap_or_else(|e| panic!("golden `{}` is not rewritten: {e}", fixture.name));
             continue;
         }
-        report.push_str(&differences(fixture, &files));
+        let shown = format!("{GOLDENS}/{}/expected", fixture.name);
+        report.push_str(&common::golden_report(&fixture.expected(), &shown, &files));
     }
     assert!(
         report.is_empty(),
@@ -385,7 +318,7 @@ fn every_expected_crate_compiles_without_warnings() {
             continue;
         }
         let expected = fixture.expected();
-        let files = files_below(&expected);
+        let files = common::files_below(&expected);
         assert!(
             !files.is_empty(),
             "golden `{}` has no expected crate; run: {}=1 cargo test -p odata-codegen-tests --test goldens",

@@ -2,9 +2,12 @@
 
 #![allow(dead_code)] // each test binary uses its own part
 
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
+use odata_codegen::output::{Difference, check_dir};
 use odata_codegen::{Files, Input, Inputs, Layout, Options, RuntimeDependency};
+use similar::TextDiff;
 
 /// The workspace root.
 pub fn root() -> PathBuf {
@@ -21,6 +24,73 @@ pub fn input(relative: &str) -> Input {
     let bytes = std::fs::read(root().join(relative))
         .unwrap_or_else(|e| panic!("cannot read {relative}: {e}"));
     Input::new(relative, bytes)
+}
+
+/// Entries of a golden crate's directory that belong to a local build, not to the golden
+/// (the output writer keeps them too).
+const LOCAL: &[&str] = &["target", "Cargo.lock"];
+
+/// Files below `dir`, relative and `/`-separated, without [`LOCAL`] entries; none when
+/// `dir` does not exist.
+pub fn files_below(dir: &Path) -> BTreeSet<String> {
+    let mut out = BTreeSet::new();
+    if !dir.is_dir() {
+        return out;
+    }
+    let mut pending = vec![PathBuf::new()];
+    while let Some(relative) = pending.pop() {
+        for entry in std::fs::read_dir(dir.join(&relative)).expect("the directory is readable") {
+            let entry = entry.expect("a directory entry");
+            let name = entry.file_name();
+            if relative.as_os_str().is_empty() && LOCAL.iter().any(|l| name == *l) {
+                continue;
+            }
+            let path = relative.join(&name);
+            if entry.file_type().expect("a file type").is_dir() {
+                pending.push(path);
+            } else {
+                out.insert(path.to_string_lossy().replace('\\', "/"));
+            }
+        }
+    }
+    out
+}
+
+/// What differs between the golden crate in `dir` (shown as `shown`) and `files`: a line
+/// per changed, missing or extra file and a unified diff per changed one; empty when
+/// nothing does.
+pub fn golden_report(dir: &Path, shown: &str, files: &Files) -> String {
+    let mut differences =
+        check_dir(dir, files).unwrap_or_else(|e| panic!("{shown} is not readable: {e}"));
+    // `check_dir` names stale files the generator wrote; any other extra file is one too.
+    for name in files_below(dir) {
+        let stale = Difference::Stale(name.clone());
+        if !files.contains_key(&name) && !differences.contains(&stale) {
+            differences.push(stale);
+        }
+    }
+    differences.sort();
+    let mut report = String::new();
+    for difference in &differences {
+        let line = match difference {
+            Difference::Changed(name) => format!("changed: {shown}/{name}"),
+            Difference::Missing(name) => format!("missing: {shown}/{name} (generated now)"),
+            Difference::Stale(name) => format!("extra: {shown}/{name} (not generated now)"),
+        };
+        report.push_str(&line);
+        report.push('\n');
+        if let Difference::Changed(name) = difference {
+            let old = std::fs::read_to_string(dir.join(name)).unwrap_or_default();
+            let diff = TextDiff::from_lines(&old, &files[name]);
+            report.push_str(
+                &diff
+                    .unified_diff()
+                    .header(&format!("{shown}/{name}"), "generated")
+                    .to_string(),
+            );
+        }
+    }
+    report
 }
 
 /// The variable that, set on a test run, rewrites the goldens instead of comparing with
