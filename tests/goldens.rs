@@ -25,7 +25,6 @@
 
 mod common;
 
-use std::collections::BTreeMap;
 use std::fs;
 use std::path::PathBuf;
 
@@ -129,150 +128,43 @@ fn fixture(name: &str) -> Fixture {
     }
 }
 
-/// A value of `options.toml`.
-#[derive(Debug)]
-enum Value {
-    String(String),
-    Bool(bool),
-    Strings(Vec<String>),
+/// What an `options.toml` holds; nothing else is allowed.
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct OptionsFile {
+    package: String,
+    select: SelectFile,
+    root_features: bool,
+}
+
+#[derive(serde::Deserialize)]
+#[serde(untagged)]
+enum SelectFile {
+    /// `"all"` or `"documented"`.
+    Named(String),
+    /// Path globs.
+    Globs(Vec<String>),
 }
 
 /// The generate options an `options.toml` gives.
 fn read_options(text: &str) -> Result<Options, String> {
-    let mut entries = BTreeMap::new();
-    for (line, key, value) in entries_of(text)? {
-        if entries.insert(key.clone(), value).is_some() {
-            return Err(format!("line {line}: `{key}` is set twice"));
-        }
-    }
-    let mut take = |key: &str| {
-        entries
-            .remove(key)
-            .ok_or_else(|| format!("`{key}` is missing"))
+    let file: OptionsFile = toml::from_str(text).map_err(|e| e.to_string())?;
+    let select = match file.select {
+        SelectFile::Named(s) if s == "all" => Select::All,
+        SelectFile::Named(s) if s == "documented" => Select::Documented,
+        SelectFile::Globs(globs) if !globs.is_empty() => Select::Paths(globs),
+        _ => return Err("`select` is \"all\", \"documented\" or a list of path globs".to_owned()),
     };
-    let package = match take("package")? {
-        Value::String(name) => name,
-        other => return Err(format!("`package` is a string, not {other:?}")),
-    };
-    let select = match take("select")? {
-        Value::String(s) if s == "all" => Select::All,
-        Value::String(s) if s == "documented" => Select::Documented,
-        Value::Strings(globs) if !globs.is_empty() => Select::Paths(globs),
-        other => {
-            return Err(format!(
-                "`select` is \"all\", \"documented\" or a list of path globs, not {other:?}"
-            ));
-        }
-    };
-    let root_features = match take("root_features")? {
-        Value::Bool(b) => b,
-        other => return Err(format!("`root_features` is true or false, not {other:?}")),
-    };
-    if let Some(key) = entries.keys().next() {
-        return Err(format!(
-            "unknown key `{key}` (the keys are package, select, root_features)"
-        ));
-    }
     Ok(Options {
-        package: Some(package),
+        package: Some(file.package),
         layout: Layout::Crate {
             // The tests crate shares the workspace's version with the runtime.
             runtime: RuntimeDependency::Version(env!("CARGO_PKG_VERSION").to_owned()),
         },
         select,
-        root_features,
+        root_features: file.root_features,
         ..Options::default()
     })
-}
-
-/// The `key = value` entries of a small TOML subset, with their line numbers: a value is
-/// a string without escapes, `true`, `false`, or a list of strings (which may span lines);
-/// `#` starts a comment outside strings.
-fn entries_of(text: &str) -> Result<Vec<(usize, String, Value)>, String> {
-    let mut entries = Vec::new();
-    let mut lines = text.lines().enumerate().map(|(n, l)| (n + 1, l));
-    while let Some((line, content)) = lines.next() {
-        let content = without_comment(content).trim();
-        if content.is_empty() {
-            continue;
-        }
-        let at = |message: String| format!("line {line}: {message}");
-        let (key, value) = content
-            .split_once('=')
-            .ok_or_else(|| at(format!("`{content}` is not `key = value`")))?;
-        let key = key.trim();
-        if key.is_empty() || !key.chars().all(|c| c.is_ascii_lowercase() || c == '_') {
-            return Err(at(format!("`{key}` is not a key")));
-        }
-        let mut value = value.trim().to_owned();
-        if value.starts_with('[') {
-            while !value.ends_with(']') {
-                let (_, next) = lines
-                    .next()
-                    .ok_or_else(|| at(format!("the list of `{key}` is not closed")))?;
-                value.push(' ');
-                value.push_str(without_comment(next).trim());
-            }
-        }
-        let value = parse_value(&value).map_err(|e| at(format!("`{key}`: {e}")))?;
-        entries.push((line, key.to_owned(), value));
-    }
-    Ok(entries)
-}
-
-/// The line up to a `#` that is not inside a string.
-fn without_comment(line: &str) -> &str {
-    let mut in_string = false;
-    for (i, c) in line.char_indices() {
-        match c {
-            '"' => in_string = !in_string,
-            '#' if !in_string => return &line[..i],
-            _ => {}
-        }
-    }
-    line
-}
-
-fn parse_value(text: &str) -> Result<Value, String> {
-    match text {
-        "true" => return Ok(Value::Bool(true)),
-        "false" => return Ok(Value::Bool(false)),
-        _ => {}
-    }
-    if let Some(inner) = text.strip_prefix('[').and_then(|t| t.strip_suffix(']')) {
-        let mut strings = Vec::new();
-        let mut rest = inner.trim_start();
-        while !rest.is_empty() {
-            let (string, after) = parse_string(rest)?;
-            strings.push(string);
-            rest = after.trim_start();
-            if let Some(after) = rest.strip_prefix(',') {
-                rest = after.trim_start();
-            } else if !rest.is_empty() {
-                return Err(format!("`{rest}` follows a list element without a comma"));
-            }
-        }
-        return Ok(Value::Strings(strings));
-    }
-    match parse_string(text)? {
-        (string, "") => Ok(Value::String(string)),
-        (_, rest) => Err(format!("`{rest}` follows the string")),
-    }
-}
-
-/// A string at the start of `text`, and what follows it.
-fn parse_string(text: &str) -> Result<(String, &str), String> {
-    let inner = text
-        .strip_prefix('"')
-        .ok_or_else(|| format!("`{text}` is not a string, true, false or a list of strings"))?;
-    let end = inner
-        .find('"')
-        .ok_or_else(|| format!("`{text}` is not a closed string"))?;
-    let string = &inner[..end];
-    if string.contains('\\') {
-        return Err(format!("`{string}`: escapes are not supported"));
-    }
-    Ok((string.to_owned(), &inner[end + 1..]))
 }
 
 #[test]
@@ -377,15 +269,15 @@ fn options_files_are_read_strictly() {
     for (bad, error) in [
         (
             "package = \"p\"\nselect = \"all\"\nroot_features = false\nlayout = \"crate\"\n",
-            "unknown key `layout`",
+            "unknown field `layout`",
         ),
         (
             "package = \"p\"\nselect = \"all\"\n",
-            "`root_features` is missing",
+            "missing field `root_features`",
         ),
         (
             "package = \"p\"\npackage = \"q\"\nselect = \"all\"\nroot_features = true\n",
-            "line 2: `package` is set twice",
+            "duplicate key",
         ),
         (
             "package = \"p\"\nselect = \"some\"\nroot_features = true\n",
@@ -397,18 +289,15 @@ fn options_files_are_read_strictly() {
         ),
         (
             "package = \"p\"\nselect = \"all\"\nroot_features = yes\n",
-            "line 3: `root_features`: `yes` is not a string",
+            "line 3, column 17",
         ),
         (
             "package = p\nselect = \"all\"\nroot_features = true\n",
-            "line 1: `package`",
+            "line 1, column 11",
         ),
-        (
-            "select = [\"/a\"\n",
-            "line 1: the list of `select` is not closed",
-        ),
-        ("select = [\"/a\" \"/b\"]\n", "without a comma"),
-        ("package\n", "line 1: `package` is not `key = value`"),
+        ("select = [\"/a\"\n", "unclosed array"),
+        ("select = [\"/a\" \"/b\"]\n", "missing comma"),
+        ("package\n", "key with no value"),
     ] {
         let message = read_options(bad)
             .err()
