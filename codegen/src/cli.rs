@@ -9,7 +9,7 @@ use std::sync::atomic::AtomicBool;
 use std::time::{Duration, Instant};
 
 use crate::diag::{Level, Levels};
-use crate::output::{OutputError, check_dir, write_dir_interruptible};
+use crate::output::{OutputError, check_dir, check_out_dir, write_dir_interruptible};
 use crate::{Diagnostic, Input, Inputs, Layout, Options, RuntimeDependency, Select, Severity};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
@@ -366,6 +366,12 @@ impl Run<'_> {
             Ok(levels) => levels,
             Err(code) => return code,
         };
+        // An output directory that can never be written is answered before any work.
+        let out = match check_out_dir(&args.out, args.force) {
+            Ok(out) => out,
+            Err(_) if args.check => args.out.clone(),
+            Err(e) => return self.fail(Diagnostic::error("io", None, e.to_string())),
+        };
         let inputs = match read_inputs(&args.inputs) {
             Ok(inputs) => inputs,
             Err(d) => return self.fail(d),
@@ -373,7 +379,7 @@ impl Run<'_> {
         let runtime = match (&args.runtime_path, &args.runtime_version) {
             (Some(path), _) => RuntimeDependency::Path(path.clone()),
             (None, Some(version)) => RuntimeDependency::Version(version.clone()),
-            (None, None) => RuntimeDependency::Path(default_runtime_path(&args.out)),
+            (None, None) => RuntimeDependency::Path(default_runtime_path(&args.out, &out)),
         };
         let select = if args.all {
             Select::All
@@ -446,7 +452,10 @@ impl Run<'_> {
             };
         }
         match write_dir_interruptible(&args.out, &generated.files, args.force, self.interrupted) {
-            Ok(()) => {
+            Ok(report) => {
+                for note in &report.recovered {
+                    let _ = writeln!(self.err, "note: {note}");
+                }
                 let _ = writeln!(
                     self.err,
                     "wrote {} file(s) to `{}`",
@@ -465,12 +474,22 @@ impl Run<'_> {
 }
 
 /// The runtime crate that ships beside this generator, as a path relative to `out`, so
-/// the generated crate builds wherever it is written.
-fn default_runtime_path(out: &Path) -> String {
-    let runtime = Path::new(env!("CARGO_MANIFEST_DIR")).join("runtime");
-    let absolute_out = std::path::absolute(out).unwrap_or_else(|_| out.to_owned());
-    relative_path(&normalize(&absolute_out), &normalize(&runtime))
-        .unwrap_or_else(|| runtime.display().to_string())
+/// the generated crate builds wherever it is written. `out` is the resolved directory;
+/// when a symlink on the way makes the path from the spelling the user gave differ from
+/// the path from where the files land, the path is absolute, which holds from both.
+fn default_runtime_path(requested: &Path, out: &Path) -> String {
+    let runtime = normalize(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("runtime")
+            .as_path(),
+    );
+    let spelled = std::path::absolute(requested).unwrap_or_else(|_| requested.to_owned());
+    let from_spelling = relative_path(&normalize(&spelled), &runtime);
+    let from_directory = relative_path(&normalize(out), &runtime);
+    match (from_spelling, from_directory) {
+        (Some(a), Some(b)) if a == b => a,
+        _ => runtime.display().to_string(),
+    }
 }
 
 /// Removes `.` and resolves `..` lexically.

@@ -37,6 +37,30 @@ pub enum OutputError {
     UnsafePath(String),
     #[error("interrupted before the new files were moved into place; `{}` is as it was", dir.display())]
     Interrupted { dir: PathBuf },
+    #[error(
+        "`{}` does not name a directory odata-codegen can replace: name one below it, such as `{}`",
+        .0.display(),
+        .0.join("crate").display()
+    )]
+    NotANamedDirectory(PathBuf),
+    #[error(
+        "`{}` is a mount point; odata-codegen replaces `{}` as a whole and never moves or deletes a mounted file system, so nothing was changed: {}",
+        mount.display(),
+        dir.display(),
+        if mount == dir { format!("write into a directory inside it, such as `{}`", dir.join("crate").display()) } else { "mount it outside the output directory (for a build cache, point CARGO_TARGET_DIR at it)".to_owned() }
+    )]
+    MountPoint { dir: PathBuf, mount: PathBuf },
+    #[error(
+        "cannot carry `{kept}` over into the new `{}`: {source}; {}",
+        dir.display(),
+        match left { None => "the old directory is back in place".to_owned(), Some(old) => format!("the old directory, with `{kept}`, is in `{}`", old.display()) }
+    )]
+    NotCarried {
+        dir: PathBuf,
+        kept: &'static str,
+        source: io::Error,
+        left: Option<PathBuf>,
+    },
 }
 
 fn io_error(action: &'static str, path: &Path) -> impl FnOnce(io::Error) -> OutputError + use<> {
@@ -161,13 +185,22 @@ pub fn check_dir(dir: &Path, files: &Files) -> Result<Vec<Difference>, OutputErr
     Ok(differences)
 }
 
+/// What [`write_dir`] did beyond writing: how it put right what an interrupted earlier
+/// run left beside the directory, one sentence each.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct WriteReport {
+    pub recovered: Vec<String>,
+}
+
 /// Replaces `dir` with exactly `files` (keeping the user's `target/` and `Cargo.lock`).
 /// Refuses when `dir` holds files the generator did not write, unless `force`.
 ///
 /// The files are written into a directory beside `dir`, which then takes `dir`'s place
 /// in one atomic exchange where the system has one (Linux), so `dir` is never missing
-/// and never half written.
-pub fn write_dir(dir: &Path, files: &Files, force: bool) -> Result<(), OutputError> {
+/// and never half written. A symlink is written through: the directory it leads to is
+/// replaced and the link stays. A mount point, as `dir` or inside it, stops the run
+/// before anything changes, as a mounted file system can be neither moved nor deleted.
+pub fn write_dir(dir: &Path, files: &Files, force: bool) -> Result<WriteReport, OutputError> {
     write_dir_interruptible(dir, files, force, &AtomicBool::new(false))
 }
 
@@ -178,45 +211,223 @@ pub fn write_dir_interruptible(
     files: &Files,
     force: bool,
     cancelled: &AtomicBool,
-) -> Result<(), OutputError> {
+) -> Result<WriteReport, OutputError> {
     let relative: Vec<(PathBuf, &String)> = files
         .iter()
         .map(|(name, contents)| Ok((safe_relative(name)?, contents)))
         .collect::<Result<_, OutputError>>()?;
-    let exists = fs::symlink_metadata(dir).is_ok();
-    if exists {
-        if !dir.is_dir() {
-            return Err(io_error("write into", dir)(io::Error::new(
-                io::ErrorKind::AlreadyExists,
-                "it exists and is not a directory",
-            )));
+    let target = check_out_dir(dir, force)?;
+    let parent = target.parent().expect("a resolved directory has a parent");
+    let created = create_ancestors(parent)?;
+    let written = (|| {
+        let _lock = lock_directory(parent)?;
+        let recovered = recover_interrupted(&target)?;
+        // Checked again under the lock: the directory may have changed since.
+        let exists = fs::symlink_metadata(&target).is_ok();
+        if exists {
+            check_replaceable(dir, &target, force)?;
         }
-        let foreign: Vec<String> = existing_files(dir)?
-            .into_iter()
-            .filter(|name| !is_generated(&dir.join(name)))
-            .collect();
-        if !foreign.is_empty() && !force {
-            return Err(OutputError::Foreign {
+        let staging = unique_sibling(&target, "new");
+        write_staging(dir, &staging, &relative, cancelled)?;
+        if exists {
+            replace(dir, &target, &staging)?;
+        } else {
+            fs::rename(&staging, &target).map_err(|e| {
+                let _ = remove_tree(&staging);
+                io_error("move into place", dir)(e)
+            })?;
+        }
+        Ok(WriteReport { recovered })
+    })();
+    if written.is_err() {
+        for made in created.iter().rev() {
+            let _ = fs::remove_dir(made);
+        }
+    }
+    written
+}
+
+/// The directory `dir` names, made absolute with every symlink followed and `.` and `..`
+/// applied (lexically where the path does not exist yet, so `x/../out` needs no `x`).
+pub fn resolve_dir(dir: &Path) -> Result<PathBuf, OutputError> {
+    const MAX_LINKS: usize = 40;
+    let no_name = || OutputError::NotANamedDirectory(dir.to_owned());
+    if dir.as_os_str().is_empty() {
+        return Err(no_name());
+    }
+    let absolute = std::path::absolute(dir).map_err(io_error("resolve", dir))?;
+    let mut pending: Vec<PathBuf> = absolute
+        .components()
+        .rev()
+        .map(|c| PathBuf::from(c.as_os_str()))
+        .collect();
+    let mut resolved = PathBuf::new();
+    let mut missing: Vec<PathBuf> = Vec::new();
+    let mut links = 0;
+    while let Some(part) = pending.pop() {
+        match Path::new(&part).components().next() {
+            Some(Component::Prefix(_) | Component::RootDir) => {
+                resolved.push(&part);
+                missing.clear();
+            }
+            Some(Component::CurDir) | None => {}
+            Some(Component::ParentDir) => {
+                if missing.pop().is_none() {
+                    resolved.pop();
+                }
+            }
+            Some(Component::Normal(name)) if missing.is_empty() => {
+                let candidate = resolved.join(name);
+                match fs::symlink_metadata(&candidate) {
+                    Ok(meta) if meta.file_type().is_symlink() => {
+                        links += 1;
+                        if links > MAX_LINKS {
+                            return Err(io_error("resolve", dir)(io::Error::other(
+                                "it leads through more than 40 symlinks",
+                            )));
+                        }
+                        let link =
+                            fs::read_link(&candidate).map_err(io_error("read", &candidate))?;
+                        pending.extend(
+                            link.components()
+                                .rev()
+                                .map(|c| PathBuf::from(c.as_os_str())),
+                        );
+                    }
+                    Ok(_) => resolved = candidate,
+                    Err(e) if e.kind() == io::ErrorKind::NotFound => missing.push(part),
+                    Err(e) => return Err(io_error("inspect", &candidate)(e)),
+                }
+            }
+            Some(Component::Normal(_)) => missing.push(part),
+        }
+    }
+    resolved.extend(missing);
+    match (resolved.parent(), resolved.file_name()) {
+        (Some(_), Some(_)) => Ok(resolved),
+        _ => Err(no_name()),
+    }
+}
+
+/// Resolves `dir` and checks, before anything is generated or written, that it can be
+/// replaced: it names a directory below the root that, if it exists, is a directory,
+/// neither a mount point nor holding one, and holds only generated files unless `force`.
+pub fn check_out_dir(dir: &Path, force: bool) -> Result<PathBuf, OutputError> {
+    let target = resolve_dir(dir)?;
+    match fs::metadata(&target) {
+        Ok(meta) if !meta.is_dir() => Err(io_error("write into", dir)(io::Error::new(
+            io::ErrorKind::AlreadyExists,
+            "it exists and is not a directory",
+        ))),
+        Ok(_) if is_mount_point(&target).map_err(io_error("inspect", dir))? => {
+            Err(OutputError::MountPoint {
                 dir: dir.to_owned(),
-                files: foreign,
+                mount: dir.to_owned(),
+            })
+        }
+        Ok(_) => check_replaceable(dir, &target, force).map(|()| target),
+        Err(_) => Ok(target),
+    }
+}
+
+/// Refuses to replace `target` when it holds a mount point or, without `force`, files
+/// the generator did not write. Stops looking after a few foreign files, so a mistaken
+/// `--out` of a large tree answers at once.
+fn check_replaceable(dir: &Path, target: &Path, force: bool) -> Result<(), OutputError> {
+    const LISTED: usize = 20;
+    for kept in KEPT {
+        let path = target.join(kept);
+        let is_dir = fs::symlink_metadata(&path).is_ok_and(|m| m.is_dir());
+        if is_dir && is_mount_point(&path).map_err(io_error("inspect", &path))? {
+            return Err(OutputError::MountPoint {
+                dir: dir.to_owned(),
+                mount: dir.join(kept),
             });
         }
     }
-    let parent = match dir.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_owned(),
-        _ => PathBuf::from("."),
-    };
-    fs::create_dir_all(&parent).map_err(io_error("create directory", &parent))?;
-    let base = dir
-        .file_name()
-        .map_or_else(|| "out".into(), |n| n.to_string_lossy().into_owned());
-    let staging = unique_sibling(&parent, &format!(".{base}.new"));
+    let mut foreign = Vec::new();
+    let mut more = false;
+    let mut pending = vec![PathBuf::new()];
+    while let Some(relative) = pending.pop() {
+        let here = target.join(&relative);
+        if !relative.as_os_str().is_empty()
+            && is_mount_point(&here).map_err(io_error("inspect", &here))?
+        {
+            return Err(OutputError::MountPoint {
+                dir: dir.to_owned(),
+                mount: dir.join(&relative),
+            });
+        }
+        for entry in fs::read_dir(&here).map_err(io_error("read directory", &here))? {
+            let entry = entry.map_err(io_error("read directory", &here))?;
+            let name = entry.file_name();
+            if relative.as_os_str().is_empty() && KEPT.iter().any(|k| name == *k) {
+                continue;
+            }
+            let path = relative.join(&name);
+            let file_type = entry
+                .file_type()
+                .map_err(io_error("inspect", &entry.path()))?;
+            if file_type.is_dir() {
+                pending.push(path);
+            } else if !force && !is_generated(&entry.path()) {
+                if foreign.len() == LISTED {
+                    more = true;
+                    break;
+                }
+                foreign.push(path.to_string_lossy().replace('\\', "/"));
+            }
+        }
+        if more {
+            break;
+        }
+    }
+    if foreign.is_empty() {
+        return Ok(());
+    }
+    foreign.sort();
+    if more {
+        foreign.push("and more".to_owned());
+    }
+    Err(OutputError::Foreign {
+        dir: dir.to_owned(),
+        files: foreign,
+    })
+}
+
+/// Creates the missing ancestors of `dir` (and `dir`), returning those it made,
+/// outermost first, so a failed run can take them away again.
+fn create_ancestors(dir: &Path) -> Result<Vec<PathBuf>, OutputError> {
+    let mut missing: Vec<PathBuf> = dir
+        .ancestors()
+        .take_while(|a| fs::symlink_metadata(a).is_err())
+        .map(Path::to_owned)
+        .collect();
+    missing.reverse();
+    for (made, path) in missing.iter().enumerate() {
+        if let Err(e) = fs::create_dir(path) {
+            for earlier in missing[..made].iter().rev() {
+                let _ = fs::remove_dir(earlier);
+            }
+            return Err(io_error("create directory", path)(e));
+        }
+    }
+    Ok(missing)
+}
+
+/// Writes the new files into `staging`; on any failure or cancellation removes it.
+fn write_staging(
+    dir: &Path,
+    staging: &Path,
+    files: &[(PathBuf, &String)],
+    cancelled: &AtomicBool,
+) -> Result<(), OutputError> {
     let interrupted = || OutputError::Interrupted {
         dir: dir.to_owned(),
     };
     let result = (|| {
-        fs::create_dir(&staging).map_err(io_error("create directory", &staging))?;
-        for (path, contents) in &relative {
+        fs::create_dir(staging).map_err(io_error("create directory", staging))?;
+        for (path, contents) in files {
             if cancelled.load(Ordering::SeqCst) {
                 return Err(interrupted());
             }
@@ -231,42 +442,212 @@ pub fn write_dir_interruptible(
         }
         Ok(())
     })();
-    if let Err(e) = result {
-        let _ = fs::remove_dir_all(&staging);
-        return Err(e);
+    if result.is_err() {
+        let _ = remove_tree(staging);
     }
-    if !exists {
-        return fs::rename(&staging, dir).map_err(|e| {
-            let _ = fs::remove_dir_all(&staging);
-            io_error("move into place", dir)(e)
-        });
-    }
-    // From here on the run completes: the new files replace the old.
-    let old = match exchange(&staging, dir) {
-        Ok(()) => staging,
+    result
+}
+
+/// Puts `staging` in `target`'s place and carries the user's `target/` and `Cargo.lock`
+/// over. When one cannot be carried over, everything is put back as it was before the
+/// error is returned; nothing of the old directory is deleted until all of it moved.
+fn replace(dir: &Path, target: &Path, staging: &Path) -> Result<(), OutputError> {
+    let old = match exchange(staging, target) {
+        Ok(()) => staging.to_owned(),
         Err(_) => {
             // No atomic exchange here: move the old directory aside, then the new in.
-            let backup = unique_sibling(&parent, &format!(".{base}.old"));
-            if let Err(e) = fs::rename(dir, &backup) {
-                let _ = fs::remove_dir_all(&staging);
+            let backup = unique_sibling(target, "old");
+            if let Err(e) = fs::rename(target, &backup) {
+                let _ = remove_tree(staging);
                 return Err(io_error("move aside", dir)(e));
             }
-            if let Err(e) = fs::rename(&staging, dir) {
-                // Put the old directory back: the run failed, nothing changes.
-                let _ = fs::rename(&backup, dir);
-                let _ = fs::remove_dir_all(&staging);
+            if let Err(e) = fs::rename(staging, target) {
+                let _ = fs::rename(&backup, target);
+                let _ = remove_tree(staging);
                 return Err(io_error("move into place", dir)(e));
             }
             backup
         }
     };
+    let mut carried = Vec::new();
     for kept in KEPT {
         let from = old.join(kept);
-        if fs::symlink_metadata(&from).is_ok() {
-            let _ = fs::rename(&from, dir.join(kept));
+        if fs::symlink_metadata(&from).is_err() {
+            continue;
+        }
+        if let Err(e) = fs::rename(&from, target.join(kept)) {
+            for back in &carried {
+                let _ = fs::rename(target.join(back), old.join(back));
+            }
+            let restored = exchange(&old, target).is_ok();
+            if restored {
+                let _ = remove_tree(&old);
+            }
+            return Err(OutputError::NotCarried {
+                dir: dir.to_owned(),
+                kept,
+                source: e,
+                left: (!restored).then(|| old.clone()),
+            });
+        }
+        carried.push(*kept);
+    }
+    remove_tree(&old)
+}
+
+/// Puts right what runs killed earlier (SIGKILL, a crash, a lost machine) left beside
+/// `target`: their temporary directories. One killed after its exchange holds the old
+/// directory with the user's `target/` and `Cargo.lock`, which go back into `target`
+/// where it lacks them; one killed between the two renames of the fallback holds the
+/// whole old directory, which goes back when `target` is missing. The rest is removed.
+/// The caller holds the lock on the parent, so no live run's directory is touched.
+fn recover_interrupted(target: &Path) -> Result<Vec<String>, OutputError> {
+    let parent = target.parent().expect("a resolved directory has a parent");
+    let base = target.file_name().expect("a resolved directory has a name");
+    let mut leftovers: Vec<(PathBuf, String)> = Vec::new();
+    for entry in fs::read_dir(parent).map_err(io_error("read directory", parent))? {
+        let entry = entry.map_err(io_error("read directory", parent))?;
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let is_dir = entry.file_type().is_ok_and(|t| t.is_dir());
+        let kind = sibling_kind(&name, &base.to_string_lossy());
+        if is_dir && matches!(kind, Some("new" | "old")) {
+            leftovers.push((entry.path(), name));
         }
     }
-    fs::remove_dir_all(&old).map_err(io_error("remove", &old))
+    leftovers.sort();
+    let mut notes = Vec::new();
+    if fs::symlink_metadata(target).is_err()
+        && let Some((old, name)) = leftovers
+            .iter()
+            .find(|(_, name)| sibling_kind(name, &base.to_string_lossy()) == Some("old"))
+    {
+        fs::rename(old, target).map_err(io_error("restore", target))?;
+        notes.push(format!(
+            "restored `{}` from `{name}`, left by an interrupted run that had moved it aside",
+            target.display()
+        ));
+    }
+    for (leftover, name) in &leftovers {
+        if fs::symlink_metadata(leftover).is_err() {
+            continue;
+        }
+        for kept in KEPT {
+            let from = leftover.join(kept);
+            let to = target.join(kept);
+            if fs::symlink_metadata(&from).is_ok()
+                && target.is_dir()
+                && fs::symlink_metadata(&to).is_err()
+            {
+                fs::rename(&from, &to).map_err(io_error("restore", &to))?;
+                notes.push(format!(
+                    "moved `{kept}` back from `{name}`, left by an interrupted run"
+                ));
+            }
+        }
+        remove_tree(leftover)?;
+        notes.push(format!("removed `{name}`, left by an interrupted run"));
+    }
+    Ok(notes)
+}
+
+/// The kind (`new`, `old` or `tmp`) when `name` is one of the temporary names
+/// [`unique_sibling`] makes for `base`: `.{base}.{kind}-{pid}-{n}`.
+fn sibling_kind<'a>(name: &'a str, base: &str) -> Option<&'a str> {
+    let rest = name
+        .strip_prefix('.')?
+        .strip_prefix(base)?
+        .strip_prefix('.')?;
+    let (kind, numbers) = rest.split_once('-')?;
+    let (pid, n) = numbers.split_once('-')?;
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    (matches!(kind, "new" | "old" | "tmp") && digits(pid) && digits(n)).then_some(kind)
+}
+
+/// A name beside `target` that nothing has: `.{name}.{kind}-{pid}-{n}`.
+fn unique_sibling(target: &Path, kind: &str) -> PathBuf {
+    let parent = target.parent().unwrap_or(Path::new("."));
+    let base = target
+        .file_name()
+        .map_or_else(|| "out".into(), |n| n.to_string_lossy().into_owned());
+    let pid = std::process::id();
+    (0u32..)
+        .map(|n| parent.join(format!(".{base}.{kind}-{pid}-{n}")))
+        .find(|p| fs::symlink_metadata(p).is_err())
+        .expect("some number is free")
+}
+
+/// Removes `path` and everything below it, never entering a mounted file system: a
+/// mount point below `path` stops the removal with an error, its contents untouched.
+fn remove_tree(path: &Path) -> Result<(), OutputError> {
+    let mut pending = vec![path.to_owned()];
+    let mut directories = Vec::new();
+    while let Some(dir) = pending.pop() {
+        if is_mount_point(&dir).map_err(io_error("inspect", &dir))? {
+            return Err(OutputError::MountPoint {
+                dir: path.to_owned(),
+                mount: dir,
+            });
+        }
+        for entry in fs::read_dir(&dir).map_err(io_error("read directory", &dir))? {
+            let entry = entry.map_err(io_error("read directory", &dir))?;
+            let file_type = entry
+                .file_type()
+                .map_err(io_error("inspect", &entry.path()))?;
+            if file_type.is_dir() {
+                pending.push(entry.path());
+            } else {
+                fs::remove_file(entry.path()).map_err(io_error("remove", &entry.path()))?;
+            }
+        }
+        directories.push(dir);
+    }
+    // Parents were listed before their children, so the reverse removes children first.
+    for dir in directories.iter().rev() {
+        fs::remove_dir(dir).map_err(io_error("remove", dir))?;
+    }
+    Ok(())
+}
+
+/// Whether the directory `path` is the root of a mounted file system (bind mounts too,
+/// where the system says so).
+fn is_mount_point(path: &Path) -> io::Result<bool> {
+    #[cfg(target_os = "linux")]
+    {
+        use rustix::fs::{AtFlags, CWD, StatxAttributes, StatxFlags, statx};
+        match statx(CWD, path, AtFlags::SYMLINK_NOFOLLOW, StatxFlags::empty()) {
+            Ok(stat)
+                if stat
+                    .stx_attributes_mask
+                    .contains(StatxAttributes::MOUNT_ROOT) =>
+            {
+                return Ok(stat.stx_attributes.contains(StatxAttributes::MOUNT_ROOT));
+            }
+            Ok(_) | Err(rustix::io::Errno::NOSYS) => {}
+            Err(e) => return Err(e.into()),
+        }
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        let here = fs::symlink_metadata(path)?;
+        let above = fs::metadata(path.join(".."))?;
+        Ok(here.dev() != above.dev() || here.ino() == above.ino())
+    }
+    #[cfg(not(unix))]
+    {
+        Ok(false)
+    }
+}
+
+/// An exclusive lock on the directory `dir`, held until the file is dropped (or the
+/// process ends, however it ends), so two runs writing beside each other take turns and
+/// neither mistakes the other's temporary directory for a leftover.
+fn lock_directory(dir: &Path) -> Result<fs::File, OutputError> {
+    let handle = fs::File::open(dir).map_err(io_error("open", dir))?;
+    #[cfg(unix)]
+    rustix::fs::flock(&handle, rustix::fs::FlockOperation::LockExclusive)
+        .map_err(|e| io_error("lock", dir)(e.into()))?;
+    Ok(handle)
 }
 
 /// Swaps two directory entries atomically.
@@ -281,14 +662,6 @@ fn exchange(_: &Path, _: &Path) -> io::Result<()> {
     Err(io::ErrorKind::Unsupported.into())
 }
 
-fn unique_sibling(parent: &Path, stem: &str) -> PathBuf {
-    let pid = std::process::id();
-    (0u32..)
-        .map(|n| parent.join(format!("{stem}-{pid}-{n}")))
-        .find(|p| !p.exists())
-        .unwrap_or_else(|| parent.join(stem))
-}
-
 /// Writes `contents` to `path` unless it already holds exactly that, so an unchanged
 /// file keeps its timestamp and does not trigger rebuilds. Returns whether it wrote.
 pub fn write_if_changed(path: &Path, contents: &str) -> Result<bool, OutputError> {
@@ -298,16 +671,29 @@ pub fn write_if_changed(path: &Path, contents: &str) -> Result<bool, OutputError
     if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
         fs::create_dir_all(parent).map_err(io_error("create directory", parent))?;
     }
-    // Write beside, then rename, so a reader never sees half a file.
-    let staging = unique_sibling(
-        path.parent().unwrap_or(Path::new(".")),
-        ".odata-codegen.tmp",
-    );
-    fs::write(&staging, contents).map_err(io_error("write", &staging))?;
-    fs::rename(&staging, path).map_err(|e| {
-        let _ = fs::remove_file(&staging);
-        io_error("move into place", path)(e)
-    })?;
+    // Write beside, then rename, so a reader never sees half a file; under the lock,
+    // what a killed earlier write of the same file left beside it is removed first.
+    let parent = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    let _lock = lock_directory(parent)?;
+    let base = path.file_name().map(|n| n.to_string_lossy().into_owned());
+    for entry in fs::read_dir(parent).map_err(io_error("read directory", parent))? {
+        let entry = entry.map_err(io_error("read directory", parent))?;
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let is_file = entry.file_type().is_ok_and(|t| t.is_file());
+        if is_file && base.as_deref().and_then(|b| sibling_kind(&name, b)) == Some("tmp") {
+            fs::remove_file(entry.path()).map_err(io_error("remove", &entry.path()))?;
+        }
+    }
+    let staging = unique_sibling(path, "tmp");
+    fs::write(&staging, contents)
+        .and_then(|()| fs::rename(&staging, path))
+        .map_err(|e| {
+            let _ = fs::remove_file(&staging);
+            io_error("write", path)(e)
+        })?;
     Ok(true)
 }
 
@@ -330,6 +716,59 @@ mod tests {
         let _ = fs::remove_dir_all(&dir);
         fs::create_dir_all(&dir).unwrap();
         dir
+    }
+
+    #[test]
+    fn temporary_names_are_told_from_the_user_s() {
+        assert_eq!(sibling_kind(".out.new-12-0", "out"), Some("new"));
+        assert_eq!(sibling_kind(".out.old-1-22", "out"), Some("old"));
+        assert_eq!(sibling_kind(".a.b.tmp-1-2", "a.b"), Some("tmp"));
+        for name in [
+            ".out.new-12",
+            ".out.new-x-0",
+            ".out.bak-1-0",
+            "out.new-1-0",
+            ".outx.new-1-0",
+            ".out.new-1-0-",
+        ] {
+            assert_eq!(sibling_kind(name, "out"), None, "{name}");
+        }
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn paths_resolve_like_the_system_resolves_them() {
+        let root = temp_dir("resolve").canonicalize().unwrap();
+        fs::create_dir_all(root.join("real/inner")).unwrap();
+        std::os::unix::fs::symlink(root.join("real"), root.join("abs")).unwrap();
+        std::os::unix::fs::symlink("real/inner", root.join("rel")).unwrap();
+        for (given, resolved) in [
+            ("real", "real"),
+            ("real/.", "real"),
+            ("./real/./", "real"),
+            ("missing/../real", "real"),
+            ("a/b/../../c", "c"),
+            ("abs", "real"),
+            ("abs/inner/new", "real/inner/new"),
+            ("rel/..", "real"),
+            ("rel/../../c", "c"),
+        ] {
+            assert_eq!(
+                resolve_dir(&root.join(given)).unwrap(),
+                root.join(resolved),
+                "{given}"
+            );
+        }
+        for none in ["/", "/..", ""] {
+            assert!(
+                matches!(
+                    resolve_dir(Path::new(none)),
+                    Err(OutputError::NotANamedDirectory(_))
+                ),
+                "{none}"
+            );
+        }
+        fs::remove_dir_all(&root).unwrap();
     }
 
     #[test]
@@ -483,8 +922,17 @@ mod tests {
         let path = root.join("gen.rs");
         assert!(write_if_changed(&path, "a").unwrap());
         assert!(!write_if_changed(&path, "a").unwrap());
+        // What a write killed before its rename left; another file's is not touched.
+        fs::write(root.join(".gen.rs.tmp-4000000-0"), "half").unwrap();
+        fs::write(root.join(".other.rs.tmp-4000000-0"), "not ours").unwrap();
         assert!(write_if_changed(&path, "b").unwrap());
         assert_eq!(fs::read_to_string(&path).unwrap(), "b");
+        let mut names: Vec<_> = fs::read_dir(&root)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        assert_eq!(names, [".other.rs.tmp-4000000-0", "gen.rs"]);
         fs::remove_dir_all(&root).unwrap();
     }
 }
