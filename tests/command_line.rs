@@ -59,6 +59,41 @@ fn generate_writes_a_crate_and_check_compares_it() {
     fs::remove_dir_all(&dir).unwrap();
 }
 
+/// `--check` answers exactly whether `generate` with the same arguments would change
+/// anything, or refuse: a foreign file makes both refuse; with `--force` both agree it
+/// goes; a killed run's leftover is a change; after each `generate`, `--check` is clean.
+#[test]
+fn check_answers_as_generate_would() {
+    let dir = common::temp_dir("cli-check-parity");
+    let out = dir.join("crate");
+    let metadata = common::root().join(common::METADATA);
+    let page = common::root().join(common::SEED_PAGE);
+    let run = |extra: &[&str]| common::cli_generate(&metadata, &page, &out, extra);
+    assert_eq!(run(&["--check"]).0, 1, "a missing crate is a change");
+    assert_eq!(run(&[]).0, 0);
+    assert_eq!(run(&["--check"]).1, "");
+
+    fs::write(out.join("src/notes.rs"), "mine").unwrap();
+    let (check, stdout, check_err) = run(&["--check"]);
+    let (write, _, write_err) = run(&[]);
+    assert_eq!((check, write), (1, 1));
+    assert_eq!(stdout, "");
+    let refusal = "holds files odata-codegen did not write (src/notes.rs); pass --force";
+    assert!(check_err.contains(refusal), "{check_err}");
+    assert!(write_err.contains(refusal), "{write_err}");
+    assert_eq!(run(&["--check", "--force"]).1, "foreign: src/notes.rs\n");
+    assert_eq!(run(&["--force"]).0, 0);
+    let (code, stdout, _) = run(&["--check", "--force"]);
+    assert_eq!((code, stdout.as_str()), (0, ""));
+
+    fs::create_dir_all(dir.join(".crate.new-4000000-0/src")).unwrap();
+    assert_eq!(run(&["--check"]).1, "leftover: .crate.new-4000000-0\n");
+    assert_eq!(run(&[]).0, 0);
+    assert_eq!(run(&["--check"]).1, "");
+    assert!(!dir.join(".crate.new-4000000-0").exists());
+    fs::remove_dir_all(&dir).unwrap();
+}
+
 #[test]
 fn errors_exit_1_and_leave_the_output_untouched() {
     let dir = common::temp_dir("cli-errors");

@@ -369,7 +369,6 @@ impl Run<'_> {
         // An output directory that can never be written is answered before any work.
         let out = match check_out_dir(&args.out, args.force) {
             Ok(out) => out,
-            Err(_) if args.check => args.out.clone(),
             Err(e) => return self.fail(Diagnostic::error("io", None, e.to_string())),
         };
         let inputs = match read_inputs(&args.inputs) {
@@ -434,7 +433,7 @@ impl Run<'_> {
 
     fn write_or_check(&mut self, args: &Generate, generated: &crate::Generated) -> u8 {
         if args.check {
-            return match check_dir(&args.out, &generated.files) {
+            return match check_dir(&args.out, &generated.files, args.force) {
                 Ok(differences) if differences.is_empty() => SUCCESS,
                 Ok(differences) => {
                     for d in &differences {

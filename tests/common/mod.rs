@@ -60,22 +60,18 @@ pub fn files_below(dir: &Path) -> BTreeSet<String> {
 /// per changed, missing or extra file and a unified diff per changed one; empty when
 /// nothing does.
 pub fn golden_report(dir: &Path, shown: &str, files: &Files) -> String {
-    let mut differences =
-        check_dir(dir, files).unwrap_or_else(|e| panic!("{shown} is not readable: {e}"));
-    // `check_dir` names stale files the generator wrote; any other extra file is one too.
-    for name in files_below(dir) {
-        let stale = Difference::Stale(name.clone());
-        if !files.contains_key(&name) && !differences.contains(&stale) {
-            differences.push(stale);
-        }
-    }
-    differences.sort();
+    // With `force`, every extra file is listed: stale generated ones and any other.
+    let differences =
+        check_dir(dir, files, true).unwrap_or_else(|e| panic!("{shown} is not readable: {e}"));
     let mut report = String::new();
     for difference in &differences {
         let line = match difference {
             Difference::Changed(name) => format!("changed: {shown}/{name}"),
             Difference::Missing(name) => format!("missing: {shown}/{name} (generated now)"),
-            Difference::Stale(name) => format!("extra: {shown}/{name} (not generated now)"),
+            Difference::Stale(name) | Difference::Foreign(name) => {
+                format!("extra: {shown}/{name} (not generated now)")
+            }
+            Difference::Leftover(name) => format!("extra: {name} beside {shown}"),
         };
         report.push_str(&line);
         report.push('\n');
