@@ -38,9 +38,17 @@ enum Command {
 
 #[derive(Args)]
 struct InputArgs {
-    /// The CSDL metadata (EDMX XML, OData 4.0 or 4.01).
-    #[arg(long, value_name = "FILE")]
+    /// The CSDL metadata (EDMX XML, OData 4.0 or 4.01): a file, or the URL of a service's
+    /// `$metadata` to fetch.
+    #[arg(long, value_name = "FILE|URL")]
     metadata: PathBuf,
+    /// A header to send with `--metadata URL`, e.g. `Authorization: Bearer $TOKEN`
+    /// (`$NAME` and `${NAME}` are read from the environment). Repeatable.
+    #[arg(long, value_name = "NAME: VALUE")]
+    header: Vec<String>,
+    /// Seconds a fetch of `--metadata URL` may take in all.
+    #[arg(long, value_name = "SECONDS", default_value_t = 30.0)]
+    fetch_timeout: f64,
     /// API reference pages: files, or directories whose `*.md` files are all read.
     #[arg(long, value_name = "FILE|DIR", num_args = 1..)]
     doc: Vec<PathBuf>,
@@ -285,10 +293,49 @@ fn read_inputs(args: &InputArgs) -> Result<Inputs, Diagnostic> {
             docs.push(read(path)?);
         }
     }
-    Ok(Inputs {
-        metadata: read(&args.metadata)?,
-        docs,
-    })
+    let metadata = match args.metadata.to_str() {
+        Some(url) if is_url(url) => fetch(url, args)?,
+        _ if !args.header.is_empty() => {
+            return Err(Diagnostic::error(
+                "invalid-option",
+                None,
+                "`--header` is sent only when `--metadata` is a URL".to_owned(),
+            ));
+        }
+        _ => read(&args.metadata)?,
+    };
+    Ok(Inputs { metadata, docs })
+}
+
+fn is_url(metadata: &str) -> bool {
+    metadata.starts_with("http://") || metadata.starts_with("https://")
+}
+
+#[cfg(feature = "fetch")]
+fn fetch(url: &str, args: &InputArgs) -> Result<Input, Diagnostic> {
+    let timeout = Duration::try_from_secs_f64(args.fetch_timeout)
+        .ok()
+        .filter(|t| !t.is_zero())
+        .ok_or_else(|| {
+            Diagnostic::error(
+                "invalid-option",
+                None,
+                format!(
+                    "`--fetch-timeout {}` is not a number of seconds above 0",
+                    args.fetch_timeout
+                ),
+            )
+        })?;
+    crate::fetch::fetch_metadata(url, &args.header, timeout)
+}
+
+#[cfg(not(feature = "fetch"))]
+fn fetch(url: &str, _: &InputArgs) -> Result<Input, Diagnostic> {
+    Err(Diagnostic::error(
+        "fetch",
+        None,
+        format!("cannot fetch `{url}`: this odata-codegen was built without its `fetch` feature"),
+    ))
 }
 
 impl Run<'_> {

@@ -24,6 +24,8 @@ pub mod cli;
 mod config;
 mod diag;
 mod emit;
+#[cfg(feature = "fetch")]
+mod fetch;
 mod ir;
 mod model;
 pub mod output;

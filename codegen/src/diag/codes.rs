@@ -13,6 +13,10 @@ pub const CODES: &[(&str, &str)] = &[
         "invalid-option",
         "an option has a value the generator cannot use",
     ),
+    (
+        "fetch",
+        "metadata named by URL cannot be fetched: no answer in time, an error status, too many redirects or too large",
+    ),
     // The CSDL reader (`read::csdl`).
     ("xml-syntax", "the metadata is not well-formed XML"),
     (

@@ -93,6 +93,11 @@ impl Source {
 
 /// The last component of a path.
 pub fn file_name(path: &str) -> &str {
+    // A fetched document is named by its whole URL: its last segment (`$metadata`) alone
+    // would not say where it came from.
+    if path.starts_with("http://") || path.starts_with("https://") {
+        return path;
+    }
     path.rsplit(['/', '\\']).next().unwrap_or(path)
 }
 
