@@ -35,16 +35,52 @@ fn generate_writes_a_crate_and_check_compares_it() {
     assert_eq!(code, 0, "{stderr}");
     assert!(stderr.contains("wrote 6 file(s)"), "{stderr}");
     let toml = fs::read_to_string(out.join("Cargo.toml")).unwrap();
-    let runtime = common::root().join("codegen/runtime");
-    let runtime_dep = toml
-        .lines()
-        .find(|l| l.starts_with("odata-codegen-runtime"))
-        .unwrap();
-    let relative = runtime_dep.split('"').nth(1).unwrap();
+    let runtime_dependency = |toml: &str| {
+        toml.lines()
+            .find(|l| l.starts_with("odata-codegen-runtime"))
+            .unwrap()
+            .to_owned()
+    };
+    // By default the published runtime at the generator's own version: publishable.
     assert_eq!(
-        fs::canonicalize(out.join(relative)).unwrap(),
-        fs::canonicalize(runtime).unwrap(),
+        runtime_dependency(&toml),
+        format!("odata-codegen-runtime = \"{}\"", env!("CARGO_PKG_VERSION"))
+    );
+    assert!(!toml.contains("publish"), "{toml}");
+    // A path when asked, written relative to the output and not publishable.
+    let runtime = common::root().join("codegen/runtime");
+    let by_path = dir.join("by-path");
+    let (code, _, stderr) = common::cli_generate(
+        &metadata,
+        &page,
+        &by_path,
+        &[
+            "--runtime-path",
+            &runtime.display().to_string(),
+            "--crate-version",
+            "2.1.0-rc.1",
+        ],
+    );
+    assert_eq!(code, 0, "{stderr}");
+    let toml = fs::read_to_string(by_path.join("Cargo.toml")).unwrap();
+    let dependency = runtime_dependency(&toml);
+    let relative = dependency.split('"').nth(1).unwrap();
+    assert!(!relative.starts_with('/'), "{dependency}");
+    assert_eq!(
+        fs::canonicalize(by_path.join(relative)).unwrap(),
+        fs::canonicalize(&runtime).unwrap(),
         "the runtime path resolves from wherever the crate is"
+    );
+    assert!(
+        toml.contains("version = \"2.1.0-rc.1\"\nedition = \"2024\"\npublish = false\n"),
+        "{toml}"
+    );
+    let (code, _, stderr) =
+        common::cli_generate(&metadata, &page, &by_path, &["--crate-version", "2.1"]);
+    assert_eq!(code, 1);
+    assert!(
+        stderr.contains("error[invalid-option]: the crate version `2.1` is not a semver version"),
+        "{stderr}"
     );
 
     let (code, stdout, _) = common::cli_generate(&metadata, &page, &out, &["--check"]);

@@ -113,7 +113,8 @@ struct Generate {
     /// The directory of the generated crate; replaced as a whole on success.
     #[arg(long, value_name = "DIR")]
     out: PathBuf,
-    /// Write nothing; list the files that differ from DIR and exit 1 if any do.
+    /// Write nothing; list what writing DIR would change and exit 1 if anything would
+    /// (or with the error with which writing would refuse).
     #[arg(long)]
     check: bool,
     /// Replace DIR even if it holds files odata-codegen did not write.
@@ -122,13 +123,18 @@ struct Generate {
     /// Package name of the generated crate [default: from the schema namespace].
     #[arg(long, value_name = "NAME")]
     package: Option<String>,
+    /// Version of the generated crate, by semver on its API [default: 0.1.0].
+    #[arg(long, value_name = "VERSION")]
+    crate_version: Option<String>,
     /// Default service root [default: the one the pages' examples use].
     #[arg(long, value_name = "URL")]
     service_root: Option<String>,
-    /// Depend on the runtime crate at this path [default: the runtime beside this generator].
+    /// Depend on the runtime crate in this directory (read relative to the current
+    /// directory, written relative to DIR); the crate cannot then be published.
     #[arg(long, value_name = "PATH", conflicts_with = "runtime_version")]
-    runtime_path: Option<String>,
-    /// Depend on this version of odata-codegen-runtime from a registry.
+    runtime_path: Option<PathBuf>,
+    /// Depend on this version requirement of odata-codegen-runtime from a registry
+    /// [default: this generator's version].
     #[arg(long, value_name = "VERSION")]
     runtime_version: Option<String>,
     /// Generate every type and everything the entity container exposes, not only the
@@ -423,9 +429,11 @@ impl Run<'_> {
             Err(d) => return self.fail(d),
         };
         let runtime = match (&args.runtime_path, &args.runtime_version) {
-            (Some(path), _) => RuntimeDependency::Path(path.clone()),
+            (Some(path), _) => {
+                RuntimeDependency::Path(runtime_path_from_out(path, &args.out, &out))
+            }
             (None, Some(version)) => RuntimeDependency::Version(version.clone()),
-            (None, None) => RuntimeDependency::Path(default_runtime_path(&args.out, &out)),
+            (None, None) => RuntimeDependency::Version(crate::RUNTIME_VERSION.to_owned()),
         };
         let select = if args.all {
             Select::All
@@ -436,6 +444,7 @@ impl Run<'_> {
         };
         let options = Options {
             package: args.package.clone(),
+            crate_version: args.crate_version.clone(),
             service_root: args.service_root.clone(),
             layout: Layout::Crate { runtime },
             levels,
@@ -519,18 +528,16 @@ impl Run<'_> {
     }
 }
 
-/// The runtime crate that ships beside this generator, as a path relative to `out`, so
-/// the generated crate builds wherever it is written. `out` is the resolved directory;
-/// when a symlink on the way makes the path from the spelling the user gave differ from
-/// the path from where the files land, the path is absolute, which holds from both.
-fn default_runtime_path(requested: &Path, out: &Path) -> String {
-    let runtime = normalize(
-        Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("runtime")
-            .as_path(),
-    );
-    let spelled = std::path::absolute(requested).unwrap_or_else(|_| requested.to_owned());
-    let from_spelling = relative_path(&normalize(&spelled), &runtime);
+/// `--runtime-path`, read relative to the current directory as every path argument is,
+/// as the manifest in `out` (the resolved directory) writes it: relative to `out`, so the
+/// crate builds wherever the two move together. When a symlink on the way makes the path
+/// from the spelling of `--out` differ from the path from where the files land, it is
+/// absolute, which holds from both.
+fn runtime_path_from_out(runtime: &Path, requested: &Path, out: &Path) -> String {
+    let absolute =
+        |path: &Path| normalize(&std::path::absolute(path).unwrap_or_else(|_| path.to_owned()));
+    let runtime = absolute(runtime);
+    let from_spelling = relative_path(&absolute(requested), &runtime);
     let from_directory = relative_path(&normalize(out), &runtime);
     match (from_spelling, from_directory) {
         (Some(a), Some(b)) if a == b => a,

@@ -161,6 +161,7 @@ impl Config {
         };
         let options = Options {
             package: None,
+            crate_version: None,
             service_root: self.service_root.clone(),
             layout: Layout::SingleFile {
                 file_name: file_name.to_owned(),

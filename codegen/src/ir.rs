@@ -12,6 +12,8 @@ pub const RT: &str = "rt";
 pub struct Crate {
     /// The package name of the generated crate.
     pub package: String,
+    /// Its version.
+    pub version: String,
     /// Default service root for requests, e.g. `https://graph.microsoft.com/beta`.
     pub service_root: Option<String>,
     /// Cargo features that compile parts of the crate; empty when everything always

@@ -45,10 +45,17 @@ pub use diag::{Diagnostic, Level, Levels, Severity, Source, Span};
 pub use emit::{Files, Layout, RuntimeDependency};
 pub use read::{Input, Inputs};
 
+/// The version of `odata-codegen-runtime` that generated crates depend on by default:
+/// the one released with this generator.
+pub const RUNTIME_VERSION: &str = env!("CARGO_PKG_VERSION");
+
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Options {
     /// Package name of the generated crate; derived from the schema if unset.
     pub package: Option<String>,
+    /// Version of the generated crate (`0.1.0` if unset): how its API changed since the
+    /// last release, by semver.
+    pub crate_version: Option<String>,
     /// Default service root; taken from the pages' example URLs if unset.
     pub service_root: Option<String>,
     pub layout: Layout,
@@ -67,9 +74,10 @@ impl Default for Options {
     fn default() -> Self {
         Self {
             package: None,
+            crate_version: None,
             service_root: None,
             layout: Layout::Crate {
-                runtime: RuntimeDependency::Version("0.1".to_owned()),
+                runtime: RuntimeDependency::Version(RUNTIME_VERSION.to_owned()),
             },
             levels: Levels::default(),
             select: Select::Documented,
@@ -159,6 +167,35 @@ fn read_pages(docs: &[Input], diagnostics: &mut Vec<Diagnostic>) -> Vec<analyse:
     pages
 }
 
+/// Whether `version` is a version as semver 2.0 and Cargo define it.
+fn is_semver(version: &str) -> bool {
+    let (version, build) = match version.split_once('+') {
+        Some((version, build)) => (version, Some(build)),
+        None => (version, None),
+    };
+    let (core, pre) = match version.split_once('-') {
+        Some((core, pre)) => (core, Some(pre)),
+        None => (version, None),
+    };
+    let number = |n: &str| {
+        !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()) && (n == "0" || !n.starts_with('0'))
+    };
+    // Pre-release identifiers that are numbers have no leading zeros; build ones may.
+    let identifiers = |part: &str, numbers_checked: bool| {
+        part.split('.').all(|id| {
+            let numeric = id.bytes().all(|b| b.is_ascii_digit());
+            !id.is_empty()
+                && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+                && !(numbers_checked && numeric && !number(id))
+        })
+    };
+    let parts: Vec<&str> = core.split('.').collect();
+    parts.len() == 3
+        && parts.iter().all(|p| number(p))
+        && pre.is_none_or(|pre| identifiers(pre, true))
+        && build.is_none_or(|build| identifiers(build, false))
+}
+
 fn fail(mut diagnostics: Vec<Diagnostic>) -> Failure {
     diag::sort(&mut diagnostics);
     Failure { diagnostics }
@@ -166,6 +203,17 @@ fn fail(mut diagnostics: Vec<Diagnostic>) -> Failure {
 
 /// The options as the planner takes them, or what is wrong with them.
 fn plan_options(options: &Options) -> Result<plan::PlanOptions, Diagnostic> {
+    if let Some(version) = &options.crate_version
+        && !is_semver(version)
+    {
+        return Err(Diagnostic::error(
+            "invalid-option",
+            None,
+            format!(
+                "the crate version `{version}` is not a semver version (MAJOR.MINOR.PATCH, then optionally -PRE and +BUILD)"
+            ),
+        ));
+    }
     if let Some(root) = &options.service_root {
         if !(root.starts_with("https://") || root.starts_with("http://"))
             || root.contains(['?', '#', ' '])
@@ -192,6 +240,7 @@ fn plan_options(options: &Options) -> Result<plan::PlanOptions, Diagnostic> {
     };
     Ok(plan::PlanOptions {
         package: options.package.clone(),
+        crate_version: options.crate_version.clone(),
         service_root: options.service_root.clone(),
         levels: options.levels.clone(),
         select,
@@ -309,6 +358,42 @@ pub mod fuzzing {
         match crate::read::decode(input) {
             Ok(source) => crate::read::page::read_page(&source).1,
             Err(d) => vec![d],
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn crate_versions_are_semver() {
+        for good in [
+            "0.1.0",
+            "1.2.3",
+            "10.20.30",
+            "1.0.0-beta.1",
+            "1.0.0-0.3.7",
+            "1.0.0-x-y.z",
+            "1.0.0+20261203",
+            "1.0.0-rc.1+build.007",
+        ] {
+            assert!(super::is_semver(good), "{good}");
+        }
+        for bad in [
+            "",
+            "1",
+            "1.2",
+            "1.2.3.4",
+            "01.2.3",
+            "1.2.3-",
+            "1.2.3+",
+            "1.2.3-01",
+            "1.2.3-a..b",
+            "1.2.3 ",
+            "v1.2.3",
+            "1.2.x",
+            "1.2.3-é",
+        ] {
+            assert!(!super::is_semver(bad), "{bad}");
         }
     }
 }

@@ -8,9 +8,13 @@ pub(super) fn cargo_toml(
     runtime: &RuntimeDependency,
     inputs: &[String],
 ) -> String {
-    let runtime = match runtime {
-        RuntimeDependency::Path(path) => format!("{{ path = {} }}", toml_string(path)),
-        RuntimeDependency::Version(version) => toml_string(version),
+    // A crate with a path dependency cannot be published; one by version can be, as is.
+    let (runtime, publish) = match runtime {
+        RuntimeDependency::Path(path) => (
+            format!("{{ path = {} }}", toml_string(path)),
+            "publish = false\n",
+        ),
+        RuntimeDependency::Version(version) => (toml_string(version), ""),
     };
     let mut features = String::new();
     for feature in &krate.features {
@@ -27,10 +31,9 @@ pub(super) fn cargo_toml(
         r#"{header}
 [package]
 name = {name}
-version = "0.1.0"
+version = {version}
 edition = "2024"
-publish = false
-
+{publish}
 [lib]
 doctest = false
 
@@ -47,6 +50,7 @@ serde_json = "1"
 "#,
         header = header("#", inputs),
         name = toml_string(&krate.package),
+        version = toml_string(&krate.version),
     )
 }
 
@@ -130,5 +134,15 @@ mod tests {
             &inputs,
         );
         assert!(by_version.contains("odata-codegen-runtime = \"0.1\"\n"));
+        // Only a crate that depends on the runtime by version can be published.
+        assert!(by_path.contains("version = \"0.1.0\"\nedition = \"2024\"\npublish = false\n"));
+        assert!(by_version.contains("version = \"0.1.0\"\nedition = \"2024\"\n\n[lib]"));
+        krate.version = "2.3.0-beta.1".to_owned();
+        let versioned = cargo_toml(
+            &krate,
+            &RuntimeDependency::Version("0.1".to_owned()),
+            &inputs,
+        );
+        assert!(versioned.contains("version = \"2.3.0-beta.1\"\n"));
     }
 }

@@ -296,6 +296,7 @@ pub(super) mod tests {
     pub(in crate::emit) fn empty_crate(package: &str) -> ir::Crate {
         ir::Crate {
             package: package.to_owned(),
+            version: "0.1.0".to_owned(),
             service_root: None,
             features: Vec::new(),
             modules: Vec::new(),

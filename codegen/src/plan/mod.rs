@@ -40,6 +40,8 @@ pub enum SelectionMode {
 pub struct PlanOptions {
     /// Package name of the generated crate; derived from the container's namespace if unset.
     pub package: Option<String>,
+    /// Version of the generated crate; `0.1.0` if unset.
+    pub crate_version: Option<String>,
     /// Default service root; taken from the pages' absolute example URLs if unset.
     pub service_root: Option<String>,
     pub select: SelectionMode,
@@ -242,6 +244,10 @@ impl<'a> Planner<'a> {
         });
         ir::Crate {
             package,
+            version: options
+                .crate_version
+                .clone()
+                .unwrap_or_else(|| "0.1.0".to_owned()),
             service_root,
             features: features.cargo_features(),
             modules,
