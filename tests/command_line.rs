@@ -23,6 +23,29 @@ fn usage_errors_exit_2() {
     let (code, _, stderr) = common::cli(&["generate", "--metadata", "x.xml"]);
     assert_eq!(code, 2);
     assert!(stderr.contains("--out"), "{stderr}");
+    let metadata = common::root().join(common::METADATA).display().to_string();
+    let (code, _, stderr) = common::cli(&["validate", "--metadata", &metadata]);
+    assert_eq!(code, 2, "validate with no page checks nothing: {stderr}");
+    assert!(stderr.contains("give at least one --doc"), "{stderr}");
+}
+
+/// Nothing selected is said, with how to select more; a selection says nothing extra.
+#[test]
+fn an_empty_selection_is_said() {
+    let dir = common::temp_dir("cli-empty-selection");
+    let metadata = common::root().join(common::METADATA).display().to_string();
+    let out = dir.join("crate").display().to_string();
+    let (code, _, stderr) = common::cli(&["generate", "--metadata", &metadata, "--out", &out]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(
+        stderr.contains("note: no --doc page, --all or --select was given"),
+        "{stderr}"
+    );
+    let (code, _, stderr) =
+        common::cli(&["generate", "--metadata", &metadata, "--out", &out, "--all"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(!stderr.contains("note:"), "{stderr}");
+    std::fs::remove_dir_all(&dir).unwrap();
 }
 
 #[test]

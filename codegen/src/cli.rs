@@ -377,6 +377,14 @@ impl Run<'_> {
             Ok(levels) => levels,
             Err(code) => return code,
         };
+        // Without a page there is nothing to validate; "0 resolved (100%)" would mislead.
+        if args.inputs.doc.is_empty() {
+            let _ = writeln!(
+                self.err,
+                "error: validate checks pages against the metadata: give at least one --doc FILE|DIR"
+            );
+            return USAGE;
+        }
         let inputs = match read_inputs(&args.inputs) {
             Ok(inputs) => inputs,
             Err(d) => return self.fail(d),
@@ -510,6 +518,12 @@ impl Run<'_> {
             Ok(report) => {
                 for note in &report.recovered {
                     let _ = writeln!(self.err, "note: {note}");
+                }
+                if args.inputs.doc.is_empty() && !args.all && args.select.is_empty() {
+                    let _ = writeln!(
+                        self.err,
+                        "note: no --doc page, --all or --select was given, so no request was selected and the crate holds no handle; give the pages that document the requests, --select PATH_GLOB, or --all for the whole service"
+                    );
                 }
                 let _ = writeln!(
                     self.err,
