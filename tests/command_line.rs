@@ -189,14 +189,23 @@ fn errors_exit_1_and_leave_the_output_untouched() {
     );
     assert!(!fresh.exists(), "nothing is written on error");
 
+    let seed = common::root().join(common::SEED_PAGE).display().to_string();
     let (code, _, stderr) = common::cli(&[
         "validate",
         "--metadata",
         &dir.join("missing.xml").display().to_string(),
+        "--doc",
+        &seed,
     ]);
     assert_eq!(code, 1);
     assert!(stderr.contains("error[io]: cannot read"), "{stderr}");
-    let (code, _, stderr) = common::cli(&["validate", "--metadata", &dir.display().to_string()]);
+    let (code, _, stderr) = common::cli(&[
+        "validate",
+        "--metadata",
+        &dir.display().to_string(),
+        "--doc",
+        &seed,
+    ]);
     assert_eq!(code, 1);
     assert!(stderr.contains("it is a directory"), "{stderr}");
     fs::remove_dir_all(&dir).unwrap();
