@@ -4,8 +4,9 @@
 //! - `metadata.xml`: the CSDL document;
 //! - `pages/*.md` (optional): reference pages, read in file name order;
 //! - `options.toml`: `package = "name"`, `select = "all"`, `"documented"` or a list of
-//!   path globs, and `root_features = true` or `false`; nothing else (an unknown,
-//!   repeated or missing key is an error);
+//!   path globs, `root_features = true` or `false`, and optionally `api_report = true`
+//!   (`api.txt` in the crate); nothing else (an unknown, repeated or missing key is an
+//!   error);
 //! - `expected/`: the generated crate, which depends on the runtime by this workspace's
 //!   version, so it names no path of the machine that blessed it.
 //!
@@ -135,6 +136,8 @@ struct OptionsFile {
     package: String,
     select: SelectFile,
     root_features: bool,
+    #[serde(default)]
+    api_report: bool,
 }
 
 #[derive(serde::Deserialize)]
@@ -163,6 +166,7 @@ fn read_options(text: &str) -> Result<Options, String> {
         },
         select,
         root_features: file.root_features,
+        api_report: file.api_report,
         ..Options::default()
     })
 }

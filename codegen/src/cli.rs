@@ -150,6 +150,10 @@ struct Generate {
     /// compiles only what it reaches (and `full` for everything).
     #[arg(long)]
     root_features: bool,
+    /// Add `api.txt` to the crate: its public API as a sorted list, one item per line,
+    /// so that what a regeneration changes for the crate's users is one reviewable diff.
+    #[arg(long)]
+    api_report: bool,
     /// Print how long each stage took to stderr.
     #[arg(long)]
     timings: bool,
@@ -458,6 +462,7 @@ impl Run<'_> {
             levels,
             select,
             root_features: args.root_features,
+            api_report: args.api_report,
         };
         let started = Instant::now();
         let (generated, timings) = crate::generate_timed(&inputs, &options);

@@ -169,6 +169,7 @@ impl Config {
             levels,
             select: self.select.clone(),
             root_features: self.root_features,
+            api_report: false,
         };
         let generated = generate(&inputs, &options).map_err(ConfigError::Generate)?;
         for warning in &generated.diagnostics {

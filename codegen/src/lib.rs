@@ -68,6 +68,9 @@ pub struct Options {
     /// Give each entity set, singleton and operation import a Cargo feature that
     /// compiles only what it reaches.
     pub root_features: bool,
+    /// Add `api.txt` to a crate: its public API as a sorted list, so a regeneration's
+    /// changes for the crate's users are one reviewable diff.
+    pub api_report: bool,
 }
 
 impl Default for Options {
@@ -82,6 +85,7 @@ impl Default for Options {
             levels: Levels::default(),
             select: Select::Documented,
             root_features: false,
+            api_report: false,
         }
     }
 }
@@ -340,7 +344,11 @@ pub fn generate_timed(inputs: &Inputs, options: &Options) -> (Result<Generated, 
         .map(|i| diag::file_name(&i.name).to_owned())
         .collect();
     let started = Instant::now();
-    let (files, emit_timings) = emit::emit_timed(&krate, &options.layout, &input_names);
+    let (mut files, emit_timings) = emit::emit_timed(&krate, &options.layout, &input_names);
+    if options.api_report && matches!(options.layout, Layout::Crate { .. }) {
+        let report = emit::api_report(&files, &krate.features, &input_names);
+        files.insert(emit::API_REPORT.to_owned(), report);
+    }
     timings.emit_and_format_wall = started.elapsed();
     timings.emit = emit_timings.emit;
     timings.format = emit_timings.format;

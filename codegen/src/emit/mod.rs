@@ -7,6 +7,7 @@
 //! formatted on all cores at once and joined back in order, so the whole Graph schema
 //! formats in a fraction of a second.
 
+mod api;
 mod context;
 mod examples;
 mod format;
@@ -23,6 +24,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use crate::ir;
+pub use api::{API_REPORT, api_report};
 use context::{Ctx, examples_modules, module_aliases, requests_modules};
 use tokens::{ident, runtime_import};
 
