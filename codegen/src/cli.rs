@@ -350,9 +350,7 @@ fn fetch(url: &str, _: &InputArgs) -> Result<Input, Diagnostic> {
 
 impl Run<'_> {
     fn print(&mut self, diagnostics: &[Diagnostic]) {
-        for d in diagnostics {
-            let _ = writeln!(self.err, "{d}\n");
-        }
+        let _ = crate::diag::render(diagnostics, &mut *self.err);
         let errors = diagnostics
             .iter()
             .filter(|d| d.severity == Severity::Error)
@@ -371,7 +369,7 @@ impl Run<'_> {
     /// A bad `--deny`/`--warn`/`--allow` is a wrong command line.
     fn levels(&mut self, args: &LevelArgs) -> Result<Levels, u8> {
         args.levels().map_err(|message| {
-            let _ = writeln!(self.err, "error: {message}");
+            let _ = writeln!(self.err, "error: {}", crate::diag::visible(&message));
             USAGE
         })
     }
@@ -410,13 +408,11 @@ impl Run<'_> {
         };
         match args.format {
             Format::Human => {
-                for d in report.diagnostics() {
-                    let _ = writeln!(self.err, "{d}\n");
-                }
+                let _ = crate::diag::render(report.diagnostics(), &mut *self.err);
                 let _ = write!(self.err, "{}", report.summary_text());
             }
             Format::Json => {
-                let _ = writeln!(self.out, "{}", report.to_json());
+                let _ = writeln!(self.out, "{}", crate::diag::json_text(&report.to_json()));
             }
         }
         if report.has_errors() {
@@ -506,12 +502,12 @@ impl Run<'_> {
                 Ok(differences) if differences.is_empty() => SUCCESS,
                 Ok(differences) => {
                     for d in &differences {
-                        let _ = writeln!(self.out, "{d}");
+                        let _ = writeln!(self.out, "{}", crate::diag::visible(&d.to_string()));
                     }
                     let _ = writeln!(
                         self.err,
                         "`{}` is not what the inputs generate: {} file(s) differ; run the same command without --check",
-                        args.out.display(),
+                        crate::diag::visible(&args.out.display().to_string()),
                         differences.len()
                     );
                     FAILURE
@@ -534,7 +530,7 @@ impl Run<'_> {
                     self.err,
                     "wrote {} file(s) to `{}`",
                     generated.files.len(),
-                    args.out.display()
+                    crate::diag::visible(&args.out.display().to_string())
                 );
                 SUCCESS
             }

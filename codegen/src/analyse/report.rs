@@ -393,12 +393,14 @@ impl Report {
                 "warnings": s.warnings,
                 "diagnostics_by_code": s.diagnostics_by_code,
             },
-            "diagnostics": self.diagnostics.iter().map(diagnostic_json).collect::<Vec<_>>(),
+            "diagnostics": diagnostics_json(&self.diagnostics),
+            "diagnostics_left_out": left_out_json(&self.diagnostics),
             "pages": self.pages.iter().map(|p| json!({
                 "file": p.file,
                 "operations": p.lines.iter().map(line_json).collect::<Vec<_>>(),
                 "examples": p.examples.iter().map(line_json).collect::<Vec<_>>(),
-                "diagnostics": p.diagnostics.iter().map(diagnostic_json).collect::<Vec<_>>(),
+                "diagnostics": diagnostics_json(&p.diagnostics),
+                "diagnostics_left_out": left_out_json(&p.diagnostics),
             })).collect::<Vec<_>>(),
         })
     }
@@ -444,6 +446,25 @@ fn line_json(l: &LineReport) -> Value {
         }
     }
     v
+}
+
+/// The diagnostics the human report would print: at most
+/// [`crate::diag::MAX_SHOWN_PER_CODE_AND_FILE`] of one code in one file.
+fn diagnostics_json(diagnostics: &[Diagnostic]) -> Vec<Value> {
+    crate::diag::shown(diagnostics)
+        .shown
+        .into_iter()
+        .map(diagnostic_json)
+        .collect()
+}
+
+/// What [`diagnostics_json`] leaves out: `{"file", "code", "count"}` per file and code.
+fn left_out_json(diagnostics: &[Diagnostic]) -> Vec<Value> {
+    crate::diag::shown(diagnostics)
+        .left_out
+        .into_iter()
+        .map(|(file, code, count)| json!({"file": file, "code": code, "count": count}))
+        .collect()
 }
 
 fn diagnostic_json(d: &Diagnostic) -> Value {
