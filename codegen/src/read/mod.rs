@@ -32,6 +32,33 @@ pub struct Inputs {
     pub docs: Vec<Input>,
 }
 
+/// The lines of `text`: each line's start offset, its text and its line end (`\r\n`,
+/// `\r`, `\n`, or empty for a last line without one). These are the line ends of XML
+/// and CommonMark, and the ones [`Source::position`] counts.
+pub(crate) fn lines(text: &str) -> impl Iterator<Item = (usize, &str, &str)> {
+    let mut start = 0;
+    let mut done = false;
+    std::iter::from_fn(move || {
+        if done {
+            return None;
+        }
+        let rest = text.get(start..)?;
+        let at = start;
+        let (line, ending) = match rest.find(['\r', '\n']) {
+            Some(i) => {
+                let ending = if rest[i..].starts_with("\r\n") { 2 } else { 1 };
+                (&rest[..i], &rest[i..i + ending])
+            }
+            None => {
+                done = true;
+                (rest, "")
+            }
+        };
+        start += line.len() + ending.len();
+        Some((at, line, ending))
+    })
+}
+
 /// Decodes an input as UTF-8, or names the position of the first invalid byte.
 pub fn decode(input: &Input) -> Result<Arc<Source>, Diagnostic> {
     match std::str::from_utf8(&input.bytes) {
@@ -55,6 +82,26 @@ pub fn decode(input: &Input) -> Result<Arc<Source>, Diagnostic> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn lines_end_at_crlf_cr_or_lf() {
+        let got: Vec<_> = lines("a\r\nb\rc\n\nd").collect();
+        assert_eq!(
+            got,
+            [
+                (0, "a", "\r\n"),
+                (3, "b", "\r"),
+                (5, "c", "\n"),
+                (7, "", "\n"),
+                (8, "d", "")
+            ]
+        );
+        assert_eq!(lines("").collect::<Vec<_>>(), [(0, "", "")]);
+        assert_eq!(
+            lines("x\r").collect::<Vec<_>>(),
+            [(0, "x", "\r"), (2, "", "")]
+        );
+    }
 
     #[test]
     fn invalid_utf8_is_rejected_at_its_position() {

@@ -37,6 +37,9 @@ struct Parser<'a> {
     reader: Reader<&'a [u8]>,
     source: &'a Arc<Source>,
     text: &'a str,
+    /// Where the reader's text starts in the document: after a byte order mark, which
+    /// quick-xml would otherwise drop without counting it.
+    base: usize,
     /// Namespace declarations in scope, innermost last: (prefix, namespace name); the
     /// default namespace has the empty prefix.
     bindings: Vec<(Text<'a>, ElementNs)>,
@@ -224,19 +227,21 @@ type Res<T> = Result<T, Diagnostic>;
 impl<'a> Parser<'a> {
     fn new(source: &'a Arc<Source>) -> Self {
         let text: &'a str = &source.text;
-        let mut reader = Reader::from_str(text);
+        let base = if text.starts_with('\u{feff}') { 3 } else { 0 };
+        let mut reader = Reader::from_str(text.get(base..).unwrap_or_default());
         reader.config_mut().trim_text(false);
         Parser {
             reader,
             source,
             text,
+            base,
             bindings: Vec::new(),
             scopes: Vec::new(),
         }
     }
 
     fn offset(&self) -> usize {
-        usize::try_from(self.reader.buffer_position()).unwrap_or(usize::MAX)
+        usize::try_from(self.reader.buffer_position()).map_or(usize::MAX, |at| at + self.base)
     }
 
     fn span(&self, offset: usize) -> Span {
@@ -244,7 +249,7 @@ impl<'a> Parser<'a> {
     }
 
     fn xml_error(&self, error: quick_xml::Error) -> Diagnostic {
-        let offset = usize::try_from(self.reader.error_position()).unwrap_or(0);
+        let offset = usize::try_from(self.reader.error_position()).map_or(0, |at| at + self.base);
         self.error_at(offset, error)
     }
 
@@ -555,7 +560,9 @@ impl<'a> Parser<'a> {
                             ),
                         ));
                     }
-                    return self.edmx(&mut root);
+                    let csdl = self.edmx(&mut root)?;
+                    self.after_root()?;
+                    return Ok(csdl);
                 }
                 Event::Eof => {
                     return Err(Diagnostic::error(
@@ -567,6 +574,42 @@ impl<'a> Parser<'a> {
                 _ => {}
             }
         }
+    }
+
+    /// Reads what follows the root element to the end of the file: only comments,
+    /// processing instructions and white space may (XML 1.0, production `document`).
+    fn after_root(&mut self) -> Res<()> {
+        loop {
+            let offset = self.offset();
+            let what = match self.next_event()? {
+                Event::Eof => return Ok(()),
+                Event::Comment(_) | Event::PI(_) => continue,
+                Event::Text(text) => {
+                    let Some(lead) = text.into_inner().bytes().position(|b| !is_xml_space(b))
+                    else {
+                        continue;
+                    };
+                    return Err(self.after_root_error(offset + lead, "text"));
+                }
+                Event::Start(_) | Event::Empty(_) => "a second root element",
+                Event::End(_) => "an end tag",
+                Event::CData(_) => "a CDATA section",
+                Event::GeneralRef(_) => "an entity reference",
+                Event::Decl(_) => "an XML declaration",
+                Event::DocType(_) => "a document type declaration",
+            };
+            return Err(self.after_root_error(offset, what));
+        }
+    }
+
+    fn after_root_error(&self, offset: usize, what: &str) -> Diagnostic {
+        Diagnostic::error(
+            "xml-syntax",
+            self.span(offset),
+            format!(
+                "the metadata is not well-formed XML: {what} after the root element (only comments, processing instructions and white space may follow it)"
+            ),
+        )
     }
 
     fn edmx(&mut self, root: &mut Element<'a>) -> Res<Csdl<'a>> {

@@ -83,7 +83,10 @@ pub(super) fn blank_placeholders(text: &str) -> (Cow<'_, str>, Vec<usize>) {
                 continue;
             }
             b'/' if bytes.get(i + 1) == Some(&b'/') => {
-                i = find_from(bytes, i, b"\n").unwrap_or(bytes.len());
+                i = bytes
+                    .get(i..)
+                    .and_then(|rest| memchr::memchr2(b'\n', b'\r', rest))
+                    .map_or(bytes.len(), |n| i + n);
                 continue;
             }
             b'/' if bytes.get(i + 1) == Some(&b'*') => {
@@ -147,7 +150,7 @@ fn skip_string(bytes: &[u8], i: usize) -> usize {
     while let Some(&c) = bytes.get(j) {
         match c {
             b'\\' => j += 2,
-            b'\n' => return j,
+            b'\n' | b'\r' => return j,
             _ if Some(c) == quote => return j + 1,
             _ => j += 1,
         }

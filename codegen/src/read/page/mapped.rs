@@ -63,12 +63,7 @@ impl Mapped {
 
     /// The lines of the text with their start offsets, without line endings.
     pub fn lines(&self) -> impl Iterator<Item = (usize, &str)> {
-        let mut start = 0;
-        self.text.split('\n').map(move |line| {
-            let at = start;
-            start += line.len() + 1;
-            (at, line.strip_suffix('\r').unwrap_or(line))
-        })
+        crate::read::lines(&self.text).map(|(at, line, _)| (at, line))
     }
 
     /// The offset of the first non-whitespace character, and the trimmed text.

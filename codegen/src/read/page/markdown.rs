@@ -47,8 +47,28 @@ enum Inline {
     Cell { range: Range<usize> },
 }
 
+/// `text` with each `\r` that ends a line by itself made a `\n`: CommonMark's line
+/// ends include a lone `\r`, pulldown-cmark's do not. One byte for one, so every offset
+/// stays the page's.
+fn lone_cr_as_lf(text: &str) -> std::borrow::Cow<'_, str> {
+    let bytes = text.as_bytes();
+    let lone = |i: usize| bytes.get(i + 1) != Some(&b'\n');
+    if !memchr::memchr_iter(b'\r', bytes).any(lone) {
+        return text.into();
+    }
+    let mut out = bytes.to_vec();
+    for i in memchr::memchr_iter(b'\r', bytes) {
+        if lone(i) {
+            out[i] = b'\n';
+        }
+    }
+    // ASCII for ASCII: still UTF-8.
+    String::from_utf8(out).map_or(text.into(), Into::into)
+}
+
 /// Parses the markdown in `page[from..]` (offsets in the result are page offsets).
 pub(super) fn blocks(page: &str, from: usize) -> Vec<Block> {
+    let page = &*lone_cr_as_lf(page);
     let markdown = page.get(from..).unwrap_or_default();
     let mut out = Vec::new();
     let mut inline: Option<(Inline, Mapped)> = None;
@@ -168,19 +188,22 @@ fn first_word(info: &str) -> String {
 /// indented code block whose text includes the fences; authors mean a fenced block.
 fn unwrap_fence(block: CodeBlock) -> CodeBlock {
     let text = block.content.text.as_str();
-    let Some(first_end) = text.find('\n') else {
+    let Some((_, first_line, ending)) = crate::read::lines(text).next() else {
         return block;
     };
-    let first = text.get(..first_end).unwrap_or_default().trim();
+    if ending.is_empty() {
+        return block;
+    }
+    let first = first_line.trim();
     let Some(fence) = ["```", "~~~"].into_iter().find(|f| first.starts_with(f)) else {
         return block;
     };
-    let body_start = first_end + 1;
+    let body_start = first_line.len() + ending.len();
     let rest = text.get(body_start..).unwrap_or_default();
     let mut body_end = text.len();
     // Drop the closing fence if it is the last non-blank line.
     let trimmed = rest.trim_end();
-    let last_start = trimmed.rfind('\n').map_or(0, |i| i + 1);
+    let last_start = trimmed.rfind(['\n', '\r']).map_or(0, |i| i + 1);
     if trimmed
         .get(last_start..)
         .is_some_and(|l| l.trim().starts_with(fence))

@@ -42,9 +42,35 @@ impl Section {
             [.., "request", "headers"] => Section::RequestHeaders,
             ["request", "body", ..] => Section::RequestBody,
             ["response"] => Section::Response,
-            [first, ..] if first.starts_with("example") => Section::Examples,
+            // "Examples", "Example", "Example 1: ...", "Example (file)", "Example - ...",
+            // "Examples using ...", but not a title like "Example service".
+            ["examples" | "examples:", ..] => Section::Examples,
+            [first, rest @ ..]
+                if is_example_word(first) && (first.ends_with(':') || names_no_subject(rest)) =>
+            {
+                Section::Examples
+            }
             _ => return None,
         })
+    }
+}
+
+/// `example`, `example:` or a numbered `example1`/`example1:`.
+fn is_example_word(word: &str) -> bool {
+    word.strip_prefix("example").is_some_and(|rest| {
+        rest.trim_end_matches(':')
+            .chars()
+            .all(|c| c.is_ascii_digit())
+    })
+}
+
+/// Whether the words after "Example" number or qualify the example (`1: ...`, `(file)`,
+/// `- ...`, `: ...`) rather than name what it is the example of: "Example service" is
+/// a title, not the examples section.
+fn names_no_subject(rest: &[&str]) -> bool {
+    match rest.first() {
+        None => true,
+        Some(word) => word.starts_with(|c: char| c.is_ascii_digit() || c.is_ascii_punctuation()),
     }
 }
 
@@ -124,6 +150,9 @@ impl Reader {
                     match Section::of_heading(&title.value) {
                         // An example's own "Request"/"Response" subheadings.
                         _ if in_example => {}
+                        // The page's title names the page, not one of its sections,
+                        // whatever its words ("# Example service").
+                        _ if level == 1 => (section, section_level) = (Section::Other, level),
                         Some(kind) => (section, section_level) = (kind, level),
                         None if level <= section_level || section_level == 0 => {
                             (section, section_level) = (Section::Other, level);
@@ -764,21 +793,15 @@ impl Reader {
         let text = self.text();
         let start = if text.starts_with('\u{feff}') { 3 } else { 0 };
         let mut entries = Vec::new();
-        let mut offset = start;
-        let mut lines = text.get(start..).unwrap_or_default().split_inclusive('\n');
-        if lines.next().map(str::trim_end) != Some("---") {
+        let mut lines = crate::read::lines(text.get(start..).unwrap_or_default());
+        if lines.next().map(|(_, line, _)| line.trim_end()) != Some("---") {
             return (entries, start);
         }
-        offset += text
-            .get(start..)
-            .and_then(|t| t.find('\n'))
-            .map_or(0, |i| i + 1);
-        for line in lines {
-            let line_start = offset;
-            offset += line.len();
-            let line = line.trim_end();
+        for (at, raw, ending) in lines {
+            let line_start = start + at;
+            let line = raw.trim_end();
             if line == "---" {
-                return (entries, offset);
+                return (entries, line_start + raw.len() + ending.len());
             }
             let Some((key, value)) = line.split_once(':') else {
                 continue;

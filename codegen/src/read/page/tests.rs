@@ -672,3 +672,79 @@ fn garbage_never_panics() {
     deep.push_str("\n```\n");
     let _ = read(&deep);
 }
+
+#[test]
+fn cr_and_mixed_line_endings_keep_positions() {
+    let crlf = "---\r\ntitle: 'T'\r\n---\r\n# H\r\n\r\n## HTTP request\r\n```http\r\nPOST /x\r\n```\r\n## Examples\r\n```http\r\nPOST /x\r\nContent-Type: application/json\r\n\r\n{\r\n  \"a\": [1, true, null]\r\n}\r\n```\r\n";
+    let cr = crlf.replace("\r\n", "\r");
+    let mut mixed = String::new();
+    for (i, line) in crlf.split_inclusive("\r\n").enumerate() {
+        let line = line.trim_end_matches("\r\n");
+        // A `\r` and the `\n` of an empty line after it would make one `\r\n`.
+        let ending = match ["\r", "\n", "\r\n"][i % 3] {
+            "\n" if line.is_empty() && mixed.ends_with('\r') => "\r",
+            ending => ending,
+        };
+        mixed.push_str(line);
+        mixed.push_str(ending);
+    }
+    for text in [cr, mixed] {
+        let (page, diagnostics) = read(&text);
+        assert_eq!(diagnostics, [], "{text:?}");
+        assert_eq!(
+            page.title.as_ref().map(|t| (t.value.as_str(), at(&t.span))),
+            Some(("T", (2, 9)))
+        );
+        assert_eq!(at(&requests(&page)[0].target.span), (8, 6), "{text:?}");
+        let r = request(&page.examples[0]);
+        assert_eq!(r.headers[0].value.value, "application/json");
+        let body = r.body.as_ref().expect("body");
+        assert_eq!(body.text.value, "{\n  \"a\": [1, true, null]\n}");
+        let JsonValue::Array(items) = &json_at(&r.body, "a").value else {
+            panic!("array expected");
+        };
+        let spans: Vec<_> = items.iter().map(|i| at(&i.span)).collect();
+        assert_eq!(spans, [(16, 9), (16, 12), (16, 18)]);
+    }
+}
+
+#[test]
+fn a_byte_order_mark_takes_no_column() {
+    let (page, diagnostics) = read("\u{feff}# Get x\n\n## HTTP request\n```http\nGET /me\n```\n");
+    assert_eq!(diagnostics, []);
+    let title = page.title.clone().expect("a title");
+    assert_eq!((title.value.as_str(), at(&title.span)), ("Get x", (1, 3)));
+    assert_eq!(at(&requests(&page)[0].target.span), (5, 5));
+}
+
+#[test]
+fn a_title_starting_with_example_is_no_examples_section() {
+    for title in [
+        "# Example service",
+        "# Examples of Graph",
+        "# Example: a title",
+    ] {
+        let text = format!("{title}\n\n## HTTP request\n```http\nGET /me\n```\n");
+        let (page, diagnostics) = read(&text);
+        assert_eq!(diagnostics, [], "{title}");
+        assert_eq!(requests(&page).len(), 1, "{title}");
+    }
+    // Below the title, "Example" headings still open the examples section.
+    for heading in [
+        "## Example",
+        "## Examples",
+        "## Example 1: Get me",
+        "## Example (file)",
+        "## Example - Mute",
+        "## Example: update",
+        "## Examples using $orderBy",
+    ] {
+        let text = format!(
+            "# T\n\n## HTTP request\n```http\nGET /me\n```\n{heading}\n```http\nGET /me\n```\n"
+        );
+        let (page, _) = read(&text);
+        assert_eq!(page.examples.len(), 1, "{heading}");
+    }
+    let text = "# T\n\n## Example service\n\n## HTTP request\n```http\nGET /me\n```\n";
+    assert_eq!(requests(&read(text).0).len(), 1);
+}
