@@ -257,7 +257,7 @@ pub fn interrupt_flag() -> Arc<AtomicBool> {
 
 /// Reads the inputs; a directory given to `--doc` contributes its `*.md` files, sorted.
 fn read_inputs(args: &InputArgs) -> Result<Inputs, Diagnostic> {
-    let read = |path: &Path| {
+    let read = |path: &Path, limit: u64| {
         if path.is_dir() {
             return Err(Diagnostic::error(
                 "io",
@@ -268,12 +268,11 @@ fn read_inputs(args: &InputArgs) -> Result<Inputs, Diagnostic> {
                 ),
             ));
         }
-        std::fs::read(path)
-            .map(|bytes| Input::new(path.display().to_string(), bytes))
-            .map_err(|e| {
-                Diagnostic::error("io", None, format!("cannot read `{}`: {e}", path.display()))
-            })
+        Input::read_file(path, limit).map_err(|e| {
+            Diagnostic::error("io", None, format!("cannot read `{}`: {e}", path.display()))
+        })
     };
+    let page_limit = crate::read::page::MAX_PAGE_BYTES as u64;
     let mut docs = Vec::new();
     for path in &args.doc {
         if path.is_dir() {
@@ -297,10 +296,10 @@ fn read_inputs(args: &InputArgs) -> Result<Inputs, Diagnostic> {
                 ));
             }
             for page in pages {
-                docs.push(read(&page)?);
+                docs.push(read(&page, page_limit)?);
             }
         } else {
-            docs.push(read(path)?);
+            docs.push(read(path, page_limit)?);
         }
     }
     let metadata = match args.metadata.to_str() {
@@ -312,7 +311,7 @@ fn read_inputs(args: &InputArgs) -> Result<Inputs, Diagnostic> {
                 "`--header` is sent only when `--metadata` is a URL".to_owned(),
             ));
         }
-        _ => read(&args.metadata)?,
+        _ => read(&args.metadata, crate::read::MAX_METADATA_BYTES)?,
     };
     Ok(Inputs { metadata, docs })
 }

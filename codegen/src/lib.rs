@@ -143,7 +143,7 @@ impl Failure {
 
 /// Reads the metadata into a model.
 fn read_model(metadata: &Input) -> Result<model::Model, Vec<Diagnostic>> {
-    let source = read::decode(metadata).map_err(|d| vec![d])?;
+    let source = read::decode_metadata(metadata).map_err(|d| vec![d])?;
     let csdl = read::csdl::read_csdl(&source).map_err(|d| vec![d])?;
     model::build_model(&csdl)
 }
@@ -159,7 +159,7 @@ pub fn check_metadata(metadata: &Input) -> Vec<Diagnostic> {
 fn read_pages(docs: &[Input], diagnostics: &mut Vec<Diagnostic>) -> Vec<analyse::Page> {
     let mut pages = Vec::new();
     for input in docs {
-        match read::decode(input) {
+        match read::decode_page(input) {
             Ok(source) => {
                 let (doc, page_diagnostics) = read::page::read_page(&source);
                 diagnostics.extend(page_diagnostics);
@@ -261,7 +261,7 @@ fn analyse_and_plan(
     let plan_options = plan_options(options).map_err(|d| fail(vec![d]))?;
     let levels = &options.levels;
     let started = Instant::now();
-    let source = read::decode(&inputs.metadata).map_err(|d| fail(vec![d]))?;
+    let source = read::decode_metadata(&inputs.metadata).map_err(|d| fail(vec![d]))?;
     let csdl = read::csdl::read_csdl(&source).map_err(|d| fail(vec![d]))?;
     let mut diagnostics = Vec::new();
     let pages = read_pages(&inputs.docs, &mut diagnostics);
@@ -363,7 +363,7 @@ pub mod fuzzing {
 
     /// Reads a page from bytes, as the pipeline does.
     pub fn read_page(input: &crate::Input) -> Vec<crate::Diagnostic> {
-        match crate::read::decode(input) {
+        match crate::read::decode_page(input) {
             Ok(source) => crate::read::page::read_page(&source).1,
             Err(d) => vec![d],
         }

@@ -15,7 +15,7 @@ use super::{DocumentedOperation, Page, RequestKind, analyse_page};
 use crate::diag::{Diagnostic, Levels, Severity};
 use crate::model::Model;
 use crate::path::Target;
-use crate::read::{Input, decode, page as doc};
+use crate::read::{Input, decode_page, page as doc};
 
 /// What validation found.
 #[derive(Debug)]
@@ -151,7 +151,7 @@ pub fn validate(
 /// Reads, resolves and checks one page.
 fn page_report(model: &Model, input: &Input, levels: &Levels) -> PageReport {
     let mut diagnostics = Vec::new();
-    let source = match decode(input) {
+    let source = match decode_page(input) {
         Ok(source) => source,
         Err(d) => {
             diagnostics.push(d);

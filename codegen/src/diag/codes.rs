@@ -37,6 +37,10 @@ pub const CODES: &[(&str, &str)] = &[
     ),
     ("csdl-too-deep", "annotation expressions nest too deeply"),
     ("csdl-no-schema", "the document declares no Schema"),
+    (
+        "metadata-too-large",
+        "the metadata is larger than 256 MiB (the Graph beta schema is 4 MiB); it is not read",
+    ),
     // The model builder (`model`).
     (
         "unknown-type",

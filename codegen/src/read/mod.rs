@@ -5,6 +5,8 @@
 pub mod csdl;
 pub mod page;
 
+use std::io::Read;
+use std::path::Path;
 use std::sync::Arc;
 
 use crate::diag::{Diagnostic, Source};
@@ -14,14 +16,62 @@ use crate::diag::{Diagnostic, Source};
 pub struct Input {
     pub name: String,
     pub bytes: Vec<u8>,
+    /// Set when the file was not read because it is larger than inputs of its kind may
+    /// be: its size in bytes (`bytes` is empty then). For a file whose size was not
+    /// known up front (a FIFO, a file that grew) it is what was read when the reader
+    /// stopped: one byte past the limit.
+    pub unread: Option<u64>,
 }
+
+/// The largest metadata read: the whole Graph beta schema is 4 MiB, and the model of a
+/// document holds several times its size.
+pub const MAX_METADATA_BYTES: u64 = 256 << 20;
 
 impl Input {
     pub fn new(name: impl Into<String>, bytes: impl Into<Vec<u8>>) -> Self {
         Self {
             name: name.into(),
             bytes: bytes.into(),
+            unread: None,
         }
+    }
+
+    /// Reads the file at `path` if it has at most `limit` bytes. Its size is checked
+    /// before reading, and the read stops one byte past the limit, so neither a large
+    /// file nor one that grows while read, nor a FIFO or device, costs more than
+    /// `limit` bytes of memory: past the limit the input is [`Input::unread`].
+    pub fn read_file(path: &Path, limit: u64) -> std::io::Result<Self> {
+        let name = path.display().to_string();
+        let file = std::fs::File::open(path)?;
+        let meta = file.metadata()?;
+        if meta.is_file() && meta.len() > limit {
+            return Ok(Self::unread(name, meta.len()));
+        }
+        let mut bytes = Vec::new();
+        let capacity = if meta.is_file() {
+            meta.len().min(limit)
+        } else {
+            0
+        };
+        bytes.reserve(usize::try_from(capacity).unwrap_or(0));
+        file.take(limit.saturating_add(1)).read_to_end(&mut bytes)?;
+        if bytes.len() as u64 > limit {
+            return Ok(Self::unread(name, bytes.len() as u64));
+        }
+        Ok(Self::new(name, bytes))
+    }
+
+    fn unread(name: String, size: u64) -> Self {
+        Self {
+            name,
+            bytes: Vec::new(),
+            unread: Some(size),
+        }
+    }
+
+    /// The size the file has, read or not.
+    pub fn size(&self) -> u64 {
+        self.unread.unwrap_or(self.bytes.len() as u64)
     }
 }
 
@@ -57,6 +107,57 @@ pub(crate) fn lines(text: &str) -> impl Iterator<Item = (usize, &str, &str)> {
         start += line.len() + ending.len();
         Some((at, line, ending))
     })
+}
+
+/// Decodes the metadata: [`decode`], unless it is larger than [`MAX_METADATA_BYTES`].
+pub fn decode_metadata(input: &Input) -> Result<Arc<Source>, Diagnostic> {
+    too_large(
+        input,
+        MAX_METADATA_BYTES,
+        "metadata-too-large",
+        "the metadata",
+    )?;
+    decode(input)
+}
+
+/// Decodes a page: [`decode`], unless it is larger than [`page::MAX_PAGE_BYTES`].
+pub fn decode_page(input: &Input) -> Result<Arc<Source>, Diagnostic> {
+    too_large(
+        input,
+        page::MAX_PAGE_BYTES as u64,
+        page::PAGE_TOO_LARGE,
+        "a page",
+    )?;
+    decode(input)
+}
+
+/// The error for an input over its limit, read or not, at the start of the file.
+fn too_large(input: &Input, limit: u64, code: &'static str, what: &str) -> Result<(), Diagnostic> {
+    let size = input.size();
+    if size <= limit {
+        return Ok(());
+    }
+    let source = Source::new(input.name.clone(), "");
+    let more = if input.unread.is_some() && size == limit + 1 {
+        "more than "
+    } else {
+        ""
+    };
+    Err(Diagnostic::error(
+        code,
+        source.span(1, 1),
+        format!(
+            "`{}` is {more}{}, more than the {} MiB {what} may have; it is not read",
+            input.name,
+            mebibytes(size),
+            limit >> 20
+        ),
+    ))
+}
+
+/// A size in MiB with one decimal.
+pub(crate) fn mebibytes(bytes: u64) -> String {
+    format!("{:.1} MiB", bytes as f64 / f64::from(1 << 20))
 }
 
 /// Decodes an input as UTF-8, or names the position of the first invalid byte.

@@ -23,7 +23,7 @@ use crate::diag::{Diagnostic, Source};
 pub use sections::*;
 
 const EMPTY_PAGE: &str = "empty-page";
-const PAGE_TOO_LARGE: &str = "page-too-large";
+pub(crate) const PAGE_TOO_LARGE: &str = "page-too-large";
 const NO_HTTP_REQUEST_BLOCK: &str = "no-http-request-block";
 const UNKNOWN_HTTP_METHOD: &str = "unknown-http-method";
 const ANNOTATION_NOT_JSON: &str = "annotation-not-json";
@@ -40,8 +40,9 @@ pub const MAX_PAGE_BYTES: usize = 16 << 20;
 pub fn read_page(source: &Arc<Source>) -> (DocPage, Vec<Diagnostic>) {
     if source.text.len() > MAX_PAGE_BYTES {
         let message = format!(
-            "page is {:.1} MiB, more than the {} MiB a page may have; it is not read",
-            source.text.len() as f64 / f64::from(1 << 20),
+            "`{}` is {}, more than the {} MiB a page may have; it is not read",
+            source.name,
+            crate::read::mebibytes(source.text.len() as u64),
             MAX_PAGE_BYTES >> 20
         );
         let d = Diagnostic::error(PAGE_TOO_LARGE, source.span(1, 1), message);
