@@ -174,18 +174,16 @@ impl Source {
             }
         };
         let from = floor_char_boundary(&self.text, from.min(self.text.len()));
-        let mut counted = index.chars_before(bytes, from);
+        let skip = target.saturating_sub(index.chars_before(bytes, from));
         let rest = self
             .text
             .get(from..range.start + text.len())
             .unwrap_or_default();
-        for (at, _) in rest.char_indices() {
-            if counted == target {
-                return Some(from + at - range.start);
-            }
-            counted += 1;
-        }
-        Some(text.len())
+        Some(
+            rest.char_indices()
+                .nth(skip)
+                .map_or(text.len(), |(at, _)| from + at - range.start),
+        )
     }
 
     /// A span pointing at a byte offset of this source; its line and column are
