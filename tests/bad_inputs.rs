@@ -34,6 +34,11 @@ enum Given {
     Directory,
     /// A path where nothing is.
     Missing,
+    /// A sparse file of this name and size: it costs no disk, but is that large.
+    Sparse(&'static str, u64),
+    /// A FIFO of this name, into which a thread writes this many bytes (or until the
+    /// reader closes it).
+    Fifo(&'static str, usize),
 }
 
 #[derive(Clone, Copy)]
@@ -89,13 +94,23 @@ fn position_of(text: &str, needle: &str) -> At {
     position_at(text, text.find(needle).expect("needle occurs"))
 }
 
-/// The 1-based line and column (in characters) of a byte offset of `text`.
+/// The 1-based line and column (in characters) of a byte offset of `text`. Lines end
+/// at `\r\n`, `\r` or `\n` (XML's and CommonMark's line ends); a byte order mark
+/// takes no column.
 fn position_at(text: &str, offset: usize) -> At {
-    let before = &text[..offset];
-    let line = before.matches('\n').count() + 1;
-    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-    let col = text[line_start..offset].chars().count() + 1;
-    At::LineCol(line as u32, col as u32)
+    let (mut line, mut col) = (1, 1);
+    let mut chars = text[..offset].chars().peekable();
+    if text.starts_with('\u{feff}') {
+        chars.next();
+    }
+    while let Some(c) = chars.next() {
+        match c {
+            '\r' if chars.peek() == Some(&'\n') => {}
+            '\r' | '\n' => (line, col) = (line + 1, 1),
+            _ => col += 1,
+        }
+    }
+    At::LineCol(line, col)
 }
 
 /// Every file below `dir` with its bytes.
@@ -145,6 +160,39 @@ impl Case {
                     path
                 }
                 Given::Missing => dir.join(format!("no-such-{file}")),
+                Given::Sparse(f, size) => {
+                    let path = dir.join(f);
+                    let file = fs::File::create(&path).expect("create input");
+                    file.set_len(size).expect("a sparse file");
+                    path
+                }
+                Given::Fifo(f, size) => {
+                    let path = dir.join(f);
+                    let made = std::process::Command::new("mkfifo")
+                        .arg(&path)
+                        .status()
+                        .expect("mkfifo runs");
+                    assert!(made.success(), "mkfifo {}", path.display());
+                    let writing = path.clone();
+                    // Never joined: if the reader never opens the FIFO, the thread
+                    // waits until the test binary ends.
+                    std::thread::spawn(move || {
+                        use std::io::Write;
+                        let Ok(mut fifo) = fs::OpenOptions::new().write(true).open(&writing) else {
+                            return;
+                        };
+                        let chunk = vec![b'a'; 1 << 20];
+                        let mut written = 0;
+                        while written < size {
+                            let n = chunk.len().min(size - written);
+                            if fifo.write_all(&chunk[..n]).is_err() {
+                                return;
+                            }
+                            written += n;
+                        }
+                    });
+                    path
+                }
             }
         };
         let metadata = place(self.metadata, common::METADATA, "metadata.xml");
@@ -200,7 +248,7 @@ impl Run {
             "{name}: a report of {} bytes",
             stderr.len()
         );
-        let file = self.file(blame);
+        let file = &*shown(self.file(blame));
         let found = match at {
             At::LineCol(line, col) => {
                 stderr.contains(&format!("{file}:{line}:{col}: {severity}[{code}]: "))
@@ -286,6 +334,29 @@ impl Run {
         self.assert_nothing_left_beside();
         fs::remove_dir_all(&self.dir).unwrap();
     }
+}
+
+/// `text` as the report shows text from the inputs: what a terminal would obey or hide
+/// as escapes (`\x1b`, `\u{202e}`).
+fn shown(text: &str) -> std::borrow::Cow<'_, str> {
+    let hidden = |c: char| {
+        c.is_control()
+            || matches!(
+                c,
+                '\u{200b}'..='\u{200f}' | '\u{2028}'..='\u{202e}' | '\u{2060}'..='\u{206f}' | '\u{feff}'
+            )
+    };
+    if !text.contains(hidden) {
+        return text.into();
+    }
+    text.chars()
+        .map(|c| match c {
+            c if hidden(c) && (c as u32) < 0x80 => format!("\\x{:02x}", c as u32),
+            c if hidden(c) => format!("\\u{{{:x}}}", c as u32),
+            c => c.to_string(),
+        })
+        .collect::<String>()
+        .into()
 }
 
 use Blame::{Metadata as M, Page as P};
@@ -681,5 +752,509 @@ fn foreign_files_in_the_output_are_kept_unless_forced() {
     // Regenerating over its own output needs no --force.
     let (code, _, stderr) = common::cli_generate(&metadata, &page, &out, &[]);
     assert_eq!(code, 0, "{stderr}");
+    fs::remove_dir_all(&dir).unwrap();
+}
+
+// Positions are right for every legal text: a byte order mark, and `\r\n`, `\r` and
+// `\n` line ends, alone or mixed.
+
+const BOM: &str = "\u{feff}";
+
+/// The default metadata with the type of `devicesCount` naming nothing.
+fn metadata_with_dangling_type() -> String {
+    edited(
+        common::METADATA,
+        r#"<Property Name="devicesCount" Type="Edm.Int32""#,
+        r#"<Property Name="devicesCount" Type="graph.nothing""#,
+    )
+}
+
+/// Every `\n` of `text` made the line end `ending`, or (for `None`) each in turn
+/// `\r`, `\n`, `\r\n`, never making a `\r` and a `\n` one line end.
+fn line_ends(text: &str, ending: Option<&str>) -> String {
+    let mut out = String::new();
+    for (i, line) in text.split('\n').enumerate() {
+        if i > 0 {
+            let end = match ending {
+                Some(end) => end,
+                None if out.ends_with('\r') => "\r",
+                None => ["\r", "\n", "\r\n"][i % 3],
+            };
+            out.push_str(end);
+        }
+        out.push_str(line);
+    }
+    out
+}
+
+/// The dangling type, with the metadata's line ends made `ending`; the position counts
+/// the same lines and columns.
+fn dangling_type_with_line_ends(name: &str, ending: Option<&str>) {
+    let text = line_ends(&metadata_with_dangling_type(), ending);
+    let at = position_of(&text, r#"<Property Name="devicesCount""#);
+    let At::LineCol(line, col) = at else {
+        unreachable!("position_of gives a line and column")
+    };
+    assert!(line > 1 && col == 9, "{name}: {line}:{col}");
+    metadata(Bytes("line-ends.xml", text.into_bytes()))
+        .run(name)
+        .fails("unknown-type", M, at);
+}
+
+#[test]
+fn metadata_with_a_byte_order_mark() {
+    let text = format!("{BOM}{}", metadata_with_dangling_type());
+    let at = position_of(&text, r#"<Property Name="devicesCount""#);
+    let At::LineCol(_, 9) = at else {
+        unreachable!("the property is indented by eight spaces")
+    };
+    metadata(Bytes("bom.xml", text.into_bytes()))
+        .run("bom-xml")
+        .fails("unknown-type", M, at);
+}
+
+/// An element in the first three columns stays on its line.
+#[test]
+fn metadata_with_a_byte_order_mark_and_an_error_in_column_1() {
+    let text = format!(
+        "{BOM}{}",
+        fs::read_to_string(
+            common::root()
+                .join(FIXTURES)
+                .join("unsupported-version.xml")
+        )
+        .unwrap()
+    );
+    metadata(Bytes("bom-version.xml", text.into_bytes()))
+        .run("bom-version")
+        .fails("csdl-version", M, At::LineCol(2, 1));
+}
+
+#[test]
+fn metadata_with_a_byte_order_mark_and_broken_xml_on_line_1() {
+    let text = format!("{BOM}<edmx:Edmx Version=4.0>\n");
+    metadata(Bytes("bom-broken.xml", text.into_bytes()))
+        .run("bom-broken")
+        .fails("xml-syntax", M, At::LineCol(1, 20));
+}
+
+#[test]
+fn metadata_with_cr_line_ends() {
+    dangling_type_with_line_ends("cr-xml", Some("\r"));
+}
+
+#[test]
+fn metadata_with_crlf_line_ends() {
+    dangling_type_with_line_ends("crlf-xml", Some("\r\n"));
+}
+
+#[test]
+fn metadata_with_mixed_line_ends() {
+    dangling_type_with_line_ends("mixed-xml", None);
+}
+
+/// The default page, read as before: its `todo-permission` at 21:37, and its HTTP
+/// request section found.
+fn seed_page_succeeds(name: &str, text: String) {
+    let run = page(Bytes("page.md", text.into_bytes())).run(name);
+    assert!(
+        !run.stderr.contains("[no-http-request-block]"),
+        "{name}: {}",
+        run.stderr
+    );
+    run.succeeds();
+}
+
+#[test]
+fn page_with_a_byte_order_mark() {
+    seed_page_succeeds(
+        "bom-md",
+        format!("{BOM}{}", default_text(common::SEED_PAGE)),
+    );
+}
+
+/// A warning on line 1, after the byte order mark: at the heading's text.
+#[test]
+fn page_with_a_byte_order_mark_and_a_warning_on_line_1() {
+    let text = format!("{BOM}## HTTP request\n\nNo code block here.\n");
+    page(Bytes("bom-line-1.md", text.into_bytes()))
+        .run("bom-line-1")
+        .warns("no-http-request-block", P, At::LineCol(1, 4));
+}
+
+#[test]
+fn page_with_cr_line_ends() {
+    seed_page_succeeds(
+        "cr-md",
+        line_ends(&default_text(common::SEED_PAGE), Some("\r")),
+    );
+}
+
+#[test]
+fn page_with_crlf_line_ends() {
+    seed_page_succeeds(
+        "crlf-md",
+        line_ends(&default_text(common::SEED_PAGE), Some("\r\n")),
+    );
+}
+
+#[test]
+fn page_with_mixed_line_ends() {
+    seed_page_succeeds(
+        "mixed-md",
+        line_ends(&default_text(common::SEED_PAGE), None),
+    );
+}
+
+/// A page error on a CR-only page, past the byte order mark, at its line and column.
+#[test]
+fn page_with_a_byte_order_mark_cr_line_ends_and_an_error() {
+    let fixture =
+        fs::read_to_string(common::root().join(FIXTURES).join("unknown-root.md")).unwrap();
+    let text = format!("{BOM}{}", line_ends(&fixture, Some("\r")));
+    page(Bytes("bom-cr.md", text.into_bytes()))
+        .run("bom-cr-md")
+        .fails("unknown-root", P, At::LineCol(31, 7));
+}
+
+// The page's title is no section, whatever its words.
+
+#[test]
+fn page_titled_example_service() {
+    seed_page_succeeds(
+        "example-title",
+        edited(common::SEED_PAGE, "# Add userStatuses", "# Example service"),
+    );
+}
+
+#[test]
+fn page_titled_examples_of_something() {
+    seed_page_succeeds(
+        "examples-title",
+        edited(
+            common::SEED_PAGE,
+            "# Add userStatuses",
+            "# Examples of userStatuses",
+        ),
+    );
+}
+
+#[test]
+fn page_with_an_example_service_section_before_its_request() {
+    seed_page_succeeds(
+        "example-section",
+        edited(
+            common::SEED_PAGE,
+            "## HTTP request",
+            "## Example service\n### HTTP request",
+        ),
+    );
+}
+
+// Only comments, processing instructions and white space may follow the root element.
+
+/// The default metadata with `after` after its root element: an error where it starts.
+fn after_root(name: &str, after: &str, starts: &str) {
+    let text = format!("{}{after}", default_text(common::METADATA));
+    let offset = text.rfind(starts).expect("the addition");
+    let at = position_at(&text, offset);
+    metadata(Bytes("after-root.xml", text.into_bytes()))
+        .run(name)
+        .fails("xml-syntax", M, at);
+}
+
+#[test]
+fn metadata_with_a_second_root_element() {
+    after_root(
+        "second-root",
+        "<edmx:Edmx Version=\"4.0\" xmlns:edmx=\"http://docs.oasis-open.org/odata/ns/edmx\"><edmx:DataServices><Schema Namespace=\"x\" xmlns=\"http://docs.oasis-open.org/odata/ns/edm\"><EntityType/></Schema></edmx:DataServices></edmx:Edmx>\n",
+        "<edmx:Edmx Version=\"4.0\" xmlns:edmx=\"http://docs.oasis-open.org/odata/ns/edmx\"><edmx:DataServices>",
+    );
+}
+
+#[test]
+fn metadata_with_text_after_the_root_element() {
+    after_root("text-after-root", "\n  stray text\n", "stray");
+}
+
+#[test]
+fn metadata_with_an_unclosed_element_after_the_root_element() {
+    after_root("unclosed-after-root", "<x>", "<x>");
+}
+
+#[test]
+fn metadata_with_an_end_tag_after_the_root_element() {
+    after_root("end-tag-after-root", "\n</edmx:Edmx>\n", "</edmx:Edmx>\n");
+}
+
+#[test]
+fn metadata_with_comments_instructions_and_space_after_the_root_element() {
+    let text = format!(
+        "{}\n<!-- generated -->\r\n<?pi data?>\n \t\n",
+        default_text(common::METADATA)
+    );
+    metadata(Bytes("after-root-ok.xml", text.into_bytes()))
+        .run("after-root-ok")
+        .succeeds();
+}
+
+// Reports stay bounded and take linear time, however many diagnostics a line has.
+
+const PROPERTIES: usize = 100_000;
+
+/// The seed page whose request example has `PROPERTIES` unknown properties on one line.
+fn page_with_unknown_properties(name: impl Fn(usize) -> String) -> (String, At) {
+    let anchor = "  \"userDisplayName\": \"User Display Name value\",";
+    let mut line = String::from("  ");
+    for i in 0..PROPERTIES {
+        line.push_str(&format!("\"{}\": 1, ", name(i)));
+    }
+    let text = edited(common::SEED_PAGE, anchor, &format!("{line}\n{anchor}"));
+    let at = position_of(&text, &format!("\"{}\"", name(0)));
+    (text, at)
+}
+
+fn one_line_of_unknown_properties(case: &str, name: impl Fn(usize) -> String) {
+    let (text, at) = page_with_unknown_properties(name);
+    let started = std::time::Instant::now();
+    let run = page(Bytes("many.md", text.into_bytes())).run(case);
+    let elapsed = started.elapsed();
+    let more = format!(
+        "... and 99,990 more `unknown-property` in {}",
+        shown(&run.page)
+    );
+    assert!(run.stderr.contains(&more), "{}", run.stderr);
+    assert_eq!(run.stderr.matches("warning[unknown-property]").count(), 10);
+    // Quadratic work took ten seconds in a release build; linear work takes a fraction
+    // of one even in a debug build on a loaded machine.
+    assert!(elapsed.as_secs() < 60, "{case}: {elapsed:?}");
+    run.warns("unknown-property", P, at);
+}
+
+#[test]
+fn example_with_100_000_unknown_properties_on_one_line() {
+    one_line_of_unknown_properties("many-properties", |i| format!("p{i}"));
+}
+
+#[test]
+fn example_with_100_000_non_ascii_unknown_properties_on_one_line() {
+    one_line_of_unknown_properties("many-non-ascii", |i| format!("größe€{i}"));
+}
+
+/// `validate --format json` leaves out what the human report leaves out, and says so.
+#[test]
+fn validate_json_with_100_000_unknown_properties_is_capped() {
+    let (text, _) = page_with_unknown_properties(|i| format!("p{i}"));
+    let dir = common::temp_dir("bad-many-json");
+    let page = dir.join("many.md");
+    fs::write(&page, text).unwrap();
+    let metadata = common::root().join(common::METADATA);
+    let (_, stdout, _) = common::cli(&[
+        "validate",
+        "--metadata",
+        &metadata.display().to_string(),
+        "--doc",
+        &page.display().to_string(),
+        "--format",
+        "json",
+    ]);
+    assert!(stdout.len() < MAX_REPORT_BYTES, "{} bytes", stdout.len());
+    let report: serde_json::Value = serde_json::from_str(&stdout).expect("JSON");
+    let first = &report["pages"][0];
+    let unknown = first["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["code"] == "unknown-property")
+        .count();
+    assert_eq!(unknown, 10);
+    assert_eq!(
+        first["diagnostics_left_out"],
+        serde_json::json!([{"file": page.display().to_string(), "code": "unknown-property", "count": 99_990}])
+    );
+    assert_eq!(
+        report["summary"]["diagnostics_by_code"]["unknown-property"],
+        100_000
+    );
+    fs::remove_dir_all(&dir).unwrap();
+}
+
+/// Metadata on one line: the error deep into it is at its column.
+#[test]
+fn metadata_on_one_line() {
+    let text = metadata_with_dangling_type().replace('\n', " ");
+    let at = position_of(&text, r#"<Property Name="devicesCount""#);
+    let At::LineCol(1, _) = at else {
+        unreachable!("one line")
+    };
+    metadata(Bytes("one-line.xml", text.into_bytes()))
+        .run("one-line-xml")
+        .fails("unknown-type", M, at);
+}
+
+// Sizes are checked before reading: neither a huge file nor a FIFO is read past its limit.
+
+#[test]
+fn page_of_900_mib_is_not_read() {
+    let run = page(Given::Sparse("huge.md", 900 << 20)).run("sparse-900-mib");
+    assert!(run.stderr.contains("is 900.0 MiB"), "{}", run.stderr);
+    run.fails("page-too-large", P, At::LineCol(1, 1));
+}
+
+#[test]
+fn page_of_5_gib_is_not_read() {
+    page(Given::Sparse("huge.md", 5 << 30))
+        .run("sparse-5-gib")
+        .fails("page-too-large", P, At::LineCol(1, 1));
+}
+
+#[test]
+fn metadata_of_5_gib_is_not_read() {
+    metadata(Given::Sparse("huge.xml", 5 << 30))
+        .run("sparse-metadata")
+        .fails("metadata-too-large", M, At::LineCol(1, 1));
+}
+
+/// A FIFO has no size up front: the read stops one byte past the limit.
+#[cfg(unix)]
+#[test]
+fn page_from_a_fifo_that_never_ends_is_read_to_its_limit() {
+    let run = page(Given::Fifo("fifo.md", 64 << 20)).run("fifo-md");
+    assert!(
+        run.stderr.contains("is more than 16.0 MiB"),
+        "{}",
+        run.stderr
+    );
+    run.fails("page-too-large", P, At::LineCol(1, 1));
+}
+
+// Nothing forged on the terminal: names, messages and excerpts from the inputs show
+// what a terminal would obey or hide as escapes.
+
+/// The report has none of `raw`, and shows each as its escape.
+fn assert_escaped(run: &Run, raw: &[char]) {
+    for c in raw {
+        assert!(
+            !run.stderr.contains(*c),
+            "{}: {c:?} printed raw\n{}",
+            run.name,
+            run.stderr
+        );
+        assert!(
+            run.stderr.contains(&*shown(&c.to_string())),
+            "{}: {c:?} not shown\n{}",
+            run.name,
+            run.stderr
+        );
+    }
+}
+
+#[test]
+fn page_named_with_terminal_escapes() {
+    let text = fs::read(common::root().join(FIXTURES).join("unknown-root.md")).unwrap();
+    let run = page(Bytes("a\u{1b}]0;owned\u{7}\u{1b}[2Jb.md", text)).run("escape-name");
+    assert_escaped(&run, &['\u{1b}', '\u{7}']);
+    run.fails("unknown-root", P, At::LineCol(31, 7));
+}
+
+#[test]
+fn page_named_with_a_newline_forges_no_line() {
+    let text = fs::read(common::root().join(FIXTURES).join("unknown-root.md")).unwrap();
+    let forged = "x.md:1:1: error[forged]: made up";
+    let run = page(Bytes("a\nx.md:1:1: error[forged]: made up\n.md", text)).run("newline-name");
+    assert!(
+        !run.stderr.lines().any(|l| l.starts_with(forged)),
+        "{}",
+        run.stderr
+    );
+    run.fails("unknown-root", P, At::LineCol(31, 7));
+}
+
+#[test]
+fn page_named_with_a_bidi_override() {
+    let text = fs::read(common::root().join(FIXTURES).join("unknown-root.md")).unwrap();
+    let run = page(Bytes("evil\u{202e}dm.exe", text)).run("bidi-name");
+    assert_escaped(&run, &['\u{202e}']);
+    run.fails("unknown-root", P, At::LineCol(31, 7));
+}
+
+/// Bidirectional overrides and zero-width characters in a request line: in the message
+/// that quotes the name, and in the excerpt.
+#[test]
+fn request_line_with_bidi_and_zero_width_characters() {
+    let fixture =
+        fs::read_to_string(common::root().join(FIXTURES).join("unknown-root.md")).unwrap();
+    let original = "POST /deviceManagement/userStatuses";
+    let At::LineCol(line, _) = position_of(&fixture, original) else {
+        unreachable!("position_of gives a line and column")
+    };
+    let hostile = "POST /\u{202e}\u{200b}\u{2066}deviceManagement/userStatuses";
+    let text = fixture.replacen(original, hostile, 1);
+    let run = page(Bytes("bidi.md", text.into_bytes())).run("bidi-line");
+    assert_escaped(&run, &['\u{202e}', '\u{200b}', '\u{2066}']);
+    run.fails("unknown-root", P, At::LineCol(line, 7));
+}
+
+/// A property name with a zero-width space and an escape, in an example body.
+#[test]
+fn example_property_with_hidden_characters() {
+    let anchor = "  \"userDisplayName\": \"User Display Name value\",";
+    let text = edited(
+        common::SEED_PAGE,
+        anchor,
+        &format!("  \"user\u{200b}Name\u{1b}[31m\": 1,\n{anchor}"),
+    );
+    let at = position_of(&text, "  \"user\u{200b}");
+    let At::LineCol(line, _) = at else {
+        unreachable!("position_of gives a line and column")
+    };
+    let run = page(Bytes("hidden.md", text.into_bytes())).run("hidden-property");
+    assert_escaped(&run, &['\u{200b}', '\u{1b}']);
+    run.warns("unknown-property", P, At::LineCol(line, 3));
+}
+
+/// JSON escapes them too: `\u202e`, not the character.
+#[test]
+fn validate_json_escapes_hidden_characters() {
+    let dir = common::temp_dir("bad-bidi-json");
+    let page = dir.join("bidi\u{202e}.md");
+    let anchor = "  \"userDisplayName\": \"User Display Name value\",";
+    let text = edited(
+        common::SEED_PAGE,
+        anchor,
+        &format!("  \"user\u{202e}\u{200b}\u{7f}\": 1,\n{anchor}"),
+    );
+    fs::write(&page, text).unwrap();
+    let metadata = common::root().join(common::METADATA);
+    let (_, stdout, _) = common::cli(&[
+        "validate",
+        "--metadata",
+        &metadata.display().to_string(),
+        "--doc",
+        &page.display().to_string(),
+        "--format",
+        "json",
+    ]);
+    for (raw, escaped) in [
+        ('\u{202e}', "\\u202e"),
+        ('\u{200b}', "\\u200b"),
+        ('\u{7f}', "\\u007f"),
+    ] {
+        assert!(!stdout.contains(raw), "{raw:?} raw in {stdout}");
+        assert!(stdout.contains(escaped), "{escaped} missing in {stdout}");
+    }
+    let report: serde_json::Value = serde_json::from_str(&stdout).expect("JSON");
+    assert_eq!(report["pages"][0]["file"], page.display().to_string());
+    assert!(
+        report["pages"][0]["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|d| d["message"]
+                .as_str()
+                .unwrap()
+                .contains("user\u{202e}\u{200b}\u{7f}")),
+        "the message keeps the name as it is"
+    );
     fs::remove_dir_all(&dir).unwrap();
 }
