@@ -183,9 +183,9 @@ fn every_failed_fetch_is_a_diagnostic_and_writes_nothing() {
         (
             "/announced-huge/$metadata",
             &[],
-            "is larger than 100 MiB, the limit for metadata; it was not read",
+            "is larger than 256 MiB, the limit for metadata; it was not read",
         ),
-        ("/unannounced-huge/$metadata", &[], "is larger than 100 MiB"),
+        ("/unannounced-huge/$metadata", &[], "is larger than 256 MiB"),
         (
             "/html/$metadata",
             &[],

@@ -9,10 +9,8 @@
 use std::io::Read;
 use std::time::Duration;
 
+use crate::read::MAX_METADATA_BYTES;
 use crate::{Diagnostic, Input};
-
-/// The largest metadata document fetched: twenty times Graph's (4 MB).
-pub const MAX_METADATA_BYTES: u64 = 100 << 20;
 
 /// Redirects followed before a fetch fails.
 const MAX_REDIRECTS: usize = 5;
