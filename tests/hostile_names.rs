@@ -1,10 +1,12 @@
 //! A schema whose names are hostile to Rust (the golden fixture `tests/goldens/hostile/`):
 //! keywords, prelude and std type names, names differing only in case, leading digits,
 //! `.`, `-`, non-ASCII, enum members that collide after case conversion, properties named
-//! like their types or like generated fields, a type that contains itself, and namespaces
-//! `con`, `..` and `a/b`. The generated crate must stay inside its directory, compile
-//! with every warning denied, and keep the exact wire names: a test added to the
-//! generated crate reads and writes JSON with them.
+//! like their types or like generated fields, a type that contains itself, namespaces
+//! `con`, `..` and `a/b`, and keywords and underscores (`_x`, `x_`, `__`, `_`, `a__b`,
+//! `self`, `super`) in every place a generated name is joined from schema names. The
+//! crate is generated with `--all --root-features`; it must stay inside its directory,
+//! compile with every rustc warning and every default clippy lint denied, and keep the
+//! exact wire names: a test added to the generated crate reads and writes JSON with them.
 //!
 //! Builds the generated crate with cargo (into the workspace's target directory, so the
 //! dependencies are reused): about 15 s on a cold cache of that crate, 3 s warm.
@@ -19,7 +21,9 @@ const FIXTURE: &str = "tests/goldens/hostile";
 
 /// A test of the generated crate, written beside its `src/`.
 const WIRE_TEST: &str = r##"
-use hostile_names::hostile::names::{Crate, Self_, Type2};
+// The enum `Self` is `Self3`: the entity types `Self_` and `self`, declared later but
+// structs before enums, take `Self_` and `Self2`.
+use hostile_names::hostile::names::{Crate, Self3, Type2};
 use hostile_names::requests::Service;
 use hostile_names::runtime::{Field, Flags, ODataEnum, ServiceRoot};
 use serde_json::json;
@@ -55,7 +59,7 @@ fn every_property_keeps_its_wire_name() {
     assert_eq!(parsed.n1st, Field::Value(1));
     assert_eq!(parsed.u540d_u524d, Field::Value("namae".to_owned()));
     assert_eq!(parsed.additional_data_2, Field::Value("a property, not the bag".to_owned()));
-    assert_eq!(parsed.kind, Field::Value(Self_::Type3));
+    assert_eq!(parsed.kind, Field::Value(Self3::Type3));
     assert_eq!(parsed.flags, Field::Value(Flags::from_iter([Crate::Ref, Crate::Ref2])));
     let Field::Value(node) = &parsed.node else { panic!("node") };
     let Field::Value(child) = &node.child else { panic!("child") };
@@ -66,13 +70,13 @@ fn every_property_keeps_its_wire_name() {
 #[test]
 fn enum_members_that_collide_after_case_conversion_stay_apart() {
     let wires = ["type", "Type", "TYPE", "self", "unrecognized", "1st", "a.b", "a-b", "ärger"];
-    let members: Vec<Self_> = wires.iter().map(|w| Self_::from_wire(w)).collect();
+    let members: Vec<Self3> = wires.iter().map(|w| Self3::from_wire(w)).collect();
     for (wire, member) in wires.iter().zip(&members) {
-        assert!(!matches!(member, Self_::Unrecognized(_)), "{wire}");
+        assert!(!matches!(member, Self3::Unrecognized(_)), "{wire}");
         assert_eq!(member.to_wire(), *wire);
         assert_eq!(serde_json::to_value(member).unwrap(), json!(wire));
     }
-    assert_eq!(Self_::from_wire("later"), Self_::Unrecognized("later".to_owned()));
+    assert_eq!(Self3::from_wire("later"), Self3::Unrecognized("later".to_owned()));
 }
 
 #[test]
@@ -92,8 +96,12 @@ fn hostile_names_generate_a_crate_that_compiles_without_warnings_and_keeps_wire_
     let page = common::root().join(FIXTURE).join("pages/hostile.md");
     let runtime = common::root().join("codegen/runtime");
     let runtime = runtime.display().to_string();
-    let (code, _, stderr) =
-        common::cli_generate(&metadata, &page, &out, &["--runtime-path", &runtime]);
+    let (code, _, stderr) = common::cli_generate(
+        &metadata,
+        &page,
+        &out,
+        &["--runtime-path", &runtime, "--all", "--root-features"],
+    );
     assert_eq!(code, 0, "{stderr}");
     assert!(!stderr.contains("warning["), "{stderr}");
 
@@ -122,8 +130,9 @@ fn hostile_names_generate_a_crate_that_compiles_without_warnings_and_keeps_wire_
             "src/hostile/names.rs",
             "src/lib.rs",
             "src/n.rs",
-            "src/n/n.rs",
-            "src/n/n/n.rs",
+            // Not `n/n.rs`: a module named like its parent is clippy's module_inception.
+            "src/n/n_2.rs",
+            "src/n/n_2/n.rs",
             "src/requests.rs",
         ]
     );
@@ -147,11 +156,13 @@ fn hostile_names_generate_a_crate_that_compiles_without_warnings_and_keeps_wire_
     let target = std::env::var_os("CARGO_TARGET_DIR")
         .map_or_else(|| common::root().join("target"), Into::into);
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-    let run = Command::new(cargo)
+    let run = Command::new(&cargo)
         .args([
             "test",
             "--offline",
             "--no-default-features",
+            "--features",
+            "full",
             "--manifest-path",
         ])
         .arg(&manifest)
@@ -169,5 +180,34 @@ fn hostile_names_generate_a_crate_that_compiles_without_warnings_and_keeps_wire_
         stdout.contains("every_property_keeps_its_wire_name ... ok"),
         "{stdout}"
     );
+
+    // Clippy's default lints too (naming, module_inception, ...), where clippy is installed.
+    let clippy = Command::new(&cargo)
+        .args(["clippy", "--version"])
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if clippy {
+        let run = Command::new(&cargo)
+            .args([
+                "clippy",
+                "--offline",
+                "--all-targets",
+                "--no-default-features",
+                "--features",
+                "full",
+                "--message-format",
+                "short",
+                "--manifest-path",
+            ])
+            .arg(&manifest)
+            .args(["--", "-D", "warnings"])
+            .env("CARGO_TARGET_DIR", &target)
+            .env_remove("RUSTFLAGS")
+            .output()
+            .expect("cargo clippy runs");
+        let stderr = String::from_utf8_lossy(&run.stderr);
+        assert!(run.status.success(), "clippy: {stderr}");
+        assert!(!stderr.contains("warning"), "clippy: {stderr}");
+    }
     fs::remove_dir_all(&dir).unwrap();
 }

@@ -118,11 +118,10 @@ pub(super) fn module_aliases(krate: &ir::Crate) -> BTreeMap<Vec<String>, String>
     let mut aliases = BTreeMap::new();
     for module in &krate.modules {
         let last = module.path.last().cloned().unwrap_or_default();
-        let base = last.trim_start_matches("r#").to_owned();
         let mut alias = last.clone();
         let mut n = 2;
         while !taken.insert(alias.trim_start_matches("r#").to_owned()) {
-            alias = format!("{base}_{n}");
+            alias = crate::plan::names::value_name_joined(&[&last, &n.to_string()]);
             n += 1;
         }
         aliases.insert(module.path.clone(), alias);

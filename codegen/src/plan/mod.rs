@@ -458,11 +458,8 @@ impl<'a> Planner<'a> {
         let base = example
             .name
             .as_deref()
-            .map(names::value_name)
-            .unwrap_or_else(|| {
-                names::value_name(example.page.source.file_name().trim_end_matches(".md"))
-            });
-        let name = scope.claim(format!("example_{}", base.trim_start_matches("r#")));
+            .unwrap_or_else(|| example.page.source.file_name().trim_end_matches(".md"));
+        let name = scope.claim(names::value_name_joined(&["example", base]));
         Ok(ir::ExampleTest {
             name,
             origin: format!(

@@ -102,10 +102,34 @@ fn fix_start(mut ident: String, prefix: &str) -> String {
     ident
 }
 
+/// The UpperCamelCase words of one part of a type name, not escaped.
+fn camel_part(part: &str) -> String {
+    fix_start(ascii_word(part).to_upper_camel_case(), "T")
+}
+
+/// The snake_case words of one part of a value name, not escaped: a wire name or a
+/// generated name (`r#type`, `self_`, `name_2`) alike, so `self_` and `self` give
+/// `self`. A part of digits only is a number suffix and keeps its digits alone.
+fn snake_part(part: &str) -> String {
+    let words = ascii_word(unraw(part)).to_snake_case();
+    if !words.is_empty() && words.bytes().all(|b| b.is_ascii_digit()) {
+        words
+    } else {
+        fix_start(words, "n")
+    }
+}
+
 /// A type or variant name: `managedDeviceMobileAppConfigurationUserStatus` ->
 /// `ManagedDeviceMobileAppConfigurationUserStatus`.
 pub fn type_name(wire: &str) -> String {
-    let ident = fix_start(ascii_word(wire).to_upper_camel_case(), "T");
+    type_name_joined(&[wire])
+}
+
+/// A type name joined from wire names and fixed words, converted part by part and
+/// escaped once, as a whole: `["self", "Request"]` -> `SelfRequest`, never
+/// `Self_Request`.
+pub fn type_name_joined(parts: &[&str]) -> String {
+    let ident: String = parts.iter().map(|p| camel_part(p)).collect();
     if NOT_RAW.contains(&ident.as_str())
         || KEYWORDS.contains(&ident.as_str())
         || PRELUDE.contains(&ident.as_str())
@@ -119,7 +143,19 @@ pub fn type_name(wire: &str) -> String {
 /// A field, method or module name: `userDisplayName` -> `user_display_name`,
 /// `type` -> `r#type`, `self` -> `self_`.
 pub fn value_name(wire: &str) -> String {
-    let ident = fix_start(ascii_word(wire).to_snake_case(), "n");
+    value_name_joined(&[wire])
+}
+
+/// A value name joined from wire names, generated names and fixed words: each part
+/// converted to its words unescaped, joined with one `_`, and the whole escaped once:
+/// `["self", "ref"]` -> `self_ref` (not `self__ref`), `["type", "ref"]` -> `type_ref`
+/// (not `r#type_ref`), `["by", "_"]` -> `by_n`.
+pub fn value_name_joined(parts: &[&str]) -> String {
+    let ident = parts
+        .iter()
+        .map(|p| snake_part(p))
+        .collect::<Vec<_>>()
+        .join("_");
     escape_keyword(ident)
 }
 
@@ -226,6 +262,56 @@ mod tests {
         assert_eq!(value_name("9lives"), "n9lives");
         assert_eq!(value_name("名前"), "u540d_u524d");
         assert_eq!(value_name(""), "n");
+    }
+
+    #[test]
+    fn joined_names_are_escaped_once_as_a_whole() {
+        let hostile = [
+            "_x", "x_", "__", "_", "a__b", "self", "Self", "type", "super",
+        ];
+        for wire in hostile {
+            for (parts, suffix) in [
+                (vec![wire, "ref"], "_ref"),
+                (vec![wire, "count"], "_count"),
+                (vec!["with", wire], ""),
+                (vec!["by", wire], ""),
+                (vec![wire, "with", wire, "and", wire], ""),
+            ] {
+                let name = value_name_joined(&parts);
+                let bare = unraw(&name);
+                assert!(!bare.contains("__"), "{parts:?} -> {name}");
+                assert!(!bare.starts_with('_'), "{parts:?} -> {name}");
+                assert!(bare.ends_with(suffix), "{parts:?} -> {name}");
+                assert!(
+                    !name.starts_with("r#") || KEYWORDS.contains(&bare),
+                    "{name}"
+                );
+            }
+            for suffix in ["Request", "Collection", "Builder"] {
+                let name = type_name_joined(&[wire, suffix]);
+                assert!(!name.contains('_'), "{wire} {suffix} -> {name}");
+                assert!(name.starts_with(|c: char| c.is_ascii_uppercase()), "{name}");
+            }
+        }
+        assert_eq!(value_name_joined(&["self", "ref"]), "self_ref");
+        assert_eq!(value_name_joined(&["type", "ref"]), "type_ref");
+        assert_eq!(value_name_joined(&["r#type", "2"]), "type_2");
+        assert_eq!(value_name_joined(&["self_", "2"]), "self_2");
+        assert_eq!(
+            value_name_joined(&["super", "with", "type", "and", "_x"]),
+            "super_with_type_and_x"
+        );
+        assert_eq!(value_name_joined(&["by", "9lives"]), "by_n9lives");
+        assert_eq!(value_name_joined(&["_", "ref"]), "n_ref");
+        assert_eq!(value_name_joined(&["as", "self"]), "as_self");
+        assert_eq!(value_name_joined(&["self"]), "self_");
+        assert_eq!(type_name_joined(&["self", "Request"]), "SelfRequest");
+        assert_eq!(type_name_joined(&["a__b", "Collection"]), "ABCollection");
+        assert_eq!(
+            type_name_joined(&["callRecords", "session"]),
+            "CallRecordsSession"
+        );
+        assert_eq!(type_name_joined(&["self"]), "Self_");
     }
 
     #[test]

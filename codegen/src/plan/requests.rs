@@ -92,16 +92,14 @@ pub fn plan_requests(
     let default_namespace = container.map(|c| c.namespace.as_str()).unwrap_or_default();
     // A type from another namespace is prefixed with its namespace's last part, so
     // `callRecords.session` and `session` get telling names, not a numbered suffix.
-    // Parts of a composed name lose the `_` that escapes a whole name (`Self_`).
-    let word = |wire: &str| names::type_name(wire).trim_end_matches('_').to_owned();
-    let type_part = |t| {
+    // The wire names a handle's name is joined from; `names` escapes the whole once.
+    let type_parts = |t| -> Vec<&str> {
         let def = model.get(t);
-        let own = word(&def.name);
         if def.namespace == default_namespace {
-            own
+            vec![def.name.as_str()]
         } else {
             let last = def.namespace.rsplit('.').next().unwrap_or_default();
-            format!("{}{own}", word(last))
+            vec![last, def.name.as_str()]
         }
     };
     // Declaration order decides who keeps a contested name, and the order of handles.
@@ -118,13 +116,22 @@ pub fn plan_requests(
         Node::Entity(t) => (3, 0, t.0, String::new()),
     });
     for &node in &nodes {
-        let base = match node {
-            Node::Set(name) => word(name),
-            Node::Nav(declaring, name) => format!("{}{}", type_part(*declaring), word(name)),
-            Node::Collection(t) => format!("{}Collection", type_part(*t)),
-            Node::Entity(t) => type_part(*t),
+        let mut parts = match node {
+            Node::Set(name) => vec![name.as_str()],
+            Node::Nav(declaring, name) => {
+                let mut parts = type_parts(*declaring);
+                parts.push(name);
+                parts
+            }
+            Node::Collection(t) => {
+                let mut parts = type_parts(*t);
+                parts.push("Collection");
+                parts
+            }
+            Node::Entity(t) => type_parts(*t),
         };
-        let name = handle_scope.claim(format!("{base}Request"));
+        parts.push("Request");
+        let name = handle_scope.claim(names::type_name_joined(&parts));
         names.handles.insert(node.clone(), name);
     }
     let access_types = AccessTypes::new(service, &p.selection);
@@ -258,7 +265,8 @@ pub fn plan_requests(
                     let method_name = if i == 0 {
                         name.clone()
                     } else {
-                        accessor_scope.claim(format!("{}_{}", name.trim_start_matches("r#"), i + 1))
+                        accessor_scope
+                            .claim(names::value_name_joined(&[&name, &(i + 1).to_string()]))
                     };
                     let mut doc = vec![format!("The operation import `{import_name}`.")];
                     if let Some(d) = &import.description {
@@ -314,7 +322,6 @@ fn method_candidate(
     all: &[(HandleMember, Leads)],
 ) -> String {
     let model = p.model;
-    let plain = |s: &str| names::value_name(s).trim_start_matches("r#").to_owned();
     match member {
         HandleMember::List => "list".to_owned(),
         HandleMember::Create => "create".to_owned(),
@@ -332,12 +339,12 @@ fn method_candidate(
                 .map(|s| s.key.as_slice())
                 .unwrap_or_default();
             match key {
-                [single] => format!("by_{}", plain(&single.name)),
+                [single] => names::value_name_joined(&["by", &single.name]),
                 _ => "by_key".to_owned(),
             }
         }
         HandleMember::Navigate(name) | HandleMember::Stream(name) => names::value_name(name),
-        HandleMember::NavRef(name) => format!("{}_ref", plain(name)),
+        HandleMember::NavRef(name) => names::value_name_joined(&[name, "ref"]),
         HandleMember::Cast(t) => {
             let def = model.get(*t);
             let default_namespace = model
@@ -346,15 +353,14 @@ fn method_candidate(
                 .map(|c| c.namespace.as_str())
                 .unwrap_or_default();
             if def.namespace == default_namespace {
-                format!("as_{}", plain(&def.name))
+                names::value_name_joined(&["as", &def.name])
             } else {
                 let last = def.namespace.rsplit('.').next().unwrap_or_default();
-                format!("as_{}_{}", plain(last), plain(&def.name))
+                names::value_name_joined(&["as", last, &def.name])
             }
         }
         HandleMember::Call(op) => {
             let def = model.operation(*op);
-            let base = names::value_name(&def.name);
             let overloaded = all.iter().any(|(m, _)| match m {
                 HandleMember::Call(other) if other != op => {
                     model.operation(*other).name == def.name
@@ -362,14 +368,16 @@ fn method_candidate(
                 _ => false,
             });
             if overloaded && !def.parameters.is_empty() {
-                let params: Vec<String> = def.parameters.iter().map(|p| plain(&p.name)).collect();
-                format!(
-                    "{}_with_{}",
-                    base.trim_start_matches("r#"),
-                    params.join("_and_")
-                )
+                let mut parts = vec![def.name.as_str(), "with"];
+                for (i, param) in def.parameters.iter().enumerate() {
+                    if i > 0 {
+                        parts.push("and");
+                    }
+                    parts.push(&param.name);
+                }
+                names::value_name_joined(&parts)
             } else {
-                base
+                names::value_name(&def.name)
             }
         }
     }

@@ -115,8 +115,10 @@ fn module_paths(model: &Model, closure: &BTreeSet<TypeId>) -> HashMap<String, Ve
                         if path.is_empty() {
                             Scope::with_reserved(CRATE_ROOT_RESERVED.iter().copied())
                         } else {
-                            // Namespace modules import the runtime under this name.
-                            Scope::with_reserved([ir::RT])
+                            // Namespace modules import the runtime under this name,
+                            // and a module named like its parent is clippy's
+                            // `module_inception`.
+                            Scope::with_reserved([ir::RT, path[path.len() - 1].as_str()])
                         }
                     });
                     let name = scope.claim(names::module_name(part));
@@ -271,12 +273,11 @@ fn union(model: &Model, types: &TypeNames, id: TypeId, cfg: ir::Cfg) -> ir::Unio
             }
             // A derived type from another namespace is prefixed with that namespace's
             // last part: `callRecords.session` -> `CallRecordsSession`.
-            let own = names::type_name(&d.name);
             let candidate = if d.namespace == def.namespace {
-                own
+                names::type_name(&d.name)
             } else {
                 let last = d.namespace.rsplit('.').next().unwrap_or_default();
-                format!("{}{own}", names::type_name(last).trim_end_matches('_'))
+                names::type_name_joined(&[last, &d.name])
             };
             ir::Variant {
                 name: scope.claim(candidate),

@@ -6,9 +6,11 @@
 //! one is a [`Field`](rt::Field), which tells an absent property from an explicit
 //! `null`. `Default` fills in `@odata.type`, which services read from request bodies.
 
+#[allow(unused_imports)]
 use ::odata_codegen_runtime as rt;
 
 /// The complex type `a/b.Box`.
+#[cfg(feature = "types")]
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Box_ {
@@ -22,11 +24,13 @@ pub struct Box_ {
     pub additional_data: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 
+#[cfg(feature = "types")]
 impl Box_ {
     /// The `@odata.type` of this type.
     pub const ODATA_TYPE: &'static str = "#a/b.Box";
 }
 
+#[cfg(feature = "types")]
 impl Default for Box_ {
     /// An empty value that names its type, ready to fill in for a request body.
     fn default() -> Self {

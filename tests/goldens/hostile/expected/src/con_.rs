@@ -6,9 +6,11 @@
 //! one is a [`Field`](rt::Field), which tells an absent property from an explicit
 //! `null`. `Default` fills in `@odata.type`, which services read from request bodies.
 
+#[allow(unused_imports)]
 use ::odata_codegen_runtime as rt;
 
 /// The complex type `con.Option`.
+#[cfg(feature = "types")]
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Option_ {
@@ -24,11 +26,13 @@ pub struct Option_ {
     pub additional_data: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 
+#[cfg(feature = "types")]
 impl Option_ {
     /// The `@odata.type` of this type.
     pub const ODATA_TYPE: &'static str = "#con.Option";
 }
 
+#[cfg(feature = "types")]
 impl Default for Option_ {
     /// An empty value that names its type, ready to fill in for a request body.
     fn default() -> Self {

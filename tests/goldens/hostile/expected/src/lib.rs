@@ -4,6 +4,9 @@
 //!
 //! Models live in one module per schema namespace; `requests` starts at the
 //! service's entry point and builds `http::Request`s without doing I/O.
+//!
+//! Each entity set, singleton and operation import has a Cargo feature that
+//! compiles it and the types it reaches; `full` compiles everything.
 
 /// The runtime these models and requests are built on.
 pub use ::odata_codegen_runtime as runtime;

@@ -3,7 +3,10 @@
 //! Request builders. Navigation belongs to types: a handle for an entity offers
 //! its navigation properties, casts and operations, whatever path led to it.
 
+#[allow(unused_imports)]
 use ::odata_codegen_runtime as rt;
+
+#[allow(unused_imports)]
 use super::hostile::names;
 
 /// The entry point of `hostile.names.Service`: its entity sets, singletons and operation imports. Building requests does no I/O.
@@ -12,19 +15,86 @@ pub struct Service;
 
 impl Service {
     /// The entity set `types`.
+    #[cfg(feature = "types")]
     pub fn types(&self) -> TypesRequest {
         TypesRequest {
             path: rt::ODataPath::root().segment("types"),
         }
     }
+
+    /// The entity set `self`.
+    #[cfg(feature = "self")]
+    pub fn self_(&self) -> SelfRequest {
+        SelfRequest {
+            path: rt::ODataPath::root().segment("self"),
+        }
+    }
+
+    /// The entity set `_x`.
+    #[cfg(feature = "_x")]
+    pub fn x(&self) -> XRequest {
+        XRequest {
+            path: rt::ODataPath::root().segment("_x"),
+        }
+    }
+
+    /// The entity set `a__b`.
+    #[cfg(feature = "a__b")]
+    pub fn a_b(&self) -> ABRequest {
+        ABRequest {
+            path: rt::ODataPath::root().segment("a__b"),
+        }
+    }
+
+    /// The singleton `Self`.
+    #[cfg(feature = "Self_2")]
+    pub fn self_2(&self) -> SuperRequest<rt::access::UpdateOnly> {
+        SuperRequest {
+            path: rt::ODataPath::root().segment("Self"),
+            access: ::core::marker::PhantomData,
+        }
+    }
+
+    /// The singleton `super`.
+    #[cfg(feature = "super")]
+    pub fn super_(&self) -> SelfRequest2<rt::access::UpdateOnly> {
+        SelfRequest2 {
+            path: rt::ODataPath::root().segment("super"),
+            access: ::core::marker::PhantomData,
+        }
+    }
+
+    /// The singleton `__`.
+    #[cfg(feature = "__")]
+    pub fn n(&self) -> SuperRequest<rt::access::UpdateOnly> {
+        SuperRequest {
+            path: rt::ODataPath::root().segment("__"),
+            access: ::core::marker::PhantomData,
+        }
+    }
+
+    /// The operation import `_`.
+    #[cfg(feature = "_")]
+    pub fn n_2(&self, self_: Option<&names::T>) -> rt::Operation<()> {
+        rt::Operation::action(rt::ODataPath::root().segment("_"), rt::no_content)
+            .with_json_body(&rt::Parameters::new().with_optional("self", self_))
+    }
+
+    /// The operation import `type`.
+    #[cfg(feature = "type")]
+    pub fn r#type(&self) -> rt::Operation<names::X> {
+        rt::Operation::function(rt::ODataPath::root().function("type", &[]), rt::json)
+    }
 }
 
 /// The entity set `types`.
+#[cfg(feature = "types")]
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct TypesRequest {
     path: rt::ODataPath,
 }
 
+#[cfg(feature = "types")]
 impl TypesRequest {
     /// The path this handle addresses, below the service root.
     pub fn path(&self) -> &rt::ODataPath {
@@ -80,14 +150,859 @@ impl TypesRequest {
     pub fn create(&self, body: &names::Type2) -> rt::Operation<names::Type2> {
         rt::Operation::create(self.path.clone(), body)
     }
+
+    /// Counts the `hostile.names.type` items of this collection (`$count`); `$filter` and `$search` apply.
+    pub fn count(&self, query: &rt::QueryOptions) -> rt::Operation<i64> {
+        rt::Operation::count(self.path.clone(), query)
+    }
+}
+
+/// The entity set `self`.
+#[cfg(feature = "self")]
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SelfRequest {
+    path: rt::ODataPath,
+}
+
+#[cfg(feature = "self")]
+impl SelfRequest {
+    /// The path this handle addresses, below the service root.
+    pub fn path(&self) -> &rt::ODataPath {
+        &self.path
+    }
+
+    /// Addresses one `hostile.names.super` of this collection by its key.
+    pub fn by_id(&self, id: &str) -> SuperRequest<rt::access::ReadWrite> {
+        SuperRequest {
+            path: self.path.key(id),
+            access: ::core::marker::PhantomData,
+        }
+    }
+
+    /// Only the items of this collection that are `hostile.names.Self_`s (a type cast).
+    pub fn as_self(&self) -> SelfCollectionRequest {
+        SelfCollectionRequest {
+            path: self.path.segment("hostile.names.Self_"),
+        }
+    }
+
+    /// Only the items of this collection that are `hostile.names.self`s (a type cast).
+    pub fn as_self_2(&self) -> SelfCollectionRequest2 {
+        SelfCollectionRequest2 {
+            path: self.path.segment("hostile.names.self"),
+        }
+    }
+
+    /// Lists the `hostile.names.super` items of this collection, a page at a time.
+    ///
+    /// Succeeds with `200 OK`.
+    pub fn list(
+        &self,
+        query: &rt::QueryOptions,
+    ) -> rt::Operation<rt::Page<names::AnySuper>> {
+        rt::Operation::get(self.path.clone(), query)
+    }
+
+    /// Creates a `hostile.names.super` in this collection.
+    ///
+    /// Succeeds with `201 Created`.
+    pub fn create(&self, body: &names::AnySuper) -> rt::Operation<names::AnySuper> {
+        rt::Operation::create(self.path.clone(), body)
+    }
+
+    /// Counts the `hostile.names.super` items of this collection (`$count`); `$filter` and `$search` apply.
+    pub fn count(&self, query: &rt::QueryOptions) -> rt::Operation<i64> {
+        rt::Operation::count(self.path.clone(), query)
+    }
+
+    /// Calls the action `hostile.names.type`.
+    pub fn r#type(&self, n: Option<&str>) -> rt::Operation<()> {
+        rt::Operation::action(self.path.segment("hostile.names.type"), rt::no_content)
+            .with_json_body(&rt::Parameters::new().with_optional("_", n))
+    }
+
+    /// Calls the function `hostile.names.a__b`.
+    pub fn a_b(
+        &self,
+        self_: &names::X2,
+        query: &rt::QueryOptions,
+    ) -> rt::Operation<rt::Page<names::AnySuper>> {
+        rt::Operation::function(
+                self
+                    .path
+                    .function(
+                        "hostile.names.a__b",
+                        &[("Self", rt::enum_literal("hostile.names._x", self_))],
+                    ),
+                rt::json,
+            )
+            .with_query(query)
+    }
+}
+
+/// The entity set `_x`.
+#[cfg(feature = "_x")]
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct XRequest {
+    path: rt::ODataPath,
+}
+
+#[cfg(feature = "_x")]
+impl XRequest {
+    /// The path this handle addresses, below the service root.
+    pub fn path(&self) -> &rt::ODataPath {
+        &self.path
+    }
+
+    /// Addresses one `hostile.names.super` of this collection by its key.
+    pub fn by_id(&self, id: &str) -> SuperRequest<rt::access::ReadWrite> {
+        SuperRequest {
+            path: self.path.key(id),
+            access: ::core::marker::PhantomData,
+        }
+    }
+
+    /// Only the items of this collection that are `hostile.names.Self_`s (a type cast).
+    pub fn as_self(&self) -> SelfCollectionRequest {
+        SelfCollectionRequest {
+            path: self.path.segment("hostile.names.Self_"),
+        }
+    }
+
+    /// Only the items of this collection that are `hostile.names.self`s (a type cast).
+    pub fn as_self_2(&self) -> SelfCollectionRequest2 {
+        SelfCollectionRequest2 {
+            path: self.path.segment("hostile.names.self"),
+        }
+    }
+
+    /// Lists the `hostile.names.super` items of this collection, a page at a time.
+    ///
+    /// Succeeds with `200 OK`.
+    pub fn list(
+        &self,
+        query: &rt::QueryOptions,
+    ) -> rt::Operation<rt::Page<names::AnySuper>> {
+        rt::Operation::get(self.path.clone(), query)
+    }
+
+    /// Creates a `hostile.names.super` in this collection.
+    ///
+    /// Succeeds with `201 Created`.
+    pub fn create(&self, body: &names::AnySuper) -> rt::Operation<names::AnySuper> {
+        rt::Operation::create(self.path.clone(), body)
+    }
+
+    /// Counts the `hostile.names.super` items of this collection (`$count`); `$filter` and `$search` apply.
+    pub fn count(&self, query: &rt::QueryOptions) -> rt::Operation<i64> {
+        rt::Operation::count(self.path.clone(), query)
+    }
+
+    /// Calls the action `hostile.names.type`.
+    pub fn r#type(&self, n: Option<&str>) -> rt::Operation<()> {
+        rt::Operation::action(self.path.segment("hostile.names.type"), rt::no_content)
+            .with_json_body(&rt::Parameters::new().with_optional("_", n))
+    }
+
+    /// Calls the function `hostile.names.a__b`.
+    pub fn a_b(
+        &self,
+        self_: &names::X2,
+        query: &rt::QueryOptions,
+    ) -> rt::Operation<rt::Page<names::AnySuper>> {
+        rt::Operation::function(
+                self
+                    .path
+                    .function(
+                        "hostile.names.a__b",
+                        &[("Self", rt::enum_literal("hostile.names._x", self_))],
+                    ),
+                rt::json,
+            )
+            .with_query(query)
+    }
+}
+
+/// The entity set `a__b`.
+#[cfg(feature = "a__b")]
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ABRequest {
+    path: rt::ODataPath,
+}
+
+#[cfg(feature = "a__b")]
+impl ABRequest {
+    /// The path this handle addresses, below the service root.
+    pub fn path(&self) -> &rt::ODataPath {
+        &self.path
+    }
+
+    /// Addresses one `hostile.names._` of this collection by its key.
+    pub fn by_self(&self, self_: i32) -> TRequest {
+        TRequest {
+            path: self.path.key_literal(&self_.to_string()),
+        }
+    }
+
+    /// Lists the `hostile.names._` items of this collection, a page at a time.
+    ///
+    /// Succeeds with `200 OK`.
+    pub fn list(&self, query: &rt::QueryOptions) -> rt::Operation<rt::Page<names::T2>> {
+        rt::Operation::get(self.path.clone(), query)
+    }
+
+    /// Creates a `hostile.names._` in this collection.
+    ///
+    /// Succeeds with `201 Created`.
+    pub fn create(&self, body: &names::T2) -> rt::Operation<names::T2> {
+        rt::Operation::create(self.path.clone(), body)
+    }
+
+    /// Counts the `hostile.names._` items of this collection (`$count`); `$filter` and `$search` apply.
+    pub fn count(&self, query: &rt::QueryOptions) -> rt::Operation<i64> {
+        rt::Operation::count(self.path.clone(), query)
+    }
+}
+
+/// The `Self` of a `hostile.names.super`.
+#[cfg(
+    any(
+        feature = "self",
+        feature = "_x",
+        feature = "Self_2",
+        feature = "super",
+        feature = "__"
+    )
+)]
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SuperSelfRequest {
+    path: rt::ODataPath,
+}
+
+#[cfg(
+    any(
+        feature = "self",
+        feature = "_x",
+        feature = "Self_2",
+        feature = "super",
+        feature = "__"
+    )
+)]
+impl SuperSelfRequest {
+    /// The path this handle addresses, below the service root.
+    pub fn path(&self) -> &rt::ODataPath {
+        &self.path
+    }
+
+    /// Addresses one `hostile.names.super` of this collection by its key.
+    #[cfg(any(feature = "self", feature = "_x", feature = "Self_2", feature = "__"))]
+    pub fn by_id(&self, id: &str) -> SuperRequest<rt::access::ReadOnly> {
+        SuperRequest {
+            path: self.path.key(id),
+            access: ::core::marker::PhantomData,
+        }
+    }
+
+    /// Only the items of this collection that are `hostile.names.Self_`s (a type cast).
+    pub fn as_self(&self) -> SelfCollectionRequest {
+        SelfCollectionRequest {
+            path: self.path.segment("hostile.names.Self_"),
+        }
+    }
+
+    /// Only the items of this collection that are `hostile.names.self`s (a type cast).
+    pub fn as_self_2(&self) -> SelfCollectionRequest2 {
+        SelfCollectionRequest2 {
+            path: self.path.segment("hostile.names.self"),
+        }
+    }
+
+    /// The references (`$ref`) of this collection of `hostile.names.super`.
+    ///
+    /// List, add and remove references without creating or deleting entities.
+    pub fn refs(&self) -> rt::References {
+        rt::References::new(self.path.clone())
+    }
+
+    /// Lists the `hostile.names.super` items of this collection, a page at a time.
+    ///
+    /// Succeeds with `200 OK`.
+    #[cfg(any(feature = "self", feature = "_x", feature = "Self_2", feature = "__"))]
+    pub fn list(
+        &self,
+        query: &rt::QueryOptions,
+    ) -> rt::Operation<rt::Page<names::AnySuper>> {
+        rt::Operation::get(self.path.clone(), query)
+    }
+
+    /// Creates a `hostile.names.super` in this collection.
+    ///
+    /// Succeeds with `201 Created`.
+    #[cfg(any(feature = "self", feature = "_x", feature = "Self_2", feature = "__"))]
+    pub fn create(&self, body: &names::AnySuper) -> rt::Operation<names::AnySuper> {
+        rt::Operation::create(self.path.clone(), body)
+    }
+
+    /// Counts the `hostile.names.super` items of this collection (`$count`); `$filter` and `$search` apply.
+    pub fn count(&self, query: &rt::QueryOptions) -> rt::Operation<i64> {
+        rt::Operation::count(self.path.clone(), query)
+    }
+
+    /// Calls the action `hostile.names.type`.
+    #[cfg(any(feature = "self", feature = "_x", feature = "Self_2", feature = "__"))]
+    pub fn r#type(&self, n: Option<&str>) -> rt::Operation<()> {
+        rt::Operation::action(self.path.segment("hostile.names.type"), rt::no_content)
+            .with_json_body(&rt::Parameters::new().with_optional("_", n))
+    }
+
+    /// Calls the function `hostile.names.a__b`.
+    #[cfg(any(feature = "self", feature = "_x", feature = "Self_2", feature = "__"))]
+    pub fn a_b(
+        &self,
+        self_: &names::X2,
+        query: &rt::QueryOptions,
+    ) -> rt::Operation<rt::Page<names::AnySuper>> {
+        rt::Operation::function(
+                self
+                    .path
+                    .function(
+                        "hostile.names.a__b",
+                        &[("Self", rt::enum_literal("hostile.names._x", self_))],
+                    ),
+                rt::json,
+            )
+            .with_query(query)
+    }
+}
+
+/// The `__` of a `hostile.names.super`.
+#[cfg(
+    any(
+        feature = "self",
+        feature = "_x",
+        feature = "Self_2",
+        feature = "super",
+        feature = "__"
+    )
+)]
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SuperTRequest {
+    path: rt::ODataPath,
+}
+
+#[cfg(
+    any(
+        feature = "self",
+        feature = "_x",
+        feature = "Self_2",
+        feature = "super",
+        feature = "__"
+    )
+)]
+impl SuperTRequest {
+    /// The path this handle addresses, below the service root.
+    pub fn path(&self) -> &rt::ODataPath {
+        &self.path
+    }
+
+    /// Addresses one `hostile.names._` of this collection by its key.
+    pub fn by_self(&self, self_: i32) -> TRequest {
+        TRequest {
+            path: self.path.key_literal(&self_.to_string()),
+        }
+    }
+
+    /// Lists the `hostile.names._` items of this collection, a page at a time.
+    ///
+    /// Succeeds with `200 OK`.
+    pub fn list(&self, query: &rt::QueryOptions) -> rt::Operation<rt::Page<names::T2>> {
+        rt::Operation::get(self.path.clone(), query)
+    }
+
+    /// Creates a `hostile.names._` in this collection.
+    ///
+    /// Succeeds with `201 Created`.
+    pub fn create(&self, body: &names::T2) -> rt::Operation<names::T2> {
+        rt::Operation::create(self.path.clone(), body)
+    }
+
+    /// Counts the `hostile.names._` items of this collection (`$count`); `$filter` and `$search` apply.
+    pub fn count(&self, query: &rt::QueryOptions) -> rt::Operation<i64> {
+        rt::Operation::count(self.path.clone(), query)
+    }
+}
+
+/// The `a__b` of a `hostile.names.super`.
+#[cfg(
+    any(
+        feature = "self",
+        feature = "_x",
+        feature = "Self_2",
+        feature = "super",
+        feature = "__"
+    )
+)]
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SuperABRequest {
+    path: rt::ODataPath,
+}
+
+#[cfg(
+    any(
+        feature = "self",
+        feature = "_x",
+        feature = "Self_2",
+        feature = "super",
+        feature = "__"
+    )
+)]
+impl SuperABRequest {
+    /// The path this handle addresses, below the service root.
+    pub fn path(&self) -> &rt::ODataPath {
+        &self.path
+    }
+
+    /// Addresses one `hostile.names.super` of this collection by its key.
+    #[cfg(any(feature = "self", feature = "_x", feature = "Self_2", feature = "__"))]
+    pub fn by_id(&self, id: &str) -> SuperRequest<rt::access::ReadOnly> {
+        SuperRequest {
+            path: self.path.key(id),
+            access: ::core::marker::PhantomData,
+        }
+    }
+
+    /// Only the items of this collection that are `hostile.names.Self_`s (a type cast).
+    pub fn as_self(&self) -> SelfCollectionRequest {
+        SelfCollectionRequest {
+            path: self.path.segment("hostile.names.Self_"),
+        }
+    }
+
+    /// Only the items of this collection that are `hostile.names.self`s (a type cast).
+    pub fn as_self_2(&self) -> SelfCollectionRequest2 {
+        SelfCollectionRequest2 {
+            path: self.path.segment("hostile.names.self"),
+        }
+    }
+
+    /// The references (`$ref`) of this collection of `hostile.names.super`.
+    ///
+    /// List, add and remove references without creating or deleting entities.
+    pub fn refs(&self) -> rt::References {
+        rt::References::new(self.path.clone())
+    }
+
+    /// Lists the `hostile.names.super` items of this collection, a page at a time.
+    ///
+    /// Succeeds with `200 OK`.
+    #[cfg(any(feature = "self", feature = "_x", feature = "Self_2", feature = "__"))]
+    pub fn list(
+        &self,
+        query: &rt::QueryOptions,
+    ) -> rt::Operation<rt::Page<names::AnySuper>> {
+        rt::Operation::get(self.path.clone(), query)
+    }
+
+    /// Creates a `hostile.names.super` in this collection.
+    ///
+    /// Succeeds with `201 Created`.
+    #[cfg(any(feature = "self", feature = "_x", feature = "Self_2", feature = "__"))]
+    pub fn create(&self, body: &names::AnySuper) -> rt::Operation<names::AnySuper> {
+        rt::Operation::create(self.path.clone(), body)
+    }
+
+    /// Counts the `hostile.names.super` items of this collection (`$count`); `$filter` and `$search` apply.
+    pub fn count(&self, query: &rt::QueryOptions) -> rt::Operation<i64> {
+        rt::Operation::count(self.path.clone(), query)
+    }
+
+    /// Calls the action `hostile.names.type`.
+    #[cfg(any(feature = "self", feature = "_x", feature = "Self_2", feature = "__"))]
+    pub fn r#type(&self, n: Option<&str>) -> rt::Operation<()> {
+        rt::Operation::action(self.path.segment("hostile.names.type"), rt::no_content)
+            .with_json_body(&rt::Parameters::new().with_optional("_", n))
+    }
+
+    /// Calls the function `hostile.names.a__b`.
+    #[cfg(any(feature = "self", feature = "_x", feature = "Self_2", feature = "__"))]
+    pub fn a_b(
+        &self,
+        self_: &names::X2,
+        query: &rt::QueryOptions,
+    ) -> rt::Operation<rt::Page<names::AnySuper>> {
+        rt::Operation::function(
+                self
+                    .path
+                    .function(
+                        "hostile.names.a__b",
+                        &[("Self", rt::enum_literal("hostile.names._x", self_))],
+                    ),
+                rt::json,
+            )
+            .with_query(query)
+    }
+}
+
+/// The `super` of a `hostile.names.super`.
+#[cfg(
+    any(
+        feature = "self",
+        feature = "_x",
+        feature = "Self_2",
+        feature = "super",
+        feature = "__"
+    )
+)]
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SuperSuperRequest {
+    path: rt::ODataPath,
+}
+
+#[cfg(
+    any(
+        feature = "self",
+        feature = "_x",
+        feature = "Self_2",
+        feature = "super",
+        feature = "__"
+    )
+)]
+impl SuperSuperRequest {
+    /// The path this handle addresses, below the service root.
+    pub fn path(&self) -> &rt::ODataPath {
+        &self.path
+    }
+
+    /// Addresses one `hostile.names.Self_` of this collection by its key.
+    pub fn by_id(&self, id: &str) -> SelfRequest2<rt::access::ReadWrite> {
+        SelfRequest2 {
+            path: self.path.key(id),
+            access: ::core::marker::PhantomData,
+        }
+    }
+
+    /// Lists the `hostile.names.Self_` items of this collection, a page at a time.
+    ///
+    /// Succeeds with `200 OK`.
+    pub fn list(
+        &self,
+        query: &rt::QueryOptions,
+    ) -> rt::Operation<rt::Page<names::Self_>> {
+        rt::Operation::get(self.path.clone(), query)
+    }
+
+    /// Creates a `hostile.names.Self_` in this collection.
+    ///
+    /// Succeeds with `201 Created`.
+    pub fn create(&self, body: &names::Self_) -> rt::Operation<names::Self_> {
+        rt::Operation::create(self.path.clone(), body)
+    }
+
+    /// Counts the `hostile.names.Self_` items of this collection (`$count`); `$filter` and `$search` apply.
+    pub fn count(&self, query: &rt::QueryOptions) -> rt::Operation<i64> {
+        rt::Operation::count(self.path.clone(), query)
+    }
+
+    /// Calls the action `hostile.names.type`.
+    pub fn r#type(&self, n: Option<&str>) -> rt::Operation<()> {
+        rt::Operation::action(self.path.segment("hostile.names.type"), rt::no_content)
+            .with_json_body(&rt::Parameters::new().with_optional("_", n))
+    }
+
+    /// Calls the function `hostile.names.a__b`.
+    pub fn a_b(
+        &self,
+        self_: &names::X2,
+        query: &rt::QueryOptions,
+    ) -> rt::Operation<rt::Page<names::AnySuper>> {
+        rt::Operation::function(
+                self
+                    .path
+                    .function(
+                        "hostile.names.a__b",
+                        &[("Self", rt::enum_literal("hostile.names._x", self_))],
+                    ),
+                rt::json,
+            )
+            .with_query(query)
+    }
+}
+
+/// The `x_` of a `hostile.names.super`.
+#[cfg(
+    any(
+        feature = "self",
+        feature = "_x",
+        feature = "Self_2",
+        feature = "super",
+        feature = "__"
+    )
+)]
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SuperXRequest {
+    path: rt::ODataPath,
+}
+
+#[cfg(
+    any(
+        feature = "self",
+        feature = "_x",
+        feature = "Self_2",
+        feature = "super",
+        feature = "__"
+    )
+)]
+impl SuperXRequest {
+    /// The path this handle addresses, below the service root.
+    pub fn path(&self) -> &rt::ODataPath {
+        &self.path
+    }
+
+    /// Addresses one `hostile.names.super` of this collection by its key.
+    #[cfg(any(feature = "self", feature = "_x", feature = "Self_2", feature = "__"))]
+    pub fn by_id(&self, id: &str) -> SuperRequest<rt::access::ReadOnly> {
+        SuperRequest {
+            path: self.path.key(id),
+            access: ::core::marker::PhantomData,
+        }
+    }
+
+    /// Only the items of this collection that are `hostile.names.Self_`s (a type cast).
+    pub fn as_self(&self) -> SelfCollectionRequest {
+        SelfCollectionRequest {
+            path: self.path.segment("hostile.names.Self_"),
+        }
+    }
+
+    /// Only the items of this collection that are `hostile.names.self`s (a type cast).
+    pub fn as_self_2(&self) -> SelfCollectionRequest2 {
+        SelfCollectionRequest2 {
+            path: self.path.segment("hostile.names.self"),
+        }
+    }
+
+    /// The references (`$ref`) of this collection of `hostile.names.super`.
+    ///
+    /// List, add and remove references without creating or deleting entities.
+    pub fn refs(&self) -> rt::References {
+        rt::References::new(self.path.clone())
+    }
+
+    /// Lists the `hostile.names.super` items of this collection, a page at a time.
+    ///
+    /// Succeeds with `200 OK`.
+    #[cfg(any(feature = "self", feature = "_x", feature = "Self_2", feature = "__"))]
+    pub fn list(
+        &self,
+        query: &rt::QueryOptions,
+    ) -> rt::Operation<rt::Page<names::AnySuper>> {
+        rt::Operation::get(self.path.clone(), query)
+    }
+
+    /// Creates a `hostile.names.super` in this collection.
+    ///
+    /// Succeeds with `201 Created`.
+    #[cfg(any(feature = "self", feature = "_x", feature = "Self_2", feature = "__"))]
+    pub fn create(&self, body: &names::AnySuper) -> rt::Operation<names::AnySuper> {
+        rt::Operation::create(self.path.clone(), body)
+    }
+
+    /// Counts the `hostile.names.super` items of this collection (`$count`); `$filter` and `$search` apply.
+    pub fn count(&self, query: &rt::QueryOptions) -> rt::Operation<i64> {
+        rt::Operation::count(self.path.clone(), query)
+    }
+
+    /// Calls the action `hostile.names.type`.
+    #[cfg(any(feature = "self", feature = "_x", feature = "Self_2", feature = "__"))]
+    pub fn r#type(&self, n: Option<&str>) -> rt::Operation<()> {
+        rt::Operation::action(self.path.segment("hostile.names.type"), rt::no_content)
+            .with_json_body(&rt::Parameters::new().with_optional("_", n))
+    }
+
+    /// Calls the function `hostile.names.a__b`.
+    #[cfg(any(feature = "self", feature = "_x", feature = "Self_2", feature = "__"))]
+    pub fn a_b(
+        &self,
+        self_: &names::X2,
+        query: &rt::QueryOptions,
+    ) -> rt::Operation<rt::Page<names::AnySuper>> {
+        rt::Operation::function(
+                self
+                    .path
+                    .function(
+                        "hostile.names.a__b",
+                        &[("Self", rt::enum_literal("hostile.names._x", self_))],
+                    ),
+                rt::json,
+            )
+            .with_query(query)
+    }
+}
+
+/// A collection of `hostile.names.Self_` entities, reached by a type cast or a function.
+#[cfg(
+    any(
+        feature = "self",
+        feature = "_x",
+        feature = "Self_2",
+        feature = "super",
+        feature = "__"
+    )
+)]
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SelfCollectionRequest {
+    path: rt::ODataPath,
+}
+
+#[cfg(
+    any(
+        feature = "self",
+        feature = "_x",
+        feature = "Self_2",
+        feature = "super",
+        feature = "__"
+    )
+)]
+impl SelfCollectionRequest {
+    /// The path this handle addresses, below the service root.
+    pub fn path(&self) -> &rt::ODataPath {
+        &self.path
+    }
+
+    /// Addresses one `hostile.names.Self_` of this collection by its key.
+    pub fn by_id(&self, id: &str) -> SelfRequest2<rt::access::ReadWrite> {
+        SelfRequest2 {
+            path: self.path.key(id),
+            access: ::core::marker::PhantomData,
+        }
+    }
+
+    /// Lists the `hostile.names.Self_` items of this collection, a page at a time.
+    ///
+    /// Succeeds with `200 OK`.
+    pub fn list(
+        &self,
+        query: &rt::QueryOptions,
+    ) -> rt::Operation<rt::Page<names::Self_>> {
+        rt::Operation::get(self.path.clone(), query)
+    }
+
+    /// Counts the `hostile.names.Self_` items of this collection (`$count`); `$filter` and `$search` apply.
+    pub fn count(&self, query: &rt::QueryOptions) -> rt::Operation<i64> {
+        rt::Operation::count(self.path.clone(), query)
+    }
+
+    /// Calls the action `hostile.names.type`.
+    pub fn r#type(&self, n: Option<&str>) -> rt::Operation<()> {
+        rt::Operation::action(self.path.segment("hostile.names.type"), rt::no_content)
+            .with_json_body(&rt::Parameters::new().with_optional("_", n))
+    }
+
+    /// Calls the function `hostile.names.a__b`.
+    pub fn a_b(
+        &self,
+        self_: &names::X2,
+        query: &rt::QueryOptions,
+    ) -> rt::Operation<rt::Page<names::AnySuper>> {
+        rt::Operation::function(
+                self
+                    .path
+                    .function(
+                        "hostile.names.a__b",
+                        &[("Self", rt::enum_literal("hostile.names._x", self_))],
+                    ),
+                rt::json,
+            )
+            .with_query(query)
+    }
+}
+
+/// A collection of `hostile.names.self` entities, reached by a type cast or a function.
+#[cfg(
+    any(
+        feature = "self",
+        feature = "_x",
+        feature = "Self_2",
+        feature = "super",
+        feature = "__"
+    )
+)]
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SelfCollectionRequest2 {
+    path: rt::ODataPath,
+}
+
+#[cfg(
+    any(
+        feature = "self",
+        feature = "_x",
+        feature = "Self_2",
+        feature = "super",
+        feature = "__"
+    )
+)]
+impl SelfCollectionRequest2 {
+    /// The path this handle addresses, below the service root.
+    pub fn path(&self) -> &rt::ODataPath {
+        &self.path
+    }
+
+    /// Addresses one `hostile.names.self` of this collection by its key.
+    pub fn by_id(&self, id: &str) -> SelfRequest3<rt::access::ReadWrite> {
+        SelfRequest3 {
+            path: self.path.key(id),
+            access: ::core::marker::PhantomData,
+        }
+    }
+
+    /// Lists the `hostile.names.self` items of this collection, a page at a time.
+    ///
+    /// Succeeds with `200 OK`.
+    pub fn list(
+        &self,
+        query: &rt::QueryOptions,
+    ) -> rt::Operation<rt::Page<names::Self2>> {
+        rt::Operation::get(self.path.clone(), query)
+    }
+
+    /// Counts the `hostile.names.self` items of this collection (`$count`); `$filter` and `$search` apply.
+    pub fn count(&self, query: &rt::QueryOptions) -> rt::Operation<i64> {
+        rt::Operation::count(self.path.clone(), query)
+    }
+
+    /// Calls the action `hostile.names.type`.
+    pub fn r#type(&self, n: Option<&str>) -> rt::Operation<()> {
+        rt::Operation::action(self.path.segment("hostile.names.type"), rt::no_content)
+            .with_json_body(&rt::Parameters::new().with_optional("_", n))
+    }
+
+    /// Calls the function `hostile.names.a__b`.
+    pub fn a_b(
+        &self,
+        self_: &names::X2,
+        query: &rt::QueryOptions,
+    ) -> rt::Operation<rt::Page<names::AnySuper>> {
+        rt::Operation::function(
+                self
+                    .path
+                    .function(
+                        "hostile.names.a__b",
+                        &[("Self", rt::enum_literal("hostile.names._x", self_))],
+                    ),
+                rt::json,
+            )
+            .with_query(query)
+    }
 }
 
 /// A `hostile.names.type` entity.
+#[cfg(feature = "types")]
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct TypeRequest {
     path: rt::ODataPath,
 }
 
+#[cfg(feature = "types")]
 impl TypeRequest {
     /// The path this handle addresses, below the service root.
     pub fn path(&self) -> &rt::ODataPath {
@@ -160,5 +1075,614 @@ impl TypeRequest {
             rt::http::StatusCode::CREATED,
             rt::no_content,
         )
+    }
+}
+
+/// A `hostile.names.super` entity.
+///
+/// `A` is what may be done to the entity where the path reached it, one of the
+/// markers of the runtime's `access` module: the places that lead here allow
+/// different things.
+#[cfg(any(feature = "self", feature = "_x", feature = "Self_2", feature = "__"))]
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SuperRequest<A> {
+    path: rt::ODataPath,
+    access: ::core::marker::PhantomData<A>,
+}
+
+#[cfg(any(feature = "self", feature = "_x", feature = "Self_2", feature = "__"))]
+impl<A> SuperRequest<A> {
+    /// The path this handle addresses, below the service root.
+    pub fn path(&self) -> &rt::ODataPath {
+        &self.path
+    }
+
+    /// Navigates to `Self`.
+    pub fn self_2(&self) -> SuperSelfRequest {
+        SuperSelfRequest {
+            path: self.path.segment("Self"),
+        }
+    }
+
+    /// Navigates to `_`.
+    pub fn n_2(&self) -> TRequest {
+        TRequest {
+            path: self.path.segment("_"),
+        }
+    }
+
+    /// Navigates to `__`.
+    pub fn n(&self) -> SuperTRequest {
+        SuperTRequest {
+            path: self.path.segment("__"),
+        }
+    }
+
+    /// Navigates to `_x`.
+    pub fn x(&self) -> SuperRequest<rt::access::ReadOnly> {
+        SuperRequest {
+            path: self.path.segment("_x"),
+            access: ::core::marker::PhantomData,
+        }
+    }
+
+    /// Navigates to `a__b`.
+    pub fn a_b(&self) -> SuperABRequest {
+        SuperABRequest {
+            path: self.path.segment("a__b"),
+        }
+    }
+
+    /// Navigates to `self`.
+    pub fn self_(&self) -> SuperRequest<rt::access::ReadOnly> {
+        SuperRequest {
+            path: self.path.segment("self"),
+            access: ::core::marker::PhantomData,
+        }
+    }
+
+    /// Navigates to `super`.
+    pub fn super_(&self) -> SuperSuperRequest {
+        SuperSuperRequest {
+            path: self.path.segment("super"),
+        }
+    }
+
+    /// Navigates to `type`.
+    pub fn r#type(&self) -> SelfRequest2<rt::access::ReadOnly> {
+        SelfRequest2 {
+            path: self.path.segment("type"),
+            access: ::core::marker::PhantomData,
+        }
+    }
+
+    /// Navigates to `x_`.
+    pub fn x_2(&self) -> SuperXRequest {
+        SuperXRequest {
+            path: self.path.segment("x_"),
+        }
+    }
+
+    /// This entity as a `hostile.names.Self_` (a type cast); requests fail if it is not one.
+    pub fn as_self(&self) -> SelfRequest2<A> {
+        SelfRequest2 {
+            path: self.path.segment("hostile.names.Self_"),
+            access: ::core::marker::PhantomData,
+        }
+    }
+
+    /// This entity as a `hostile.names.self` (a type cast); requests fail if it is not one.
+    pub fn as_self_2(&self) -> SelfRequest3<A> {
+        SelfRequest3 {
+            path: self.path.segment("hostile.names.self"),
+            access: ::core::marker::PhantomData,
+        }
+    }
+
+    /// The reference (`$ref`) of `_x`: read, set or remove it.
+    pub fn x_ref(&self) -> rt::Reference {
+        rt::Reference::new(self.path.segment("_x"))
+    }
+
+    /// The reference (`$ref`) of `self`: read, set or remove it.
+    pub fn self_ref(&self) -> rt::Reference {
+        rt::Reference::new(self.path.segment("self"))
+    }
+
+    /// The reference (`$ref`) of `type`: read, set or remove it.
+    pub fn type_ref(&self) -> rt::Reference {
+        rt::Reference::new(self.path.segment("type"))
+    }
+
+    /// Reads this `hostile.names.super`.
+    ///
+    /// Succeeds with `200 OK`.
+    pub fn get(&self, query: &rt::QueryOptions) -> rt::Operation<names::AnySuper> {
+        rt::Operation::get(self.path.clone(), query)
+    }
+
+    /// Calls the action `hostile.names.self`.
+    pub fn self_3(&self) -> rt::Operation<()> {
+        rt::Operation::action(self.path.segment("hostile.names.self"), rt::no_content)
+    }
+
+    /// Calls the function `hostile.names.super`.
+    pub fn super_2(&self) -> rt::Operation<String> {
+        rt::Operation::function(
+            self.path.function("hostile.names.super", &[]),
+            rt::json_value,
+        )
+    }
+
+    /// Calls the function `hostile.names.super`.
+    pub fn super_with_type_and_x(&self, r#type: &str, x: i32) -> rt::Operation<String> {
+        rt::Operation::function(
+            self
+                .path
+                .function(
+                    "hostile.names.super",
+                    &[
+                        ("type", rt::ToLiteral::to_literal(r#type)),
+                        ("_x", rt::ToLiteral::to_literal(&x)),
+                    ],
+                ),
+            rt::json_value,
+        )
+    }
+}
+
+#[cfg(any(feature = "self", feature = "_x", feature = "Self_2", feature = "__"))]
+impl<A: rt::access::Updatable> SuperRequest<A> {
+    /// Updates this `hostile.names.super`, sending only the properties that are set.
+    ///
+    /// Succeeds with `204 No Content`.
+    pub fn update(&self, body: &names::AnySuper) -> rt::Operation<()> {
+        rt::Operation::update(self.path.clone(), body)
+    }
+}
+
+#[cfg(any(feature = "self", feature = "_x", feature = "Self_2", feature = "__"))]
+impl<A: rt::access::Deletable> SuperRequest<A> {
+    /// Deletes this `hostile.names.super`.
+    ///
+    /// Succeeds with `204 No Content`.
+    pub fn delete(&self) -> rt::Operation<()> {
+        rt::Operation::delete(self.path.clone())
+    }
+}
+
+/// A `hostile.names.Self_` entity.
+///
+/// `A` is what may be done to the entity where the path reached it, one of the
+/// markers of the runtime's `access` module: the places that lead here allow
+/// different things.
+#[cfg(
+    any(
+        feature = "self",
+        feature = "_x",
+        feature = "Self_2",
+        feature = "super",
+        feature = "__"
+    )
+)]
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SelfRequest2<A> {
+    path: rt::ODataPath,
+    access: ::core::marker::PhantomData<A>,
+}
+
+#[cfg(
+    any(
+        feature = "self",
+        feature = "_x",
+        feature = "Self_2",
+        feature = "super",
+        feature = "__"
+    )
+)]
+impl<A> SelfRequest2<A> {
+    /// The path this handle addresses, below the service root.
+    pub fn path(&self) -> &rt::ODataPath {
+        &self.path
+    }
+
+    /// Navigates to `Self`.
+    pub fn self_2(&self) -> SuperSelfRequest {
+        SuperSelfRequest {
+            path: self.path.segment("Self"),
+        }
+    }
+
+    /// Navigates to `_`.
+    pub fn n_2(&self) -> TRequest {
+        TRequest {
+            path: self.path.segment("_"),
+        }
+    }
+
+    /// Navigates to `__`.
+    pub fn n(&self) -> SuperTRequest {
+        SuperTRequest {
+            path: self.path.segment("__"),
+        }
+    }
+
+    /// Navigates to `_x`.
+    #[cfg(any(feature = "self", feature = "_x", feature = "Self_2", feature = "__"))]
+    pub fn x(&self) -> SuperRequest<rt::access::ReadOnly> {
+        SuperRequest {
+            path: self.path.segment("_x"),
+            access: ::core::marker::PhantomData,
+        }
+    }
+
+    /// Navigates to `a__b`.
+    pub fn a_b(&self) -> SuperABRequest {
+        SuperABRequest {
+            path: self.path.segment("a__b"),
+        }
+    }
+
+    /// Navigates to `self`.
+    #[cfg(any(feature = "self", feature = "_x", feature = "Self_2", feature = "__"))]
+    pub fn self_(&self) -> SuperRequest<rt::access::ReadOnly> {
+        SuperRequest {
+            path: self.path.segment("self"),
+            access: ::core::marker::PhantomData,
+        }
+    }
+
+    /// Navigates to `super`.
+    pub fn super_(&self) -> SuperSuperRequest {
+        SuperSuperRequest {
+            path: self.path.segment("super"),
+        }
+    }
+
+    /// Navigates to `type`.
+    pub fn r#type(&self) -> SelfRequest2<rt::access::ReadOnly> {
+        SelfRequest2 {
+            path: self.path.segment("type"),
+            access: ::core::marker::PhantomData,
+        }
+    }
+
+    /// Navigates to `x_`.
+    pub fn x_2(&self) -> SuperXRequest {
+        SuperXRequest {
+            path: self.path.segment("x_"),
+        }
+    }
+
+    /// The reference (`$ref`) of `_x`: read, set or remove it.
+    pub fn x_ref(&self) -> rt::Reference {
+        rt::Reference::new(self.path.segment("_x"))
+    }
+
+    /// The reference (`$ref`) of `self`: read, set or remove it.
+    pub fn self_ref(&self) -> rt::Reference {
+        rt::Reference::new(self.path.segment("self"))
+    }
+
+    /// The reference (`$ref`) of `type`: read, set or remove it.
+    pub fn type_ref(&self) -> rt::Reference {
+        rt::Reference::new(self.path.segment("type"))
+    }
+
+    /// Reads this `hostile.names.Self_`.
+    ///
+    /// Succeeds with `200 OK`.
+    pub fn get(&self, query: &rt::QueryOptions) -> rt::Operation<names::Self_> {
+        rt::Operation::get(self.path.clone(), query)
+    }
+
+    /// Calls the action `hostile.names.self`.
+    pub fn self_3(&self) -> rt::Operation<()> {
+        rt::Operation::action(self.path.segment("hostile.names.self"), rt::no_content)
+    }
+
+    /// Calls the function `hostile.names.super`.
+    pub fn super_2(&self) -> rt::Operation<String> {
+        rt::Operation::function(
+            self.path.function("hostile.names.super", &[]),
+            rt::json_value,
+        )
+    }
+
+    /// Calls the function `hostile.names.super`.
+    pub fn super_with_type_and_x(&self, r#type: &str, x: i32) -> rt::Operation<String> {
+        rt::Operation::function(
+            self
+                .path
+                .function(
+                    "hostile.names.super",
+                    &[
+                        ("type", rt::ToLiteral::to_literal(r#type)),
+                        ("_x", rt::ToLiteral::to_literal(&x)),
+                    ],
+                ),
+            rt::json_value,
+        )
+    }
+}
+
+#[cfg(
+    any(
+        feature = "self",
+        feature = "_x",
+        feature = "Self_2",
+        feature = "super",
+        feature = "__"
+    )
+)]
+impl<A: rt::access::Updatable> SelfRequest2<A> {
+    /// Updates this `hostile.names.Self_`, sending only the properties that are set.
+    ///
+    /// Succeeds with `204 No Content`.
+    pub fn update(&self, body: &names::Self_) -> rt::Operation<()> {
+        rt::Operation::update(self.path.clone(), body)
+    }
+}
+
+#[cfg(
+    any(
+        feature = "self",
+        feature = "_x",
+        feature = "Self_2",
+        feature = "super",
+        feature = "__"
+    )
+)]
+impl<A: rt::access::Deletable> SelfRequest2<A> {
+    /// Deletes this `hostile.names.Self_`.
+    ///
+    /// Succeeds with `204 No Content`.
+    pub fn delete(&self) -> rt::Operation<()> {
+        rt::Operation::delete(self.path.clone())
+    }
+}
+
+/// A `hostile.names.self` entity.
+///
+/// `A` is what may be done to the entity where the path reached it, one of the
+/// markers of the runtime's `access` module: the places that lead here allow
+/// different things.
+#[cfg(
+    any(
+        feature = "self",
+        feature = "_x",
+        feature = "Self_2",
+        feature = "super",
+        feature = "__"
+    )
+)]
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SelfRequest3<A> {
+    path: rt::ODataPath,
+    access: ::core::marker::PhantomData<A>,
+}
+
+#[cfg(
+    any(
+        feature = "self",
+        feature = "_x",
+        feature = "Self_2",
+        feature = "super",
+        feature = "__"
+    )
+)]
+impl<A> SelfRequest3<A> {
+    /// The path this handle addresses, below the service root.
+    pub fn path(&self) -> &rt::ODataPath {
+        &self.path
+    }
+
+    /// Navigates to `Self`.
+    pub fn self_2(&self) -> SuperSelfRequest {
+        SuperSelfRequest {
+            path: self.path.segment("Self"),
+        }
+    }
+
+    /// Navigates to `_`.
+    pub fn n_2(&self) -> TRequest {
+        TRequest {
+            path: self.path.segment("_"),
+        }
+    }
+
+    /// Navigates to `__`.
+    pub fn n(&self) -> SuperTRequest {
+        SuperTRequest {
+            path: self.path.segment("__"),
+        }
+    }
+
+    /// Navigates to `_x`.
+    #[cfg(any(feature = "self", feature = "_x", feature = "Self_2", feature = "__"))]
+    pub fn x(&self) -> SuperRequest<rt::access::ReadOnly> {
+        SuperRequest {
+            path: self.path.segment("_x"),
+            access: ::core::marker::PhantomData,
+        }
+    }
+
+    /// Navigates to `a__b`.
+    pub fn a_b(&self) -> SuperABRequest {
+        SuperABRequest {
+            path: self.path.segment("a__b"),
+        }
+    }
+
+    /// Navigates to `self`.
+    #[cfg(any(feature = "self", feature = "_x", feature = "Self_2", feature = "__"))]
+    pub fn self_(&self) -> SuperRequest<rt::access::ReadOnly> {
+        SuperRequest {
+            path: self.path.segment("self"),
+            access: ::core::marker::PhantomData,
+        }
+    }
+
+    /// Navigates to `super`.
+    pub fn super_(&self) -> SuperSuperRequest {
+        SuperSuperRequest {
+            path: self.path.segment("super"),
+        }
+    }
+
+    /// Navigates to `type`.
+    pub fn r#type(&self) -> SelfRequest2<rt::access::ReadOnly> {
+        SelfRequest2 {
+            path: self.path.segment("type"),
+            access: ::core::marker::PhantomData,
+        }
+    }
+
+    /// Navigates to `x_`.
+    pub fn x_2(&self) -> SuperXRequest {
+        SuperXRequest {
+            path: self.path.segment("x_"),
+        }
+    }
+
+    /// The reference (`$ref`) of `_x`: read, set or remove it.
+    pub fn x_ref(&self) -> rt::Reference {
+        rt::Reference::new(self.path.segment("_x"))
+    }
+
+    /// The reference (`$ref`) of `self`: read, set or remove it.
+    pub fn self_ref(&self) -> rt::Reference {
+        rt::Reference::new(self.path.segment("self"))
+    }
+
+    /// The reference (`$ref`) of `type`: read, set or remove it.
+    pub fn type_ref(&self) -> rt::Reference {
+        rt::Reference::new(self.path.segment("type"))
+    }
+
+    /// Reads this `hostile.names.self`.
+    ///
+    /// Succeeds with `200 OK`.
+    pub fn get(&self, query: &rt::QueryOptions) -> rt::Operation<names::Self2> {
+        rt::Operation::get(self.path.clone(), query)
+    }
+
+    /// Calls the action `hostile.names.self`.
+    pub fn self_3(&self) -> rt::Operation<()> {
+        rt::Operation::action(self.path.segment("hostile.names.self"), rt::no_content)
+    }
+
+    /// Calls the function `hostile.names.super`.
+    pub fn super_2(&self) -> rt::Operation<String> {
+        rt::Operation::function(
+            self.path.function("hostile.names.super", &[]),
+            rt::json_value,
+        )
+    }
+
+    /// Calls the function `hostile.names.super`.
+    pub fn super_with_type_and_x(&self, r#type: &str, x: i32) -> rt::Operation<String> {
+        rt::Operation::function(
+            self
+                .path
+                .function(
+                    "hostile.names.super",
+                    &[
+                        ("type", rt::ToLiteral::to_literal(r#type)),
+                        ("_x", rt::ToLiteral::to_literal(&x)),
+                    ],
+                ),
+            rt::json_value,
+        )
+    }
+}
+
+#[cfg(
+    any(
+        feature = "self",
+        feature = "_x",
+        feature = "Self_2",
+        feature = "super",
+        feature = "__"
+    )
+)]
+impl<A: rt::access::Updatable> SelfRequest3<A> {
+    /// Updates this `hostile.names.self`, sending only the properties that are set.
+    ///
+    /// Succeeds with `204 No Content`.
+    pub fn update(&self, body: &names::Self2) -> rt::Operation<()> {
+        rt::Operation::update(self.path.clone(), body)
+    }
+}
+
+#[cfg(
+    any(
+        feature = "self",
+        feature = "_x",
+        feature = "Self_2",
+        feature = "super",
+        feature = "__"
+    )
+)]
+impl<A: rt::access::Deletable> SelfRequest3<A> {
+    /// Deletes this `hostile.names.self`.
+    ///
+    /// Succeeds with `204 No Content`.
+    pub fn delete(&self) -> rt::Operation<()> {
+        rt::Operation::delete(self.path.clone())
+    }
+}
+
+/// A `hostile.names._` entity.
+#[cfg(
+    any(
+        feature = "self",
+        feature = "_x",
+        feature = "a__b",
+        feature = "Self_2",
+        feature = "super",
+        feature = "__"
+    )
+)]
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TRequest {
+    path: rt::ODataPath,
+}
+
+#[cfg(
+    any(
+        feature = "self",
+        feature = "_x",
+        feature = "a__b",
+        feature = "Self_2",
+        feature = "super",
+        feature = "__"
+    )
+)]
+impl TRequest {
+    /// The path this handle addresses, below the service root.
+    pub fn path(&self) -> &rt::ODataPath {
+        &self.path
+    }
+
+    /// Reads this `hostile.names._`.
+    ///
+    /// Succeeds with `200 OK`.
+    pub fn get(&self, query: &rt::QueryOptions) -> rt::Operation<names::T2> {
+        rt::Operation::get(self.path.clone(), query)
+    }
+
+    /// Updates this `hostile.names._`, sending only the properties that are set.
+    ///
+    /// Succeeds with `204 No Content`.
+    pub fn update(&self, body: &names::T2) -> rt::Operation<()> {
+        rt::Operation::update(self.path.clone(), body)
+    }
+
+    /// Deletes this `hostile.names._`.
+    ///
+    /// Succeeds with `204 No Content`.
+    pub fn delete(&self) -> rt::Operation<()> {
+        rt::Operation::delete(self.path.clone())
     }
 }

@@ -6,9 +6,11 @@
 //! one is a [`Field`](rt::Field), which tells an absent property from an explicit
 //! `null`. `Default` fills in `@odata.type`, which services read from request bodies.
 
+#[allow(unused_imports)]
 use ::odata_codegen_runtime as rt;
 
 /// The complex type `hostile.names.String`.
+#[cfg(feature = "types")]
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct String_ {
@@ -22,11 +24,13 @@ pub struct String_ {
     pub additional_data: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 
+#[cfg(feature = "types")]
 impl String_ {
     /// The `@odata.type` of this type.
     pub const ODATA_TYPE: &'static str = "#hostile.names.String";
 }
 
+#[cfg(feature = "types")]
 impl Default for String_ {
     /// An empty value that names its type, ready to fill in for a request body.
     fn default() -> Self {
@@ -39,6 +43,7 @@ impl Default for String_ {
 }
 
 /// The complex type `hostile.names.Vec`.
+#[cfg(feature = "types")]
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Vec_ {
@@ -52,11 +57,13 @@ pub struct Vec_ {
     pub additional_data: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 
+#[cfg(feature = "types")]
 impl Vec_ {
     /// The `@odata.type` of this type.
     pub const ODATA_TYPE: &'static str = "#hostile.names.Vec";
 }
 
+#[cfg(feature = "types")]
 impl Default for Vec_ {
     /// An empty value that names its type, ready to fill in for a request body.
     fn default() -> Self {
@@ -69,6 +76,7 @@ impl Default for Vec_ {
 }
 
 /// The complex type `hostile.names.node`.
+#[cfg(feature = "types")]
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Node {
@@ -84,11 +92,13 @@ pub struct Node {
     pub additional_data: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 
+#[cfg(feature = "types")]
 impl Node {
     /// The `@odata.type` of this type.
     pub const ODATA_TYPE: &'static str = "#hostile.names.node";
 }
 
+#[cfg(feature = "types")]
 impl Default for Node {
     /// An empty value that names its type, ready to fill in for a request body.
     fn default() -> Self {
@@ -102,6 +112,7 @@ impl Default for Node {
 }
 
 /// The complex type `hostile.names.Type`.
+#[cfg(feature = "types")]
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Type {
@@ -115,11 +126,13 @@ pub struct Type {
     pub additional_data: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 
+#[cfg(feature = "types")]
 impl Type {
     /// The `@odata.type` of this type.
     pub const ODATA_TYPE: &'static str = "#hostile.names.Type";
 }
 
+#[cfg(feature = "types")]
 impl Default for Type {
     /// An empty value that names its type, ready to fill in for a request body.
     fn default() -> Self {
@@ -132,6 +145,7 @@ impl Default for Type {
 }
 
 /// The entity type `hostile.names.type`.
+#[cfg(feature = "types")]
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Type2 {
@@ -157,7 +171,7 @@ pub struct Type2 {
     #[serde(rename = "Option", default, skip_serializing_if = "rt::Field::is_absent")]
     pub option: rt::Field<super::super::con_::Option_>,
     #[serde(rename = "Result", default, skip_serializing_if = "rt::Field::is_absent")]
-    pub result: rt::Field<super::super::n::n::n::Result_>,
+    pub result: rt::Field<super::super::n::n_2::n::Result_>,
     #[serde(rename = "Box", default, skip_serializing_if = "rt::Field::is_absent")]
     pub r#box: rt::Field<super::super::a_u002f_b::Box_>,
     #[serde(rename = "Vec", default, skip_serializing_if = "rt::Field::is_absent")]
@@ -165,7 +179,7 @@ pub struct Type2 {
     #[serde(rename = "Type", default, skip_serializing_if = "rt::Field::is_absent")]
     pub type_2: rt::Field<Type>,
     #[serde(default, skip_serializing_if = "rt::Field::is_absent")]
-    pub kind: rt::Field<Self_>,
+    pub kind: rt::Field<Self3>,
     #[serde(default, skip_serializing_if = "rt::Field::is_absent")]
     pub flags: rt::Field<rt::Flags<Crate>>,
     #[serde(default, skip_serializing_if = "rt::Field::is_absent")]
@@ -199,11 +213,13 @@ pub struct Type2 {
     pub additional_data: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 
+#[cfg(feature = "types")]
 impl Type2 {
     /// The `@odata.type` of this type.
     pub const ODATA_TYPE: &'static str = "#hostile.names.type";
 }
 
+#[cfg(feature = "types")]
 impl Default for Type2 {
     /// An empty value that names its type, ready to fill in for a request body.
     fn default() -> Self {
@@ -240,9 +256,563 @@ impl Default for Type2 {
     }
 }
 
+/// The complex type `hostile.names.x_`.
+#[cfg(
+    any(
+        feature = "self",
+        feature = "_x",
+        feature = "Self_2",
+        feature = "super",
+        feature = "__",
+        feature = "_",
+        feature = "type"
+    )
+)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct X {
+    /// The type's name as services read it from a request body (`@odata.type`).
+    #[serde(rename = "@odata.type", default, skip_serializing_if = "Option::is_none")]
+    pub odata_type: Option<String>,
+    #[serde(rename = "_x", default, skip_serializing_if = "rt::Field::is_absent")]
+    pub x: rt::Field<String>,
+    #[serde(rename = "x_", default, skip_serializing_if = "rt::Field::is_absent")]
+    pub x_2: rt::Field<String>,
+    #[serde(rename = "__", default, skip_serializing_if = "rt::Field::is_absent")]
+    pub n: rt::Field<String>,
+    #[serde(rename = "_", default, skip_serializing_if = "rt::Field::is_absent")]
+    pub n_2: rt::Field<String>,
+    #[serde(rename = "a__b", default, skip_serializing_if = "rt::Field::is_absent")]
+    pub a_b: rt::Field<X2>,
+    /// Properties the schema does not declare, kept so that nothing received is lost.
+    #[serde(flatten)]
+    pub additional_data: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+}
+
+#[cfg(
+    any(
+        feature = "self",
+        feature = "_x",
+        feature = "Self_2",
+        feature = "super",
+        feature = "__",
+        feature = "_",
+        feature = "type"
+    )
+)]
+impl X {
+    /// The `@odata.type` of this type.
+    pub const ODATA_TYPE: &'static str = "#hostile.names.x_";
+}
+
+#[cfg(
+    any(
+        feature = "self",
+        feature = "_x",
+        feature = "Self_2",
+        feature = "super",
+        feature = "__",
+        feature = "_",
+        feature = "type"
+    )
+)]
+impl Default for X {
+    /// An empty value that names its type, ready to fill in for a request body.
+    fn default() -> Self {
+        Self {
+            odata_type: Some(Self::ODATA_TYPE.to_owned()),
+            x: rt::Field::Absent,
+            x_2: rt::Field::Absent,
+            n: rt::Field::Absent,
+            n_2: rt::Field::Absent,
+            a_b: rt::Field::Absent,
+            additional_data: ::std::collections::BTreeMap::new(),
+        }
+    }
+}
+
+/// The complex type `hostile.names.__`.
+#[cfg(
+    any(
+        feature = "self",
+        feature = "_x",
+        feature = "Self_2",
+        feature = "super",
+        feature = "__",
+        feature = "_"
+    )
+)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct T {
+    /// The type's name as services read it from a request body (`@odata.type`).
+    #[serde(rename = "@odata.type", default, skip_serializing_if = "Option::is_none")]
+    pub odata_type: Option<String>,
+    #[serde(default, skip_serializing_if = "rt::Field::is_absent")]
+    pub self_: rt::Field<X>,
+    /// Properties the schema does not declare, kept so that nothing received is lost.
+    #[serde(flatten)]
+    pub additional_data: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+}
+
+#[cfg(
+    any(
+        feature = "self",
+        feature = "_x",
+        feature = "Self_2",
+        feature = "super",
+        feature = "__",
+        feature = "_"
+    )
+)]
+impl T {
+    /// The `@odata.type` of this type.
+    pub const ODATA_TYPE: &'static str = "#hostile.names.__";
+}
+
+#[cfg(
+    any(
+        feature = "self",
+        feature = "_x",
+        feature = "Self_2",
+        feature = "super",
+        feature = "__",
+        feature = "_"
+    )
+)]
+impl Default for T {
+    /// An empty value that names its type, ready to fill in for a request body.
+    fn default() -> Self {
+        Self {
+            odata_type: Some(Self::ODATA_TYPE.to_owned()),
+            self_: rt::Field::Absent,
+            additional_data: ::std::collections::BTreeMap::new(),
+        }
+    }
+}
+
+/// The complex type `hostile.names.a__b`.
+#[cfg(
+    any(
+        feature = "self",
+        feature = "_x",
+        feature = "Self_2",
+        feature = "super",
+        feature = "__"
+    )
+)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AB {
+    /// The type's name as services read it from a request body (`@odata.type`).
+    #[serde(rename = "@odata.type", default, skip_serializing_if = "Option::is_none")]
+    pub odata_type: Option<String>,
+    #[serde(default, skip_serializing_if = "rt::Field::is_absent")]
+    pub super_: rt::Field<Vec<T>>,
+    /// Properties the schema does not declare, kept so that nothing received is lost.
+    #[serde(flatten)]
+    pub additional_data: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+}
+
+#[cfg(
+    any(
+        feature = "self",
+        feature = "_x",
+        feature = "Self_2",
+        feature = "super",
+        feature = "__"
+    )
+)]
+impl AB {
+    /// The `@odata.type` of this type.
+    pub const ODATA_TYPE: &'static str = "#hostile.names.a__b";
+}
+
+#[cfg(
+    any(
+        feature = "self",
+        feature = "_x",
+        feature = "Self_2",
+        feature = "super",
+        feature = "__"
+    )
+)]
+impl Default for AB {
+    /// An empty value that names its type, ready to fill in for a request body.
+    fn default() -> Self {
+        Self {
+            odata_type: Some(Self::ODATA_TYPE.to_owned()),
+            super_: rt::Field::Absent,
+            additional_data: ::std::collections::BTreeMap::new(),
+        }
+    }
+}
+
+/// The entity type `hostile.names.super`.
+#[cfg(
+    any(
+        feature = "self",
+        feature = "_x",
+        feature = "Self_2",
+        feature = "super",
+        feature = "__"
+    )
+)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Super {
+    /// The type's name as services read it from a request body (`@odata.type`).
+    #[serde(rename = "@odata.type", default, skip_serializing_if = "Option::is_none")]
+    pub odata_type: Option<String>,
+    #[serde(rename = "_id_", default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    #[serde(rename = "__a__b__", default, skip_serializing_if = "rt::Field::is_absent")]
+    pub a_b: rt::Field<AB>,
+    /// Properties the schema does not declare, kept so that nothing received is lost.
+    #[serde(flatten)]
+    pub additional_data: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+}
+
+#[cfg(
+    any(
+        feature = "self",
+        feature = "_x",
+        feature = "Self_2",
+        feature = "super",
+        feature = "__"
+    )
+)]
+impl Super {
+    /// The `@odata.type` of this type.
+    pub const ODATA_TYPE: &'static str = "#hostile.names.super";
+}
+
+#[cfg(
+    any(
+        feature = "self",
+        feature = "_x",
+        feature = "Self_2",
+        feature = "super",
+        feature = "__"
+    )
+)]
+impl Default for Super {
+    /// An empty value that names its type, ready to fill in for a request body.
+    fn default() -> Self {
+        Self {
+            odata_type: Some(Self::ODATA_TYPE.to_owned()),
+            id: None,
+            a_b: rt::Field::Absent,
+            additional_data: ::std::collections::BTreeMap::new(),
+        }
+    }
+}
+
+/// The entity type `hostile.names.Self_`, derived from `hostile.names.super`.
+#[cfg(
+    any(
+        feature = "self",
+        feature = "_x",
+        feature = "Self_2",
+        feature = "super",
+        feature = "__"
+    )
+)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Self_ {
+    /// The type's name as services read it from a request body (`@odata.type`).
+    #[serde(rename = "@odata.type", default, skip_serializing_if = "Option::is_none")]
+    pub odata_type: Option<String>,
+    #[serde(rename = "_id_", default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    #[serde(rename = "__a__b__", default, skip_serializing_if = "rt::Field::is_absent")]
+    pub a_b: rt::Field<AB>,
+    /// Properties the schema does not declare, kept so that nothing received is lost.
+    #[serde(flatten)]
+    pub additional_data: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+}
+
+#[cfg(
+    any(
+        feature = "self",
+        feature = "_x",
+        feature = "Self_2",
+        feature = "super",
+        feature = "__"
+    )
+)]
+impl Self_ {
+    /// The `@odata.type` of this type.
+    pub const ODATA_TYPE: &'static str = "#hostile.names.Self_";
+}
+
+#[cfg(
+    any(
+        feature = "self",
+        feature = "_x",
+        feature = "Self_2",
+        feature = "super",
+        feature = "__"
+    )
+)]
+impl Default for Self_ {
+    /// An empty value that names its type, ready to fill in for a request body.
+    fn default() -> Self {
+        Self {
+            odata_type: Some(Self::ODATA_TYPE.to_owned()),
+            id: None,
+            a_b: rt::Field::Absent,
+            additional_data: ::std::collections::BTreeMap::new(),
+        }
+    }
+}
+
+/// The entity type `hostile.names.self`, derived from `hostile.names.super`.
+#[cfg(
+    any(
+        feature = "self",
+        feature = "_x",
+        feature = "Self_2",
+        feature = "super",
+        feature = "__"
+    )
+)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Self2 {
+    /// The type's name as services read it from a request body (`@odata.type`).
+    #[serde(rename = "@odata.type", default, skip_serializing_if = "Option::is_none")]
+    pub odata_type: Option<String>,
+    #[serde(rename = "_id_", default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    #[serde(rename = "__a__b__", default, skip_serializing_if = "rt::Field::is_absent")]
+    pub a_b: rt::Field<AB>,
+    /// Properties the schema does not declare, kept so that nothing received is lost.
+    #[serde(flatten)]
+    pub additional_data: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+}
+
+#[cfg(
+    any(
+        feature = "self",
+        feature = "_x",
+        feature = "Self_2",
+        feature = "super",
+        feature = "__"
+    )
+)]
+impl Self2 {
+    /// The `@odata.type` of this type.
+    pub const ODATA_TYPE: &'static str = "#hostile.names.self";
+}
+
+#[cfg(
+    any(
+        feature = "self",
+        feature = "_x",
+        feature = "Self_2",
+        feature = "super",
+        feature = "__"
+    )
+)]
+impl Default for Self2 {
+    /// An empty value that names its type, ready to fill in for a request body.
+    fn default() -> Self {
+        Self {
+            odata_type: Some(Self::ODATA_TYPE.to_owned()),
+            id: None,
+            a_b: rt::Field::Absent,
+            additional_data: ::std::collections::BTreeMap::new(),
+        }
+    }
+}
+
+/// The entity type `hostile.names._`.
+#[cfg(
+    any(
+        feature = "self",
+        feature = "_x",
+        feature = "a__b",
+        feature = "Self_2",
+        feature = "super",
+        feature = "__"
+    )
+)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct T2 {
+    /// The type's name as services read it from a request body (`@odata.type`).
+    #[serde(rename = "@odata.type", default, skip_serializing_if = "Option::is_none")]
+    pub odata_type: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub self_: Option<i32>,
+    /// Properties the schema does not declare, kept so that nothing received is lost.
+    #[serde(flatten)]
+    pub additional_data: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+}
+
+#[cfg(
+    any(
+        feature = "self",
+        feature = "_x",
+        feature = "a__b",
+        feature = "Self_2",
+        feature = "super",
+        feature = "__"
+    )
+)]
+impl T2 {
+    /// The `@odata.type` of this type.
+    pub const ODATA_TYPE: &'static str = "#hostile.names._";
+}
+
+#[cfg(
+    any(
+        feature = "self",
+        feature = "_x",
+        feature = "a__b",
+        feature = "Self_2",
+        feature = "super",
+        feature = "__"
+    )
+)]
+impl Default for T2 {
+    /// An empty value that names its type, ready to fill in for a request body.
+    fn default() -> Self {
+        Self {
+            odata_type: Some(Self::ODATA_TYPE.to_owned()),
+            self_: None,
+            additional_data: ::std::collections::BTreeMap::new(),
+        }
+    }
+}
+
+/// A `hostile.names.super` or a value of a type derived from it, told apart by `@odata.type`.
+///
+/// A type this crate does not know reads as the base type, with the properties it does not declare in `additional_data`.
+#[cfg(
+    any(
+        feature = "self",
+        feature = "_x",
+        feature = "Self_2",
+        feature = "super",
+        feature = "__"
+    )
+)]
+#[derive(Clone, Debug, PartialEq)]
+pub enum AnySuper {
+    /// `hostile.names.super`
+    Super(Box<Super>),
+    /// `hostile.names.Self_`
+    Self_(Box<Self_>),
+    /// `hostile.names.self`
+    Self2(Box<Self2>),
+}
+
+#[cfg(
+    any(
+        feature = "self",
+        feature = "_x",
+        feature = "Self_2",
+        feature = "super",
+        feature = "__"
+    )
+)]
+impl ::serde::Serialize for AnySuper {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::Super(value) => ::serde::Serialize::serialize(value, serializer),
+            Self::Self_(value) => ::serde::Serialize::serialize(value, serializer),
+            Self::Self2(value) => ::serde::Serialize::serialize(value, serializer),
+        }
+    }
+}
+
+#[cfg(
+    any(
+        feature = "self",
+        feature = "_x",
+        feature = "Self_2",
+        feature = "super",
+        feature = "__"
+    )
+)]
+impl<'de> ::serde::Deserialize<'de> for AnySuper {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::deserialize_polymorphic(
+            deserializer,
+            |odata_type, value| {
+                Ok(
+                    match odata_type {
+                        "hostile.names.Self_" | "h.Self_" => {
+                            Self::Self_(rt::from_value(value)?)
+                        }
+                        "hostile.names.self" | "h.self" => {
+                            Self::Self2(rt::from_value(value)?)
+                        }
+                        _ => Self::Super(rt::from_value(value)?),
+                    },
+                )
+            },
+        )
+    }
+}
+
+#[cfg(
+    any(
+        feature = "self",
+        feature = "_x",
+        feature = "Self_2",
+        feature = "super",
+        feature = "__"
+    )
+)]
+impl From<Super> for AnySuper {
+    fn from(value: Super) -> Self {
+        Self::Super(Box::new(value))
+    }
+}
+
+#[cfg(
+    any(
+        feature = "self",
+        feature = "_x",
+        feature = "Self_2",
+        feature = "super",
+        feature = "__"
+    )
+)]
+impl From<Self_> for AnySuper {
+    fn from(value: Self_) -> Self {
+        Self::Self_(Box::new(value))
+    }
+}
+
+#[cfg(
+    any(
+        feature = "self",
+        feature = "_x",
+        feature = "Self_2",
+        feature = "super",
+        feature = "__"
+    )
+)]
+impl From<Self2> for AnySuper {
+    fn from(value: Self2) -> Self {
+        Self::Self2(Box::new(value))
+    }
+}
+
 /// The enum type `hostile.names.Self`. Values this crate does not know are kept, not rejected.
+#[cfg(feature = "types")]
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub enum Self_ {
+pub enum Self3 {
     /// `type`
     Type,
     /// `Type`
@@ -265,7 +835,8 @@ pub enum Self_ {
     Unrecognized(String),
 }
 
-impl Self_ {
+#[cfg(feature = "types")]
+impl Self3 {
     /// The member's value in the schema; `None` for a value this crate does not know.
     pub fn value(&self) -> Option<i32> {
         match self {
@@ -283,7 +854,8 @@ impl Self_ {
     }
 }
 
-impl rt::ODataEnum for Self_ {
+#[cfg(feature = "types")]
+impl rt::ODataEnum for Self3 {
     fn from_wire(value: &str) -> Self {
         match value {
             "type" => Self::Type,
@@ -315,7 +887,8 @@ impl rt::ODataEnum for Self_ {
     }
 }
 
-impl ::serde::Serialize for Self_ {
+#[cfg(feature = "types")]
+impl ::serde::Serialize for Self3 {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
@@ -324,7 +897,8 @@ impl ::serde::Serialize for Self_ {
     }
 }
 
-impl<'de> ::serde::Deserialize<'de> for Self_ {
+#[cfg(feature = "types")]
+impl<'de> ::serde::Deserialize<'de> for Self3 {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -333,6 +907,7 @@ impl<'de> ::serde::Deserialize<'de> for Self_ {
 }
 
 /// The enum type `hostile.names.crate`. Flags: a value is a set of members (`runtime::Flags`). Values this crate does not know are kept, not rejected.
+#[cfg(feature = "types")]
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum Crate {
     /// `none`
@@ -345,6 +920,7 @@ pub enum Crate {
     Unrecognized(String),
 }
 
+#[cfg(feature = "types")]
 impl Crate {
     /// The member's value in the schema; `None` for a value this crate does not know.
     pub fn value(&self) -> Option<i32> {
@@ -357,6 +933,7 @@ impl Crate {
     }
 }
 
+#[cfg(feature = "types")]
 impl rt::ODataEnum for Crate {
     fn from_wire(value: &str) -> Self {
         match value {
@@ -377,6 +954,7 @@ impl rt::ODataEnum for Crate {
     }
 }
 
+#[cfg(feature = "types")]
 impl ::serde::Serialize for Crate {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -386,7 +964,150 @@ impl ::serde::Serialize for Crate {
     }
 }
 
+#[cfg(feature = "types")]
 impl<'de> ::serde::Deserialize<'de> for Crate {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::deserialize_enum(deserializer)
+    }
+}
+
+/// The enum type `hostile.names._x`. Values this crate does not know are kept, not rejected.
+#[cfg(
+    any(
+        feature = "self",
+        feature = "_x",
+        feature = "Self_2",
+        feature = "super",
+        feature = "__",
+        feature = "_",
+        feature = "type"
+    )
+)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum X2 {
+    /// `_x`
+    X,
+    /// `x_`
+    X2,
+    /// `__`
+    T,
+    /// `_`
+    T2,
+    /// `a__b`
+    AB,
+    /// `self`
+    Self_,
+    /// `Self`
+    Self2,
+    /// `super`
+    Super,
+    /// A value this crate does not know yet, kept exactly as received.
+    Unrecognized(String),
+}
+
+#[cfg(
+    any(
+        feature = "self",
+        feature = "_x",
+        feature = "Self_2",
+        feature = "super",
+        feature = "__",
+        feature = "_",
+        feature = "type"
+    )
+)]
+impl X2 {
+    /// The member's value in the schema; `None` for a value this crate does not know.
+    pub fn value(&self) -> Option<i32> {
+        match self {
+            Self::X => Some(0),
+            Self::X2 => Some(1),
+            Self::T => Some(2),
+            Self::T2 => Some(3),
+            Self::AB => Some(4),
+            Self::Self_ => Some(5),
+            Self::Self2 => Some(6),
+            Self::Super => Some(7),
+            Self::Unrecognized(_) => None,
+        }
+    }
+}
+
+#[cfg(
+    any(
+        feature = "self",
+        feature = "_x",
+        feature = "Self_2",
+        feature = "super",
+        feature = "__",
+        feature = "_",
+        feature = "type"
+    )
+)]
+impl rt::ODataEnum for X2 {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "_x" => Self::X,
+            "x_" => Self::X2,
+            "__" => Self::T,
+            "_" => Self::T2,
+            "a__b" => Self::AB,
+            "self" => Self::Self_,
+            "Self" => Self::Self2,
+            "super" => Self::Super,
+            other => Self::Unrecognized(other.to_owned()),
+        }
+    }
+
+    fn to_wire(&self) -> &str {
+        match self {
+            Self::X => "_x",
+            Self::X2 => "x_",
+            Self::T => "__",
+            Self::T2 => "_",
+            Self::AB => "a__b",
+            Self::Self_ => "self",
+            Self::Self2 => "Self",
+            Self::Super => "super",
+            Self::Unrecognized(value) => value,
+        }
+    }
+}
+
+#[cfg(
+    any(
+        feature = "self",
+        feature = "_x",
+        feature = "Self_2",
+        feature = "super",
+        feature = "__",
+        feature = "_",
+        feature = "type"
+    )
+)]
+impl ::serde::Serialize for X2 {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        rt::serialize_enum(self, serializer)
+    }
+}
+
+#[cfg(
+    any(
+        feature = "self",
+        feature = "_x",
+        feature = "Self_2",
+        feature = "super",
+        feature = "__",
+        feature = "_",
+        feature = "type"
+    )
+)]
+impl<'de> ::serde::Deserialize<'de> for X2 {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
