@@ -218,19 +218,13 @@ fn plan_options(options: &Options) -> Result<plan::PlanOptions, Diagnostic> {
             ),
         ));
     }
-    if let Some(root) = &options.service_root {
-        if !(root.starts_with("https://") || root.starts_with("http://"))
-            || root.contains(['?', '#', ' '])
-        {
-            return Err(Diagnostic::error(
-                "invalid-option",
-                None,
-                format!(
-                    "the service root `{root}` is not an absolute http(s) URL without query or fragment"
-                ),
-            ));
-        }
+    if let Some(package) = &options.package {
+        plan::options::check_package(package)?;
     }
+    if let Some(root) = &options.service_root {
+        plan::options::check_service_root(root)?;
+    }
+    plan::options::check_layout(&options.layout)?;
     let select = match &options.select {
         Select::Documented => plan::SelectionMode::Documented,
         Select::All => plan::SelectionMode::All,

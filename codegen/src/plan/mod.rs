@@ -7,6 +7,7 @@
 mod docs;
 mod features;
 pub mod names;
+pub mod options;
 mod requests;
 mod types;
 
@@ -239,7 +240,7 @@ impl<'a> Planner<'a> {
             model
                 .container
                 .as_ref()
-                .map(|c| c.namespace.replace('.', "-").to_lowercase())
+                .map(|c| options::package_from_namespace(&c.namespace))
                 .unwrap_or_else(|| "odata-client".to_owned())
         });
         ir::Crate {

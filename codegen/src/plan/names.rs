@@ -170,6 +170,12 @@ pub fn module_name(wire: &str) -> String {
     }
 }
 
+/// Whether `ident` is a Rust keyword of some edition, or a word that cannot be even a
+/// raw identifier.
+pub fn is_keyword(ident: &str) -> bool {
+    KEYWORDS.contains(&ident) || NOT_RAW.contains(&ident)
+}
+
 /// Whether Windows treats a file with this stem as a device, whatever its extension.
 pub fn is_reserved_file_stem(stem: &str) -> bool {
     let lower = stem.to_ascii_lowercase();
