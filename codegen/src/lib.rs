@@ -228,13 +228,19 @@ fn plan_options(options: &Options) -> Result<plan::PlanOptions, Diagnostic> {
     let select = match &options.select {
         Select::Documented => plan::SelectionMode::Documented,
         Select::All => plan::SelectionMode::All,
-        Select::Paths(globs) => plan::SelectionMode::Globs(
-            globs
-                .iter()
-                .map(|glob| service::PathGlob::parse(glob))
-                .collect::<Result<_, _>>()
-                .map_err(|message| Diagnostic::error("invalid-option", None, message))?,
-        ),
+        Select::Paths(globs) => {
+            let mut parsed: Vec<service::PathGlob> = Vec::new();
+            for glob in globs {
+                let glob = service::PathGlob::parse(glob)
+                    .map_err(|message| Diagnostic::error("invalid-option", None, message))?;
+                // A glob given again selects nothing new; matching it again would only
+                // cost time.
+                if !parsed.iter().any(|g| g.same_segments(&glob)) {
+                    parsed.push(glob);
+                }
+            }
+            plan::SelectionMode::Globs(parsed)
+        }
     };
     Ok(plan::PlanOptions {
         package: options.package.clone(),

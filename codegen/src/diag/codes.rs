@@ -55,6 +55,14 @@ pub const CODES: &[(&str, &str)] = &[
         "a type is its own base type, directly or not",
     ),
     (
+        "inheritance-too-deep",
+        "a type has more than 32 base types above it",
+    ),
+    (
+        "too-many-members",
+        "a type, enum or operation has more than 10,000 members or parameters, or all types more than 250,000 properties (inherited ones counted in each)",
+    ),
+    (
         "invalid-key",
         "a key names no property of the type, or one that cannot be a key",
     ),

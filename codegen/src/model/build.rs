@@ -46,6 +46,9 @@ pub fn build_model(csdl: &Csdl<'_>) -> Result<Model, Vec<Diagnostic>> {
     // Annotations by target are read up to here.
     b.targeted = HashMap::default();
     b.check_inheritance();
+    if b.errors.borrow().is_empty() {
+        b.check_bounds();
+    }
     let mut errors = b.errors.into_inner();
     if errors.is_empty() {
         Ok(b.tables.model)
@@ -117,6 +120,18 @@ struct Tables<'a> {
     types: HashMap<(&'a str, &'a str), TypeId>,
     model: Model,
 }
+
+/// Most base types above a type (Microsoft Graph's deepest is 4): the generated code of
+/// a chain grows with the square of its depth.
+pub const MAX_INHERITANCE_DEPTH: usize = 32;
+
+/// Most members of one type (properties and navigation properties, own and inherited),
+/// enum or operation (parameters); Microsoft Graph's largest type has under 300.
+pub const MAX_MEMBERS: usize = 10_000;
+
+/// Most members of all types together, inherited ones counted in each derived type:
+/// what the generated structs hold in all (Microsoft Graph's types hold 22,250).
+pub const MAX_TOTAL_MEMBERS: usize = 250_000;
 
 /// Resolves and reports over [`Tables`]: owned by the builder, which changes them
 /// between steps, or borrowed while operations are built, with a cache and errors of
@@ -411,6 +426,102 @@ impl<'a> Builder<'a> {
             let key = self.key_of(id, t, refs);
             if let TypeKind::Structured(s) = &mut self.model.types[id.0 as usize].kind {
                 s.key = key;
+            }
+        }
+    }
+
+    /// Bounds what the generated code grows with faster than the metadata: a derived
+    /// type repeats every inherited property, and a type's handle casts to every
+    /// descendant, so a chain of n base types generates n² items. Types deeper than
+    /// [`MAX_INHERITANCE_DEPTH`] base types, and types, enums and operations of more than
+    /// [`MAX_MEMBERS`] members, are errors at the type that crosses the bound (once per
+    /// chain, not at each type below it). Runs once inheritance is acyclic; linear.
+    fn check_bounds(&mut self) {
+        let ids: Vec<TypeId> = self.model.ids().collect();
+        // Base types above each type, and members declared here or inherited.
+        let mut depth: Vec<Option<(usize, usize)>> = vec![None; ids.len()];
+        let mut chain = Vec::new();
+        let mut total = 0usize;
+        for &id in &ids {
+            let mut current = Some(id);
+            while let Some(t) = current.filter(|t| depth[t.0 as usize].is_none()) {
+                chain.push(t);
+                current = self.model.structured(t).and_then(|s| s.base);
+            }
+            let mut above = current.and_then(|t| depth[t.0 as usize]);
+            for t in chain.drain(..).rev() {
+                let own = self
+                    .model
+                    .structured(t)
+                    .map_or(0, |s| s.properties.len() + s.navigations.len());
+                let here = match above {
+                    Some((d, members)) => (d + 1, members + own),
+                    None => (0, own),
+                };
+                depth[t.0 as usize] = Some(here);
+                let def = self.model.get(t);
+                if here.0 == MAX_INHERITANCE_DEPTH + 1 {
+                    self.error(Diagnostic::error(
+                        "inheritance-too-deep",
+                        self.model.span(def.at),
+                        format!(
+                            "`{}` has more than {MAX_INHERITANCE_DEPTH} base types above it; the generated code grows with the square of the depth",
+                            def.qualified_name()
+                        ),
+                    ));
+                }
+                if here.1 > MAX_MEMBERS && above.is_none_or(|(_, m)| m <= MAX_MEMBERS) {
+                    self.error(Diagnostic::error(
+                        "too-many-members",
+                        self.model.span(def.at),
+                        format!(
+                            "`{}` has {} properties and navigation properties, its own and inherited; the generator takes at most {MAX_MEMBERS}",
+                            def.qualified_name(),
+                            here.1
+                        ),
+                    ));
+                }
+                if matches!(def.kind, TypeKind::Structured(_)) {
+                    let before = total;
+                    total += here.1;
+                    if before <= MAX_TOTAL_MEMBERS && total > MAX_TOTAL_MEMBERS {
+                        self.error(Diagnostic::error(
+                            "too-many-members",
+                            self.model.span(def.at),
+                            format!(
+                                "with `{}` the types have more than {MAX_TOTAL_MEMBERS} properties and navigation properties in all, inherited ones counted in each derived type (Microsoft Graph's have 22,250); the generator takes at most {MAX_TOTAL_MEMBERS}",
+                                def.qualified_name()
+                            ),
+                        ));
+                    }
+                }
+                if let TypeKind::Enum(e) = &def.kind {
+                    if e.members.len() > MAX_MEMBERS {
+                        self.error(Diagnostic::error(
+                            "too-many-members",
+                            self.model.span(def.at),
+                            format!(
+                                "the enum `{}` has {} members; the generator takes at most {MAX_MEMBERS}",
+                                def.qualified_name(),
+                                e.members.len()
+                            ),
+                        ));
+                    }
+                }
+                above = Some(here);
+            }
+        }
+        for op in &self.model.operations {
+            if op.parameters.len() > MAX_MEMBERS {
+                self.error(Diagnostic::error(
+                    "too-many-members",
+                    self.model.span(op.at),
+                    format!(
+                        "`{}` has {} parameters; the generator takes at most {MAX_MEMBERS}",
+                        op.qualified_name(),
+                        op.parameters.len()
+                    ),
+                ));
             }
         }
     }

@@ -18,8 +18,14 @@ enum GlobSegment {
     Pattern(String),
 }
 
+/// Most segments a glob may have once runs of `**` are one: matching costs the graph's
+/// size times this, and no path of a real service is half as deep.
+pub const MAX_GLOB_SEGMENTS: usize = 32;
+
 impl PathGlob {
-    /// Parses a glob; an empty glob or an empty segment (`a//b`) is an error.
+    /// Parses a glob; an empty glob or an empty segment (`a//b`) is an error. A run of
+    /// `**` is one `**` (it matches the same), so `/**/**/**` costs what `/**` does;
+    /// more than [`MAX_GLOB_SEGMENTS`] segments after that is an error.
     pub fn parse(text: &str) -> Result<PathGlob, String> {
         let trimmed = text.trim().trim_start_matches('/');
         if trimmed.is_empty() {
@@ -29,17 +35,33 @@ impl PathGlob {
         }
         let mut segments = Vec::new();
         for segment in trimmed.trim_end_matches('/').split('/') {
-            segments.push(match segment {
+            let segment = match segment {
                 "" => return Err(format!("the path glob `{text}` has an empty segment")),
                 "**" => GlobSegment::Any,
                 s if s.starts_with('{') && s.ends_with('}') => GlobSegment::Key,
                 s => GlobSegment::Pattern(s.to_owned()),
-            });
+            };
+            if segment == GlobSegment::Any && segments.last() == Some(&GlobSegment::Any) {
+                continue;
+            }
+            if segments.len() == MAX_GLOB_SEGMENTS {
+                let shown: String = text.chars().take(80).collect();
+                let more = if shown.len() < text.len() { "..." } else { "" };
+                return Err(format!(
+                    "the path glob `{shown}{more}` has more than {MAX_GLOB_SEGMENTS} segments"
+                ));
+            }
+            segments.push(segment);
         }
         Ok(PathGlob {
             text: text.to_owned(),
             segments,
         })
+    }
+
+    /// Whether two globs match the same paths by the same segments.
+    pub fn same_segments(&self, other: &PathGlob) -> bool {
+        self.segments == other.segments
     }
 
     pub(super) fn start(&self) -> Vec<usize> {
@@ -170,5 +192,22 @@ mod tests {
         assert!(PathGlob::parse("/a//b").is_err());
         let all = PathGlob::parse("/**").unwrap();
         assert!(all.start().iter().any(|&p| all.accepts(p)));
+    }
+
+    #[test]
+    fn runs_of_any_are_one_and_segments_are_bounded() {
+        let many = format!("/{}", ["**"; 1000].join("/"));
+        assert!(
+            PathGlob::parse(&many)
+                .unwrap()
+                .same_segments(&PathGlob::parse("/**").unwrap())
+        );
+        let runs = PathGlob::parse("/a/**/**/b/**/**").unwrap();
+        assert!(runs.same_segments(&PathGlob::parse("a/**/b/**/").unwrap()));
+        let deep = format!("/{}", ["a"; MAX_GLOB_SEGMENTS].join("/"));
+        assert!(PathGlob::parse(&deep).is_ok());
+        let too_deep = format!("/{}", ["a", "**"].repeat(MAX_GLOB_SEGMENTS).join("/"));
+        let e = PathGlob::parse(&too_deep).unwrap_err();
+        assert!(e.contains("more than 32 segments") && e.len() < 200, "{e}");
     }
 }
