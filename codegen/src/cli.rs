@@ -431,10 +431,6 @@ impl Run<'_> {
             Ok(out) => out,
             Err(e) => return self.fail(Diagnostic::error("io", None, e.to_string())),
         };
-        let inputs = match read_inputs(&args.inputs) {
-            Ok(inputs) => inputs,
-            Err(d) => return self.fail(d),
-        };
         let runtime = match (&args.runtime_path, &args.runtime_version) {
             (Some(path), _) => {
                 RuntimeDependency::Path(runtime_path_from_out(path, &args.out, &out))
@@ -458,6 +454,14 @@ impl Run<'_> {
             select,
             root_features: args.root_features,
             api_report: args.api_report,
+        };
+        // A bad option is reported before any input is read.
+        if let Err(d) = crate::check_options(&options) {
+            return self.fail(d);
+        }
+        let inputs = match read_inputs(&args.inputs) {
+            Ok(inputs) => inputs,
+            Err(d) => return self.fail(d),
         };
         let started = Instant::now();
         let (generated, timings) = crate::generate_timed(&inputs, &options);

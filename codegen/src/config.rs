@@ -155,10 +155,6 @@ impl Config {
                     source,
                 })
         };
-        let inputs = Inputs {
-            metadata: read(metadata)?,
-            docs: self.docs.iter().map(read).collect::<Result<_, _>>()?,
-        };
         let options = Options {
             package: None,
             crate_version: None,
@@ -170,6 +166,16 @@ impl Config {
             select: self.select.clone(),
             root_features: self.root_features,
             api_report: false,
+        };
+        // A bad option (a file name outside `out_dir`, a bad glob) before any file is read.
+        crate::check_options(&options).map_err(|d| {
+            ConfigError::Generate(Failure {
+                diagnostics: vec![d],
+            })
+        })?;
+        let inputs = Inputs {
+            metadata: read(metadata)?,
+            docs: self.docs.iter().map(read).collect::<Result<_, _>>()?,
         };
         let generated = generate(&inputs, &options).map_err(ConfigError::Generate)?;
         for warning in &generated.diagnostics {

@@ -205,6 +205,12 @@ fn fail(mut diagnostics: Vec<Diagnostic>) -> Failure {
     Failure { diagnostics }
 }
 
+/// What is wrong with the options, if anything, without reading any input: what
+/// [`generate`] reports first. The CLI and [`Config`] call it before they read a file.
+pub fn check_options(options: &Options) -> Result<(), Diagnostic> {
+    plan_options(options).map(|_| ())
+}
+
 /// The options as the planner takes them, or what is wrong with them.
 fn plan_options(options: &Options) -> Result<plan::PlanOptions, Diagnostic> {
     if let Some(version) = &options.crate_version
