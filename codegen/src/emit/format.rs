@@ -68,14 +68,21 @@ pub(super) fn format_tokens(items: TokenStream) -> String {
 }
 
 /// Puts a blank line between items (prettyplease writes them back to back): after the
-/// crate docs, and after every block that closes at the top level or one level in.
+/// crate docs, and after every block that closes at the top level or one level in. A
+/// line that ends inside a string literal (a raw string of an example's body, say) is
+/// never followed by one: the literal's contents stay as they are.
 fn space_items(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + text.len() / 20);
+    let mut literal = LiteralState::Code;
     let mut lines = text.lines().peekable();
     while let Some(line) = lines.next() {
         out.push_str(line);
         out.push('\n');
+        literal = literal.after_line(line);
         let Some(next) = lines.peek() else { break };
+        if literal != LiteralState::Code {
+            continue;
+        }
         let closes_item = line == "}"
             || line == "    }"
             || (line.ends_with(';')
@@ -88,6 +95,85 @@ fn space_items(text: &str) -> String {
         }
     }
     out
+}
+
+/// Where a line of formatted Rust ends: in code, or inside a string literal that goes
+/// on to the next line.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum LiteralState {
+    Code,
+    /// Inside `"..."`.
+    Str,
+    /// Inside a raw string closed by `"` and this many `#`.
+    Raw(usize),
+}
+
+impl LiteralState {
+    /// The state at the end of `line`, from this state at its start. Line comments end
+    /// at the line's end; a `'` starts a char literal only when one closes right after
+    /// (`'"'`, `'\\''`), else it is a lifetime.
+    fn after_line(self, line: &str) -> LiteralState {
+        let bytes = line.as_bytes();
+        let mut state = self;
+        let mut i = 0;
+        while i < bytes.len() {
+            match state {
+                LiteralState::Str => match bytes[i] {
+                    b'\\' => i += 2,
+                    b'"' => {
+                        state = LiteralState::Code;
+                        i += 1;
+                    }
+                    _ => i += 1,
+                },
+                LiteralState::Raw(hashes) => {
+                    let closes = bytes[i] == b'"'
+                        && bytes.len() > i + hashes
+                        && bytes[i + 1..=i + hashes].iter().all(|&b| b == b'#');
+                    if closes {
+                        state = LiteralState::Code;
+                        i += 1 + hashes;
+                    } else {
+                        i += 1;
+                    }
+                }
+                LiteralState::Code => match bytes[i] {
+                    b'/' if bytes.get(i + 1) == Some(&b'/') => break,
+                    b'"' => {
+                        state = LiteralState::Str;
+                        i += 1;
+                    }
+                    b'r' if !is_ident_byte(i.checked_sub(1).map(|j| bytes[j])) => {
+                        let hashes = bytes[i + 1..].iter().take_while(|&&b| b == b'#').count();
+                        if bytes.get(i + 1 + hashes) == Some(&b'"') {
+                            state = LiteralState::Raw(hashes);
+                            i += 2 + hashes;
+                        } else {
+                            i += 1;
+                        }
+                    }
+                    b'\'' => {
+                        let escaped = bytes.get(i + 1) == Some(&b'\\');
+                        let rest = &line[i + 1..];
+                        let len = rest.chars().next().map_or(0, char::len_utf8);
+                        let close = if escaped {
+                            rest.get(2..).and_then(|r| r.find('\'')).map(|n| n + 3)
+                        } else {
+                            (rest[len..].starts_with('\'')).then_some(len + 1)
+                        };
+                        // `close` is where the closing `'` is, from the opening one.
+                        i += close.map_or(1, |n| n + 1);
+                    }
+                    _ => i += 1,
+                },
+            }
+        }
+        state
+    }
+}
+
+fn is_ident_byte(b: Option<u8>) -> bool {
+    b.is_some_and(|b| b.is_ascii_alphanumeric() || b == b'_')
 }
 
 #[cfg(test)]
@@ -109,6 +195,46 @@ mod tests {
         assert_eq!(
             text,
             "pub struct A;\n\nimpl A {\n    pub fn f() {}\n    pub fn g() {}\n}\n\npub struct B;\n"
+        );
+    }
+
+    #[test]
+    fn raw_string_contents_are_never_spaced() {
+        let body = "{\n  \"value\": [\n    {\n      \"id\": \"t1\"\n    }\n  ]\n}";
+        let text = format_tokens(quote! {
+            #[test]
+            fn example() {
+                let a = '"';
+                let b = '\'';
+                let body = r#"{
+  "value": [
+    {
+      "id": "t1"
+    }
+  ]
+}"#;
+                let c = "}";
+                assert_eq!(body.len(), c.len() + a.len() + b.len());
+            }
+            pub struct A;
+        });
+        assert!(text.contains(&format!("r#\"{body}\"#")), "{text}");
+        assert!(text.ends_with("}\n\npub struct A;\n"), "{text}");
+        assert_eq!(
+            LiteralState::Code.after_line("let s = r##\"a \"# b"),
+            LiteralState::Raw(2)
+        );
+        assert_eq!(
+            LiteralState::Raw(2).after_line("c\"## + \"d"),
+            LiteralState::Str
+        );
+        assert_eq!(
+            LiteralState::Code.after_line("fn f<'a>(x: &'a str) {} // \"q"),
+            LiteralState::Code
+        );
+        assert_eq!(
+            LiteralState::Code.after_line("let c = '\"'; let r = r;"),
+            LiteralState::Code
         );
     }
 

@@ -38,7 +38,6 @@ fn example_create_type() {
     {
       "len": 2
     }
-
   ],
   "Type": {
     "type": "inner type"
@@ -110,7 +109,6 @@ fn example_create_type() {
     {
       "len": 2
     }
-
   ],
   "Type": {
     "type": "inner type"

@@ -75,7 +75,6 @@ fn example_list_tasks() {
       },
       "completed": false
     }
-
   ]
 }"#;
     let response = rt::http::Response::builder()
