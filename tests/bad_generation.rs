@@ -525,3 +525,51 @@ fn inherited_properties_count_toward_the_bound_of_all_types() {
     .fails("too-many-members", "more than 250000 properties")
     .at_line(5 + 27);
 }
+
+// Examples: bodies kept as documented, and a message that says why an example is no test.
+
+#[test]
+fn example_bodies_are_generated_as_the_pages_write_them() {
+    let golden = common::root().join("tests/goldens/tasks");
+    let dir = common::temp_dir("bad-generation-tasks");
+    let out = dir.join("out");
+    let (metadata, pages, out_arg) = (
+        golden.join("metadata.xml").display().to_string(),
+        golden.join("pages").display().to_string(),
+        out.display().to_string(),
+    );
+    let (code, _, stderr) = common::cli(&[
+        "generate",
+        "--metadata",
+        &metadata,
+        "--doc",
+        &pages,
+        "--out",
+        &out_arg,
+    ]);
+    assert_eq!(code, 0, "{stderr}");
+    // `overdue` is a generated function import; the test is left out because it is a call.
+    assert!(
+        stderr.contains("it calls the operation import `overdue`"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("its root is not generated"), "{stderr}");
+    let pages: Vec<String> = fs::read_dir(golden.join("pages"))
+        .unwrap()
+        .map(|e| fs::read_to_string(e.unwrap().path()).unwrap())
+        .collect();
+    let examples = fs::read_to_string(out.join("src/examples.rs")).unwrap();
+    let mut bodies = 0;
+    for (i, piece) in examples.split("r#\"").enumerate().skip(1) {
+        let body = piece.split("\"#").next().unwrap();
+        if body.contains('\n') {
+            bodies += 1;
+            assert!(
+                pages.iter().any(|p| p.contains(body)),
+                "body {i} is not as documented:\n{body}"
+            );
+        }
+    }
+    assert!(bodies >= 3, "{bodies} multi-line bodies");
+    fs::remove_dir_all(&dir).unwrap();
+}

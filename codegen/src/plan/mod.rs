@@ -324,10 +324,16 @@ impl<'a> Planner<'a> {
                 .cloned()
                 .ok_or("its root is not generated")?,
         )];
-        let (mut node, mut access) = self
-            .service
-            .root_target(&path.root)
-            .ok_or("its root is not generated")?;
+        let (mut node, mut access) = match (self.service.root_target(&path.root), &path.root) {
+            (Some(target), _) => target,
+            // Generated, but a call: it leads to a request, not to a handle.
+            (None, Root::OperationImport(name)) => {
+                return Err(format!(
+                    "it calls the operation import `{name}`, which the test does not reproduce"
+                ));
+            }
+            (None, _) => return Err("its root leads to no request handle".to_owned()),
+        };
         let mut expected_url = format!("{service_root}/");
         expected_url.push_str(Service::root_name(&path.root));
         for step in &path.steps {
