@@ -15,9 +15,10 @@ fn invalid(message: String) -> Diagnostic {
     Diagnostic::error("invalid-option", None, message)
 }
 
-/// A package name Cargo accepts for a library whose crate name is a plain identifier:
-/// an ASCII letter, then ASCII letters, digits, `-` and `_`, at most 64 of them, and a
-/// crate name (`-` as `_`) that is no keyword or standard crate.
+/// A package name Cargo accepts for a library whose crate name is a plain identifier
+/// that compiles without warnings: a lowercase ASCII letter, then lowercase ASCII
+/// letters, digits, `-` and `_`, at most 64 of them, and a crate name (`-` as `_`) that
+/// is no keyword or standard crate.
 pub fn check_package(name: &str) -> Result<(), Diagnostic> {
     let problem = if name.is_empty() {
         Some("it is empty".to_owned())
@@ -33,6 +34,9 @@ pub fn check_package(name: &str) -> Result<(), Diagnostic> {
         ))
     } else if !name.starts_with(|c: char| c.is_ascii_alphabetic()) {
         Some("it does not start with an ASCII letter".to_owned())
+    } else if name.contains(|c: char| c.is_ascii_uppercase()) {
+        // Cargo takes it, but rustc's non_snake_case lint warns of the crate name.
+        Some("it has uppercase letters, for which rustc warns of the crate name".to_owned())
     } else {
         let krate = name.replace('-', "_");
         (super::names::is_keyword(&krate)
@@ -42,7 +46,7 @@ pub fn check_package(name: &str) -> Result<(), Diagnostic> {
     };
     match problem {
         Some(problem) => Err(invalid(format!(
-            "the package name `{}` is not one Cargo accepts: {problem}",
+            "`{}` is not a valid package name: {problem}",
             name.escape_debug()
         ))),
         None => Ok(()),
