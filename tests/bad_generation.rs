@@ -278,7 +278,18 @@ fn a_runtime_version_cargo_cannot_parse_is_refused() {
 
 #[test]
 fn an_empty_or_control_character_runtime_path_is_refused() {
-    for (i, path) in ["", " ", "../runtime\n[x]"].into_iter().enumerate() {
+    // An empty one is a wrong command line (a path argument), exit 2.
+    let (code, _, stderr) = common::cli(&[
+        "generate",
+        "--metadata",
+        "m.xml",
+        "--out",
+        "o",
+        "--runtime-path",
+        "",
+    ]);
+    assert_eq!(code, 2, "{stderr}");
+    for (i, path) in ["../runtime\n[x]", "run\ttime"].into_iter().enumerate() {
         run(
             &format!("runtime-path-{i}"),
             None,
@@ -352,6 +363,19 @@ fn the_library_api_checks_the_package_and_the_file_name() {
         assert!(error.to_string().contains("invalid-option"), "{i}: {error}");
     }
     assert!(!dir.join("escaped.rs").exists());
+    assert_eq!(fs::read_dir(&out_dir).unwrap().count(), 0);
+
+    // build.rs: a page over the limit is not read (a sparse 1 GiB file costs nothing).
+    let huge = dir.join("huge.md");
+    fs::File::create(&huge).unwrap().set_len(1 << 30).unwrap();
+    let error = odata_codegen::Config::new()
+        .metadata(common::root().join(common::METADATA))
+        .doc(&huge)
+        .out_dir(&out_dir)
+        .emit_rerun_if_changed(false)
+        .compile("graph.rs")
+        .unwrap_err();
+    assert!(error.to_string().contains("page-too-large"), "{error}");
     assert_eq!(fs::read_dir(&out_dir).unwrap().count(), 0);
     fs::remove_dir_all(&dir).unwrap();
 }

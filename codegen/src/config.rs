@@ -144,16 +144,15 @@ impl Config {
                 .map(PathBuf::from)
                 .ok_or(ConfigError::NoOutDir)?,
         };
-        let read = |path: &PathBuf| {
+        // Sizes are checked before reading, as on the command line.
+        let read = |path: &PathBuf, limit: u64| {
             if self.rerun_if_changed {
                 println!("cargo:rerun-if-changed={}", path.display());
             }
-            std::fs::read(path)
-                .map(|bytes| Input::new(path.display().to_string(), bytes))
-                .map_err(|source| ConfigError::Read {
-                    path: path.clone(),
-                    source,
-                })
+            Input::read_file(path, limit).map_err(|source| ConfigError::Read {
+                path: path.clone(),
+                source,
+            })
         };
         let options = Options {
             package: None,
@@ -174,8 +173,12 @@ impl Config {
             })
         })?;
         let inputs = Inputs {
-            metadata: read(metadata)?,
-            docs: self.docs.iter().map(read).collect::<Result<_, _>>()?,
+            metadata: read(metadata, crate::read::MAX_METADATA_BYTES)?,
+            docs: self
+                .docs
+                .iter()
+                .map(|doc| read(doc, crate::read::page::MAX_PAGE_BYTES as u64))
+                .collect::<Result<_, _>>()?,
         };
         let generated = generate(&inputs, &options).map_err(ConfigError::Generate)?;
         for warning in &generated.diagnostics {

@@ -91,6 +91,16 @@ fn describe(c: char) -> String {
     }
 }
 
+/// The generated crate's version: a semver version, as Cargo requires.
+pub fn check_crate_version(version: &str) -> Result<(), Diagnostic> {
+    semver::Version::parse(version).map(|_| ()).map_err(|e| {
+        invalid(format!(
+            "the crate version `{}` is not a semver version (MAJOR.MINOR.PATCH, then optionally -PRE and +BUILD): {e}",
+            version.escape_debug()
+        ))
+    })
+}
+
 /// The runtime dependency: a version requirement Cargo parses, or a path without
 /// control characters.
 pub fn check_runtime(runtime: &RuntimeDependency) -> Result<(), Diagnostic> {
@@ -177,6 +187,24 @@ pub fn check_service_root(root: &str) -> Result<(), Diagnostic> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn crate_versions_are_semver() {
+        for good in [
+            "0.1.0",
+            "10.20.30",
+            "1.0.0-beta.1",
+            "1.0.0-x-y.z",
+            "1.0.0-rc.1+build.007",
+        ] {
+            assert!(check_crate_version(good).is_ok(), "{good}");
+        }
+        for bad in [
+            "", "1", "1.2", "1.2.3.4", "01.2.3", "1.2.3-", "1.2.3+", "1.2.3-01", "v1.2.3", "1.2.x",
+        ] {
+            assert!(check_crate_version(bad).is_err(), "{bad}");
+        }
+    }
 
     #[test]
     fn package_names_follow_cargo() {
