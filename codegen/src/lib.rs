@@ -193,7 +193,7 @@ fn plan_options(options: &Options) -> Result<plan::PlanOptions, Diagnostic> {
     if let Some(root) = &options.service_root {
         plan::options::check_service_root(root)?;
     }
-    plan::options::check_layout(&options.layout)?;
+    emit::options::check_layout(&options.layout)?;
     let select = match &options.select {
         Select::Documented => plan::SelectionMode::Documented,
         Select::All => plan::SelectionMode::All,

@@ -12,6 +12,7 @@ mod context;
 mod examples;
 mod format;
 mod manifest;
+pub(crate) mod options;
 mod requests;
 mod root;
 mod tokens;
