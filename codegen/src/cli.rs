@@ -521,7 +521,7 @@ impl Run<'_> {
         match write_dir_interruptible(&args.out, &generated.files, args.force, self.interrupted) {
             Ok(report) => {
                 for note in &report.recovered {
-                    let _ = writeln!(self.err, "note: {note}");
+                    let _ = writeln!(self.err, "note: {}", crate::diag::visible(note));
                 }
                 if args.inputs.doc.is_empty() && !args.all && args.select.is_empty() {
                     let _ = writeln!(

@@ -717,3 +717,20 @@ fn two_runs_at_once_take_turns() {
     assert_eq!(leftovers(&dir), Vec::<String>::new());
     fs::remove_dir_all(&dir).unwrap();
 }
+
+/// What the next run says of a killed run's leftovers shows a terminal escape in the
+/// directory's name as text, never sends it to the terminal.
+#[cfg(unix)]
+#[test]
+fn recovery_notes_show_escapes_in_names() {
+    let dir = scratch("escape-note");
+    let out = dir.join("o\u{1b}[31mut");
+    assert_success(&generate(&default_metadata(), &out).output().expect("run"));
+    fs::rename(&out, dir.join(".o\u{1b}[31mut.old-4000000-0")).unwrap();
+    let stderr = assert_success(&generate(&default_metadata(), &out).output().expect("run"));
+    assert!(stderr.contains("left by an interrupted run"), "{stderr}");
+    assert!(!stderr.contains('\u{1b}'), "{stderr:?}");
+    assert!(stderr.contains("\\x1b[31m"), "{stderr:?}");
+    assert!(out.join("Cargo.toml").is_file());
+    fs::remove_dir_all(&dir).unwrap();
+}
