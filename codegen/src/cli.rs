@@ -303,7 +303,7 @@ fn read_inputs(args: &InputArgs) -> Result<Inputs, Diagnostic> {
         }
     }
     let metadata = match args.metadata.to_str() {
-        Some(url) if is_url(url) => fetch(url, args)?,
+        Some(url) if crate::diag::is_url(url) => fetch(url, args)?,
         _ if !args.header.is_empty() => {
             return Err(Diagnostic::error(
                 "invalid-option",
@@ -314,10 +314,6 @@ fn read_inputs(args: &InputArgs) -> Result<Inputs, Diagnostic> {
         _ => read(&args.metadata, crate::read::MAX_METADATA_BYTES)?,
     };
     Ok(Inputs { metadata, docs })
-}
-
-fn is_url(metadata: &str) -> bool {
-    metadata.starts_with("http://") || metadata.starts_with("https://")
 }
 
 #[cfg(feature = "fetch")]

@@ -194,21 +194,8 @@ pub fn check_dir(dir: &Path, files: &Files, force: bool) -> Result<Vec<Differenc
             });
         }
     }
-    let parent = target.parent().expect("a resolved directory has a parent");
-    let base = target.file_name().expect("a resolved directory has a name");
-    if let Ok(siblings) = fs::read_dir(parent) {
-        for entry in siblings.flatten() {
-            let name = entry.file_name().to_string_lossy().into_owned();
-            let is_dir = entry.file_type().is_ok_and(|t| t.is_dir());
-            if is_dir
-                && matches!(
-                    sibling_kind(&name, &base.to_string_lossy()),
-                    Some("new" | "old")
-                )
-            {
-                differences.push(Difference::Leftover(name));
-            }
-        }
+    for (_, name, _) in leftovers_beside(&target)? {
+        differences.push(Difference::Leftover(name));
     }
     differences.sort();
     Ok(differences)
@@ -531,24 +518,10 @@ fn replace(dir: &Path, target: &Path, staging: &Path) -> Result<(), OutputError>
 /// whole old directory, which goes back when `target` is missing. The rest is removed.
 /// The caller holds the lock on the parent, so no live run's directory is touched.
 fn recover_interrupted(target: &Path) -> Result<Vec<String>, OutputError> {
-    let parent = target.parent().expect("a resolved directory has a parent");
-    let base = target.file_name().expect("a resolved directory has a name");
-    let mut leftovers: Vec<(PathBuf, String)> = Vec::new();
-    for entry in fs::read_dir(parent).map_err(io_error("read directory", parent))? {
-        let entry = entry.map_err(io_error("read directory", parent))?;
-        let name = entry.file_name().to_string_lossy().into_owned();
-        let is_dir = entry.file_type().is_ok_and(|t| t.is_dir());
-        let kind = sibling_kind(&name, &base.to_string_lossy());
-        if is_dir && matches!(kind, Some("new" | "old")) {
-            leftovers.push((entry.path(), name));
-        }
-    }
-    leftovers.sort();
+    let leftovers = leftovers_beside(target)?;
     let mut notes = Vec::new();
     if fs::symlink_metadata(target).is_err()
-        && let Some((old, name)) = leftovers
-            .iter()
-            .find(|(_, name)| sibling_kind(name, &base.to_string_lossy()) == Some("old"))
+        && let Some((old, name, _)) = leftovers.iter().find(|(_, _, kind)| *kind == "old")
     {
         fs::rename(old, target).map_err(io_error("restore", target))?;
         notes.push(format!(
@@ -556,7 +529,7 @@ fn recover_interrupted(target: &Path) -> Result<Vec<String>, OutputError> {
             target.display()
         ));
     }
-    for (leftover, name) in &leftovers {
+    for (leftover, name, _) in &leftovers {
         if fs::symlink_metadata(leftover).is_err() {
             continue;
         }
@@ -577,6 +550,38 @@ fn recover_interrupted(target: &Path) -> Result<Vec<String>, OutputError> {
         notes.push(format!("removed `{name}`, left by an interrupted run"));
     }
     Ok(notes)
+}
+
+/// The temporary directories that runs into `target` left beside it (`new` or `old`, see
+/// [`unique_sibling`]), sorted: path, name and kind.
+fn leftovers_beside(target: &Path) -> Result<Vec<(PathBuf, String, &'static str)>, OutputError> {
+    let parent = target.parent().expect("a resolved directory has a parent");
+    let base = target
+        .file_name()
+        .expect("a resolved directory has a name")
+        .to_string_lossy();
+    let mut leftovers = Vec::new();
+    let siblings = match fs::read_dir(parent) {
+        Ok(siblings) => siblings,
+        // No parent yet, so nothing beside `target` either.
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(leftovers),
+        Err(e) => return Err(io_error("read directory", parent)(e)),
+    };
+    for entry in siblings {
+        let entry = entry.map_err(io_error("read directory", parent))?;
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let is_dir = entry.file_type().is_ok_and(|t| t.is_dir());
+        let kind = match sibling_kind(&name, &base) {
+            Some("new") => "new",
+            Some("old") => "old",
+            _ => continue,
+        };
+        if is_dir {
+            leftovers.push((entry.path(), name, kind));
+        }
+    }
+    leftovers.sort();
+    Ok(leftovers)
 }
 
 /// The kind (`new`, `old` or `tmp`) when `name` is one of the temporary names

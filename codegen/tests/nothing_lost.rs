@@ -229,8 +229,22 @@ fn sigterm_while_writing_leaves_the_output_as_it_was() {
     interrupted_while_writing("TERM");
 }
 
-/// A file-size limit (RLIMIT_FSIZE, set with the shell's `ulimit -f`) makes the large
-/// file fail to write, as a full disk would.
+/// `command` run under a file-size limit of 1,000 blocks (RLIMIT_FSIZE, set with the
+/// shell's `ulimit -f`), so a large file fails to write as on a full disk.
+#[cfg(unix)]
+fn with_file_size_limit(command: Command) -> Command {
+    let mut limited = Command::new("sh");
+    limited
+        .arg("-c")
+        .arg(r#"ulimit -f 1000 && exec "$@""#)
+        .arg("sh")
+        .arg(command.get_program())
+        .args(command.get_args())
+        .stdin(Stdio::null());
+    limited
+}
+
+/// A file-size limit makes the large file fail to write, as a full disk would.
 #[cfg(unix)]
 #[test]
 fn a_file_size_limit_leaves_the_output_as_it_was() {
@@ -238,17 +252,7 @@ fn a_file_size_limit_leaves_the_output_as_it_was() {
     let out = previous_output(&dir);
     let before = snapshot(&out);
     let large = large_metadata(&dir, 4 << 20);
-    let run = Command::new("sh")
-        .arg("-c")
-        .arg(r#"ulimit -f 1000 && exec "$@""#)
-        .arg("sh")
-        .arg(BIN)
-        .args(["generate", "--metadata"])
-        .arg(&large)
-        .arg("--doc")
-        .arg(seed_page())
-        .arg("--out")
-        .arg(&out)
+    let run = with_file_size_limit(generate(&large, &out))
         .output()
         .expect("run");
     let stderr = text(&run.stderr);
@@ -585,16 +589,7 @@ fn odd_spellings_of_the_output() {
 fn a_failed_write_leaves_no_new_directories() {
     let dir = scratch("new-parents");
     let large = large_metadata(&dir, 4 << 20);
-    let run = Command::new("sh")
-        .arg("-c")
-        .arg(r#"ulimit -f 1000 && exec "$@""#)
-        .arg("sh")
-        .arg(BIN)
-        .args(["generate", "--metadata"])
-        .arg(&large)
-        .arg("--doc")
-        .arg(seed_page())
-        .args(["--out", "a/b/c/out"])
+    let run = with_file_size_limit(generate(&large, Path::new("a/b/c/out")))
         .current_dir(&dir)
         .output()
         .expect("run");

@@ -205,10 +205,15 @@ impl Source {
 }
 
 /// The last component of a path.
+/// Whether an input's name is a URL (`--metadata URL`) rather than a file's path.
+pub fn is_url(name: &str) -> bool {
+    name.starts_with("http://") || name.starts_with("https://")
+}
+
 pub fn file_name(path: &str) -> &str {
     // A fetched document is named by its whole URL: its last segment (`$metadata`) alone
     // would not say where it came from.
-    if path.starts_with("http://") || path.starts_with("https://") {
+    if is_url(path) {
         return path;
     }
     path.rsplit(['/', '\\']).next().unwrap_or(path)
