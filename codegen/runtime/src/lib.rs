@@ -16,9 +16,7 @@
 //! generated code does not know yet.
 //!
 //! ```
-//! use odata_codegen_runtime::{
-//!     http, json, ODataPath, Operation, Page, QueryOptions, ServiceRoot,
-//! };
+//! use odata_codegen_runtime::{http, json, ODataPath, Operation, Page, ServiceRoot};
 //!
 //! #[derive(serde::Deserialize)]
 //! struct User {
@@ -32,7 +30,8 @@
 //!     http::StatusCode::OK,
 //!     json,
 //! )
-//! .with_query(&QueryOptions::default().select(["id", "displayName"]).top(5));
+//! .select(["id", "displayName"])
+//! .top(5);
 //!
 //! let request = list_users.to_http(&root)?;
 //! assert_eq!(

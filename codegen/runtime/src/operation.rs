@@ -135,10 +135,11 @@ pub struct Operation<T> {
 }
 
 impl<T: serde::de::DeserializeOwned> Operation<T> {
-    /// `GET` `path` with `query`, succeeding with `200` and a JSON body: reads an entity,
-    /// or (with `T` = [`Page`]) a page of a collection.
-    pub fn get(path: ODataPath, query: &QueryOptions) -> Self {
-        Self::new(Method::GET, path, StatusCode::OK, json).with_query(query)
+    /// `GET` `path`, succeeding with `200` and a JSON body: reads an entity, or (with
+    /// `T` = [`Page`]) a page of a collection. Add query options with
+    /// [`select`](Self::select), [`filter`](Self::filter), [`top`](Self::top), ….
+    pub fn get(path: ODataPath) -> Self {
+        Self::new(Method::GET, path, StatusCode::OK, json)
     }
 
     /// `POST` `body` to the collection at `path`, succeeding with `201 Created` and the
@@ -161,17 +162,67 @@ impl Operation<()> {
 }
 
 impl Operation<i64> {
-    /// `GET` `path/$count`: how many items the collection at `path` has (with `query`'s
-    /// `$filter` and `$search` applied).
-    pub fn count(path: ODataPath, query: &QueryOptions) -> Self {
+    /// `GET` `path/$count`: how many items the collection at `path` has, with the
+    /// [`filter`](Self::filter) and [`search`](Self::search) applied.
+    pub fn count_of(path: ODataPath) -> Self {
         Self::new(
             Method::GET,
             path.system(SystemSegment::Count),
             StatusCode::OK,
             count,
         )
-        .with_query(query)
         .with_header(ACCEPT, HeaderValue::from_static("text/plain"))
+    }
+
+    /// Counts only the items that match `$filter`, an OData expression.
+    #[must_use]
+    pub fn filter(self, expression: impl Into<String>) -> Self {
+        self.with_query_option(|q| q.filter(expression))
+    }
+
+    /// Counts only the items that match `$search` (see [`QueryOptions::search`]).
+    #[must_use]
+    pub fn search(self, search: impl Into<String>) -> Self {
+        self.with_query_option(|q| q.search(search))
+    }
+}
+
+/// The options of a request for a collection: what it returns, in what order, how many.
+impl<T> Operation<Page<T>> {
+    /// Sets `$filter` to an OData expression, e.g. `startswith(displayName,'A')`.
+    #[must_use]
+    pub fn filter(self, expression: impl Into<String>) -> Self {
+        self.with_query_option(|q| q.filter(expression))
+    }
+
+    /// Adds sort keys (`displayName desc`) to `$orderby`.
+    #[must_use]
+    pub fn orderby(self, keys: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.with_query_option(|q| q.orderby(keys))
+    }
+
+    /// Sets `$top`: how many items to return, or the page size where the service pages.
+    #[must_use]
+    pub fn top(self, top: u64) -> Self {
+        self.with_query_option(|q| q.top(top))
+    }
+
+    /// Sets `$skip`: how many items to leave out first.
+    #[must_use]
+    pub fn skip(self, skip: u64) -> Self {
+        self.with_query_option(|q| q.skip(skip))
+    }
+
+    /// Asks for the total count (`$count=true`) with the results, in [`Page::count`].
+    #[must_use]
+    pub fn count(self, count: bool) -> Self {
+        self.with_query_option(|q| q.count(count))
+    }
+
+    /// Sets `$search` (see [`QueryOptions::search`]).
+    #[must_use]
+    pub fn search(self, search: impl Into<String>) -> Self {
+        self.with_query_option(|q| q.search(search))
     }
 }
 
@@ -234,12 +285,12 @@ impl<T> Operation<T> {
     #[must_use]
     pub fn with_parameter_alias<V: Serialize + ?Sized>(mut self, name: &str, value: &V) -> Self {
         match serde_json::to_string(value) {
-            Ok(text) => self.query = std::mem::take(&mut self.query).custom(name, text),
+            Ok(text) => self.with_query_option(|q| q.custom(name, text)),
             Err(error) => {
                 self.body_error = Some(format!("parameter {name}: {error}"));
+                self
             }
         }
-        self
     }
 
     /// Writes `{"@odata.id": "<service root><target>"}` as the body when the request is
@@ -276,11 +327,39 @@ impl<T> Operation<T> {
         self
     }
 
-    /// Sets the query options, adding `ConsistencyLevel: eventual` when they need it.
+    /// Adds properties to `$select`: the response carries only these (and the key).
     #[must_use]
-    pub fn with_query(mut self, query: &QueryOptions) -> Self {
-        self.query = query.clone();
-        if query.needs_eventual_consistency() {
+    pub fn select(self, properties: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.with_query_option(|q| q.select(properties))
+    }
+
+    /// Adds navigation properties to `$expand`, with nested options if wanted (e.g.
+    /// `members($select=id)`): the response carries them inline.
+    #[must_use]
+    pub fn expand(self, properties: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.with_query_option(|q| q.expand(properties))
+    }
+
+    /// Adds any other query option (`$format`, a service-specific name), written after
+    /// the system options.
+    #[must_use]
+    pub fn query_option(self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.with_query_option(|q| q.custom(name, value))
+    }
+
+    /// Replaces the query options with `query`, adding `ConsistencyLevel: eventual`
+    /// when they need it.
+    #[must_use]
+    pub fn with_query(self, query: &QueryOptions) -> Self {
+        self.with_query_option(|_| query.clone())
+    }
+
+    /// Changes the query options, adding `ConsistencyLevel: eventual` when they come
+    /// to need it (`$count` or `$search`, which Graph answers only with it).
+    fn with_query_option(mut self, change: impl FnOnce(QueryOptions) -> QueryOptions) -> Self {
+        self.query = change(std::mem::take(&mut self.query));
+        if self.query.needs_eventual_consistency() && !self.headers.contains_key(CONSISTENCY_LEVEL)
+        {
             self.headers
                 .insert(CONSISTENCY_LEVEL, HeaderValue::from_static("eventual"));
         }
@@ -798,6 +877,43 @@ mod tests {
                 .parse_response(&http::Response::new(&invalid_utf8[..]))
                 .is_err()
         );
+    }
+
+    #[test]
+    fn query_options_chain_on_the_operation() {
+        let list = get_items()
+            .select(["id", "displayName"])
+            .filter("startswith(displayName,'A&B')")
+            .orderby(["displayName desc"])
+            .top(5)
+            .skip(10)
+            .expand(["manager($select=id)"])
+            .query_option("$format", "json");
+        assert_eq!(
+            list.to_http(&root()).unwrap().uri().to_string(),
+            "https://graph.example/v1.0/items?$select=id,displayName&$expand=manager($select%3Did)\
+             &$filter=startswith(displayName,'A%26B')&$orderby=displayName%20desc&$top=5&$skip=10\
+             &$format=json"
+        );
+        assert!(list.headers.get(CONSISTENCY_LEVEL).is_none());
+
+        let counted = get_items().count(true);
+        assert_eq!(counted.headers.get(CONSISTENCY_LEVEL).unwrap(), "eventual");
+        let how_many = Operation::count_of(ODataPath::root().segment("items"))
+            .filter("a eq 1")
+            .search("\"b\"");
+        let request = how_many.to_http(&root()).unwrap();
+        assert_eq!(
+            request.uri().to_string(),
+            "https://graph.example/v1.0/items/$count?$filter=a%20eq%201&$search=%22b%22"
+        );
+        assert_eq!(request.headers().get(CONSISTENCY_LEVEL).unwrap(), "eventual");
+        // A ConsistencyLevel the caller set is theirs.
+        let own = get_items()
+            .with_header(CONSISTENCY_LEVEL, HeaderValue::from_static("session"))
+            .search("x");
+        let sent: Vec<_> = own.headers.get_all(CONSISTENCY_LEVEL).iter().collect();
+        assert_eq!(sent, ["session"]);
     }
 
     #[test]

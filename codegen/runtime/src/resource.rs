@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use crate::operation::{bytes, no_content};
 use crate::path::SystemSegment;
 use crate::{Binary, Date, DateTimeOffset, Double, Duration, KeyValue, ODataEnum, ODataPath};
-use crate::{Flags, Operation, Page, QueryOptions, Single, TimeOfDay};
+use crate::{Flags, Operation, Page, Single, TimeOfDay};
 
 /// A `$ref` request that changes references: any success status will do, and no body
 /// comes back.
@@ -45,12 +45,12 @@ impl References {
     }
 
     /// `GET .../$ref`: a page of the references.
-    pub fn list(&self, query: &QueryOptions) -> Operation<Page<EntityReference>> {
-        Operation::get(self.path.system(SystemSegment::Ref), query)
+    pub fn list(&self) -> Operation<Page<EntityReference>> {
+        Operation::get(self.path.system(SystemSegment::Ref))
     }
 
     /// `POST .../$ref`: adds a reference to the entity at `target` (a path below the
-    /// service root, such as `UserRequest::path()`).
+    /// service root, such as a handle's `path()`).
     pub fn add(&self, target: &ODataPath) -> Operation<()> {
         ref_change(&self.path, Method::POST).with_entity_id_body(target)
     }
@@ -76,10 +76,7 @@ impl Reference {
 
     /// `GET .../$ref`: the reference.
     pub fn get(&self) -> Operation<EntityReference> {
-        Operation::get(
-            self.path.system(SystemSegment::Ref),
-            &QueryOptions::default(),
-        )
+        Operation::get(self.path.system(SystemSegment::Ref))
     }
 
     /// `PUT .../$ref`: points the navigation property at the entity at `target`.
@@ -311,7 +308,7 @@ mod tests {
             remove.uri(),
             "https://graph.example/v1.0/groups/g/members/$ref?$id=https://graph.example/v1.0/users/u%252F1"
         );
-        let list = members.list(&QueryOptions::default().top(2));
+        let list = members.list().top(2);
         assert_eq!(
             list.to_http(&root()).unwrap().uri(),
             "https://graph.example/v1.0/groups/g/members/$ref?$top=2"
@@ -382,7 +379,7 @@ mod tests {
 
     #[test]
     fn count_reads_plain_text() {
-        let op = Operation::count(ODataPath::root().segment("users"), &QueryOptions::default());
+        let op = Operation::count_of(ODataPath::root().segment("users"));
         let request = op.to_http(&root()).unwrap();
         assert_eq!(request.uri(), "https://graph.example/v1.0/users/$count");
         assert_eq!(request.headers()["accept"], "text/plain");

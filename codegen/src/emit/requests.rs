@@ -183,7 +183,7 @@ fn method_items(method: &ir::Method, path: &TokenStream, ctx: &Ctx) -> TokenStre
         } => request_method(&name, *kind, &rust_type(model, ctx), *success_status, path),
         MethodKind::Count => quote! {
             pub fn #name(&self, query: &#rt::QueryOptions) -> #rt::Operation<i64> {
-                #rt::Operation::count(#path.clone(), query)
+                #rt::Operation::count_of(#path.clone(), query)
             }
         },
         MethodKind::Refs => quote! {

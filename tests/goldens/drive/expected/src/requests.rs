@@ -95,7 +95,7 @@ impl DrivesRequest {
 
     /// Counts the `example.drive.drive` items of this collection (`$count`); `$filter` and `$search` apply.
     pub fn count(&self, query: &rt::QueryOptions) -> rt::Operation<i64> {
-        rt::Operation::count(self.path.clone(), query)
+        rt::Operation::count_of(self.path.clone(), query)
     }
 }
 
@@ -201,7 +201,7 @@ impl DriveItemsRequest {
 
     /// Counts the `example.drive.driveItem` items of this collection (`$count`); `$filter` and `$search` apply.
     pub fn count(&self, query: &rt::QueryOptions) -> rt::Operation<i64> {
-        rt::Operation::count(self.path.clone(), query)
+        rt::Operation::count_of(self.path.clone(), query)
     }
 
     /// Calls the function `example.drive.search`.
@@ -280,7 +280,7 @@ impl FolderChildrenRequest {
 
     /// Counts the `example.drive.driveItem` items of this collection (`$count`); `$filter` and `$search` apply.
     pub fn count(&self, query: &rt::QueryOptions) -> rt::Operation<i64> {
-        rt::Operation::count(self.path.clone(), query)
+        rt::Operation::count_of(self.path.clone(), query)
     }
 
     /// Calls the function `example.drive.search`.
@@ -335,7 +335,7 @@ impl FolderCollectionRequest {
 
     /// Counts the `example.drive.folder` items of this collection (`$count`); `$filter` and `$search` apply.
     pub fn count(&self, query: &rt::QueryOptions) -> rt::Operation<i64> {
-        rt::Operation::count(self.path.clone(), query)
+        rt::Operation::count_of(self.path.clone(), query)
     }
 
     /// Calls the function `example.drive.search`.
@@ -390,7 +390,7 @@ impl FileCollectionRequest {
 
     /// Counts the `example.drive.file` items of this collection (`$count`); `$filter` and `$search` apply.
     pub fn count(&self, query: &rt::QueryOptions) -> rt::Operation<i64> {
-        rt::Operation::count(self.path.clone(), query)
+        rt::Operation::count_of(self.path.clone(), query)
     }
 
     /// Calls the function `example.drive.search`.

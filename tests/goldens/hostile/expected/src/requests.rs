@@ -153,7 +153,7 @@ impl TypesRequest {
 
     /// Counts the `hostile.names.type` items of this collection (`$count`); `$filter` and `$search` apply.
     pub fn count(&self, query: &rt::QueryOptions) -> rt::Operation<i64> {
-        rt::Operation::count(self.path.clone(), query)
+        rt::Operation::count_of(self.path.clone(), query)
     }
 }
 
@@ -212,7 +212,7 @@ impl SelfRequest {
 
     /// Counts the `hostile.names.super` items of this collection (`$count`); `$filter` and `$search` apply.
     pub fn count(&self, query: &rt::QueryOptions) -> rt::Operation<i64> {
-        rt::Operation::count(self.path.clone(), query)
+        rt::Operation::count_of(self.path.clone(), query)
     }
 
     /// Calls the action `hostile.names.type`.
@@ -295,7 +295,7 @@ impl XRequest {
 
     /// Counts the `hostile.names.super` items of this collection (`$count`); `$filter` and `$search` apply.
     pub fn count(&self, query: &rt::QueryOptions) -> rt::Operation<i64> {
-        rt::Operation::count(self.path.clone(), query)
+        rt::Operation::count_of(self.path.clone(), query)
     }
 
     /// Calls the action `hostile.names.type`.
@@ -360,7 +360,7 @@ impl ABRequest {
 
     /// Counts the `hostile.names._` items of this collection (`$count`); `$filter` and `$search` apply.
     pub fn count(&self, query: &rt::QueryOptions) -> rt::Operation<i64> {
-        rt::Operation::count(self.path.clone(), query)
+        rt::Operation::count_of(self.path.clone(), query)
     }
 }
 
@@ -445,7 +445,7 @@ impl SuperSelfRequest {
 
     /// Counts the `hostile.names.super` items of this collection (`$count`); `$filter` and `$search` apply.
     pub fn count(&self, query: &rt::QueryOptions) -> rt::Operation<i64> {
-        rt::Operation::count(self.path.clone(), query)
+        rt::Operation::count_of(self.path.clone(), query)
     }
 
     /// Calls the action `hostile.names.type`.
@@ -528,7 +528,7 @@ impl SuperTRequest {
 
     /// Counts the `hostile.names._` items of this collection (`$count`); `$filter` and `$search` apply.
     pub fn count(&self, query: &rt::QueryOptions) -> rt::Operation<i64> {
-        rt::Operation::count(self.path.clone(), query)
+        rt::Operation::count_of(self.path.clone(), query)
     }
 }
 
@@ -613,7 +613,7 @@ impl SuperABRequest {
 
     /// Counts the `hostile.names.super` items of this collection (`$count`); `$filter` and `$search` apply.
     pub fn count(&self, query: &rt::QueryOptions) -> rt::Operation<i64> {
-        rt::Operation::count(self.path.clone(), query)
+        rt::Operation::count_of(self.path.clone(), query)
     }
 
     /// Calls the action `hostile.names.type`.
@@ -700,7 +700,7 @@ impl SuperSuperRequest {
 
     /// Counts the `hostile.names.Self_` items of this collection (`$count`); `$filter` and `$search` apply.
     pub fn count(&self, query: &rt::QueryOptions) -> rt::Operation<i64> {
-        rt::Operation::count(self.path.clone(), query)
+        rt::Operation::count_of(self.path.clone(), query)
     }
 
     /// Calls the action `hostile.names.type`.
@@ -809,7 +809,7 @@ impl SuperXRequest {
 
     /// Counts the `hostile.names.super` items of this collection (`$count`); `$filter` and `$search` apply.
     pub fn count(&self, query: &rt::QueryOptions) -> rt::Operation<i64> {
-        rt::Operation::count(self.path.clone(), query)
+        rt::Operation::count_of(self.path.clone(), query)
     }
 
     /// Calls the action `hostile.names.type`.
@@ -889,7 +889,7 @@ impl SelfCollectionRequest {
 
     /// Counts the `hostile.names.Self_` items of this collection (`$count`); `$filter` and `$search` apply.
     pub fn count(&self, query: &rt::QueryOptions) -> rt::Operation<i64> {
-        rt::Operation::count(self.path.clone(), query)
+        rt::Operation::count_of(self.path.clone(), query)
     }
 
     /// Calls the action `hostile.names.type`.
@@ -967,7 +967,7 @@ impl SelfCollectionRequest2 {
 
     /// Counts the `hostile.names.self` items of this collection (`$count`); `$filter` and `$search` apply.
     pub fn count(&self, query: &rt::QueryOptions) -> rt::Operation<i64> {
-        rt::Operation::count(self.path.clone(), query)
+        rt::Operation::count_of(self.path.clone(), query)
     }
 
     /// Calls the action `hostile.names.type`.

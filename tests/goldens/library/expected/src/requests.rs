@@ -81,7 +81,7 @@ impl LibrariesRequest {
 
     /// Counts the `example.library.library` items of this collection (`$count`); `$filter` and `$search` apply.
     pub fn count(&self, query: &rt::QueryOptions) -> rt::Operation<i64> {
-        rt::Operation::count(self.path.clone(), query)
+        rt::Operation::count_of(self.path.clone(), query)
     }
 }
 
@@ -126,7 +126,7 @@ impl MembersRequest {
 
     /// Counts the `example.library.member` items of this collection (`$count`); `$filter` and `$search` apply.
     pub fn count(&self, query: &rt::QueryOptions) -> rt::Operation<i64> {
-        rt::Operation::count(self.path.clone(), query)
+        rt::Operation::count_of(self.path.clone(), query)
     }
 }
 
@@ -181,7 +181,7 @@ impl LibraryMembersRequest {
 
     /// Counts the `example.library.member` items of this collection (`$count`); `$filter` and `$search` apply.
     pub fn count(&self, query: &rt::QueryOptions) -> rt::Operation<i64> {
-        rt::Operation::count(self.path.clone(), query)
+        rt::Operation::count_of(self.path.clone(), query)
     }
 }
 
@@ -225,7 +225,7 @@ impl LibraryShelvesRequest {
 
     /// Counts the `example.library.shelf` items of this collection (`$count`); `$filter` and `$search` apply.
     pub fn count(&self, query: &rt::QueryOptions) -> rt::Operation<i64> {
-        rt::Operation::count(self.path.clone(), query)
+        rt::Operation::count_of(self.path.clone(), query)
     }
 }
 
@@ -291,7 +291,7 @@ impl ShelfItemsRequest {
 
     /// Counts the `example.library.item` items of this collection (`$count`); `$filter` and `$search` apply.
     pub fn count(&self, query: &rt::QueryOptions) -> rt::Operation<i64> {
-        rt::Operation::count(self.path.clone(), query)
+        rt::Operation::count_of(self.path.clone(), query)
     }
 
     /// Calls the action `example.library.returnAll`.
@@ -361,7 +361,7 @@ impl ShelfSectionsRequest {
 
     /// Counts the `example.library.section` items of this collection (`$count`); `$filter` and `$search` apply.
     pub fn count(&self, query: &rt::QueryOptions) -> rt::Operation<i64> {
-        rt::Operation::count(self.path.clone(), query)
+        rt::Operation::count_of(self.path.clone(), query)
     }
 }
 
@@ -405,7 +405,7 @@ impl SectionSubsectionsRequest {
 
     /// Counts the `example.library.section` items of this collection (`$count`); `$filter` and `$search` apply.
     pub fn count(&self, query: &rt::QueryOptions) -> rt::Operation<i64> {
-        rt::Operation::count(self.path.clone(), query)
+        rt::Operation::count_of(self.path.clone(), query)
     }
 }
 
@@ -449,7 +449,7 @@ impl BookChaptersRequest {
 
     /// Counts the `example.library.chapter` items of this collection (`$count`); `$filter` and `$search` apply.
     pub fn count(&self, query: &rt::QueryOptions) -> rt::Operation<i64> {
-        rt::Operation::count(self.path.clone(), query)
+        rt::Operation::count_of(self.path.clone(), query)
     }
 }
 
@@ -494,7 +494,7 @@ impl ChapterSectionsRequest {
 
     /// Counts the `example.library.section` items of this collection (`$count`); `$filter` and `$search` apply.
     pub fn count(&self, query: &rt::QueryOptions) -> rt::Operation<i64> {
-        rt::Operation::count(self.path.clone(), query)
+        rt::Operation::count_of(self.path.clone(), query)
     }
 }
 
@@ -570,7 +570,7 @@ impl MemberLoansRequest {
 
     /// Counts the `example.library.item` items of this collection (`$count`); `$filter` and `$search` apply.
     pub fn count(&self, query: &rt::QueryOptions) -> rt::Operation<i64> {
-        rt::Operation::count(self.path.clone(), query)
+        rt::Operation::count_of(self.path.clone(), query)
     }
 
     /// Calls the action `example.library.returnAll`.
@@ -636,7 +636,7 @@ impl BookCollectionRequest {
 
     /// Counts the `example.library.book` items of this collection (`$count`); `$filter` and `$search` apply.
     pub fn count(&self, query: &rt::QueryOptions) -> rt::Operation<i64> {
-        rt::Operation::count(self.path.clone(), query)
+        rt::Operation::count_of(self.path.clone(), query)
     }
 
     /// Calls the action `example.library.returnAll`.
@@ -700,7 +700,7 @@ impl AudioBookCollectionRequest {
 
     /// Counts the `example.library.audioBook` items of this collection (`$count`); `$filter` and `$search` apply.
     pub fn count(&self, query: &rt::QueryOptions) -> rt::Operation<i64> {
-        rt::Operation::count(self.path.clone(), query)
+        rt::Operation::count_of(self.path.clone(), query)
     }
 
     /// Calls the action `example.library.returnAll`.
@@ -764,7 +764,7 @@ impl MagazineCollectionRequest {
 
     /// Counts the `example.library.magazine` items of this collection (`$count`); `$filter` and `$search` apply.
     pub fn count(&self, query: &rt::QueryOptions) -> rt::Operation<i64> {
-        rt::Operation::count(self.path.clone(), query)
+        rt::Operation::count_of(self.path.clone(), query)
     }
 
     /// Calls the action `example.library.returnAll`.

@@ -80,7 +80,7 @@ impl TypeRequest {
 
     /// Counts the `weird.names.Result` items of this collection (`$count`); `$filter` and `$search` apply.
     pub fn count(&self, query: &rt::QueryOptions) -> rt::Operation<i64> {
-        rt::Operation::count(self.path.clone(), query)
+        rt::Operation::count_of(self.path.clone(), query)
     }
 }
 
@@ -130,7 +130,7 @@ impl TypeRequest2 {
 
     /// Counts the `weird.names.Result` items of this collection (`$count`); `$filter` and `$search` apply.
     pub fn count(&self, query: &rt::QueryOptions) -> rt::Operation<i64> {
-        rt::Operation::count(self.path.clone(), query)
+        rt::Operation::count_of(self.path.clone(), query)
     }
 }
 
@@ -180,7 +180,7 @@ impl ResultSelfRequest {
 
     /// Counts the `weird.names.Result` items of this collection (`$count`); `$filter` and `$search` apply.
     pub fn count(&self, query: &rt::QueryOptions) -> rt::Operation<i64> {
-        rt::Operation::count(self.path.clone(), query)
+        rt::Operation::count_of(self.path.clone(), query)
     }
 }
 
@@ -216,7 +216,7 @@ impl ResultCollectionRequest {
 
     /// Counts the `weird.names.result` items of this collection (`$count`); `$filter` and `$search` apply.
     pub fn count(&self, query: &rt::QueryOptions) -> rt::Operation<i64> {
-        rt::Operation::count(self.path.clone(), query)
+        rt::Operation::count_of(self.path.clone(), query)
     }
 }
 

@@ -154,7 +154,7 @@ impl CustomersRequest {
 
     /// Counts the `example.orders.customer` items of this collection (`$count`); `$filter` and `$search` apply.
     pub fn count(&self, query: &rt::QueryOptions) -> rt::Operation<i64> {
-        rt::Operation::count(self.path.clone(), query)
+        rt::Operation::count_of(self.path.clone(), query)
     }
 }
 
@@ -208,7 +208,7 @@ impl OrdersRequest {
 
     /// Counts the `example.orders.order` items of this collection (`$count`); `$filter` and `$search` apply.
     pub fn count(&self, query: &rt::QueryOptions) -> rt::Operation<i64> {
-        rt::Operation::count(self.path.clone(), query)
+        rt::Operation::count_of(self.path.clone(), query)
     }
 }
 
@@ -287,7 +287,7 @@ impl SamplesRequest {
 
     /// Counts the `example.orders.sample` items of this collection (`$count`); `$filter` and `$search` apply.
     pub fn count(&self, query: &rt::QueryOptions) -> rt::Operation<i64> {
-        rt::Operation::count(self.path.clone(), query)
+        rt::Operation::count_of(self.path.clone(), query)
     }
 }
 
@@ -348,7 +348,7 @@ impl CustomerOrdersRequest {
 
     /// Counts the `example.orders.order` items of this collection (`$count`); `$filter` and `$search` apply.
     pub fn count(&self, query: &rt::QueryOptions) -> rt::Operation<i64> {
-        rt::Operation::count(self.path.clone(), query)
+        rt::Operation::count_of(self.path.clone(), query)
     }
 }
 
@@ -392,7 +392,7 @@ impl OrderLinesRequest {
 
     /// Counts the `example.orders.orderLine` items of this collection (`$count`); `$filter` and `$search` apply.
     pub fn count(&self, query: &rt::QueryOptions) -> rt::Operation<i64> {
-        rt::Operation::count(self.path.clone(), query)
+        rt::Operation::count_of(self.path.clone(), query)
     }
 }
 
