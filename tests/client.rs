@@ -7,10 +7,9 @@ use std::time::{Duration, Instant};
 
 use futures_util::TryStreamExt;
 use microsoft_graph::microsoft::graph::ManagedDeviceMobileAppConfigurationUserStatus as UserStatus;
-use microsoft_graph::requests::{
-    GraphService, IosLobAppProvisioningConfigurationUserStatusesRequest,
-};
-use microsoft_graph::runtime::{Client, Error, QueryOptions, ServiceRoot, StaticToken};
+use microsoft_graph::requests::GraphService;
+use microsoft_graph::requests::ios_lob_app_provisioning_configuration::UserStatuses;
+use microsoft_graph::runtime::{Client, Error, ServiceRoot, StaticToken};
 use serde_json::{Value, json};
 use wiremock::matchers::{body_json, header, method, path, query_param};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
@@ -26,7 +25,7 @@ fn client(server: &MockServer) -> Client {
         .unwrap()
 }
 
-fn user_statuses(config: &str) -> IosLobAppProvisioningConfigurationUserStatusesRequest {
+fn user_statuses(config: &str) -> UserStatuses {
     GraphService
         .device_app_management()
         .ios_lob_app_provisioning_configurations()
@@ -94,11 +93,12 @@ async fn list_follows_next_links_across_three_pages() {
             .mount(&server)
             .await;
     }
-    let query = QueryOptions::default()
+    let list = user_statuses("c")
+        .list()
         .select(["id", "userDisplayName"])
         .top(1);
     let items: Vec<UserStatus> = client(&server)
-        .items(&user_statuses("c").list(&query))
+        .items(&list)
         .try_collect()
         .await
         .unwrap();
@@ -148,7 +148,7 @@ async fn a_graph_404_is_a_typed_error() {
         .send(
             &user_statuses("c")
                 .by_id("nope")
-                .get(&QueryOptions::default()),
+                .get(),
         )
         .await
         .unwrap_err();

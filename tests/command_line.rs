@@ -48,7 +48,7 @@ fn the_api_report_lists_the_public_api() {
     assert!(lines.is_sorted(), "{report}");
     for line in [
         "const crate::SERVICE_ROOT: &str",
-        "fn crate::requests::ManagedDeviceMobileAppConfigurationUserStatusRequest::delete(&self) -> rt::Operation<()>",
+        "fn crate::requests::managed_device_mobile_app_configuration_user_status::ManagedDeviceMobileAppConfigurationUserStatus::delete(&self) -> rt::Operation<()>",
         "field crate::microsoft::graph::ManagedDeviceMobileAppConfigurationUserStatus::user_display_name: rt::Field<String>",
         "variant crate::microsoft::graph::ComplianceStatus::Unrecognized(String)",
         "struct crate::requests::GraphService derives Clone, Copy, Debug, Default, Eq, PartialEq",

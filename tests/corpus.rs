@@ -118,7 +118,7 @@ fn the_corpus_generates_what_resolves_when_unresolved_lines_are_warnings() {
     let generated = odata_codegen::generate(&inputs, &options).expect("generates");
     let requests = &generated.files["src/requests.rs"];
     // Documented on many pages, generated once.
-    assert_eq!(requests.matches("pub struct UsersRequest ").count(), 1);
+    assert_eq!(requests.matches("pub struct Users ").count(), 1);
     assert!(requests.contains("Documented in `user-list.md`."));
     assert!(generated.files["src/examples.rs"].contains("fn example_"));
 }

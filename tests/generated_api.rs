@@ -5,7 +5,7 @@ use microsoft_graph::microsoft::graph::{
 };
 use microsoft_graph::requests::GraphService;
 use microsoft_graph::runtime::{
-    DateTimeOffset, Error, Field, ODataEnum, QueryOptions, ServiceRoot, http,
+    DateTimeOffset, Error, Field, ODataEnum, ServiceRoot, http,
 };
 use serde_json::json;
 
@@ -15,7 +15,7 @@ fn root() -> ServiceRoot {
 
 fn user_statuses(
     config_id: &str,
-) -> microsoft_graph::requests::IosLobAppProvisioningConfigurationUserStatusesRequest {
+) -> microsoft_graph::requests::ios_lob_app_provisioning_configuration::UserStatuses {
     GraphService
         .device_app_management()
         .ios_lob_app_provisioning_configurations()
@@ -128,12 +128,11 @@ fn create_body_names_its_type() {
 fn five_operations_with_their_methods_and_statuses() {
     let collection = user_statuses("c");
     let item = collection.by_id("s");
-    let none = QueryOptions::default();
     let model = UserStatus::default();
     let cases = [
         (
-            collection.list(&none).method().clone(),
-            collection.list(&none).success_status(),
+            collection.list().method().clone(),
+            collection.list().success_status(),
             "/userStatuses",
         ),
         (
@@ -142,8 +141,8 @@ fn five_operations_with_their_methods_and_statuses() {
             "/userStatuses",
         ),
         (
-            item.get(&none).method().clone(),
-            item.get(&none).success_status(),
+            item.get().method().clone(),
+            item.get().success_status(),
             "/userStatuses/s",
         ),
         (
@@ -177,7 +176,8 @@ fn five_operations_with_their_methods_and_statuses() {
 
 #[test]
 fn list_encodes_every_query_option_and_reads_a_page() {
-    let query = QueryOptions::default()
+    let operation = user_statuses("c")
+        .list()
         .select(["id", "userDisplayName"])
         .filter("status eq 'compliant' and devicesCount gt 1")
         .orderby(["userDisplayName desc"])
@@ -186,7 +186,6 @@ fn list_encodes_every_query_option_and_reads_a_page() {
         .count(true)
         .expand(["x"])
         .search("\"ada & bob\"");
-    let operation = user_statuses("c").list(&query);
     let request = operation.to_http(&root()).unwrap();
     assert_eq!(
         request.uri().query(),
@@ -221,7 +220,7 @@ fn keys_cannot_change_the_path_or_add_a_query() {
         ("..", "('..')/"),
     ] {
         let request = user_statuses(id)
-            .list(&QueryOptions::default())
+            .list()
             .to_http(&root())
             .unwrap();
         let uri = request.uri();
@@ -240,7 +239,7 @@ fn keys_cannot_change_the_path_or_add_a_query() {
 fn graph_errors_are_typed_and_anything_else_says_what_arrived() {
     let operation = user_statuses("c")
         .by_id("missing")
-        .get(&QueryOptions::default());
+        .get();
     let body = json!({"error": {"code": "ResourceNotFound", "message": "Not found", "innerError": {"request-id": "r-1", "date": "2021-07-01T00:00:00"}}});
     let response = http::Response::builder()
         .status(404)

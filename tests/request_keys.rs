@@ -5,7 +5,7 @@
 
 use microsoft_graph::microsoft::graph::ManagedDeviceMobileAppConfigurationUserStatus as UserStatus;
 use microsoft_graph::requests::GraphService;
-use microsoft_graph::runtime::{QueryOptions, ServiceRoot, http};
+use microsoft_graph::runtime::{ServiceRoot, http};
 use percent_encoding::percent_decode_str;
 use proptest::prelude::*;
 
@@ -95,9 +95,9 @@ proptest! {
             .user_statuses()
             .by_id(&status);
         let expected = (config.clone(), status.clone());
-        let get = item.get(&QueryOptions::default()).to_http(&root).unwrap();
+        let get = item.get().to_http(&root).unwrap();
         prop_assert_eq!(keys_of(&get, None), expected.clone());
-        let select = item.get(&QueryOptions::default().select(["id"])).to_http(&root).unwrap();
+        let select = item.get().select(["id"]).to_http(&root).unwrap();
         prop_assert_eq!(keys_of(&select, Some("$select=id")), expected.clone());
         let update = item.update(&UserStatus::default()).to_http(&root).unwrap();
         prop_assert_eq!(keys_of(&update, None), expected.clone());

@@ -5,7 +5,7 @@
 use std::time::Duration;
 
 use microsoft_graph::requests::GraphService;
-use microsoft_graph::runtime::{Client, QueryOptions, ServiceRoot, StaticToken};
+use microsoft_graph::runtime::{Client, ServiceRoot, StaticToken};
 use serde_json::json;
 use wiremock::matchers::method;
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -46,7 +46,7 @@ async fn the_token_is_in_no_debug_or_error_output() {
         .by_id("config")
         .user_statuses()
         .by_id("status")
-        .get(&QueryOptions::default());
+        .get();
     let err = client.send(&get).await.unwrap_err();
     // The token was sent: the check below is not vacuous.
     let received = server.received_requests().await.unwrap();

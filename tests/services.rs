@@ -137,7 +137,7 @@ fn assert_forbidden_requests_do_not_compile(dir: &Path) {
         "misuse/src/lib.rs:4:",
         "misuse/src/lib.rs:7:",
         "misuse/src/lib.rs:11:",
-        "`BookRequest<ReadOnly>`",
+        "`fixture_library::requests::book::Book<ReadOnly>`",
     ] {
         assert!(output.contains(expected), "no {expected} in:\n{output}");
     }
@@ -148,6 +148,40 @@ fn output_is_deterministic() {
     for name in FIXTURES {
         assert_eq!(generate(name, true), generate(name, true), "{name}");
     }
+}
+
+/// The text of a module of a generated crate: its file and the files below it (the
+/// type modules of `requests`, the item files of a namespace module).
+fn module_text(files: &odata_codegen::Files, module: &str) -> String {
+    let below = format!("{module}/");
+    let text: String = files
+        .iter()
+        .filter(|(path, _)| {
+            path.strip_suffix(".rs") == Some(module) || path.starts_with(&below)
+        })
+        .map(|(_, text)| text.as_str())
+        .collect();
+    assert!(!text.is_empty(), "no {module} in {:?}", files.keys().collect::<Vec<_>>());
+    text
+}
+
+/// The files under `dir`, by their paths relative to it.
+fn walk(dir: &Path) -> odata_codegen::Files {
+    let mut files = odata_codegen::Files::new();
+    let mut pending = vec![dir.to_path_buf()];
+    while let Some(next) = pending.pop() {
+        for entry in std::fs::read_dir(&next).expect("a generated directory") {
+            let path = entry.expect("an entry").path();
+            if path.is_dir() {
+                pending.push(path);
+            } else {
+                let relative = path.strip_prefix(dir).expect("below dir");
+                let text = std::fs::read_to_string(&path).expect("a generated file");
+                files.insert(relative.to_string_lossy().into_owned(), text);
+            }
+        }
+    }
+    files
 }
 
 /// A file of a generated crate, by path.
@@ -174,38 +208,41 @@ fn impl_block<'t>(text: &'t str, name: &str) -> &'t str {
 fn capabilities_restrictions_leave_out_what_the_service_forbids() {
     let files = generate("orders", false);
     let requests = file(&files, "src/requests.rs");
-    let warehouses = impl_block(requests, "WarehousesRequest");
+    let warehouses = impl_block(requests, "Warehouses");
     assert!(warehouses.contains("pub fn list("), "{warehouses}");
     assert!(!warehouses.contains("pub fn create("), "{warehouses}");
     assert!(!warehouses.contains("pub fn count("), "{warehouses}");
-    let warehouse = impl_block(requests, "WarehouseRequest");
+    let warehouse_module = file(&files, "src/requests/warehouse.rs");
+    let warehouse = impl_block(warehouse_module, "Warehouse");
     assert!(warehouse.contains("pub fn get("), "{warehouse}");
     assert!(warehouse.contains("pub fn delete("), "{warehouse}");
     assert!(!warehouse.contains("pub fn update("), "{warehouse}");
     // Orders cannot be deleted from the `orders` set, and an order is reached nowhere
     // else with delete allowed. The orders of a customer are only read there, so the
     // order's handle takes the access as a parameter, and `update` needs it.
-    assert!(!requests.contains("impl<A: rt::access::Deletable> OrderRequest<A>"));
-    let order = impl_block(requests, "OrderRequest<A>");
+    let order_module = file(&files, "src/requests/order.rs");
+    assert!(!order_module.contains("impl<A: rt::access::Deletable> Order<A>"));
+    let order = impl_block(order_module, "Order<A>");
     assert!(order.contains("pub fn update("), "{order}");
-    let orders = impl_block(requests, "OrdersRequest");
+    let orders = impl_block(requests, "Orders");
     assert!(
-        orders.contains(") -> OrderRequest<rt::access::UpdateOnly> {"),
+        orders.contains(") -> order::Order<rt::access::UpdateOnly> {"),
         "{orders}"
     );
-    let of_customer = impl_block(requests, "CustomerOrdersRequest");
+    let of_customer = impl_block(file(&files, "src/requests/customer.rs"), "Orders");
     assert!(
-        of_customer.contains(") -> OrderRequest<rt::access::ReadOnly> {"),
+        of_customer.contains(") -> super::order::Order<rt::access::ReadOnly> {"),
         "{of_customer}"
     );
     // Warehouses are reached only by their set, whose handle stays plain.
-    assert!(requests.contains("pub struct WarehouseRequest {"));
+    assert!(warehouse_module.contains("pub struct Warehouse {"));
 }
 
 #[test]
 fn schema_facts_become_docs() {
     let files = generate("orders", false);
-    let models = file(&files, "src/example/orders.rs");
+    let models = module_text(&files, "src/example/orders");
+    let requests = module_text(&files, "src/requests");
     for expected in [
         "/// Computed by the service.",
         "/// Set when the entity is created; never changed afterwards.",
@@ -218,11 +255,10 @@ fn schema_facts_become_docs() {
         "/// The lines of the order, in order.",
     ] {
         assert!(
-            models.contains(expected) || file(&files, "src/requests.rs").contains(expected),
+            models.contains(expected) || requests.contains(expected),
             "missing {expected:?}"
         );
     }
-    let requests = file(&files, "src/requests.rs");
     assert!(requests.contains("/// Everyone who ever ordered."));
     assert!(requests.contains("/// - `customerId`: Who orders."));
 }
@@ -239,10 +275,10 @@ fn features_gate_each_root_and_full_enables_all() {
     let requests = file(&files, "src/requests.rs");
     assert!(
         requests
-            .contains("#[cfg(feature = \"members\")]\n    pub fn members(&self) -> MembersRequest")
+            .contains("#[cfg(feature = \"members\")]\n    pub fn members(&self) -> Members {")
     );
     // A member's loans are entities the libraries own: listing them needs that feature.
-    let loans = impl_block(requests, "MemberLoansRequest");
+    let loans = impl_block(file(&files, "src/requests/member.rs"), "Loans");
     assert!(loans.contains("pub fn refs(&self)"), "{loans}");
     assert!(
         loans
@@ -279,12 +315,13 @@ fn select_globs_choose_what_is_generated_and_warn_when_nothing_matches() {
         "{stderr}"
     );
     assert!(stderr.contains("timings: read "), "{stderr}");
-    let requests = std::fs::read_to_string(out.join("src/requests.rs")).expect("requests.rs");
+    let files: odata_codegen::Files = walk(&out);
+    let requests = module_text(&files, "src/requests");
     for expected in [
         "pub fn libraries(&self)",
         "pub fn shelves(&self)",
         "pub fn items(&self)",
-        "pub fn as_book(&self) -> BookCollectionRequest",
+        "pub fn as_book(&self) -> super::book::BookCollection",
         "pub fn media(&self) -> rt::Stream",
     ] {
         assert!(
@@ -304,7 +341,7 @@ fn select_globs_choose_what_is_generated_and_warn_when_nothing_matches() {
             "unexpected {absent:?}:\n{requests}"
         );
     }
-    let models = std::fs::read_to_string(out.join("src/example/library.rs")).expect("library.rs");
+    let models = module_text(&files, "src/example/library");
     assert!(models.contains("pub struct Book {"));
     assert!(!models.contains("pub struct Member {"), "{models}");
     let _ = std::fs::remove_dir_all(&dir);
@@ -322,7 +359,7 @@ fn build_scripts_select_too() {
         .expect("the build script generates");
     let text = std::fs::read_to_string(path).expect("orders.rs");
     assert!(
-        text.contains("pub fn orders(&self) -> OrdersRequest"),
+        text.contains("pub fn orders(&self) -> Orders"),
         "{text}"
     );
     assert!(!text.contains("pub fn warehouses("), "{text}");
@@ -334,7 +371,7 @@ fn build_scripts_select_too() {
         .compile("all.rs")
         .expect("the build script generates everything");
     let text = std::fs::read_to_string(all).expect("all.rs");
-    assert!(text.contains("pub fn warehouses(&self) -> WarehousesRequest"));
+    assert!(text.contains("pub fn warehouses(&self) -> Warehouses"));
     assert!(text.contains("pub fn place_order("));
     let _ = std::fs::remove_dir_all(&dir);
 }
@@ -407,7 +444,7 @@ fn pages_document_bound_operations_and_imports() {
     let generated = odata_codegen::generate(&inputs, &options)
         .unwrap_or_else(|f| panic!("the pages generate: {f:#?}"));
     let text = file(&generated.files, "orders.rs");
-    let customer = impl_block(text, "CustomerRequest");
+    let customer = impl_block(text, "Customer");
     assert!(customer.contains("/// **Count open orders**"), "{customer}");
     assert!(
         customer.contains("/// About Count open orders."),

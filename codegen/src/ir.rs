@@ -151,7 +151,20 @@ pub struct Alias {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Requests {
     pub service: ServiceEntry,
+    /// The modules below `requests`, one per entity type with handles, sorted by name.
+    pub modules: Vec<HandleModule>,
+    /// In module order; the entity sets' handles (in no module) first.
     pub handles: Vec<Handle>,
+}
+
+/// A module of handles below `requests`: an entity type's own handle and the handles
+/// of the collections it navigates to.
+#[derive(Clone, Debug, PartialEq)]
+pub struct HandleModule {
+    pub name: String,
+    pub doc: Vec<String>,
+    /// When any of its handles compiles.
+    pub cfg: Cfg,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -164,11 +177,15 @@ pub struct ServiceEntry {
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct Handle {
+    /// Its module below `requests`; `None` for the entity sets' handles, which sit
+    /// beside the entry point.
+    pub module: Option<String>,
     pub name: String,
     pub doc: Vec<String>,
     pub cfg: Cfg,
-    /// The handle takes what may be done to its entity as a type parameter: places
-    /// that reach it allow different things, and `update` and `delete` need it.
+    /// The handle takes what may be done to its entity as a type parameter (everything
+    /// by default): places that reach it allow different things, and `update` and
+    /// `delete` need it.
     pub generic_access: bool,
     pub methods: Vec<Method>,
 }
@@ -176,6 +193,8 @@ pub struct Handle {
 /// A handle type as a method returns it.
 #[derive(Clone, Debug, PartialEq)]
 pub struct HandleType {
+    /// As [`Handle::module`].
+    pub module: Option<String>,
     pub name: String,
     /// The argument of a handle with `generic_access`.
     pub access: Option<AccessArgument>,

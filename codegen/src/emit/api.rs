@@ -60,12 +60,39 @@ impl Report<'_> {
         let Ok(file) = syn::parse_file(text) else {
             return;
         };
-        self.items(&file.items, path, dir, gates);
+        let gates = [gates, &cfgs(&file.attrs)[..]].concat();
+        self.items(&file.items, path, dir, &gates);
     }
 
     fn items(&mut self, items: &[Item], path: &str, dir: &str, gates: &[String]) {
+        // Private modules whose items the module re-exports (`mod x; pub use x::*;`):
+        // their items are named from here.
+        let reexported: Vec<String> = items
+            .iter()
+            .filter_map(|item| match item {
+                Item::Use(item) if is_public(&item.vis) => match &item.tree {
+                    syn::UseTree::Path(p) if matches!(&*p.tree, syn::UseTree::Glob(_)) => {
+                        Some(p.ident.to_string())
+                    }
+                    _ => None,
+                },
+                _ => None,
+            })
+            .collect();
         for item in items {
-            self.item(item, path, dir, gates);
+            match item {
+                Item::Mod(module)
+                    if !is_public(&module.vis)
+                        && module.content.is_none()
+                        && reexported.contains(&module.ident.to_string()) =>
+                {
+                    let gates = [gates, &cfgs(&module.attrs)[..]].concat();
+                    let name = unraw(&module.ident.to_string()).to_owned();
+                    let file = format!("{dir}/{name}.rs");
+                    self.file(&file, path, &format!("{dir}/{name}"), &gates);
+                }
+                _ => self.item(item, path, dir, gates),
+            }
         }
     }
 

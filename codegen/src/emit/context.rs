@@ -10,15 +10,21 @@ use super::tokens::{ident, runtime};
 use crate::ir::{self, CrudKind, MethodKind, RT, RustType};
 use crate::model::Primitive;
 
-/// Namespace modules whose types the request builders name.
-pub(super) fn requests_modules(krate: &ir::Crate) -> BTreeSet<Vec<String>> {
+/// Namespace modules whose types the request builders of one module of `requests`
+/// name: the entry point and the entity sets' handles (`module` = `None`), or a type's.
+pub(super) fn requests_modules(
+    krate: &ir::Crate,
+    module: Option<&str>,
+) -> BTreeSet<Vec<String>> {
     let mut out = BTreeSet::new();
+    let service = module.is_none().then_some(&krate.requests.service.methods);
     let methods = krate
         .requests
         .handles
         .iter()
+        .filter(|h| h.module.as_deref() == module)
         .flat_map(|h| &h.methods)
-        .chain(&krate.requests.service.methods);
+        .chain(service.into_iter().flatten());
     for method in methods {
         match &method.kind {
             MethodKind::Request { model, .. } => collect_modules(model, &mut out),
@@ -37,6 +43,16 @@ pub(super) fn requests_modules(krate: &ir::Crate) -> BTreeSet<Vec<String>> {
         }
     }
     out
+}
+
+/// The names of `requests`' type modules, which its namespace aliases must not take.
+pub(super) fn handle_module_names(krate: &ir::Crate) -> BTreeSet<&str> {
+    krate
+        .requests
+        .modules
+        .iter()
+        .map(|m| m.name.trim_start_matches("r#"))
+        .collect()
 }
 
 /// Namespace modules whose types the example tests name.
@@ -65,6 +81,9 @@ fn collect_modules(ty: &RustType, out: &mut BTreeSet<Vec<String>>) {
 pub(super) struct Ctx {
     from: Vec<String>,
     aliases: BTreeMap<Vec<String>, String>,
+    /// Names are written from a private module of one item below `from`, which
+    /// glob-imports `from` (`use super::*;`).
+    in_item_module: bool,
 }
 
 impl Ctx {
@@ -72,23 +91,33 @@ impl Ctx {
         Ctx {
             from: from.to_vec(),
             aliases: BTreeMap::new(),
+            in_item_module: false,
         }
     }
 
-    /// The crate-root module `name` (`requests`, `examples`), which imports the
-    /// namespace modules it uses by a short alias.
-    pub(super) fn root_module(
-        name: &str,
+    /// The private modules that hold one item each of the namespace module `from`.
+    pub(super) fn item_modules_of(from: &[String]) -> Ctx {
+        Ctx {
+            in_item_module: true,
+            ..Ctx::module(from)
+        }
+    }
+
+    /// The module at `from` (`requests`, `examples`, `requests::user`), which imports
+    /// the namespace modules it uses by a short alias.
+    pub(super) fn importing(
+        from: &[&str],
         aliases: &BTreeMap<Vec<String>, String>,
         used: &BTreeSet<Vec<String>>,
     ) -> Ctx {
         Ctx {
-            from: vec![name.to_owned()],
+            from: from.iter().map(|m| m.to_string()).collect(),
             aliases: aliases
                 .iter()
                 .filter(|(path, _)| used.contains(*path))
                 .map(|(p, a)| (p.clone(), a.clone()))
                 .collect(),
+            in_item_module: false,
         }
     }
 
@@ -96,6 +125,7 @@ impl Ctx {
     /// compile out what uses them.
     pub(super) fn imports(&self, gated: bool) -> TokenStream {
         let allow = gated.then(|| quote! { #[allow(unused_imports)] });
+        let supers = vec![quote! { super }; self.from.len()];
         self.aliases
             .iter()
             .map(|(path, alias)| {
@@ -103,12 +133,39 @@ impl Ctx {
                 let path = path.iter().map(|p| ident(p));
                 let alias = ident(alias);
                 if same {
-                    quote! { #allow use super::#(#path)::*; }
+                    quote! { #allow use #(#supers::)* #(#path)::*; }
                 } else {
-                    quote! { #allow use super::#(#path)::* as #alias; }
+                    quote! { #allow use #(#supers::)* #(#path)::* as #alias; }
                 }
             })
             .collect()
+    }
+
+    /// The same, without aliases that `taken` names hold: those namespace modules are
+    /// named by their paths.
+    pub(super) fn without_aliases(mut self, taken: &BTreeSet<&str>) -> Ctx {
+        self.aliases.retain(|_, alias| !taken.contains(alias.as_str()));
+        self
+    }
+
+    /// A handle's type as named from this module of `requests` (the module itself, or
+    /// one of the type modules below it).
+    pub(super) fn handle(&self, module: Option<&str>, name: &str) -> TokenStream {
+        let name = ident(name);
+        let here = self.from.get(1).map(String::as_str);
+        match (here, module) {
+            (a, b) if a == b => quote! { #name },
+            (None, None) => quote! { #name },
+            (None, Some(b)) => {
+                let b = ident(b);
+                quote! { #b::#name }
+            }
+            (Some(_), None) => quote! { super::#name },
+            (Some(_), Some(b)) => {
+                let b = ident(b);
+                quote! { super::#b::#name }
+            }
+        }
     }
 }
 
@@ -162,7 +219,12 @@ fn named(module: &[String], name: &str, ctx: &Ctx) -> TokenStream {
         .zip(&ctx.from)
         .take_while(|(a, b)| a == b)
         .count();
-    let supers = std::iter::repeat_n(quote! { super:: }, ctx.from.len() - common);
+    let mut up = ctx.from.len() - common;
+    // The glob import of the namespace module reaches what is below it, not above.
+    if ctx.in_item_module && up > 0 {
+        up += 1;
+    }
+    let supers = std::iter::repeat_n(quote! { super:: }, up);
     let down = module[common..].iter().map(|m| ident(m));
     quote! { #(#supers)* #(#down::)* #name }
 }
@@ -250,6 +312,25 @@ mod tests {
     }
 
     #[test]
+    fn an_item_module_names_its_namespace_through_the_glob_import_and_the_rest_from_one_further_down()
+     {
+        let ctx = Ctx::item_modules_of(&path(&["microsoft", "graph"]));
+        let name = |ty: &RustType| rust_type(ty, &ctx).to_string();
+        assert_eq!(name(&named_type(&["microsoft", "graph"], "User")), "User");
+        assert_eq!(
+            name(&named_type(
+                &["microsoft", "graph", "call_records"],
+                "Session"
+            )),
+            "call_records :: Session"
+        );
+        assert_eq!(
+            name(&named_type(&["microsoft", "teams"], "Team")),
+            "super :: super :: teams :: Team"
+        );
+    }
+
+    #[test]
     fn root_modules_import_only_the_namespaces_they_use_by_alias() {
         let aliases: BTreeMap<Vec<String>, String> = [
             (path(&["a", "graph"]), "graph".to_owned()),
@@ -258,7 +339,7 @@ mod tests {
         ]
         .into();
         let used: BTreeSet<Vec<String>> = [path(&["a", "graph"]), path(&["b", "graph"])].into();
-        let ctx = Ctx::root_module("requests", &aliases, &used);
+        let ctx = Ctx::importing(&["requests"], &aliases, &used);
         assert_eq!(
             rust_type(&named_type(&["b", "graph"], "User"), &ctx).to_string(),
             "graph_2 :: User"
@@ -267,6 +348,20 @@ mod tests {
             ctx.imports(false).to_string(),
             "use super :: a :: graph ; use super :: b :: graph as graph_2 ;"
         );
+        let nested = Ctx::importing(&["requests", "user"], &aliases, &used);
+        assert!(
+            nested
+                .imports(false)
+                .to_string()
+                .starts_with("use super :: super :: a :: graph ;")
+        );
+        assert_eq!(nested.handle(Some("user"), "User").to_string(), "User");
+        assert_eq!(nested.handle(None, "Users").to_string(), "super :: Users");
+        assert_eq!(
+            nested.handle(Some("message"), "Message").to_string(),
+            "super :: message :: Message"
+        );
+        assert_eq!(ctx.handle(Some("user"), "User").to_string(), "user :: User");
         assert!(
             ctx.imports(true)
                 .to_string()

@@ -49,8 +49,8 @@ pub(super) fn examples_items(krate: &ir::Crate, ctx: &Ctx) -> TokenStream {
         let url = &test.url;
         let mut body = TokenStream::new();
         let operation_call = match test.operation {
-            CrudKind::List => quote! { .list(&Default::default()) },
-            CrudKind::Get => quote! { .get(&Default::default()) },
+            CrudKind::List => quote! { .list() },
+            CrudKind::Get => quote! { .get() },
             CrudKind::Delete => quote! { .delete() },
             CrudKind::Create | CrudKind::Update => {
                 let call = if test.operation == CrudKind::Create {

@@ -26,7 +26,7 @@ use quote::quote;
 
 use crate::ir;
 pub use api::{API_REPORT, api_report};
-use context::{Ctx, examples_modules, module_aliases, requests_modules};
+use context::{Ctx, examples_modules, handle_module_names, module_aliases, requests_modules};
 use tokens::{ident, runtime_import};
 
 /// How the generated crate depends on the runtime crate.
@@ -100,6 +100,20 @@ enum Piece<'a> {
         children: BTreeSet<String>,
     },
     ModuleDecls(Vec<String>),
+    /// The private item modules of a namespace module, and their re-exports.
+    ItemDecls(Vec<String>),
+    /// An item's own file: its features, and the item, which imports the names of its
+    /// namespace module when it uses any of `parent_names`.
+    ItemFile {
+        cfg: &'a ir::Cfg,
+        /// The item's own name, which it names without the import.
+        name: &'a str,
+        item: Box<Piece<'a>>,
+        parent_names: &'a BTreeSet<String>,
+    },
+    /// The `pub mod` lines of `requests`' type modules, each compiled when its
+    /// handles are.
+    HandleModuleDecls(&'a [ir::HandleModule]),
     Struct(&'a ir::Struct, &'a Ctx),
     Union(&'a ir::Union, &'a Ctx),
     Enum(&'a ir::Enum),
@@ -111,7 +125,7 @@ enum Piece<'a> {
     SingleFile(&'a ir::Crate),
 }
 
-impl Piece<'_> {
+impl<'a> Piece<'a> {
     /// A rough cost, so that the heaviest pieces are started first.
     fn weight(&self) -> usize {
         match self {
@@ -161,6 +175,27 @@ impl Piece<'_> {
                     quote! { pub mod #c; }
                 })
                 .collect(),
+            Piece::HandleModuleDecls(modules) => requests::module_decls(modules),
+            Piece::ItemDecls(names) => names
+                .iter()
+                .map(|n| {
+                    let n = ident(n);
+                    quote! { mod #n; pub use #n::*; }
+                })
+                .collect(),
+            Piece::ItemFile {
+                cfg,
+                name,
+                item,
+                parent_names,
+            } => {
+                let cfg = tokens::inner_cfg_attr(cfg);
+                let item = item.tokens();
+                let own = name.trim_start_matches("r#");
+                let import = names_any(&item, &|n| n != own && parent_names.contains(n))
+                    .then(|| quote! { use super::*; });
+                quote! { #cfg #import #item }
+            }
             Piece::Struct(s, ctx) => types::struct_items(s, ctx),
             Piece::Union(u, ctx) => types::union_items(u, ctx),
             Piece::Enum(e) => types::enum_items(e),
@@ -183,8 +218,57 @@ pub fn emit_timed(krate: &ir::Crate, layout: &Layout, inputs: &[String]) -> (Fil
         .iter()
         .map(|m| (m.path.clone(), Ctx::module(&m.path)))
         .collect();
-    let requests_ctx = Ctx::root_module(REQUESTS, &aliases, &requests_modules(krate));
-    let examples_ctx = Ctx::root_module(EXAMPLES, &aliases, &examples_modules(krate));
+    let ungated: BTreeMap<Vec<String>, ir::Module> = krate
+        .modules
+        .iter()
+        .map(|m| {
+            let mut m = m.clone();
+            m.structs.iter_mut().for_each(|s| s.cfg = ir::Cfg::always());
+            m.unions.iter_mut().for_each(|u| u.cfg = ir::Cfg::always());
+            m.enums.iter_mut().for_each(|e| e.cfg = ir::Cfg::always());
+            (m.path.clone(), m)
+        })
+        .collect();
+    // What an item's file can name through its namespace module: the runtime, the
+    // namespace's types and its child modules.
+    let parent_names: BTreeMap<Vec<String>, BTreeSet<String>> = krate
+        .modules
+        .iter()
+        .map(|m| {
+            let types = m.structs.iter().map(|s| &s.name);
+            let types = types.chain(m.unions.iter().map(|u| &u.name));
+            let types = types.chain(m.enums.iter().map(|e| &e.name));
+            let types = types.chain(m.aliases.iter().map(|a| &a.name));
+            let kids = krate
+                .modules
+                .iter()
+                .filter(|k| k.path.len() > m.path.len() && k.path.starts_with(&m.path))
+                .map(|k| &k.path[m.path.len()]);
+            let names = types
+                .chain(kids)
+                .map(|n| n.trim_start_matches("r#").to_owned())
+                .chain([ir::RT.to_owned()])
+                .collect();
+            (m.path.clone(), names)
+        })
+        .collect();
+    let item_ctxs: BTreeMap<Vec<String>, Ctx> = krate
+        .modules
+        .iter()
+        .map(|m| (m.path.clone(), Ctx::item_modules_of(&m.path)))
+        .collect();
+    let requests_ctx = Ctx::importing(&[REQUESTS], &aliases, &requests_modules(krate, None))
+        .without_aliases(&handle_module_names(krate));
+    let handle_module_ctxs: Vec<(&ir::HandleModule, Ctx)> = krate
+        .requests
+        .modules
+        .iter()
+        .map(|m| {
+            let used = requests_modules(krate, Some(&m.name));
+            (m, Ctx::importing(&[REQUESTS, &m.name], &aliases, &used))
+        })
+        .collect();
+    let examples_ctx = Ctx::importing(&[EXAMPLES], &aliases, &examples_modules(krate));
     // (file, pieces) in file order.
     let mut plan: Vec<(String, Vec<Piece<'_>>)> = Vec::new();
     match layout {
@@ -223,29 +307,56 @@ pub fn emit_timed(krate: &ir::Crate, layout: &Layout, inputs: &[String]) -> (Fil
                 .collect();
             for path in module_paths {
                 let mut pieces = Vec::new();
-                if let (Some(module), Some(ctx)) =
-                    (by_path.get(path.as_slice()), module_ctxs.get(&path))
-                {
+                let kids = children.get(&path);
+                if let (Some(module), Some(ungated), Some(ctx), Some(item_ctx)) = (
+                    by_path.get(path.as_slice()),
+                    ungated.get(&path),
+                    module_ctxs.get(&path),
+                    item_ctxs.get(&path),
+                ) {
                     pieces.push(Piece::Opening {
                         docs: types::module_docs(module),
                         imports_runtime: types::uses_runtime(module),
                         aliases_of: None,
                         gated,
                     });
-                    module_pieces(module, ctx, &mut pieces);
+                    pieces.extend(module.aliases.iter().map(|a| Piece::Alias(a, ctx)));
+                    // Each struct, union and enum has a file of its own, so that no file
+                    // grows with the schema; the module re-exports them.
+                    let items = item_files(module, ungated, kids, item_ctx);
+                    pieces.push(Piece::ItemDecls(
+                        items.iter().map(|(file, ..)| file.clone()).collect(),
+                    ));
+                    let dir = path.join("/");
+                    let parent_names = &parent_names[&path];
+                    for (file, name, cfg, piece) in items {
+                        let stem = file.trim_start_matches("r#");
+                        plan.push((
+                            format!("src/{dir}/{stem}.rs"),
+                            vec![Piece::ItemFile {
+                                cfg,
+                                name,
+                                item: Box::new(piece),
+                                parent_names,
+                            }],
+                        ));
+                    }
                 }
-                if let Some(kids) = children.get(&path) {
+                if let Some(kids) = kids {
                     pieces.push(Piece::ModuleDecls(kids.iter().cloned().collect()));
                 }
                 plan.push((format!("src/{}.rs", path.join("/")), pieces));
             }
             let mut requests = vec![Piece::Opening {
-                docs: vec![
-                    " Request builders. Navigation belongs to types: a handle for an entity offers"
-                        .to_owned(),
-                    " its navigation properties, casts and operations, whatever path led to it."
-                        .to_owned(),
-                ],
+                docs: [
+                    " Request builders, from the service's entry point on; building requests does",
+                    " no I/O. Navigation belongs to types: each entity type has a module with its",
+                    " handle (its requests, navigation properties, casts and operations, whatever",
+                    " path led to it) and the handles of the collections it navigates to. The",
+                    " entity sets' handles are here, beside the entry point.",
+                ]
+                .map(str::to_owned)
+                .into(),
                 imports_runtime: true,
                 aliases_of: Some(&requests_ctx),
                 gated,
@@ -256,8 +367,30 @@ pub fn emit_timed(krate: &ir::Crate, layout: &Layout, inputs: &[String]) -> (Fil
                     .requests
                     .handles
                     .iter()
+                    .filter(|h| h.module.is_none())
                     .map(|h| Piece::Handle(h, &requests_ctx)),
             );
+            if !krate.requests.modules.is_empty() {
+                requests.push(Piece::HandleModuleDecls(&krate.requests.modules));
+            }
+            for (module, ctx) in &handle_module_ctxs {
+                let mut pieces = vec![Piece::Opening {
+                    docs: module.doc.iter().map(|l| format!(" {l}")).collect(),
+                    imports_runtime: true,
+                    aliases_of: Some(ctx),
+                    gated,
+                }];
+                pieces.extend(
+                    krate
+                        .requests
+                        .handles
+                        .iter()
+                        .filter(|h| h.module.as_ref() == Some(&module.name))
+                        .map(|h| Piece::Handle(h, ctx)),
+                );
+                let stem = module.name.trim_start_matches("r#");
+                plan.push((format!("src/{REQUESTS}/{stem}.rs"), pieces));
+            }
             plan.push(("src/requests.rs".to_owned(), requests));
             if !krate.examples.is_empty() {
                 plan.push((
@@ -282,6 +415,67 @@ pub fn emit_timed(krate: &ir::Crate, layout: &Layout, inputs: &[String]) -> (Fil
         files.insert(file.clone(), text);
     }
     (files, timings)
+}
+
+/// Whether `tokens` name any of `names`, as an identifier not after `::` or `.` (a
+/// path's first segment).
+fn names_any(tokens: &TokenStream, names: &dyn Fn(&str) -> bool) -> bool {
+    use proc_macro2::{Spacing, TokenTree};
+    let mut after_separator = false;
+    for tree in tokens.clone() {
+        match &tree {
+            TokenTree::Ident(ident) => {
+                let text = ident.to_string();
+                if !after_separator && names(text.trim_start_matches("r#")) {
+                    return true;
+                }
+                after_separator = false;
+            }
+            TokenTree::Group(group) => {
+                if names_any(&group.stream(), names) {
+                    return true;
+                }
+                after_separator = false;
+            }
+            TokenTree::Punct(punct) => {
+                after_separator = punct.as_char() == '.'
+                    || (punct.as_char() == ':' && punct.spacing() == Spacing::Joint)
+                    || (punct.as_char() == ':' && after_separator);
+            }
+            TokenTree::Literal(_) => after_separator = false,
+        }
+    }
+    false
+}
+
+/// The structs, unions and enums of a namespace module, each with the name of the
+/// private module (and file) that holds it (its own name, made unique beside the
+/// namespace's child modules), its name and the features it compiles with. The items come from
+/// `ungated`, the module without features: the file as a whole is gated.
+fn item_files<'a>(
+    module: &'a ir::Module,
+    ungated: &'a ir::Module,
+    children: Option<&BTreeSet<String>>,
+    ctx: &'a Ctx,
+) -> Vec<(String, &'a str, &'a ir::Cfg, Piece<'a>)> {
+    let reserved = children
+        .into_iter()
+        .flatten()
+        .map(String::as_str)
+        .chain([ir::RT]);
+    let mut scope = crate::plan::names::Scope::with_reserved(reserved);
+    let mut claim = |name: &str| scope.claim(crate::plan::names::module_name(name));
+    let mut items = Vec::new();
+    for (s, gated) in ungated.structs.iter().zip(&module.structs) {
+        items.push((claim(&s.name), s.name.as_str(), &gated.cfg, Piece::Struct(s, ctx)));
+    }
+    for (u, gated) in ungated.unions.iter().zip(&module.unions) {
+        items.push((claim(&u.name), u.name.as_str(), &gated.cfg, Piece::Union(u, ctx)));
+    }
+    for (e, gated) in ungated.enums.iter().zip(&module.enums) {
+        items.push((claim(&e.name), e.name.as_str(), &gated.cfg, Piece::Enum(e)));
+    }
+    items
 }
 
 fn module_pieces<'a>(module: &'a ir::Module, ctx: &'a Ctx, pieces: &mut Vec<Piece<'a>>) {
@@ -309,6 +503,7 @@ pub(super) mod tests {
                     doc: Vec::new(),
                     methods: Vec::new(),
                 },
+                modules: Vec::new(),
                 handles: Vec::new(),
             },
             examples: Vec::new(),

@@ -38,11 +38,26 @@ pub(super) fn service_items(service: &ir::ServiceEntry, ctx: &Ctx) -> TokenStrea
     }
 }
 
+/// `pub mod` lines for the type modules of `requests`.
+pub(super) fn module_decls(modules: &[ir::HandleModule]) -> TokenStream {
+    modules
+        .iter()
+        .map(|m| {
+            let name = ident(&m.name);
+            let cfg = cfg_attr(&m.cfg);
+            quote! { #cfg pub mod #name; }
+        })
+        .collect()
+}
+
 pub(super) fn handle_items(handle: &ir::Handle, ctx: &Ctx) -> TokenStream {
     let rt = runtime();
     let name = ident(&handle.name);
     let doc = docs(&handle.doc);
     let cfg = cfg_attr(&handle.cfg);
+    // A handle in a type's module is made by handles in `requests` and its other
+    // modules, so its fields are visible there.
+    let visibility = handle.module.as_ref().map(|_| quote! { pub(super) });
     let path = quote! { self.path };
     let path_method = quote! {
         /// The path this handle addresses, below the service root.
@@ -57,7 +72,7 @@ pub(super) fn handle_items(handle: &ir::Handle, ctx: &Ctx) -> TokenStream {
             #cfg
             #[derive(Clone, Debug, PartialEq, Eq)]
             pub struct #name {
-                path: #rt::ODataPath,
+                #visibility path: #rt::ODataPath,
             }
 
             #cfg
@@ -110,13 +125,13 @@ pub(super) fn handle_items(handle: &ir::Handle, ctx: &Ctx) -> TokenStream {
         #doc
         ///
         /// `A` is what may be done to the entity where the path reached it, one of the
-        /// markers of the runtime's `access` module: the places that lead here allow
-        /// different things.
+        /// markers of the runtime's `access` module (everything, unless a place that
+        /// leads here says less).
         #cfg
         #[derive(Clone, Debug, PartialEq, Eq)]
-        pub struct #name<A> {
-            path: #rt::ODataPath,
-            access: ::core::marker::PhantomData<A>,
+        pub struct #name<A = #rt::access::ReadWrite> {
+            #visibility path: #rt::ODataPath,
+            #visibility access: ::core::marker::PhantomData<A>,
         }
 
         #cfg
@@ -130,19 +145,23 @@ pub(super) fn handle_items(handle: &ir::Handle, ctx: &Ctx) -> TokenStream {
     }
 }
 
-/// The type of a handle a method returns.
-fn handle_type(handle: &ir::HandleType) -> TokenStream {
+/// The type of a handle a method returns; full access is the default argument, so
+/// it goes unwritten.
+fn handle_type(handle: &ir::HandleType, ctx: &Ctx) -> TokenStream {
     let rt = runtime();
-    let name = ident(&handle.name);
+    let name = ctx.handle(handle.module.as_deref(), &handle.name);
     match handle.access {
-        None => quote! { #name },
+        None
+        | Some(ir::AccessArgument::Fixed {
+            update: true,
+            delete: true,
+        }) => quote! { #name },
         Some(ir::AccessArgument::Inherited) => quote! { #name<A> },
         Some(ir::AccessArgument::Fixed { update, delete }) => {
             let marker = match (update, delete) {
-                (true, true) => quote! { ReadWrite },
                 (true, false) => quote! { UpdateOnly },
                 (false, true) => quote! { DeleteOnly },
-                (false, false) => quote! { ReadOnly },
+                _ => quote! { ReadOnly },
             };
             quote! { #name<#rt::access::#marker> }
         }
@@ -150,8 +169,8 @@ fn handle_type(handle: &ir::HandleType) -> TokenStream {
 }
 
 /// A new handle of `handle`'s type addressing `path`.
-fn new_handle(handle: &ir::HandleType, path: TokenStream) -> TokenStream {
-    let name = ident(&handle.name);
+fn new_handle(handle: &ir::HandleType, path: TokenStream, ctx: &Ctx) -> TokenStream {
+    let name = ctx.handle(handle.module.as_deref(), &handle.name);
     match handle.access {
         None => quote! { #name { path: #path } },
         Some(_) => quote! { #name { path: #path, access: ::core::marker::PhantomData } },
@@ -167,23 +186,23 @@ fn method_items(method: &ir::Method, path: &TokenStream, ctx: &Ctx) -> TokenStre
     let cfg = cfg_attr(&method.cfg);
     let body = match &method.kind {
         MethodKind::Segment { segment, handle } => {
-            let ty = handle_type(handle);
-            let new = new_handle(handle, quote! { #path.segment(#segment) });
+            let ty = handle_type(handle, ctx);
+            let new = new_handle(handle, quote! { #path.segment(#segment) }, ctx);
             quote! {
                 pub fn #name(&self) -> #ty {
                     #new
                 }
             }
         }
-        MethodKind::Key { parts, handle } => key_method(&name, parts, handle, path),
+        MethodKind::Key { parts, handle } => key_method(&name, parts, handle, path, ctx),
         MethodKind::Request {
             kind,
             model,
             success_status,
         } => request_method(&name, *kind, &rust_type(model, ctx), *success_status, path),
         MethodKind::Count => quote! {
-            pub fn #name(&self, query: &#rt::QueryOptions) -> #rt::Operation<i64> {
-                #rt::Operation::count_of(#path.clone(), query)
+            pub fn #name(&self) -> #rt::Operation<i64> {
+                #rt::Operation::count_of(#path.clone())
             }
         },
         MethodKind::Refs => quote! {
@@ -229,9 +248,7 @@ fn request_method(
     // another one gets the long form.
     let operation = if success_status == kind.default_status() {
         match kind {
-            CrudKind::List | CrudKind::Get => {
-                quote! { #rt::Operation::get(#clone, query) }
-            }
+            CrudKind::List | CrudKind::Get => quote! { #rt::Operation::get(#clone) },
             CrudKind::Create => quote! { #rt::Operation::create(#clone, body) },
             CrudKind::Update => quote! { #rt::Operation::update(#clone, body) },
             CrudKind::Delete => quote! { #rt::Operation::delete(#clone) },
@@ -239,11 +256,7 @@ fn request_method(
     } else {
         let status = status_tokens(success_status);
         let (method, parse, then) = match kind {
-            CrudKind::List | CrudKind::Get => (
-                quote! { GET },
-                quote! { json },
-                quote! { .with_query(query) },
-            ),
+            CrudKind::List | CrudKind::Get => (quote! { GET }, quote! { json }, quote! {}),
             CrudKind::Create => (
                 quote! { POST },
                 quote! { json },
@@ -260,12 +273,12 @@ fn request_method(
     };
     match kind {
         CrudKind::List => quote! {
-            pub fn #name(&self, query: &#rt::QueryOptions) -> #rt::Operation<#rt::Page<#model>> {
+            pub fn #name(&self) -> #rt::Operation<#rt::Page<#model>> {
                 #operation
             }
         },
         CrudKind::Get => quote! {
-            pub fn #name(&self, query: &#rt::QueryOptions) -> #rt::Operation<#model> {
+            pub fn #name(&self) -> #rt::Operation<#model> {
                 #operation
             }
         },
@@ -292,6 +305,7 @@ fn key_method(
     parts: &[ir::KeyParam],
     handle: &ir::HandleType,
     path: &TokenStream,
+    ctx: &Ctx,
 ) -> TokenStream {
     let rt = runtime();
     let param_type = |ty: Primitive| match ty {
@@ -328,8 +342,8 @@ fn key_method(
             quote! { #path.compound_key(&[#(#pairs),*]) }
         }
     };
-    let ty = handle_type(handle);
-    let new = new_handle(handle, key_path);
+    let ty = handle_type(handle, ctx);
+    let new = new_handle(handle, key_path, ctx);
     quote! {
         pub fn #name(&self, #(#params),*) -> #ty {
             #new
@@ -337,8 +351,9 @@ fn key_method(
     }
 }
 
-/// How a parameter is taken: by value for small copyable primitives (`true`), `&str`
-/// for strings, a slice for collections, a reference for the rest.
+/// How a parameter is taken: by value for small copyable primitives (`true`; floats
+/// as plain `f64` and `f32`), `&str` for strings, a slice for collections, a reference
+/// for the rest.
 fn param_type(ty: &RustType, ctx: &Ctx) -> (TokenStream, bool) {
     match ty {
         RustType::Primitive(
@@ -347,8 +362,12 @@ fn param_type(ty: &RustType, ctx: &Ctx) -> (TokenStream, bool) {
             | Primitive::SByte
             | Primitive::Int16
             | Primitive::Int32
-            | Primitive::Int64,
+            | Primitive::Int64
+            | Primitive::Date
+            | Primitive::TimeOfDay,
         ) => (rust_type(ty, ctx), true),
+        RustType::Primitive(Primitive::Double) => (quote! { f64 }, true),
+        RustType::Primitive(Primitive::Single) => (quote! { f32 }, true),
         RustType::Primitive(Primitive::String | Primitive::Guid) => (quote! { &str }, false),
         RustType::Vec(inner) => {
             let inner = rust_type(inner, ctx);
@@ -364,6 +383,9 @@ fn param_type(ty: &RustType, ctx: &Ctx) -> (TokenStream, bool) {
 fn call_method(name: &Ident, call: &ir::Call, path: &TokenStream, ctx: &Ctx) -> TokenStream {
     let rt = runtime();
     let mut signature = Vec::new();
+    // Floats are taken plain and written through the runtime's types, which spell
+    // infinities and NaN the way OData does.
+    let mut conversions = TokenStream::new();
     for p in &call.params {
         let pname = ident(&p.name);
         let (ty, _) = param_type(&p.ty, ctx);
@@ -372,10 +394,14 @@ fn call_method(name: &Ident, call: &ir::Call, path: &TokenStream, ctx: &Ctx) -> 
         } else {
             signature.push(quote! { #pname: #ty });
         }
-    }
-    let takes_query = !call.action && matches!(call.returns, ir::Returns::Page(_));
-    if takes_query {
-        signature.push(quote! { query: &#rt::QueryOptions });
+        if let RustType::Primitive(Primitive::Double | Primitive::Single) = &p.ty {
+            let edm = rust_type(&p.ty, ctx);
+            conversions.extend(if p.optional {
+                quote! { let #pname = #pname.map(#edm::from); }
+            } else {
+                quote! { let #pname = #edm::from(#pname); }
+            });
+        }
     }
     let allow = (signature.len() + 1 > 7).then(|| quote! { #[allow(clippy::too_many_arguments)] });
     let segment = &call.segment;
@@ -448,9 +474,10 @@ fn call_method(name: &Ident, call: &ir::Call, path: &TokenStream, ctx: &Ctx) -> 
         }
     };
     let params = &signature;
+    let prelude = quote! { #conversions #prelude };
     if let ir::Returns::Handle(handle) = &call.returns {
-        let ty = handle_type(handle);
-        let new = new_handle(handle, call_path);
+        let ty = handle_type(handle, ctx);
+        let new = new_handle(handle, call_path, ctx);
         return quote! {
             #allow
             pub fn #name(&self, #(#params),*) -> #ty {
@@ -474,9 +501,6 @@ fn call_method(name: &Ident, call: &ir::Call, path: &TokenStream, ctx: &Ctx) -> 
     } else {
         quote! { #rt::Operation::function(#call_path, #parse) }
     };
-    if takes_query {
-        operation = quote! { #operation.with_query(query) };
-    }
     if call.action && !call.params.is_empty() {
         let withs = call.params.iter().map(|p| {
             let pname = ident(&p.name);
@@ -552,7 +576,8 @@ mod tests {
 
     fn handle(generic_access: bool, methods: Vec<ir::Method>) -> ir::Handle {
         ir::Handle {
-            name: "UserRequest".to_owned(),
+            module: Some("user".to_owned()),
+            name: "User".to_owned(),
             doc: vec!["A user.".to_owned()],
             cfg: ir::Cfg::always(),
             generic_access,
@@ -585,15 +610,16 @@ mod tests {
             request(CrudKind::Delete, 204),
         ];
         let text = format_tokens(handle_items(&handle(true, methods.clone()), &ctx));
-        assert!(text.contains("pub struct UserRequest<A> {"), "{text}");
-        let open = text
-            .find("impl<A> UserRequest<A> {")
-            .expect("unrestricted impl");
+        assert!(
+            text.contains("pub struct User<A = rt::access::ReadWrite> {"),
+            "{text}"
+        );
+        let open = text.find("impl<A> User<A> {").expect("unrestricted impl");
         let update = text
-            .find("impl<A: rt::access::Updatable> UserRequest<A> {")
+            .find("impl<A: rt::access::Updatable> User<A> {")
             .expect("updatable impl");
         let delete = text
-            .find("impl<A: rt::access::Deletable> UserRequest<A> {")
+            .find("impl<A: rt::access::Deletable> User<A> {")
             .expect("deletable impl");
         assert!(open < update && update < delete);
         assert!(text[open..update].contains("pub fn get("));
@@ -601,7 +627,7 @@ mod tests {
         assert!(text[delete..].contains("pub fn delete("));
 
         let plain = format_tokens(handle_items(&handle(false, methods), &ctx));
-        assert!(plain.contains("pub struct UserRequest {"), "{plain}");
+        assert!(plain.contains("pub struct User {"), "{plain}");
         assert!(!plain.contains("rt::access"), "{plain}");
     }
 }

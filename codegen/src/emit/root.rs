@@ -5,9 +5,9 @@ use std::collections::{BTreeMap, BTreeSet};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use super::context::{Ctx, module_aliases, requests_modules};
+use super::context::{Ctx, handle_module_names, module_aliases, requests_modules};
 use super::requests::{handle_items, service_items};
-use super::tokens::{RUNTIME, ident, runtime_import};
+use super::tokens::{RUNTIME, cfg_attr, docs, ident, runtime_import};
 use super::types::{module_docs, uses_runtime};
 use super::{Piece, REQUESTS, module_pieces};
 use crate::ir;
@@ -60,11 +60,32 @@ pub(super) fn single_file_items(krate: &ir::Crate) -> TokenStream {
     }
     let mut items = lib_items(krate, &BTreeSet::new(), false);
     items.extend(tree.into_tokens());
-    let ctx = Ctx::root_module(REQUESTS, &aliases, &requests_modules(krate));
-    let mut requests = runtime_import();
-    requests.extend(ctx.imports(gated));
+    let handles_of = |module: Option<&str>, ctx: &Ctx| -> TokenStream {
+        let mut items = runtime_import();
+        items.extend(ctx.imports(gated));
+        items.extend(
+            krate
+                .requests
+                .handles
+                .iter()
+                .filter(|h| h.module.as_deref() == module)
+                .map(|h| handle_items(h, ctx)),
+        );
+        items
+    };
+    let ctx = Ctx::importing(&[REQUESTS], &aliases, &requests_modules(krate, None))
+        .without_aliases(&handle_module_names(krate));
+    let mut requests = handles_of(None, &ctx);
     requests.extend(service_items(&krate.requests.service, &ctx));
-    requests.extend(krate.requests.handles.iter().map(|h| handle_items(h, &ctx)));
+    for module in &krate.requests.modules {
+        let used = requests_modules(krate, Some(&module.name));
+        let ctx = Ctx::importing(&[REQUESTS, &module.name], &aliases, &used);
+        let items = handles_of(Some(&module.name), &ctx);
+        let name = ident(&module.name);
+        let doc = docs(&module.doc);
+        let cfg = cfg_attr(&module.cfg);
+        requests.extend(quote! { #doc #cfg pub mod #name { #items } });
+    }
     items.extend(quote! { pub mod requests { #requests } });
     items
 }

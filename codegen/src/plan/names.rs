@@ -162,7 +162,12 @@ pub fn value_name_joined(parts: &[&str]) -> String {
 /// A module name, which is also a file name (`src/<module>.rs`): a value name that is
 /// not a device name Windows reserves in every directory (`con`, `nul`, `com1`, ...).
 pub fn module_name(wire: &str) -> String {
-    let ident = value_name(wire);
+    module_name_joined(&[wire])
+}
+
+/// A module name joined from wire names, as [`value_name_joined`] joins them.
+pub fn module_name_joined(parts: &[&str]) -> String {
+    let ident = value_name_joined(parts);
     if is_reserved_file_stem(&ident) {
         format!("{ident}_")
     } else {

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use crate::ir::{self, CrudKind, MethodKind};
 use crate::model::OperationKind;
-use crate::model::{ItemType, OperationId, Primitive, TypeKind, TypeRef};
+use crate::model::{ItemType, OperationId, Primitive, TypeId, TypeKind, TypeRef};
 use crate::path::Root;
 use crate::plan::names::{self, Scope};
 use crate::service::{AccessTypes, HandleAccess, HandleMember, Leads, Node, Service};
@@ -17,7 +17,8 @@ use super::types::TypeNames;
 /// Names chosen for handles and their methods, for the generated example tests.
 #[derive(Default)]
 pub struct HandleNames {
-    pub handles: BTreeMap<Node, String>,
+    /// Each handle's module below `requests` (if any) and name there.
+    pub handles: BTreeMap<Node, (Option<String>, String)>,
     pub accessors: BTreeMap<Root, String>,
     pub methods: BTreeMap<(Node, HandleMember), String>,
 }
@@ -87,12 +88,11 @@ pub fn plan_requests(
     let container = model.container.as_ref();
     let service_name =
         container.map_or_else(|| "Service".to_owned(), |c| names::type_name(&c.name));
-    let mut handle_scope = Scope::with_reserved([service_name.as_str()]);
     let mut names = HandleNames::default();
     let default_namespace = container.map(|c| c.namespace.as_str()).unwrap_or_default();
     // A type from another namespace is prefixed with its namespace's last part, so
-    // `callRecords.session` and `session` get telling names, not a numbered suffix.
-    // The wire names a handle's name is joined from; `names` escapes the whole once.
+    // `callRecords.session` and `session` get telling module names, not a number.
+    // The wire names a name is joined from; `names` escapes the whole once.
     let type_parts = |t| -> Vec<&str> {
         let def = model.get(t);
         if def.namespace == default_namespace {
@@ -102,38 +102,58 @@ pub fn plan_requests(
             vec![last, def.name.as_str()]
         }
     };
-    // Declaration order decides who keeps a contested name, and the order of handles.
+    // Declaration order decides who keeps a contested name, and the order of handles:
+    // the entity sets' handles beside the entry point first, then a module per type
+    // with the type's own handle first.
     let mut nodes: Vec<&Node> = p.selection.nodes.keys().collect();
     let set_index = |name: &str| {
         container
             .and_then(|c| c.entity_sets.iter().position(|s| s.name == name))
             .unwrap_or(usize::MAX)
     };
+    let home = |node: &Node| match node {
+        Node::Set(_) => None,
+        Node::Nav(t, _) | Node::Collection(t) | Node::Entity(t) => Some(*t),
+    };
     nodes.sort_by_key(|node| match node {
-        Node::Set(name) => (0, set_index(name), 0, String::new()),
-        Node::Nav(t, name) => (1, 0, t.0, name.clone()),
-        Node::Collection(t) => (2, 0, t.0, String::new()),
-        Node::Entity(t) => (3, 0, t.0, String::new()),
+        Node::Set(name) => (0, set_index(name), 0, 0, String::new()),
+        Node::Entity(t) => (1, 0, t.0, 0, String::new()),
+        Node::Nav(t, name) => (1, 0, t.0, 1, name.clone()),
+        Node::Collection(t) => (1, 0, t.0, 2, String::new()),
     });
+    // `requests` imports the runtime as `rt`, so no type module takes that name.
+    let mut root_scope = Scope::with_reserved([service_name.as_str(), ir::RT]);
+    let mut module_scopes: BTreeMap<String, Scope> = BTreeMap::new();
+    let mut module_of_type: BTreeMap<TypeId, String> = BTreeMap::new();
+    let mut module_types: BTreeMap<String, TypeId> = BTreeMap::new();
     for &node in &nodes {
-        let mut parts = match node {
-            Node::Set(name) => vec![name.as_str()],
-            Node::Nav(declaring, name) => {
-                let mut parts = type_parts(*declaring);
-                parts.push(name);
-                parts
-            }
-            Node::Collection(t) => {
-                let mut parts = type_parts(*t);
-                parts.push("Collection");
-                parts
-            }
-            Node::Entity(t) => type_parts(*t),
+        let Some(t) = home(node) else {
+            let Node::Set(set) = node else { continue };
+            let name = root_scope.claim(names::type_name(set));
+            names.handles.insert(node.clone(), (None, name));
+            continue;
         };
-        parts.push("Request");
-        let name = handle_scope.claim(names::type_name_joined(&parts));
-        names.handles.insert(node.clone(), name);
+        let module = module_of_type
+            .entry(t)
+            .or_insert_with(|| {
+                let module = root_scope.claim(names::module_name_joined(&type_parts(t)));
+                module_types.insert(module.clone(), t);
+                module
+            })
+            .clone();
+        let scope = module_scopes.entry(module.clone()).or_default();
+        let def = model.get(t);
+        let candidate = match node {
+            Node::Nav(_, nav) => names::type_name(nav),
+            Node::Collection(_) => names::type_name_joined(&[&def.name, "Collection"]),
+            _ => names::type_name(&def.name),
+        };
+        names
+            .handles
+            .insert(node.clone(), (Some(module), scope.claim(candidate)));
     }
+    // Handles are emitted module by module, in the modules' order.
+    nodes.sort_by_cached_key(|node| names.handles.get(*node).and_then(|(m, _)| m.clone()));
     let access_types = AccessTypes::new(service, &p.selection);
     // Method names, per handle.
     let all_access = crate::service::Access {
@@ -184,7 +204,8 @@ pub fn plan_requests(
                 None => features.member_cfg(&node, &member),
             };
             let target_handle = match &leads {
-                Leads::Node(t, access) => names.handles.get(t).map(|name| ir::HandleType {
+                Leads::Node(t, access) => names.handles.get(t).map(|(module, name)| ir::HandleType {
+                    module: module.clone(),
                     name: name.clone(),
                     access: access_types
                         .argument(Some((&node, &member)), t, *access)
@@ -196,8 +217,10 @@ pub fn plan_requests(
                 methods.push(method);
             }
         }
+        let (module, name) = names.handles.get(&node).cloned().unwrap_or_default();
         handles.push(ir::Handle {
-            name: names.handles.get(&node).cloned().unwrap_or_default(),
+            module,
+            name,
             doc: handle_doc(p, &node),
             cfg: features.node_cfg(&node),
             generic_access: access_types.is_generic(&node),
@@ -216,10 +239,11 @@ pub fn plan_requests(
                 let Some((node, access)) = service.root_target(&root) else {
                     continue;
                 };
-                let Some(handle) = names.handles.get(&node) else {
+                let Some((module, handle)) = names.handles.get(&node) else {
                     continue;
                 };
                 let handle = ir::HandleType {
+                    module: module.clone(),
                     name: handle.clone(),
                     access: access_types
                         .argument(None, &node, access)
@@ -291,7 +315,43 @@ pub fn plan_requests(
         name: service_name,
         methods,
     };
-    (ir::Requests { service, handles }, names)
+    let modules = module_types
+        .iter()
+        .map(|(name, &t)| {
+            let cfgs: Vec<&ir::Cfg> = handles
+                .iter()
+                .filter(|h| h.module.as_ref() == Some(name))
+                .map(|h| &h.cfg)
+                .collect();
+            ir::HandleModule {
+                name: name.clone(),
+                doc: vec![format!(
+                    "Handles of `{}`: one entity, and the collections it navigates to.",
+                    model.get(t).qualified_name()
+                )],
+                cfg: any_cfg(&cfgs),
+            }
+        })
+        .collect();
+    (
+        ir::Requests {
+            service,
+            modules,
+            handles,
+        },
+        names,
+    )
+}
+
+/// When any of `cfgs` holds.
+fn any_cfg(cfgs: &[&ir::Cfg]) -> ir::Cfg {
+    if cfgs.iter().any(|c| c.any_feature.is_empty()) {
+        return ir::Cfg::always();
+    }
+    let mut any_feature: Vec<String> = cfgs.iter().flat_map(|c| c.any_feature.clone()).collect();
+    any_feature.sort();
+    any_feature.dedup();
+    ir::Cfg { any_feature }
 }
 
 /// Sorts members of one rank: by wire name, or by type and operation order.

@@ -55,7 +55,7 @@ fn example_list_tasks() {
         .lists()
         .by_id("groceries")
         .tasks()
-        .list(&Default::default());
+        .list();
     let root = rt::ServiceRoot::new("https://tasks.example.com/v1")
         .expect("the example's service root is valid");
     let request = operation.to_http(&root).expect("the request builds");
