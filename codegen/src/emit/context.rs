@@ -82,7 +82,7 @@ pub(super) struct Ctx {
     from: Vec<String>,
     aliases: BTreeMap<Vec<String>, String>,
     /// Names are written from a private module of one item below `from`, which
-    /// glob-imports `from` (`use super::*;`).
+    /// imports what it names of `from` (`use super::{rt, User};`).
     in_item_module: bool,
 }
 
@@ -220,7 +220,7 @@ fn named(module: &[String], name: &str, ctx: &Ctx) -> TokenStream {
         .take_while(|(a, b)| a == b)
         .count();
     let mut up = ctx.from.len() - common;
-    // The glob import of the namespace module reaches what is below it, not above.
+    // The import of the namespace module's names reaches what is below it, not above.
     if ctx.in_item_module && up > 0 {
         up += 1;
     }

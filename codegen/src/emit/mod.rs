@@ -102,8 +102,8 @@ enum Piece<'a> {
     ModuleDecls(Vec<String>),
     /// The private item modules of a namespace module, and their re-exports.
     ItemDecls(Vec<String>),
-    /// An item's own file: its features, and the item, which imports the names of its
-    /// namespace module when it uses any of `parent_names`.
+    /// An item's own file: its features, and the item, which imports the names of
+    /// `parent_names` (its namespace module's) it uses.
     ItemFile {
         cfg: &'a ir::Cfg,
         /// The item's own name, which it names without the import.
@@ -191,9 +191,19 @@ impl<'a> Piece<'a> {
             } => {
                 let cfg = tokens::inner_cfg_attr(cfg);
                 let item = item.tokens();
+                // Named one by one: a glob import of a namespace module in each of its
+                // thousands of item modules costs rustc time and memory quadratic in them.
                 let own = name.trim_start_matches("r#");
-                let import = names_any(&item, &|n| n != own && parent_names.contains(n))
-                    .then(|| quote! { use super::*; });
+                let mut used = BTreeSet::new();
+                first_segments(&item, &mut |n| {
+                    if n != own && parent_names.contains(n) {
+                        used.insert(n.to_owned());
+                    }
+                });
+                let import = (!used.is_empty()).then(|| {
+                    let used = used.iter().map(|n| ident(n));
+                    quote! { use super::{#(#used),*}; }
+                });
                 quote! { #cfg #import #item }
             }
             Piece::Struct(s, ctx) => types::struct_items(s, ctx),
@@ -417,24 +427,21 @@ pub fn emit_timed(krate: &ir::Crate, layout: &Layout, inputs: &[String]) -> (Fil
     (files, timings)
 }
 
-/// Whether `tokens` name any of `names`, as an identifier not after `::` or `.` (a
-/// path's first segment).
-fn names_any(tokens: &TokenStream, names: &dyn Fn(&str) -> bool) -> bool {
+/// Calls `found` with each identifier of `tokens` that starts a path (one not after
+/// `::` or `.`).
+fn first_segments(tokens: &TokenStream, found: &mut dyn FnMut(&str)) {
     use proc_macro2::{Spacing, TokenTree};
     let mut after_separator = false;
     for tree in tokens.clone() {
         match &tree {
             TokenTree::Ident(ident) => {
-                let text = ident.to_string();
-                if !after_separator && names(text.trim_start_matches("r#")) {
-                    return true;
+                if !after_separator {
+                    found(ident.to_string().trim_start_matches("r#"));
                 }
                 after_separator = false;
             }
             TokenTree::Group(group) => {
-                if names_any(&group.stream(), names) {
-                    return true;
-                }
+                first_segments(&group.stream(), found);
                 after_separator = false;
             }
             TokenTree::Punct(punct) => {
@@ -445,7 +452,6 @@ fn names_any(tokens: &TokenStream, names: &dyn Fn(&str) -> bool) -> bool {
             TokenTree::Literal(_) => after_separator = false,
         }
     }
-    false
 }
 
 /// The structs, unions and enums of a namespace module, each with the name of the
