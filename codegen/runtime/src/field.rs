@@ -1,4 +1,5 @@
-//! [`Field`]: a nullable property that can also be left out.
+//! [`Field`]: a nullable property that can also be left out; [`is_default`]: a key
+//! that is not set.
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
@@ -121,6 +122,34 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for Field<T> {
     }
 }
 
+/// Whether a key is empty (its type's default: `""`, `0`); used with
+/// `skip_serializing_if`. An empty key is not sent, so a create lets the service
+/// assign one.
+///
+/// Generated structs hold a key as its plain type with
+/// `#[serde(default, skip_serializing_if = "is_default")]`: a response that leaves it
+/// out reads as empty, and a body built with `..Default::default()` does not send
+/// `"id": ""`.
+///
+/// ```
+/// use odata_codegen_runtime::is_default;
+///
+/// #[derive(Default, serde::Serialize)]
+/// struct Group {
+///     #[serde(default, skip_serializing_if = "is_default")]
+///     id: String,
+///     name: String,
+/// }
+///
+/// let new = Group { name: "ops".into(), ..Default::default() };
+/// assert_eq!(serde_json::to_string(&new).unwrap(), r#"{"name":"ops"}"#);
+/// let known = Group { id: "g1".into(), ..new };
+/// assert_eq!(serde_json::to_string(&known).unwrap(), r#"{"id":"g1","name":"ops"}"#);
+/// ```
+pub fn is_default<T: Default + PartialEq>(value: &T) -> bool {
+    *value == T::default()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -165,6 +194,13 @@ mod tests {
     #[test]
     fn wrong_type_is_an_error() {
         assert!(serde_json::from_str::<Model>(r#"{"size":"x"}"#).is_err());
+    }
+
+    #[test]
+    fn only_a_default_value_is_default() {
+        assert!(is_default(&String::new()) && !is_default(&"a".to_owned()));
+        assert!(is_default(&0_i64) && !is_default(&-1_i64));
+        assert!(is_default(&crate::Binary::default()) && !is_default(&crate::Binary(vec![0])));
     }
 
     #[test]

@@ -73,7 +73,7 @@ pub use client::{BoxFuture, Client, ClientBuilder, StaticToken, Token, TokenProv
 pub use edm::{Binary, Date, DateTimeOffset, Double, Duration, Single, TimeOfDay, ValueError};
 pub use enums::{Flags, ODataEnum, deserialize_enum, serialize_enum};
 pub use error::{Error, ServiceError};
-pub use field::Field;
+pub use field::{Field, is_default};
 pub use operation::{Operation, Page, bytes, count, json, json_value, no_content};
 pub use path::{KeyValue, ODataPath, ServiceRoot, SystemSegment};
 pub use query::QueryOptions;
