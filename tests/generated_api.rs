@@ -35,7 +35,7 @@ fn models_keep_wire_names_and_every_property() {
         "userPrincipalName": "ada@example.com"
     });
     let status: UserStatus = serde_json::from_value(value.clone()).unwrap();
-    assert_eq!(status.id.as_deref(), Some("1"));
+    assert_eq!(status.id, "1");
     assert_eq!(status.devices_count, Some(3i32));
     assert_eq!(status.status, Some(ComplianceStatus::NonCompliant));
     assert_eq!(status.user_display_name, Field::Value("Ada".to_owned()));

@@ -52,7 +52,7 @@ fn every_property_keeps_its_wire_name() {
     let value = every_wire_name();
     let parsed: Type2 = serde_json::from_value(value.clone()).unwrap();
     assert!(parsed.additional_data.is_empty(), "{:?}", parsed.additional_data);
-    assert_eq!(parsed.r#ref.as_deref(), Some("r/1"));
+    assert_eq!(parsed.r#ref, "r/1");
     assert_eq!(parsed.self_, Field::Value("s".to_owned()));
     assert_eq!(parsed.self_2, Field::Value("S".to_owned()));
     assert_eq!(parsed.name_3, Field::Value("upper".to_owned()));

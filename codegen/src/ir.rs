@@ -65,8 +65,63 @@ pub struct Struct {
     /// `#namespace.name`, as `@odata.type` carries it.
     pub odata_type: String,
     pub doc: Vec<String>,
+    /// The convention serde derives wire names from field names by; `None` when neither
+    /// saves a `rename` over the field names as they are.
+    pub rename_all: Option<RenameRule>,
     pub fields: Vec<Field>,
     pub cfg: Cfg,
+}
+
+impl Struct {
+    /// The `rename` a field needs: its wire name, unless `rename_all` makes it.
+    pub fn rename_of<'a>(&self, field: &'a Field) -> Option<&'a str> {
+        (serde_name(&field.name, self.rename_all) != field.wire).then_some(field.wire.as_str())
+    }
+}
+
+/// A serde `rename_all` rule for fields.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RenameRule {
+    CamelCase,
+    PascalCase,
+}
+
+impl RenameRule {
+    /// The attribute's value: `#[serde(rename_all = "...")]`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RenameRule::CamelCase => "camelCase",
+            RenameRule::PascalCase => "PascalCase",
+        }
+    }
+}
+
+/// The name serde gives a Rust field under `rule`, as serde_derive computes it: the
+/// identifier without `r#`, each `_` dropped and the ASCII letter after it (and the
+/// first) uppercased; camelCase then lowercases the first letter.
+pub fn serde_name(field: &str, rule: Option<RenameRule>) -> String {
+    let field = field.trim_start_matches("r#");
+    let Some(rule) = rule else {
+        return field.to_owned();
+    };
+    let mut pascal = String::with_capacity(field.len());
+    let mut capitalize = true;
+    for c in field.chars() {
+        if c == '_' {
+            capitalize = true;
+        } else if capitalize {
+            pascal.push(c.to_ascii_uppercase());
+            capitalize = false;
+        } else {
+            pascal.push(c);
+        }
+    }
+    match (rule, pascal.get(..1)) {
+        (RenameRule::CamelCase, Some(first)) => {
+            format!("{}{}", first.to_ascii_lowercase(), &pascal[1..])
+        }
+        _ => pascal,
+    }
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -74,10 +129,22 @@ pub struct Field {
     pub name: String,
     pub wire: String,
     pub ty: RustType,
-    pub nullable: bool,
+    pub presence: Presence,
     /// Held in a `Box`: the field's type contains this struct again.
     pub boxed: bool,
     pub doc: Vec<String>,
+}
+
+/// How a field holds its value.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Presence {
+    /// `Option<T>`: a `$select`-ed response may leave it out.
+    Optional,
+    /// `rt::Field<T>`: nullable, so an absent property and `null` differ.
+    Nullable,
+    /// A plain `T`: a key property, never null. Its type's default stands for "not
+    /// set": it fills a response that leaves the key out and is not sent.
+    Key,
 }
 
 /// A base type and every type deriving from it, read by `@odata.type`.
@@ -332,4 +399,23 @@ pub enum ChainCall {
 pub struct ExampleResponse {
     pub status: u16,
     pub body: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn serde_names_are_what_serde_derive_makes_of_a_field_name() {
+        let camel = Some(RenameRule::CamelCase);
+        let pascal = Some(RenameRule::PascalCase);
+        assert_eq!(serde_name("display_name", camel), "displayName");
+        assert_eq!(serde_name("display_name", pascal), "DisplayName");
+        assert_eq!(serde_name("r#type", camel), "type");
+        assert_eq!(serde_name("r#type", pascal), "Type");
+        assert_eq!(serde_name("r#type", None), "type");
+        assert_eq!(serde_name("id", camel), "id");
+        assert_eq!(serde_name("ip_v4", pascal), "IpV4");
+        assert_eq!(serde_name("user_name", None), "user_name");
+    }
 }

@@ -14,12 +14,13 @@ pub(super) fn module_docs(module: &ir::Module) -> Vec<String> {
     vec![
         format!(" The types of the schema namespace `{}`.", module.namespace),
         String::new(),
-        " Every property is optional, so a `$select`-ed response deserializes; a nullable"
+        " Every property but a key is optional, so a `$select`-ed response deserializes; a"
             .to_owned(),
-        " one is a [`Field`](rt::Field), which tells an absent property from an explicit"
+        " nullable one is a [`Field`](rt::Field), which tells an absent property from an"
             .to_owned(),
-        " `null`. `Default` fills in `@odata.type`, which services read from request bodies."
+        " explicit `null`. A key is its plain type, empty when absent and then not sent."
             .to_owned(),
+        " `Default` fills in `@odata.type`, which services read from request bodies.".to_owned(),
     ]
 }
 
@@ -31,7 +32,7 @@ pub(super) fn uses_runtime(module: &ir::Module) -> bool {
             .structs
             .iter()
             .flat_map(|s| &s.fields)
-            .any(|f| f.nullable || primitive_uses_runtime_in(&f.ty))
+            .any(|f| f.presence != ir::Presence::Optional || primitive_uses_runtime_in(&f.ty))
         || module
             .aliases
             .iter()
@@ -60,27 +61,6 @@ fn primitive_uses_runtime(p: Primitive) -> bool {
     )
 }
 
-/// The field name serde derives from a Rust field under `rename_all = "camelCase"`.
-fn serde_camel_case(field: &str) -> String {
-    let field = field.trim_start_matches("r#");
-    let mut pascal = String::with_capacity(field.len());
-    let mut capitalize = true;
-    for c in field.chars() {
-        if c == '_' {
-            capitalize = true;
-        } else if capitalize {
-            pascal.push(c.to_ascii_uppercase());
-            capitalize = false;
-        } else {
-            pascal.push(c);
-        }
-    }
-    match pascal.get(..1) {
-        Some(first) => format!("{}{}", first.to_ascii_lowercase(), &pascal[1..]),
-        None => pascal,
-    }
-}
-
 pub(super) fn struct_items(s: &ir::Struct, ctx: &Ctx) -> TokenStream {
     let rt = runtime();
     let name = ident(&s.name);
@@ -96,37 +76,42 @@ pub(super) fn struct_items(s: &ir::Struct, ctx: &Ctx) -> TokenStream {
         }
         // Most wire names are what `rename_all` makes of the Rust name; only the
         // others need their own `rename`.
-        let rename = (serde_camel_case(&f.name) != f.wire).then(|| {
-            let wire = &f.wire;
-            quote! { rename = #wire, }
-        });
-        if f.nullable {
-            quote! {
-                #doc
-                #[serde(#rename default, skip_serializing_if = "rt::Field::is_absent")]
-                pub #field: #rt::Field<#inner>,
-            }
-        } else {
-            quote! {
+        let rename = s.rename_of(f).map(|wire| quote! { rename = #wire, });
+        match f.presence {
+            ir::Presence::Optional => quote! {
                 #doc
                 #[serde(#rename default, skip_serializing_if = "Option::is_none")]
                 pub #field: Option<#inner>,
-            }
+            },
+            ir::Presence::Nullable => quote! {
+                #doc
+                #[serde(#rename default, skip_serializing_if = "rt::Field::is_absent")]
+                pub #field: #rt::Field<#inner>,
+            },
+            ir::Presence::Key => quote! {
+                #doc
+                #[serde(#rename default, skip_serializing_if = "rt::is_default")]
+                pub #field: #inner,
+            },
         }
     });
     let defaults = s.fields.iter().map(|f| {
         let field = ident(&f.name);
-        if f.nullable {
-            quote! { #field: #rt::Field::Absent, }
-        } else {
-            quote! { #field: None, }
+        match f.presence {
+            ir::Presence::Optional => quote! { #field: None, },
+            ir::Presence::Nullable => quote! { #field: #rt::Field::Absent, },
+            ir::Presence::Key => quote! { #field: Default::default(), },
         }
+    });
+    let rename_all = s.rename_all.map(|rule| {
+        let rule = rule.as_str();
+        quote! { #[serde(rename_all = #rule)] }
     });
     quote! {
         #doc
         #cfg
         #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-        #[serde(rename_all = "camelCase")]
+        #rename_all
         pub struct #name {
             /// The type's name as services read it from a request body (`@odata.type`).
             #[serde(rename = "@odata.type", default, skip_serializing_if = "Option::is_none")]
@@ -354,47 +339,46 @@ mod tests {
     use crate::emit::format::format_tokens;
     use crate::emit::tests::module;
 
-    fn field(name: &str, wire: &str, ty: RustType, nullable: bool) -> ir::Field {
+    fn field(name: &str, wire: &str, ty: RustType, presence: ir::Presence) -> ir::Field {
         ir::Field {
             name: name.to_owned(),
             wire: wire.to_owned(),
             ty,
-            nullable,
+            presence,
             boxed: false,
             doc: Vec::new(),
         }
     }
 
-    #[test]
-    fn camel_case_is_what_serde_makes_of_a_field_name() {
-        assert_eq!(serde_camel_case("display_name"), "displayName");
-        assert_eq!(serde_camel_case("r#type"), "type");
-        assert_eq!(serde_camel_case("id"), "id");
+    fn string(name: &str, wire: &str, presence: ir::Presence) -> ir::Field {
+        field(name, wire, RustType::Primitive(Primitive::String), presence)
     }
 
-    #[test]
-    fn only_fields_whose_wire_name_differs_are_renamed_and_nullable_ones_are_three_state() {
+    fn user(rename_all: Option<ir::RenameRule>, fields: Vec<ir::Field>) -> String {
         let s = ir::Struct {
             name: "User".to_owned(),
             odata_type: "#ns.user".to_owned(),
             doc: vec!["A user.".to_owned()],
-            fields: vec![
-                field(
-                    "display_name",
-                    "displayName",
-                    RustType::Primitive(Primitive::String),
-                    false,
-                ),
-                field(
-                    "ip_v4",
-                    "IPv4",
-                    RustType::Primitive(Primitive::String),
-                    true,
-                ),
-            ],
+            rename_all,
+            fields,
             cfg: ir::Cfg::always(),
         };
-        let text = format_tokens(struct_items(&s, &Ctx::module(&["ns".to_owned()])));
+        format_tokens(struct_items(&s, &Ctx::module(&["ns".to_owned()])))
+    }
+
+    #[test]
+    fn only_fields_whose_wire_name_differs_are_renamed_and_nullable_ones_are_three_state() {
+        let text = user(
+            Some(ir::RenameRule::CamelCase),
+            vec![
+                string("display_name", "displayName", ir::Presence::Optional),
+                string("ip_v4", "IPv4", ir::Presence::Nullable),
+            ],
+        );
+        assert!(
+            text.contains("#[serde(rename_all = \"camelCase\")]\npub struct User {"),
+            "{text}"
+        );
         assert!(
             text.contains("    #[serde(default, skip_serializing_if = \"Option::is_none\")]\n    pub display_name: Option<String>,\n"),
             "{text}"
@@ -405,6 +389,40 @@ mod tests {
         );
         assert!(text.contains("pub const ODATA_TYPE: &'static str = \"#ns.user\";"));
         assert!(text.contains("odata_type: Some(Self::ODATA_TYPE.to_owned()),"));
+    }
+
+    #[test]
+    fn a_key_is_its_plain_type_filled_with_its_default_and_not_sent_when_empty() {
+        let text = user(
+            Some(ir::RenameRule::PascalCase),
+            vec![
+                string("user_name", "UserName", ir::Presence::Key),
+                string("id", "id", ir::Presence::Optional),
+            ],
+        );
+        assert!(
+            text.contains("#[serde(rename_all = \"PascalCase\")]\npub struct User {"),
+            "{text}"
+        );
+        assert!(
+            text.contains("    #[serde(default, skip_serializing_if = \"rt::is_default\")]\n    pub user_name: String,\n"),
+            "{text}"
+        );
+        assert!(
+            text.contains("    #[serde(rename = \"id\", default, skip_serializing_if = \"Option::is_none\")]\n    pub id: Option<String>,\n"),
+            "{text}"
+        );
+        assert!(text.contains("user_name: Default::default(),"), "{text}");
+    }
+
+    #[test]
+    fn without_a_rule_no_rename_all_is_written() {
+        let text = user(None, vec![string("id", "id", ir::Presence::Key)]);
+        assert!(!text.contains("rename_all"), "{text}");
+        assert!(
+            text.contains("    #[serde(default, skip_serializing_if = \"rt::is_default\")]\n    pub id: String,\n"),
+            "{text}"
+        );
     }
 
     #[test]
@@ -421,12 +439,8 @@ mod tests {
             name: "A".to_owned(),
             odata_type: "#ns.a".to_owned(),
             doc: Vec::new(),
-            fields: vec![field(
-                "name",
-                "name",
-                RustType::Primitive(Primitive::String),
-                false,
-            )],
+            rename_all: None,
+            fields: vec![string("name", "name", ir::Presence::Optional)],
             cfg: ir::Cfg::always(),
         });
         assert!(!uses_runtime(&plain));
@@ -435,8 +449,12 @@ mod tests {
             "on",
             "on",
             RustType::Primitive(Primitive::Date),
-            false,
+            ir::Presence::Optional,
         ));
         assert!(uses_runtime(&dated));
+        // `rt::is_default` decides whether a key is sent.
+        let mut keyed = plain.clone();
+        keyed.structs[0].fields[0].presence = ir::Presence::Key;
+        assert!(uses_runtime(&keyed));
     }
 }

@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use crate::ir::{self, RustType};
 use crate::model::{Facets, StructuredKind};
-use crate::model::{ItemType, Model, Primitive, PropertyDef, TypeId, TypeKind, TypeRef};
+use crate::model::{ItemType, KeyPart, Model, Primitive, PropertyDef, TypeId, TypeKind, TypeRef};
 use crate::plan::names::{self, CRATE_ROOT_RESERVED, Scope};
 
 use super::features::Features;
@@ -180,24 +180,29 @@ pub fn modules(model: &Model, types: &TypeNames, features: &Features) -> Vec<ir:
                 }
                 doc.push(summary);
                 let mut scope = Scope::with_reserved(["odata_type", "additional_data"]);
-                let fields = model
+                let fields: Vec<ir::Field> = model
                     .all_properties(id)
                     .into_iter()
                     // Stream properties are read through their own URL, not the body.
                     .filter(|p| p.ty.item != ItemType::Primitive(Primitive::Stream))
-                    .map(|p| ir::Field {
-                        name: scope.claim(names::value_name(&p.name)),
-                        wire: p.name.clone(),
-                        ty: types.rust_type(p.ty),
-                        nullable: p.nullable,
-                        boxed: boxed.contains(&(id, p.name.clone())),
-                        doc: property_doc(p),
+                    .map(|p| {
+                        let key = key_role(&s.key, &p.name);
+                        let presence = presence(p, key);
+                        ir::Field {
+                            name: scope.claim(names::value_name(&p.name)),
+                            wire: p.name.clone(),
+                            ty: types.rust_type(p.ty),
+                            presence,
+                            boxed: boxed.contains(&(id, p.name.clone())),
+                            doc: property_doc(p, key, presence),
+                        }
                     })
                     .collect();
                 module.structs.push(ir::Struct {
                     name,
                     odata_type: format!("#{}", def.qualified_name()),
                     doc,
+                    rename_all: rename_rule(&fields),
                     fields,
                     cfg: cfg.clone(),
                 });
@@ -301,10 +306,76 @@ fn union(model: &Model, types: &TypeNames, id: TypeId, cfg: ir::Cfg) -> ir::Unio
     }
 }
 
+/// Whether a property is a key of its entity type: the whole key or one of its parts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum KeyRole {
+    None,
+    Whole,
+    Part,
+}
+
+fn key_role(key: &[KeyPart], property: &str) -> KeyRole {
+    // A 4.01 key path into a complex property (`address/street`) makes no property of
+    // this type a key.
+    if !key.iter().any(|k| k.path == property) {
+        KeyRole::None
+    } else if key.len() == 1 {
+        KeyRole::Whole
+    } else {
+        KeyRole::Part
+    }
+}
+
+/// How a field holds its value. A key is its plain type when that type's default is an
+/// empty value no key takes: strings and GUIDs (`""`), binaries and integers. Keys of
+/// other types stay `Option`: `false` is a real key, and `Edm.Decimal`
+/// (`serde_json::Number`), dates, times and durations have no `Default`.
+fn presence(p: &PropertyDef, key: KeyRole) -> ir::Presence {
+    use Primitive::*;
+    if p.nullable {
+        return ir::Presence::Nullable;
+    }
+    match p.ty {
+        TypeRef {
+            item: ItemType::Primitive(Binary | Byte | Guid | Int16 | Int32 | Int64 | SByte | String),
+            collection: false,
+        } if key != KeyRole::None => ir::Presence::Key,
+        _ => ir::Presence::Optional,
+    }
+}
+
+/// The `rename_all` rule most fields' wire names follow, camelCase on a tie; `None` when
+/// neither leaves fewer fields to rename than the field names as they are.
+fn rename_rule(fields: &[ir::Field]) -> Option<ir::RenameRule> {
+    let fits = |rule| {
+        fields
+            .iter()
+            .filter(|f| ir::serde_name(&f.name, rule) == f.wire)
+            .count()
+    };
+    let camel = fits(Some(ir::RenameRule::CamelCase));
+    let pascal = fits(Some(ir::RenameRule::PascalCase));
+    let (rule, fitting) = if pascal > camel {
+        (ir::RenameRule::PascalCase, pascal)
+    } else {
+        (ir::RenameRule::CamelCase, camel)
+    };
+    (fitting > fits(None)).then_some(rule)
+}
+
 /// Doc lines of a property: its description, then what the schema says about its values.
-fn property_doc(p: &PropertyDef) -> Vec<String> {
+fn property_doc(p: &PropertyDef, key: KeyRole, presence: ir::Presence) -> Vec<String> {
     let mut doc: Vec<String> = p.description.iter().cloned().collect();
     let mut facts = Vec::new();
+    match (key, presence) {
+        (KeyRole::None, _) => {}
+        (_, ir::Presence::Key) => facts.push(format!(
+            "{} Empty (the type's default) when a response leaves it out; an empty key is not sent, so a create lets the service assign one.",
+            if key == KeyRole::Whole { "The key." } else { "Part of the key." }
+        )),
+        (KeyRole::Whole, _) => facts.push("The key.".to_owned()),
+        (KeyRole::Part, _) => facts.push("Part of the key.".to_owned()),
+    }
     if p.computed {
         facts.push("Computed by the service.".to_owned());
     }
@@ -469,6 +540,103 @@ fn strongly_connected(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::diag::Sources;
+
+    fn property(name: &str, ty: Primitive, nullable: bool) -> PropertyDef {
+        PropertyDef {
+            name: name.to_owned(),
+            ty: TypeRef {
+                item: ItemType::Primitive(ty),
+                collection: false,
+            },
+            nullable,
+            description: None,
+            computed: false,
+            immutable: false,
+            default_value: None,
+            facets: None,
+            at: Sources::pos(0, 0),
+        }
+    }
+
+    fn key(paths: &[&str]) -> Vec<KeyPart> {
+        paths
+            .iter()
+            .map(|p| KeyPart {
+                path: (*p).to_owned(),
+                name: (*p).to_owned(),
+                ty: Primitive::String,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn keys_are_plain_where_their_type_has_an_empty_default() {
+        let whole = key(&["id"]);
+        assert_eq!(key_role(&whole, "id"), KeyRole::Whole);
+        assert_eq!(key_role(&whole, "name"), KeyRole::None);
+        let composite = key(&["a", "address/street"]);
+        assert_eq!(key_role(&composite, "a"), KeyRole::Part);
+        assert_eq!(key_role(&composite, "address"), KeyRole::None);
+
+        let id = property("id", Primitive::String, false);
+        assert_eq!(presence(&id, KeyRole::Whole), ir::Presence::Key);
+        assert_eq!(presence(&id, KeyRole::None), ir::Presence::Optional);
+        let n = property("n", Primitive::Int32, false);
+        assert_eq!(presence(&n, KeyRole::Part), ir::Presence::Key);
+        for no_default in [
+            Primitive::Date,
+            Primitive::DateTimeOffset,
+            Primitive::Decimal,
+        ] {
+            let p = property("at", no_default, false);
+            assert_eq!(presence(&p, KeyRole::Whole), ir::Presence::Optional);
+        }
+        let flag = property("on", Primitive::Boolean, false);
+        assert_eq!(presence(&flag, KeyRole::Whole), ir::Presence::Optional);
+        // A schema that calls its key nullable gets the three states it asks for.
+        let nullable = property("id", Primitive::String, true);
+        assert_eq!(presence(&nullable, KeyRole::Whole), ir::Presence::Nullable);
+
+        let doc = property_doc(&id, KeyRole::Whole, ir::Presence::Key).join(" ");
+        assert!(doc.starts_with("The key. Empty"), "{doc}");
+        let doc = property_doc(&flag, KeyRole::Whole, ir::Presence::Optional);
+        assert_eq!(doc, ["The key."]);
+    }
+
+    #[test]
+    fn rename_all_is_the_convention_most_fields_fit() {
+        let fields = |pairs: &[(&str, &str)]| -> Vec<ir::Field> {
+            pairs
+                .iter()
+                .map(|(name, wire)| ir::Field {
+                    name: (*name).to_owned(),
+                    wire: (*wire).to_owned(),
+                    ty: RustType::Primitive(Primitive::String),
+                    presence: ir::Presence::Optional,
+                    boxed: false,
+                    doc: Vec::new(),
+                })
+                .collect()
+        };
+        let camel = ir::RenameRule::CamelCase;
+        let pascal = ir::RenameRule::PascalCase;
+        let graph = fields(&[("id", "id"), ("display_name", "displayName")]);
+        assert_eq!(rename_rule(&graph), Some(camel));
+        let trip_pin = fields(&[
+            ("user_name", "UserName"),
+            ("first_name", "FirstName"),
+            ("id", "id"),
+        ]);
+        assert_eq!(rename_rule(&trip_pin), Some(pascal));
+        // A tie goes to camelCase.
+        let tie = fields(&[("user_name", "UserName"), ("first_name", "firstName")]);
+        assert_eq!(rename_rule(&tie), Some(camel));
+        // One-word lowercase names fit camelCase and the names as they are alike.
+        let plain = fields(&[("id", "id"), ("name", "name"), ("ip_v4", "IPv4")]);
+        assert_eq!(rename_rule(&plain), None);
+        assert_eq!(rename_rule(&[]), None);
+    }
 
     #[test]
     fn components_find_cycles_and_self_loops() {
