@@ -1,10 +1,26 @@
 //! Tells the tests whether the Graph beta corpus is there: without it, the tests that
 //! need it are ignored with the reason (so a summary says which did not run), and under
-//! `CI` the build fails, since CI must run them.
+//! `CI` the build fails, since CI must run them. Writes the README's examples for the
+//! seed crate as code for `tests/readme.rs` to compile.
 
 use std::path::PathBuf;
 
+#[path = "readme_blocks.rs"]
+mod readme_blocks;
+
 fn main() {
+    let readme = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../README.md");
+    println!("cargo::rerun-if-changed={}", readme.display());
+    let text = std::fs::read_to_string(&readme).expect("README.md is readable");
+    let blocks = readme_blocks::rust_blocks(&text, "microsoft_graph");
+    let code = format!(
+        "pub const BLOCKS: usize = {};\n{}",
+        blocks.len(),
+        readme_blocks::as_function("seed_crate_examples", &blocks)
+    );
+    let out = PathBuf::from(std::env::var_os("OUT_DIR").expect("cargo sets OUT_DIR"));
+    std::fs::write(out.join("readme_examples.rs"), code).expect("OUT_DIR is writable");
+
     println!("cargo::rustc-check-cfg=cfg(corpus_missing)");
     println!("cargo::rerun-if-env-changed=ODATA_CODEGEN_CORPUS");
     println!("cargo::rerun-if-env-changed=CI");

@@ -6,7 +6,7 @@ mod common;
 use std::time::{Duration, Instant};
 
 use futures_util::TryStreamExt;
-use microsoft_graph::microsoft::graph::ManagedDeviceMobileAppConfigurationUserStatus as UserStatus;
+use microsoft_graph::graph::ManagedDeviceMobileAppConfigurationUserStatus as UserStatus;
 use microsoft_graph::requests::GraphService;
 use microsoft_graph::requests::ios_lob_app_provisioning_configuration::UserStatuses;
 use microsoft_graph::runtime::{Client, Error, ServiceRoot, StaticToken};

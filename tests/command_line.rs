@@ -49,8 +49,8 @@ fn the_api_report_lists_the_public_api() {
     for line in [
         "const crate::SERVICE_ROOT: &str",
         "fn crate::requests::managed_device_mobile_app_configuration_user_status::ManagedDeviceMobileAppConfigurationUserStatus::delete(&self) -> rt::Operation<()>",
-        "field crate::microsoft::graph::ManagedDeviceMobileAppConfigurationUserStatus::user_display_name: rt::Field<String>",
-        "variant crate::microsoft::graph::ComplianceStatus::Unrecognized(String)",
+        "field crate::graph::ManagedDeviceMobileAppConfigurationUserStatus::user_display_name: rt::Field<String>",
+        "variant crate::graph::ComplianceStatus::Unrecognized(String)",
         "struct crate::requests::GraphService derives Clone, Copy, Debug, Default, Eq, PartialEq",
     ] {
         assert!(lines.contains(&line), "{line} in:\n{report}");

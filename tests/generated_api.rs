@@ -1,6 +1,6 @@
 //! The generated crate's models and request builders, used as a caller would.
 
-use microsoft_graph::microsoft::graph::{
+use microsoft_graph::graph::{
     ComplianceStatus, ManagedDeviceMobileAppConfigurationUserStatus as UserStatus,
 };
 use microsoft_graph::requests::GraphService;

@@ -3,7 +3,7 @@
 //! every operation they offer, and each key stays exactly one segment that decodes back
 //! to the value given.
 
-use microsoft_graph::microsoft::graph::ManagedDeviceMobileAppConfigurationUserStatus as UserStatus;
+use microsoft_graph::graph::ManagedDeviceMobileAppConfigurationUserStatus as UserStatus;
 use microsoft_graph::requests::GraphService;
 use microsoft_graph::runtime::{ServiceRoot, http};
 use percent_encoding::percent_decode_str;

@@ -6,6 +6,7 @@
 //! million lines. It runs when the corpus is present (always in CI).
 
 mod common;
+mod readme_blocks;
 
 use odata_codegen::output::write_dir;
 use odata_codegen::{Input, Inputs, Layout, Options, RuntimeDependency, Select};
@@ -48,9 +49,19 @@ fn the_whole_beta_schema_compiles_with_every_feature_and_with_one() {
     assert!(manifest.contains("\ndeviceAppManagement = "), "{manifest}");
     let dir = common::temp_dir("whole-beta");
     write_dir(&dir.join("graph-beta"), &files, false).expect("the crate is written");
+    // The README's Graph calls, as an example of the crate.
+    let readme = std::fs::read_to_string(common::root().join("README.md")).expect("README.md");
+    let blocks = readme_blocks::rust_blocks(&readme, "graph_beta");
+    assert!(!blocks.is_empty(), "the README shows calls of the whole crate");
+    let example = format!(
+        "#![allow(unused)]\n{}\nfn main() {{}}\n",
+        readme_blocks::as_function("readme", &blocks)
+    );
+    std::fs::create_dir_all(dir.join("graph-beta/examples")).expect("examples/");
+    std::fs::write(dir.join("graph-beta/examples/readme.rs"), example).expect("the example");
     common::write_workspace(&dir, &["graph-beta"]);
     for features in [
-        &["--all-features"][..],
+        &["--all-features", "--lib", "--examples"][..],
         &["--no-default-features", "--features", "deviceAppManagement"][..],
     ] {
         let mut args = vec!["check", "--message-format", "short"];

@@ -48,7 +48,8 @@ impl Cfg {
     }
 }
 
-/// A schema namespace, as nested Rust modules (`microsoft.graph` -> `microsoft::graph`).
+/// A schema namespace, as nested Rust modules (`microsoft.graph.callRecords` ->
+/// `graph::call_records`, without the parts every namespace shares).
 #[derive(Clone, Debug, PartialEq)]
 pub struct Module {
     pub path: Vec<String>,

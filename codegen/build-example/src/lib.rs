@@ -4,7 +4,7 @@ include!(concat!(env!("OUT_DIR"), "/graph.rs"));
 
 #[cfg(test)]
 mod tests {
-    use super::microsoft::graph::{
+    use super::graph::{
         ComplianceStatus, ManagedDeviceMobileAppConfigurationUserStatus,
     };
     use super::requests::GraphService;

@@ -96,6 +96,13 @@ impl<T> From<T> for Field<T> {
     }
 }
 
+impl From<&str> for Field<String> {
+    /// A text value: `subject: "Lunch".into()`.
+    fn from(value: &str) -> Self {
+        Self::Value(value.to_owned())
+    }
+}
+
 impl<T> From<Option<T>> for Field<T> {
     /// `None` becomes [`Field::Null`]: an `Option` that was set means the property is present.
     fn from(value: Option<T>) -> Self {
@@ -160,6 +167,14 @@ mod tests {
         name: Field<String>,
         #[serde(default, skip_serializing_if = "Field::is_absent")]
         size: Field<i64>,
+    }
+
+    #[test]
+    fn values_convert_into_a_set_field() {
+        let text: Field<String> = "Lunch".into();
+        assert_eq!(text, Field::Value("Lunch".to_owned()));
+        assert_eq!(Field::from(5i64), Field::Value(5));
+        assert_eq!(Field::<i64>::from(None), Field::Null);
     }
 
     #[test]

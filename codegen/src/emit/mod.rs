@@ -102,14 +102,12 @@ enum Piece<'a> {
     ModuleDecls(Vec<String>),
     /// The private item modules of a namespace module, and their re-exports.
     ItemDecls(Vec<String>),
-    /// An item's own file: its features, and the item, which imports the names of
-    /// `parent_names` (its namespace module's) it uses.
+    /// An item's own file: its features, and the item, which imports the names of its
+    /// namespace module (at `namespace`) that it uses.
     ItemFile {
         cfg: &'a ir::Cfg,
-        /// The item's own name, which it names without the import.
-        name: &'a str,
+        namespace: &'a [String],
         item: Box<Piece<'a>>,
-        parent_names: &'a BTreeSet<String>,
     },
     /// The `pub mod` lines of `requests`' type modules, each compiled when its
     /// handles are.
@@ -185,21 +183,27 @@ impl<'a> Piece<'a> {
                 .collect(),
             Piece::ItemFile {
                 cfg,
-                name,
+                namespace,
                 item,
-                parent_names,
             } => {
                 let cfg = tokens::inner_cfg_attr(cfg);
-                let item = item.tokens();
                 // Named one by one: a glob import of a namespace module in each of its
                 // thousands of item modules costs rustc time and memory quadratic in them.
-                let own = name.trim_start_matches("r#");
                 let mut used = BTreeSet::new();
-                first_segments(&item, &mut |n| {
-                    if n != own && parent_names.contains(n) {
-                        used.insert(n.to_owned());
+                let mut name_of = |ty: &ir::RustType| names_below(ty, namespace, &mut used);
+                match item.as_ref() {
+                    Piece::Struct(s, _) => {
+                        s.fields.iter().for_each(|f| name_of(&f.ty));
+                        // A recursive struct names itself.
+                        used.remove(&s.name);
                     }
-                });
+                    Piece::Union(u, _) => u.variants.iter().for_each(|v| name_of(&v.ty)),
+                    _ => {}
+                }
+                let item = item.tokens();
+                if names_runtime(&item) {
+                    used.insert(ir::RT.to_owned());
+                }
                 let import = (!used.is_empty()).then(|| {
                     let used = used.iter().map(|n| ident(n));
                     quote! { use super::{#(#used),*}; }
@@ -237,29 +241,6 @@ pub fn emit_timed(krate: &ir::Crate, layout: &Layout, inputs: &[String]) -> (Fil
             m.unions.iter_mut().for_each(|u| u.cfg = ir::Cfg::always());
             m.enums.iter_mut().for_each(|e| e.cfg = ir::Cfg::always());
             (m.path.clone(), m)
-        })
-        .collect();
-    // What an item's file can name through its namespace module: the runtime, the
-    // namespace's types and its child modules.
-    let parent_names: BTreeMap<Vec<String>, BTreeSet<String>> = krate
-        .modules
-        .iter()
-        .map(|m| {
-            let types = m.structs.iter().map(|s| &s.name);
-            let types = types.chain(m.unions.iter().map(|u| &u.name));
-            let types = types.chain(m.enums.iter().map(|e| &e.name));
-            let types = types.chain(m.aliases.iter().map(|a| &a.name));
-            let kids = krate
-                .modules
-                .iter()
-                .filter(|k| k.path.len() > m.path.len() && k.path.starts_with(&m.path))
-                .map(|k| &k.path[m.path.len()]);
-            let names = types
-                .chain(kids)
-                .map(|n| n.trim_start_matches("r#").to_owned())
-                .chain([ir::RT.to_owned()])
-                .collect();
-            (m.path.clone(), names)
         })
         .collect();
     let item_ctxs: BTreeMap<Vec<String>, Ctx> = krate
@@ -338,16 +319,14 @@ pub fn emit_timed(krate: &ir::Crate, layout: &Layout, inputs: &[String]) -> (Fil
                         items.iter().map(|(file, ..)| file.clone()).collect(),
                     ));
                     let dir = path.join("/");
-                    let parent_names = &parent_names[&path];
-                    for (file, name, cfg, piece) in items {
+                    for (file, cfg, piece) in items {
                         let stem = file.trim_start_matches("r#");
                         plan.push((
                             format!("src/{dir}/{stem}.rs"),
                             vec![Piece::ItemFile {
                                 cfg,
-                                name,
+                                namespace: &module.path,
                                 item: Box::new(piece),
-                                parent_names,
                             }],
                         ));
                     }
@@ -427,43 +406,58 @@ pub fn emit_timed(krate: &ir::Crate, layout: &Layout, inputs: &[String]) -> (Fil
     (files, timings)
 }
 
-/// Calls `found` with each identifier of `tokens` that starts a path (one not after
-/// `::` or `.`).
-fn first_segments(tokens: &TokenStream, found: &mut dyn FnMut(&str)) {
-    use proc_macro2::{Spacing, TokenTree};
-    let mut after_separator = false;
-    for tree in tokens.clone() {
-        match &tree {
-            TokenTree::Ident(ident) => {
-                if !after_separator {
-                    found(ident.to_string().trim_start_matches("r#"));
-                }
-                after_separator = false;
+/// Adds to `used` the name by which a type's file names `ty` through its namespace
+/// module at `namespace`: a type of the namespace, or the child module that leads to one.
+fn names_below(ty: &ir::RustType, namespace: &[String], used: &mut BTreeSet<String>) {
+    match ty {
+        ir::RustType::Named { module, name } | ir::RustType::Flags { module, name } => {
+            if module == namespace {
+                used.insert(name.clone());
+            } else if module.len() > namespace.len() && module.starts_with(namespace) {
+                used.insert(module[namespace.len()].clone());
             }
-            TokenTree::Group(group) => {
-                first_segments(&group.stream(), found);
-                after_separator = false;
-            }
-            TokenTree::Punct(punct) => {
-                after_separator = punct.as_char() == '.'
-                    || (punct.as_char() == ':' && punct.spacing() == Spacing::Joint)
-                    || (punct.as_char() == ':' && after_separator);
-            }
-            TokenTree::Literal(_) => after_separator = false,
         }
+        ir::RustType::Vec(inner) => names_below(inner, namespace, used),
+        ir::RustType::Primitive(_) => {}
     }
+}
+
+/// Whether `tokens` name the runtime: `rt::` at the start of a path.
+fn names_runtime(tokens: &TokenStream) -> bool {
+    use proc_macro2::{Spacing, TokenTree};
+    let trees: Vec<TokenTree> = tokens.clone().into_iter().collect();
+    trees.iter().enumerate().any(|(i, tree)| match tree {
+        TokenTree::Group(group) => names_runtime(&group.stream()),
+        TokenTree::Ident(ident) => {
+            let punct = |at: Option<usize>| match at.and_then(|at| trees.get(at)) {
+                Some(TokenTree::Punct(p)) => Some((p.as_char(), p.spacing())),
+                _ => None,
+            };
+            // After `::` or `.` an identifier continues a path; after a lone `:` it starts one.
+            let continues = match punct(i.checked_sub(1)) {
+                Some(('.', _)) => true,
+                Some((':', _)) => punct(i.checked_sub(2)) == Some((':', Spacing::Joint)),
+                _ => false,
+            };
+            let starts_path = !continues;
+            starts_path
+                && ident == ir::RT
+                && matches!(trees.get(i + 1), Some(TokenTree::Punct(p)) if p.as_char() == ':' && p.spacing() == Spacing::Joint)
+        }
+        _ => false,
+    })
 }
 
 /// The structs, unions and enums of a namespace module, each with the name of the
 /// private module (and file) that holds it (its own name, made unique beside the
-/// namespace's child modules), its name and the features it compiles with. The items come from
+/// namespace's child modules) and the features it compiles with. The items come from
 /// `ungated`, the module without features: the file as a whole is gated.
 fn item_files<'a>(
     module: &'a ir::Module,
     ungated: &'a ir::Module,
     children: Option<&BTreeSet<String>>,
     ctx: &'a Ctx,
-) -> Vec<(String, &'a str, &'a ir::Cfg, Piece<'a>)> {
+) -> Vec<(String, &'a ir::Cfg, Piece<'a>)> {
     let reserved = children
         .into_iter()
         .flatten()
@@ -473,13 +467,13 @@ fn item_files<'a>(
     let mut claim = |name: &str| scope.claim(crate::plan::names::module_name(name));
     let mut items = Vec::new();
     for (s, gated) in ungated.structs.iter().zip(&module.structs) {
-        items.push((claim(&s.name), s.name.as_str(), &gated.cfg, Piece::Struct(s, ctx)));
+        items.push((claim(&s.name), &gated.cfg, Piece::Struct(s, ctx)));
     }
     for (u, gated) in ungated.unions.iter().zip(&module.unions) {
-        items.push((claim(&u.name), u.name.as_str(), &gated.cfg, Piece::Union(u, ctx)));
+        items.push((claim(&u.name), &gated.cfg, Piece::Union(u, ctx)));
     }
     for (e, gated) in ungated.enums.iter().zip(&module.enums) {
-        items.push((claim(&e.name), e.name.as_str(), &gated.cfg, Piece::Enum(e)));
+        items.push((claim(&e.name), &gated.cfg, Piece::Enum(e)));
     }
     items
 }
@@ -593,6 +587,50 @@ pub(super) mod tests {
             !text.lines().any(|l| l.starts_with("//!")),
             "an included file has no crate docs:\n{text}"
         );
+    }
+
+    #[test]
+    fn an_item_file_imports_the_runtime_only_where_a_path_starts_with_it() {
+        assert!(names_runtime(&quote! { Self { a: rt::Field::Absent } }));
+        assert!(names_runtime(&quote! { fn f() -> rt::Date {} }));
+        assert!(!names_runtime(&quote! { pub rt: String }));
+        assert!(!names_runtime(&quote! { ::other::rt::X }));
+        assert!(!names_runtime(&quote! { value.rt::<u8>() }));
+    }
+
+    #[test]
+    fn a_crate_has_a_file_per_struct_and_enum_imported_by_name() {
+        let mut krate = empty_crate("my-sdk");
+        let mut graph = module(&["graph"]);
+        let named = |name: &str| ir::RustType::Named {
+            module: vec!["graph".to_owned()],
+            name: name.to_owned(),
+        };
+        let field = |name: &str, ty| ir::Field {
+            name: name.to_owned(),
+            wire: name.to_owned(),
+            ty,
+            presence: ir::Presence::Optional,
+            boxed: false,
+            doc: Vec::new(),
+        };
+        graph.structs.push(ir::Struct {
+            name: "User".to_owned(),
+            odata_type: "#graph.user".to_owned(),
+            doc: Vec::new(),
+            fields: vec![field("manager", named("User")), field("kind", named("Kind"))],
+            rename_all: None,
+            cfg: ir::Cfg::always(),
+        });
+        krate.modules = vec![graph];
+        let layout = Layout::Crate {
+            runtime: RuntimeDependency::Version("0.1".to_owned()),
+        };
+        let (files, _) = emit_timed(&krate, &layout, &["m.xml".to_owned()]);
+        assert!(files["src/graph.rs"].contains("mod user;\npub use user::*;\n"));
+        let user = &files["src/graph/user.rs"];
+        assert!(user.contains("\nuse super::Kind;\n"), "{user}");
+        assert!(user.contains("pub struct User {"), "{user}");
     }
 
     #[test]

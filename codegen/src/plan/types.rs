@@ -89,14 +89,18 @@ impl TypeNames {
     }
 }
 
-/// Module paths of the namespaces that have types to emit, in declaration order:
-/// `microsoft.graph.callRecords` -> `microsoft::graph::call_records`. Names that collide
-/// after conversion get a suffix; a top-level module never takes a crate's name.
+/// Module paths of the namespaces that have types to emit, in declaration order, without
+/// the leading parts they all share and that name no namespace of their own:
+/// `microsoft.graph` and `microsoft.graph.callRecords` -> `graph` and
+/// `graph::call_records`; a single `Microsoft.OData.SampleService.Models.TripPin` ->
+/// `trip_pin`. Names that collide after conversion get a suffix; a top-level module
+/// never takes a crate's name.
 fn module_paths(model: &Model, closure: &BTreeSet<TypeId>) -> HashMap<String, Vec<String>> {
     let used: BTreeSet<&str> = closure
         .iter()
         .map(|&id| model.get(id).namespace.as_str())
         .collect();
+    let shared = shared_prefix(&used);
     // (parent path, written part) -> module name; a scope of names per parent.
     let mut assigned: HashMap<(Vec<String>, String), String> = HashMap::new();
     let mut scopes: HashMap<Vec<String>, Scope> = HashMap::new();
@@ -106,7 +110,7 @@ fn module_paths(model: &Model, closure: &BTreeSet<TypeId>) -> HashMap<String, Ve
             continue;
         }
         let mut path: Vec<String> = Vec::new();
-        for part in info.namespace.split('.') {
+        for part in info.namespace.split('.').skip(shared) {
             let key = (path.clone(), part.to_owned());
             let name = match assigned.get(&key) {
                 Some(name) => name.clone(),
@@ -131,6 +135,21 @@ fn module_paths(model: &Model, closure: &BTreeSet<TypeId>) -> HashMap<String, Ve
         out.insert(info.namespace.clone(), path);
     }
     out
+}
+
+/// How many leading parts every namespace in `namespaces` shares, leaving each at least
+/// one of its own.
+fn shared_prefix(namespaces: &BTreeSet<&str>) -> usize {
+    let mut all = namespaces.iter().map(|n| n.split('.').collect::<Vec<_>>());
+    let Some(first) = all.next() else {
+        return 0;
+    };
+    let mut shared = first.len() - 1;
+    for parts in all {
+        let common = first.iter().zip(&parts).take_while(|(a, b)| a == b).count();
+        shared = shared.min(common).min(parts.len() - 1);
+    }
+    shared
 }
 
 /// The namespace modules with their items, in module order.
@@ -541,6 +560,17 @@ fn strongly_connected(
 mod tests {
     use super::*;
     use crate::diag::Sources;
+
+    #[test]
+    fn namespaces_lose_the_leading_parts_they_all_share() {
+        let prefix = |names: &[&str]| shared_prefix(&names.iter().copied().collect());
+        assert_eq!(prefix(&["microsoft.graph", "microsoft.graph.callRecords"]), 1);
+        assert_eq!(prefix(&["Microsoft.OData.SampleService.Models.TripPin"]), 4);
+        assert_eq!(prefix(&["contoso.media", "contoso.media.calls"]), 1);
+        assert_eq!(prefix(&["a.x", "b.x"]), 0);
+        assert_eq!(prefix(&["Default"]), 0);
+        assert_eq!(prefix(&[]), 0);
+    }
 
     fn property(name: &str, ty: Primitive, nullable: bool) -> PropertyDef {
         PropertyDef {
