@@ -203,7 +203,7 @@ fn every_fixture_generates_its_expected_crate() {
 }
 
 #[test]
-fn every_expected_crate_compiles_without_warnings() {
+fn every_expected_crate_compiles_and_documents_without_warnings() {
     let fixtures = fixtures();
     let dir = common::temp_dir("goldens");
     for fixture in &fixtures {
@@ -257,6 +257,13 @@ fn every_expected_crate_compiles_without_warnings() {
         "the golden crates compile with warnings:\n{}\n\n{output}",
         warnings.join("\n")
     );
+    // Their docs read as rustdoc renders them: every link resolves, no HTML breaks.
+    let (ok, output) = common::cargo_with_env(
+        &dir,
+        &["doc", "--workspace", "--no-deps", "--all-features"],
+        &[("RUSTDOCFLAGS", "-D warnings")],
+    );
+    assert!(ok, "rustdoc warns on the golden crates:\n{output}");
     let _ = fs::remove_dir_all(&dir);
 }
 

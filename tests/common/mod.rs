@@ -196,9 +196,15 @@ pub fn target_dir() -> PathBuf {
 /// Runs `cargo` in `dir` with the workspace's target directory; returns whether it
 /// succeeded and its output (stderr then stdout). Compiler messages are short.
 pub fn cargo(dir: &Path, args: &[&str]) -> (bool, String) {
+    cargo_with_env(dir, args, &[])
+}
+
+/// [`cargo`] with environment variables set.
+pub fn cargo_with_env(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> (bool, String) {
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     let output = std::process::Command::new(cargo)
         .args(args)
+        .envs(env.iter().copied())
         .current_dir(dir)
         .env("CARGO_TARGET_DIR", target_dir())
         .env("CARGO_TERM_COLOR", "never")

@@ -100,12 +100,12 @@ enum Piece<'a> {
         children: BTreeSet<String>,
     },
     ModuleDecls(Vec<String>),
-    /// The private item modules of a namespace module, and their re-exports.
-    ItemDecls(Vec<String>),
-    /// An item's own file: its features, and the item, which imports the names of its
-    /// namespace module (at `namespace`) that it uses.
+    /// The private item modules of a namespace module (module name, item name, the
+    /// features it compiles with), and their re-exports.
+    ItemDecls(Vec<(String, &'a str, &'a ir::Cfg)>),
+    /// An item's own file: the item, which imports the names of its namespace module
+    /// (at `namespace`) that it uses.
     ItemFile {
-        cfg: &'a ir::Cfg,
         namespace: &'a [String],
         item: Box<Piece<'a>>,
     },
@@ -144,6 +144,16 @@ impl<'a> Piece<'a> {
         }
     }
 
+    /// The name of the struct, union or enum a piece holds.
+    fn item_name(&self) -> &'a str {
+        match self {
+            Piece::Struct(s, _) => &s.name,
+            Piece::Union(u, _) => &u.name,
+            Piece::Enum(e) => &e.name,
+            _ => "",
+        }
+    }
+
     /// Pieces are built where they are formatted: tokens cannot cross threads.
     fn tokens(&self) -> TokenStream {
         match self {
@@ -174,19 +184,18 @@ impl<'a> Piece<'a> {
                 })
                 .collect(),
             Piece::HandleModuleDecls(modules) => requests::module_decls(modules),
-            Piece::ItemDecls(names) => names
+            // Re-exported by name: rustc resolves a glob re-export of each of thousands
+            // of modules far more slowly.
+            Piece::ItemDecls(items) => items
                 .iter()
-                .map(|n| {
-                    let n = ident(n);
-                    quote! { mod #n; pub use #n::*; }
+                .map(|(module, item, cfg)| {
+                    let module = ident(module);
+                    let item = ident(item);
+                    let cfg = tokens::cfg_attr(cfg);
+                    quote! { #cfg mod #module; #cfg pub use #module::#item; }
                 })
                 .collect(),
-            Piece::ItemFile {
-                cfg,
-                namespace,
-                item,
-            } => {
-                let cfg = tokens::inner_cfg_attr(cfg);
+            Piece::ItemFile { namespace, item } => {
                 // Named one by one: a glob import of a namespace module in each of its
                 // thousands of item modules costs rustc time and memory quadratic in them.
                 let mut used = BTreeSet::new();
@@ -208,7 +217,7 @@ impl<'a> Piece<'a> {
                     let used = used.iter().map(|n| ident(n));
                     quote! { use super::{#(#used),*}; }
                 });
-                quote! { #cfg #import #item }
+                quote! { #import #item }
             }
             Piece::Struct(s, ctx) => types::struct_items(s, ctx),
             Piece::Union(u, ctx) => types::union_items(u, ctx),
@@ -316,15 +325,17 @@ pub fn emit_timed(krate: &ir::Crate, layout: &Layout, inputs: &[String]) -> (Fil
                     // grows with the schema; the module re-exports them.
                     let items = item_files(module, ungated, kids, item_ctx);
                     pieces.push(Piece::ItemDecls(
-                        items.iter().map(|(file, ..)| file.clone()).collect(),
+                        items
+                            .iter()
+                            .map(|(file, cfg, piece)| (file.clone(), piece.item_name(), *cfg))
+                            .collect(),
                     ));
                     let dir = path.join("/");
-                    for (file, cfg, piece) in items {
+                    for (file, _, piece) in items {
                         let stem = file.trim_start_matches("r#");
                         plan.push((
                             format!("src/{dir}/{stem}.rs"),
                             vec![Piece::ItemFile {
-                                cfg,
                                 namespace: &module.path,
                                 item: Box::new(piece),
                             }],
@@ -422,12 +433,14 @@ fn names_below(ty: &ir::RustType, namespace: &[String], used: &mut BTreeSet<Stri
     }
 }
 
-/// Whether `tokens` name the runtime: `rt::` at the start of a path.
+/// Whether `tokens` name the runtime: `rt::` at the start of a path, also in a string
+/// that serde reads as one (`skip_serializing_if = "rt::Field::is_absent"`).
 fn names_runtime(tokens: &TokenStream) -> bool {
     use proc_macro2::{Spacing, TokenTree};
     let trees: Vec<TokenTree> = tokens.clone().into_iter().collect();
     trees.iter().enumerate().any(|(i, tree)| match tree {
         TokenTree::Group(group) => names_runtime(&group.stream()),
+        TokenTree::Literal(literal) => literal.to_string().starts_with(&format!("\"{}::", ir::RT)),
         TokenTree::Ident(ident) => {
             let punct = |at: Option<usize>| match at.and_then(|at| trees.get(at)) {
                 Some(TokenTree::Punct(p)) => Some((p.as_char(), p.spacing())),
@@ -451,7 +464,7 @@ fn names_runtime(tokens: &TokenStream) -> bool {
 /// The structs, unions and enums of a namespace module, each with the name of the
 /// private module (and file) that holds it (its own name, made unique beside the
 /// namespace's child modules) and the features it compiles with. The items come from
-/// `ungated`, the module without features: the file as a whole is gated.
+/// `ungated`, the module without features: the module as a whole is gated.
 fn item_files<'a>(
     module: &'a ir::Module,
     ungated: &'a ir::Module,
@@ -594,6 +607,7 @@ pub(super) mod tests {
         assert!(names_runtime(&quote! { Self { a: rt::Field::Absent } }));
         assert!(names_runtime(&quote! { fn f() -> rt::Date {} }));
         assert!(!names_runtime(&quote! { pub rt: String }));
+        assert!(names_runtime(&quote! { #[serde(skip_serializing_if = "rt::is_default")] }));
         assert!(!names_runtime(&quote! { ::other::rt::X }));
         assert!(!names_runtime(&quote! { value.rt::<u8>() }));
     }
@@ -627,7 +641,7 @@ pub(super) mod tests {
             runtime: RuntimeDependency::Version("0.1".to_owned()),
         };
         let (files, _) = emit_timed(&krate, &layout, &["m.xml".to_owned()]);
-        assert!(files["src/graph.rs"].contains("mod user;\npub use user::*;\n"));
+        assert!(files["src/graph.rs"].contains("mod user;\npub use user::User;\n"));
         let user = &files["src/graph/user.rs"];
         assert!(user.contains("\nuse super::Kind;\n"), "{user}");
         assert!(user.contains("pub struct User {"), "{user}");

@@ -53,15 +53,6 @@ pub(super) fn cfg_attr(cfg: &ir::Cfg) -> TokenStream {
     }
 }
 
-/// `#![cfg(...)]`: the same gate for the module it opens.
-pub(super) fn inner_cfg_attr(cfg: &ir::Cfg) -> TokenStream {
-    match cfg.any_feature.as_slice() {
-        [] => TokenStream::new(),
-        [single] => quote! { #![cfg(feature = #single)] },
-        many => quote! { #![cfg(any(#(feature = #many),*))] },
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
