@@ -3,7 +3,7 @@
 //! Tests generated from the documentation's examples.
 
 use ::odata_codegen_runtime as rt;
-use super::microsoft::graph;
+use super::graph;
 
 /// The example at `000_9e47ed566db0d7be.md:68`.
 #[test]

@@ -12,7 +12,7 @@ pub use ::odata_codegen_runtime as runtime;
 pub const SERVICE_ROOT: &str = "https://graph.microsoft.com/beta";
 
 #[rustfmt::skip]
-pub mod microsoft;
+pub mod graph;
 
 #[rustfmt::skip]
 pub mod requests;

@@ -3,7 +3,7 @@
 //! Handles of `microsoft.graph.iosLobAppProvisioningConfiguration`: one entity, and the collections it navigates to.
 
 use ::odata_codegen_runtime as rt;
-use super::super::microsoft::graph;
+use super::super::graph;
 
 /// A `microsoft.graph.iosLobAppProvisioningConfiguration` entity.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -3,7 +3,7 @@
 //! Handles of `microsoft.graph.managedDeviceMobileAppConfigurationUserStatus`: one entity, and the collections it navigates to.
 
 use ::odata_codegen_runtime as rt;
-use super::super::microsoft::graph;
+use super::super::graph;
 
 /// A `microsoft.graph.managedDeviceMobileAppConfigurationUserStatus` entity.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -43,7 +43,7 @@ impl DriveService {
     pub fn recent(
         &self,
         top: i32,
-    ) -> rt::Operation<rt::Page<super::example::drive::AnyDriveItem>> {
+    ) -> rt::Operation<rt::Page<super::drive::AnyDriveItem>> {
         rt::Operation::function(
             rt::ODataPath::root()
                 .function("recent", &[("top", rt::ToLiteral::to_literal(&top))]),
@@ -77,7 +77,7 @@ impl Drives {
     /// Lists the `example.drive.drive` items of this collection, a page at a time.
     ///
     /// Succeeds with `200 OK`.
-    pub fn list(&self) -> rt::Operation<rt::Page<super::example::drive::Drive>> {
+    pub fn list(&self) -> rt::Operation<rt::Page<super::drive::Drive>> {
         rt::Operation::get(self.path.clone())
     }
 
@@ -86,8 +86,8 @@ impl Drives {
     /// Succeeds with `201 Created`.
     pub fn create(
         &self,
-        body: &super::example::drive::Drive,
-    ) -> rt::Operation<super::example::drive::Drive> {
+        body: &super::drive::Drive,
+    ) -> rt::Operation<super::drive::Drive> {
         rt::Operation::create(self.path.clone(), body)
     }
 

@@ -2,12 +2,16 @@
 
 //! The types of the schema namespace `con`.
 //!
-//! Every property is optional, so a `$select`-ed response deserializes; a nullable
-//! one is a [`Field`](rt::Field), which tells an absent property from an explicit
-//! `null`. `Default` fills in `@odata.type`, which services read from request bodies.
+//! Every property but a key is optional, so a `$select`-ed response deserializes; a
+//! nullable one is a [`Field`](rt::Field), which tells an absent property from an
+//! explicit `null`. A key is its plain type, empty when absent and then not sent.
+//! `Default` fills in `@odata.type`, which services read from request bodies.
 
 #[allow(unused_imports)]
 use ::odata_codegen_runtime as rt;
 
+#[cfg(feature = "types")]
 mod option;
-pub use option::*;
+
+#[cfg(feature = "types")]
+pub use option::Option_;

@@ -65,7 +65,7 @@ impl Libraries {
     /// Lists the `example.library.library` items of this collection, a page at a time.
     ///
     /// Succeeds with `200 OK`.
-    pub fn list(&self) -> rt::Operation<rt::Page<super::example::library::Library>> {
+    pub fn list(&self) -> rt::Operation<rt::Page<super::library::Library>> {
         rt::Operation::get(self.path.clone())
     }
 
@@ -74,8 +74,8 @@ impl Libraries {
     /// Succeeds with `201 Created`.
     pub fn create(
         &self,
-        body: &super::example::library::Library,
-    ) -> rt::Operation<super::example::library::Library> {
+        body: &super::library::Library,
+    ) -> rt::Operation<super::library::Library> {
         rt::Operation::create(self.path.clone(), body)
     }
 
@@ -110,7 +110,7 @@ impl Members {
     /// Lists the `example.library.member` items of this collection, a page at a time.
     ///
     /// Succeeds with `200 OK`.
-    pub fn list(&self) -> rt::Operation<rt::Page<super::example::library::Member>> {
+    pub fn list(&self) -> rt::Operation<rt::Page<super::library::Member>> {
         rt::Operation::get(self.path.clone())
     }
 
@@ -119,8 +119,8 @@ impl Members {
     /// Succeeds with `201 Created`.
     pub fn create(
         &self,
-        body: &super::example::library::Member,
-    ) -> rt::Operation<super::example::library::Member> {
+        body: &super::library::Member,
+    ) -> rt::Operation<super::library::Member> {
         rt::Operation::create(self.path.clone(), body)
     }
 

@@ -9,7 +9,7 @@
 pub use ::odata_codegen_runtime as runtime;
 
 #[rustfmt::skip]
-pub mod example;
+pub mod orders;
 
 #[rustfmt::skip]
 pub mod requests;

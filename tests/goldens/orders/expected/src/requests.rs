@@ -7,7 +7,7 @@
 //! entity sets' handles are here, beside the entry point.
 
 use ::odata_codegen_runtime as rt;
-use super::example::orders;
+use super::orders;
 
 /// The entry point of `example.orders.OrderService`: its entity sets, singletons and operation imports. Building requests does no I/O.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]

@@ -3,7 +3,7 @@
 //! Tests generated from the documentation's examples.
 
 use ::odata_codegen_runtime as rt;
-use super::example::tasks;
+use super::tasks;
 
 /// The example at `task-update.md:38`.
 #[test]

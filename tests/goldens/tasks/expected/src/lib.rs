@@ -12,7 +12,7 @@ pub use ::odata_codegen_runtime as runtime;
 pub const SERVICE_ROOT: &str = "https://tasks.example.com/v1";
 
 #[rustfmt::skip]
-pub mod example;
+pub mod tasks;
 
 #[rustfmt::skip]
 pub mod requests;

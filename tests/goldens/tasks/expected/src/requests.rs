@@ -7,7 +7,7 @@
 //! entity sets' handles are here, beside the entry point.
 
 use ::odata_codegen_runtime as rt;
-use super::example::tasks;
+use super::tasks;
 
 /// The entry point of `example.tasks.TaskService`: its entity sets, singletons and operation imports. Building requests does no I/O.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]

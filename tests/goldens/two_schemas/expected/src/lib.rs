@@ -12,7 +12,7 @@
 pub use ::odata_codegen_runtime as runtime;
 
 #[rustfmt::skip]
-pub mod contoso;
+pub mod media;
 
 #[rustfmt::skip]
 pub mod requests;

@@ -10,10 +10,10 @@
 use ::odata_codegen_runtime as rt;
 
 #[allow(unused_imports)]
-use super::contoso::media;
+use super::media;
 
 #[allow(unused_imports)]
-use super::contoso::media::calls;
+use super::media::calls;
 
 /// The entry point of `contoso.media.calls.Calls`: its entity sets, singletons and operation imports. Building requests does no I/O.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]

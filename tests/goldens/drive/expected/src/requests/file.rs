@@ -6,7 +6,7 @@
 use ::odata_codegen_runtime as rt;
 
 #[allow(unused_imports)]
-use super::super::example::drive;
+use super::super::drive;
 
 /// A `example.drive.file` entity.
 #[cfg(any(feature = "drives", feature = "archivedDrives"))]

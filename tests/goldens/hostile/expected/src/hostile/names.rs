@@ -2,42 +2,262 @@
 
 //! The types of the schema namespace `hostile.names`.
 //!
-//! Every property is optional, so a `$select`-ed response deserializes; a nullable
-//! one is a [`Field`](rt::Field), which tells an absent property from an explicit
-//! `null`. `Default` fills in `@odata.type`, which services read from request bodies.
+//! Every property but a key is optional, so a `$select`-ed response deserializes; a
+//! nullable one is a [`Field`](rt::Field), which tells an absent property from an
+//! explicit `null`. A key is its plain type, empty when absent and then not sent.
+//! `Default` fills in `@odata.type`, which services read from request bodies.
 
 #[allow(unused_imports)]
 use ::odata_codegen_runtime as rt;
 
+#[cfg(feature = "types")]
 mod string;
-pub use string::*;
+
+#[cfg(feature = "types")]
+pub use string::String_;
+
+#[cfg(feature = "types")]
 mod vec;
-pub use vec::*;
+
+#[cfg(feature = "types")]
+pub use vec::Vec_;
+
+#[cfg(feature = "types")]
 mod node;
-pub use node::*;
+
+#[cfg(feature = "types")]
+pub use node::Node;
+
+#[cfg(feature = "types")]
 mod r#type;
-pub use r#type::*;
+
+#[cfg(feature = "types")]
+pub use r#type::Type;
+
+#[cfg(feature = "types")]
 mod type2;
-pub use type2::*;
+
+#[cfg(feature = "types")]
+pub use type2::Type2;
+
+#[cfg(
+    any(
+        feature = "self",
+        feature = "_x",
+        feature = "Self_2",
+        feature = "super",
+        feature = "__",
+        feature = "_",
+        feature = "type"
+    )
+)]
 mod x;
-pub use x::*;
+
+#[cfg(
+    any(
+        feature = "self",
+        feature = "_x",
+        feature = "Self_2",
+        feature = "super",
+        feature = "__",
+        feature = "_",
+        feature = "type"
+    )
+)]
+pub use x::X;
+
+#[cfg(
+    any(
+        feature = "self",
+        feature = "_x",
+        feature = "Self_2",
+        feature = "super",
+        feature = "__",
+        feature = "_"
+    )
+)]
 mod t;
-pub use t::*;
+
+#[cfg(
+    any(
+        feature = "self",
+        feature = "_x",
+        feature = "Self_2",
+        feature = "super",
+        feature = "__",
+        feature = "_"
+    )
+)]
+pub use t::T;
+
+#[cfg(
+    any(
+        feature = "self",
+        feature = "_x",
+        feature = "Self_2",
+        feature = "super",
+        feature = "__"
+    )
+)]
 mod ab;
-pub use ab::*;
+
+#[cfg(
+    any(
+        feature = "self",
+        feature = "_x",
+        feature = "Self_2",
+        feature = "super",
+        feature = "__"
+    )
+)]
+pub use ab::AB;
+
+#[cfg(
+    any(
+        feature = "self",
+        feature = "_x",
+        feature = "Self_2",
+        feature = "super",
+        feature = "__"
+    )
+)]
 mod super_;
-pub use super_::*;
+
+#[cfg(
+    any(
+        feature = "self",
+        feature = "_x",
+        feature = "Self_2",
+        feature = "super",
+        feature = "__"
+    )
+)]
+pub use super_::Super;
+
+#[cfg(
+    any(
+        feature = "self",
+        feature = "_x",
+        feature = "Self_2",
+        feature = "super",
+        feature = "__"
+    )
+)]
 mod self_;
-pub use self_::*;
+
+#[cfg(
+    any(
+        feature = "self",
+        feature = "_x",
+        feature = "Self_2",
+        feature = "super",
+        feature = "__"
+    )
+)]
+pub use self_::Self_;
+
+#[cfg(
+    any(
+        feature = "self",
+        feature = "_x",
+        feature = "Self_2",
+        feature = "super",
+        feature = "__"
+    )
+)]
 mod self2;
-pub use self2::*;
+
+#[cfg(
+    any(
+        feature = "self",
+        feature = "_x",
+        feature = "Self_2",
+        feature = "super",
+        feature = "__"
+    )
+)]
+pub use self2::Self2;
+
+#[cfg(
+    any(
+        feature = "self",
+        feature = "_x",
+        feature = "a__b",
+        feature = "Self_2",
+        feature = "super",
+        feature = "__"
+    )
+)]
 mod t2;
-pub use t2::*;
+
+#[cfg(
+    any(
+        feature = "self",
+        feature = "_x",
+        feature = "a__b",
+        feature = "Self_2",
+        feature = "super",
+        feature = "__"
+    )
+)]
+pub use t2::T2;
+
+#[cfg(
+    any(
+        feature = "self",
+        feature = "_x",
+        feature = "Self_2",
+        feature = "super",
+        feature = "__"
+    )
+)]
 mod any_super;
-pub use any_super::*;
+
+#[cfg(
+    any(
+        feature = "self",
+        feature = "_x",
+        feature = "Self_2",
+        feature = "super",
+        feature = "__"
+    )
+)]
+pub use any_super::AnySuper;
+
+#[cfg(feature = "types")]
 mod self3;
-pub use self3::*;
+
+#[cfg(feature = "types")]
+pub use self3::Self3;
+
+#[cfg(feature = "types")]
 mod crate_;
-pub use crate_::*;
+
+#[cfg(feature = "types")]
+pub use crate_::Crate;
+
+#[cfg(
+    any(
+        feature = "self",
+        feature = "_x",
+        feature = "Self_2",
+        feature = "super",
+        feature = "__",
+        feature = "_",
+        feature = "type"
+    )
+)]
 mod x2;
-pub use x2::*;
+
+#[cfg(
+    any(
+        feature = "self",
+        feature = "_x",
+        feature = "Self_2",
+        feature = "super",
+        feature = "__",
+        feature = "_",
+        feature = "type"
+    )
+)]
+pub use x2::X2;

@@ -6,7 +6,7 @@
 use ::odata_codegen_runtime as rt;
 
 #[allow(unused_imports)]
-use super::super::example::library;
+use super::super::library;
 
 /// A `example.library.section` entity.
 #[cfg(any(feature = "libraries", feature = "main"))]

@@ -2,23 +2,24 @@
 
 //! The types of the schema namespace `weird.names`.
 //!
-//! Every property is optional, so a `$select`-ed response deserializes; a nullable
-//! one is a [`Field`](rt::Field), which tells an absent property from an explicit
-//! `null`. `Default` fills in `@odata.type`, which services read from request bodies.
+//! Every property but a key is optional, so a `$select`-ed response deserializes; a
+//! nullable one is a [`Field`](rt::Field), which tells an absent property from an
+//! explicit `null`. A key is its plain type, empty when absent and then not sent.
+//! `Default` fills in `@odata.type`, which services read from request bodies.
 
 use ::odata_codegen_runtime as rt;
 
 mod string;
-pub use string::*;
+pub use string::String_;
 mod string2;
-pub use string2::*;
+pub use string2::String2;
 mod result;
-pub use result::*;
+pub use result::Result_;
 mod result2;
-pub use result2::*;
+pub use result2::Result2;
 mod any_result;
-pub use any_result::*;
+pub use any_result::AnyResult;
 mod option;
-pub use option::*;
+pub use option::Option_;
 
 pub mod rt_2;

@@ -3,7 +3,7 @@
 //! Handles of `example.orders.orderLine`: one entity, and the collections it navigates to.
 
 use ::odata_codegen_runtime as rt;
-use super::super::example::orders;
+use super::super::orders;
 
 /// A `example.orders.orderLine` entity.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -3,7 +3,7 @@
 //! Handles of `example.tasks.person`: one entity, and the collections it navigates to.
 
 use ::odata_codegen_runtime as rt;
-use super::super::example::tasks;
+use super::super::tasks;
 
 /// A `example.tasks.person` entity.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -6,10 +6,10 @@
 use ::odata_codegen_runtime as rt;
 
 #[allow(unused_imports)]
-use super::super::contoso::media;
+use super::super::media;
 
 #[allow(unused_imports)]
-use super::super::contoso::media::calls;
+use super::super::media::calls;
 
 /// A `contoso.media.calls.callRecord` entity.
 #[cfg(feature = "callRecords")]

@@ -6,7 +6,7 @@
 use ::odata_codegen_runtime as rt;
 
 #[allow(unused_imports)]
-use super::super::contoso::media;
+use super::super::media;
 
 /// A `contoso.media.session` entity.
 #[cfg(any(feature = "callRecords", feature = "sessions"))]

@@ -6,7 +6,7 @@
 use ::odata_codegen_runtime as rt;
 
 #[allow(unused_imports)]
-use super::super::contoso::media::calls;
+use super::super::media::calls;
 
 /// A `contoso.media.calls.session` entity.
 #[cfg(any(feature = "callRecords", feature = "sessions"))]
