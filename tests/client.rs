@@ -94,11 +94,7 @@ async fn list_follows_next_links_across_three_pages() {
         .list()
         .select(["id", "userDisplayName"])
         .top(1);
-    let items: Vec<UserStatus> = client(&server)
-        .items(&list)
-        .try_collect()
-        .await
-        .unwrap();
+    let items: Vec<UserStatus> = client(&server).items(&list).try_collect().await.unwrap();
     let ids: Vec<_> = items.iter().map(|i| i.id.clone()).collect();
     assert_eq!(ids, ["item-1", "item-2", "item-3"]);
     let first = &server.received_requests().await.unwrap()[0];
@@ -142,11 +138,7 @@ async fn a_graph_404_is_a_typed_error() {
         .mount(&server)
         .await;
     let error = client(&server)
-        .send(
-            &user_statuses("c")
-                .by_id("nope")
-                .get(),
-        )
+        .send(&user_statuses("c").by_id("nope").get())
         .await
         .unwrap_err();
     let Error::Service(service) = &error else {

@@ -4,9 +4,7 @@ use microsoft_graph::graph::{
     ComplianceStatus, ManagedDeviceMobileAppConfigurationUserStatus as UserStatus,
 };
 use microsoft_graph::requests::GraphService;
-use microsoft_graph::runtime::{
-    DateTimeOffset, Error, Field, ODataEnum, ServiceRoot, http,
-};
+use microsoft_graph::runtime::{DateTimeOffset, Error, Field, ODataEnum, ServiceRoot, http};
 use serde_json::json;
 
 fn root() -> ServiceRoot {
@@ -219,10 +217,7 @@ fn keys_cannot_change_the_path_or_add_a_query() {
         ("100%", "/100%25/"),
         ("..", "('..')/"),
     ] {
-        let request = user_statuses(id)
-            .list()
-            .to_http(&root())
-            .unwrap();
+        let request = user_statuses(id).list().to_http(&root()).unwrap();
         let uri = request.uri();
         assert_eq!(uri.query(), None, "{id}");
         let path = uri.path();
@@ -237,9 +232,7 @@ fn keys_cannot_change_the_path_or_add_a_query() {
 
 #[test]
 fn graph_errors_are_typed_and_anything_else_says_what_arrived() {
-    let operation = user_statuses("c")
-        .by_id("missing")
-        .get();
+    let operation = user_statuses("c").by_id("missing").get();
     let body = json!({"error": {"code": "ResourceNotFound", "message": "Not found", "innerError": {"request-id": "r-1", "date": "2021-07-01T00:00:00"}}});
     let response = http::Response::builder()
         .status(404)

@@ -156,12 +156,14 @@ fn module_text(files: &odata_codegen::Files, module: &str) -> String {
     let below = format!("{module}/");
     let text: String = files
         .iter()
-        .filter(|(path, _)| {
-            path.strip_suffix(".rs") == Some(module) || path.starts_with(&below)
-        })
+        .filter(|(path, _)| path.strip_suffix(".rs") == Some(module) || path.starts_with(&below))
         .map(|(_, text)| text.as_str())
         .collect();
-    assert!(!text.is_empty(), "no {module} in {:?}", files.keys().collect::<Vec<_>>());
+    assert!(
+        !text.is_empty(),
+        "no {module} in {:?}",
+        files.keys().collect::<Vec<_>>()
+    );
     text
 }
 
@@ -274,8 +276,7 @@ fn features_gate_each_root_and_full_enables_all() {
     assert!(manifest.contains("# The singleton `main` and what it reaches.\nmain = []"));
     let requests = file(&files, "src/requests.rs");
     assert!(
-        requests
-            .contains("#[cfg(feature = \"members\")]\n    pub fn members(&self) -> Members {")
+        requests.contains("#[cfg(feature = \"members\")]\n    pub fn members(&self) -> Members {")
     );
     // A member's loans are entities the libraries own: listing them needs that feature.
     let loans = impl_block(file(&files, "src/requests/member.rs"), "Loans");
@@ -358,10 +359,7 @@ fn build_scripts_select_too() {
         .compile("orders.rs")
         .expect("the build script generates");
     let text = std::fs::read_to_string(path).expect("orders.rs");
-    assert!(
-        text.contains("pub fn orders(&self) -> Orders"),
-        "{text}"
-    );
+    assert!(text.contains("pub fn orders(&self) -> Orders"), "{text}");
     assert!(!text.contains("pub fn warehouses("), "{text}");
     let all = odata_codegen::Config::new()
         .metadata(common::root().join(metadata("orders")))

@@ -52,7 +52,10 @@ fn the_whole_beta_schema_compiles_with_every_feature_and_with_one() {
     // The README's Graph calls, as an example of the crate.
     let readme = std::fs::read_to_string(common::root().join("README.md")).expect("README.md");
     let blocks = readme_blocks::rust_blocks(&readme, "graph_beta");
-    assert!(!blocks.is_empty(), "the README shows calls of the whole crate");
+    assert!(
+        !blocks.is_empty(),
+        "the README shows calls of the whole crate"
+    );
     let example = format!(
         "#![allow(unused)]\n{}\nfn main() {{}}\n",
         readme_blocks::as_function("readme", &blocks)

@@ -250,6 +250,7 @@ pub struct Handle {
     pub module: Option<String>,
     pub name: String,
     pub doc: Vec<String>,
+    /// Features needed beyond its module's.
     pub cfg: Cfg,
     /// The handle takes what may be done to its entity as a type parameter (everything
     /// by default): places that reach it allow different things, and `update` and

@@ -9,7 +9,142 @@
 
 use ::odata_codegen_runtime as rt;
 
-mod managed_device_mobile_app_configuration_user_status;
-pub use managed_device_mobile_app_configuration_user_status::ManagedDeviceMobileAppConfigurationUserStatus;
-mod compliance_status;
-pub use compliance_status::ComplianceStatus;
+/// Contains properties, inherited properties and actions for an MDM mobile app configuration status for a user.
+///
+/// The entity type `microsoft.graph.managedDeviceMobileAppConfigurationUserStatus`, derived from `microsoft.graph.entity`.
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ManagedDeviceMobileAppConfigurationUserStatus {
+    /// The type's name as services read it from a request body (`@odata.type`).
+    #[serde(rename = "@odata.type", default, skip_serializing_if = "Option::is_none")]
+    pub odata_type: Option<String>,
+    /// The key. Empty (the type's default) when a response leaves it out; an empty key is not sent, so a create lets the service assign one.
+    #[serde(default, skip_serializing_if = "rt::is_default")]
+    pub id: String,
+    /// Devices count for that user.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub devices_count: Option<i32>,
+    /// Last modified date time of the policy report.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_reported_date_time: Option<rt::DateTimeOffset>,
+    /// Compliance status of the policy report.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<ComplianceStatus>,
+    /// User name of the DevicePolicyStatus.
+    #[serde(default, skip_serializing_if = "rt::Field::is_absent")]
+    pub user_display_name: rt::Field<String>,
+    /// UserPrincipalName.
+    #[serde(default, skip_serializing_if = "rt::Field::is_absent")]
+    pub user_principal_name: rt::Field<String>,
+    /// Properties the schema does not declare, kept so that nothing received is lost.
+    #[serde(flatten)]
+    pub additional_data: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+}
+
+impl ManagedDeviceMobileAppConfigurationUserStatus {
+    /// The `@odata.type` of this type.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.managedDeviceMobileAppConfigurationUserStatus";
+}
+
+impl Default for ManagedDeviceMobileAppConfigurationUserStatus {
+    /// An empty value that names its type, ready to fill in for a request body.
+    fn default() -> Self {
+        Self {
+            odata_type: Some(Self::ODATA_TYPE.to_owned()),
+            id: Default::default(),
+            devices_count: None,
+            last_reported_date_time: None,
+            status: None,
+            user_display_name: rt::Field::Absent,
+            user_principal_name: rt::Field::Absent,
+            additional_data: ::std::collections::BTreeMap::new(),
+        }
+    }
+}
+
+/// The enum type `microsoft.graph.complianceStatus`. Values this crate does not know are kept, not rejected.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum ComplianceStatus {
+    /// `unknown`
+    Unknown,
+    /// `notApplicable`
+    NotApplicable,
+    /// `compliant`
+    Compliant,
+    /// `remediated`
+    Remediated,
+    /// `nonCompliant`
+    NonCompliant,
+    /// `error`
+    Error,
+    /// `conflict`
+    Conflict,
+    /// `notAssigned`
+    NotAssigned,
+    /// A value this crate does not know yet, kept exactly as received.
+    Unrecognized(String),
+}
+
+impl ComplianceStatus {
+    /// The member's value in the schema; `None` for a value this crate does not know.
+    pub fn value(&self) -> Option<i32> {
+        match self {
+            Self::Unknown => Some(0),
+            Self::NotApplicable => Some(1),
+            Self::Compliant => Some(2),
+            Self::Remediated => Some(3),
+            Self::NonCompliant => Some(4),
+            Self::Error => Some(5),
+            Self::Conflict => Some(6),
+            Self::NotAssigned => Some(7),
+            Self::Unrecognized(_) => None,
+        }
+    }
+}
+
+impl rt::ODataEnum for ComplianceStatus {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "unknown" => Self::Unknown,
+            "notApplicable" => Self::NotApplicable,
+            "compliant" => Self::Compliant,
+            "remediated" => Self::Remediated,
+            "nonCompliant" => Self::NonCompliant,
+            "error" => Self::Error,
+            "conflict" => Self::Conflict,
+            "notAssigned" => Self::NotAssigned,
+            other => Self::Unrecognized(other.to_owned()),
+        }
+    }
+
+    fn to_wire(&self) -> &str {
+        match self {
+            Self::Unknown => "unknown",
+            Self::NotApplicable => "notApplicable",
+            Self::Compliant => "compliant",
+            Self::Remediated => "remediated",
+            Self::NonCompliant => "nonCompliant",
+            Self::Error => "error",
+            Self::Conflict => "conflict",
+            Self::NotAssigned => "notAssigned",
+            Self::Unrecognized(value) => value,
+        }
+    }
+}
+
+impl ::serde::Serialize for ComplianceStatus {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        rt::serialize_enum(self, serializer)
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for ComplianceStatus {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::deserialize_enum(deserializer)
+    }
+}

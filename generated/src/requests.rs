@@ -15,9 +15,9 @@ pub struct GraphService;
 impl GraphService {
     /// The singleton `deviceAppManagement`.
     pub fn device_app_management(&self) -> device_app_management::DeviceAppManagement {
-        device_app_management::DeviceAppManagement {
-            path: rt::ODataPath::root().segment("deviceAppManagement"),
-        }
+        device_app_management::DeviceAppManagement(
+            rt::ODataPath::root().segment("deviceAppManagement"),
+        )
     }
 }
 

@@ -4,9 +4,7 @@ include!(concat!(env!("OUT_DIR"), "/graph.rs"));
 
 #[cfg(test)]
 mod tests {
-    use super::graph::{
-        ComplianceStatus, ManagedDeviceMobileAppConfigurationUserStatus,
-    };
+    use super::graph::{ComplianceStatus, ManagedDeviceMobileAppConfigurationUserStatus};
     use super::requests::GraphService;
     use odata_codegen_runtime::{Field, ServiceRoot};
 

@@ -907,7 +907,10 @@ mod tests {
             request.uri().to_string(),
             "https://graph.example/v1.0/items/$count?$filter=a%20eq%201&$search=%22b%22"
         );
-        assert_eq!(request.headers().get(CONSISTENCY_LEVEL).unwrap(), "eventual");
+        assert_eq!(
+            request.headers().get(CONSISTENCY_LEVEL).unwrap(),
+            "eventual"
+        );
         // A ConsistencyLevel the caller set is theirs.
         let own = get_items()
             .with_header(CONSISTENCY_LEVEL, HeaderValue::from_static("session"))

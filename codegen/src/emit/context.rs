@@ -12,10 +12,7 @@ use crate::model::Primitive;
 
 /// Namespace modules whose types the request builders of one module of `requests`
 /// name: the entry point and the entity sets' handles (`module` = `None`), or a type's.
-pub(super) fn requests_modules(
-    krate: &ir::Crate,
-    module: Option<&str>,
-) -> BTreeSet<Vec<String>> {
+pub(super) fn requests_modules(krate: &ir::Crate, module: Option<&str>) -> BTreeSet<Vec<String>> {
     let mut out = BTreeSet::new();
     let service = module.is_none().then_some(&krate.requests.service.methods);
     let methods = krate
@@ -81,9 +78,9 @@ fn collect_modules(ty: &RustType, out: &mut BTreeSet<Vec<String>>) {
 pub(super) struct Ctx {
     from: Vec<String>,
     aliases: BTreeMap<Vec<String>, String>,
-    /// Names are written from a private module of one item below `from`, which
-    /// imports what it names of `from` (`use super::{rt, User};`).
-    in_item_module: bool,
+    /// Names are written from a private module of items below `from` (a chunk of a
+    /// large namespace module), which glob-imports `from`.
+    in_chunk: bool,
 }
 
 impl Ctx {
@@ -91,14 +88,14 @@ impl Ctx {
         Ctx {
             from: from.to_vec(),
             aliases: BTreeMap::new(),
-            in_item_module: false,
+            in_chunk: false,
         }
     }
 
-    /// The private modules that hold one item each of the namespace module `from`.
-    pub(super) fn item_modules_of(from: &[String]) -> Ctx {
+    /// The private modules a large namespace module `from` is cut into.
+    pub(super) fn chunk_of(from: &[String]) -> Ctx {
         Ctx {
-            in_item_module: true,
+            in_chunk: true,
             ..Ctx::module(from)
         }
     }
@@ -117,7 +114,7 @@ impl Ctx {
                 .filter(|(path, _)| used.contains(*path))
                 .map(|(p, a)| (p.clone(), a.clone()))
                 .collect(),
-            in_item_module: false,
+            in_chunk: false,
         }
     }
 
@@ -144,7 +141,8 @@ impl Ctx {
     /// The same, without aliases that `taken` names hold: those namespace modules are
     /// named by their paths.
     pub(super) fn without_aliases(mut self, taken: &BTreeSet<&str>) -> Ctx {
-        self.aliases.retain(|_, alias| !taken.contains(alias.as_str()));
+        self.aliases
+            .retain(|_, alias| !taken.contains(alias.as_str()));
         self
     }
 
@@ -220,8 +218,8 @@ fn named(module: &[String], name: &str, ctx: &Ctx) -> TokenStream {
         .take_while(|(a, b)| a == b)
         .count();
     let mut up = ctx.from.len() - common;
-    // The import of the namespace module's names reaches what is below it, not above.
-    if ctx.in_item_module && up > 0 {
+    // The glob import of the namespace module reaches what is below it, not above.
+    if ctx.in_chunk && up > 0 {
         up += 1;
     }
     let supers = std::iter::repeat_n(quote! { super:: }, up);
@@ -312,9 +310,8 @@ mod tests {
     }
 
     #[test]
-    fn an_item_module_names_its_namespace_through_the_glob_import_and_the_rest_from_one_further_down()
-     {
-        let ctx = Ctx::item_modules_of(&path(&["microsoft", "graph"]));
+    fn a_chunk_names_its_namespace_through_the_glob_import_and_the_rest_from_one_further_down() {
+        let ctx = Ctx::chunk_of(&path(&["microsoft", "graph"]));
         let name = |ty: &RustType| rust_type(ty, &ctx).to_string();
         assert_eq!(name(&named_type(&["microsoft", "graph"], "User")), "User");
         assert_eq!(

@@ -89,6 +89,8 @@ enum Piece<'a> {
     Opening {
         docs: Vec<String>,
         imports_runtime: bool,
+        /// Every item of the file names the runtime, whatever the features.
+        runtime_always_used: bool,
         /// The context whose namespace-module aliases the file imports.
         aliases_of: Option<&'a Ctx>,
         /// Whether features may compile out what uses an import.
@@ -100,15 +102,11 @@ enum Piece<'a> {
         children: BTreeSet<String>,
     },
     ModuleDecls(Vec<String>),
-    /// The private item modules of a namespace module (module name, item name, the
-    /// features it compiles with), and their re-exports.
-    ItemDecls(Vec<(String, &'a str, &'a ir::Cfg)>),
-    /// An item's own file: the item, which imports the names of its namespace module
-    /// (at `namespace`) that it uses.
-    ItemFile {
-        namespace: &'a [String],
-        item: Box<Piece<'a>>,
-    },
+    /// The private modules a large namespace module's items are cut into, and their
+    /// re-exports.
+    ChunkDecls(Vec<String>),
+    /// What opens a chunk's file: the names of its namespace module.
+    ChunkOpening,
     /// The `pub mod` lines of `requests`' type modules, each compiled when its
     /// handles are.
     HandleModuleDecls(&'a [ir::HandleModule]),
@@ -144,28 +142,20 @@ impl<'a> Piece<'a> {
         }
     }
 
-    /// The name of the struct, union or enum a piece holds.
-    fn item_name(&self) -> &'a str {
-        match self {
-            Piece::Struct(s, _) => &s.name,
-            Piece::Union(u, _) => &u.name,
-            Piece::Enum(e) => &e.name,
-            _ => "",
-        }
-    }
-
     /// Pieces are built where they are formatted: tokens cannot cross threads.
     fn tokens(&self) -> TokenStream {
         match self {
             Piece::Opening {
                 docs,
                 imports_runtime,
+                runtime_always_used,
                 aliases_of,
                 gated,
             } => {
                 let mut tokens: TokenStream =
                     docs.iter().map(|l| quote! { #![doc = #l] }).collect();
-                let allow = gated.then(|| quote! { #[allow(unused_imports)] });
+                let allow =
+                    (*gated && !runtime_always_used).then(|| quote! { #[allow(unused_imports)] });
                 if *imports_runtime {
                     let import = runtime_import();
                     tokens.extend(quote! { #allow #import });
@@ -184,41 +174,17 @@ impl<'a> Piece<'a> {
                 })
                 .collect(),
             Piece::HandleModuleDecls(modules) => requests::module_decls(modules),
-            // Re-exported by name: rustc resolves a glob re-export of each of thousands
-            // of modules far more slowly.
-            Piece::ItemDecls(items) => items
+            Piece::ChunkDecls(chunks) => chunks
                 .iter()
-                .map(|(module, item, cfg)| {
-                    let module = ident(module);
-                    let item = ident(item);
-                    let cfg = tokens::cfg_attr(cfg);
-                    quote! { #cfg mod #module; #cfg pub use #module::#item; }
+                .map(|chunk| {
+                    let chunk = ident(chunk);
+                    quote! { mod #chunk; pub use #chunk::*; }
                 })
                 .collect(),
-            Piece::ItemFile { namespace, item } => {
-                // Named one by one: a glob import of a namespace module in each of its
-                // thousands of item modules costs rustc time and memory quadratic in them.
-                let mut used = BTreeSet::new();
-                let mut name_of = |ty: &ir::RustType| names_below(ty, namespace, &mut used);
-                match item.as_ref() {
-                    Piece::Struct(s, _) => {
-                        s.fields.iter().for_each(|f| name_of(&f.ty));
-                        // A recursive struct names itself.
-                        used.remove(&s.name);
-                    }
-                    Piece::Union(u, _) => u.variants.iter().for_each(|v| name_of(&v.ty)),
-                    _ => {}
-                }
-                let item = item.tokens();
-                if names_runtime(&item) {
-                    used.insert(ir::RT.to_owned());
-                }
-                let import = (!used.is_empty()).then(|| {
-                    let used = used.iter().map(|n| ident(n));
-                    quote! { use super::{#(#used),*}; }
-                });
-                quote! { #import #item }
-            }
+            Piece::ChunkOpening => quote! {
+                #[allow(unused_imports)]
+                use super::*;
+            },
             Piece::Struct(s, ctx) => types::struct_items(s, ctx),
             Piece::Union(u, ctx) => types::union_items(u, ctx),
             Piece::Enum(e) => types::enum_items(e),
@@ -241,21 +207,10 @@ pub fn emit_timed(krate: &ir::Crate, layout: &Layout, inputs: &[String]) -> (Fil
         .iter()
         .map(|m| (m.path.clone(), Ctx::module(&m.path)))
         .collect();
-    let ungated: BTreeMap<Vec<String>, ir::Module> = krate
+    let chunk_ctxs: BTreeMap<Vec<String>, Ctx> = krate
         .modules
         .iter()
-        .map(|m| {
-            let mut m = m.clone();
-            m.structs.iter_mut().for_each(|s| s.cfg = ir::Cfg::always());
-            m.unions.iter_mut().for_each(|u| u.cfg = ir::Cfg::always());
-            m.enums.iter_mut().for_each(|e| e.cfg = ir::Cfg::always());
-            (m.path.clone(), m)
-        })
-        .collect();
-    let item_ctxs: BTreeMap<Vec<String>, Ctx> = krate
-        .modules
-        .iter()
-        .map(|m| (m.path.clone(), Ctx::item_modules_of(&m.path)))
+        .map(|m| (m.path.clone(), Ctx::chunk_of(&m.path)))
         .collect();
     let requests_ctx = Ctx::importing(&[REQUESTS], &aliases, &requests_modules(krate, None))
         .without_aliases(&handle_module_names(krate));
@@ -308,38 +263,32 @@ pub fn emit_timed(krate: &ir::Crate, layout: &Layout, inputs: &[String]) -> (Fil
             for path in module_paths {
                 let mut pieces = Vec::new();
                 let kids = children.get(&path);
-                if let (Some(module), Some(ungated), Some(ctx), Some(item_ctx)) = (
+                if let (Some(module), Some(ctx), Some(chunk_ctx)) = (
                     by_path.get(path.as_slice()),
-                    ungated.get(&path),
                     module_ctxs.get(&path),
-                    item_ctxs.get(&path),
+                    chunk_ctxs.get(&path),
                 ) {
                     pieces.push(Piece::Opening {
                         docs: types::module_docs(module),
                         imports_runtime: types::uses_runtime(module),
+                        runtime_always_used: false,
                         aliases_of: None,
                         gated,
                     });
-                    pieces.extend(module.aliases.iter().map(|a| Piece::Alias(a, ctx)));
-                    // Each struct, union and enum has a file of its own, so that no file
-                    // grows with the schema; the module re-exports them.
-                    let items = item_files(module, ungated, kids, item_ctx);
-                    pieces.push(Piece::ItemDecls(
-                        items
-                            .iter()
-                            .map(|(file, cfg, piece)| (file.clone(), piece.item_name(), *cfg))
-                            .collect(),
-                    ));
-                    let dir = path.join("/");
-                    for (file, _, piece) in items {
-                        let stem = file.trim_start_matches("r#");
-                        plan.push((
-                            format!("src/{dir}/{stem}.rs"),
-                            vec![Piece::ItemFile {
-                                namespace: &module.path,
-                                item: Box::new(piece),
-                            }],
-                        ));
+                    match chunks(module, kids, chunk_ctx) {
+                        None => module_pieces(module, ctx, &mut pieces),
+                        Some(chunks) => {
+                            pieces.extend(module.aliases.iter().map(|a| Piece::Alias(a, ctx)));
+                            pieces.push(Piece::ChunkDecls(
+                                chunks.iter().map(|(name, _)| name.clone()).collect(),
+                            ));
+                            let dir = path.join("/");
+                            for (name, items) in chunks {
+                                let mut file = vec![Piece::ChunkOpening];
+                                file.extend(items);
+                                plan.push((format!("src/{dir}/{name}.rs"), file));
+                            }
+                        }
                     }
                 }
                 if let Some(kids) = kids {
@@ -358,6 +307,7 @@ pub fn emit_timed(krate: &ir::Crate, layout: &Layout, inputs: &[String]) -> (Fil
                 .map(str::to_owned)
                 .into(),
                 imports_runtime: true,
+                runtime_always_used: false,
                 aliases_of: Some(&requests_ctx),
                 gated,
             }];
@@ -377,6 +327,8 @@ pub fn emit_timed(krate: &ir::Crate, layout: &Layout, inputs: &[String]) -> (Fil
                 let mut pieces = vec![Piece::Opening {
                     docs: module.doc.iter().map(|l| format!(" {l}")).collect(),
                     imports_runtime: true,
+                    // Each handle holds an `rt::ODataPath`.
+                    runtime_always_used: true,
                     aliases_of: Some(ctx),
                     gated,
                 }];
@@ -417,78 +369,98 @@ pub fn emit_timed(krate: &ir::Crate, layout: &Layout, inputs: &[String]) -> (Fil
     (files, timings)
 }
 
-/// Adds to `used` the name by which a type's file names `ty` through its namespace
-/// module at `namespace`: a type of the namespace, or the child module that leads to one.
-fn names_below(ty: &ir::RustType, namespace: &[String], used: &mut BTreeSet<String>) {
-    match ty {
-        ir::RustType::Named { module, name } | ir::RustType::Flags { module, name } => {
-            if module == namespace {
-                used.insert(name.clone());
-            } else if module.len() > namespace.len() && module.starts_with(namespace) {
-                used.insert(module[namespace.len()].clone());
-            }
-        }
-        ir::RustType::Vec(inner) => names_below(inner, namespace, used),
-        ir::RustType::Primitive(_) => {}
+/// About how many lines of a namespace module's items one file holds: a module larger
+/// than that is cut into chunks, so that no file grows with the schema.
+const FILE_LINES: usize = 12_000;
+
+/// About how many lines an item's code takes, as the emitter writes it.
+fn estimated_lines(piece: &Piece<'_>) -> usize {
+    match piece {
+        Piece::Struct(s, _) => 20 + 4 * s.fields.len(),
+        Piece::Union(u, _) => 30 + 10 * u.variants.len(),
+        Piece::Enum(e) => 40 + 5 * e.members.len(),
+        _ => 0,
     }
 }
 
-/// Whether `tokens` name the runtime: `rt::` at the start of a path, also in a string
-/// that serde reads as one (`skip_serializing_if = "rt::Field::is_absent"`).
-fn names_runtime(tokens: &TokenStream) -> bool {
-    use proc_macro2::{Spacing, TokenTree};
-    let trees: Vec<TokenTree> = tokens.clone().into_iter().collect();
-    trees.iter().enumerate().any(|(i, tree)| match tree {
-        TokenTree::Group(group) => names_runtime(&group.stream()),
-        TokenTree::Literal(literal) => literal.to_string().starts_with(&format!("\"{}::", ir::RT)),
-        TokenTree::Ident(ident) => {
-            let punct = |at: Option<usize>| match at.and_then(|at| trees.get(at)) {
-                Some(TokenTree::Punct(p)) => Some((p.as_char(), p.spacing())),
-                _ => None,
-            };
-            // After `::` or `.` an identifier continues a path; after a lone `:` it starts one.
-            let continues = match punct(i.checked_sub(1)) {
-                Some(('.', _)) => true,
-                Some((':', _)) => punct(i.checked_sub(2)) == Some((':', Spacing::Joint)),
-                _ => false,
-            };
-            let starts_path = !continues;
-            starts_path
-                && ident == ir::RT
-                && matches!(trees.get(i + 1), Some(TokenTree::Punct(p)) if p.as_char() == ':' && p.spacing() == Spacing::Joint)
-        }
-        _ => false,
-    })
-}
-
-/// The structs, unions and enums of a namespace module, each with the name of the
-/// private module (and file) that holds it (its own name, made unique beside the
-/// namespace's child modules) and the features it compiles with. The items come from
-/// `ungated`, the module without features: the module as a whole is gated.
-fn item_files<'a>(
+/// The items of a namespace module cut into chunks of about [`FILE_LINES`] lines, each
+/// a private module named by the start its items' names share (`types_de`): a type
+/// moves only when its chunk is cut again. `None` when the module fits one file.
+fn chunks<'a>(
     module: &'a ir::Module,
-    ungated: &'a ir::Module,
     children: Option<&BTreeSet<String>>,
     ctx: &'a Ctx,
-) -> Vec<(String, &'a ir::Cfg, Piece<'a>)> {
+) -> Option<Vec<(String, Vec<Piece<'a>>)>> {
+    let key = |name: &str| {
+        crate::plan::names::value_name(name)
+            .trim_start_matches("r#")
+            .to_owned()
+    };
+    let mut items: Vec<(String, Piece<'a>)> = Vec::new();
+    items.extend(
+        module
+            .structs
+            .iter()
+            .map(|s| (key(&s.name), Piece::Struct(s, ctx))),
+    );
+    items.extend(
+        module
+            .unions
+            .iter()
+            .map(|u| (key(&u.name), Piece::Union(u, ctx))),
+    );
+    items.extend(module.enums.iter().map(|e| (key(&e.name), Piece::Enum(e))));
+    if items.iter().map(|(_, p)| estimated_lines(p)).sum::<usize>() <= FILE_LINES {
+        return None;
+    }
+    let sizes: Vec<(String, usize)> = items
+        .iter()
+        .map(|(key, piece)| (key.clone(), estimated_lines(piece)))
+        .collect();
+    let mut prefixes = BTreeMap::new();
+    cut(&sizes, 1, &mut prefixes);
     let reserved = children
         .into_iter()
         .flatten()
         .map(String::as_str)
         .chain([ir::RT]);
     let mut scope = crate::plan::names::Scope::with_reserved(reserved);
-    let mut claim = |name: &str| scope.claim(crate::plan::names::module_name(name));
-    let mut items = Vec::new();
-    for (s, gated) in ungated.structs.iter().zip(&module.structs) {
-        items.push((claim(&s.name), &gated.cfg, Piece::Struct(s, ctx)));
+    let names: BTreeMap<&String, String> = prefixes
+        .values()
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .map(|prefix| (prefix, scope.claim(format!("types_{prefix}"))))
+        .collect();
+    let mut chunks: BTreeMap<String, Vec<Piece<'a>>> = BTreeMap::new();
+    for (key, piece) in items {
+        let name = names[&prefixes[&key]].clone();
+        chunks.entry(name).or_default().push(piece);
     }
-    for (u, gated) in ungated.unions.iter().zip(&module.unions) {
-        items.push((claim(&u.name), &gated.cfg, Piece::Union(u, ctx)));
+    Some(chunks.into_iter().collect())
+}
+
+/// Assigns each item's key (with its estimated lines) the prefix of `depth` characters
+/// or more that makes its chunk small enough, or that cannot be cut further.
+fn cut(items: &[(String, usize)], depth: usize, prefixes: &mut BTreeMap<String, String>) {
+    let mut groups: BTreeMap<String, Vec<(String, usize)>> = BTreeMap::new();
+    for (key, lines) in items {
+        let prefix = key.chars().take(depth).collect();
+        groups
+            .entry(prefix)
+            .or_default()
+            .push((key.clone(), *lines));
     }
-    for (e, gated) in ungated.enums.iter().zip(&module.enums) {
-        items.push((claim(&e.name), &gated.cfg, Piece::Enum(e)));
+    for (prefix, members) in groups {
+        let lines: usize = members.iter().map(|(_, l)| l).sum();
+        let longer = members.iter().any(|(key, _)| key.chars().count() > depth);
+        if lines > FILE_LINES && longer {
+            cut(&members, depth + 1, prefixes);
+        } else {
+            for (key, _) in members {
+                prefixes.insert(key, prefix.clone());
+            }
+        }
     }
-    items
 }
 
 fn module_pieces<'a>(module: &'a ir::Module, ctx: &'a Ctx, pieces: &mut Vec<Piece<'a>>) {
@@ -603,48 +575,50 @@ pub(super) mod tests {
     }
 
     #[test]
-    fn an_item_file_imports_the_runtime_only_where_a_path_starts_with_it() {
-        assert!(names_runtime(&quote! { Self { a: rt::Field::Absent } }));
-        assert!(names_runtime(&quote! { fn f() -> rt::Date {} }));
-        assert!(!names_runtime(&quote! { pub rt: String }));
-        assert!(names_runtime(&quote! { #[serde(skip_serializing_if = "rt::is_default")] }));
-        assert!(!names_runtime(&quote! { ::other::rt::X }));
-        assert!(!names_runtime(&quote! { value.rt::<u8>() }));
-    }
-
-    #[test]
-    fn a_crate_has_a_file_per_struct_and_enum_imported_by_name() {
-        let mut krate = empty_crate("my-sdk");
-        let mut graph = module(&["graph"]);
-        let named = |name: &str| ir::RustType::Named {
-            module: vec!["graph".to_owned()],
-            name: name.to_owned(),
-        };
-        let field = |name: &str, ty| ir::Field {
-            name: name.to_owned(),
-            wire: name.to_owned(),
-            ty,
+    fn a_large_namespace_is_cut_into_chunks_by_name_and_a_small_one_is_not() {
+        let field = |name: String| ir::Field {
+            name: name.clone(),
+            wire: name,
+            ty: ir::RustType::Primitive(crate::model::Primitive::String),
             presence: ir::Presence::Optional,
             boxed: false,
             doc: Vec::new(),
         };
-        graph.structs.push(ir::Struct {
-            name: "User".to_owned(),
-            odata_type: "#graph.user".to_owned(),
+        let structure = |name: &str| ir::Struct {
+            name: name.to_owned(),
+            odata_type: format!("#graph.{name}"),
             doc: Vec::new(),
-            fields: vec![field("manager", named("User")), field("kind", named("Kind"))],
+            fields: (0..40).map(|i| field(format!("f{i}"))).collect(),
             rename_all: None,
             cfg: ir::Cfg::always(),
-        });
-        krate.modules = vec![graph];
+        };
+        let mut graph = module(&["graph"]);
+        for i in 0..60 {
+            graph.structs.push(structure(&format!("Alpha{i}")));
+            graph.structs.push(structure(&format!("Beta{i}")));
+        }
+        let mut small = module(&["small"]);
+        small.structs.push(structure("Gamma"));
+        let mut krate = empty_crate("my-sdk");
+        krate.modules = vec![graph, small];
         let layout = Layout::Crate {
             runtime: RuntimeDependency::Version("0.1".to_owned()),
         };
         let (files, _) = emit_timed(&krate, &layout, &["m.xml".to_owned()]);
-        assert!(files["src/graph.rs"].contains("mod user;\npub use user::User;\n"));
-        let user = &files["src/graph/user.rs"];
-        assert!(user.contains("\nuse super::Kind;\n"), "{user}");
-        assert!(user.contains("pub struct User {"), "{user}");
+        let graph = &files["src/graph.rs"];
+        assert!(
+            graph.contains("mod types_a;\npub use types_a::*;\n"),
+            "{graph}"
+        );
+        assert!(
+            graph.contains("mod types_b;\npub use types_b::*;\n"),
+            "{graph}"
+        );
+        let alpha = &files["src/graph/types_a.rs"];
+        assert!(alpha.contains("use super::*;\n"), "{alpha}");
+        assert!(alpha.contains("pub struct Alpha0 {") && !alpha.contains("pub struct Beta0 {"));
+        assert!(files["src/small.rs"].contains("pub struct Gamma {"));
+        assert!(!files.keys().any(|f| f.starts_with("src/small/")));
     }
 
     #[test]

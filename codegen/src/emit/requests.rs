@@ -58,11 +58,11 @@ pub(super) fn handle_items(handle: &ir::Handle, ctx: &Ctx) -> TokenStream {
     // A handle in a type's module is made by handles in `requests` and its other
     // modules, so its fields are visible there.
     let visibility = handle.module.as_ref().map(|_| quote! { pub(super) });
-    let path = quote! { self.path };
+    let path = quote! { self.0 };
     let path_method = quote! {
         /// The path this handle addresses, below the service root.
         pub fn path(&self) -> &#rt::ODataPath {
-            &self.path
+            &self.0
         }
     };
     if !handle.generic_access {
@@ -71,9 +71,7 @@ pub(super) fn handle_items(handle: &ir::Handle, ctx: &Ctx) -> TokenStream {
             #doc
             #cfg
             #[derive(Clone, Debug, PartialEq, Eq)]
-            pub struct #name {
-                #visibility path: #rt::ODataPath,
-            }
+            pub struct #name(#visibility #rt::ODataPath);
 
             #cfg
             impl #name {
@@ -129,10 +127,10 @@ pub(super) fn handle_items(handle: &ir::Handle, ctx: &Ctx) -> TokenStream {
         /// leads here says less).
         #cfg
         #[derive(Clone, Debug, PartialEq, Eq)]
-        pub struct #name<A = #rt::access::ReadWrite> {
-            #visibility path: #rt::ODataPath,
-            #visibility access: ::core::marker::PhantomData<A>,
-        }
+        pub struct #name<A = #rt::access::ReadWrite>(
+            #visibility #rt::ODataPath,
+            #visibility ::core::marker::PhantomData<A>,
+        );
 
         #cfg
         impl<A> #name<A> {
@@ -172,12 +170,12 @@ fn handle_type(handle: &ir::HandleType, ctx: &Ctx) -> TokenStream {
 fn new_handle(handle: &ir::HandleType, path: TokenStream, ctx: &Ctx) -> TokenStream {
     let name = ctx.handle(handle.module.as_deref(), &handle.name);
     match handle.access {
-        None => quote! { #name { path: #path } },
-        Some(_) => quote! { #name { path: #path, access: ::core::marker::PhantomData } },
+        None => quote! { #name(#path) },
+        Some(_) => quote! { #name(#path, ::core::marker::PhantomData) },
     }
 }
 
-/// A method of a handle (`path` is `self.path`) or of the service entry point (`path`
+/// A method of a handle (`path` is `self.0`) or of the service entry point (`path`
 /// is the root path).
 fn method_items(method: &ir::Method, path: &TokenStream, ctx: &Ctx) -> TokenStream {
     let rt = runtime();
@@ -611,7 +609,7 @@ mod tests {
         ];
         let text = format_tokens(handle_items(&handle(true, methods.clone()), &ctx));
         assert!(
-            text.contains("pub struct User<A = rt::access::ReadWrite> {"),
+            text.contains("pub struct User<A = rt::access::ReadWrite>("),
             "{text}"
         );
         let open = text.find("impl<A> User<A> {").expect("unrestricted impl");
@@ -627,7 +625,10 @@ mod tests {
         assert!(text[delete..].contains("pub fn delete("));
 
         let plain = format_tokens(handle_items(&handle(false, methods), &ctx));
-        assert!(plain.contains("pub struct User {"), "{plain}");
+        assert!(
+            plain.contains("pub struct User(pub(super) rt::ODataPath);"),
+            "{plain}"
+        );
         assert!(!plain.contains("rt::access"), "{plain}");
     }
 }

@@ -51,6 +51,7 @@ pub(super) fn single_file_items(krate: &ir::Crate) -> TokenStream {
         let mut pieces = vec![Piece::Opening {
             docs: module_docs(module),
             imports_runtime: uses_runtime(module),
+            runtime_always_used: false,
             aliases_of: None,
             gated,
         }];

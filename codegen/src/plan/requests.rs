@@ -204,13 +204,15 @@ pub fn plan_requests(
                 None => features.member_cfg(&node, &member),
             };
             let target_handle = match &leads {
-                Leads::Node(t, access) => names.handles.get(t).map(|(module, name)| ir::HandleType {
-                    module: module.clone(),
-                    name: name.clone(),
-                    access: access_types
-                        .argument(Some((&node, &member)), t, *access)
-                        .map(access_argument),
-                }),
+                Leads::Node(t, access) => {
+                    names.handles.get(t).map(|(module, name)| ir::HandleType {
+                        module: module.clone(),
+                        name: name.clone(),
+                        access: access_types
+                            .argument(Some((&node, &member)), t, *access)
+                            .map(access_argument),
+                    })
+                }
                 Leads::Request => None,
             };
             if let Some(method) = plan_method(p, types, &node, &member, name, cfg, target_handle) {
@@ -315,7 +317,7 @@ pub fn plan_requests(
         name: service_name,
         methods,
     };
-    let modules = module_types
+    let modules: Vec<ir::HandleModule> = module_types
         .iter()
         .map(|(name, &t)| {
             let cfgs: Vec<&ir::Cfg> = handles
@@ -333,6 +335,15 @@ pub fn plan_requests(
             }
         })
         .collect();
+    // A handle gated like its module needs no gate of its own.
+    for handle in &mut handles {
+        let module = modules
+            .iter()
+            .find(|m| Some(&m.name) == handle.module.as_ref());
+        if module.is_some_and(|m| m.cfg == handle.cfg) {
+            handle.cfg = ir::Cfg::always();
+        }
+    }
     (
         ir::Requests {
             service,

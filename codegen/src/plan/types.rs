@@ -564,7 +564,10 @@ mod tests {
     #[test]
     fn namespaces_lose_the_leading_parts_they_all_share() {
         let prefix = |names: &[&str]| shared_prefix(&names.iter().copied().collect());
-        assert_eq!(prefix(&["microsoft.graph", "microsoft.graph.callRecords"]), 1);
+        assert_eq!(
+            prefix(&["microsoft.graph", "microsoft.graph.callRecords"]),
+            1
+        );
         assert_eq!(prefix(&["Microsoft.OData.SampleService.Models.TripPin"]), 4);
         assert_eq!(prefix(&["contoso.media", "contoso.media.calls"]), 1);
         assert_eq!(prefix(&["a.x", "b.x"]), 0);

@@ -6,14 +6,12 @@ use ::odata_codegen_runtime as rt;
 
 /// A `microsoft.graph.deviceAppManagement` entity.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct DeviceAppManagement {
-    pub(super) path: rt::ODataPath,
-}
+pub struct DeviceAppManagement(pub(super) rt::ODataPath);
 
 impl DeviceAppManagement {
     /// The path this handle addresses, below the service root.
     pub fn path(&self) -> &rt::ODataPath {
-        &self.path
+        &self.0
     }
 
     /// Navigates to `iosLobAppProvisioningConfigurations`.
@@ -22,9 +20,9 @@ impl DeviceAppManagement {
     pub fn ios_lob_app_provisioning_configurations(
         &self,
     ) -> IosLobAppProvisioningConfigurations {
-        IosLobAppProvisioningConfigurations {
-            path: self.path.segment("iosLobAppProvisioningConfigurations"),
-        }
+        IosLobAppProvisioningConfigurations(
+            self.0.segment("iosLobAppProvisioningConfigurations"),
+        )
     }
 }
 
@@ -32,14 +30,12 @@ impl DeviceAppManagement {
 ///
 /// The IOS Lob App Provisioning Configurations.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct IosLobAppProvisioningConfigurations {
-    pub(super) path: rt::ODataPath,
-}
+pub struct IosLobAppProvisioningConfigurations(pub(super) rt::ODataPath);
 
 impl IosLobAppProvisioningConfigurations {
     /// The path this handle addresses, below the service root.
     pub fn path(&self) -> &rt::ODataPath {
-        &self.path
+        &self.0
     }
 
     /// Addresses one `microsoft.graph.iosLobAppProvisioningConfiguration` of this collection by its key.
@@ -47,8 +43,8 @@ impl IosLobAppProvisioningConfigurations {
         &self,
         id: &str,
     ) -> super::ios_lob_app_provisioning_configuration::IosLobAppProvisioningConfiguration {
-        super::ios_lob_app_provisioning_configuration::IosLobAppProvisioningConfiguration {
-            path: self.path.key(id),
-        }
+        super::ios_lob_app_provisioning_configuration::IosLobAppProvisioningConfiguration(
+            self.0.key(id),
+        )
     }
 }

@@ -7,23 +7,19 @@ use super::super::graph;
 
 /// A `microsoft.graph.iosLobAppProvisioningConfiguration` entity.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct IosLobAppProvisioningConfiguration {
-    pub(super) path: rt::ODataPath,
-}
+pub struct IosLobAppProvisioningConfiguration(pub(super) rt::ODataPath);
 
 impl IosLobAppProvisioningConfiguration {
     /// The path this handle addresses, below the service root.
     pub fn path(&self) -> &rt::ODataPath {
-        &self.path
+        &self.0
     }
 
     /// Navigates to `userStatuses`.
     ///
     /// The list of user installation states for this mobile app configuration.
     pub fn user_statuses(&self) -> UserStatuses {
-        UserStatuses {
-            path: self.path.segment("userStatuses"),
-        }
+        UserStatuses(self.0.segment("userStatuses"))
     }
 }
 
@@ -31,14 +27,12 @@ impl IosLobAppProvisioningConfiguration {
 ///
 /// The list of user installation states for this mobile app configuration.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct UserStatuses {
-    pub(super) path: rt::ODataPath,
-}
+pub struct UserStatuses(pub(super) rt::ODataPath);
 
 impl UserStatuses {
     /// The path this handle addresses, below the service root.
     pub fn path(&self) -> &rt::ODataPath {
-        &self.path
+        &self.0
     }
 
     /// Addresses one `microsoft.graph.managedDeviceMobileAppConfigurationUserStatus` of this collection by its key.
@@ -46,9 +40,9 @@ impl UserStatuses {
         &self,
         id: &str,
     ) -> super::managed_device_mobile_app_configuration_user_status::ManagedDeviceMobileAppConfigurationUserStatus {
-        super::managed_device_mobile_app_configuration_user_status::ManagedDeviceMobileAppConfigurationUserStatus {
-            path: self.path.key(id),
-        }
+        super::managed_device_mobile_app_configuration_user_status::ManagedDeviceMobileAppConfigurationUserStatus(
+            self.0.key(id),
+        )
     }
 
     /// Lists the `microsoft.graph.managedDeviceMobileAppConfigurationUserStatus` items of this collection, a page at a time.
@@ -57,7 +51,7 @@ impl UserStatuses {
     pub fn list(
         &self,
     ) -> rt::Operation<rt::Page<graph::ManagedDeviceMobileAppConfigurationUserStatus>> {
-        rt::Operation::get(self.path.clone())
+        rt::Operation::get(self.0.clone())
     }
 
     /// Creates a `microsoft.graph.managedDeviceMobileAppConfigurationUserStatus` in this collection.
@@ -78,6 +72,6 @@ impl UserStatuses {
         &self,
         body: &graph::ManagedDeviceMobileAppConfigurationUserStatus,
     ) -> rt::Operation<graph::ManagedDeviceMobileAppConfigurationUserStatus> {
-        rt::Operation::create(self.path.clone(), body)
+        rt::Operation::create(self.0.clone(), body)
     }
 }

@@ -7,14 +7,12 @@ use super::super::graph;
 
 /// A `microsoft.graph.managedDeviceMobileAppConfigurationUserStatus` entity.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ManagedDeviceMobileAppConfigurationUserStatus {
-    pub(super) path: rt::ODataPath,
-}
+pub struct ManagedDeviceMobileAppConfigurationUserStatus(pub(super) rt::ODataPath);
 
 impl ManagedDeviceMobileAppConfigurationUserStatus {
     /// The path this handle addresses, below the service root.
     pub fn path(&self) -> &rt::ODataPath {
-        &self.path
+        &self.0
     }
 
     /// Reads this `microsoft.graph.managedDeviceMobileAppConfigurationUserStatus`.
@@ -23,7 +21,7 @@ impl ManagedDeviceMobileAppConfigurationUserStatus {
     pub fn get(
         &self,
     ) -> rt::Operation<graph::ManagedDeviceMobileAppConfigurationUserStatus> {
-        rt::Operation::get(self.path.clone())
+        rt::Operation::get(self.0.clone())
     }
 
     /// Updates this `microsoft.graph.managedDeviceMobileAppConfigurationUserStatus`, sending only the properties that are set.
@@ -33,13 +31,13 @@ impl ManagedDeviceMobileAppConfigurationUserStatus {
         &self,
         body: &graph::ManagedDeviceMobileAppConfigurationUserStatus,
     ) -> rt::Operation<()> {
-        rt::Operation::update(self.path.clone(), body)
+        rt::Operation::update(self.0.clone(), body)
     }
 
     /// Deletes this `microsoft.graph.managedDeviceMobileAppConfigurationUserStatus`.
     ///
     /// Succeeds with `204 No Content`.
     pub fn delete(&self) -> rt::Operation<()> {
-        rt::Operation::delete(self.path.clone())
+        rt::Operation::delete(self.0.clone())
     }
 }

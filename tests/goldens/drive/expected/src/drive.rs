@@ -10,38 +10,306 @@
 #[allow(unused_imports)]
 use ::odata_codegen_runtime as rt;
 
+/// The entity type `example.drive.drive`.
 #[cfg(any(feature = "drives", feature = "archivedDrives"))]
-mod drive;
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct Drive {
+    /// The type's name as services read it from a request body (`@odata.type`).
+    #[serde(rename = "@odata.type", default, skip_serializing_if = "Option::is_none")]
+    pub odata_type: Option<String>,
+    /// The key. Empty (the type's default) when a response leaves it out; an empty key is not sent, so a create lets the service assign one.
+    #[serde(default, skip_serializing_if = "rt::is_default")]
+    pub id: String,
+    #[serde(default, skip_serializing_if = "rt::Field::is_absent")]
+    pub quota: rt::Field<i64>,
+    /// Properties the schema does not declare, kept so that nothing received is lost.
+    #[serde(flatten)]
+    pub additional_data: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+}
 
 #[cfg(any(feature = "drives", feature = "archivedDrives"))]
-pub use drive::Drive;
+impl Drive {
+    /// The `@odata.type` of this type.
+    pub const ODATA_TYPE: &'static str = "#example.drive.drive";
+}
+
+#[cfg(any(feature = "drives", feature = "archivedDrives"))]
+impl Default for Drive {
+    /// An empty value that names its type, ready to fill in for a request body.
+    fn default() -> Self {
+        Self {
+            odata_type: Some(Self::ODATA_TYPE.to_owned()),
+            id: Default::default(),
+            quota: rt::Field::Absent,
+            additional_data: ::std::collections::BTreeMap::new(),
+        }
+    }
+}
+
+/// The entity type `example.drive.driveItem`. Abstract: values are always of a derived type.
+#[cfg(any(feature = "drives", feature = "archivedDrives", feature = "recent"))]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct DriveItem {
+    /// The type's name as services read it from a request body (`@odata.type`).
+    #[serde(rename = "@odata.type", default, skip_serializing_if = "Option::is_none")]
+    pub odata_type: Option<String>,
+    /// The key. Empty (the type's default) when a response leaves it out; an empty key is not sent, so a create lets the service assign one.
+    #[serde(default, skip_serializing_if = "rt::is_default")]
+    pub id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(default, skip_serializing_if = "rt::Field::is_absent")]
+    pub grants: rt::Field<rt::Flags<Permission>>,
+    /// Properties the schema does not declare, kept so that nothing received is lost.
+    #[serde(flatten)]
+    pub additional_data: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+}
 
 #[cfg(any(feature = "drives", feature = "archivedDrives", feature = "recent"))]
-mod drive_item;
+impl DriveItem {
+    /// The `@odata.type` of this type.
+    pub const ODATA_TYPE: &'static str = "#example.drive.driveItem";
+}
 
 #[cfg(any(feature = "drives", feature = "archivedDrives", feature = "recent"))]
-pub use drive_item::DriveItem;
+impl Default for DriveItem {
+    /// An empty value that names its type, ready to fill in for a request body.
+    fn default() -> Self {
+        Self {
+            odata_type: Some(Self::ODATA_TYPE.to_owned()),
+            id: Default::default(),
+            name: None,
+            grants: rt::Field::Absent,
+            additional_data: ::std::collections::BTreeMap::new(),
+        }
+    }
+}
+
+/// The entity type `example.drive.folder`, derived from `example.drive.driveItem`.
+#[cfg(any(feature = "drives", feature = "archivedDrives", feature = "recent"))]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Folder {
+    /// The type's name as services read it from a request body (`@odata.type`).
+    #[serde(rename = "@odata.type", default, skip_serializing_if = "Option::is_none")]
+    pub odata_type: Option<String>,
+    /// The key. Empty (the type's default) when a response leaves it out; an empty key is not sent, so a create lets the service assign one.
+    #[serde(default, skip_serializing_if = "rt::is_default")]
+    pub id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(default, skip_serializing_if = "rt::Field::is_absent")]
+    pub grants: rt::Field<rt::Flags<Permission>>,
+    #[serde(default, skip_serializing_if = "rt::Field::is_absent")]
+    pub child_count: rt::Field<i32>,
+    /// Properties the schema does not declare, kept so that nothing received is lost.
+    #[serde(flatten)]
+    pub additional_data: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+}
 
 #[cfg(any(feature = "drives", feature = "archivedDrives", feature = "recent"))]
-mod folder;
+impl Folder {
+    /// The `@odata.type` of this type.
+    pub const ODATA_TYPE: &'static str = "#example.drive.folder";
+}
 
 #[cfg(any(feature = "drives", feature = "archivedDrives", feature = "recent"))]
-pub use folder::Folder;
+impl Default for Folder {
+    /// An empty value that names its type, ready to fill in for a request body.
+    fn default() -> Self {
+        Self {
+            odata_type: Some(Self::ODATA_TYPE.to_owned()),
+            id: Default::default(),
+            name: None,
+            grants: rt::Field::Absent,
+            child_count: rt::Field::Absent,
+            additional_data: ::std::collections::BTreeMap::new(),
+        }
+    }
+}
+
+/// The entity type `example.drive.file`, derived from `example.drive.driveItem`.
+#[cfg(any(feature = "drives", feature = "archivedDrives", feature = "recent"))]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct File {
+    /// The type's name as services read it from a request body (`@odata.type`).
+    #[serde(rename = "@odata.type", default, skip_serializing_if = "Option::is_none")]
+    pub odata_type: Option<String>,
+    /// The key. Empty (the type's default) when a response leaves it out; an empty key is not sent, so a create lets the service assign one.
+    #[serde(default, skip_serializing_if = "rt::is_default")]
+    pub id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(default, skip_serializing_if = "rt::Field::is_absent")]
+    pub grants: rt::Field<rt::Flags<Permission>>,
+    #[serde(default, skip_serializing_if = "rt::Field::is_absent")]
+    pub size: rt::Field<i64>,
+    #[serde(default, skip_serializing_if = "rt::Field::is_absent")]
+    pub mime_type: rt::Field<String>,
+    /// Properties the schema does not declare, kept so that nothing received is lost.
+    #[serde(flatten)]
+    pub additional_data: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+}
 
 #[cfg(any(feature = "drives", feature = "archivedDrives", feature = "recent"))]
-mod file;
+impl File {
+    /// The `@odata.type` of this type.
+    pub const ODATA_TYPE: &'static str = "#example.drive.file";
+}
 
 #[cfg(any(feature = "drives", feature = "archivedDrives", feature = "recent"))]
-pub use file::File;
+impl Default for File {
+    /// An empty value that names its type, ready to fill in for a request body.
+    fn default() -> Self {
+        Self {
+            odata_type: Some(Self::ODATA_TYPE.to_owned()),
+            id: Default::default(),
+            name: None,
+            grants: rt::Field::Absent,
+            size: rt::Field::Absent,
+            mime_type: rt::Field::Absent,
+            additional_data: ::std::collections::BTreeMap::new(),
+        }
+    }
+}
+
+/// A `example.drive.driveItem` or a value of a type derived from it, told apart by `@odata.type`.
+///
+/// A type this crate does not know reads as the base type, with the properties it does not declare in `additional_data`.
+#[cfg(any(feature = "drives", feature = "archivedDrives", feature = "recent"))]
+#[derive(Clone, Debug, PartialEq)]
+pub enum AnyDriveItem {
+    /// `example.drive.driveItem`
+    DriveItem(Box<DriveItem>),
+    /// `example.drive.folder`
+    Folder(Box<Folder>),
+    /// `example.drive.file`
+    File(Box<File>),
+}
 
 #[cfg(any(feature = "drives", feature = "archivedDrives", feature = "recent"))]
-mod any_drive_item;
+impl ::serde::Serialize for AnyDriveItem {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::DriveItem(value) => ::serde::Serialize::serialize(value, serializer),
+            Self::Folder(value) => ::serde::Serialize::serialize(value, serializer),
+            Self::File(value) => ::serde::Serialize::serialize(value, serializer),
+        }
+    }
+}
 
 #[cfg(any(feature = "drives", feature = "archivedDrives", feature = "recent"))]
-pub use any_drive_item::AnyDriveItem;
+impl<'de> ::serde::Deserialize<'de> for AnyDriveItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::deserialize_polymorphic(
+            deserializer,
+            |odata_type, value| {
+                Ok(
+                    match odata_type {
+                        "example.drive.folder" | "d.folder" => {
+                            Self::Folder(rt::from_value(value)?)
+                        }
+                        "example.drive.file" | "d.file" => {
+                            Self::File(rt::from_value(value)?)
+                        }
+                        _ => Self::DriveItem(rt::from_value(value)?),
+                    },
+                )
+            },
+        )
+    }
+}
 
 #[cfg(any(feature = "drives", feature = "archivedDrives", feature = "recent"))]
-mod permission;
+impl From<DriveItem> for AnyDriveItem {
+    fn from(value: DriveItem) -> Self {
+        Self::DriveItem(Box::new(value))
+    }
+}
 
 #[cfg(any(feature = "drives", feature = "archivedDrives", feature = "recent"))]
-pub use permission::Permission;
+impl From<Folder> for AnyDriveItem {
+    fn from(value: Folder) -> Self {
+        Self::Folder(Box::new(value))
+    }
+}
+
+#[cfg(any(feature = "drives", feature = "archivedDrives", feature = "recent"))]
+impl From<File> for AnyDriveItem {
+    fn from(value: File) -> Self {
+        Self::File(Box::new(value))
+    }
+}
+
+/// The enum type `example.drive.permission`. Flags: a value is a set of members (`runtime::Flags`). Values this crate does not know are kept, not rejected.
+#[cfg(any(feature = "drives", feature = "archivedDrives", feature = "recent"))]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Permission {
+    /// `read`
+    Read,
+    /// `write`
+    Write,
+    /// `share`
+    Share,
+    /// A value this crate does not know yet, kept exactly as received.
+    Unrecognized(String),
+}
+
+#[cfg(any(feature = "drives", feature = "archivedDrives", feature = "recent"))]
+impl Permission {
+    /// The member's value in the schema; `None` for a value this crate does not know.
+    pub fn value(&self) -> Option<i32> {
+        match self {
+            Self::Read => Some(1),
+            Self::Write => Some(2),
+            Self::Share => Some(4),
+            Self::Unrecognized(_) => None,
+        }
+    }
+}
+
+#[cfg(any(feature = "drives", feature = "archivedDrives", feature = "recent"))]
+impl rt::ODataEnum for Permission {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "read" => Self::Read,
+            "write" => Self::Write,
+            "share" => Self::Share,
+            other => Self::Unrecognized(other.to_owned()),
+        }
+    }
+
+    fn to_wire(&self) -> &str {
+        match self {
+            Self::Read => "read",
+            Self::Write => "write",
+            Self::Share => "share",
+            Self::Unrecognized(value) => value,
+        }
+    }
+}
+
+#[cfg(any(feature = "drives", feature = "archivedDrives", feature = "recent"))]
+impl ::serde::Serialize for Permission {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        rt::serialize_enum(self, serializer)
+    }
+}
+
+#[cfg(any(feature = "drives", feature = "archivedDrives", feature = "recent"))]
+impl<'de> ::serde::Deserialize<'de> for Permission {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::deserialize_enum(deserializer)
+    }
+}

@@ -17,25 +17,19 @@ impl DriveService {
     /// The entity set `drives`.
     #[cfg(feature = "drives")]
     pub fn drives(&self) -> Drives {
-        Drives {
-            path: rt::ODataPath::root().segment("drives"),
-        }
+        Drives(rt::ODataPath::root().segment("drives"))
     }
 
     /// The entity set `archivedDrives`.
     #[cfg(feature = "archivedDrives")]
     pub fn archived_drives(&self) -> ArchivedDrives {
-        ArchivedDrives {
-            path: rt::ODataPath::root().segment("archivedDrives"),
-        }
+        ArchivedDrives(rt::ODataPath::root().segment("archivedDrives"))
     }
 
     /// The singleton `me`.
     #[cfg(feature = "me")]
     pub fn me(&self) -> user::User {
-        user::User {
-            path: rt::ODataPath::root().segment("me"),
-        }
+        user::User(rt::ODataPath::root().segment("me"))
     }
 
     /// The operation import `recent`.
@@ -55,30 +49,25 @@ impl DriveService {
 /// The entity set `drives`.
 #[cfg(feature = "drives")]
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Drives {
-    path: rt::ODataPath,
-}
+pub struct Drives(rt::ODataPath);
 
 #[cfg(feature = "drives")]
 impl Drives {
     /// The path this handle addresses, below the service root.
     pub fn path(&self) -> &rt::ODataPath {
-        &self.path
+        &self.0
     }
 
     /// Addresses one `example.drive.drive` of this collection by its key.
     pub fn by_id(&self, id: &str) -> drive::Drive<rt::access::UpdateOnly> {
-        drive::Drive {
-            path: self.path.key(id),
-            access: ::core::marker::PhantomData,
-        }
+        drive::Drive(self.0.key(id), ::core::marker::PhantomData)
     }
 
     /// Lists the `example.drive.drive` items of this collection, a page at a time.
     ///
     /// Succeeds with `200 OK`.
     pub fn list(&self) -> rt::Operation<rt::Page<super::drive::Drive>> {
-        rt::Operation::get(self.path.clone())
+        rt::Operation::get(self.0.clone())
     }
 
     /// Creates a `example.drive.drive` in this collection.
@@ -88,35 +77,30 @@ impl Drives {
         &self,
         body: &super::drive::Drive,
     ) -> rt::Operation<super::drive::Drive> {
-        rt::Operation::create(self.path.clone(), body)
+        rt::Operation::create(self.0.clone(), body)
     }
 
     /// Counts the `example.drive.drive` items of this collection (`$count`); `$filter` and `$search` apply.
     pub fn count(&self) -> rt::Operation<i64> {
-        rt::Operation::count_of(self.path.clone())
+        rt::Operation::count_of(self.0.clone())
     }
 }
 
 /// The entity set `archivedDrives`.
 #[cfg(feature = "archivedDrives")]
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ArchivedDrives {
-    path: rt::ODataPath,
-}
+pub struct ArchivedDrives(rt::ODataPath);
 
 #[cfg(feature = "archivedDrives")]
 impl ArchivedDrives {
     /// The path this handle addresses, below the service root.
     pub fn path(&self) -> &rt::ODataPath {
-        &self.path
+        &self.0
     }
 
     /// Addresses one `example.drive.drive` of this collection by its key.
     pub fn by_id(&self, id: &str) -> drive::Drive<rt::access::ReadOnly> {
-        drive::Drive {
-            path: self.path.key(id),
-            access: ::core::marker::PhantomData,
-        }
+        drive::Drive(self.0.key(id), ::core::marker::PhantomData)
     }
 }
 

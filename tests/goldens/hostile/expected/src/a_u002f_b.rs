@@ -10,8 +10,34 @@
 #[allow(unused_imports)]
 use ::odata_codegen_runtime as rt;
 
+/// The complex type `a/b.Box`.
 #[cfg(feature = "types")]
-mod r#box;
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct Box_ {
+    /// The type's name as services read it from a request body (`@odata.type`).
+    #[serde(rename = "@odata.type", default, skip_serializing_if = "Option::is_none")]
+    pub odata_type: Option<String>,
+    #[serde(default, skip_serializing_if = "rt::Field::is_absent")]
+    pub r#box: rt::Field<String>,
+    /// Properties the schema does not declare, kept so that nothing received is lost.
+    #[serde(flatten)]
+    pub additional_data: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+}
 
 #[cfg(feature = "types")]
-pub use r#box::Box_;
+impl Box_ {
+    /// The `@odata.type` of this type.
+    pub const ODATA_TYPE: &'static str = "#a/b.Box";
+}
+
+#[cfg(feature = "types")]
+impl Default for Box_ {
+    /// An empty value that names its type, ready to fill in for a request body.
+    fn default() -> Self {
+        Self {
+            odata_type: Some(Self::ODATA_TYPE.to_owned()),
+            r#box: rt::Field::Absent,
+            additional_data: ::std::collections::BTreeMap::new(),
+        }
+    }
+}

@@ -10,8 +10,38 @@
 #[allow(unused_imports)]
 use ::odata_codegen_runtime as rt;
 
+/// The complex type `con.Option`.
 #[cfg(feature = "types")]
-mod option;
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct Option_ {
+    /// The type's name as services read it from a request body (`@odata.type`).
+    #[serde(rename = "@odata.type", default, skip_serializing_if = "Option::is_none")]
+    pub odata_type: Option<String>,
+    #[serde(default, skip_serializing_if = "rt::Field::is_absent")]
+    pub some: rt::Field<String>,
+    #[serde(default, skip_serializing_if = "rt::Field::is_absent")]
+    pub none: rt::Field<i32>,
+    /// Properties the schema does not declare, kept so that nothing received is lost.
+    #[serde(flatten)]
+    pub additional_data: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+}
 
 #[cfg(feature = "types")]
-pub use option::Option_;
+impl Option_ {
+    /// The `@odata.type` of this type.
+    pub const ODATA_TYPE: &'static str = "#con.Option";
+}
+
+#[cfg(feature = "types")]
+impl Default for Option_ {
+    /// An empty value that names its type, ready to fill in for a request body.
+    fn default() -> Self {
+        Self {
+            odata_type: Some(Self::ODATA_TYPE.to_owned()),
+            some: rt::Field::Absent,
+            none: rt::Field::Absent,
+            additional_data: ::std::collections::BTreeMap::new(),
+        }
+    }
+}

@@ -20,60 +20,43 @@ impl Service {
     /// The entity set `types`.
     #[cfg(feature = "types")]
     pub fn types(&self) -> Types {
-        Types {
-            path: rt::ODataPath::root().segment("types"),
-        }
+        Types(rt::ODataPath::root().segment("types"))
     }
 
     /// The entity set `self`.
     #[cfg(feature = "self")]
     pub fn self_(&self) -> Self_ {
-        Self_ {
-            path: rt::ODataPath::root().segment("self"),
-        }
+        Self_(rt::ODataPath::root().segment("self"))
     }
 
     /// The entity set `_x`.
     #[cfg(feature = "_x")]
     pub fn x(&self) -> X {
-        X {
-            path: rt::ODataPath::root().segment("_x"),
-        }
+        X(rt::ODataPath::root().segment("_x"))
     }
 
     /// The entity set `a__b`.
     #[cfg(feature = "a__b")]
     pub fn a_b(&self) -> AB {
-        AB {
-            path: rt::ODataPath::root().segment("a__b"),
-        }
+        AB(rt::ODataPath::root().segment("a__b"))
     }
 
     /// The singleton `Self`.
     #[cfg(feature = "Self_2")]
     pub fn self_2(&self) -> super_::Super<rt::access::UpdateOnly> {
-        super_::Super {
-            path: rt::ODataPath::root().segment("Self"),
-            access: ::core::marker::PhantomData,
-        }
+        super_::Super(rt::ODataPath::root().segment("Self"), ::core::marker::PhantomData)
     }
 
     /// The singleton `super`.
     #[cfg(feature = "super")]
     pub fn super_(&self) -> self_::Self_<rt::access::UpdateOnly> {
-        self_::Self_ {
-            path: rt::ODataPath::root().segment("super"),
-            access: ::core::marker::PhantomData,
-        }
+        self_::Self_(rt::ODataPath::root().segment("super"), ::core::marker::PhantomData)
     }
 
     /// The singleton `__`.
     #[cfg(feature = "__")]
     pub fn n(&self) -> super_::Super<rt::access::UpdateOnly> {
-        super_::Super {
-            path: rt::ODataPath::root().segment("__"),
-            access: ::core::marker::PhantomData,
-        }
+        super_::Super(rt::ODataPath::root().segment("__"), ::core::marker::PhantomData)
     }
 
     /// The operation import `_`.
@@ -93,22 +76,18 @@ impl Service {
 /// The entity set `types`.
 #[cfg(feature = "types")]
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Types {
-    path: rt::ODataPath,
-}
+pub struct Types(rt::ODataPath);
 
 #[cfg(feature = "types")]
 impl Types {
     /// The path this handle addresses, below the service root.
     pub fn path(&self) -> &rt::ODataPath {
-        &self.path
+        &self.0
     }
 
     /// Addresses one `hostile.names.type` of this collection by its key.
     pub fn by_ref(&self, r#ref: &str) -> r#type::Type {
-        r#type::Type {
-            path: self.path.key(r#ref),
-        }
+        r#type::Type(self.0.key(r#ref))
     }
 
     /// Lists the `hostile.names.type` items of this collection, a page at a time.
@@ -127,7 +106,7 @@ impl Types {
     pub fn list(&self) -> rt::Operation<rt::Page<names::Type2>> {
         rt::Operation::new(
             rt::http::Method::GET,
-            self.path.clone(),
+            self.0.clone(),
             rt::http::StatusCode::CREATED,
             rt::json,
         )
@@ -147,73 +126,64 @@ impl Types {
     ///
     /// Documented in `hostile.md`.
     pub fn create(&self, body: &names::Type2) -> rt::Operation<names::Type2> {
-        rt::Operation::create(self.path.clone(), body)
+        rt::Operation::create(self.0.clone(), body)
     }
 
     /// Counts the `hostile.names.type` items of this collection (`$count`); `$filter` and `$search` apply.
     pub fn count(&self) -> rt::Operation<i64> {
-        rt::Operation::count_of(self.path.clone())
+        rt::Operation::count_of(self.0.clone())
     }
 }
 
 /// The entity set `self`.
 #[cfg(feature = "self")]
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Self_ {
-    path: rt::ODataPath,
-}
+pub struct Self_(rt::ODataPath);
 
 #[cfg(feature = "self")]
 impl Self_ {
     /// The path this handle addresses, below the service root.
     pub fn path(&self) -> &rt::ODataPath {
-        &self.path
+        &self.0
     }
 
     /// Addresses one `hostile.names.super` of this collection by its key.
     pub fn by_id(&self, id: &str) -> super_::Super {
-        super_::Super {
-            path: self.path.key(id),
-            access: ::core::marker::PhantomData,
-        }
+        super_::Super(self.0.key(id), ::core::marker::PhantomData)
     }
 
     /// Only the items of this collection that are `hostile.names.Self_`s (a type cast).
     pub fn as_self(&self) -> self_::SelfCollection {
-        self_::SelfCollection {
-            path: self.path.segment("hostile.names.Self_"),
-        }
+        self_::SelfCollection(self.0.segment("hostile.names.Self_"))
     }
 
     /// Only the items of this collection that are `hostile.names.self`s (a type cast).
     pub fn as_self_2(&self) -> self_2::SelfCollection {
-        self_2::SelfCollection {
-            path: self.path.segment("hostile.names.self"),
-        }
+        self_2::SelfCollection(self.0.segment("hostile.names.self"))
     }
 
     /// Lists the `hostile.names.super` items of this collection, a page at a time.
     ///
     /// Succeeds with `200 OK`.
     pub fn list(&self) -> rt::Operation<rt::Page<names::AnySuper>> {
-        rt::Operation::get(self.path.clone())
+        rt::Operation::get(self.0.clone())
     }
 
     /// Creates a `hostile.names.super` in this collection.
     ///
     /// Succeeds with `201 Created`.
     pub fn create(&self, body: &names::AnySuper) -> rt::Operation<names::AnySuper> {
-        rt::Operation::create(self.path.clone(), body)
+        rt::Operation::create(self.0.clone(), body)
     }
 
     /// Counts the `hostile.names.super` items of this collection (`$count`); `$filter` and `$search` apply.
     pub fn count(&self) -> rt::Operation<i64> {
-        rt::Operation::count_of(self.path.clone())
+        rt::Operation::count_of(self.0.clone())
     }
 
     /// Calls the action `hostile.names.type`.
     pub fn r#type(&self, n: Option<&str>) -> rt::Operation<()> {
-        rt::Operation::action(self.path.segment("hostile.names.type"), rt::no_content)
+        rt::Operation::action(self.0.segment("hostile.names.type"), rt::no_content)
             .with_json_body(&rt::Parameters::new().with_optional("_", n))
     }
 
@@ -221,7 +191,7 @@ impl Self_ {
     pub fn a_b(&self, self_: &names::X2) -> rt::Operation<rt::Page<names::AnySuper>> {
         rt::Operation::function(
             self
-                .path
+                .0
                 .function(
                     "hostile.names.a__b",
                     &[("Self", rt::enum_literal("hostile.names._x", self_))],
@@ -234,61 +204,52 @@ impl Self_ {
 /// The entity set `_x`.
 #[cfg(feature = "_x")]
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct X {
-    path: rt::ODataPath,
-}
+pub struct X(rt::ODataPath);
 
 #[cfg(feature = "_x")]
 impl X {
     /// The path this handle addresses, below the service root.
     pub fn path(&self) -> &rt::ODataPath {
-        &self.path
+        &self.0
     }
 
     /// Addresses one `hostile.names.super` of this collection by its key.
     pub fn by_id(&self, id: &str) -> super_::Super {
-        super_::Super {
-            path: self.path.key(id),
-            access: ::core::marker::PhantomData,
-        }
+        super_::Super(self.0.key(id), ::core::marker::PhantomData)
     }
 
     /// Only the items of this collection that are `hostile.names.Self_`s (a type cast).
     pub fn as_self(&self) -> self_::SelfCollection {
-        self_::SelfCollection {
-            path: self.path.segment("hostile.names.Self_"),
-        }
+        self_::SelfCollection(self.0.segment("hostile.names.Self_"))
     }
 
     /// Only the items of this collection that are `hostile.names.self`s (a type cast).
     pub fn as_self_2(&self) -> self_2::SelfCollection {
-        self_2::SelfCollection {
-            path: self.path.segment("hostile.names.self"),
-        }
+        self_2::SelfCollection(self.0.segment("hostile.names.self"))
     }
 
     /// Lists the `hostile.names.super` items of this collection, a page at a time.
     ///
     /// Succeeds with `200 OK`.
     pub fn list(&self) -> rt::Operation<rt::Page<names::AnySuper>> {
-        rt::Operation::get(self.path.clone())
+        rt::Operation::get(self.0.clone())
     }
 
     /// Creates a `hostile.names.super` in this collection.
     ///
     /// Succeeds with `201 Created`.
     pub fn create(&self, body: &names::AnySuper) -> rt::Operation<names::AnySuper> {
-        rt::Operation::create(self.path.clone(), body)
+        rt::Operation::create(self.0.clone(), body)
     }
 
     /// Counts the `hostile.names.super` items of this collection (`$count`); `$filter` and `$search` apply.
     pub fn count(&self) -> rt::Operation<i64> {
-        rt::Operation::count_of(self.path.clone())
+        rt::Operation::count_of(self.0.clone())
     }
 
     /// Calls the action `hostile.names.type`.
     pub fn r#type(&self, n: Option<&str>) -> rt::Operation<()> {
-        rt::Operation::action(self.path.segment("hostile.names.type"), rt::no_content)
+        rt::Operation::action(self.0.segment("hostile.names.type"), rt::no_content)
             .with_json_body(&rt::Parameters::new().with_optional("_", n))
     }
 
@@ -296,7 +257,7 @@ impl X {
     pub fn a_b(&self, self_: &names::X2) -> rt::Operation<rt::Page<names::AnySuper>> {
         rt::Operation::function(
             self
-                .path
+                .0
                 .function(
                     "hostile.names.a__b",
                     &[("Self", rt::enum_literal("hostile.names._x", self_))],
@@ -309,41 +270,37 @@ impl X {
 /// The entity set `a__b`.
 #[cfg(feature = "a__b")]
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct AB {
-    path: rt::ODataPath,
-}
+pub struct AB(rt::ODataPath);
 
 #[cfg(feature = "a__b")]
 impl AB {
     /// The path this handle addresses, below the service root.
     pub fn path(&self) -> &rt::ODataPath {
-        &self.path
+        &self.0
     }
 
     /// Addresses one `hostile.names._` of this collection by its key.
     pub fn by_self(&self, self_: i32) -> n::T {
-        n::T {
-            path: self.path.key_literal(&self_.to_string()),
-        }
+        n::T(self.0.key_literal(&self_.to_string()))
     }
 
     /// Lists the `hostile.names._` items of this collection, a page at a time.
     ///
     /// Succeeds with `200 OK`.
     pub fn list(&self) -> rt::Operation<rt::Page<names::T2>> {
-        rt::Operation::get(self.path.clone())
+        rt::Operation::get(self.0.clone())
     }
 
     /// Creates a `hostile.names._` in this collection.
     ///
     /// Succeeds with `201 Created`.
     pub fn create(&self, body: &names::T2) -> rt::Operation<names::T2> {
-        rt::Operation::create(self.path.clone(), body)
+        rt::Operation::create(self.0.clone(), body)
     }
 
     /// Counts the `hostile.names._` items of this collection (`$count`); `$filter` and `$search` apply.
     pub fn count(&self) -> rt::Operation<i64> {
-        rt::Operation::count_of(self.path.clone())
+        rt::Operation::count_of(self.0.clone())
     }
 }
 

@@ -10,116 +10,891 @@
 #[allow(unused_imports)]
 use ::odata_codegen_runtime as rt;
 
+/// The complex type `example.library.publication`. Abstract: values are always of a derived type.
 #[cfg(any(feature = "libraries", feature = "members", feature = "main"))]
-mod publication;
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct Publication {
+    /// The type's name as services read it from a request body (`@odata.type`).
+    #[serde(rename = "@odata.type", default, skip_serializing_if = "Option::is_none")]
+    pub odata_type: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub year: Option<i32>,
+    /// Properties the schema does not declare, kept so that nothing received is lost.
+    #[serde(flatten)]
+    pub additional_data: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+}
 
 #[cfg(any(feature = "libraries", feature = "members", feature = "main"))]
-pub use publication::Publication;
+impl Publication {
+    /// The `@odata.type` of this type.
+    pub const ODATA_TYPE: &'static str = "#example.library.publication";
+}
 
 #[cfg(any(feature = "libraries", feature = "members", feature = "main"))]
-mod print_run;
+impl Default for Publication {
+    /// An empty value that names its type, ready to fill in for a request body.
+    fn default() -> Self {
+        Self {
+            odata_type: Some(Self::ODATA_TYPE.to_owned()),
+            year: None,
+            additional_data: ::std::collections::BTreeMap::new(),
+        }
+    }
+}
+
+/// The complex type `example.library.printRun`, derived from `example.library.publication`.
+#[cfg(any(feature = "libraries", feature = "members", feature = "main"))]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct PrintRun {
+    /// The type's name as services read it from a request body (`@odata.type`).
+    #[serde(rename = "@odata.type", default, skip_serializing_if = "Option::is_none")]
+    pub odata_type: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub year: Option<i32>,
+    #[serde(default, skip_serializing_if = "rt::Field::is_absent")]
+    pub copies: rt::Field<i64>,
+    /// Properties the schema does not declare, kept so that nothing received is lost.
+    #[serde(flatten)]
+    pub additional_data: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+}
 
 #[cfg(any(feature = "libraries", feature = "members", feature = "main"))]
-pub use print_run::PrintRun;
+impl PrintRun {
+    /// The `@odata.type` of this type.
+    pub const ODATA_TYPE: &'static str = "#example.library.printRun";
+}
 
 #[cfg(any(feature = "libraries", feature = "members", feature = "main"))]
-mod digital_release;
+impl Default for PrintRun {
+    /// An empty value that names its type, ready to fill in for a request body.
+    fn default() -> Self {
+        Self {
+            odata_type: Some(Self::ODATA_TYPE.to_owned()),
+            year: None,
+            copies: rt::Field::Absent,
+            additional_data: ::std::collections::BTreeMap::new(),
+        }
+    }
+}
+
+/// The complex type `example.library.digitalRelease`, derived from `example.library.publication`.
+#[cfg(any(feature = "libraries", feature = "members", feature = "main"))]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DigitalRelease {
+    /// The type's name as services read it from a request body (`@odata.type`).
+    #[serde(rename = "@odata.type", default, skip_serializing_if = "Option::is_none")]
+    pub odata_type: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub year: Option<i32>,
+    #[serde(default, skip_serializing_if = "rt::Field::is_absent")]
+    pub url: rt::Field<String>,
+    #[serde(default, skip_serializing_if = "rt::Field::is_absent")]
+    pub size_bytes: rt::Field<i64>,
+    /// Properties the schema does not declare, kept so that nothing received is lost.
+    #[serde(flatten)]
+    pub additional_data: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+}
 
 #[cfg(any(feature = "libraries", feature = "members", feature = "main"))]
-pub use digital_release::DigitalRelease;
+impl DigitalRelease {
+    /// The `@odata.type` of this type.
+    pub const ODATA_TYPE: &'static str = "#example.library.digitalRelease";
+}
 
 #[cfg(any(feature = "libraries", feature = "members", feature = "main"))]
-mod citation;
+impl Default for DigitalRelease {
+    /// An empty value that names its type, ready to fill in for a request body.
+    fn default() -> Self {
+        Self {
+            odata_type: Some(Self::ODATA_TYPE.to_owned()),
+            year: None,
+            url: rt::Field::Absent,
+            size_bytes: rt::Field::Absent,
+            additional_data: ::std::collections::BTreeMap::new(),
+        }
+    }
+}
+
+/// The complex type `example.library.citation`.
+#[cfg(any(feature = "libraries", feature = "members", feature = "main"))]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct Citation {
+    /// The type's name as services read it from a request body (`@odata.type`).
+    #[serde(rename = "@odata.type", default, skip_serializing_if = "Option::is_none")]
+    pub odata_type: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub text: Option<String>,
+    #[serde(default, skip_serializing_if = "rt::Field::is_absent")]
+    pub source: rt::Field<Box<Citation>>,
+    /// Properties the schema does not declare, kept so that nothing received is lost.
+    #[serde(flatten)]
+    pub additional_data: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+}
 
 #[cfg(any(feature = "libraries", feature = "members", feature = "main"))]
-pub use citation::Citation;
+impl Citation {
+    /// The `@odata.type` of this type.
+    pub const ODATA_TYPE: &'static str = "#example.library.citation";
+}
+
+#[cfg(any(feature = "libraries", feature = "members", feature = "main"))]
+impl Default for Citation {
+    /// An empty value that names its type, ready to fill in for a request body.
+    fn default() -> Self {
+        Self {
+            odata_type: Some(Self::ODATA_TYPE.to_owned()),
+            text: None,
+            source: rt::Field::Absent,
+            additional_data: ::std::collections::BTreeMap::new(),
+        }
+    }
+}
+
+/// The entity type `example.library.entity`. Abstract: values are always of a derived type.
+#[cfg(feature = "full")]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct Entity {
+    /// The type's name as services read it from a request body (`@odata.type`).
+    #[serde(rename = "@odata.type", default, skip_serializing_if = "Option::is_none")]
+    pub odata_type: Option<String>,
+    /// The key. Empty (the type's default) when a response leaves it out; an empty key is not sent, so a create lets the service assign one.
+    #[serde(default, skip_serializing_if = "rt::is_default")]
+    pub id: String,
+    /// Properties the schema does not declare, kept so that nothing received is lost.
+    #[serde(flatten)]
+    pub additional_data: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+}
 
 #[cfg(feature = "full")]
-mod entity;
+impl Entity {
+    /// The `@odata.type` of this type.
+    pub const ODATA_TYPE: &'static str = "#example.library.entity";
+}
 
 #[cfg(feature = "full")]
-pub use entity::Entity;
+impl Default for Entity {
+    /// An empty value that names its type, ready to fill in for a request body.
+    fn default() -> Self {
+        Self {
+            odata_type: Some(Self::ODATA_TYPE.to_owned()),
+            id: Default::default(),
+            additional_data: ::std::collections::BTreeMap::new(),
+        }
+    }
+}
+
+/// The entity type `example.library.library`, derived from `example.library.entity`.
+#[cfg(any(feature = "libraries", feature = "main"))]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct Library {
+    /// The type's name as services read it from a request body (`@odata.type`).
+    #[serde(rename = "@odata.type", default, skip_serializing_if = "Option::is_none")]
+    pub odata_type: Option<String>,
+    /// The key. Empty (the type's default) when a response leaves it out; an empty key is not sent, so a create lets the service assign one.
+    #[serde(default, skip_serializing_if = "rt::is_default")]
+    pub id: String,
+    #[serde(default, skip_serializing_if = "rt::Field::is_absent")]
+    pub name: rt::Field<String>,
+    /// Properties the schema does not declare, kept so that nothing received is lost.
+    #[serde(flatten)]
+    pub additional_data: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+}
 
 #[cfg(any(feature = "libraries", feature = "main"))]
-mod library;
+impl Library {
+    /// The `@odata.type` of this type.
+    pub const ODATA_TYPE: &'static str = "#example.library.library";
+}
 
 #[cfg(any(feature = "libraries", feature = "main"))]
-pub use library::Library;
+impl Default for Library {
+    /// An empty value that names its type, ready to fill in for a request body.
+    fn default() -> Self {
+        Self {
+            odata_type: Some(Self::ODATA_TYPE.to_owned()),
+            id: Default::default(),
+            name: rt::Field::Absent,
+            additional_data: ::std::collections::BTreeMap::new(),
+        }
+    }
+}
+
+/// The entity type `example.library.shelf`, derived from `example.library.entity`.
+#[cfg(any(feature = "libraries", feature = "main"))]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct Shelf {
+    /// The type's name as services read it from a request body (`@odata.type`).
+    #[serde(rename = "@odata.type", default, skip_serializing_if = "Option::is_none")]
+    pub odata_type: Option<String>,
+    /// The key. Empty (the type's default) when a response leaves it out; an empty key is not sent, so a create lets the service assign one.
+    #[serde(default, skip_serializing_if = "rt::is_default")]
+    pub id: String,
+    #[serde(default, skip_serializing_if = "rt::Field::is_absent")]
+    pub label: rt::Field<String>,
+    /// Properties the schema does not declare, kept so that nothing received is lost.
+    #[serde(flatten)]
+    pub additional_data: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+}
 
 #[cfg(any(feature = "libraries", feature = "main"))]
-mod shelf;
+impl Shelf {
+    /// The `@odata.type` of this type.
+    pub const ODATA_TYPE: &'static str = "#example.library.shelf";
+}
 
 #[cfg(any(feature = "libraries", feature = "main"))]
-pub use shelf::Shelf;
+impl Default for Shelf {
+    /// An empty value that names its type, ready to fill in for a request body.
+    fn default() -> Self {
+        Self {
+            odata_type: Some(Self::ODATA_TYPE.to_owned()),
+            id: Default::default(),
+            label: rt::Field::Absent,
+            additional_data: ::std::collections::BTreeMap::new(),
+        }
+    }
+}
+
+/// The entity type `example.library.section`, derived from `example.library.entity`.
+#[cfg(any(feature = "libraries", feature = "members", feature = "main"))]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct Section {
+    /// The type's name as services read it from a request body (`@odata.type`).
+    #[serde(rename = "@odata.type", default, skip_serializing_if = "Option::is_none")]
+    pub odata_type: Option<String>,
+    /// The key. Empty (the type's default) when a response leaves it out; an empty key is not sent, so a create lets the service assign one.
+    #[serde(default, skip_serializing_if = "rt::is_default")]
+    pub id: String,
+    #[serde(default, skip_serializing_if = "rt::Field::is_absent")]
+    pub title: rt::Field<String>,
+    /// Properties the schema does not declare, kept so that nothing received is lost.
+    #[serde(flatten)]
+    pub additional_data: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+}
 
 #[cfg(any(feature = "libraries", feature = "members", feature = "main"))]
-mod section;
+impl Section {
+    /// The `@odata.type` of this type.
+    pub const ODATA_TYPE: &'static str = "#example.library.section";
+}
 
 #[cfg(any(feature = "libraries", feature = "members", feature = "main"))]
-pub use section::Section;
+impl Default for Section {
+    /// An empty value that names its type, ready to fill in for a request body.
+    fn default() -> Self {
+        Self {
+            odata_type: Some(Self::ODATA_TYPE.to_owned()),
+            id: Default::default(),
+            title: rt::Field::Absent,
+            additional_data: ::std::collections::BTreeMap::new(),
+        }
+    }
+}
+
+/// The entity type `example.library.item`, derived from `example.library.entity`. Abstract: values are always of a derived type.
+#[cfg(any(feature = "libraries", feature = "members", feature = "main"))]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct Item {
+    /// The type's name as services read it from a request body (`@odata.type`).
+    #[serde(rename = "@odata.type", default, skip_serializing_if = "Option::is_none")]
+    pub odata_type: Option<String>,
+    /// The key. Empty (the type's default) when a response leaves it out; an empty key is not sent, so a create lets the service assign one.
+    #[serde(default, skip_serializing_if = "rt::is_default")]
+    pub id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    #[serde(default, skip_serializing_if = "rt::Field::is_absent")]
+    pub condition: rt::Field<Condition>,
+    #[serde(default, skip_serializing_if = "rt::Field::is_absent")]
+    pub publication: rt::Field<AnyPublication>,
+    #[serde(default, skip_serializing_if = "rt::Field::is_absent")]
+    pub history: rt::Field<Vec<AnyPublication>>,
+    #[serde(default, skip_serializing_if = "rt::Field::is_absent")]
+    pub citation: rt::Field<Citation>,
+    /// Properties the schema does not declare, kept so that nothing received is lost.
+    #[serde(flatten)]
+    pub additional_data: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+}
 
 #[cfg(any(feature = "libraries", feature = "members", feature = "main"))]
-mod item;
+impl Item {
+    /// The `@odata.type` of this type.
+    pub const ODATA_TYPE: &'static str = "#example.library.item";
+}
 
 #[cfg(any(feature = "libraries", feature = "members", feature = "main"))]
-pub use item::Item;
+impl Default for Item {
+    /// An empty value that names its type, ready to fill in for a request body.
+    fn default() -> Self {
+        Self {
+            odata_type: Some(Self::ODATA_TYPE.to_owned()),
+            id: Default::default(),
+            title: None,
+            condition: rt::Field::Absent,
+            publication: rt::Field::Absent,
+            history: rt::Field::Absent,
+            citation: rt::Field::Absent,
+            additional_data: ::std::collections::BTreeMap::new(),
+        }
+    }
+}
+
+/// The entity type `example.library.book`, derived from `example.library.item`.
+#[cfg(any(feature = "libraries", feature = "members", feature = "main"))]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct Book {
+    /// The type's name as services read it from a request body (`@odata.type`).
+    #[serde(rename = "@odata.type", default, skip_serializing_if = "Option::is_none")]
+    pub odata_type: Option<String>,
+    /// The key. Empty (the type's default) when a response leaves it out; an empty key is not sent, so a create lets the service assign one.
+    #[serde(default, skip_serializing_if = "rt::is_default")]
+    pub id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    #[serde(default, skip_serializing_if = "rt::Field::is_absent")]
+    pub condition: rt::Field<Condition>,
+    #[serde(default, skip_serializing_if = "rt::Field::is_absent")]
+    pub publication: rt::Field<AnyPublication>,
+    #[serde(default, skip_serializing_if = "rt::Field::is_absent")]
+    pub history: rt::Field<Vec<AnyPublication>>,
+    #[serde(default, skip_serializing_if = "rt::Field::is_absent")]
+    pub citation: rt::Field<Citation>,
+    #[serde(default, skip_serializing_if = "rt::Field::is_absent")]
+    pub isbn: rt::Field<String>,
+    #[serde(default, skip_serializing_if = "rt::Field::is_absent")]
+    pub pages: rt::Field<i32>,
+    /// Properties the schema does not declare, kept so that nothing received is lost.
+    #[serde(flatten)]
+    pub additional_data: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+}
 
 #[cfg(any(feature = "libraries", feature = "members", feature = "main"))]
-mod book;
+impl Book {
+    /// The `@odata.type` of this type.
+    pub const ODATA_TYPE: &'static str = "#example.library.book";
+}
 
 #[cfg(any(feature = "libraries", feature = "members", feature = "main"))]
-pub use book::Book;
+impl Default for Book {
+    /// An empty value that names its type, ready to fill in for a request body.
+    fn default() -> Self {
+        Self {
+            odata_type: Some(Self::ODATA_TYPE.to_owned()),
+            id: Default::default(),
+            title: None,
+            condition: rt::Field::Absent,
+            publication: rt::Field::Absent,
+            history: rt::Field::Absent,
+            citation: rt::Field::Absent,
+            isbn: rt::Field::Absent,
+            pages: rt::Field::Absent,
+            additional_data: ::std::collections::BTreeMap::new(),
+        }
+    }
+}
+
+/// The entity type `example.library.audioBook`, derived from `example.library.book`.
+#[cfg(any(feature = "libraries", feature = "members", feature = "main"))]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct AudioBook {
+    /// The type's name as services read it from a request body (`@odata.type`).
+    #[serde(rename = "@odata.type", default, skip_serializing_if = "Option::is_none")]
+    pub odata_type: Option<String>,
+    /// The key. Empty (the type's default) when a response leaves it out; an empty key is not sent, so a create lets the service assign one.
+    #[serde(default, skip_serializing_if = "rt::is_default")]
+    pub id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    #[serde(default, skip_serializing_if = "rt::Field::is_absent")]
+    pub condition: rt::Field<Condition>,
+    #[serde(default, skip_serializing_if = "rt::Field::is_absent")]
+    pub publication: rt::Field<AnyPublication>,
+    #[serde(default, skip_serializing_if = "rt::Field::is_absent")]
+    pub history: rt::Field<Vec<AnyPublication>>,
+    #[serde(default, skip_serializing_if = "rt::Field::is_absent")]
+    pub citation: rt::Field<Citation>,
+    #[serde(default, skip_serializing_if = "rt::Field::is_absent")]
+    pub isbn: rt::Field<String>,
+    #[serde(default, skip_serializing_if = "rt::Field::is_absent")]
+    pub pages: rt::Field<i32>,
+    #[serde(default, skip_serializing_if = "rt::Field::is_absent")]
+    pub narrator: rt::Field<String>,
+    /// Properties the schema does not declare, kept so that nothing received is lost.
+    #[serde(flatten)]
+    pub additional_data: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+}
 
 #[cfg(any(feature = "libraries", feature = "members", feature = "main"))]
-mod audio_book;
+impl AudioBook {
+    /// The `@odata.type` of this type.
+    pub const ODATA_TYPE: &'static str = "#example.library.audioBook";
+}
 
 #[cfg(any(feature = "libraries", feature = "members", feature = "main"))]
-pub use audio_book::AudioBook;
+impl Default for AudioBook {
+    /// An empty value that names its type, ready to fill in for a request body.
+    fn default() -> Self {
+        Self {
+            odata_type: Some(Self::ODATA_TYPE.to_owned()),
+            id: Default::default(),
+            title: None,
+            condition: rt::Field::Absent,
+            publication: rt::Field::Absent,
+            history: rt::Field::Absent,
+            citation: rt::Field::Absent,
+            isbn: rt::Field::Absent,
+            pages: rt::Field::Absent,
+            narrator: rt::Field::Absent,
+            additional_data: ::std::collections::BTreeMap::new(),
+        }
+    }
+}
+
+/// The entity type `example.library.magazine`, derived from `example.library.item`.
+#[cfg(any(feature = "libraries", feature = "members", feature = "main"))]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct Magazine {
+    /// The type's name as services read it from a request body (`@odata.type`).
+    #[serde(rename = "@odata.type", default, skip_serializing_if = "Option::is_none")]
+    pub odata_type: Option<String>,
+    /// The key. Empty (the type's default) when a response leaves it out; an empty key is not sent, so a create lets the service assign one.
+    #[serde(default, skip_serializing_if = "rt::is_default")]
+    pub id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    #[serde(default, skip_serializing_if = "rt::Field::is_absent")]
+    pub condition: rt::Field<Condition>,
+    #[serde(default, skip_serializing_if = "rt::Field::is_absent")]
+    pub publication: rt::Field<AnyPublication>,
+    #[serde(default, skip_serializing_if = "rt::Field::is_absent")]
+    pub history: rt::Field<Vec<AnyPublication>>,
+    #[serde(default, skip_serializing_if = "rt::Field::is_absent")]
+    pub citation: rt::Field<Citation>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub issue: Option<i32>,
+    /// Properties the schema does not declare, kept so that nothing received is lost.
+    #[serde(flatten)]
+    pub additional_data: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+}
 
 #[cfg(any(feature = "libraries", feature = "members", feature = "main"))]
-mod magazine;
+impl Magazine {
+    /// The `@odata.type` of this type.
+    pub const ODATA_TYPE: &'static str = "#example.library.magazine";
+}
 
 #[cfg(any(feature = "libraries", feature = "members", feature = "main"))]
-pub use magazine::Magazine;
+impl Default for Magazine {
+    /// An empty value that names its type, ready to fill in for a request body.
+    fn default() -> Self {
+        Self {
+            odata_type: Some(Self::ODATA_TYPE.to_owned()),
+            id: Default::default(),
+            title: None,
+            condition: rt::Field::Absent,
+            publication: rt::Field::Absent,
+            history: rt::Field::Absent,
+            citation: rt::Field::Absent,
+            issue: None,
+            additional_data: ::std::collections::BTreeMap::new(),
+        }
+    }
+}
+
+/// The entity type `example.library.chapter`, derived from `example.library.entity`.
+#[cfg(any(feature = "libraries", feature = "members", feature = "main"))]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct Chapter {
+    /// The type's name as services read it from a request body (`@odata.type`).
+    #[serde(rename = "@odata.type", default, skip_serializing_if = "Option::is_none")]
+    pub odata_type: Option<String>,
+    /// The key. Empty (the type's default) when a response leaves it out; an empty key is not sent, so a create lets the service assign one.
+    #[serde(default, skip_serializing_if = "rt::is_default")]
+    pub id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub number: Option<i32>,
+    /// Properties the schema does not declare, kept so that nothing received is lost.
+    #[serde(flatten)]
+    pub additional_data: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+}
 
 #[cfg(any(feature = "libraries", feature = "members", feature = "main"))]
-mod chapter;
+impl Chapter {
+    /// The `@odata.type` of this type.
+    pub const ODATA_TYPE: &'static str = "#example.library.chapter";
+}
 
 #[cfg(any(feature = "libraries", feature = "members", feature = "main"))]
-pub use chapter::Chapter;
+impl Default for Chapter {
+    /// An empty value that names its type, ready to fill in for a request body.
+    fn default() -> Self {
+        Self {
+            odata_type: Some(Self::ODATA_TYPE.to_owned()),
+            id: Default::default(),
+            number: None,
+            additional_data: ::std::collections::BTreeMap::new(),
+        }
+    }
+}
+
+/// The entity type `example.library.picture`, derived from `example.library.entity`.
+#[cfg(any(feature = "libraries", feature = "main"))]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct Picture {
+    /// The type's name as services read it from a request body (`@odata.type`).
+    #[serde(rename = "@odata.type", default, skip_serializing_if = "Option::is_none")]
+    pub odata_type: Option<String>,
+    /// The key. Empty (the type's default) when a response leaves it out; an empty key is not sent, so a create lets the service assign one.
+    #[serde(default, skip_serializing_if = "rt::is_default")]
+    pub id: String,
+    #[serde(default, skip_serializing_if = "rt::Field::is_absent")]
+    pub width: rt::Field<i32>,
+    /// Properties the schema does not declare, kept so that nothing received is lost.
+    #[serde(flatten)]
+    pub additional_data: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+}
 
 #[cfg(any(feature = "libraries", feature = "main"))]
-mod picture;
+impl Picture {
+    /// The `@odata.type` of this type.
+    pub const ODATA_TYPE: &'static str = "#example.library.picture";
+}
 
 #[cfg(any(feature = "libraries", feature = "main"))]
-pub use picture::Picture;
+impl Default for Picture {
+    /// An empty value that names its type, ready to fill in for a request body.
+    fn default() -> Self {
+        Self {
+            odata_type: Some(Self::ODATA_TYPE.to_owned()),
+            id: Default::default(),
+            width: rt::Field::Absent,
+            additional_data: ::std::collections::BTreeMap::new(),
+        }
+    }
+}
+
+/// The entity type `example.library.member`, derived from `example.library.entity`.
+#[cfg(feature = "members")]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Member {
+    /// The type's name as services read it from a request body (`@odata.type`).
+    #[serde(rename = "@odata.type", default, skip_serializing_if = "Option::is_none")]
+    pub odata_type: Option<String>,
+    /// The key. Empty (the type's default) when a response leaves it out; an empty key is not sent, so a create lets the service assign one.
+    #[serde(default, skip_serializing_if = "rt::is_default")]
+    pub id: String,
+    #[serde(default, skip_serializing_if = "rt::Field::is_absent")]
+    pub display_name: rt::Field<String>,
+    /// Properties the schema does not declare, kept so that nothing received is lost.
+    #[serde(flatten)]
+    pub additional_data: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+}
 
 #[cfg(feature = "members")]
-mod member;
+impl Member {
+    /// The `@odata.type` of this type.
+    pub const ODATA_TYPE: &'static str = "#example.library.member";
+}
 
 #[cfg(feature = "members")]
-pub use member::Member;
+impl Default for Member {
+    /// An empty value that names its type, ready to fill in for a request body.
+    fn default() -> Self {
+        Self {
+            odata_type: Some(Self::ODATA_TYPE.to_owned()),
+            id: Default::default(),
+            display_name: rt::Field::Absent,
+            additional_data: ::std::collections::BTreeMap::new(),
+        }
+    }
+}
+
+/// A `example.library.publication` or a value of a type derived from it, told apart by `@odata.type`.
+///
+/// A type this crate does not know reads as the base type, with the properties it does not declare in `additional_data`.
+#[cfg(any(feature = "libraries", feature = "members", feature = "main"))]
+#[derive(Clone, Debug, PartialEq)]
+pub enum AnyPublication {
+    /// `example.library.publication`
+    Publication(Box<Publication>),
+    /// `example.library.printRun`
+    PrintRun(Box<PrintRun>),
+    /// `example.library.digitalRelease`
+    DigitalRelease(Box<DigitalRelease>),
+}
 
 #[cfg(any(feature = "libraries", feature = "members", feature = "main"))]
-mod any_publication;
+impl ::serde::Serialize for AnyPublication {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::Publication(value) => ::serde::Serialize::serialize(value, serializer),
+            Self::PrintRun(value) => ::serde::Serialize::serialize(value, serializer),
+            Self::DigitalRelease(value) => {
+                ::serde::Serialize::serialize(value, serializer)
+            }
+        }
+    }
+}
 
 #[cfg(any(feature = "libraries", feature = "members", feature = "main"))]
-pub use any_publication::AnyPublication;
+impl<'de> ::serde::Deserialize<'de> for AnyPublication {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::deserialize_polymorphic(
+            deserializer,
+            |odata_type, value| {
+                Ok(
+                    match odata_type {
+                        "example.library.printRun" | "lib.printRun" => {
+                            Self::PrintRun(rt::from_value(value)?)
+                        }
+                        "example.library.digitalRelease" | "lib.digitalRelease" => {
+                            Self::DigitalRelease(rt::from_value(value)?)
+                        }
+                        _ => Self::Publication(rt::from_value(value)?),
+                    },
+                )
+            },
+        )
+    }
+}
 
 #[cfg(any(feature = "libraries", feature = "members", feature = "main"))]
-mod any_item;
+impl From<Publication> for AnyPublication {
+    fn from(value: Publication) -> Self {
+        Self::Publication(Box::new(value))
+    }
+}
 
 #[cfg(any(feature = "libraries", feature = "members", feature = "main"))]
-pub use any_item::AnyItem;
+impl From<PrintRun> for AnyPublication {
+    fn from(value: PrintRun) -> Self {
+        Self::PrintRun(Box::new(value))
+    }
+}
 
 #[cfg(any(feature = "libraries", feature = "members", feature = "main"))]
-mod any_book;
+impl From<DigitalRelease> for AnyPublication {
+    fn from(value: DigitalRelease) -> Self {
+        Self::DigitalRelease(Box::new(value))
+    }
+}
+
+/// A `example.library.item` or a value of a type derived from it, told apart by `@odata.type`.
+///
+/// A type this crate does not know reads as the base type, with the properties it does not declare in `additional_data`.
+#[cfg(any(feature = "libraries", feature = "members", feature = "main"))]
+#[derive(Clone, Debug, PartialEq)]
+pub enum AnyItem {
+    /// `example.library.item`
+    Item(Box<Item>),
+    /// `example.library.book`
+    Book(Box<Book>),
+    /// `example.library.magazine`
+    Magazine(Box<Magazine>),
+    /// `example.library.audioBook`
+    AudioBook(Box<AudioBook>),
+}
 
 #[cfg(any(feature = "libraries", feature = "members", feature = "main"))]
-pub use any_book::AnyBook;
+impl ::serde::Serialize for AnyItem {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::Item(value) => ::serde::Serialize::serialize(value, serializer),
+            Self::Book(value) => ::serde::Serialize::serialize(value, serializer),
+            Self::Magazine(value) => ::serde::Serialize::serialize(value, serializer),
+            Self::AudioBook(value) => ::serde::Serialize::serialize(value, serializer),
+        }
+    }
+}
 
 #[cfg(any(feature = "libraries", feature = "members", feature = "main"))]
-mod condition;
+impl<'de> ::serde::Deserialize<'de> for AnyItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::deserialize_polymorphic(
+            deserializer,
+            |odata_type, value| {
+                Ok(
+                    match odata_type {
+                        "example.library.book" | "lib.book" => {
+                            Self::Book(rt::from_value(value)?)
+                        }
+                        "example.library.magazine" | "lib.magazine" => {
+                            Self::Magazine(rt::from_value(value)?)
+                        }
+                        "example.library.audioBook" | "lib.audioBook" => {
+                            Self::AudioBook(rt::from_value(value)?)
+                        }
+                        _ => Self::Item(rt::from_value(value)?),
+                    },
+                )
+            },
+        )
+    }
+}
 
 #[cfg(any(feature = "libraries", feature = "members", feature = "main"))]
-pub use condition::Condition;
+impl From<Item> for AnyItem {
+    fn from(value: Item) -> Self {
+        Self::Item(Box::new(value))
+    }
+}
+
+#[cfg(any(feature = "libraries", feature = "members", feature = "main"))]
+impl From<Book> for AnyItem {
+    fn from(value: Book) -> Self {
+        Self::Book(Box::new(value))
+    }
+}
+
+#[cfg(any(feature = "libraries", feature = "members", feature = "main"))]
+impl From<Magazine> for AnyItem {
+    fn from(value: Magazine) -> Self {
+        Self::Magazine(Box::new(value))
+    }
+}
+
+#[cfg(any(feature = "libraries", feature = "members", feature = "main"))]
+impl From<AudioBook> for AnyItem {
+    fn from(value: AudioBook) -> Self {
+        Self::AudioBook(Box::new(value))
+    }
+}
+
+/// A `example.library.book` or a value of a type derived from it, told apart by `@odata.type`.
+///
+/// A type this crate does not know reads as the base type, with the properties it does not declare in `additional_data`.
+#[cfg(any(feature = "libraries", feature = "members", feature = "main"))]
+#[derive(Clone, Debug, PartialEq)]
+pub enum AnyBook {
+    /// `example.library.book`
+    Book(Box<Book>),
+    /// `example.library.audioBook`
+    AudioBook(Box<AudioBook>),
+}
+
+#[cfg(any(feature = "libraries", feature = "members", feature = "main"))]
+impl ::serde::Serialize for AnyBook {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::Book(value) => ::serde::Serialize::serialize(value, serializer),
+            Self::AudioBook(value) => ::serde::Serialize::serialize(value, serializer),
+        }
+    }
+}
+
+#[cfg(any(feature = "libraries", feature = "members", feature = "main"))]
+impl<'de> ::serde::Deserialize<'de> for AnyBook {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::deserialize_polymorphic(
+            deserializer,
+            |odata_type, value| {
+                Ok(
+                    match odata_type {
+                        "example.library.audioBook" | "lib.audioBook" => {
+                            Self::AudioBook(rt::from_value(value)?)
+                        }
+                        _ => Self::Book(rt::from_value(value)?),
+                    },
+                )
+            },
+        )
+    }
+}
+
+#[cfg(any(feature = "libraries", feature = "members", feature = "main"))]
+impl From<Book> for AnyBook {
+    fn from(value: Book) -> Self {
+        Self::Book(Box::new(value))
+    }
+}
+
+#[cfg(any(feature = "libraries", feature = "members", feature = "main"))]
+impl From<AudioBook> for AnyBook {
+    fn from(value: AudioBook) -> Self {
+        Self::AudioBook(Box::new(value))
+    }
+}
+
+/// The enum type `example.library.condition`. Values this crate does not know are kept, not rejected.
+#[cfg(any(feature = "libraries", feature = "members", feature = "main"))]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Condition {
+    /// `new`
+    New,
+    /// `good`
+    Good,
+    /// `worn`
+    Worn,
+    /// A value this crate does not know yet, kept exactly as received.
+    Unrecognized(String),
+}
+
+#[cfg(any(feature = "libraries", feature = "members", feature = "main"))]
+impl Condition {
+    /// The member's value in the schema; `None` for a value this crate does not know.
+    pub fn value(&self) -> Option<i32> {
+        match self {
+            Self::New => Some(0),
+            Self::Good => Some(1),
+            Self::Worn => Some(2),
+            Self::Unrecognized(_) => None,
+        }
+    }
+}
+
+#[cfg(any(feature = "libraries", feature = "members", feature = "main"))]
+impl rt::ODataEnum for Condition {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "new" => Self::New,
+            "good" => Self::Good,
+            "worn" => Self::Worn,
+            other => Self::Unrecognized(other.to_owned()),
+        }
+    }
+
+    fn to_wire(&self) -> &str {
+        match self {
+            Self::New => "new",
+            Self::Good => "good",
+            Self::Worn => "worn",
+            Self::Unrecognized(value) => value,
+        }
+    }
+}
+
+#[cfg(any(feature = "libraries", feature = "members", feature = "main"))]
+impl ::serde::Serialize for Condition {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        rt::serialize_enum(self, serializer)
+    }
+}
+
+#[cfg(any(feature = "libraries", feature = "members", feature = "main"))]
+impl<'de> ::serde::Deserialize<'de> for Condition {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::deserialize_enum(deserializer)
+    }
+}

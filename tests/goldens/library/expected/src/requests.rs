@@ -17,56 +17,47 @@ impl LibraryService {
     /// The entity set `libraries`.
     #[cfg(feature = "libraries")]
     pub fn libraries(&self) -> Libraries {
-        Libraries {
-            path: rt::ODataPath::root().segment("libraries"),
-        }
+        Libraries(rt::ODataPath::root().segment("libraries"))
     }
 
     /// The entity set `members`.
     #[cfg(feature = "members")]
     pub fn members(&self) -> Members {
-        Members {
-            path: rt::ODataPath::root().segment("members"),
-        }
+        Members(rt::ODataPath::root().segment("members"))
     }
 
     /// The singleton `main`.
     #[cfg(feature = "main")]
     pub fn main(&self) -> library::Library<rt::access::UpdateOnly> {
-        library::Library {
-            path: rt::ODataPath::root().segment("main"),
-            access: ::core::marker::PhantomData,
-        }
+        library::Library(
+            rt::ODataPath::root().segment("main"),
+            ::core::marker::PhantomData,
+        )
     }
 }
 
 /// The entity set `libraries`.
 #[cfg(feature = "libraries")]
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Libraries {
-    path: rt::ODataPath,
-}
+pub struct Libraries(rt::ODataPath);
 
 #[cfg(feature = "libraries")]
 impl Libraries {
     /// The path this handle addresses, below the service root.
     pub fn path(&self) -> &rt::ODataPath {
-        &self.path
+        &self.0
     }
 
     /// Addresses one `example.library.library` of this collection by its key.
     pub fn by_id(&self, id: &str) -> library::Library {
-        library::Library {
-            path: self.path.key(id),
-            access: ::core::marker::PhantomData,
-        }
+        library::Library(self.0.key(id), ::core::marker::PhantomData)
     }
 
     /// Lists the `example.library.library` items of this collection, a page at a time.
     ///
     /// Succeeds with `200 OK`.
     pub fn list(&self) -> rt::Operation<rt::Page<super::library::Library>> {
-        rt::Operation::get(self.path.clone())
+        rt::Operation::get(self.0.clone())
     }
 
     /// Creates a `example.library.library` in this collection.
@@ -76,42 +67,37 @@ impl Libraries {
         &self,
         body: &super::library::Library,
     ) -> rt::Operation<super::library::Library> {
-        rt::Operation::create(self.path.clone(), body)
+        rt::Operation::create(self.0.clone(), body)
     }
 
     /// Counts the `example.library.library` items of this collection (`$count`); `$filter` and `$search` apply.
     pub fn count(&self) -> rt::Operation<i64> {
-        rt::Operation::count_of(self.path.clone())
+        rt::Operation::count_of(self.0.clone())
     }
 }
 
 /// The entity set `members`.
 #[cfg(feature = "members")]
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Members {
-    path: rt::ODataPath,
-}
+pub struct Members(rt::ODataPath);
 
 #[cfg(feature = "members")]
 impl Members {
     /// The path this handle addresses, below the service root.
     pub fn path(&self) -> &rt::ODataPath {
-        &self.path
+        &self.0
     }
 
     /// Addresses one `example.library.member` of this collection by its key.
     pub fn by_id(&self, id: &str) -> member::Member {
-        member::Member {
-            path: self.path.key(id),
-            access: ::core::marker::PhantomData,
-        }
+        member::Member(self.0.key(id), ::core::marker::PhantomData)
     }
 
     /// Lists the `example.library.member` items of this collection, a page at a time.
     ///
     /// Succeeds with `200 OK`.
     pub fn list(&self) -> rt::Operation<rt::Page<super::library::Member>> {
-        rt::Operation::get(self.path.clone())
+        rt::Operation::get(self.0.clone())
     }
 
     /// Creates a `example.library.member` in this collection.
@@ -121,12 +107,12 @@ impl Members {
         &self,
         body: &super::library::Member,
     ) -> rt::Operation<super::library::Member> {
-        rt::Operation::create(self.path.clone(), body)
+        rt::Operation::create(self.0.clone(), body)
     }
 
     /// Counts the `example.library.member` items of this collection (`$count`); `$filter` and `$search` apply.
     pub fn count(&self) -> rt::Operation<i64> {
-        rt::Operation::count_of(self.path.clone())
+        rt::Operation::count_of(self.0.clone())
     }
 }
 

@@ -16,118 +16,100 @@ pub struct Self_;
 impl Self_ {
     /// The entity set `type`.
     pub fn r#type(&self) -> Type {
-        Type {
-            path: rt::ODataPath::root().segment("type"),
-        }
+        Type(rt::ODataPath::root().segment("type"))
     }
 
     /// The entity set `Type`.
     pub fn type_2(&self) -> Type2 {
-        Type2 {
-            path: rt::ODataPath::root().segment("Type"),
-        }
+        Type2(rt::ODataPath::root().segment("Type"))
     }
 
     /// The singleton `requests`.
     pub fn requests(&self) -> result::Result_<rt::access::UpdateOnly> {
-        result::Result_ {
-            path: rt::ODataPath::root().segment("requests"),
-            access: ::core::marker::PhantomData,
-        }
+        result::Result_(
+            rt::ODataPath::root().segment("requests"),
+            ::core::marker::PhantomData,
+        )
     }
 }
 
 /// The entity set `type`.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Type {
-    path: rt::ODataPath,
-}
+pub struct Type(rt::ODataPath);
 
 impl Type {
     /// The path this handle addresses, below the service root.
     pub fn path(&self) -> &rt::ODataPath {
-        &self.path
+        &self.0
     }
 
     /// Addresses one `weird.names.Result` of this collection by its key.
     pub fn by_type(&self, r#type: &str) -> result::Result_ {
-        result::Result_ {
-            path: self.path.key(r#type),
-            access: ::core::marker::PhantomData,
-        }
+        result::Result_(self.0.key(r#type), ::core::marker::PhantomData)
     }
 
     /// Only the items of this collection that are `weird.names.result`s (a type cast).
     pub fn as_result(&self) -> result_2::ResultCollection {
-        result_2::ResultCollection {
-            path: self.path.segment("weird.names.result"),
-        }
+        result_2::ResultCollection(self.0.segment("weird.names.result"))
     }
 
     /// Lists the `weird.names.Result` items of this collection, a page at a time.
     ///
     /// Succeeds with `200 OK`.
     pub fn list(&self) -> rt::Operation<rt::Page<names::AnyResult>> {
-        rt::Operation::get(self.path.clone())
+        rt::Operation::get(self.0.clone())
     }
 
     /// Creates a `weird.names.Result` in this collection.
     ///
     /// Succeeds with `201 Created`.
     pub fn create(&self, body: &names::AnyResult) -> rt::Operation<names::AnyResult> {
-        rt::Operation::create(self.path.clone(), body)
+        rt::Operation::create(self.0.clone(), body)
     }
 
     /// Counts the `weird.names.Result` items of this collection (`$count`); `$filter` and `$search` apply.
     pub fn count(&self) -> rt::Operation<i64> {
-        rt::Operation::count_of(self.path.clone())
+        rt::Operation::count_of(self.0.clone())
     }
 }
 
 /// The entity set `Type`.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Type2 {
-    path: rt::ODataPath,
-}
+pub struct Type2(rt::ODataPath);
 
 impl Type2 {
     /// The path this handle addresses, below the service root.
     pub fn path(&self) -> &rt::ODataPath {
-        &self.path
+        &self.0
     }
 
     /// Addresses one `weird.names.Result` of this collection by its key.
     pub fn by_type(&self, r#type: &str) -> result::Result_ {
-        result::Result_ {
-            path: self.path.key(r#type),
-            access: ::core::marker::PhantomData,
-        }
+        result::Result_(self.0.key(r#type), ::core::marker::PhantomData)
     }
 
     /// Only the items of this collection that are `weird.names.result`s (a type cast).
     pub fn as_result(&self) -> result_2::ResultCollection {
-        result_2::ResultCollection {
-            path: self.path.segment("weird.names.result"),
-        }
+        result_2::ResultCollection(self.0.segment("weird.names.result"))
     }
 
     /// Lists the `weird.names.Result` items of this collection, a page at a time.
     ///
     /// Succeeds with `200 OK`.
     pub fn list(&self) -> rt::Operation<rt::Page<names::AnyResult>> {
-        rt::Operation::get(self.path.clone())
+        rt::Operation::get(self.0.clone())
     }
 
     /// Creates a `weird.names.Result` in this collection.
     ///
     /// Succeeds with `201 Created`.
     pub fn create(&self, body: &names::AnyResult) -> rt::Operation<names::AnyResult> {
-        rt::Operation::create(self.path.clone(), body)
+        rt::Operation::create(self.0.clone(), body)
     }
 
     /// Counts the `weird.names.Result` items of this collection (`$count`); `$filter` and `$search` apply.
     pub fn count(&self) -> rt::Operation<i64> {
-        rt::Operation::count_of(self.path.clone())
+        rt::Operation::count_of(self.0.clone())
     }
 }
 

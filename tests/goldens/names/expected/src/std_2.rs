@@ -9,5 +9,31 @@
 
 use ::odata_codegen_runtime as rt;
 
-mod vec;
-pub use vec::Vec_;
+/// The complex type `std.Vec`.
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct Vec_ {
+    /// The type's name as services read it from a request body (`@odata.type`).
+    #[serde(rename = "@odata.type", default, skip_serializing_if = "Option::is_none")]
+    pub odata_type: Option<String>,
+    #[serde(default, skip_serializing_if = "rt::Field::is_absent")]
+    pub len: rt::Field<i32>,
+    /// Properties the schema does not declare, kept so that nothing received is lost.
+    #[serde(flatten)]
+    pub additional_data: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+}
+
+impl Vec_ {
+    /// The `@odata.type` of this type.
+    pub const ODATA_TYPE: &'static str = "#std.Vec";
+}
+
+impl Default for Vec_ {
+    /// An empty value that names its type, ready to fill in for a request body.
+    fn default() -> Self {
+        Self {
+            odata_type: Some(Self::ODATA_TYPE.to_owned()),
+            len: rt::Field::Absent,
+            additional_data: ::std::collections::BTreeMap::new(),
+        }
+    }
+}

@@ -9,6 +9,463 @@
 
 use ::odata_codegen_runtime as rt;
 
+/// The complex type `example.orders.address`.
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Address {
+    /// The type's name as services read it from a request body (`@odata.type`).
+    #[serde(rename = "@odata.type", default, skip_serializing_if = "Option::is_none")]
+    pub odata_type: Option<String>,
+    #[serde(default, skip_serializing_if = "rt::Field::is_absent")]
+    pub street: rt::Field<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub postal_code: Option<String>,
+    #[serde(default, skip_serializing_if = "rt::Field::is_absent")]
+    pub location: rt::Field<::serde_json::Value>,
+    /// Properties the schema does not declare, kept so that nothing received is lost.
+    #[serde(flatten)]
+    pub additional_data: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+}
+
+impl Address {
+    /// The `@odata.type` of this type.
+    pub const ODATA_TYPE: &'static str = "#example.orders.address";
+}
+
+impl Default for Address {
+    /// An empty value that names its type, ready to fill in for a request body.
+    fn default() -> Self {
+        Self {
+            odata_type: Some(Self::ODATA_TYPE.to_owned()),
+            street: rt::Field::Absent,
+            postal_code: None,
+            location: rt::Field::Absent,
+            additional_data: ::std::collections::BTreeMap::new(),
+        }
+    }
+}
+
+/// The entity type `example.orders.customer`.
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Customer {
+    /// The type's name as services read it from a request body (`@odata.type`).
+    #[serde(rename = "@odata.type", default, skip_serializing_if = "Option::is_none")]
+    pub odata_type: Option<String>,
+    /// The key. Empty (the type's default) when a response leaves it out; an empty key is not sent, so a create lets the service assign one.
+    #[serde(default, skip_serializing_if = "rt::is_default")]
+    pub id: i32,
+    /// Max length 100.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Computed by the service. Precision 7.
+    #[serde(default, skip_serializing_if = "rt::Field::is_absent")]
+    pub created_at: rt::Field<rt::DateTimeOffset>,
+    /// Set when the entity is created; never changed afterwards.
+    #[serde(default, skip_serializing_if = "rt::Field::is_absent")]
+    pub tax_number: rt::Field<String>,
+    /// Properties the schema does not declare, kept so that nothing received is lost.
+    #[serde(flatten)]
+    pub additional_data: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+}
+
+impl Customer {
+    /// The `@odata.type` of this type.
+    pub const ODATA_TYPE: &'static str = "#example.orders.customer";
+}
+
+impl Default for Customer {
+    /// An empty value that names its type, ready to fill in for a request body.
+    fn default() -> Self {
+        Self {
+            odata_type: Some(Self::ODATA_TYPE.to_owned()),
+            id: Default::default(),
+            name: None,
+            created_at: rt::Field::Absent,
+            tax_number: rt::Field::Absent,
+            additional_data: ::std::collections::BTreeMap::new(),
+        }
+    }
+}
+
+/// The entity type `example.orders.order`.
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Order {
+    /// The type's name as services read it from a request body (`@odata.type`).
+    #[serde(rename = "@odata.type", default, skip_serializing_if = "Option::is_none")]
+    pub odata_type: Option<String>,
+    /// Part of the key. Empty (the type's default) when a response leaves it out; an empty key is not sent, so a create lets the service assign one.
+    #[serde(default, skip_serializing_if = "rt::is_default")]
+    pub customer_id: i32,
+    /// Part of the key. Empty (the type's default) when a response leaves it out; an empty key is not sent, so a create lets the service assign one.
+    #[serde(default, skip_serializing_if = "rt::is_default")]
+    pub number: i64,
+    /// The service's default is `open`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<Status>,
+    #[serde(default, skip_serializing_if = "rt::Field::is_absent")]
+    pub gift: rt::Field<rt::Flags<GiftOptions>>,
+    #[serde(default, skip_serializing_if = "rt::Field::is_absent")]
+    pub total: rt::Field<Money>,
+    /// Precision 10, scale variable.
+    #[serde(default, skip_serializing_if = "rt::Field::is_absent")]
+    pub exchange_rate: rt::Field<::serde_json::Number>,
+    #[serde(default, skip_serializing_if = "rt::Field::is_absent")]
+    pub tracking: rt::Field<TrackingId>,
+    #[serde(default, skip_serializing_if = "rt::Field::is_absent")]
+    pub ship_to: rt::Field<Address>,
+    #[serde(default, skip_serializing_if = "rt::Field::is_absent")]
+    pub notes: rt::Field<Vec<String>>,
+    /// Properties the schema does not declare, kept so that nothing received is lost.
+    #[serde(flatten)]
+    pub additional_data: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+}
+
+impl Order {
+    /// The `@odata.type` of this type.
+    pub const ODATA_TYPE: &'static str = "#example.orders.order";
+}
+
+impl Default for Order {
+    /// An empty value that names its type, ready to fill in for a request body.
+    fn default() -> Self {
+        Self {
+            odata_type: Some(Self::ODATA_TYPE.to_owned()),
+            customer_id: Default::default(),
+            number: Default::default(),
+            status: None,
+            gift: rt::Field::Absent,
+            total: rt::Field::Absent,
+            exchange_rate: rt::Field::Absent,
+            tracking: rt::Field::Absent,
+            ship_to: rt::Field::Absent,
+            notes: rt::Field::Absent,
+            additional_data: ::std::collections::BTreeMap::new(),
+        }
+    }
+}
+
+/// The entity type `example.orders.orderLine`.
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct OrderLine {
+    /// The type's name as services read it from a request body (`@odata.type`).
+    #[serde(rename = "@odata.type", default, skip_serializing_if = "Option::is_none")]
+    pub odata_type: Option<String>,
+    /// The key. Empty (the type's default) when a response leaves it out; an empty key is not sent, so a create lets the service assign one.
+    #[serde(default, skip_serializing_if = "rt::is_default")]
+    pub position: i16,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sku: Option<Sku>,
+    /// The service's default is `1`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub quantity: Option<i32>,
+    #[serde(default, skip_serializing_if = "rt::Field::is_absent")]
+    pub unit_price: rt::Field<Money>,
+    /// Properties the schema does not declare, kept so that nothing received is lost.
+    #[serde(flatten)]
+    pub additional_data: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+}
+
+impl OrderLine {
+    /// The `@odata.type` of this type.
+    pub const ODATA_TYPE: &'static str = "#example.orders.orderLine";
+}
+
+impl Default for OrderLine {
+    /// An empty value that names its type, ready to fill in for a request body.
+    fn default() -> Self {
+        Self {
+            odata_type: Some(Self::ODATA_TYPE.to_owned()),
+            position: Default::default(),
+            sku: None,
+            quantity: None,
+            unit_price: rt::Field::Absent,
+            additional_data: ::std::collections::BTreeMap::new(),
+        }
+    }
+}
+
+/// The entity type `example.orders.warehouse`.
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct Warehouse {
+    /// The type's name as services read it from a request body (`@odata.type`).
+    #[serde(rename = "@odata.type", default, skip_serializing_if = "Option::is_none")]
+    pub odata_type: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub site: Option<SiteInfo>,
+    /// Part of the key. Empty (the type's default) when a response leaves it out; an empty key is not sent, so a create lets the service assign one.
+    #[serde(default, skip_serializing_if = "rt::is_default")]
+    pub bay: String,
+    /// Properties the schema does not declare, kept so that nothing received is lost.
+    #[serde(flatten)]
+    pub additional_data: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+}
+
+impl Warehouse {
+    /// The `@odata.type` of this type.
+    pub const ODATA_TYPE: &'static str = "#example.orders.warehouse";
+}
+
+impl Default for Warehouse {
+    /// An empty value that names its type, ready to fill in for a request body.
+    fn default() -> Self {
+        Self {
+            odata_type: Some(Self::ODATA_TYPE.to_owned()),
+            site: None,
+            bay: Default::default(),
+            additional_data: ::std::collections::BTreeMap::new(),
+        }
+    }
+}
+
+/// The complex type `example.orders.siteInfo`.
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct SiteInfo {
+    /// The type's name as services read it from a request body (`@odata.type`).
+    #[serde(rename = "@odata.type", default, skip_serializing_if = "Option::is_none")]
+    pub odata_type: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
+    #[serde(default, skip_serializing_if = "rt::Field::is_absent")]
+    pub city: rt::Field<String>,
+    /// Properties the schema does not declare, kept so that nothing received is lost.
+    #[serde(flatten)]
+    pub additional_data: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+}
+
+impl SiteInfo {
+    /// The `@odata.type` of this type.
+    pub const ODATA_TYPE: &'static str = "#example.orders.siteInfo";
+}
+
+impl Default for SiteInfo {
+    /// An empty value that names its type, ready to fill in for a request body.
+    fn default() -> Self {
+        Self {
+            odata_type: Some(Self::ODATA_TYPE.to_owned()),
+            code: None,
+            city: rt::Field::Absent,
+            additional_data: ::std::collections::BTreeMap::new(),
+        }
+    }
+}
+
+/// The entity type `example.orders.sample`.
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Sample {
+    /// The type's name as services read it from a request body (`@odata.type`).
+    #[serde(rename = "@odata.type", default, skip_serializing_if = "Option::is_none")]
+    pub odata_type: Option<String>,
+    /// The key. Empty (the type's default) when a response leaves it out; an empty key is not sent, so a create lets the service assign one.
+    #[serde(default, skip_serializing_if = "rt::is_default")]
+    pub id: String,
+    #[serde(default, skip_serializing_if = "rt::Field::is_absent")]
+    pub binary: rt::Field<rt::Binary>,
+    #[serde(default, skip_serializing_if = "rt::Field::is_absent")]
+    pub boolean: rt::Field<bool>,
+    #[serde(default, skip_serializing_if = "rt::Field::is_absent")]
+    pub byte: rt::Field<u8>,
+    #[serde(default, skip_serializing_if = "rt::Field::is_absent")]
+    pub date: rt::Field<rt::Date>,
+    #[serde(default, skip_serializing_if = "rt::Field::is_absent")]
+    pub date_time_offset: rt::Field<rt::DateTimeOffset>,
+    #[serde(default, skip_serializing_if = "rt::Field::is_absent")]
+    pub decimal: rt::Field<::serde_json::Number>,
+    #[serde(default, skip_serializing_if = "rt::Field::is_absent")]
+    pub double: rt::Field<rt::Double>,
+    #[serde(default, skip_serializing_if = "rt::Field::is_absent")]
+    pub duration: rt::Field<rt::Duration>,
+    #[serde(default, skip_serializing_if = "rt::Field::is_absent")]
+    pub int16: rt::Field<i16>,
+    #[serde(default, skip_serializing_if = "rt::Field::is_absent")]
+    pub int32: rt::Field<i32>,
+    #[serde(default, skip_serializing_if = "rt::Field::is_absent")]
+    pub int64: rt::Field<i64>,
+    #[serde(default, skip_serializing_if = "rt::Field::is_absent")]
+    pub s_byte: rt::Field<i8>,
+    #[serde(default, skip_serializing_if = "rt::Field::is_absent")]
+    pub single: rt::Field<rt::Single>,
+    #[serde(default, skip_serializing_if = "rt::Field::is_absent")]
+    pub string: rt::Field<String>,
+    #[serde(default, skip_serializing_if = "rt::Field::is_absent")]
+    pub time_of_day: rt::Field<rt::TimeOfDay>,
+    #[serde(default, skip_serializing_if = "rt::Field::is_absent")]
+    pub geography: rt::Field<::serde_json::Value>,
+    #[serde(default, skip_serializing_if = "rt::Field::is_absent")]
+    pub geometry: rt::Field<::serde_json::Value>,
+    #[serde(default, skip_serializing_if = "rt::Field::is_absent")]
+    pub untyped: rt::Field<::serde_json::Value>,
+    /// Properties the schema does not declare, kept so that nothing received is lost.
+    #[serde(flatten)]
+    pub additional_data: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+}
+
+impl Sample {
+    /// The `@odata.type` of this type.
+    pub const ODATA_TYPE: &'static str = "#example.orders.sample";
+}
+
+impl Default for Sample {
+    /// An empty value that names its type, ready to fill in for a request body.
+    fn default() -> Self {
+        Self {
+            odata_type: Some(Self::ODATA_TYPE.to_owned()),
+            id: Default::default(),
+            binary: rt::Field::Absent,
+            boolean: rt::Field::Absent,
+            byte: rt::Field::Absent,
+            date: rt::Field::Absent,
+            date_time_offset: rt::Field::Absent,
+            decimal: rt::Field::Absent,
+            double: rt::Field::Absent,
+            duration: rt::Field::Absent,
+            int16: rt::Field::Absent,
+            int32: rt::Field::Absent,
+            int64: rt::Field::Absent,
+            s_byte: rt::Field::Absent,
+            single: rt::Field::Absent,
+            string: rt::Field::Absent,
+            time_of_day: rt::Field::Absent,
+            geography: rt::Field::Absent,
+            geometry: rt::Field::Absent,
+            untyped: rt::Field::Absent,
+            additional_data: ::std::collections::BTreeMap::new(),
+        }
+    }
+}
+
+/// The enum type `example.orders.status`. Values this crate does not know are kept, not rejected.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Status {
+    /// `open`
+    Open,
+    /// `shipped`
+    Shipped,
+    /// `cancelled`
+    Cancelled,
+    /// A value this crate does not know yet, kept exactly as received.
+    Unrecognized(String),
+}
+
+impl Status {
+    /// The member's value in the schema; `None` for a value this crate does not know.
+    pub fn value(&self) -> Option<u8> {
+        match self {
+            Self::Open => Some(0),
+            Self::Shipped => Some(1),
+            Self::Cancelled => Some(9),
+            Self::Unrecognized(_) => None,
+        }
+    }
+}
+
+impl rt::ODataEnum for Status {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "open" => Self::Open,
+            "shipped" => Self::Shipped,
+            "cancelled" => Self::Cancelled,
+            other => Self::Unrecognized(other.to_owned()),
+        }
+    }
+
+    fn to_wire(&self) -> &str {
+        match self {
+            Self::Open => "open",
+            Self::Shipped => "shipped",
+            Self::Cancelled => "cancelled",
+            Self::Unrecognized(value) => value,
+        }
+    }
+}
+
+impl ::serde::Serialize for Status {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        rt::serialize_enum(self, serializer)
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Status {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::deserialize_enum(deserializer)
+    }
+}
+
+/// The enum type `example.orders.giftOptions`. Flags: a value is a set of members (`runtime::Flags`). Values this crate does not know are kept, not rejected.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum GiftOptions {
+    /// `none`
+    None_,
+    /// `wrap`
+    Wrap,
+    /// `card`
+    Card,
+    /// `ribbon`
+    Ribbon,
+    /// A value this crate does not know yet, kept exactly as received.
+    Unrecognized(String),
+}
+
+impl GiftOptions {
+    /// The member's value in the schema; `None` for a value this crate does not know.
+    pub fn value(&self) -> Option<i16> {
+        match self {
+            Self::None_ => Some(0),
+            Self::Wrap => Some(1),
+            Self::Card => Some(2),
+            Self::Ribbon => Some(4),
+            Self::Unrecognized(_) => None,
+        }
+    }
+}
+
+impl rt::ODataEnum for GiftOptions {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "none" => Self::None_,
+            "wrap" => Self::Wrap,
+            "card" => Self::Card,
+            "ribbon" => Self::Ribbon,
+            other => Self::Unrecognized(other.to_owned()),
+        }
+    }
+
+    fn to_wire(&self) -> &str {
+        match self {
+            Self::None_ => "none",
+            Self::Wrap => "wrap",
+            Self::Card => "card",
+            Self::Ribbon => "ribbon",
+            Self::Unrecognized(value) => value,
+        }
+    }
+}
+
+impl ::serde::Serialize for GiftOptions {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        rt::serialize_enum(self, serializer)
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for GiftOptions {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::deserialize_enum(deserializer)
+    }
+}
+
 /// The type definition `example.orders.sku`: `Edm.String`, max length 12.
 pub type Sku = String;
 
@@ -17,22 +474,3 @@ pub type Money = ::serde_json::Number;
 
 /// The type definition `example.orders.trackingId`: `Edm.Guid`.
 pub type TrackingId = String;
-
-mod address;
-pub use address::Address;
-mod customer;
-pub use customer::Customer;
-mod order;
-pub use order::Order;
-mod order_line;
-pub use order_line::OrderLine;
-mod warehouse;
-pub use warehouse::Warehouse;
-mod site_info;
-pub use site_info::SiteInfo;
-mod sample;
-pub use sample::Sample;
-mod status;
-pub use status::Status;
-mod gift_options;
-pub use gift_options::GiftOptions;

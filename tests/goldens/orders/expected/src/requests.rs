@@ -18,30 +18,22 @@ impl OrderService {
     ///
     /// Everyone who ever ordered.
     pub fn customers(&self) -> Customers {
-        Customers {
-            path: rt::ODataPath::root().segment("customers"),
-        }
+        Customers(rt::ODataPath::root().segment("customers"))
     }
 
     /// The entity set `orders`.
     pub fn orders(&self) -> Orders {
-        Orders {
-            path: rt::ODataPath::root().segment("orders"),
-        }
+        Orders(rt::ODataPath::root().segment("orders"))
     }
 
     /// The entity set `warehouses`.
     pub fn warehouses(&self) -> Warehouses {
-        Warehouses {
-            path: rt::ODataPath::root().segment("warehouses"),
-        }
+        Warehouses(rt::ODataPath::root().segment("warehouses"))
     }
 
     /// The entity set `samples`.
     pub fn samples(&self) -> Samples {
-        Samples {
-            path: rt::ODataPath::root().segment("samples"),
-        }
+        Samples(rt::ODataPath::root().segment("samples"))
     }
 
     /// The operation import `placeOrder`.
@@ -115,54 +107,50 @@ impl OrderService {
 ///
 /// Everyone who ever ordered.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Customers {
-    path: rt::ODataPath,
-}
+pub struct Customers(rt::ODataPath);
 
 impl Customers {
     /// The path this handle addresses, below the service root.
     pub fn path(&self) -> &rt::ODataPath {
-        &self.path
+        &self.0
     }
 
     /// Addresses one `example.orders.customer` of this collection by its key.
     pub fn by_id(&self, id: i32) -> customer::Customer {
-        customer::Customer {
-            path: self.path.key_literal(&id.to_string()),
-            access: ::core::marker::PhantomData,
-        }
+        customer::Customer(
+            self.0.key_literal(&id.to_string()),
+            ::core::marker::PhantomData,
+        )
     }
 
     /// Lists the `example.orders.customer` items of this collection, a page at a time.
     ///
     /// Succeeds with `200 OK`.
     pub fn list(&self) -> rt::Operation<rt::Page<orders::Customer>> {
-        rt::Operation::get(self.path.clone())
+        rt::Operation::get(self.0.clone())
     }
 
     /// Creates a `example.orders.customer` in this collection.
     ///
     /// Succeeds with `201 Created`.
     pub fn create(&self, body: &orders::Customer) -> rt::Operation<orders::Customer> {
-        rt::Operation::create(self.path.clone(), body)
+        rt::Operation::create(self.0.clone(), body)
     }
 
     /// Counts the `example.orders.customer` items of this collection (`$count`); `$filter` and `$search` apply.
     pub fn count(&self) -> rt::Operation<i64> {
-        rt::Operation::count_of(self.path.clone())
+        rt::Operation::count_of(self.0.clone())
     }
 }
 
 /// The entity set `orders`.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Orders {
-    path: rt::ODataPath,
-}
+pub struct Orders(rt::ODataPath);
 
 impl Orders {
     /// The path this handle addresses, below the service root.
     pub fn path(&self) -> &rt::ODataPath {
-        &self.path
+        &self.0
     }
 
     /// Addresses one `example.orders.order` of this collection by its key.
@@ -171,109 +159,103 @@ impl Orders {
         customer_id: i32,
         number: i64,
     ) -> order::Order<rt::access::UpdateOnly> {
-        order::Order {
-            path: self
-                .path
+        order::Order(
+            self
+                .0
                 .compound_key(
                     &[
                         ("customerId", rt::KeyValue::Literal(customer_id.to_string())),
                         ("number", rt::KeyValue::Literal(number.to_string())),
                     ],
                 ),
-            access: ::core::marker::PhantomData,
-        }
+            ::core::marker::PhantomData,
+        )
     }
 
     /// Lists the `example.orders.order` items of this collection, a page at a time.
     ///
     /// Succeeds with `200 OK`.
     pub fn list(&self) -> rt::Operation<rt::Page<orders::Order>> {
-        rt::Operation::get(self.path.clone())
+        rt::Operation::get(self.0.clone())
     }
 
     /// Creates a `example.orders.order` in this collection.
     ///
     /// Succeeds with `201 Created`.
     pub fn create(&self, body: &orders::Order) -> rt::Operation<orders::Order> {
-        rt::Operation::create(self.path.clone(), body)
+        rt::Operation::create(self.0.clone(), body)
     }
 
     /// Counts the `example.orders.order` items of this collection (`$count`); `$filter` and `$search` apply.
     pub fn count(&self) -> rt::Operation<i64> {
-        rt::Operation::count_of(self.path.clone())
+        rt::Operation::count_of(self.0.clone())
     }
 }
 
 /// The entity set `warehouses`.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Warehouses {
-    path: rt::ODataPath,
-}
+pub struct Warehouses(rt::ODataPath);
 
 impl Warehouses {
     /// The path this handle addresses, below the service root.
     pub fn path(&self) -> &rt::ODataPath {
-        &self.path
+        &self.0
     }
 
     /// Addresses one `example.orders.warehouse` of this collection by its key.
     pub fn by_key(&self, site_code: &str, bay: &str) -> warehouse::Warehouse {
-        warehouse::Warehouse {
-            path: self
-                .path
+        warehouse::Warehouse(
+            self
+                .0
                 .compound_key(
                     &[
                         ("siteCode", rt::KeyValue::String(site_code)),
                         ("bay", rt::KeyValue::Literal(bay.to_owned())),
                     ],
                 ),
-        }
+        )
     }
 
     /// Lists the `example.orders.warehouse` items of this collection, a page at a time.
     ///
     /// Succeeds with `200 OK`.
     pub fn list(&self) -> rt::Operation<rt::Page<orders::Warehouse>> {
-        rt::Operation::get(self.path.clone())
+        rt::Operation::get(self.0.clone())
     }
 }
 
 /// The entity set `samples`.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Samples {
-    path: rt::ODataPath,
-}
+pub struct Samples(rt::ODataPath);
 
 impl Samples {
     /// The path this handle addresses, below the service root.
     pub fn path(&self) -> &rt::ODataPath {
-        &self.path
+        &self.0
     }
 
     /// Addresses one `example.orders.sample` of this collection by its key.
     pub fn by_id(&self, id: &str) -> sample::Sample {
-        sample::Sample {
-            path: self.path.key(id),
-        }
+        sample::Sample(self.0.key(id))
     }
 
     /// Lists the `example.orders.sample` items of this collection, a page at a time.
     ///
     /// Succeeds with `200 OK`.
     pub fn list(&self) -> rt::Operation<rt::Page<orders::Sample>> {
-        rt::Operation::get(self.path.clone())
+        rt::Operation::get(self.0.clone())
     }
 
     /// Creates a `example.orders.sample` in this collection.
     ///
     /// Succeeds with `201 Created`.
     pub fn create(&self, body: &orders::Sample) -> rt::Operation<orders::Sample> {
-        rt::Operation::create(self.path.clone(), body)
+        rt::Operation::create(self.0.clone(), body)
     }
 
     /// Counts the `example.orders.sample` items of this collection (`$count`); `$filter` and `$search` apply.
     pub fn count(&self) -> rt::Operation<i64> {
-        rt::Operation::count_of(self.path.clone())
+        rt::Operation::count_of(self.0.clone())
     }
 }
 

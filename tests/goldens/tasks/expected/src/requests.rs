@@ -16,9 +16,7 @@ pub struct TaskService;
 impl TaskService {
     /// The entity set `lists`.
     pub fn lists(&self) -> Lists {
-        Lists {
-            path: rt::ODataPath::root().segment("lists"),
-        }
+        Lists(rt::ODataPath::root().segment("lists"))
     }
 
     /// The operation import `overdue`.
@@ -45,21 +43,17 @@ impl TaskService {
 
 /// The entity set `lists`.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Lists {
-    path: rt::ODataPath,
-}
+pub struct Lists(rt::ODataPath);
 
 impl Lists {
     /// The path this handle addresses, below the service root.
     pub fn path(&self) -> &rt::ODataPath {
-        &self.path
+        &self.0
     }
 
     /// Addresses one `example.tasks.taskList` of this collection by its key.
     pub fn by_id(&self, id: &str) -> task_list::TaskList {
-        task_list::TaskList {
-            path: self.path.key(id),
-        }
+        task_list::TaskList(self.0.key(id))
     }
 }
 

@@ -9,11 +9,172 @@
 
 use ::odata_codegen_runtime as rt;
 
-mod due_date;
-pub use due_date::DueDate;
-mod task;
-pub use task::Task;
-mod person;
-pub use person::Person;
-mod importance;
-pub use importance::Importance;
+/// The complex type `example.tasks.dueDate`.
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DueDate {
+    /// The type's name as services read it from a request body (`@odata.type`).
+    #[serde(rename = "@odata.type", default, skip_serializing_if = "Option::is_none")]
+    pub odata_type: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date: Option<rt::Date>,
+    #[serde(default, skip_serializing_if = "rt::Field::is_absent")]
+    pub time_zone: rt::Field<String>,
+    /// Properties the schema does not declare, kept so that nothing received is lost.
+    #[serde(flatten)]
+    pub additional_data: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+}
+
+impl DueDate {
+    /// The `@odata.type` of this type.
+    pub const ODATA_TYPE: &'static str = "#example.tasks.dueDate";
+}
+
+impl Default for DueDate {
+    /// An empty value that names its type, ready to fill in for a request body.
+    fn default() -> Self {
+        Self {
+            odata_type: Some(Self::ODATA_TYPE.to_owned()),
+            date: None,
+            time_zone: rt::Field::Absent,
+            additional_data: ::std::collections::BTreeMap::new(),
+        }
+    }
+}
+
+/// The entity type `example.tasks.task`.
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct Task {
+    /// The type's name as services read it from a request body (`@odata.type`).
+    #[serde(rename = "@odata.type", default, skip_serializing_if = "Option::is_none")]
+    pub odata_type: Option<String>,
+    /// The key. Empty (the type's default) when a response leaves it out; an empty key is not sent, so a create lets the service assign one.
+    #[serde(default, skip_serializing_if = "rt::is_default")]
+    pub id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    #[serde(default, skip_serializing_if = "rt::Field::is_absent")]
+    pub importance: rt::Field<Importance>,
+    #[serde(default, skip_serializing_if = "rt::Field::is_absent")]
+    pub due: rt::Field<DueDate>,
+    #[serde(default, skip_serializing_if = "rt::Field::is_absent")]
+    pub completed: rt::Field<bool>,
+    /// Properties the schema does not declare, kept so that nothing received is lost.
+    #[serde(flatten)]
+    pub additional_data: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+}
+
+impl Task {
+    /// The `@odata.type` of this type.
+    pub const ODATA_TYPE: &'static str = "#example.tasks.task";
+}
+
+impl Default for Task {
+    /// An empty value that names its type, ready to fill in for a request body.
+    fn default() -> Self {
+        Self {
+            odata_type: Some(Self::ODATA_TYPE.to_owned()),
+            id: Default::default(),
+            title: None,
+            importance: rt::Field::Absent,
+            due: rt::Field::Absent,
+            completed: rt::Field::Absent,
+            additional_data: ::std::collections::BTreeMap::new(),
+        }
+    }
+}
+
+/// The entity type `example.tasks.person`.
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct Person {
+    /// The type's name as services read it from a request body (`@odata.type`).
+    #[serde(rename = "@odata.type", default, skip_serializing_if = "Option::is_none")]
+    pub odata_type: Option<String>,
+    /// The key. Empty (the type's default) when a response leaves it out; an empty key is not sent, so a create lets the service assign one.
+    #[serde(default, skip_serializing_if = "rt::is_default")]
+    pub id: String,
+    #[serde(default, skip_serializing_if = "rt::Field::is_absent")]
+    pub name: rt::Field<String>,
+    /// Properties the schema does not declare, kept so that nothing received is lost.
+    #[serde(flatten)]
+    pub additional_data: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+}
+
+impl Person {
+    /// The `@odata.type` of this type.
+    pub const ODATA_TYPE: &'static str = "#example.tasks.person";
+}
+
+impl Default for Person {
+    /// An empty value that names its type, ready to fill in for a request body.
+    fn default() -> Self {
+        Self {
+            odata_type: Some(Self::ODATA_TYPE.to_owned()),
+            id: Default::default(),
+            name: rt::Field::Absent,
+            additional_data: ::std::collections::BTreeMap::new(),
+        }
+    }
+}
+
+/// The enum type `example.tasks.importance`. Values this crate does not know are kept, not rejected.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Importance {
+    /// `low`
+    Low,
+    /// `normal`
+    Normal,
+    /// `high`
+    High,
+    /// A value this crate does not know yet, kept exactly as received.
+    Unrecognized(String),
+}
+
+impl Importance {
+    /// The member's value in the schema; `None` for a value this crate does not know.
+    pub fn value(&self) -> Option<i32> {
+        match self {
+            Self::Low => Some(0),
+            Self::Normal => Some(1),
+            Self::High => Some(2),
+            Self::Unrecognized(_) => None,
+        }
+    }
+}
+
+impl rt::ODataEnum for Importance {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "low" => Self::Low,
+            "normal" => Self::Normal,
+            "high" => Self::High,
+            other => Self::Unrecognized(other.to_owned()),
+        }
+    }
+
+    fn to_wire(&self) -> &str {
+        match self {
+            Self::Low => "low",
+            Self::Normal => "normal",
+            Self::High => "high",
+            Self::Unrecognized(value) => value,
+        }
+    }
+}
+
+impl ::serde::Serialize for Importance {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        rt::serialize_enum(self, serializer)
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Importance {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::deserialize_enum(deserializer)
+    }
+}

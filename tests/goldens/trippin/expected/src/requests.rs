@@ -16,24 +16,17 @@ pub struct Container;
 impl Container {
     /// The entity set `People`.
     pub fn people(&self) -> People {
-        People {
-            path: rt::ODataPath::root().segment("People"),
-        }
+        People(rt::ODataPath::root().segment("People"))
     }
 
     /// The entity set `Airlines`.
     pub fn airlines(&self) -> Airlines {
-        Airlines {
-            path: rt::ODataPath::root().segment("Airlines"),
-        }
+        Airlines(rt::ODataPath::root().segment("Airlines"))
     }
 
     /// The singleton `Me`.
     pub fn me(&self) -> person::Person<rt::access::UpdateOnly> {
-        person::Person {
-            path: rt::ODataPath::root().segment("Me"),
-            access: ::core::marker::PhantomData,
-        }
+        person::Person(rt::ODataPath::root().segment("Me"), ::core::marker::PhantomData)
     }
 
     /// The operation import `ResetDataSource`.
@@ -55,81 +48,71 @@ impl Container {
 
 /// The entity set `People`.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct People {
-    path: rt::ODataPath,
-}
+pub struct People(rt::ODataPath);
 
 impl People {
     /// The path this handle addresses, below the service root.
     pub fn path(&self) -> &rt::ODataPath {
-        &self.path
+        &self.0
     }
 
     /// Addresses one `Trippin.Person` of this collection by its key.
     pub fn by_user_name(&self, user_name: &str) -> person::Person {
-        person::Person {
-            path: self.path.key(user_name),
-            access: ::core::marker::PhantomData,
-        }
+        person::Person(self.0.key(user_name), ::core::marker::PhantomData)
     }
 
     /// Lists the `Trippin.Person` items of this collection, a page at a time.
     ///
     /// Succeeds with `200 OK`.
     pub fn list(&self) -> rt::Operation<rt::Page<trippin::Person>> {
-        rt::Operation::get(self.path.clone())
+        rt::Operation::get(self.0.clone())
     }
 
     /// Creates a `Trippin.Person` in this collection.
     ///
     /// Succeeds with `201 Created`.
     pub fn create(&self, body: &trippin::Person) -> rt::Operation<trippin::Person> {
-        rt::Operation::create(self.path.clone(), body)
+        rt::Operation::create(self.0.clone(), body)
     }
 
     /// Counts the `Trippin.Person` items of this collection (`$count`); `$filter` and `$search` apply.
     pub fn count(&self) -> rt::Operation<i64> {
-        rt::Operation::count_of(self.path.clone())
+        rt::Operation::count_of(self.0.clone())
     }
 }
 
 /// The entity set `Airlines`.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Airlines {
-    path: rt::ODataPath,
-}
+pub struct Airlines(rt::ODataPath);
 
 impl Airlines {
     /// The path this handle addresses, below the service root.
     pub fn path(&self) -> &rt::ODataPath {
-        &self.path
+        &self.0
     }
 
     /// Addresses one `Trippin.Airline` of this collection by its key.
     pub fn by_airline_code(&self, airline_code: &str) -> airline::Airline {
-        airline::Airline {
-            path: self.path.key(airline_code),
-            access: ::core::marker::PhantomData,
-        }
+        airline::Airline(self.0.key(airline_code), ::core::marker::PhantomData)
     }
 
     /// Lists the `Trippin.Airline` items of this collection, a page at a time.
     ///
     /// Succeeds with `200 OK`.
     pub fn list(&self) -> rt::Operation<rt::Page<trippin::Airline>> {
-        rt::Operation::get(self.path.clone())
+        rt::Operation::get(self.0.clone())
     }
 
     /// Creates a `Trippin.Airline` in this collection.
     ///
     /// Succeeds with `201 Created`.
     pub fn create(&self, body: &trippin::Airline) -> rt::Operation<trippin::Airline> {
-        rt::Operation::create(self.path.clone(), body)
+        rt::Operation::create(self.0.clone(), body)
     }
 
     /// Counts the `Trippin.Airline` items of this collection (`$count`); `$filter` and `$search` apply.
     pub fn count(&self) -> rt::Operation<i64> {
-        rt::Operation::count_of(self.path.clone())
+        rt::Operation::count_of(self.0.clone())
     }
 }
 

@@ -9,21 +9,414 @@
 
 use ::odata_codegen_runtime as rt;
 
-mod city;
-pub use city::City;
-mod location;
-pub use location::Location;
-mod person;
-pub use person::Person;
-mod airline;
-pub use airline::Airline;
-mod trip;
-pub use trip::Trip;
-mod plan_item;
-pub use plan_item::PlanItem;
-mod flight;
-pub use flight::Flight;
-mod any_plan_item;
-pub use any_plan_item::AnyPlanItem;
-mod person_gender;
-pub use person_gender::PersonGender;
+/// The complex type `Trippin.City`.
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct City {
+    /// The type's name as services read it from a request body (`@odata.type`).
+    #[serde(rename = "@odata.type", default, skip_serializing_if = "Option::is_none")]
+    pub odata_type: Option<String>,
+    #[serde(default, skip_serializing_if = "rt::Field::is_absent")]
+    pub name: rt::Field<String>,
+    #[serde(default, skip_serializing_if = "rt::Field::is_absent")]
+    pub country_region: rt::Field<String>,
+    #[serde(default, skip_serializing_if = "rt::Field::is_absent")]
+    pub region: rt::Field<String>,
+    /// Properties the schema does not declare, kept so that nothing received is lost.
+    #[serde(flatten)]
+    pub additional_data: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+}
+
+impl City {
+    /// The `@odata.type` of this type.
+    pub const ODATA_TYPE: &'static str = "#Trippin.City";
+}
+
+impl Default for City {
+    /// An empty value that names its type, ready to fill in for a request body.
+    fn default() -> Self {
+        Self {
+            odata_type: Some(Self::ODATA_TYPE.to_owned()),
+            name: rt::Field::Absent,
+            country_region: rt::Field::Absent,
+            region: rt::Field::Absent,
+            additional_data: ::std::collections::BTreeMap::new(),
+        }
+    }
+}
+
+/// The complex type `Trippin.Location`.
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct Location {
+    /// The type's name as services read it from a request body (`@odata.type`).
+    #[serde(rename = "@odata.type", default, skip_serializing_if = "Option::is_none")]
+    pub odata_type: Option<String>,
+    #[serde(default, skip_serializing_if = "rt::Field::is_absent")]
+    pub address: rt::Field<String>,
+    #[serde(default, skip_serializing_if = "rt::Field::is_absent")]
+    pub city: rt::Field<City>,
+    /// Properties the schema does not declare, kept so that nothing received is lost.
+    #[serde(flatten)]
+    pub additional_data: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+}
+
+impl Location {
+    /// The `@odata.type` of this type.
+    pub const ODATA_TYPE: &'static str = "#Trippin.Location";
+}
+
+impl Default for Location {
+    /// An empty value that names its type, ready to fill in for a request body.
+    fn default() -> Self {
+        Self {
+            odata_type: Some(Self::ODATA_TYPE.to_owned()),
+            address: rt::Field::Absent,
+            city: rt::Field::Absent,
+            additional_data: ::std::collections::BTreeMap::new(),
+        }
+    }
+}
+
+/// The entity type `Trippin.Person`.
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct Person {
+    /// The type's name as services read it from a request body (`@odata.type`).
+    #[serde(rename = "@odata.type", default, skip_serializing_if = "Option::is_none")]
+    pub odata_type: Option<String>,
+    /// The key. Empty (the type's default) when a response leaves it out; an empty key is not sent, so a create lets the service assign one.
+    #[serde(default, skip_serializing_if = "rt::is_default")]
+    pub user_name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub first_name: Option<String>,
+    /// Max length 26.
+    #[serde(default, skip_serializing_if = "rt::Field::is_absent")]
+    pub last_name: rt::Field<String>,
+    #[serde(default, skip_serializing_if = "rt::Field::is_absent")]
+    pub middle_name: rt::Field<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gender: Option<PersonGender>,
+    #[serde(default, skip_serializing_if = "rt::Field::is_absent")]
+    pub age: rt::Field<i64>,
+    #[serde(default, skip_serializing_if = "rt::Field::is_absent")]
+    pub emails: rt::Field<Vec<String>>,
+    #[serde(default, skip_serializing_if = "rt::Field::is_absent")]
+    pub address_info: rt::Field<Vec<Location>>,
+    /// Properties the schema does not declare, kept so that nothing received is lost.
+    #[serde(flatten)]
+    pub additional_data: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+}
+
+impl Person {
+    /// The `@odata.type` of this type.
+    pub const ODATA_TYPE: &'static str = "#Trippin.Person";
+}
+
+impl Default for Person {
+    /// An empty value that names its type, ready to fill in for a request body.
+    fn default() -> Self {
+        Self {
+            odata_type: Some(Self::ODATA_TYPE.to_owned()),
+            user_name: Default::default(),
+            first_name: None,
+            last_name: rt::Field::Absent,
+            middle_name: rt::Field::Absent,
+            gender: None,
+            age: rt::Field::Absent,
+            emails: rt::Field::Absent,
+            address_info: rt::Field::Absent,
+            additional_data: ::std::collections::BTreeMap::new(),
+        }
+    }
+}
+
+/// The entity type `Trippin.Airline`.
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct Airline {
+    /// The type's name as services read it from a request body (`@odata.type`).
+    #[serde(rename = "@odata.type", default, skip_serializing_if = "Option::is_none")]
+    pub odata_type: Option<String>,
+    /// The key. Empty (the type's default) when a response leaves it out; an empty key is not sent, so a create lets the service assign one.
+    #[serde(default, skip_serializing_if = "rt::is_default")]
+    pub airline_code: String,
+    #[serde(default, skip_serializing_if = "rt::Field::is_absent")]
+    pub name: rt::Field<String>,
+    /// Properties the schema does not declare, kept so that nothing received is lost.
+    #[serde(flatten)]
+    pub additional_data: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+}
+
+impl Airline {
+    /// The `@odata.type` of this type.
+    pub const ODATA_TYPE: &'static str = "#Trippin.Airline";
+}
+
+impl Default for Airline {
+    /// An empty value that names its type, ready to fill in for a request body.
+    fn default() -> Self {
+        Self {
+            odata_type: Some(Self::ODATA_TYPE.to_owned()),
+            airline_code: Default::default(),
+            name: rt::Field::Absent,
+            additional_data: ::std::collections::BTreeMap::new(),
+        }
+    }
+}
+
+/// The entity type `Trippin.Trip`.
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct Trip {
+    /// The type's name as services read it from a request body (`@odata.type`).
+    #[serde(rename = "@odata.type", default, skip_serializing_if = "Option::is_none")]
+    pub odata_type: Option<String>,
+    /// The key. Empty (the type's default) when a response leaves it out; an empty key is not sent, so a create lets the service assign one.
+    #[serde(default, skip_serializing_if = "rt::is_default")]
+    pub trip_id: i32,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub share_id: Option<String>,
+    #[serde(default, skip_serializing_if = "rt::Field::is_absent")]
+    pub name: rt::Field<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub budget: Option<rt::Single>,
+    #[serde(default, skip_serializing_if = "rt::Field::is_absent")]
+    pub description: rt::Field<String>,
+    #[serde(default, skip_serializing_if = "rt::Field::is_absent")]
+    pub tags: rt::Field<Vec<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub starts_at: Option<rt::DateTimeOffset>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ends_at: Option<rt::DateTimeOffset>,
+    /// Properties the schema does not declare, kept so that nothing received is lost.
+    #[serde(flatten)]
+    pub additional_data: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+}
+
+impl Trip {
+    /// The `@odata.type` of this type.
+    pub const ODATA_TYPE: &'static str = "#Trippin.Trip";
+}
+
+impl Default for Trip {
+    /// An empty value that names its type, ready to fill in for a request body.
+    fn default() -> Self {
+        Self {
+            odata_type: Some(Self::ODATA_TYPE.to_owned()),
+            trip_id: Default::default(),
+            share_id: None,
+            name: rt::Field::Absent,
+            budget: None,
+            description: rt::Field::Absent,
+            tags: rt::Field::Absent,
+            starts_at: None,
+            ends_at: None,
+            additional_data: ::std::collections::BTreeMap::new(),
+        }
+    }
+}
+
+/// The entity type `Trippin.PlanItem`.
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct PlanItem {
+    /// The type's name as services read it from a request body (`@odata.type`).
+    #[serde(rename = "@odata.type", default, skip_serializing_if = "Option::is_none")]
+    pub odata_type: Option<String>,
+    /// The key. Empty (the type's default) when a response leaves it out; an empty key is not sent, so a create lets the service assign one.
+    #[serde(default, skip_serializing_if = "rt::is_default")]
+    pub plan_item_id: i32,
+    #[serde(default, skip_serializing_if = "rt::Field::is_absent")]
+    pub confirmation_code: rt::Field<String>,
+    #[serde(default, skip_serializing_if = "rt::Field::is_absent")]
+    pub starts_at: rt::Field<rt::DateTimeOffset>,
+    #[serde(default, skip_serializing_if = "rt::Field::is_absent")]
+    pub ends_at: rt::Field<rt::DateTimeOffset>,
+    #[serde(default, skip_serializing_if = "rt::Field::is_absent")]
+    pub duration: rt::Field<rt::Duration>,
+    /// Properties the schema does not declare, kept so that nothing received is lost.
+    #[serde(flatten)]
+    pub additional_data: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+}
+
+impl PlanItem {
+    /// The `@odata.type` of this type.
+    pub const ODATA_TYPE: &'static str = "#Trippin.PlanItem";
+}
+
+impl Default for PlanItem {
+    /// An empty value that names its type, ready to fill in for a request body.
+    fn default() -> Self {
+        Self {
+            odata_type: Some(Self::ODATA_TYPE.to_owned()),
+            plan_item_id: Default::default(),
+            confirmation_code: rt::Field::Absent,
+            starts_at: rt::Field::Absent,
+            ends_at: rt::Field::Absent,
+            duration: rt::Field::Absent,
+            additional_data: ::std::collections::BTreeMap::new(),
+        }
+    }
+}
+
+/// The entity type `Trippin.Flight`, derived from `Trippin.PlanItem`.
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct Flight {
+    /// The type's name as services read it from a request body (`@odata.type`).
+    #[serde(rename = "@odata.type", default, skip_serializing_if = "Option::is_none")]
+    pub odata_type: Option<String>,
+    /// The key. Empty (the type's default) when a response leaves it out; an empty key is not sent, so a create lets the service assign one.
+    #[serde(default, skip_serializing_if = "rt::is_default")]
+    pub plan_item_id: i32,
+    #[serde(default, skip_serializing_if = "rt::Field::is_absent")]
+    pub confirmation_code: rt::Field<String>,
+    #[serde(default, skip_serializing_if = "rt::Field::is_absent")]
+    pub starts_at: rt::Field<rt::DateTimeOffset>,
+    #[serde(default, skip_serializing_if = "rt::Field::is_absent")]
+    pub ends_at: rt::Field<rt::DateTimeOffset>,
+    #[serde(default, skip_serializing_if = "rt::Field::is_absent")]
+    pub duration: rt::Field<rt::Duration>,
+    #[serde(default, skip_serializing_if = "rt::Field::is_absent")]
+    pub flight_number: rt::Field<String>,
+    /// Properties the schema does not declare, kept so that nothing received is lost.
+    #[serde(flatten)]
+    pub additional_data: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+}
+
+impl Flight {
+    /// The `@odata.type` of this type.
+    pub const ODATA_TYPE: &'static str = "#Trippin.Flight";
+}
+
+impl Default for Flight {
+    /// An empty value that names its type, ready to fill in for a request body.
+    fn default() -> Self {
+        Self {
+            odata_type: Some(Self::ODATA_TYPE.to_owned()),
+            plan_item_id: Default::default(),
+            confirmation_code: rt::Field::Absent,
+            starts_at: rt::Field::Absent,
+            ends_at: rt::Field::Absent,
+            duration: rt::Field::Absent,
+            flight_number: rt::Field::Absent,
+            additional_data: ::std::collections::BTreeMap::new(),
+        }
+    }
+}
+
+/// A `Trippin.PlanItem` or a value of a type derived from it, told apart by `@odata.type`.
+///
+/// A type this crate does not know reads as the base type, with the properties it does not declare in `additional_data`.
+#[derive(Clone, Debug, PartialEq)]
+pub enum AnyPlanItem {
+    /// `Trippin.PlanItem`
+    PlanItem(Box<PlanItem>),
+    /// `Trippin.Flight`
+    Flight(Box<Flight>),
+}
+
+impl ::serde::Serialize for AnyPlanItem {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::PlanItem(value) => ::serde::Serialize::serialize(value, serializer),
+            Self::Flight(value) => ::serde::Serialize::serialize(value, serializer),
+        }
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for AnyPlanItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::deserialize_polymorphic(
+            deserializer,
+            |odata_type, value| {
+                Ok(
+                    match odata_type {
+                        "Trippin.Flight" => Self::Flight(rt::from_value(value)?),
+                        _ => Self::PlanItem(rt::from_value(value)?),
+                    },
+                )
+            },
+        )
+    }
+}
+
+impl From<PlanItem> for AnyPlanItem {
+    fn from(value: PlanItem) -> Self {
+        Self::PlanItem(Box::new(value))
+    }
+}
+
+impl From<Flight> for AnyPlanItem {
+    fn from(value: Flight) -> Self {
+        Self::Flight(Box::new(value))
+    }
+}
+
+/// The enum type `Trippin.PersonGender`. Values this crate does not know are kept, not rejected.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum PersonGender {
+    /// `Male`
+    Male,
+    /// `Female`
+    Female,
+    /// `Unknown`
+    Unknown,
+    /// A value this crate does not know yet, kept exactly as received.
+    Unrecognized(String),
+}
+
+impl PersonGender {
+    /// The member's value in the schema; `None` for a value this crate does not know.
+    pub fn value(&self) -> Option<i32> {
+        match self {
+            Self::Male => Some(0),
+            Self::Female => Some(1),
+            Self::Unknown => Some(2),
+            Self::Unrecognized(_) => None,
+        }
+    }
+}
+
+impl rt::ODataEnum for PersonGender {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "Male" => Self::Male,
+            "Female" => Self::Female,
+            "Unknown" => Self::Unknown,
+            other => Self::Unrecognized(other.to_owned()),
+        }
+    }
+
+    fn to_wire(&self) -> &str {
+        match self {
+            Self::Male => "Male",
+            Self::Female => "Female",
+            Self::Unknown => "Unknown",
+            Self::Unrecognized(value) => value,
+        }
+    }
+}
+
+impl ::serde::Serialize for PersonGender {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        rt::serialize_enum(self, serializer)
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for PersonGender {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::deserialize_enum(deserializer)
+    }
+}

@@ -10,22 +10,166 @@
 #[allow(unused_imports)]
 use ::odata_codegen_runtime as rt;
 
+/// The entity type `contoso.media.session`.
 #[cfg(any(feature = "callRecords", feature = "sessions"))]
-mod session;
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct Session {
+    /// The type's name as services read it from a request body (`@odata.type`).
+    #[serde(rename = "@odata.type", default, skip_serializing_if = "Option::is_none")]
+    pub odata_type: Option<String>,
+    /// The key. Empty (the type's default) when a response leaves it out; an empty key is not sent, so a create lets the service assign one.
+    #[serde(default, skip_serializing_if = "rt::is_default")]
+    pub id: String,
+    /// How the session was held.
+    #[serde(default, skip_serializing_if = "rt::Field::is_absent")]
+    pub modalities: rt::Field<Vec<Modality>>,
+    #[serde(default, skip_serializing_if = "rt::Field::is_absent")]
+    pub kind: rt::Field<calls::Modality>,
+    /// Properties the schema does not declare, kept so that nothing received is lost.
+    #[serde(flatten)]
+    pub additional_data: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+}
 
 #[cfg(any(feature = "callRecords", feature = "sessions"))]
-pub use session::Session;
+impl Session {
+    /// The `@odata.type` of this type.
+    pub const ODATA_TYPE: &'static str = "#contoso.media.session";
+}
 
 #[cfg(any(feature = "callRecords", feature = "sessions"))]
-mod any_session;
+impl Default for Session {
+    /// An empty value that names its type, ready to fill in for a request body.
+    fn default() -> Self {
+        Self {
+            odata_type: Some(Self::ODATA_TYPE.to_owned()),
+            id: Default::default(),
+            modalities: rt::Field::Absent,
+            kind: rt::Field::Absent,
+            additional_data: ::std::collections::BTreeMap::new(),
+        }
+    }
+}
+
+/// A `contoso.media.session` or a value of a type derived from it, told apart by `@odata.type`.
+///
+/// A type this crate does not know reads as the base type, with the properties it does not declare in `additional_data`.
+#[cfg(any(feature = "callRecords", feature = "sessions"))]
+#[derive(Clone, Debug, PartialEq)]
+pub enum AnySession {
+    /// `contoso.media.session`
+    Session(Box<Session>),
+    /// `contoso.media.calls.session`
+    CallsSession(Box<calls::Session>),
+}
 
 #[cfg(any(feature = "callRecords", feature = "sessions"))]
-pub use any_session::AnySession;
+impl ::serde::Serialize for AnySession {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::Session(value) => ::serde::Serialize::serialize(value, serializer),
+            Self::CallsSession(value) => ::serde::Serialize::serialize(value, serializer),
+        }
+    }
+}
 
 #[cfg(any(feature = "callRecords", feature = "sessions"))]
-mod modality;
+impl<'de> ::serde::Deserialize<'de> for AnySession {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::deserialize_polymorphic(
+            deserializer,
+            |odata_type, value| {
+                Ok(
+                    match odata_type {
+                        "contoso.media.calls.session" | "calls.session" => {
+                            Self::CallsSession(rt::from_value(value)?)
+                        }
+                        _ => Self::Session(rt::from_value(value)?),
+                    },
+                )
+            },
+        )
+    }
+}
 
 #[cfg(any(feature = "callRecords", feature = "sessions"))]
-pub use modality::Modality;
+impl From<Session> for AnySession {
+    fn from(value: Session) -> Self {
+        Self::Session(Box::new(value))
+    }
+}
+
+#[cfg(any(feature = "callRecords", feature = "sessions"))]
+impl From<calls::Session> for AnySession {
+    fn from(value: calls::Session) -> Self {
+        Self::CallsSession(Box::new(value))
+    }
+}
+
+/// The enum type `contoso.media.modality`. Values this crate does not know are kept, not rejected.
+#[cfg(any(feature = "callRecords", feature = "sessions"))]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Modality {
+    /// `audio`
+    Audio,
+    /// `video`
+    Video,
+    /// A value this crate does not know yet, kept exactly as received.
+    Unrecognized(String),
+}
+
+#[cfg(any(feature = "callRecords", feature = "sessions"))]
+impl Modality {
+    /// The member's value in the schema; `None` for a value this crate does not know.
+    pub fn value(&self) -> Option<i32> {
+        match self {
+            Self::Audio => Some(0),
+            Self::Video => Some(1),
+            Self::Unrecognized(_) => None,
+        }
+    }
+}
+
+#[cfg(any(feature = "callRecords", feature = "sessions"))]
+impl rt::ODataEnum for Modality {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "audio" => Self::Audio,
+            "video" => Self::Video,
+            other => Self::Unrecognized(other.to_owned()),
+        }
+    }
+
+    fn to_wire(&self) -> &str {
+        match self {
+            Self::Audio => "audio",
+            Self::Video => "video",
+            Self::Unrecognized(value) => value,
+        }
+    }
+}
+
+#[cfg(any(feature = "callRecords", feature = "sessions"))]
+impl ::serde::Serialize for Modality {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        rt::serialize_enum(self, serializer)
+    }
+}
+
+#[cfg(any(feature = "callRecords", feature = "sessions"))]
+impl<'de> ::serde::Deserialize<'de> for Modality {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::deserialize_enum(deserializer)
+    }
+}
 
 pub mod calls;

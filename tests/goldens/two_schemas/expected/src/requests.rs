@@ -23,106 +23,92 @@ impl Calls {
     /// The entity set `callRecords`.
     #[cfg(feature = "callRecords")]
     pub fn call_records(&self) -> CallRecords {
-        CallRecords {
-            path: rt::ODataPath::root().segment("callRecords"),
-        }
+        CallRecords(rt::ODataPath::root().segment("callRecords"))
     }
 
     /// The entity set `sessions`.
     #[cfg(feature = "sessions")]
     pub fn sessions(&self) -> Sessions {
-        Sessions {
-            path: rt::ODataPath::root().segment("sessions"),
-        }
+        Sessions(rt::ODataPath::root().segment("sessions"))
     }
 }
 
 /// The entity set `callRecords`.
 #[cfg(feature = "callRecords")]
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct CallRecords {
-    path: rt::ODataPath,
-}
+pub struct CallRecords(rt::ODataPath);
 
 #[cfg(feature = "callRecords")]
 impl CallRecords {
     /// The path this handle addresses, below the service root.
     pub fn path(&self) -> &rt::ODataPath {
-        &self.path
+        &self.0
     }
 
     /// Addresses one `contoso.media.calls.callRecord` of this collection by its key.
     pub fn by_id(&self, id: &str) -> call_record::CallRecord {
-        call_record::CallRecord {
-            path: self.path.key(id),
-        }
+        call_record::CallRecord(self.0.key(id))
     }
 
     /// Lists the `contoso.media.calls.callRecord` items of this collection, a page at a time.
     ///
     /// Succeeds with `200 OK`.
     pub fn list(&self) -> rt::Operation<rt::Page<calls::CallRecord>> {
-        rt::Operation::get(self.path.clone())
+        rt::Operation::get(self.0.clone())
     }
 
     /// Creates a `contoso.media.calls.callRecord` in this collection.
     ///
     /// Succeeds with `201 Created`.
     pub fn create(&self, body: &calls::CallRecord) -> rt::Operation<calls::CallRecord> {
-        rt::Operation::create(self.path.clone(), body)
+        rt::Operation::create(self.0.clone(), body)
     }
 
     /// Counts the `contoso.media.calls.callRecord` items of this collection (`$count`); `$filter` and `$search` apply.
     pub fn count(&self) -> rt::Operation<i64> {
-        rt::Operation::count_of(self.path.clone())
+        rt::Operation::count_of(self.0.clone())
     }
 }
 
 /// The entity set `sessions`.
 #[cfg(feature = "sessions")]
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Sessions {
-    path: rt::ODataPath,
-}
+pub struct Sessions(rt::ODataPath);
 
 #[cfg(feature = "sessions")]
 impl Sessions {
     /// The path this handle addresses, below the service root.
     pub fn path(&self) -> &rt::ODataPath {
-        &self.path
+        &self.0
     }
 
     /// Addresses one `contoso.media.session` of this collection by its key.
     pub fn by_id(&self, id: &str) -> media_session::Session {
-        media_session::Session {
-            path: self.path.key(id),
-        }
+        media_session::Session(self.0.key(id))
     }
 
     /// Only the items of this collection that are `contoso.media.calls.session`s (a type cast).
     pub fn as_session(&self) -> session::SessionCollection {
-        session::SessionCollection {
-            path: self.path.segment("contoso.media.calls.session"),
-        }
+        session::SessionCollection(self.0.segment("contoso.media.calls.session"))
     }
 
     /// Lists the `contoso.media.session` items of this collection, a page at a time.
     ///
     /// Succeeds with `200 OK`.
     pub fn list(&self) -> rt::Operation<rt::Page<media::AnySession>> {
-        rt::Operation::get(self.path.clone())
+        rt::Operation::get(self.0.clone())
     }
 
     /// Creates a `contoso.media.session` in this collection.
     ///
     /// Succeeds with `201 Created`.
     pub fn create(&self, body: &media::AnySession) -> rt::Operation<media::AnySession> {
-        rt::Operation::create(self.path.clone(), body)
+        rt::Operation::create(self.0.clone(), body)
     }
 
     /// Counts the `contoso.media.session` items of this collection (`$count`); `$filter` and `$search` apply.
     pub fn count(&self) -> rt::Operation<i64> {
-        rt::Operation::count_of(self.path.clone())
+        rt::Operation::count_of(self.0.clone())
     }
 }
 

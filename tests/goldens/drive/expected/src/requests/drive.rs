@@ -2,7 +2,6 @@
 
 //! Handles of `example.drive.drive`: one entity, and the collections it navigates to.
 
-#[allow(unused_imports)]
 use ::odata_codegen_runtime as rt;
 
 #[allow(unused_imports)]
@@ -15,30 +14,28 @@ use super::super::drive;
 /// leads here says less).
 #[cfg(any(feature = "drives", feature = "archivedDrives"))]
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Drive<A = rt::access::ReadWrite> {
-    pub(super) path: rt::ODataPath,
-    pub(super) access: ::core::marker::PhantomData<A>,
-}
+pub struct Drive<A = rt::access::ReadWrite>(
+    pub(super) rt::ODataPath,
+    pub(super) ::core::marker::PhantomData<A>,
+);
 
 #[cfg(any(feature = "drives", feature = "archivedDrives"))]
 impl<A> Drive<A> {
     /// The path this handle addresses, below the service root.
     pub fn path(&self) -> &rt::ODataPath {
-        &self.path
+        &self.0
     }
 
     /// Navigates to `items`.
     pub fn items(&self) -> Items {
-        Items {
-            path: self.path.segment("items"),
-        }
+        Items(self.0.segment("items"))
     }
 
     /// Reads this `example.drive.drive`.
     ///
     /// Succeeds with `200 OK`.
     pub fn get(&self) -> rt::Operation<drive::Drive> {
-        rt::Operation::get(self.path.clone())
+        rt::Operation::get(self.0.clone())
     }
 }
 
@@ -48,50 +45,42 @@ impl<A: rt::access::Updatable> Drive<A> {
     ///
     /// Succeeds with `204 No Content`.
     pub fn update(&self, body: &drive::Drive) -> rt::Operation<()> {
-        rt::Operation::update(self.path.clone(), body)
+        rt::Operation::update(self.0.clone(), body)
     }
 }
 
 /// The `items` of a `example.drive.drive`.
 #[cfg(any(feature = "drives", feature = "archivedDrives"))]
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Items {
-    pub(super) path: rt::ODataPath,
-}
+pub struct Items(pub(super) rt::ODataPath);
 
 #[cfg(any(feature = "drives", feature = "archivedDrives"))]
 impl Items {
     /// The path this handle addresses, below the service root.
     pub fn path(&self) -> &rt::ODataPath {
-        &self.path
+        &self.0
     }
 
     /// Addresses one `example.drive.driveItem` of this collection by its key.
     pub fn by_id(&self, id: &str) -> super::drive_item::DriveItem {
-        super::drive_item::DriveItem {
-            path: self.path.key(id),
-        }
+        super::drive_item::DriveItem(self.0.key(id))
     }
 
     /// Only the items of this collection that are `example.drive.file`s (a type cast).
     pub fn as_file(&self) -> super::file::FileCollection {
-        super::file::FileCollection {
-            path: self.path.segment("example.drive.file"),
-        }
+        super::file::FileCollection(self.0.segment("example.drive.file"))
     }
 
     /// Only the items of this collection that are `example.drive.folder`s (a type cast).
     pub fn as_folder(&self) -> super::folder::FolderCollection {
-        super::folder::FolderCollection {
-            path: self.path.segment("example.drive.folder"),
-        }
+        super::folder::FolderCollection(self.0.segment("example.drive.folder"))
     }
 
     /// Lists the `example.drive.driveItem` items of this collection, a page at a time.
     ///
     /// Succeeds with `200 OK`.
     pub fn list(&self) -> rt::Operation<rt::Page<drive::AnyDriveItem>> {
-        rt::Operation::get(self.path.clone())
+        rt::Operation::get(self.0.clone())
     }
 
     /// Creates a `example.drive.driveItem` in this collection.
@@ -101,19 +90,19 @@ impl Items {
         &self,
         body: &drive::AnyDriveItem,
     ) -> rt::Operation<drive::AnyDriveItem> {
-        rt::Operation::create(self.path.clone(), body)
+        rt::Operation::create(self.0.clone(), body)
     }
 
     /// Counts the `example.drive.driveItem` items of this collection (`$count`); `$filter` and `$search` apply.
     pub fn count(&self) -> rt::Operation<i64> {
-        rt::Operation::count_of(self.path.clone())
+        rt::Operation::count_of(self.0.clone())
     }
 
     /// Calls the function `example.drive.search`.
     pub fn search(&self, q: &str) -> rt::Operation<rt::Page<drive::AnyDriveItem>> {
         rt::Operation::function(
             self
-                .path
+                .0
                 .function(
                     "example.drive.search",
                     &[("q", rt::ToLiteral::to_literal(q))],

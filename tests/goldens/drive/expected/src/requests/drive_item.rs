@@ -2,7 +2,6 @@
 
 //! Handles of `example.drive.driveItem`: one entity, and the collections it navigates to.
 
-#[allow(unused_imports)]
 use ::odata_codegen_runtime as rt;
 
 #[allow(unused_imports)]
@@ -11,55 +10,49 @@ use super::super::drive;
 /// A `example.drive.driveItem` entity.
 #[cfg(any(feature = "drives", feature = "archivedDrives"))]
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct DriveItem {
-    pub(super) path: rt::ODataPath,
-}
+pub struct DriveItem(pub(super) rt::ODataPath);
 
 #[cfg(any(feature = "drives", feature = "archivedDrives"))]
 impl DriveItem {
     /// The path this handle addresses, below the service root.
     pub fn path(&self) -> &rt::ODataPath {
-        &self.path
+        &self.0
     }
 
     /// This entity as a `example.drive.file` (a type cast); requests fail if it is not one.
     pub fn as_file(&self) -> super::file::File {
-        super::file::File {
-            path: self.path.segment("example.drive.file"),
-        }
+        super::file::File(self.0.segment("example.drive.file"))
     }
 
     /// This entity as a `example.drive.folder` (a type cast); requests fail if it is not one.
     pub fn as_folder(&self) -> super::folder::Folder {
-        super::folder::Folder {
-            path: self.path.segment("example.drive.folder"),
-        }
+        super::folder::Folder(self.0.segment("example.drive.folder"))
     }
 
     /// Reads this `example.drive.driveItem`.
     ///
     /// Succeeds with `200 OK`.
     pub fn get(&self) -> rt::Operation<drive::AnyDriveItem> {
-        rt::Operation::get(self.path.clone())
+        rt::Operation::get(self.0.clone())
     }
 
     /// Updates this `example.drive.driveItem`, sending only the properties that are set.
     ///
     /// Succeeds with `204 No Content`.
     pub fn update(&self, body: &drive::AnyDriveItem) -> rt::Operation<()> {
-        rt::Operation::update(self.path.clone(), body)
+        rt::Operation::update(self.0.clone(), body)
     }
 
     /// Deletes this `example.drive.driveItem`.
     ///
     /// Succeeds with `204 No Content`.
     pub fn delete(&self) -> rt::Operation<()> {
-        rt::Operation::delete(self.path.clone())
+        rt::Operation::delete(self.0.clone())
     }
 
     /// Calls the action `example.drive.copy`.
     pub fn copy(&self, parent_id: &str) -> rt::Operation<drive::AnyDriveItem> {
-        rt::Operation::action(self.path.segment("example.drive.copy"), rt::json)
+        rt::Operation::action(self.0.segment("example.drive.copy"), rt::json)
             .with_json_body(&rt::Parameters::new().with("parentId", parent_id))
     }
 }

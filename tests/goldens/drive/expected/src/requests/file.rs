@@ -2,7 +2,6 @@
 
 //! Handles of `example.drive.file`: one entity, and the collections it navigates to.
 
-#[allow(unused_imports)]
 use ::odata_codegen_runtime as rt;
 
 #[allow(unused_imports)]
@@ -11,46 +10,44 @@ use super::super::drive;
 /// A `example.drive.file` entity.
 #[cfg(any(feature = "drives", feature = "archivedDrives"))]
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct File {
-    pub(super) path: rt::ODataPath,
-}
+pub struct File(pub(super) rt::ODataPath);
 
 #[cfg(any(feature = "drives", feature = "archivedDrives"))]
 impl File {
     /// The path this handle addresses, below the service root.
     pub fn path(&self) -> &rt::ODataPath {
-        &self.path
+        &self.0
     }
 
     /// The content of this media entity (`$value`): read or replace it.
     pub fn media(&self) -> rt::Stream {
-        rt::Stream::new(self.path.system(rt::SystemSegment::Value))
+        rt::Stream::new(self.0.system(rt::SystemSegment::Value))
     }
 
     /// Reads this `example.drive.file`.
     ///
     /// Succeeds with `200 OK`.
     pub fn get(&self) -> rt::Operation<drive::File> {
-        rt::Operation::get(self.path.clone())
+        rt::Operation::get(self.0.clone())
     }
 
     /// Updates this `example.drive.file`, sending only the properties that are set.
     ///
     /// Succeeds with `204 No Content`.
     pub fn update(&self, body: &drive::File) -> rt::Operation<()> {
-        rt::Operation::update(self.path.clone(), body)
+        rt::Operation::update(self.0.clone(), body)
     }
 
     /// Deletes this `example.drive.file`.
     ///
     /// Succeeds with `204 No Content`.
     pub fn delete(&self) -> rt::Operation<()> {
-        rt::Operation::delete(self.path.clone())
+        rt::Operation::delete(self.0.clone())
     }
 
     /// Calls the action `example.drive.copy`.
     pub fn copy(&self, parent_id: &str) -> rt::Operation<drive::AnyDriveItem> {
-        rt::Operation::action(self.path.segment("example.drive.copy"), rt::json)
+        rt::Operation::action(self.0.segment("example.drive.copy"), rt::json)
             .with_json_body(&rt::Parameters::new().with("parentId", parent_id))
     }
 }
@@ -58,39 +55,37 @@ impl File {
 /// A collection of `example.drive.file` entities, reached by a type cast or a function.
 #[cfg(any(feature = "drives", feature = "archivedDrives"))]
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct FileCollection {
-    pub(super) path: rt::ODataPath,
-}
+pub struct FileCollection(pub(super) rt::ODataPath);
 
 #[cfg(any(feature = "drives", feature = "archivedDrives"))]
 impl FileCollection {
     /// The path this handle addresses, below the service root.
     pub fn path(&self) -> &rt::ODataPath {
-        &self.path
+        &self.0
     }
 
     /// Addresses one `example.drive.file` of this collection by its key.
     pub fn by_id(&self, id: &str) -> File {
-        File { path: self.path.key(id) }
+        File(self.0.key(id))
     }
 
     /// Lists the `example.drive.file` items of this collection, a page at a time.
     ///
     /// Succeeds with `200 OK`.
     pub fn list(&self) -> rt::Operation<rt::Page<drive::File>> {
-        rt::Operation::get(self.path.clone())
+        rt::Operation::get(self.0.clone())
     }
 
     /// Counts the `example.drive.file` items of this collection (`$count`); `$filter` and `$search` apply.
     pub fn count(&self) -> rt::Operation<i64> {
-        rt::Operation::count_of(self.path.clone())
+        rt::Operation::count_of(self.0.clone())
     }
 
     /// Calls the function `example.drive.search`.
     pub fn search(&self, q: &str) -> rt::Operation<rt::Page<drive::AnyDriveItem>> {
         rt::Operation::function(
             self
-                .path
+                .0
                 .function(
                     "example.drive.search",
                     &[("q", rt::ToLiteral::to_literal(q))],

@@ -2,7 +2,6 @@
 
 //! Handles of `example.drive.folder`: one entity, and the collections it navigates to.
 
-#[allow(unused_imports)]
 use ::odata_codegen_runtime as rt;
 
 #[allow(unused_imports)]
@@ -11,48 +10,44 @@ use super::super::drive;
 /// A `example.drive.folder` entity.
 #[cfg(any(feature = "drives", feature = "archivedDrives"))]
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Folder {
-    pub(super) path: rt::ODataPath,
-}
+pub struct Folder(pub(super) rt::ODataPath);
 
 #[cfg(any(feature = "drives", feature = "archivedDrives"))]
 impl Folder {
     /// The path this handle addresses, below the service root.
     pub fn path(&self) -> &rt::ODataPath {
-        &self.path
+        &self.0
     }
 
     /// Navigates to `children`.
     pub fn children(&self) -> Children {
-        Children {
-            path: self.path.segment("children"),
-        }
+        Children(self.0.segment("children"))
     }
 
     /// Reads this `example.drive.folder`.
     ///
     /// Succeeds with `200 OK`.
     pub fn get(&self) -> rt::Operation<drive::Folder> {
-        rt::Operation::get(self.path.clone())
+        rt::Operation::get(self.0.clone())
     }
 
     /// Updates this `example.drive.folder`, sending only the properties that are set.
     ///
     /// Succeeds with `204 No Content`.
     pub fn update(&self, body: &drive::Folder) -> rt::Operation<()> {
-        rt::Operation::update(self.path.clone(), body)
+        rt::Operation::update(self.0.clone(), body)
     }
 
     /// Deletes this `example.drive.folder`.
     ///
     /// Succeeds with `204 No Content`.
     pub fn delete(&self) -> rt::Operation<()> {
-        rt::Operation::delete(self.path.clone())
+        rt::Operation::delete(self.0.clone())
     }
 
     /// Calls the action `example.drive.copy`.
     pub fn copy(&self, parent_id: &str) -> rt::Operation<drive::AnyDriveItem> {
-        rt::Operation::action(self.path.segment("example.drive.copy"), rt::json)
+        rt::Operation::action(self.0.segment("example.drive.copy"), rt::json)
             .with_json_body(&rt::Parameters::new().with("parentId", parent_id))
     }
 }
@@ -60,43 +55,35 @@ impl Folder {
 /// The `children` of a `example.drive.folder`.
 #[cfg(any(feature = "drives", feature = "archivedDrives"))]
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Children {
-    pub(super) path: rt::ODataPath,
-}
+pub struct Children(pub(super) rt::ODataPath);
 
 #[cfg(any(feature = "drives", feature = "archivedDrives"))]
 impl Children {
     /// The path this handle addresses, below the service root.
     pub fn path(&self) -> &rt::ODataPath {
-        &self.path
+        &self.0
     }
 
     /// Addresses one `example.drive.driveItem` of this collection by its key.
     pub fn by_id(&self, id: &str) -> super::drive_item::DriveItem {
-        super::drive_item::DriveItem {
-            path: self.path.key(id),
-        }
+        super::drive_item::DriveItem(self.0.key(id))
     }
 
     /// Only the items of this collection that are `example.drive.file`s (a type cast).
     pub fn as_file(&self) -> super::file::FileCollection {
-        super::file::FileCollection {
-            path: self.path.segment("example.drive.file"),
-        }
+        super::file::FileCollection(self.0.segment("example.drive.file"))
     }
 
     /// Only the items of this collection that are `example.drive.folder`s (a type cast).
     pub fn as_folder(&self) -> FolderCollection {
-        FolderCollection {
-            path: self.path.segment("example.drive.folder"),
-        }
+        FolderCollection(self.0.segment("example.drive.folder"))
     }
 
     /// Lists the `example.drive.driveItem` items of this collection, a page at a time.
     ///
     /// Succeeds with `200 OK`.
     pub fn list(&self) -> rt::Operation<rt::Page<drive::AnyDriveItem>> {
-        rt::Operation::get(self.path.clone())
+        rt::Operation::get(self.0.clone())
     }
 
     /// Creates a `example.drive.driveItem` in this collection.
@@ -106,19 +93,19 @@ impl Children {
         &self,
         body: &drive::AnyDriveItem,
     ) -> rt::Operation<drive::AnyDriveItem> {
-        rt::Operation::create(self.path.clone(), body)
+        rt::Operation::create(self.0.clone(), body)
     }
 
     /// Counts the `example.drive.driveItem` items of this collection (`$count`); `$filter` and `$search` apply.
     pub fn count(&self) -> rt::Operation<i64> {
-        rt::Operation::count_of(self.path.clone())
+        rt::Operation::count_of(self.0.clone())
     }
 
     /// Calls the function `example.drive.search`.
     pub fn search(&self, q: &str) -> rt::Operation<rt::Page<drive::AnyDriveItem>> {
         rt::Operation::function(
             self
-                .path
+                .0
                 .function(
                     "example.drive.search",
                     &[("q", rt::ToLiteral::to_literal(q))],
@@ -131,39 +118,37 @@ impl Children {
 /// A collection of `example.drive.folder` entities, reached by a type cast or a function.
 #[cfg(any(feature = "drives", feature = "archivedDrives"))]
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct FolderCollection {
-    pub(super) path: rt::ODataPath,
-}
+pub struct FolderCollection(pub(super) rt::ODataPath);
 
 #[cfg(any(feature = "drives", feature = "archivedDrives"))]
 impl FolderCollection {
     /// The path this handle addresses, below the service root.
     pub fn path(&self) -> &rt::ODataPath {
-        &self.path
+        &self.0
     }
 
     /// Addresses one `example.drive.folder` of this collection by its key.
     pub fn by_id(&self, id: &str) -> Folder {
-        Folder { path: self.path.key(id) }
+        Folder(self.0.key(id))
     }
 
     /// Lists the `example.drive.folder` items of this collection, a page at a time.
     ///
     /// Succeeds with `200 OK`.
     pub fn list(&self) -> rt::Operation<rt::Page<drive::Folder>> {
-        rt::Operation::get(self.path.clone())
+        rt::Operation::get(self.0.clone())
     }
 
     /// Counts the `example.drive.folder` items of this collection (`$count`); `$filter` and `$search` apply.
     pub fn count(&self) -> rt::Operation<i64> {
-        rt::Operation::count_of(self.path.clone())
+        rt::Operation::count_of(self.0.clone())
     }
 
     /// Calls the function `example.drive.search`.
     pub fn search(&self, q: &str) -> rt::Operation<rt::Page<drive::AnyDriveItem>> {
         rt::Operation::function(
             self
-                .path
+                .0
                 .function(
                     "example.drive.search",
                     &[("q", rt::ToLiteral::to_literal(q))],

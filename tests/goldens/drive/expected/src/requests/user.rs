@@ -2,54 +2,43 @@
 
 //! Handles of `example.drive.user`: one entity, and the collections it navigates to.
 
-#[allow(unused_imports)]
 use ::odata_codegen_runtime as rt;
 
 /// A `example.drive.user` entity.
-#[cfg(feature = "me")]
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct User {
-    pub(super) path: rt::ODataPath,
-}
+pub struct User(pub(super) rt::ODataPath);
 
-#[cfg(feature = "me")]
 impl User {
     /// The path this handle addresses, below the service root.
     pub fn path(&self) -> &rt::ODataPath {
-        &self.path
+        &self.0
     }
 
     /// Navigates to `drives`.
     pub fn drives(&self) -> Drives {
-        Drives {
-            path: self.path.segment("drives"),
-        }
+        Drives(self.0.segment("drives"))
     }
 
     /// The stream property `photo`: read or replace it.
     pub fn photo(&self) -> rt::Stream {
-        rt::Stream::new(self.path.segment("photo"))
+        rt::Stream::new(self.0.segment("photo"))
     }
 }
 
 /// The `drives` of a `example.drive.user`.
-#[cfg(feature = "me")]
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Drives {
-    pub(super) path: rt::ODataPath,
-}
+pub struct Drives(pub(super) rt::ODataPath);
 
-#[cfg(feature = "me")]
 impl Drives {
     /// The path this handle addresses, below the service root.
     pub fn path(&self) -> &rt::ODataPath {
-        &self.path
+        &self.0
     }
 
     /// The references (`$ref`) of this collection of `example.drive.drive`.
     ///
     /// List, add and remove references without creating or deleting entities.
     pub fn refs(&self) -> rt::References {
-        rt::References::new(self.path.clone())
+        rt::References::new(self.0.clone())
     }
 }

@@ -10,35 +10,282 @@
 #[allow(unused_imports)]
 use ::odata_codegen_runtime as rt;
 
+/// The complex type `hostile.names.String`.
 #[cfg(feature = "types")]
-mod string;
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct String_ {
+    /// The type's name as services read it from a request body (`@odata.type`).
+    #[serde(rename = "@odata.type", default, skip_serializing_if = "Option::is_none")]
+    pub odata_type: Option<String>,
+    #[serde(default, skip_serializing_if = "rt::Field::is_absent")]
+    pub string: rt::Field<String>,
+    /// Properties the schema does not declare, kept so that nothing received is lost.
+    #[serde(flatten)]
+    pub additional_data: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+}
 
 #[cfg(feature = "types")]
-pub use string::String_;
+impl String_ {
+    /// The `@odata.type` of this type.
+    pub const ODATA_TYPE: &'static str = "#hostile.names.String";
+}
 
 #[cfg(feature = "types")]
-mod vec;
+impl Default for String_ {
+    /// An empty value that names its type, ready to fill in for a request body.
+    fn default() -> Self {
+        Self {
+            odata_type: Some(Self::ODATA_TYPE.to_owned()),
+            string: rt::Field::Absent,
+            additional_data: ::std::collections::BTreeMap::new(),
+        }
+    }
+}
+
+/// The complex type `hostile.names.Vec`.
+#[cfg(feature = "types")]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct Vec_ {
+    /// The type's name as services read it from a request body (`@odata.type`).
+    #[serde(rename = "@odata.type", default, skip_serializing_if = "Option::is_none")]
+    pub odata_type: Option<String>,
+    #[serde(default, skip_serializing_if = "rt::Field::is_absent")]
+    pub len: rt::Field<i64>,
+    /// Properties the schema does not declare, kept so that nothing received is lost.
+    #[serde(flatten)]
+    pub additional_data: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+}
 
 #[cfg(feature = "types")]
-pub use vec::Vec_;
+impl Vec_ {
+    /// The `@odata.type` of this type.
+    pub const ODATA_TYPE: &'static str = "#hostile.names.Vec";
+}
 
 #[cfg(feature = "types")]
-mod node;
+impl Default for Vec_ {
+    /// An empty value that names its type, ready to fill in for a request body.
+    fn default() -> Self {
+        Self {
+            odata_type: Some(Self::ODATA_TYPE.to_owned()),
+            len: rt::Field::Absent,
+            additional_data: ::std::collections::BTreeMap::new(),
+        }
+    }
+}
+
+/// The complex type `hostile.names.node`.
+#[cfg(feature = "types")]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct Node {
+    /// The type's name as services read it from a request body (`@odata.type`).
+    #[serde(rename = "@odata.type", default, skip_serializing_if = "Option::is_none")]
+    pub odata_type: Option<String>,
+    #[serde(default, skip_serializing_if = "rt::Field::is_absent")]
+    pub child: rt::Field<Box<Node>>,
+    #[serde(default, skip_serializing_if = "rt::Field::is_absent")]
+    pub children: rt::Field<Vec<Node>>,
+    /// Properties the schema does not declare, kept so that nothing received is lost.
+    #[serde(flatten)]
+    pub additional_data: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+}
 
 #[cfg(feature = "types")]
-pub use node::Node;
+impl Node {
+    /// The `@odata.type` of this type.
+    pub const ODATA_TYPE: &'static str = "#hostile.names.node";
+}
 
 #[cfg(feature = "types")]
-mod r#type;
+impl Default for Node {
+    /// An empty value that names its type, ready to fill in for a request body.
+    fn default() -> Self {
+        Self {
+            odata_type: Some(Self::ODATA_TYPE.to_owned()),
+            child: rt::Field::Absent,
+            children: rt::Field::Absent,
+            additional_data: ::std::collections::BTreeMap::new(),
+        }
+    }
+}
+
+/// The complex type `hostile.names.Type`.
+#[cfg(feature = "types")]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct Type {
+    /// The type's name as services read it from a request body (`@odata.type`).
+    #[serde(rename = "@odata.type", default, skip_serializing_if = "Option::is_none")]
+    pub odata_type: Option<String>,
+    #[serde(default, skip_serializing_if = "rt::Field::is_absent")]
+    pub r#type: rt::Field<String>,
+    /// Properties the schema does not declare, kept so that nothing received is lost.
+    #[serde(flatten)]
+    pub additional_data: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+}
 
 #[cfg(feature = "types")]
-pub use r#type::Type;
+impl Type {
+    /// The `@odata.type` of this type.
+    pub const ODATA_TYPE: &'static str = "#hostile.names.Type";
+}
 
 #[cfg(feature = "types")]
-mod type2;
+impl Default for Type {
+    /// An empty value that names its type, ready to fill in for a request body.
+    fn default() -> Self {
+        Self {
+            odata_type: Some(Self::ODATA_TYPE.to_owned()),
+            r#type: rt::Field::Absent,
+            additional_data: ::std::collections::BTreeMap::new(),
+        }
+    }
+}
+
+/// The entity type `hostile.names.type`.
+#[cfg(feature = "types")]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Type2 {
+    /// The type's name as services read it from a request body (`@odata.type`).
+    #[serde(rename = "@odata.type", default, skip_serializing_if = "Option::is_none")]
+    pub odata_type: Option<String>,
+    /// The key. Empty (the type's default) when a response leaves it out; an empty key is not sent, so a create lets the service assign one.
+    #[serde(default, skip_serializing_if = "rt::is_default")]
+    pub r#ref: String,
+    #[serde(default, skip_serializing_if = "rt::Field::is_absent")]
+    pub r#type: rt::Field<String>,
+    #[serde(default, skip_serializing_if = "rt::Field::is_absent")]
+    pub self_: rt::Field<String>,
+    #[serde(rename = "Self", default, skip_serializing_if = "rt::Field::is_absent")]
+    pub self_2: rt::Field<String>,
+    #[serde(default, skip_serializing_if = "rt::Field::is_absent")]
+    pub crate_: rt::Field<String>,
+    #[serde(default, skip_serializing_if = "rt::Field::is_absent")]
+    pub r#async: rt::Field<String>,
+    #[serde(default, skip_serializing_if = "rt::Field::is_absent")]
+    pub super_: rt::Field<String>,
+    #[serde(rename = "String", default, skip_serializing_if = "rt::Field::is_absent")]
+    pub string: rt::Field<String_>,
+    #[serde(rename = "Option", default, skip_serializing_if = "rt::Field::is_absent")]
+    pub option: rt::Field<super::super::con_::Option_>,
+    #[serde(rename = "Result", default, skip_serializing_if = "rt::Field::is_absent")]
+    pub result: rt::Field<super::super::n::n_2::n::Result_>,
+    #[serde(rename = "Box", default, skip_serializing_if = "rt::Field::is_absent")]
+    pub r#box: rt::Field<super::super::a_u002f_b::Box_>,
+    #[serde(rename = "Vec", default, skip_serializing_if = "rt::Field::is_absent")]
+    pub vec: rt::Field<Vec<Vec_>>,
+    #[serde(rename = "Type", default, skip_serializing_if = "rt::Field::is_absent")]
+    pub type_2: rt::Field<Type>,
+    #[serde(default, skip_serializing_if = "rt::Field::is_absent")]
+    pub kind: rt::Field<Self3>,
+    #[serde(default, skip_serializing_if = "rt::Field::is_absent")]
+    pub flags: rt::Field<rt::Flags<Crate>>,
+    #[serde(default, skip_serializing_if = "rt::Field::is_absent")]
+    pub name: rt::Field<String>,
+    #[serde(rename = "Name", default, skip_serializing_if = "rt::Field::is_absent")]
+    pub name_2: rt::Field<String>,
+    #[serde(rename = "NAME", default, skip_serializing_if = "rt::Field::is_absent")]
+    pub name_3: rt::Field<String>,
+    #[serde(rename = "1st", default, skip_serializing_if = "rt::Field::is_absent")]
+    pub n1st: rt::Field<i32>,
+    #[serde(rename = "a.b", default, skip_serializing_if = "rt::Field::is_absent")]
+    pub a_b: rt::Field<String>,
+    #[serde(rename = "a-b", default, skip_serializing_if = "rt::Field::is_absent")]
+    pub a_b_2: rt::Field<String>,
+    #[serde(rename = "名前", default, skip_serializing_if = "rt::Field::is_absent")]
+    pub u540d_u524d: rt::Field<String>,
+    #[serde(rename = "größe", default, skip_serializing_if = "rt::Field::is_absent")]
+    pub gr_u00f6_u00df_e: rt::Field<rt::Double>,
+    #[serde(
+        rename = "additionalData",
+        default,
+        skip_serializing_if = "rt::Field::is_absent"
+    )]
+    pub additional_data_2: rt::Field<String>,
+    #[serde(rename = "odataType", default, skip_serializing_if = "rt::Field::is_absent")]
+    pub odata_type_2: rt::Field<String>,
+    #[serde(default, skip_serializing_if = "rt::Field::is_absent")]
+    pub node: rt::Field<Node>,
+    /// Properties the schema does not declare, kept so that nothing received is lost.
+    #[serde(flatten)]
+    pub additional_data: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+}
 
 #[cfg(feature = "types")]
-pub use type2::Type2;
+impl Type2 {
+    /// The `@odata.type` of this type.
+    pub const ODATA_TYPE: &'static str = "#hostile.names.type";
+}
+
+#[cfg(feature = "types")]
+impl Default for Type2 {
+    /// An empty value that names its type, ready to fill in for a request body.
+    fn default() -> Self {
+        Self {
+            odata_type: Some(Self::ODATA_TYPE.to_owned()),
+            r#ref: Default::default(),
+            r#type: rt::Field::Absent,
+            self_: rt::Field::Absent,
+            self_2: rt::Field::Absent,
+            crate_: rt::Field::Absent,
+            r#async: rt::Field::Absent,
+            super_: rt::Field::Absent,
+            string: rt::Field::Absent,
+            option: rt::Field::Absent,
+            result: rt::Field::Absent,
+            r#box: rt::Field::Absent,
+            vec: rt::Field::Absent,
+            type_2: rt::Field::Absent,
+            kind: rt::Field::Absent,
+            flags: rt::Field::Absent,
+            name: rt::Field::Absent,
+            name_2: rt::Field::Absent,
+            name_3: rt::Field::Absent,
+            n1st: rt::Field::Absent,
+            a_b: rt::Field::Absent,
+            a_b_2: rt::Field::Absent,
+            u540d_u524d: rt::Field::Absent,
+            gr_u00f6_u00df_e: rt::Field::Absent,
+            additional_data_2: rt::Field::Absent,
+            odata_type_2: rt::Field::Absent,
+            node: rt::Field::Absent,
+            additional_data: ::std::collections::BTreeMap::new(),
+        }
+    }
+}
+
+/// The complex type `hostile.names.x_`.
+#[cfg(
+    any(
+        feature = "self",
+        feature = "_x",
+        feature = "Self_2",
+        feature = "super",
+        feature = "__",
+        feature = "_",
+        feature = "type"
+    )
+)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct X {
+    /// The type's name as services read it from a request body (`@odata.type`).
+    #[serde(rename = "@odata.type", default, skip_serializing_if = "Option::is_none")]
+    pub odata_type: Option<String>,
+    #[serde(rename = "_x", default, skip_serializing_if = "rt::Field::is_absent")]
+    pub x: rt::Field<String>,
+    #[serde(rename = "x_", default, skip_serializing_if = "rt::Field::is_absent")]
+    pub x_2: rt::Field<String>,
+    #[serde(rename = "__", default, skip_serializing_if = "rt::Field::is_absent")]
+    pub n: rt::Field<String>,
+    #[serde(rename = "_", default, skip_serializing_if = "rt::Field::is_absent")]
+    pub n_2: rt::Field<String>,
+    #[serde(rename = "a__b", default, skip_serializing_if = "rt::Field::is_absent")]
+    pub a_b: rt::Field<X2>,
+    /// Properties the schema does not declare, kept so that nothing received is lost.
+    #[serde(flatten)]
+    pub additional_data: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+}
 
 #[cfg(
     any(
@@ -51,7 +298,10 @@ pub use type2::Type2;
         feature = "type"
     )
 )]
-mod x;
+impl X {
+    /// The `@odata.type` of this type.
+    pub const ODATA_TYPE: &'static str = "#hostile.names.x_";
+}
 
 #[cfg(
     any(
@@ -64,7 +314,44 @@ mod x;
         feature = "type"
     )
 )]
-pub use x::X;
+impl Default for X {
+    /// An empty value that names its type, ready to fill in for a request body.
+    fn default() -> Self {
+        Self {
+            odata_type: Some(Self::ODATA_TYPE.to_owned()),
+            x: rt::Field::Absent,
+            x_2: rt::Field::Absent,
+            n: rt::Field::Absent,
+            n_2: rt::Field::Absent,
+            a_b: rt::Field::Absent,
+            additional_data: ::std::collections::BTreeMap::new(),
+        }
+    }
+}
+
+/// The complex type `hostile.names.__`.
+#[cfg(
+    any(
+        feature = "self",
+        feature = "_x",
+        feature = "Self_2",
+        feature = "super",
+        feature = "__",
+        feature = "_"
+    )
+)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct T {
+    /// The type's name as services read it from a request body (`@odata.type`).
+    #[serde(rename = "@odata.type", default, skip_serializing_if = "Option::is_none")]
+    pub odata_type: Option<String>,
+    #[serde(default, skip_serializing_if = "rt::Field::is_absent")]
+    pub self_: rt::Field<X>,
+    /// Properties the schema does not declare, kept so that nothing received is lost.
+    #[serde(flatten)]
+    pub additional_data: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+}
 
 #[cfg(
     any(
@@ -76,7 +363,10 @@ pub use x::X;
         feature = "_"
     )
 )]
-mod t;
+impl T {
+    /// The `@odata.type` of this type.
+    pub const ODATA_TYPE: &'static str = "#hostile.names.__";
+}
 
 #[cfg(
     any(
@@ -88,7 +378,39 @@ mod t;
         feature = "_"
     )
 )]
-pub use t::T;
+impl Default for T {
+    /// An empty value that names its type, ready to fill in for a request body.
+    fn default() -> Self {
+        Self {
+            odata_type: Some(Self::ODATA_TYPE.to_owned()),
+            self_: rt::Field::Absent,
+            additional_data: ::std::collections::BTreeMap::new(),
+        }
+    }
+}
+
+/// The complex type `hostile.names.a__b`.
+#[cfg(
+    any(
+        feature = "self",
+        feature = "_x",
+        feature = "Self_2",
+        feature = "super",
+        feature = "__"
+    )
+)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AB {
+    /// The type's name as services read it from a request body (`@odata.type`).
+    #[serde(rename = "@odata.type", default, skip_serializing_if = "Option::is_none")]
+    pub odata_type: Option<String>,
+    #[serde(default, skip_serializing_if = "rt::Field::is_absent")]
+    pub super_: rt::Field<Vec<T>>,
+    /// Properties the schema does not declare, kept so that nothing received is lost.
+    #[serde(flatten)]
+    pub additional_data: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+}
 
 #[cfg(
     any(
@@ -99,7 +421,10 @@ pub use t::T;
         feature = "__"
     )
 )]
-mod ab;
+impl AB {
+    /// The `@odata.type` of this type.
+    pub const ODATA_TYPE: &'static str = "#hostile.names.a__b";
+}
 
 #[cfg(
     any(
@@ -110,7 +435,41 @@ mod ab;
         feature = "__"
     )
 )]
-pub use ab::AB;
+impl Default for AB {
+    /// An empty value that names its type, ready to fill in for a request body.
+    fn default() -> Self {
+        Self {
+            odata_type: Some(Self::ODATA_TYPE.to_owned()),
+            super_: rt::Field::Absent,
+            additional_data: ::std::collections::BTreeMap::new(),
+        }
+    }
+}
+
+/// The entity type `hostile.names.super`.
+#[cfg(
+    any(
+        feature = "self",
+        feature = "_x",
+        feature = "Self_2",
+        feature = "super",
+        feature = "__"
+    )
+)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct Super {
+    /// The type's name as services read it from a request body (`@odata.type`).
+    #[serde(rename = "@odata.type", default, skip_serializing_if = "Option::is_none")]
+    pub odata_type: Option<String>,
+    /// The key. Empty (the type's default) when a response leaves it out; an empty key is not sent, so a create lets the service assign one.
+    #[serde(rename = "_id_", default, skip_serializing_if = "rt::is_default")]
+    pub id: String,
+    #[serde(rename = "__a__b__", default, skip_serializing_if = "rt::Field::is_absent")]
+    pub a_b: rt::Field<AB>,
+    /// Properties the schema does not declare, kept so that nothing received is lost.
+    #[serde(flatten)]
+    pub additional_data: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+}
 
 #[cfg(
     any(
@@ -121,7 +480,10 @@ pub use ab::AB;
         feature = "__"
     )
 )]
-mod super_;
+impl Super {
+    /// The `@odata.type` of this type.
+    pub const ODATA_TYPE: &'static str = "#hostile.names.super";
+}
 
 #[cfg(
     any(
@@ -132,7 +494,42 @@ mod super_;
         feature = "__"
     )
 )]
-pub use super_::Super;
+impl Default for Super {
+    /// An empty value that names its type, ready to fill in for a request body.
+    fn default() -> Self {
+        Self {
+            odata_type: Some(Self::ODATA_TYPE.to_owned()),
+            id: Default::default(),
+            a_b: rt::Field::Absent,
+            additional_data: ::std::collections::BTreeMap::new(),
+        }
+    }
+}
+
+/// The entity type `hostile.names.Self_`, derived from `hostile.names.super`.
+#[cfg(
+    any(
+        feature = "self",
+        feature = "_x",
+        feature = "Self_2",
+        feature = "super",
+        feature = "__"
+    )
+)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct Self_ {
+    /// The type's name as services read it from a request body (`@odata.type`).
+    #[serde(rename = "@odata.type", default, skip_serializing_if = "Option::is_none")]
+    pub odata_type: Option<String>,
+    /// The key. Empty (the type's default) when a response leaves it out; an empty key is not sent, so a create lets the service assign one.
+    #[serde(rename = "_id_", default, skip_serializing_if = "rt::is_default")]
+    pub id: String,
+    #[serde(rename = "__a__b__", default, skip_serializing_if = "rt::Field::is_absent")]
+    pub a_b: rt::Field<AB>,
+    /// Properties the schema does not declare, kept so that nothing received is lost.
+    #[serde(flatten)]
+    pub additional_data: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+}
 
 #[cfg(
     any(
@@ -143,7 +540,10 @@ pub use super_::Super;
         feature = "__"
     )
 )]
-mod self_;
+impl Self_ {
+    /// The `@odata.type` of this type.
+    pub const ODATA_TYPE: &'static str = "#hostile.names.Self_";
+}
 
 #[cfg(
     any(
@@ -154,7 +554,42 @@ mod self_;
         feature = "__"
     )
 )]
-pub use self_::Self_;
+impl Default for Self_ {
+    /// An empty value that names its type, ready to fill in for a request body.
+    fn default() -> Self {
+        Self {
+            odata_type: Some(Self::ODATA_TYPE.to_owned()),
+            id: Default::default(),
+            a_b: rt::Field::Absent,
+            additional_data: ::std::collections::BTreeMap::new(),
+        }
+    }
+}
+
+/// The entity type `hostile.names.self`, derived from `hostile.names.super`.
+#[cfg(
+    any(
+        feature = "self",
+        feature = "_x",
+        feature = "Self_2",
+        feature = "super",
+        feature = "__"
+    )
+)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct Self2 {
+    /// The type's name as services read it from a request body (`@odata.type`).
+    #[serde(rename = "@odata.type", default, skip_serializing_if = "Option::is_none")]
+    pub odata_type: Option<String>,
+    /// The key. Empty (the type's default) when a response leaves it out; an empty key is not sent, so a create lets the service assign one.
+    #[serde(rename = "_id_", default, skip_serializing_if = "rt::is_default")]
+    pub id: String,
+    #[serde(rename = "__a__b__", default, skip_serializing_if = "rt::Field::is_absent")]
+    pub a_b: rt::Field<AB>,
+    /// Properties the schema does not declare, kept so that nothing received is lost.
+    #[serde(flatten)]
+    pub additional_data: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+}
 
 #[cfg(
     any(
@@ -165,7 +600,10 @@ pub use self_::Self_;
         feature = "__"
     )
 )]
-mod self2;
+impl Self2 {
+    /// The `@odata.type` of this type.
+    pub const ODATA_TYPE: &'static str = "#hostile.names.self";
+}
 
 #[cfg(
     any(
@@ -176,7 +614,42 @@ mod self2;
         feature = "__"
     )
 )]
-pub use self2::Self2;
+impl Default for Self2 {
+    /// An empty value that names its type, ready to fill in for a request body.
+    fn default() -> Self {
+        Self {
+            odata_type: Some(Self::ODATA_TYPE.to_owned()),
+            id: Default::default(),
+            a_b: rt::Field::Absent,
+            additional_data: ::std::collections::BTreeMap::new(),
+        }
+    }
+}
+
+/// The entity type `hostile.names._`.
+#[cfg(
+    any(
+        feature = "self",
+        feature = "_x",
+        feature = "a__b",
+        feature = "Self_2",
+        feature = "super",
+        feature = "__"
+    )
+)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct T2 {
+    /// The type's name as services read it from a request body (`@odata.type`).
+    #[serde(rename = "@odata.type", default, skip_serializing_if = "Option::is_none")]
+    pub odata_type: Option<String>,
+    /// The key. Empty (the type's default) when a response leaves it out; an empty key is not sent, so a create lets the service assign one.
+    #[serde(default, skip_serializing_if = "rt::is_default")]
+    pub self_: i32,
+    /// Properties the schema does not declare, kept so that nothing received is lost.
+    #[serde(flatten)]
+    pub additional_data: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+}
 
 #[cfg(
     any(
@@ -188,7 +661,10 @@ pub use self2::Self2;
         feature = "__"
     )
 )]
-mod t2;
+impl T2 {
+    /// The `@odata.type` of this type.
+    pub const ODATA_TYPE: &'static str = "#hostile.names._";
+}
 
 #[cfg(
     any(
@@ -200,7 +676,38 @@ mod t2;
         feature = "__"
     )
 )]
-pub use t2::T2;
+impl Default for T2 {
+    /// An empty value that names its type, ready to fill in for a request body.
+    fn default() -> Self {
+        Self {
+            odata_type: Some(Self::ODATA_TYPE.to_owned()),
+            self_: Default::default(),
+            additional_data: ::std::collections::BTreeMap::new(),
+        }
+    }
+}
+
+/// A `hostile.names.super` or a value of a type derived from it, told apart by `@odata.type`.
+///
+/// A type this crate does not know reads as the base type, with the properties it does not declare in `additional_data`.
+#[cfg(
+    any(
+        feature = "self",
+        feature = "_x",
+        feature = "Self_2",
+        feature = "super",
+        feature = "__"
+    )
+)]
+#[derive(Clone, Debug, PartialEq)]
+pub enum AnySuper {
+    /// `hostile.names.super`
+    Super(Box<Super>),
+    /// `hostile.names.Self_`
+    Self_(Box<Self_>),
+    /// `hostile.names.self`
+    Self2(Box<Self2>),
+}
 
 #[cfg(
     any(
@@ -211,7 +718,18 @@ pub use t2::T2;
         feature = "__"
     )
 )]
-mod any_super;
+impl ::serde::Serialize for AnySuper {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::Super(value) => ::serde::Serialize::serialize(value, serializer),
+            Self::Self_(value) => ::serde::Serialize::serialize(value, serializer),
+            Self::Self2(value) => ::serde::Serialize::serialize(value, serializer),
+        }
+    }
+}
 
 #[cfg(
     any(
@@ -222,19 +740,271 @@ mod any_super;
         feature = "__"
     )
 )]
-pub use any_super::AnySuper;
+impl<'de> ::serde::Deserialize<'de> for AnySuper {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::deserialize_polymorphic(
+            deserializer,
+            |odata_type, value| {
+                Ok(
+                    match odata_type {
+                        "hostile.names.Self_" | "h.Self_" => {
+                            Self::Self_(rt::from_value(value)?)
+                        }
+                        "hostile.names.self" | "h.self" => {
+                            Self::Self2(rt::from_value(value)?)
+                        }
+                        _ => Self::Super(rt::from_value(value)?),
+                    },
+                )
+            },
+        )
+    }
+}
+
+#[cfg(
+    any(
+        feature = "self",
+        feature = "_x",
+        feature = "Self_2",
+        feature = "super",
+        feature = "__"
+    )
+)]
+impl From<Super> for AnySuper {
+    fn from(value: Super) -> Self {
+        Self::Super(Box::new(value))
+    }
+}
+
+#[cfg(
+    any(
+        feature = "self",
+        feature = "_x",
+        feature = "Self_2",
+        feature = "super",
+        feature = "__"
+    )
+)]
+impl From<Self_> for AnySuper {
+    fn from(value: Self_) -> Self {
+        Self::Self_(Box::new(value))
+    }
+}
+
+#[cfg(
+    any(
+        feature = "self",
+        feature = "_x",
+        feature = "Self_2",
+        feature = "super",
+        feature = "__"
+    )
+)]
+impl From<Self2> for AnySuper {
+    fn from(value: Self2) -> Self {
+        Self::Self2(Box::new(value))
+    }
+}
+
+/// The enum type `hostile.names.Self`. Values this crate does not know are kept, not rejected.
+#[cfg(feature = "types")]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Self3 {
+    /// `type`
+    Type,
+    /// `Type`
+    Type2,
+    /// `TYPE`
+    Type3,
+    /// `self`
+    Self_,
+    /// `unrecognized`
+    Unrecognized2,
+    /// `1st`
+    T1st,
+    /// `a.b`
+    AB,
+    /// `a-b`
+    AB2,
+    /// `ärger`
+    U00e4Rger,
+    /// A value this crate does not know yet, kept exactly as received.
+    Unrecognized(String),
+}
 
 #[cfg(feature = "types")]
-mod self3;
+impl Self3 {
+    /// The member's value in the schema; `None` for a value this crate does not know.
+    pub fn value(&self) -> Option<i32> {
+        match self {
+            Self::Type => Some(0),
+            Self::Type2 => Some(1),
+            Self::Type3 => Some(2),
+            Self::Self_ => Some(3),
+            Self::Unrecognized2 => Some(4),
+            Self::T1st => Some(5),
+            Self::AB => Some(6),
+            Self::AB2 => Some(7),
+            Self::U00e4Rger => Some(8),
+            Self::Unrecognized(_) => None,
+        }
+    }
+}
 
 #[cfg(feature = "types")]
-pub use self3::Self3;
+impl rt::ODataEnum for Self3 {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "type" => Self::Type,
+            "Type" => Self::Type2,
+            "TYPE" => Self::Type3,
+            "self" => Self::Self_,
+            "unrecognized" => Self::Unrecognized2,
+            "1st" => Self::T1st,
+            "a.b" => Self::AB,
+            "a-b" => Self::AB2,
+            "ärger" => Self::U00e4Rger,
+            other => Self::Unrecognized(other.to_owned()),
+        }
+    }
+
+    fn to_wire(&self) -> &str {
+        match self {
+            Self::Type => "type",
+            Self::Type2 => "Type",
+            Self::Type3 => "TYPE",
+            Self::Self_ => "self",
+            Self::Unrecognized2 => "unrecognized",
+            Self::T1st => "1st",
+            Self::AB => "a.b",
+            Self::AB2 => "a-b",
+            Self::U00e4Rger => "ärger",
+            Self::Unrecognized(value) => value,
+        }
+    }
+}
 
 #[cfg(feature = "types")]
-mod crate_;
+impl ::serde::Serialize for Self3 {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        rt::serialize_enum(self, serializer)
+    }
+}
 
 #[cfg(feature = "types")]
-pub use crate_::Crate;
+impl<'de> ::serde::Deserialize<'de> for Self3 {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::deserialize_enum(deserializer)
+    }
+}
+
+/// The enum type `hostile.names.crate`. Flags: a value is a set of members (`runtime::Flags`). Values this crate does not know are kept, not rejected.
+#[cfg(feature = "types")]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Crate {
+    /// `none`
+    None_,
+    /// `ref`
+    Ref,
+    /// `Ref`
+    Ref2,
+    /// A value this crate does not know yet, kept exactly as received.
+    Unrecognized(String),
+}
+
+#[cfg(feature = "types")]
+impl Crate {
+    /// The member's value in the schema; `None` for a value this crate does not know.
+    pub fn value(&self) -> Option<i32> {
+        match self {
+            Self::None_ => Some(0),
+            Self::Ref => Some(1),
+            Self::Ref2 => Some(2),
+            Self::Unrecognized(_) => None,
+        }
+    }
+}
+
+#[cfg(feature = "types")]
+impl rt::ODataEnum for Crate {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "none" => Self::None_,
+            "ref" => Self::Ref,
+            "Ref" => Self::Ref2,
+            other => Self::Unrecognized(other.to_owned()),
+        }
+    }
+
+    fn to_wire(&self) -> &str {
+        match self {
+            Self::None_ => "none",
+            Self::Ref => "ref",
+            Self::Ref2 => "Ref",
+            Self::Unrecognized(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "types")]
+impl ::serde::Serialize for Crate {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        rt::serialize_enum(self, serializer)
+    }
+}
+
+#[cfg(feature = "types")]
+impl<'de> ::serde::Deserialize<'de> for Crate {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::deserialize_enum(deserializer)
+    }
+}
+
+/// The enum type `hostile.names._x`. Values this crate does not know are kept, not rejected.
+#[cfg(
+    any(
+        feature = "self",
+        feature = "_x",
+        feature = "Self_2",
+        feature = "super",
+        feature = "__",
+        feature = "_",
+        feature = "type"
+    )
+)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum X2 {
+    /// `_x`
+    X,
+    /// `x_`
+    X2,
+    /// `__`
+    T,
+    /// `_`
+    T2,
+    /// `a__b`
+    AB,
+    /// `self`
+    Self_,
+    /// `Self`
+    Self2,
+    /// `super`
+    Super,
+    /// A value this crate does not know yet, kept exactly as received.
+    Unrecognized(String),
+}
 
 #[cfg(
     any(
@@ -247,7 +1017,22 @@ pub use crate_::Crate;
         feature = "type"
     )
 )]
-mod x2;
+impl X2 {
+    /// The member's value in the schema; `None` for a value this crate does not know.
+    pub fn value(&self) -> Option<i32> {
+        match self {
+            Self::X => Some(0),
+            Self::X2 => Some(1),
+            Self::T => Some(2),
+            Self::T2 => Some(3),
+            Self::AB => Some(4),
+            Self::Self_ => Some(5),
+            Self::Self2 => Some(6),
+            Self::Super => Some(7),
+            Self::Unrecognized(_) => None,
+        }
+    }
+}
 
 #[cfg(
     any(
@@ -260,4 +1045,71 @@ mod x2;
         feature = "type"
     )
 )]
-pub use x2::X2;
+impl rt::ODataEnum for X2 {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "_x" => Self::X,
+            "x_" => Self::X2,
+            "__" => Self::T,
+            "_" => Self::T2,
+            "a__b" => Self::AB,
+            "self" => Self::Self_,
+            "Self" => Self::Self2,
+            "super" => Self::Super,
+            other => Self::Unrecognized(other.to_owned()),
+        }
+    }
+
+    fn to_wire(&self) -> &str {
+        match self {
+            Self::X => "_x",
+            Self::X2 => "x_",
+            Self::T => "__",
+            Self::T2 => "_",
+            Self::AB => "a__b",
+            Self::Self_ => "self",
+            Self::Self2 => "Self",
+            Self::Super => "super",
+            Self::Unrecognized(value) => value,
+        }
+    }
+}
+
+#[cfg(
+    any(
+        feature = "self",
+        feature = "_x",
+        feature = "Self_2",
+        feature = "super",
+        feature = "__",
+        feature = "_",
+        feature = "type"
+    )
+)]
+impl ::serde::Serialize for X2 {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        rt::serialize_enum(self, serializer)
+    }
+}
+
+#[cfg(
+    any(
+        feature = "self",
+        feature = "_x",
+        feature = "Self_2",
+        feature = "super",
+        feature = "__",
+        feature = "_",
+        feature = "type"
+    )
+)]
+impl<'de> ::serde::Deserialize<'de> for X2 {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::deserialize_enum(deserializer)
+    }
+}

@@ -2,7 +2,6 @@
 
 //! Handles of `hostile.names._`: one entity, and the collections it navigates to.
 
-#[allow(unused_imports)]
 use ::odata_codegen_runtime as rt;
 
 #[allow(unused_imports)]
@@ -20,9 +19,7 @@ use super::super::hostile::names;
     )
 )]
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct T {
-    pub(super) path: rt::ODataPath,
-}
+pub struct T(pub(super) rt::ODataPath);
 
 #[cfg(
     any(
@@ -37,27 +34,27 @@ pub struct T {
 impl T {
     /// The path this handle addresses, below the service root.
     pub fn path(&self) -> &rt::ODataPath {
-        &self.path
+        &self.0
     }
 
     /// Reads this `hostile.names._`.
     ///
     /// Succeeds with `200 OK`.
     pub fn get(&self) -> rt::Operation<names::T2> {
-        rt::Operation::get(self.path.clone())
+        rt::Operation::get(self.0.clone())
     }
 
     /// Updates this `hostile.names._`, sending only the properties that are set.
     ///
     /// Succeeds with `204 No Content`.
     pub fn update(&self, body: &names::T2) -> rt::Operation<()> {
-        rt::Operation::update(self.path.clone(), body)
+        rt::Operation::update(self.0.clone(), body)
     }
 
     /// Deletes this `hostile.names._`.
     ///
     /// Succeeds with `204 No Content`.
     pub fn delete(&self) -> rt::Operation<()> {
-        rt::Operation::delete(self.path.clone())
+        rt::Operation::delete(self.0.clone())
     }
 }

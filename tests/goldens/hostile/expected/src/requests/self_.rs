@@ -2,7 +2,6 @@
 
 //! Handles of `hostile.names.Self_`: one entity, and the collections it navigates to.
 
-#[allow(unused_imports)]
 use ::odata_codegen_runtime as rt;
 
 #[allow(unused_imports)]
@@ -23,10 +22,10 @@ use super::super::hostile::names;
     )
 )]
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Self_<A = rt::access::ReadWrite> {
-    pub(super) path: rt::ODataPath,
-    pub(super) access: ::core::marker::PhantomData<A>,
-}
+pub struct Self_<A = rt::access::ReadWrite>(
+    pub(super) rt::ODataPath,
+    pub(super) ::core::marker::PhantomData<A>,
+);
 
 #[cfg(
     any(
@@ -40,108 +39,87 @@ pub struct Self_<A = rt::access::ReadWrite> {
 impl<A> Self_<A> {
     /// The path this handle addresses, below the service root.
     pub fn path(&self) -> &rt::ODataPath {
-        &self.path
+        &self.0
     }
 
     /// Navigates to `Self`.
     pub fn self_2(&self) -> super::super_::Self_ {
-        super::super_::Self_ {
-            path: self.path.segment("Self"),
-        }
+        super::super_::Self_(self.0.segment("Self"))
     }
 
     /// Navigates to `_`.
     pub fn n_2(&self) -> super::n::T {
-        super::n::T {
-            path: self.path.segment("_"),
-        }
+        super::n::T(self.0.segment("_"))
     }
 
     /// Navigates to `__`.
     pub fn n(&self) -> super::super_::T {
-        super::super_::T {
-            path: self.path.segment("__"),
-        }
+        super::super_::T(self.0.segment("__"))
     }
 
     /// Navigates to `_x`.
     #[cfg(any(feature = "self", feature = "_x", feature = "Self_2", feature = "__"))]
     pub fn x(&self) -> super::super_::Super<rt::access::ReadOnly> {
-        super::super_::Super {
-            path: self.path.segment("_x"),
-            access: ::core::marker::PhantomData,
-        }
+        super::super_::Super(self.0.segment("_x"), ::core::marker::PhantomData)
     }
 
     /// Navigates to `a__b`.
     pub fn a_b(&self) -> super::super_::AB {
-        super::super_::AB {
-            path: self.path.segment("a__b"),
-        }
+        super::super_::AB(self.0.segment("a__b"))
     }
 
     /// Navigates to `self`.
     #[cfg(any(feature = "self", feature = "_x", feature = "Self_2", feature = "__"))]
     pub fn self_(&self) -> super::super_::Super<rt::access::ReadOnly> {
-        super::super_::Super {
-            path: self.path.segment("self"),
-            access: ::core::marker::PhantomData,
-        }
+        super::super_::Super(self.0.segment("self"), ::core::marker::PhantomData)
     }
 
     /// Navigates to `super`.
     pub fn super_(&self) -> super::super_::Super2 {
-        super::super_::Super2 {
-            path: self.path.segment("super"),
-        }
+        super::super_::Super2(self.0.segment("super"))
     }
 
     /// Navigates to `type`.
     pub fn r#type(&self) -> Self_<rt::access::ReadOnly> {
-        Self_ {
-            path: self.path.segment("type"),
-            access: ::core::marker::PhantomData,
-        }
+        Self_(self.0.segment("type"), ::core::marker::PhantomData)
     }
 
     /// Navigates to `x_`.
     pub fn x_2(&self) -> super::super_::X {
-        super::super_::X {
-            path: self.path.segment("x_"),
-        }
+        super::super_::X(self.0.segment("x_"))
     }
 
     /// The reference (`$ref`) of `_x`: read, set or remove it.
     pub fn x_ref(&self) -> rt::Reference {
-        rt::Reference::new(self.path.segment("_x"))
+        rt::Reference::new(self.0.segment("_x"))
     }
 
     /// The reference (`$ref`) of `self`: read, set or remove it.
     pub fn self_ref(&self) -> rt::Reference {
-        rt::Reference::new(self.path.segment("self"))
+        rt::Reference::new(self.0.segment("self"))
     }
 
     /// The reference (`$ref`) of `type`: read, set or remove it.
     pub fn type_ref(&self) -> rt::Reference {
-        rt::Reference::new(self.path.segment("type"))
+        rt::Reference::new(self.0.segment("type"))
     }
 
     /// Reads this `hostile.names.Self_`.
     ///
     /// Succeeds with `200 OK`.
     pub fn get(&self) -> rt::Operation<names::Self_> {
-        rt::Operation::get(self.path.clone())
+        rt::Operation::get(self.0.clone())
     }
 
     /// Calls the action `hostile.names.self`.
     pub fn self_3(&self) -> rt::Operation<()> {
-        rt::Operation::action(self.path.segment("hostile.names.self"), rt::no_content)
+        rt::Operation::action(self.0.segment("hostile.names.self"), rt::no_content)
     }
 
     /// Calls the function `hostile.names.super`.
     pub fn super_2(&self) -> rt::Operation<String> {
         rt::Operation::function(
-            self.path.function("hostile.names.super", &[]),
+            self.0.function("hostile.names.super", &[]),
             rt::json_value,
         )
     }
@@ -150,7 +128,7 @@ impl<A> Self_<A> {
     pub fn super_with_type_and_x(&self, r#type: &str, x: i32) -> rt::Operation<String> {
         rt::Operation::function(
             self
-                .path
+                .0
                 .function(
                     "hostile.names.super",
                     &[
@@ -177,7 +155,7 @@ impl<A: rt::access::Updatable> Self_<A> {
     ///
     /// Succeeds with `204 No Content`.
     pub fn update(&self, body: &names::Self_) -> rt::Operation<()> {
-        rt::Operation::update(self.path.clone(), body)
+        rt::Operation::update(self.0.clone(), body)
     }
 }
 
@@ -195,7 +173,7 @@ impl<A: rt::access::Deletable> Self_<A> {
     ///
     /// Succeeds with `204 No Content`.
     pub fn delete(&self) -> rt::Operation<()> {
-        rt::Operation::delete(self.path.clone())
+        rt::Operation::delete(self.0.clone())
     }
 }
 
@@ -210,9 +188,7 @@ impl<A: rt::access::Deletable> Self_<A> {
     )
 )]
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct SelfCollection {
-    pub(super) path: rt::ODataPath,
-}
+pub struct SelfCollection(pub(super) rt::ODataPath);
 
 #[cfg(
     any(
@@ -226,32 +202,29 @@ pub struct SelfCollection {
 impl SelfCollection {
     /// The path this handle addresses, below the service root.
     pub fn path(&self) -> &rt::ODataPath {
-        &self.path
+        &self.0
     }
 
     /// Addresses one `hostile.names.Self_` of this collection by its key.
     pub fn by_id(&self, id: &str) -> Self_ {
-        Self_ {
-            path: self.path.key(id),
-            access: ::core::marker::PhantomData,
-        }
+        Self_(self.0.key(id), ::core::marker::PhantomData)
     }
 
     /// Lists the `hostile.names.Self_` items of this collection, a page at a time.
     ///
     /// Succeeds with `200 OK`.
     pub fn list(&self) -> rt::Operation<rt::Page<names::Self_>> {
-        rt::Operation::get(self.path.clone())
+        rt::Operation::get(self.0.clone())
     }
 
     /// Counts the `hostile.names.Self_` items of this collection (`$count`); `$filter` and `$search` apply.
     pub fn count(&self) -> rt::Operation<i64> {
-        rt::Operation::count_of(self.path.clone())
+        rt::Operation::count_of(self.0.clone())
     }
 
     /// Calls the action `hostile.names.type`.
     pub fn r#type(&self, n: Option<&str>) -> rt::Operation<()> {
-        rt::Operation::action(self.path.segment("hostile.names.type"), rt::no_content)
+        rt::Operation::action(self.0.segment("hostile.names.type"), rt::no_content)
             .with_json_body(&rt::Parameters::new().with_optional("_", n))
     }
 
@@ -259,7 +232,7 @@ impl SelfCollection {
     pub fn a_b(&self, self_: &names::X2) -> rt::Operation<rt::Page<names::AnySuper>> {
         rt::Operation::function(
             self
-                .path
+                .0
                 .function(
                     "hostile.names.a__b",
                     &[("Self", rt::enum_literal("hostile.names._x", self_))],

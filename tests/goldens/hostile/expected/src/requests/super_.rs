@@ -2,7 +2,6 @@
 
 //! Handles of `hostile.names.super`: one entity, and the collections it navigates to.
 
-#[allow(unused_imports)]
 use ::odata_codegen_runtime as rt;
 
 #[allow(unused_imports)]
@@ -15,127 +14,110 @@ use super::super::hostile::names;
 /// leads here says less).
 #[cfg(any(feature = "self", feature = "_x", feature = "Self_2", feature = "__"))]
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Super<A = rt::access::ReadWrite> {
-    pub(super) path: rt::ODataPath,
-    pub(super) access: ::core::marker::PhantomData<A>,
-}
+pub struct Super<A = rt::access::ReadWrite>(
+    pub(super) rt::ODataPath,
+    pub(super) ::core::marker::PhantomData<A>,
+);
 
 #[cfg(any(feature = "self", feature = "_x", feature = "Self_2", feature = "__"))]
 impl<A> Super<A> {
     /// The path this handle addresses, below the service root.
     pub fn path(&self) -> &rt::ODataPath {
-        &self.path
+        &self.0
     }
 
     /// Navigates to `Self`.
     pub fn self_2(&self) -> Self_ {
-        Self_ {
-            path: self.path.segment("Self"),
-        }
+        Self_(self.0.segment("Self"))
     }
 
     /// Navigates to `_`.
     pub fn n_2(&self) -> super::n::T {
-        super::n::T {
-            path: self.path.segment("_"),
-        }
+        super::n::T(self.0.segment("_"))
     }
 
     /// Navigates to `__`.
     pub fn n(&self) -> T {
-        T { path: self.path.segment("__") }
+        T(self.0.segment("__"))
     }
 
     /// Navigates to `_x`.
     pub fn x(&self) -> Super<rt::access::ReadOnly> {
-        Super {
-            path: self.path.segment("_x"),
-            access: ::core::marker::PhantomData,
-        }
+        Super(self.0.segment("_x"), ::core::marker::PhantomData)
     }
 
     /// Navigates to `a__b`.
     pub fn a_b(&self) -> AB {
-        AB {
-            path: self.path.segment("a__b"),
-        }
+        AB(self.0.segment("a__b"))
     }
 
     /// Navigates to `self`.
     pub fn self_(&self) -> Super<rt::access::ReadOnly> {
-        Super {
-            path: self.path.segment("self"),
-            access: ::core::marker::PhantomData,
-        }
+        Super(self.0.segment("self"), ::core::marker::PhantomData)
     }
 
     /// Navigates to `super`.
     pub fn super_(&self) -> Super2 {
-        Super2 {
-            path: self.path.segment("super"),
-        }
+        Super2(self.0.segment("super"))
     }
 
     /// Navigates to `type`.
     pub fn r#type(&self) -> super::self_::Self_<rt::access::ReadOnly> {
-        super::self_::Self_ {
-            path: self.path.segment("type"),
-            access: ::core::marker::PhantomData,
-        }
+        super::self_::Self_(self.0.segment("type"), ::core::marker::PhantomData)
     }
 
     /// Navigates to `x_`.
     pub fn x_2(&self) -> X {
-        X { path: self.path.segment("x_") }
+        X(self.0.segment("x_"))
     }
 
     /// This entity as a `hostile.names.Self_` (a type cast); requests fail if it is not one.
     pub fn as_self(&self) -> super::self_::Self_<A> {
-        super::self_::Self_ {
-            path: self.path.segment("hostile.names.Self_"),
-            access: ::core::marker::PhantomData,
-        }
+        super::self_::Self_(
+            self.0.segment("hostile.names.Self_"),
+            ::core::marker::PhantomData,
+        )
     }
 
     /// This entity as a `hostile.names.self` (a type cast); requests fail if it is not one.
     pub fn as_self_2(&self) -> super::self_2::Self_<A> {
-        super::self_2::Self_ {
-            path: self.path.segment("hostile.names.self"),
-            access: ::core::marker::PhantomData,
-        }
+        super::self_2::Self_(
+            self.0.segment("hostile.names.self"),
+            ::core::marker::PhantomData,
+        )
     }
 
     /// The reference (`$ref`) of `_x`: read, set or remove it.
     pub fn x_ref(&self) -> rt::Reference {
-        rt::Reference::new(self.path.segment("_x"))
+        rt::Reference::new(self.0.segment("_x"))
     }
 
     /// The reference (`$ref`) of `self`: read, set or remove it.
     pub fn self_ref(&self) -> rt::Reference {
-        rt::Reference::new(self.path.segment("self"))
+        rt::Reference::new(self.0.segment("self"))
     }
 
     /// The reference (`$ref`) of `type`: read, set or remove it.
     pub fn type_ref(&self) -> rt::Reference {
-        rt::Reference::new(self.path.segment("type"))
+        rt::Reference::new(self.0.segment("type"))
     }
 
     /// Reads this `hostile.names.super`.
     ///
     /// Succeeds with `200 OK`.
     pub fn get(&self) -> rt::Operation<names::AnySuper> {
-        rt::Operation::get(self.path.clone())
+        rt::Operation::get(self.0.clone())
     }
 
     /// Calls the action `hostile.names.self`.
     pub fn self_3(&self) -> rt::Operation<()> {
-        rt::Operation::action(self.path.segment("hostile.names.self"), rt::no_content)
+        rt::Operation::action(self.0.segment("hostile.names.self"), rt::no_content)
     }
 
     /// Calls the function `hostile.names.super`.
     pub fn super_2(&self) -> rt::Operation<String> {
         rt::Operation::function(
-            self.path.function("hostile.names.super", &[]),
+            self.0.function("hostile.names.super", &[]),
             rt::json_value,
         )
     }
@@ -144,7 +126,7 @@ impl<A> Super<A> {
     pub fn super_with_type_and_x(&self, r#type: &str, x: i32) -> rt::Operation<String> {
         rt::Operation::function(
             self
-                .path
+                .0
                 .function(
                     "hostile.names.super",
                     &[
@@ -163,7 +145,7 @@ impl<A: rt::access::Updatable> Super<A> {
     ///
     /// Succeeds with `204 No Content`.
     pub fn update(&self, body: &names::AnySuper) -> rt::Operation<()> {
-        rt::Operation::update(self.path.clone(), body)
+        rt::Operation::update(self.0.clone(), body)
     }
 }
 
@@ -173,7 +155,7 @@ impl<A: rt::access::Deletable> Super<A> {
     ///
     /// Succeeds with `204 No Content`.
     pub fn delete(&self) -> rt::Operation<()> {
-        rt::Operation::delete(self.path.clone())
+        rt::Operation::delete(self.0.clone())
     }
 }
 
@@ -188,9 +170,7 @@ impl<A: rt::access::Deletable> Super<A> {
     )
 )]
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Self_ {
-    pub(super) path: rt::ODataPath,
-}
+pub struct Self_(pub(super) rt::ODataPath);
 
 #[cfg(
     any(
@@ -204,37 +184,30 @@ pub struct Self_ {
 impl Self_ {
     /// The path this handle addresses, below the service root.
     pub fn path(&self) -> &rt::ODataPath {
-        &self.path
+        &self.0
     }
 
     /// Addresses one `hostile.names.super` of this collection by its key.
     #[cfg(any(feature = "self", feature = "_x", feature = "Self_2", feature = "__"))]
     pub fn by_id(&self, id: &str) -> Super<rt::access::ReadOnly> {
-        Super {
-            path: self.path.key(id),
-            access: ::core::marker::PhantomData,
-        }
+        Super(self.0.key(id), ::core::marker::PhantomData)
     }
 
     /// Only the items of this collection that are `hostile.names.Self_`s (a type cast).
     pub fn as_self(&self) -> super::self_::SelfCollection {
-        super::self_::SelfCollection {
-            path: self.path.segment("hostile.names.Self_"),
-        }
+        super::self_::SelfCollection(self.0.segment("hostile.names.Self_"))
     }
 
     /// Only the items of this collection that are `hostile.names.self`s (a type cast).
     pub fn as_self_2(&self) -> super::self_2::SelfCollection {
-        super::self_2::SelfCollection {
-            path: self.path.segment("hostile.names.self"),
-        }
+        super::self_2::SelfCollection(self.0.segment("hostile.names.self"))
     }
 
     /// The references (`$ref`) of this collection of `hostile.names.super`.
     ///
     /// List, add and remove references without creating or deleting entities.
     pub fn refs(&self) -> rt::References {
-        rt::References::new(self.path.clone())
+        rt::References::new(self.0.clone())
     }
 
     /// Lists the `hostile.names.super` items of this collection, a page at a time.
@@ -242,7 +215,7 @@ impl Self_ {
     /// Succeeds with `200 OK`.
     #[cfg(any(feature = "self", feature = "_x", feature = "Self_2", feature = "__"))]
     pub fn list(&self) -> rt::Operation<rt::Page<names::AnySuper>> {
-        rt::Operation::get(self.path.clone())
+        rt::Operation::get(self.0.clone())
     }
 
     /// Creates a `hostile.names.super` in this collection.
@@ -250,18 +223,18 @@ impl Self_ {
     /// Succeeds with `201 Created`.
     #[cfg(any(feature = "self", feature = "_x", feature = "Self_2", feature = "__"))]
     pub fn create(&self, body: &names::AnySuper) -> rt::Operation<names::AnySuper> {
-        rt::Operation::create(self.path.clone(), body)
+        rt::Operation::create(self.0.clone(), body)
     }
 
     /// Counts the `hostile.names.super` items of this collection (`$count`); `$filter` and `$search` apply.
     pub fn count(&self) -> rt::Operation<i64> {
-        rt::Operation::count_of(self.path.clone())
+        rt::Operation::count_of(self.0.clone())
     }
 
     /// Calls the action `hostile.names.type`.
     #[cfg(any(feature = "self", feature = "_x", feature = "Self_2", feature = "__"))]
     pub fn r#type(&self, n: Option<&str>) -> rt::Operation<()> {
-        rt::Operation::action(self.path.segment("hostile.names.type"), rt::no_content)
+        rt::Operation::action(self.0.segment("hostile.names.type"), rt::no_content)
             .with_json_body(&rt::Parameters::new().with_optional("_", n))
     }
 
@@ -270,7 +243,7 @@ impl Self_ {
     pub fn a_b(&self, self_: &names::X2) -> rt::Operation<rt::Page<names::AnySuper>> {
         rt::Operation::function(
             self
-                .path
+                .0
                 .function(
                     "hostile.names.a__b",
                     &[("Self", rt::enum_literal("hostile.names._x", self_))],
@@ -291,9 +264,7 @@ impl Self_ {
     )
 )]
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct T {
-    pub(super) path: rt::ODataPath,
-}
+pub struct T(pub(super) rt::ODataPath);
 
 #[cfg(
     any(
@@ -307,33 +278,31 @@ pub struct T {
 impl T {
     /// The path this handle addresses, below the service root.
     pub fn path(&self) -> &rt::ODataPath {
-        &self.path
+        &self.0
     }
 
     /// Addresses one `hostile.names._` of this collection by its key.
     pub fn by_self(&self, self_: i32) -> super::n::T {
-        super::n::T {
-            path: self.path.key_literal(&self_.to_string()),
-        }
+        super::n::T(self.0.key_literal(&self_.to_string()))
     }
 
     /// Lists the `hostile.names._` items of this collection, a page at a time.
     ///
     /// Succeeds with `200 OK`.
     pub fn list(&self) -> rt::Operation<rt::Page<names::T2>> {
-        rt::Operation::get(self.path.clone())
+        rt::Operation::get(self.0.clone())
     }
 
     /// Creates a `hostile.names._` in this collection.
     ///
     /// Succeeds with `201 Created`.
     pub fn create(&self, body: &names::T2) -> rt::Operation<names::T2> {
-        rt::Operation::create(self.path.clone(), body)
+        rt::Operation::create(self.0.clone(), body)
     }
 
     /// Counts the `hostile.names._` items of this collection (`$count`); `$filter` and `$search` apply.
     pub fn count(&self) -> rt::Operation<i64> {
-        rt::Operation::count_of(self.path.clone())
+        rt::Operation::count_of(self.0.clone())
     }
 }
 
@@ -348,9 +317,7 @@ impl T {
     )
 )]
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct AB {
-    pub(super) path: rt::ODataPath,
-}
+pub struct AB(pub(super) rt::ODataPath);
 
 #[cfg(
     any(
@@ -364,37 +331,30 @@ pub struct AB {
 impl AB {
     /// The path this handle addresses, below the service root.
     pub fn path(&self) -> &rt::ODataPath {
-        &self.path
+        &self.0
     }
 
     /// Addresses one `hostile.names.super` of this collection by its key.
     #[cfg(any(feature = "self", feature = "_x", feature = "Self_2", feature = "__"))]
     pub fn by_id(&self, id: &str) -> Super<rt::access::ReadOnly> {
-        Super {
-            path: self.path.key(id),
-            access: ::core::marker::PhantomData,
-        }
+        Super(self.0.key(id), ::core::marker::PhantomData)
     }
 
     /// Only the items of this collection that are `hostile.names.Self_`s (a type cast).
     pub fn as_self(&self) -> super::self_::SelfCollection {
-        super::self_::SelfCollection {
-            path: self.path.segment("hostile.names.Self_"),
-        }
+        super::self_::SelfCollection(self.0.segment("hostile.names.Self_"))
     }
 
     /// Only the items of this collection that are `hostile.names.self`s (a type cast).
     pub fn as_self_2(&self) -> super::self_2::SelfCollection {
-        super::self_2::SelfCollection {
-            path: self.path.segment("hostile.names.self"),
-        }
+        super::self_2::SelfCollection(self.0.segment("hostile.names.self"))
     }
 
     /// The references (`$ref`) of this collection of `hostile.names.super`.
     ///
     /// List, add and remove references without creating or deleting entities.
     pub fn refs(&self) -> rt::References {
-        rt::References::new(self.path.clone())
+        rt::References::new(self.0.clone())
     }
 
     /// Lists the `hostile.names.super` items of this collection, a page at a time.
@@ -402,7 +362,7 @@ impl AB {
     /// Succeeds with `200 OK`.
     #[cfg(any(feature = "self", feature = "_x", feature = "Self_2", feature = "__"))]
     pub fn list(&self) -> rt::Operation<rt::Page<names::AnySuper>> {
-        rt::Operation::get(self.path.clone())
+        rt::Operation::get(self.0.clone())
     }
 
     /// Creates a `hostile.names.super` in this collection.
@@ -410,18 +370,18 @@ impl AB {
     /// Succeeds with `201 Created`.
     #[cfg(any(feature = "self", feature = "_x", feature = "Self_2", feature = "__"))]
     pub fn create(&self, body: &names::AnySuper) -> rt::Operation<names::AnySuper> {
-        rt::Operation::create(self.path.clone(), body)
+        rt::Operation::create(self.0.clone(), body)
     }
 
     /// Counts the `hostile.names.super` items of this collection (`$count`); `$filter` and `$search` apply.
     pub fn count(&self) -> rt::Operation<i64> {
-        rt::Operation::count_of(self.path.clone())
+        rt::Operation::count_of(self.0.clone())
     }
 
     /// Calls the action `hostile.names.type`.
     #[cfg(any(feature = "self", feature = "_x", feature = "Self_2", feature = "__"))]
     pub fn r#type(&self, n: Option<&str>) -> rt::Operation<()> {
-        rt::Operation::action(self.path.segment("hostile.names.type"), rt::no_content)
+        rt::Operation::action(self.0.segment("hostile.names.type"), rt::no_content)
             .with_json_body(&rt::Parameters::new().with_optional("_", n))
     }
 
@@ -430,7 +390,7 @@ impl AB {
     pub fn a_b(&self, self_: &names::X2) -> rt::Operation<rt::Page<names::AnySuper>> {
         rt::Operation::function(
             self
-                .path
+                .0
                 .function(
                     "hostile.names.a__b",
                     &[("Self", rt::enum_literal("hostile.names._x", self_))],
@@ -451,9 +411,7 @@ impl AB {
     )
 )]
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Super2 {
-    pub(super) path: rt::ODataPath,
-}
+pub struct Super2(pub(super) rt::ODataPath);
 
 #[cfg(
     any(
@@ -467,39 +425,36 @@ pub struct Super2 {
 impl Super2 {
     /// The path this handle addresses, below the service root.
     pub fn path(&self) -> &rt::ODataPath {
-        &self.path
+        &self.0
     }
 
     /// Addresses one `hostile.names.Self_` of this collection by its key.
     pub fn by_id(&self, id: &str) -> super::self_::Self_ {
-        super::self_::Self_ {
-            path: self.path.key(id),
-            access: ::core::marker::PhantomData,
-        }
+        super::self_::Self_(self.0.key(id), ::core::marker::PhantomData)
     }
 
     /// Lists the `hostile.names.Self_` items of this collection, a page at a time.
     ///
     /// Succeeds with `200 OK`.
     pub fn list(&self) -> rt::Operation<rt::Page<names::Self_>> {
-        rt::Operation::get(self.path.clone())
+        rt::Operation::get(self.0.clone())
     }
 
     /// Creates a `hostile.names.Self_` in this collection.
     ///
     /// Succeeds with `201 Created`.
     pub fn create(&self, body: &names::Self_) -> rt::Operation<names::Self_> {
-        rt::Operation::create(self.path.clone(), body)
+        rt::Operation::create(self.0.clone(), body)
     }
 
     /// Counts the `hostile.names.Self_` items of this collection (`$count`); `$filter` and `$search` apply.
     pub fn count(&self) -> rt::Operation<i64> {
-        rt::Operation::count_of(self.path.clone())
+        rt::Operation::count_of(self.0.clone())
     }
 
     /// Calls the action `hostile.names.type`.
     pub fn r#type(&self, n: Option<&str>) -> rt::Operation<()> {
-        rt::Operation::action(self.path.segment("hostile.names.type"), rt::no_content)
+        rt::Operation::action(self.0.segment("hostile.names.type"), rt::no_content)
             .with_json_body(&rt::Parameters::new().with_optional("_", n))
     }
 
@@ -507,7 +462,7 @@ impl Super2 {
     pub fn a_b(&self, self_: &names::X2) -> rt::Operation<rt::Page<names::AnySuper>> {
         rt::Operation::function(
             self
-                .path
+                .0
                 .function(
                     "hostile.names.a__b",
                     &[("Self", rt::enum_literal("hostile.names._x", self_))],
@@ -528,9 +483,7 @@ impl Super2 {
     )
 )]
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct X {
-    pub(super) path: rt::ODataPath,
-}
+pub struct X(pub(super) rt::ODataPath);
 
 #[cfg(
     any(
@@ -544,37 +497,30 @@ pub struct X {
 impl X {
     /// The path this handle addresses, below the service root.
     pub fn path(&self) -> &rt::ODataPath {
-        &self.path
+        &self.0
     }
 
     /// Addresses one `hostile.names.super` of this collection by its key.
     #[cfg(any(feature = "self", feature = "_x", feature = "Self_2", feature = "__"))]
     pub fn by_id(&self, id: &str) -> Super<rt::access::ReadOnly> {
-        Super {
-            path: self.path.key(id),
-            access: ::core::marker::PhantomData,
-        }
+        Super(self.0.key(id), ::core::marker::PhantomData)
     }
 
     /// Only the items of this collection that are `hostile.names.Self_`s (a type cast).
     pub fn as_self(&self) -> super::self_::SelfCollection {
-        super::self_::SelfCollection {
-            path: self.path.segment("hostile.names.Self_"),
-        }
+        super::self_::SelfCollection(self.0.segment("hostile.names.Self_"))
     }
 
     /// Only the items of this collection that are `hostile.names.self`s (a type cast).
     pub fn as_self_2(&self) -> super::self_2::SelfCollection {
-        super::self_2::SelfCollection {
-            path: self.path.segment("hostile.names.self"),
-        }
+        super::self_2::SelfCollection(self.0.segment("hostile.names.self"))
     }
 
     /// The references (`$ref`) of this collection of `hostile.names.super`.
     ///
     /// List, add and remove references without creating or deleting entities.
     pub fn refs(&self) -> rt::References {
-        rt::References::new(self.path.clone())
+        rt::References::new(self.0.clone())
     }
 
     /// Lists the `hostile.names.super` items of this collection, a page at a time.
@@ -582,7 +528,7 @@ impl X {
     /// Succeeds with `200 OK`.
     #[cfg(any(feature = "self", feature = "_x", feature = "Self_2", feature = "__"))]
     pub fn list(&self) -> rt::Operation<rt::Page<names::AnySuper>> {
-        rt::Operation::get(self.path.clone())
+        rt::Operation::get(self.0.clone())
     }
 
     /// Creates a `hostile.names.super` in this collection.
@@ -590,18 +536,18 @@ impl X {
     /// Succeeds with `201 Created`.
     #[cfg(any(feature = "self", feature = "_x", feature = "Self_2", feature = "__"))]
     pub fn create(&self, body: &names::AnySuper) -> rt::Operation<names::AnySuper> {
-        rt::Operation::create(self.path.clone(), body)
+        rt::Operation::create(self.0.clone(), body)
     }
 
     /// Counts the `hostile.names.super` items of this collection (`$count`); `$filter` and `$search` apply.
     pub fn count(&self) -> rt::Operation<i64> {
-        rt::Operation::count_of(self.path.clone())
+        rt::Operation::count_of(self.0.clone())
     }
 
     /// Calls the action `hostile.names.type`.
     #[cfg(any(feature = "self", feature = "_x", feature = "Self_2", feature = "__"))]
     pub fn r#type(&self, n: Option<&str>) -> rt::Operation<()> {
-        rt::Operation::action(self.path.segment("hostile.names.type"), rt::no_content)
+        rt::Operation::action(self.0.segment("hostile.names.type"), rt::no_content)
             .with_json_body(&rt::Parameters::new().with_optional("_", n))
     }
 
@@ -610,7 +556,7 @@ impl X {
     pub fn a_b(&self, self_: &names::X2) -> rt::Operation<rt::Page<names::AnySuper>> {
         rt::Operation::function(
             self
-                .path
+                .0
                 .function(
                     "hostile.names.a__b",
                     &[("Self", rt::enum_literal("hostile.names._x", self_))],

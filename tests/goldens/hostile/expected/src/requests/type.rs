@@ -2,24 +2,19 @@
 
 //! Handles of `hostile.names.type`: one entity, and the collections it navigates to.
 
-#[allow(unused_imports)]
 use ::odata_codegen_runtime as rt;
 
 #[allow(unused_imports)]
 use super::super::hostile::names;
 
 /// A `hostile.names.type` entity.
-#[cfg(feature = "types")]
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Type {
-    pub(super) path: rt::ODataPath,
-}
+pub struct Type(pub(super) rt::ODataPath);
 
-#[cfg(feature = "types")]
 impl Type {
     /// The path this handle addresses, below the service root.
     pub fn path(&self) -> &rt::ODataPath {
-        &self.path
+        &self.0
     }
 
     /// Reads this `hostile.names.type`.
@@ -38,7 +33,7 @@ impl Type {
     pub fn get(&self) -> rt::Operation<names::Type2> {
         rt::Operation::new(
             rt::http::Method::GET,
-            self.path.clone(),
+            self.0.clone(),
             rt::http::StatusCode::CREATED,
             rt::json,
         )
@@ -60,7 +55,7 @@ impl Type {
     pub fn update(&self, body: &names::Type2) -> rt::Operation<()> {
         rt::Operation::new(
                 rt::http::Method::PATCH,
-                self.path.clone(),
+                self.0.clone(),
                 rt::http::StatusCode::CREATED,
                 rt::no_content,
             )
@@ -83,7 +78,7 @@ impl Type {
     pub fn delete(&self) -> rt::Operation<()> {
         rt::Operation::new(
             rt::http::Method::DELETE,
-            self.path.clone(),
+            self.0.clone(),
             rt::http::StatusCode::CREATED,
             rt::no_content,
         )

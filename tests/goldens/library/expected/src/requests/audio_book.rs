@@ -2,7 +2,6 @@
 
 //! Handles of `example.library.audioBook`: one entity, and the collections it navigates to.
 
-#[allow(unused_imports)]
 use ::odata_codegen_runtime as rt;
 
 #[allow(unused_imports)]
@@ -15,49 +14,44 @@ use super::super::library;
 /// leads here says less).
 #[cfg(any(feature = "libraries", feature = "members", feature = "main"))]
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct AudioBook<A = rt::access::ReadWrite> {
-    pub(super) path: rt::ODataPath,
-    pub(super) access: ::core::marker::PhantomData<A>,
-}
+pub struct AudioBook<A = rt::access::ReadWrite>(
+    pub(super) rt::ODataPath,
+    pub(super) ::core::marker::PhantomData<A>,
+);
 
 #[cfg(any(feature = "libraries", feature = "members", feature = "main"))]
 impl<A> AudioBook<A> {
     /// The path this handle addresses, below the service root.
     pub fn path(&self) -> &rt::ODataPath {
-        &self.path
+        &self.0
     }
 
     /// Navigates to `borrowedBy`.
     #[cfg(feature = "members")]
     pub fn borrowed_by(&self) -> super::member::Member<rt::access::ReadOnly> {
-        super::member::Member {
-            path: self.path.segment("borrowedBy"),
-            access: ::core::marker::PhantomData,
-        }
+        super::member::Member(self.0.segment("borrowedBy"), ::core::marker::PhantomData)
     }
 
     /// Navigates to `chapters`.
     pub fn chapters(&self) -> super::book::Chapters {
-        super::book::Chapters {
-            path: self.path.segment("chapters"),
-        }
+        super::book::Chapters(self.0.segment("chapters"))
     }
 
     /// The stream property `sample`: read or replace it.
     pub fn sample(&self) -> rt::Stream {
-        rt::Stream::new(self.path.segment("sample"))
+        rt::Stream::new(self.0.segment("sample"))
     }
 
     /// The reference (`$ref`) of `borrowedBy`: read, set or remove it.
     pub fn borrowed_by_ref(&self) -> rt::Reference {
-        rt::Reference::new(self.path.segment("borrowedBy"))
+        rt::Reference::new(self.0.segment("borrowedBy"))
     }
 
     /// Reads this `example.library.audioBook`.
     ///
     /// Succeeds with `200 OK`.
     pub fn get(&self) -> rt::Operation<library::AudioBook> {
-        rt::Operation::get(self.path.clone())
+        rt::Operation::get(self.0.clone())
     }
 
     /// Calls the action `example.library.checkOut`.
@@ -66,7 +60,7 @@ impl<A> AudioBook<A> {
         member_id: &str,
         days: Option<i32>,
     ) -> rt::Operation<library::AnyItem> {
-        rt::Operation::action(self.path.segment("example.library.checkOut"), rt::json)
+        rt::Operation::action(self.0.segment("example.library.checkOut"), rt::json)
             .with_json_body(
                 &rt::Parameters::new()
                     .with("memberId", member_id)
@@ -77,7 +71,7 @@ impl<A> AudioBook<A> {
     /// Calls the function `example.library.wordCount`.
     pub fn word_count(&self) -> rt::Operation<i64> {
         rt::Operation::function(
-            self.path.function("example.library.wordCount", &[]),
+            self.0.function("example.library.wordCount", &[]),
             rt::json_value,
         )
     }
@@ -86,7 +80,7 @@ impl<A> AudioBook<A> {
     pub fn word_count_with_chapter(&self, chapter: i32) -> rt::Operation<i64> {
         rt::Operation::function(
             self
-                .path
+                .0
                 .function(
                     "example.library.wordCount",
                     &[("chapter", rt::ToLiteral::to_literal(&chapter))],
@@ -97,23 +91,20 @@ impl<A> AudioBook<A> {
 
     /// Calls the function `example.library.similar`.
     pub fn similar(&self, limit: i32) -> super::book::BookCollection {
-        super::book::BookCollection {
-            path: self
-                .path
+        super::book::BookCollection(
+            self
+                .0
                 .function(
                     "example.library.similar",
                     &[("limit", rt::ToLiteral::to_literal(&limit))],
                 ),
-        }
+        )
     }
 
     /// Calls the action `example.library.narrate`.
     pub fn narrate(&self, speed: Option<f64>) -> rt::Operation<()> {
         let speed = speed.map(rt::Double::from);
-        rt::Operation::action(
-                self.path.segment("example.library.narrate"),
-                rt::no_content,
-            )
+        rt::Operation::action(self.0.segment("example.library.narrate"), rt::no_content)
             .with_json_body(
                 &rt::Parameters::new().with_optional("speed", speed.as_ref()),
             )
@@ -126,7 +117,7 @@ impl<A: rt::access::Updatable> AudioBook<A> {
     ///
     /// Succeeds with `204 No Content`.
     pub fn update(&self, body: &library::AudioBook) -> rt::Operation<()> {
-        rt::Operation::update(self.path.clone(), body)
+        rt::Operation::update(self.0.clone(), body)
     }
 }
 
@@ -136,48 +127,43 @@ impl<A: rt::access::Deletable> AudioBook<A> {
     ///
     /// Succeeds with `204 No Content`.
     pub fn delete(&self) -> rt::Operation<()> {
-        rt::Operation::delete(self.path.clone())
+        rt::Operation::delete(self.0.clone())
     }
 }
 
 /// A collection of `example.library.audioBook` entities, reached by a type cast or a function.
 #[cfg(any(feature = "libraries", feature = "members", feature = "main"))]
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct AudioBookCollection {
-    pub(super) path: rt::ODataPath,
-}
+pub struct AudioBookCollection(pub(super) rt::ODataPath);
 
 #[cfg(any(feature = "libraries", feature = "members", feature = "main"))]
 impl AudioBookCollection {
     /// The path this handle addresses, below the service root.
     pub fn path(&self) -> &rt::ODataPath {
-        &self.path
+        &self.0
     }
 
     /// Addresses one `example.library.audioBook` of this collection by its key.
     pub fn by_id(&self, id: &str) -> AudioBook {
-        AudioBook {
-            path: self.path.key(id),
-            access: ::core::marker::PhantomData,
-        }
+        AudioBook(self.0.key(id), ::core::marker::PhantomData)
     }
 
     /// Lists the `example.library.audioBook` items of this collection, a page at a time.
     ///
     /// Succeeds with `200 OK`.
     pub fn list(&self) -> rt::Operation<rt::Page<library::AudioBook>> {
-        rt::Operation::get(self.path.clone())
+        rt::Operation::get(self.0.clone())
     }
 
     /// Counts the `example.library.audioBook` items of this collection (`$count`); `$filter` and `$search` apply.
     pub fn count(&self) -> rt::Operation<i64> {
-        rt::Operation::count_of(self.path.clone())
+        rt::Operation::count_of(self.0.clone())
     }
 
     /// Calls the action `example.library.returnAll`.
     pub fn return_all(&self) -> rt::Operation<()> {
         rt::Operation::action(
-            self.path.segment("example.library.returnAll"),
+            self.0.segment("example.library.returnAll"),
             rt::no_content,
         )
     }
@@ -189,7 +175,7 @@ impl AudioBookCollection {
     ) -> rt::Operation<rt::Page<library::AnyItem>> {
         rt::Operation::function(
             self
-                .path
+                .0
                 .function(
                     "example.library.overdue",
                     &[("since", rt::ToLiteral::to_literal(since))],

@@ -2,7 +2,6 @@
 
 //! Handles of `example.library.book`: one entity, and the collections it navigates to.
 
-#[allow(unused_imports)]
 use ::odata_codegen_runtime as rt;
 
 #[allow(unused_imports)]
@@ -15,52 +14,47 @@ use super::super::library;
 /// leads here says less).
 #[cfg(any(feature = "libraries", feature = "members", feature = "main"))]
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Book<A = rt::access::ReadWrite> {
-    pub(super) path: rt::ODataPath,
-    pub(super) access: ::core::marker::PhantomData<A>,
-}
+pub struct Book<A = rt::access::ReadWrite>(
+    pub(super) rt::ODataPath,
+    pub(super) ::core::marker::PhantomData<A>,
+);
 
 #[cfg(any(feature = "libraries", feature = "members", feature = "main"))]
 impl<A> Book<A> {
     /// The path this handle addresses, below the service root.
     pub fn path(&self) -> &rt::ODataPath {
-        &self.path
+        &self.0
     }
 
     /// Navigates to `borrowedBy`.
     #[cfg(feature = "members")]
     pub fn borrowed_by(&self) -> super::member::Member<rt::access::ReadOnly> {
-        super::member::Member {
-            path: self.path.segment("borrowedBy"),
-            access: ::core::marker::PhantomData,
-        }
+        super::member::Member(self.0.segment("borrowedBy"), ::core::marker::PhantomData)
     }
 
     /// Navigates to `chapters`.
     pub fn chapters(&self) -> Chapters {
-        Chapters {
-            path: self.path.segment("chapters"),
-        }
+        Chapters(self.0.segment("chapters"))
     }
 
     /// This entity as a `example.library.audioBook` (a type cast); requests fail if it is not one.
     pub fn as_audio_book(&self) -> super::audio_book::AudioBook<A> {
-        super::audio_book::AudioBook {
-            path: self.path.segment("example.library.audioBook"),
-            access: ::core::marker::PhantomData,
-        }
+        super::audio_book::AudioBook(
+            self.0.segment("example.library.audioBook"),
+            ::core::marker::PhantomData,
+        )
     }
 
     /// The reference (`$ref`) of `borrowedBy`: read, set or remove it.
     pub fn borrowed_by_ref(&self) -> rt::Reference {
-        rt::Reference::new(self.path.segment("borrowedBy"))
+        rt::Reference::new(self.0.segment("borrowedBy"))
     }
 
     /// Reads this `example.library.book`.
     ///
     /// Succeeds with `200 OK`.
     pub fn get(&self) -> rt::Operation<library::AnyBook> {
-        rt::Operation::get(self.path.clone())
+        rt::Operation::get(self.0.clone())
     }
 
     /// Calls the action `example.library.checkOut`.
@@ -69,7 +63,7 @@ impl<A> Book<A> {
         member_id: &str,
         days: Option<i32>,
     ) -> rt::Operation<library::AnyItem> {
-        rt::Operation::action(self.path.segment("example.library.checkOut"), rt::json)
+        rt::Operation::action(self.0.segment("example.library.checkOut"), rt::json)
             .with_json_body(
                 &rt::Parameters::new()
                     .with("memberId", member_id)
@@ -80,7 +74,7 @@ impl<A> Book<A> {
     /// Calls the function `example.library.wordCount`.
     pub fn word_count(&self) -> rt::Operation<i64> {
         rt::Operation::function(
-            self.path.function("example.library.wordCount", &[]),
+            self.0.function("example.library.wordCount", &[]),
             rt::json_value,
         )
     }
@@ -89,7 +83,7 @@ impl<A> Book<A> {
     pub fn word_count_with_chapter(&self, chapter: i32) -> rt::Operation<i64> {
         rt::Operation::function(
             self
-                .path
+                .0
                 .function(
                     "example.library.wordCount",
                     &[("chapter", rt::ToLiteral::to_literal(&chapter))],
@@ -100,14 +94,14 @@ impl<A> Book<A> {
 
     /// Calls the function `example.library.similar`.
     pub fn similar(&self, limit: i32) -> BookCollection {
-        BookCollection {
-            path: self
-                .path
+        BookCollection(
+            self
+                .0
                 .function(
                     "example.library.similar",
                     &[("limit", rt::ToLiteral::to_literal(&limit))],
                 ),
-        }
+        )
     }
 }
 
@@ -117,7 +111,7 @@ impl<A: rt::access::Updatable> Book<A> {
     ///
     /// Succeeds with `204 No Content`.
     pub fn update(&self, body: &library::AnyBook) -> rt::Operation<()> {
-        rt::Operation::update(self.path.clone(), body)
+        rt::Operation::update(self.0.clone(), body)
     }
 }
 
@@ -127,89 +121,80 @@ impl<A: rt::access::Deletable> Book<A> {
     ///
     /// Succeeds with `204 No Content`.
     pub fn delete(&self) -> rt::Operation<()> {
-        rt::Operation::delete(self.path.clone())
+        rt::Operation::delete(self.0.clone())
     }
 }
 
 /// The `chapters` of a `example.library.book`.
 #[cfg(any(feature = "libraries", feature = "members", feature = "main"))]
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Chapters {
-    pub(super) path: rt::ODataPath,
-}
+pub struct Chapters(pub(super) rt::ODataPath);
 
 #[cfg(any(feature = "libraries", feature = "members", feature = "main"))]
 impl Chapters {
     /// The path this handle addresses, below the service root.
     pub fn path(&self) -> &rt::ODataPath {
-        &self.path
+        &self.0
     }
 
     /// Addresses one `example.library.chapter` of this collection by its key.
     pub fn by_id(&self, id: &str) -> super::chapter::Chapter {
-        super::chapter::Chapter {
-            path: self.path.key(id),
-        }
+        super::chapter::Chapter(self.0.key(id))
     }
 
     /// Lists the `example.library.chapter` items of this collection, a page at a time.
     ///
     /// Succeeds with `200 OK`.
     pub fn list(&self) -> rt::Operation<rt::Page<library::Chapter>> {
-        rt::Operation::get(self.path.clone())
+        rt::Operation::get(self.0.clone())
     }
 
     /// Creates a `example.library.chapter` in this collection.
     ///
     /// Succeeds with `201 Created`.
     pub fn create(&self, body: &library::Chapter) -> rt::Operation<library::Chapter> {
-        rt::Operation::create(self.path.clone(), body)
+        rt::Operation::create(self.0.clone(), body)
     }
 
     /// Counts the `example.library.chapter` items of this collection (`$count`); `$filter` and `$search` apply.
     pub fn count(&self) -> rt::Operation<i64> {
-        rt::Operation::count_of(self.path.clone())
+        rt::Operation::count_of(self.0.clone())
     }
 }
 
 /// A collection of `example.library.book` entities, reached by a type cast or a function.
 #[cfg(any(feature = "libraries", feature = "members", feature = "main"))]
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct BookCollection {
-    pub(super) path: rt::ODataPath,
-}
+pub struct BookCollection(pub(super) rt::ODataPath);
 
 #[cfg(any(feature = "libraries", feature = "members", feature = "main"))]
 impl BookCollection {
     /// The path this handle addresses, below the service root.
     pub fn path(&self) -> &rt::ODataPath {
-        &self.path
+        &self.0
     }
 
     /// Addresses one `example.library.book` of this collection by its key.
     pub fn by_id(&self, id: &str) -> Book {
-        Book {
-            path: self.path.key(id),
-            access: ::core::marker::PhantomData,
-        }
+        Book(self.0.key(id), ::core::marker::PhantomData)
     }
 
     /// Lists the `example.library.book` items of this collection, a page at a time.
     ///
     /// Succeeds with `200 OK`.
     pub fn list(&self) -> rt::Operation<rt::Page<library::AnyBook>> {
-        rt::Operation::get(self.path.clone())
+        rt::Operation::get(self.0.clone())
     }
 
     /// Counts the `example.library.book` items of this collection (`$count`); `$filter` and `$search` apply.
     pub fn count(&self) -> rt::Operation<i64> {
-        rt::Operation::count_of(self.path.clone())
+        rt::Operation::count_of(self.0.clone())
     }
 
     /// Calls the action `example.library.returnAll`.
     pub fn return_all(&self) -> rt::Operation<()> {
         rt::Operation::action(
-            self.path.segment("example.library.returnAll"),
+            self.0.segment("example.library.returnAll"),
             rt::no_content,
         )
     }
@@ -221,7 +206,7 @@ impl BookCollection {
     ) -> rt::Operation<rt::Page<library::AnyItem>> {
         rt::Operation::function(
             self
-                .path
+                .0
                 .function(
                     "example.library.overdue",
                     &[("since", rt::ToLiteral::to_literal(since))],

@@ -2,7 +2,6 @@
 
 //! Handles of `example.library.chapter`: one entity, and the collections it navigates to.
 
-#[allow(unused_imports)]
 use ::odata_codegen_runtime as rt;
 
 #[allow(unused_imports)]
@@ -11,84 +10,76 @@ use super::super::library;
 /// A `example.library.chapter` entity.
 #[cfg(any(feature = "libraries", feature = "members", feature = "main"))]
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Chapter {
-    pub(super) path: rt::ODataPath,
-}
+pub struct Chapter(pub(super) rt::ODataPath);
 
 #[cfg(any(feature = "libraries", feature = "members", feature = "main"))]
 impl Chapter {
     /// The path this handle addresses, below the service root.
     pub fn path(&self) -> &rt::ODataPath {
-        &self.path
+        &self.0
     }
 
     /// Navigates to `sections`.
     pub fn sections(&self) -> Sections {
-        Sections {
-            path: self.path.segment("sections"),
-        }
+        Sections(self.0.segment("sections"))
     }
 
     /// Reads this `example.library.chapter`.
     ///
     /// Succeeds with `200 OK`.
     pub fn get(&self) -> rt::Operation<library::Chapter> {
-        rt::Operation::get(self.path.clone())
+        rt::Operation::get(self.0.clone())
     }
 
     /// Updates this `example.library.chapter`, sending only the properties that are set.
     ///
     /// Succeeds with `204 No Content`.
     pub fn update(&self, body: &library::Chapter) -> rt::Operation<()> {
-        rt::Operation::update(self.path.clone(), body)
+        rt::Operation::update(self.0.clone(), body)
     }
 
     /// Deletes this `example.library.chapter`.
     ///
     /// Succeeds with `204 No Content`.
     pub fn delete(&self) -> rt::Operation<()> {
-        rt::Operation::delete(self.path.clone())
+        rt::Operation::delete(self.0.clone())
     }
 }
 
 /// The `sections` of a `example.library.chapter`.
 #[cfg(any(feature = "libraries", feature = "members", feature = "main"))]
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Sections {
-    pub(super) path: rt::ODataPath,
-}
+pub struct Sections(pub(super) rt::ODataPath);
 
 #[cfg(any(feature = "libraries", feature = "members", feature = "main"))]
 impl Sections {
     /// The path this handle addresses, below the service root.
     pub fn path(&self) -> &rt::ODataPath {
-        &self.path
+        &self.0
     }
 
     /// Addresses one `example.library.section` of this collection by its key.
     #[cfg(any(feature = "libraries", feature = "main"))]
     pub fn by_id(&self, id: &str) -> super::section::Section {
-        super::section::Section {
-            path: self.path.key(id),
-        }
+        super::section::Section(self.0.key(id))
     }
 
     /// Lists the `example.library.section` items of this collection, a page at a time.
     ///
     /// Succeeds with `200 OK`.
     pub fn list(&self) -> rt::Operation<rt::Page<library::Section>> {
-        rt::Operation::get(self.path.clone())
+        rt::Operation::get(self.0.clone())
     }
 
     /// Creates a `example.library.section` in this collection.
     ///
     /// Succeeds with `201 Created`.
     pub fn create(&self, body: &library::Section) -> rt::Operation<library::Section> {
-        rt::Operation::create(self.path.clone(), body)
+        rt::Operation::create(self.0.clone(), body)
     }
 
     /// Counts the `example.library.section` items of this collection (`$count`); `$filter` and `$search` apply.
     pub fn count(&self) -> rt::Operation<i64> {
-        rt::Operation::count_of(self.path.clone())
+        rt::Operation::count_of(self.0.clone())
     }
 }

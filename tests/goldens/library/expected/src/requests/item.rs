@@ -2,7 +2,6 @@
 
 //! Handles of `example.library.item`: one entity, and the collections it navigates to.
 
-#[allow(unused_imports)]
 use ::odata_codegen_runtime as rt;
 
 #[allow(unused_imports)]
@@ -13,63 +12,58 @@ use super::super::library;
 /// `A` is what may be done to the entity where the path reached it, one of the
 /// markers of the runtime's `access` module (everything, unless a place that
 /// leads here says less).
-#[cfg(any(feature = "libraries", feature = "main"))]
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Item<A = rt::access::ReadWrite> {
-    pub(super) path: rt::ODataPath,
-    pub(super) access: ::core::marker::PhantomData<A>,
-}
+pub struct Item<A = rt::access::ReadWrite>(
+    pub(super) rt::ODataPath,
+    pub(super) ::core::marker::PhantomData<A>,
+);
 
-#[cfg(any(feature = "libraries", feature = "main"))]
 impl<A> Item<A> {
     /// The path this handle addresses, below the service root.
     pub fn path(&self) -> &rt::ODataPath {
-        &self.path
+        &self.0
     }
 
     /// Navigates to `borrowedBy`.
     #[cfg(feature = "members")]
     pub fn borrowed_by(&self) -> super::member::Member<rt::access::ReadOnly> {
-        super::member::Member {
-            path: self.path.segment("borrowedBy"),
-            access: ::core::marker::PhantomData,
-        }
+        super::member::Member(self.0.segment("borrowedBy"), ::core::marker::PhantomData)
     }
 
     /// This entity as a `example.library.audioBook` (a type cast); requests fail if it is not one.
     pub fn as_audio_book(&self) -> super::audio_book::AudioBook<A> {
-        super::audio_book::AudioBook {
-            path: self.path.segment("example.library.audioBook"),
-            access: ::core::marker::PhantomData,
-        }
+        super::audio_book::AudioBook(
+            self.0.segment("example.library.audioBook"),
+            ::core::marker::PhantomData,
+        )
     }
 
     /// This entity as a `example.library.book` (a type cast); requests fail if it is not one.
     pub fn as_book(&self) -> super::book::Book<A> {
-        super::book::Book {
-            path: self.path.segment("example.library.book"),
-            access: ::core::marker::PhantomData,
-        }
+        super::book::Book(
+            self.0.segment("example.library.book"),
+            ::core::marker::PhantomData,
+        )
     }
 
     /// This entity as a `example.library.magazine` (a type cast); requests fail if it is not one.
     pub fn as_magazine(&self) -> super::magazine::Magazine<A> {
-        super::magazine::Magazine {
-            path: self.path.segment("example.library.magazine"),
-            access: ::core::marker::PhantomData,
-        }
+        super::magazine::Magazine(
+            self.0.segment("example.library.magazine"),
+            ::core::marker::PhantomData,
+        )
     }
 
     /// The reference (`$ref`) of `borrowedBy`: read, set or remove it.
     pub fn borrowed_by_ref(&self) -> rt::Reference {
-        rt::Reference::new(self.path.segment("borrowedBy"))
+        rt::Reference::new(self.0.segment("borrowedBy"))
     }
 
     /// Reads this `example.library.item`.
     ///
     /// Succeeds with `200 OK`.
     pub fn get(&self) -> rt::Operation<library::AnyItem> {
-        rt::Operation::get(self.path.clone())
+        rt::Operation::get(self.0.clone())
     }
 
     /// Calls the action `example.library.checkOut`.
@@ -78,7 +72,7 @@ impl<A> Item<A> {
         member_id: &str,
         days: Option<i32>,
     ) -> rt::Operation<library::AnyItem> {
-        rt::Operation::action(self.path.segment("example.library.checkOut"), rt::json)
+        rt::Operation::action(self.0.segment("example.library.checkOut"), rt::json)
             .with_json_body(
                 &rt::Parameters::new()
                     .with("memberId", member_id)
@@ -87,22 +81,20 @@ impl<A> Item<A> {
     }
 }
 
-#[cfg(any(feature = "libraries", feature = "main"))]
 impl<A: rt::access::Updatable> Item<A> {
     /// Updates this `example.library.item`, sending only the properties that are set.
     ///
     /// Succeeds with `204 No Content`.
     pub fn update(&self, body: &library::AnyItem) -> rt::Operation<()> {
-        rt::Operation::update(self.path.clone(), body)
+        rt::Operation::update(self.0.clone(), body)
     }
 }
 
-#[cfg(any(feature = "libraries", feature = "main"))]
 impl<A: rt::access::Deletable> Item<A> {
     /// Deletes this `example.library.item`.
     ///
     /// Succeeds with `204 No Content`.
     pub fn delete(&self) -> rt::Operation<()> {
-        rt::Operation::delete(self.path.clone())
+        rt::Operation::delete(self.0.clone())
     }
 }

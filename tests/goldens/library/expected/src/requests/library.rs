@@ -2,7 +2,6 @@
 
 //! Handles of `example.library.library`: one entity, and the collections it navigates to.
 
-#[allow(unused_imports)]
 use ::odata_codegen_runtime as rt;
 
 #[allow(unused_imports)]
@@ -13,111 +12,94 @@ use super::super::library;
 /// `A` is what may be done to the entity where the path reached it, one of the
 /// markers of the runtime's `access` module (everything, unless a place that
 /// leads here says less).
-#[cfg(any(feature = "libraries", feature = "main"))]
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Library<A = rt::access::ReadWrite> {
-    pub(super) path: rt::ODataPath,
-    pub(super) access: ::core::marker::PhantomData<A>,
-}
+pub struct Library<A = rt::access::ReadWrite>(
+    pub(super) rt::ODataPath,
+    pub(super) ::core::marker::PhantomData<A>,
+);
 
-#[cfg(any(feature = "libraries", feature = "main"))]
 impl<A> Library<A> {
     /// The path this handle addresses, below the service root.
     pub fn path(&self) -> &rt::ODataPath {
-        &self.path
+        &self.0
     }
 
     /// Navigates to `headLibrarian`.
     #[cfg(feature = "members")]
     pub fn head_librarian(&self) -> super::member::Member<rt::access::ReadOnly> {
-        super::member::Member {
-            path: self.path.segment("headLibrarian"),
-            access: ::core::marker::PhantomData,
-        }
+        super::member::Member(
+            self.0.segment("headLibrarian"),
+            ::core::marker::PhantomData,
+        )
     }
 
     /// Navigates to `logo`.
     pub fn logo(&self) -> super::picture::Picture {
-        super::picture::Picture {
-            path: self.path.segment("logo"),
-        }
+        super::picture::Picture(self.0.segment("logo"))
     }
 
     /// Navigates to `members`.
     pub fn members(&self) -> Members {
-        Members {
-            path: self.path.segment("members"),
-        }
+        Members(self.0.segment("members"))
     }
 
     /// Navigates to `shelves`.
     pub fn shelves(&self) -> Shelves {
-        Shelves {
-            path: self.path.segment("shelves"),
-        }
+        Shelves(self.0.segment("shelves"))
     }
 
     /// The reference (`$ref`) of `headLibrarian`: read, set or remove it.
     pub fn head_librarian_ref(&self) -> rt::Reference {
-        rt::Reference::new(self.path.segment("headLibrarian"))
+        rt::Reference::new(self.0.segment("headLibrarian"))
     }
 
     /// Reads this `example.library.library`.
     ///
     /// Succeeds with `200 OK`.
     pub fn get(&self) -> rt::Operation<library::Library> {
-        rt::Operation::get(self.path.clone())
+        rt::Operation::get(self.0.clone())
     }
 }
 
-#[cfg(any(feature = "libraries", feature = "main"))]
 impl<A: rt::access::Updatable> Library<A> {
     /// Updates this `example.library.library`, sending only the properties that are set.
     ///
     /// Succeeds with `204 No Content`.
     pub fn update(&self, body: &library::Library) -> rt::Operation<()> {
-        rt::Operation::update(self.path.clone(), body)
+        rt::Operation::update(self.0.clone(), body)
     }
 }
 
-#[cfg(any(feature = "libraries", feature = "main"))]
 impl<A: rt::access::Deletable> Library<A> {
     /// Deletes this `example.library.library`.
     ///
     /// Succeeds with `204 No Content`.
     pub fn delete(&self) -> rt::Operation<()> {
-        rt::Operation::delete(self.path.clone())
+        rt::Operation::delete(self.0.clone())
     }
 }
 
 /// The `members` of a `example.library.library`.
-#[cfg(any(feature = "libraries", feature = "main"))]
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Members {
-    pub(super) path: rt::ODataPath,
-}
+pub struct Members(pub(super) rt::ODataPath);
 
-#[cfg(any(feature = "libraries", feature = "main"))]
 impl Members {
     /// The path this handle addresses, below the service root.
     pub fn path(&self) -> &rt::ODataPath {
-        &self.path
+        &self.0
     }
 
     /// Addresses one `example.library.member` of this collection by its key.
     #[cfg(feature = "members")]
     pub fn by_id(&self, id: &str) -> super::member::Member<rt::access::ReadOnly> {
-        super::member::Member {
-            path: self.path.key(id),
-            access: ::core::marker::PhantomData,
-        }
+        super::member::Member(self.0.key(id), ::core::marker::PhantomData)
     }
 
     /// The references (`$ref`) of this collection of `example.library.member`.
     ///
     /// List, add and remove references without creating or deleting entities.
     pub fn refs(&self) -> rt::References {
-        rt::References::new(self.path.clone())
+        rt::References::new(self.0.clone())
     }
 
     /// Lists the `example.library.member` items of this collection, a page at a time.
@@ -125,7 +107,7 @@ impl Members {
     /// Succeeds with `200 OK`.
     #[cfg(feature = "members")]
     pub fn list(&self) -> rt::Operation<rt::Page<library::Member>> {
-        rt::Operation::get(self.path.clone())
+        rt::Operation::get(self.0.clone())
     }
 
     /// Creates a `example.library.member` in this collection.
@@ -133,52 +115,46 @@ impl Members {
     /// Succeeds with `201 Created`.
     #[cfg(feature = "members")]
     pub fn create(&self, body: &library::Member) -> rt::Operation<library::Member> {
-        rt::Operation::create(self.path.clone(), body)
+        rt::Operation::create(self.0.clone(), body)
     }
 
     /// Counts the `example.library.member` items of this collection (`$count`); `$filter` and `$search` apply.
     pub fn count(&self) -> rt::Operation<i64> {
-        rt::Operation::count_of(self.path.clone())
+        rt::Operation::count_of(self.0.clone())
     }
 }
 
 /// The `shelves` of a `example.library.library`.
-#[cfg(any(feature = "libraries", feature = "main"))]
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Shelves {
-    pub(super) path: rt::ODataPath,
-}
+pub struct Shelves(pub(super) rt::ODataPath);
 
-#[cfg(any(feature = "libraries", feature = "main"))]
 impl Shelves {
     /// The path this handle addresses, below the service root.
     pub fn path(&self) -> &rt::ODataPath {
-        &self.path
+        &self.0
     }
 
     /// Addresses one `example.library.shelf` of this collection by its key.
     pub fn by_id(&self, id: &str) -> super::shelf::Shelf {
-        super::shelf::Shelf {
-            path: self.path.key(id),
-        }
+        super::shelf::Shelf(self.0.key(id))
     }
 
     /// Lists the `example.library.shelf` items of this collection, a page at a time.
     ///
     /// Succeeds with `200 OK`.
     pub fn list(&self) -> rt::Operation<rt::Page<library::Shelf>> {
-        rt::Operation::get(self.path.clone())
+        rt::Operation::get(self.0.clone())
     }
 
     /// Creates a `example.library.shelf` in this collection.
     ///
     /// Succeeds with `201 Created`.
     pub fn create(&self, body: &library::Shelf) -> rt::Operation<library::Shelf> {
-        rt::Operation::create(self.path.clone(), body)
+        rt::Operation::create(self.0.clone(), body)
     }
 
     /// Counts the `example.library.shelf` items of this collection (`$count`); `$filter` and `$search` apply.
     pub fn count(&self) -> rt::Operation<i64> {
-        rt::Operation::count_of(self.path.clone())
+        rt::Operation::count_of(self.0.clone())
     }
 }

@@ -2,7 +2,6 @@
 
 //! Handles of `example.library.magazine`: one entity, and the collections it navigates to.
 
-#[allow(unused_imports)]
 use ::odata_codegen_runtime as rt;
 
 #[allow(unused_imports)]
@@ -15,37 +14,34 @@ use super::super::library;
 /// leads here says less).
 #[cfg(any(feature = "libraries", feature = "members", feature = "main"))]
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Magazine<A = rt::access::ReadWrite> {
-    pub(super) path: rt::ODataPath,
-    pub(super) access: ::core::marker::PhantomData<A>,
-}
+pub struct Magazine<A = rt::access::ReadWrite>(
+    pub(super) rt::ODataPath,
+    pub(super) ::core::marker::PhantomData<A>,
+);
 
 #[cfg(any(feature = "libraries", feature = "members", feature = "main"))]
 impl<A> Magazine<A> {
     /// The path this handle addresses, below the service root.
     pub fn path(&self) -> &rt::ODataPath {
-        &self.path
+        &self.0
     }
 
     /// Navigates to `borrowedBy`.
     #[cfg(feature = "members")]
     pub fn borrowed_by(&self) -> super::member::Member<rt::access::ReadOnly> {
-        super::member::Member {
-            path: self.path.segment("borrowedBy"),
-            access: ::core::marker::PhantomData,
-        }
+        super::member::Member(self.0.segment("borrowedBy"), ::core::marker::PhantomData)
     }
 
     /// The reference (`$ref`) of `borrowedBy`: read, set or remove it.
     pub fn borrowed_by_ref(&self) -> rt::Reference {
-        rt::Reference::new(self.path.segment("borrowedBy"))
+        rt::Reference::new(self.0.segment("borrowedBy"))
     }
 
     /// Reads this `example.library.magazine`.
     ///
     /// Succeeds with `200 OK`.
     pub fn get(&self) -> rt::Operation<library::Magazine> {
-        rt::Operation::get(self.path.clone())
+        rt::Operation::get(self.0.clone())
     }
 
     /// Calls the action `example.library.checkOut`.
@@ -54,7 +50,7 @@ impl<A> Magazine<A> {
         member_id: &str,
         days: Option<i32>,
     ) -> rt::Operation<library::AnyItem> {
-        rt::Operation::action(self.path.segment("example.library.checkOut"), rt::json)
+        rt::Operation::action(self.0.segment("example.library.checkOut"), rt::json)
             .with_json_body(
                 &rt::Parameters::new()
                     .with("memberId", member_id)
@@ -69,7 +65,7 @@ impl<A: rt::access::Updatable> Magazine<A> {
     ///
     /// Succeeds with `204 No Content`.
     pub fn update(&self, body: &library::Magazine) -> rt::Operation<()> {
-        rt::Operation::update(self.path.clone(), body)
+        rt::Operation::update(self.0.clone(), body)
     }
 }
 
@@ -79,48 +75,43 @@ impl<A: rt::access::Deletable> Magazine<A> {
     ///
     /// Succeeds with `204 No Content`.
     pub fn delete(&self) -> rt::Operation<()> {
-        rt::Operation::delete(self.path.clone())
+        rt::Operation::delete(self.0.clone())
     }
 }
 
 /// A collection of `example.library.magazine` entities, reached by a type cast or a function.
 #[cfg(any(feature = "libraries", feature = "members", feature = "main"))]
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct MagazineCollection {
-    pub(super) path: rt::ODataPath,
-}
+pub struct MagazineCollection(pub(super) rt::ODataPath);
 
 #[cfg(any(feature = "libraries", feature = "members", feature = "main"))]
 impl MagazineCollection {
     /// The path this handle addresses, below the service root.
     pub fn path(&self) -> &rt::ODataPath {
-        &self.path
+        &self.0
     }
 
     /// Addresses one `example.library.magazine` of this collection by its key.
     pub fn by_id(&self, id: &str) -> Magazine {
-        Magazine {
-            path: self.path.key(id),
-            access: ::core::marker::PhantomData,
-        }
+        Magazine(self.0.key(id), ::core::marker::PhantomData)
     }
 
     /// Lists the `example.library.magazine` items of this collection, a page at a time.
     ///
     /// Succeeds with `200 OK`.
     pub fn list(&self) -> rt::Operation<rt::Page<library::Magazine>> {
-        rt::Operation::get(self.path.clone())
+        rt::Operation::get(self.0.clone())
     }
 
     /// Counts the `example.library.magazine` items of this collection (`$count`); `$filter` and `$search` apply.
     pub fn count(&self) -> rt::Operation<i64> {
-        rt::Operation::count_of(self.path.clone())
+        rt::Operation::count_of(self.0.clone())
     }
 
     /// Calls the action `example.library.returnAll`.
     pub fn return_all(&self) -> rt::Operation<()> {
         rt::Operation::action(
-            self.path.segment("example.library.returnAll"),
+            self.0.segment("example.library.returnAll"),
             rt::no_content,
         )
     }
@@ -132,7 +123,7 @@ impl MagazineCollection {
     ) -> rt::Operation<rt::Page<library::AnyItem>> {
         rt::Operation::function(
             self
-                .path
+                .0
                 .function(
                     "example.library.overdue",
                     &[("since", rt::ToLiteral::to_literal(since))],

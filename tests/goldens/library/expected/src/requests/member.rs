@@ -2,7 +2,6 @@
 
 //! Handles of `example.library.member`: one entity, and the collections it navigates to.
 
-#[allow(unused_imports)]
 use ::odata_codegen_runtime as rt;
 
 #[allow(unused_imports)]
@@ -13,104 +12,87 @@ use super::super::library;
 /// `A` is what may be done to the entity where the path reached it, one of the
 /// markers of the runtime's `access` module (everything, unless a place that
 /// leads here says less).
-#[cfg(feature = "members")]
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Member<A = rt::access::ReadWrite> {
-    pub(super) path: rt::ODataPath,
-    pub(super) access: ::core::marker::PhantomData<A>,
-}
+pub struct Member<A = rt::access::ReadWrite>(
+    pub(super) rt::ODataPath,
+    pub(super) ::core::marker::PhantomData<A>,
+);
 
-#[cfg(feature = "members")]
 impl<A> Member<A> {
     /// The path this handle addresses, below the service root.
     pub fn path(&self) -> &rt::ODataPath {
-        &self.path
+        &self.0
     }
 
     /// Navigates to `loans`.
     pub fn loans(&self) -> Loans {
-        Loans {
-            path: self.path.segment("loans"),
-        }
+        Loans(self.0.segment("loans"))
     }
 
     /// Reads this `example.library.member`.
     ///
     /// Succeeds with `200 OK`.
     pub fn get(&self) -> rt::Operation<library::Member> {
-        rt::Operation::get(self.path.clone())
+        rt::Operation::get(self.0.clone())
     }
 }
 
-#[cfg(feature = "members")]
 impl<A: rt::access::Updatable> Member<A> {
     /// Updates this `example.library.member`, sending only the properties that are set.
     ///
     /// Succeeds with `204 No Content`.
     pub fn update(&self, body: &library::Member) -> rt::Operation<()> {
-        rt::Operation::update(self.path.clone(), body)
+        rt::Operation::update(self.0.clone(), body)
     }
 }
 
-#[cfg(feature = "members")]
 impl<A: rt::access::Deletable> Member<A> {
     /// Deletes this `example.library.member`.
     ///
     /// Succeeds with `204 No Content`.
     pub fn delete(&self) -> rt::Operation<()> {
-        rt::Operation::delete(self.path.clone())
+        rt::Operation::delete(self.0.clone())
     }
 }
 
 /// The `loans` of a `example.library.member`.
-#[cfg(feature = "members")]
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Loans {
-    pub(super) path: rt::ODataPath,
-}
+pub struct Loans(pub(super) rt::ODataPath);
 
-#[cfg(feature = "members")]
 impl Loans {
     /// The path this handle addresses, below the service root.
     pub fn path(&self) -> &rt::ODataPath {
-        &self.path
+        &self.0
     }
 
     /// Addresses one `example.library.item` of this collection by its key.
     #[cfg(any(feature = "libraries", feature = "main"))]
     pub fn by_id(&self, id: &str) -> super::item::Item<rt::access::ReadOnly> {
-        super::item::Item {
-            path: self.path.key(id),
-            access: ::core::marker::PhantomData,
-        }
+        super::item::Item(self.0.key(id), ::core::marker::PhantomData)
     }
 
     /// Only the items of this collection that are `example.library.audioBook`s (a type cast).
     pub fn as_audio_book(&self) -> super::audio_book::AudioBookCollection {
-        super::audio_book::AudioBookCollection {
-            path: self.path.segment("example.library.audioBook"),
-        }
+        super::audio_book::AudioBookCollection(
+            self.0.segment("example.library.audioBook"),
+        )
     }
 
     /// Only the items of this collection that are `example.library.book`s (a type cast).
     pub fn as_book(&self) -> super::book::BookCollection {
-        super::book::BookCollection {
-            path: self.path.segment("example.library.book"),
-        }
+        super::book::BookCollection(self.0.segment("example.library.book"))
     }
 
     /// Only the items of this collection that are `example.library.magazine`s (a type cast).
     pub fn as_magazine(&self) -> super::magazine::MagazineCollection {
-        super::magazine::MagazineCollection {
-            path: self.path.segment("example.library.magazine"),
-        }
+        super::magazine::MagazineCollection(self.0.segment("example.library.magazine"))
     }
 
     /// The references (`$ref`) of this collection of `example.library.item`.
     ///
     /// List, add and remove references without creating or deleting entities.
     pub fn refs(&self) -> rt::References {
-        rt::References::new(self.path.clone())
+        rt::References::new(self.0.clone())
     }
 
     /// Lists the `example.library.item` items of this collection, a page at a time.
@@ -118,7 +100,7 @@ impl Loans {
     /// Succeeds with `200 OK`.
     #[cfg(any(feature = "libraries", feature = "main"))]
     pub fn list(&self) -> rt::Operation<rt::Page<library::AnyItem>> {
-        rt::Operation::get(self.path.clone())
+        rt::Operation::get(self.0.clone())
     }
 
     /// Creates a `example.library.item` in this collection.
@@ -126,19 +108,19 @@ impl Loans {
     /// Succeeds with `201 Created`.
     #[cfg(any(feature = "libraries", feature = "main"))]
     pub fn create(&self, body: &library::AnyItem) -> rt::Operation<library::AnyItem> {
-        rt::Operation::create(self.path.clone(), body)
+        rt::Operation::create(self.0.clone(), body)
     }
 
     /// Counts the `example.library.item` items of this collection (`$count`); `$filter` and `$search` apply.
     pub fn count(&self) -> rt::Operation<i64> {
-        rt::Operation::count_of(self.path.clone())
+        rt::Operation::count_of(self.0.clone())
     }
 
     /// Calls the action `example.library.returnAll`.
     #[cfg(any(feature = "libraries", feature = "main"))]
     pub fn return_all(&self) -> rt::Operation<()> {
         rt::Operation::action(
-            self.path.segment("example.library.returnAll"),
+            self.0.segment("example.library.returnAll"),
             rt::no_content,
         )
     }
@@ -151,7 +133,7 @@ impl Loans {
     ) -> rt::Operation<rt::Page<library::AnyItem>> {
         rt::Operation::function(
             self
-                .path
+                .0
                 .function(
                     "example.library.overdue",
                     &[("since", rt::ToLiteral::to_literal(since))],

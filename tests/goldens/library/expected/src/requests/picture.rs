@@ -2,49 +2,44 @@
 
 //! Handles of `example.library.picture`: one entity, and the collections it navigates to.
 
-#[allow(unused_imports)]
 use ::odata_codegen_runtime as rt;
 
 #[allow(unused_imports)]
 use super::super::library;
 
 /// A `example.library.picture` entity.
-#[cfg(any(feature = "libraries", feature = "main"))]
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Picture {
-    pub(super) path: rt::ODataPath,
-}
+pub struct Picture(pub(super) rt::ODataPath);
 
-#[cfg(any(feature = "libraries", feature = "main"))]
 impl Picture {
     /// The path this handle addresses, below the service root.
     pub fn path(&self) -> &rt::ODataPath {
-        &self.path
+        &self.0
     }
 
     /// The content of this media entity (`$value`): read or replace it.
     pub fn media(&self) -> rt::Stream {
-        rt::Stream::new(self.path.system(rt::SystemSegment::Value))
+        rt::Stream::new(self.0.system(rt::SystemSegment::Value))
     }
 
     /// Reads this `example.library.picture`.
     ///
     /// Succeeds with `200 OK`.
     pub fn get(&self) -> rt::Operation<library::Picture> {
-        rt::Operation::get(self.path.clone())
+        rt::Operation::get(self.0.clone())
     }
 
     /// Updates this `example.library.picture`, sending only the properties that are set.
     ///
     /// Succeeds with `204 No Content`.
     pub fn update(&self, body: &library::Picture) -> rt::Operation<()> {
-        rt::Operation::update(self.path.clone(), body)
+        rt::Operation::update(self.0.clone(), body)
     }
 
     /// Deletes this `example.library.picture`.
     ///
     /// Succeeds with `204 No Content`.
     pub fn delete(&self) -> rt::Operation<()> {
-        rt::Operation::delete(self.path.clone())
+        rt::Operation::delete(self.0.clone())
     }
 }

@@ -2,90 +2,79 @@
 
 //! Handles of `example.library.section`: one entity, and the collections it navigates to.
 
-#[allow(unused_imports)]
 use ::odata_codegen_runtime as rt;
 
 #[allow(unused_imports)]
 use super::super::library;
 
 /// A `example.library.section` entity.
-#[cfg(any(feature = "libraries", feature = "main"))]
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Section {
-    pub(super) path: rt::ODataPath,
-}
+pub struct Section(pub(super) rt::ODataPath);
 
-#[cfg(any(feature = "libraries", feature = "main"))]
 impl Section {
     /// The path this handle addresses, below the service root.
     pub fn path(&self) -> &rt::ODataPath {
-        &self.path
+        &self.0
     }
 
     /// Navigates to `subsections`.
     pub fn subsections(&self) -> Subsections {
-        Subsections {
-            path: self.path.segment("subsections"),
-        }
+        Subsections(self.0.segment("subsections"))
     }
 
     /// Reads this `example.library.section`.
     ///
     /// Succeeds with `200 OK`.
     pub fn get(&self) -> rt::Operation<library::Section> {
-        rt::Operation::get(self.path.clone())
+        rt::Operation::get(self.0.clone())
     }
 
     /// Updates this `example.library.section`, sending only the properties that are set.
     ///
     /// Succeeds with `204 No Content`.
     pub fn update(&self, body: &library::Section) -> rt::Operation<()> {
-        rt::Operation::update(self.path.clone(), body)
+        rt::Operation::update(self.0.clone(), body)
     }
 
     /// Deletes this `example.library.section`.
     ///
     /// Succeeds with `204 No Content`.
     pub fn delete(&self) -> rt::Operation<()> {
-        rt::Operation::delete(self.path.clone())
+        rt::Operation::delete(self.0.clone())
     }
 }
 
 /// The `subsections` of a `example.library.section`.
-#[cfg(any(feature = "libraries", feature = "main"))]
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Subsections {
-    pub(super) path: rt::ODataPath,
-}
+pub struct Subsections(pub(super) rt::ODataPath);
 
-#[cfg(any(feature = "libraries", feature = "main"))]
 impl Subsections {
     /// The path this handle addresses, below the service root.
     pub fn path(&self) -> &rt::ODataPath {
-        &self.path
+        &self.0
     }
 
     /// Addresses one `example.library.section` of this collection by its key.
     pub fn by_id(&self, id: &str) -> Section {
-        Section { path: self.path.key(id) }
+        Section(self.0.key(id))
     }
 
     /// Lists the `example.library.section` items of this collection, a page at a time.
     ///
     /// Succeeds with `200 OK`.
     pub fn list(&self) -> rt::Operation<rt::Page<library::Section>> {
-        rt::Operation::get(self.path.clone())
+        rt::Operation::get(self.0.clone())
     }
 
     /// Creates a `example.library.section` in this collection.
     ///
     /// Succeeds with `201 Created`.
     pub fn create(&self, body: &library::Section) -> rt::Operation<library::Section> {
-        rt::Operation::create(self.path.clone(), body)
+        rt::Operation::create(self.0.clone(), body)
     }
 
     /// Counts the `example.library.section` items of this collection (`$count`); `$filter` and `$search` apply.
     pub fn count(&self) -> rt::Operation<i64> {
-        rt::Operation::count_of(self.path.clone())
+        rt::Operation::count_of(self.0.clone())
     }
 }

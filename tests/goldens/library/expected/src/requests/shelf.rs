@@ -2,128 +2,108 @@
 
 //! Handles of `example.library.shelf`: one entity, and the collections it navigates to.
 
-#[allow(unused_imports)]
 use ::odata_codegen_runtime as rt;
 
 #[allow(unused_imports)]
 use super::super::library;
 
 /// A `example.library.shelf` entity.
-#[cfg(any(feature = "libraries", feature = "main"))]
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Shelf {
-    pub(super) path: rt::ODataPath,
-}
+pub struct Shelf(pub(super) rt::ODataPath);
 
-#[cfg(any(feature = "libraries", feature = "main"))]
 impl Shelf {
     /// The path this handle addresses, below the service root.
     pub fn path(&self) -> &rt::ODataPath {
-        &self.path
+        &self.0
     }
 
     /// Navigates to `items`.
     pub fn items(&self) -> Items {
-        Items {
-            path: self.path.segment("items"),
-        }
+        Items(self.0.segment("items"))
     }
 
     /// Navigates to `sections`.
     pub fn sections(&self) -> Sections {
-        Sections {
-            path: self.path.segment("sections"),
-        }
+        Sections(self.0.segment("sections"))
     }
 
     /// Reads this `example.library.shelf`.
     ///
     /// Succeeds with `200 OK`.
     pub fn get(&self) -> rt::Operation<library::Shelf> {
-        rt::Operation::get(self.path.clone())
+        rt::Operation::get(self.0.clone())
     }
 
     /// Updates this `example.library.shelf`, sending only the properties that are set.
     ///
     /// Succeeds with `204 No Content`.
     pub fn update(&self, body: &library::Shelf) -> rt::Operation<()> {
-        rt::Operation::update(self.path.clone(), body)
+        rt::Operation::update(self.0.clone(), body)
     }
 
     /// Deletes this `example.library.shelf`.
     ///
     /// Succeeds with `204 No Content`.
     pub fn delete(&self) -> rt::Operation<()> {
-        rt::Operation::delete(self.path.clone())
+        rt::Operation::delete(self.0.clone())
     }
 }
 
 /// The `items` of a `example.library.shelf`.
-#[cfg(any(feature = "libraries", feature = "main"))]
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Items {
-    pub(super) path: rt::ODataPath,
-}
+pub struct Items(pub(super) rt::ODataPath);
 
-#[cfg(any(feature = "libraries", feature = "main"))]
 impl Items {
     /// The path this handle addresses, below the service root.
     pub fn path(&self) -> &rt::ODataPath {
-        &self.path
+        &self.0
     }
 
     /// Addresses one `example.library.item` of this collection by its key.
     pub fn by_id(&self, id: &str) -> super::item::Item {
-        super::item::Item {
-            path: self.path.key(id),
-            access: ::core::marker::PhantomData,
-        }
+        super::item::Item(self.0.key(id), ::core::marker::PhantomData)
     }
 
     /// Only the items of this collection that are `example.library.audioBook`s (a type cast).
     pub fn as_audio_book(&self) -> super::audio_book::AudioBookCollection {
-        super::audio_book::AudioBookCollection {
-            path: self.path.segment("example.library.audioBook"),
-        }
+        super::audio_book::AudioBookCollection(
+            self.0.segment("example.library.audioBook"),
+        )
     }
 
     /// Only the items of this collection that are `example.library.book`s (a type cast).
     pub fn as_book(&self) -> super::book::BookCollection {
-        super::book::BookCollection {
-            path: self.path.segment("example.library.book"),
-        }
+        super::book::BookCollection(self.0.segment("example.library.book"))
     }
 
     /// Only the items of this collection that are `example.library.magazine`s (a type cast).
     pub fn as_magazine(&self) -> super::magazine::MagazineCollection {
-        super::magazine::MagazineCollection {
-            path: self.path.segment("example.library.magazine"),
-        }
+        super::magazine::MagazineCollection(self.0.segment("example.library.magazine"))
     }
 
     /// Lists the `example.library.item` items of this collection, a page at a time.
     ///
     /// Succeeds with `200 OK`.
     pub fn list(&self) -> rt::Operation<rt::Page<library::AnyItem>> {
-        rt::Operation::get(self.path.clone())
+        rt::Operation::get(self.0.clone())
     }
 
     /// Creates a `example.library.item` in this collection.
     ///
     /// Succeeds with `201 Created`.
     pub fn create(&self, body: &library::AnyItem) -> rt::Operation<library::AnyItem> {
-        rt::Operation::create(self.path.clone(), body)
+        rt::Operation::create(self.0.clone(), body)
     }
 
     /// Counts the `example.library.item` items of this collection (`$count`); `$filter` and `$search` apply.
     pub fn count(&self) -> rt::Operation<i64> {
-        rt::Operation::count_of(self.path.clone())
+        rt::Operation::count_of(self.0.clone())
     }
 
     /// Calls the action `example.library.returnAll`.
     pub fn return_all(&self) -> rt::Operation<()> {
         rt::Operation::action(
-            self.path.segment("example.library.returnAll"),
+            self.0.segment("example.library.returnAll"),
             rt::no_content,
         )
     }
@@ -135,7 +115,7 @@ impl Items {
     ) -> rt::Operation<rt::Page<library::AnyItem>> {
         rt::Operation::function(
             self
-                .path
+                .0
                 .function(
                     "example.library.overdue",
                     &[("since", rt::ToLiteral::to_literal(since))],
@@ -146,42 +126,36 @@ impl Items {
 }
 
 /// The `sections` of a `example.library.shelf`.
-#[cfg(any(feature = "libraries", feature = "main"))]
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Sections {
-    pub(super) path: rt::ODataPath,
-}
+pub struct Sections(pub(super) rt::ODataPath);
 
-#[cfg(any(feature = "libraries", feature = "main"))]
 impl Sections {
     /// The path this handle addresses, below the service root.
     pub fn path(&self) -> &rt::ODataPath {
-        &self.path
+        &self.0
     }
 
     /// Addresses one `example.library.section` of this collection by its key.
     pub fn by_id(&self, id: &str) -> super::section::Section {
-        super::section::Section {
-            path: self.path.key(id),
-        }
+        super::section::Section(self.0.key(id))
     }
 
     /// Lists the `example.library.section` items of this collection, a page at a time.
     ///
     /// Succeeds with `200 OK`.
     pub fn list(&self) -> rt::Operation<rt::Page<library::Section>> {
-        rt::Operation::get(self.path.clone())
+        rt::Operation::get(self.0.clone())
     }
 
     /// Creates a `example.library.section` in this collection.
     ///
     /// Succeeds with `201 Created`.
     pub fn create(&self, body: &library::Section) -> rt::Operation<library::Section> {
-        rt::Operation::create(self.path.clone(), body)
+        rt::Operation::create(self.0.clone(), body)
     }
 
     /// Counts the `example.library.section` items of this collection (`$count`); `$filter` and `$search` apply.
     pub fn count(&self) -> rt::Operation<i64> {
-        rt::Operation::count_of(self.path.clone())
+        rt::Operation::count_of(self.0.clone())
     }
 }

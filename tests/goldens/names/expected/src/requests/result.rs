@@ -11,45 +11,40 @@ use super::super::weird::names;
 /// markers of the runtime's `access` module (everything, unless a place that
 /// leads here says less).
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Result_<A = rt::access::ReadWrite> {
-    pub(super) path: rt::ODataPath,
-    pub(super) access: ::core::marker::PhantomData<A>,
-}
+pub struct Result_<A = rt::access::ReadWrite>(
+    pub(super) rt::ODataPath,
+    pub(super) ::core::marker::PhantomData<A>,
+);
 
 impl<A> Result_<A> {
     /// The path this handle addresses, below the service root.
     pub fn path(&self) -> &rt::ODataPath {
-        &self.path
+        &self.0
     }
 
     /// Navigates to `path`.
     pub fn path_2(&self) -> Result_ {
-        Result_ {
-            path: self.path.segment("path"),
-            access: ::core::marker::PhantomData,
-        }
+        Result_(self.0.segment("path"), ::core::marker::PhantomData)
     }
 
     /// Navigates to `self`.
     pub fn self_(&self) -> Self_ {
-        Self_ {
-            path: self.path.segment("self"),
-        }
+        Self_(self.0.segment("self"))
     }
 
     /// This entity as a `weird.names.result` (a type cast); requests fail if it is not one.
     pub fn as_result(&self) -> super::result_2::Result_<A> {
-        super::result_2::Result_ {
-            path: self.path.segment("weird.names.result"),
-            access: ::core::marker::PhantomData,
-        }
+        super::result_2::Result_(
+            self.0.segment("weird.names.result"),
+            ::core::marker::PhantomData,
+        )
     }
 
     /// Reads this `weird.names.Result`.
     ///
     /// Succeeds with `200 OK`.
     pub fn get(&self) -> rt::Operation<names::AnyResult> {
-        rt::Operation::get(self.path.clone())
+        rt::Operation::get(self.0.clone())
     }
 
     /// Calls the action `weird.names.match`.
@@ -58,7 +53,7 @@ impl<A> Result_<A> {
         query_2: Option<&str>,
         self_: Option<&str>,
     ) -> rt::Operation<()> {
-        rt::Operation::action(self.path.segment("weird.names.match"), rt::no_content)
+        rt::Operation::action(self.0.segment("weird.names.match"), rt::no_content)
             .with_json_body(
                 &rt::Parameters::new()
                     .with_optional("query", query_2)
@@ -68,7 +63,7 @@ impl<A> Result_<A> {
 
     /// Calls the function `weird.names.get`.
     pub fn get_2(&self) -> rt::Operation<names::String2> {
-        rt::Operation::function(self.path.function("weird.names.get", &[]), rt::json)
+        rt::Operation::function(self.0.function("weird.names.get", &[]), rt::json)
     }
 }
 
@@ -77,7 +72,7 @@ impl<A: rt::access::Updatable> Result_<A> {
     ///
     /// Succeeds with `204 No Content`.
     pub fn update(&self, body: &names::AnyResult) -> rt::Operation<()> {
-        rt::Operation::update(self.path.clone(), body)
+        rt::Operation::update(self.0.clone(), body)
     }
 }
 
@@ -86,53 +81,46 @@ impl<A: rt::access::Deletable> Result_<A> {
     ///
     /// Succeeds with `204 No Content`.
     pub fn delete(&self) -> rt::Operation<()> {
-        rt::Operation::delete(self.path.clone())
+        rt::Operation::delete(self.0.clone())
     }
 }
 
 /// The `self` of a `weird.names.Result`.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Self_ {
-    pub(super) path: rt::ODataPath,
-}
+pub struct Self_(pub(super) rt::ODataPath);
 
 impl Self_ {
     /// The path this handle addresses, below the service root.
     pub fn path(&self) -> &rt::ODataPath {
-        &self.path
+        &self.0
     }
 
     /// Addresses one `weird.names.Result` of this collection by its key.
     pub fn by_type(&self, r#type: &str) -> Result_ {
-        Result_ {
-            path: self.path.key(r#type),
-            access: ::core::marker::PhantomData,
-        }
+        Result_(self.0.key(r#type), ::core::marker::PhantomData)
     }
 
     /// Only the items of this collection that are `weird.names.result`s (a type cast).
     pub fn as_result(&self) -> super::result_2::ResultCollection {
-        super::result_2::ResultCollection {
-            path: self.path.segment("weird.names.result"),
-        }
+        super::result_2::ResultCollection(self.0.segment("weird.names.result"))
     }
 
     /// Lists the `weird.names.Result` items of this collection, a page at a time.
     ///
     /// Succeeds with `200 OK`.
     pub fn list(&self) -> rt::Operation<rt::Page<names::AnyResult>> {
-        rt::Operation::get(self.path.clone())
+        rt::Operation::get(self.0.clone())
     }
 
     /// Creates a `weird.names.Result` in this collection.
     ///
     /// Succeeds with `201 Created`.
     pub fn create(&self, body: &names::AnyResult) -> rt::Operation<names::AnyResult> {
-        rt::Operation::create(self.path.clone(), body)
+        rt::Operation::create(self.0.clone(), body)
     }
 
     /// Counts the `weird.names.Result` items of this collection (`$count`); `$filter` and `$search` apply.
     pub fn count(&self) -> rt::Operation<i64> {
-        rt::Operation::count_of(self.path.clone())
+        rt::Operation::count_of(self.0.clone())
     }
 }

@@ -11,37 +11,32 @@ use super::super::weird::names;
 /// markers of the runtime's `access` module (everything, unless a place that
 /// leads here says less).
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Result_<A = rt::access::ReadWrite> {
-    pub(super) path: rt::ODataPath,
-    pub(super) access: ::core::marker::PhantomData<A>,
-}
+pub struct Result_<A = rt::access::ReadWrite>(
+    pub(super) rt::ODataPath,
+    pub(super) ::core::marker::PhantomData<A>,
+);
 
 impl<A> Result_<A> {
     /// The path this handle addresses, below the service root.
     pub fn path(&self) -> &rt::ODataPath {
-        &self.path
+        &self.0
     }
 
     /// Navigates to `path`.
     pub fn path_2(&self) -> super::result::Result_ {
-        super::result::Result_ {
-            path: self.path.segment("path"),
-            access: ::core::marker::PhantomData,
-        }
+        super::result::Result_(self.0.segment("path"), ::core::marker::PhantomData)
     }
 
     /// Navigates to `self`.
     pub fn self_(&self) -> super::result::Self_ {
-        super::result::Self_ {
-            path: self.path.segment("self"),
-        }
+        super::result::Self_(self.0.segment("self"))
     }
 
     /// Reads this `weird.names.result`.
     ///
     /// Succeeds with `200 OK`.
     pub fn get(&self) -> rt::Operation<names::Result2> {
-        rt::Operation::get(self.path.clone())
+        rt::Operation::get(self.0.clone())
     }
 
     /// Calls the action `weird.names.match`.
@@ -50,7 +45,7 @@ impl<A> Result_<A> {
         query_2: Option<&str>,
         self_: Option<&str>,
     ) -> rt::Operation<()> {
-        rt::Operation::action(self.path.segment("weird.names.match"), rt::no_content)
+        rt::Operation::action(self.0.segment("weird.names.match"), rt::no_content)
             .with_json_body(
                 &rt::Parameters::new()
                     .with_optional("query", query_2)
@@ -60,7 +55,7 @@ impl<A> Result_<A> {
 
     /// Calls the function `weird.names.get`.
     pub fn get_2(&self) -> rt::Operation<names::String2> {
-        rt::Operation::function(self.path.function("weird.names.get", &[]), rt::json)
+        rt::Operation::function(self.0.function("weird.names.get", &[]), rt::json)
     }
 }
 
@@ -69,7 +64,7 @@ impl<A: rt::access::Updatable> Result_<A> {
     ///
     /// Succeeds with `204 No Content`.
     pub fn update(&self, body: &names::Result2) -> rt::Operation<()> {
-        rt::Operation::update(self.path.clone(), body)
+        rt::Operation::update(self.0.clone(), body)
     }
 }
 
@@ -78,39 +73,34 @@ impl<A: rt::access::Deletable> Result_<A> {
     ///
     /// Succeeds with `204 No Content`.
     pub fn delete(&self) -> rt::Operation<()> {
-        rt::Operation::delete(self.path.clone())
+        rt::Operation::delete(self.0.clone())
     }
 }
 
 /// A collection of `weird.names.result` entities, reached by a type cast or a function.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ResultCollection {
-    pub(super) path: rt::ODataPath,
-}
+pub struct ResultCollection(pub(super) rt::ODataPath);
 
 impl ResultCollection {
     /// The path this handle addresses, below the service root.
     pub fn path(&self) -> &rt::ODataPath {
-        &self.path
+        &self.0
     }
 
     /// Addresses one `weird.names.result` of this collection by its key.
     pub fn by_type(&self, r#type: &str) -> Result_ {
-        Result_ {
-            path: self.path.key(r#type),
-            access: ::core::marker::PhantomData,
-        }
+        Result_(self.0.key(r#type), ::core::marker::PhantomData)
     }
 
     /// Lists the `weird.names.result` items of this collection, a page at a time.
     ///
     /// Succeeds with `200 OK`.
     pub fn list(&self) -> rt::Operation<rt::Page<names::Result2>> {
-        rt::Operation::get(self.path.clone())
+        rt::Operation::get(self.0.clone())
     }
 
     /// Counts the `weird.names.result` items of this collection (`$count`); `$filter` and `$search` apply.
     pub fn count(&self) -> rt::Operation<i64> {
-        rt::Operation::count_of(self.path.clone())
+        rt::Operation::count_of(self.0.clone())
     }
 }

@@ -9,17 +9,314 @@
 
 use ::odata_codegen_runtime as rt;
 
-mod string;
-pub use string::String_;
-mod string2;
-pub use string2::String2;
-mod result;
-pub use result::Result_;
-mod result2;
-pub use result2::Result2;
-mod any_result;
-pub use any_result::AnyResult;
-mod option;
-pub use option::Option_;
+/// The complex type `weird.names.String`.
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct String_ {
+    /// The type's name as services read it from a request body (`@odata.type`).
+    #[serde(rename = "@odata.type", default, skip_serializing_if = "Option::is_none")]
+    pub odata_type: Option<String>,
+    #[serde(default, skip_serializing_if = "rt::Field::is_absent")]
+    pub r#type: rt::Field<String>,
+    #[serde(default, skip_serializing_if = "rt::Field::is_absent")]
+    pub r#ref: rt::Field<String>,
+    #[serde(default, skip_serializing_if = "rt::Field::is_absent")]
+    pub self_: rt::Field<String>,
+    #[serde(rename = "Self", default, skip_serializing_if = "rt::Field::is_absent")]
+    pub self_2: rt::Field<String>,
+    #[serde(default, skip_serializing_if = "rt::Field::is_absent")]
+    pub crate_: rt::Field<String>,
+    #[serde(default, skip_serializing_if = "rt::Field::is_absent")]
+    pub r#async: rt::Field<String>,
+    #[serde(default, skip_serializing_if = "rt::Field::is_absent")]
+    pub foo_bar: rt::Field<String>,
+    #[serde(rename = "foo_bar", default, skip_serializing_if = "rt::Field::is_absent")]
+    pub foo_bar_2: rt::Field<String>,
+    #[serde(rename = "FooBar", default, skip_serializing_if = "rt::Field::is_absent")]
+    pub foo_bar_3: rt::Field<String>,
+    #[serde(rename = "1st", default, skip_serializing_if = "rt::Field::is_absent")]
+    pub n1st: rt::Field<i32>,
+    #[serde(rename = "odataType", default, skip_serializing_if = "rt::Field::is_absent")]
+    pub odata_type_2: rt::Field<String>,
+    #[serde(
+        rename = "additionalData",
+        default,
+        skip_serializing_if = "rt::Field::is_absent"
+    )]
+    pub additional_data_2: rt::Field<String>,
+    #[serde(rename = "String", default, skip_serializing_if = "rt::Field::is_absent")]
+    pub string: rt::Field<Box<String_>>,
+    /// Properties the schema does not declare, kept so that nothing received is lost.
+    #[serde(flatten)]
+    pub additional_data: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+}
+
+impl String_ {
+    /// The `@odata.type` of this type.
+    pub const ODATA_TYPE: &'static str = "#weird.names.String";
+}
+
+impl Default for String_ {
+    /// An empty value that names its type, ready to fill in for a request body.
+    fn default() -> Self {
+        Self {
+            odata_type: Some(Self::ODATA_TYPE.to_owned()),
+            r#type: rt::Field::Absent,
+            r#ref: rt::Field::Absent,
+            self_: rt::Field::Absent,
+            self_2: rt::Field::Absent,
+            crate_: rt::Field::Absent,
+            r#async: rt::Field::Absent,
+            foo_bar: rt::Field::Absent,
+            foo_bar_2: rt::Field::Absent,
+            foo_bar_3: rt::Field::Absent,
+            n1st: rt::Field::Absent,
+            odata_type_2: rt::Field::Absent,
+            additional_data_2: rt::Field::Absent,
+            string: rt::Field::Absent,
+            additional_data: ::std::collections::BTreeMap::new(),
+        }
+    }
+}
+
+/// The complex type `weird.names.string`.
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct String2 {
+    /// The type's name as services read it from a request body (`@odata.type`).
+    #[serde(rename = "@odata.type", default, skip_serializing_if = "Option::is_none")]
+    pub odata_type: Option<String>,
+    #[serde(default, skip_serializing_if = "rt::Field::is_absent")]
+    pub value: rt::Field<String>,
+    /// Properties the schema does not declare, kept so that nothing received is lost.
+    #[serde(flatten)]
+    pub additional_data: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+}
+
+impl String2 {
+    /// The `@odata.type` of this type.
+    pub const ODATA_TYPE: &'static str = "#weird.names.string";
+}
+
+impl Default for String2 {
+    /// An empty value that names its type, ready to fill in for a request body.
+    fn default() -> Self {
+        Self {
+            odata_type: Some(Self::ODATA_TYPE.to_owned()),
+            value: rt::Field::Absent,
+            additional_data: ::std::collections::BTreeMap::new(),
+        }
+    }
+}
+
+/// The entity type `weird.names.Result`.
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct Result_ {
+    /// The type's name as services read it from a request body (`@odata.type`).
+    #[serde(rename = "@odata.type", default, skip_serializing_if = "Option::is_none")]
+    pub odata_type: Option<String>,
+    /// The key. Empty (the type's default) when a response leaves it out; an empty key is not sent, so a create lets the service assign one.
+    #[serde(default, skip_serializing_if = "rt::is_default")]
+    pub r#type: String,
+    #[serde(rename = "Box", default, skip_serializing_if = "rt::Field::is_absent")]
+    pub r#box: rt::Field<String_>,
+    #[serde(default, skip_serializing_if = "rt::Field::is_absent")]
+    pub vec: rt::Field<Vec<String2>>,
+    #[serde(default, skip_serializing_if = "rt::Field::is_absent")]
+    pub option: rt::Field<Option_>,
+    /// Properties the schema does not declare, kept so that nothing received is lost.
+    #[serde(flatten)]
+    pub additional_data: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+}
+
+impl Result_ {
+    /// The `@odata.type` of this type.
+    pub const ODATA_TYPE: &'static str = "#weird.names.Result";
+}
+
+impl Default for Result_ {
+    /// An empty value that names its type, ready to fill in for a request body.
+    fn default() -> Self {
+        Self {
+            odata_type: Some(Self::ODATA_TYPE.to_owned()),
+            r#type: Default::default(),
+            r#box: rt::Field::Absent,
+            vec: rt::Field::Absent,
+            option: rt::Field::Absent,
+            additional_data: ::std::collections::BTreeMap::new(),
+        }
+    }
+}
+
+/// The entity type `weird.names.result`, derived from `weird.names.Result`.
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct Result2 {
+    /// The type's name as services read it from a request body (`@odata.type`).
+    #[serde(rename = "@odata.type", default, skip_serializing_if = "Option::is_none")]
+    pub odata_type: Option<String>,
+    /// The key. Empty (the type's default) when a response leaves it out; an empty key is not sent, so a create lets the service assign one.
+    #[serde(default, skip_serializing_if = "rt::is_default")]
+    pub r#type: String,
+    #[serde(rename = "Box", default, skip_serializing_if = "rt::Field::is_absent")]
+    pub r#box: rt::Field<String_>,
+    #[serde(default, skip_serializing_if = "rt::Field::is_absent")]
+    pub vec: rt::Field<Vec<String2>>,
+    #[serde(default, skip_serializing_if = "rt::Field::is_absent")]
+    pub option: rt::Field<Option_>,
+    #[serde(rename = "1st", default, skip_serializing_if = "rt::Field::is_absent")]
+    pub n1st: rt::Field<i32>,
+    /// Properties the schema does not declare, kept so that nothing received is lost.
+    #[serde(flatten)]
+    pub additional_data: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+}
+
+impl Result2 {
+    /// The `@odata.type` of this type.
+    pub const ODATA_TYPE: &'static str = "#weird.names.result";
+}
+
+impl Default for Result2 {
+    /// An empty value that names its type, ready to fill in for a request body.
+    fn default() -> Self {
+        Self {
+            odata_type: Some(Self::ODATA_TYPE.to_owned()),
+            r#type: Default::default(),
+            r#box: rt::Field::Absent,
+            vec: rt::Field::Absent,
+            option: rt::Field::Absent,
+            n1st: rt::Field::Absent,
+            additional_data: ::std::collections::BTreeMap::new(),
+        }
+    }
+}
+
+/// A `weird.names.Result` or a value of a type derived from it, told apart by `@odata.type`.
+///
+/// A type this crate does not know reads as the base type, with the properties it does not declare in `additional_data`.
+#[derive(Clone, Debug, PartialEq)]
+pub enum AnyResult {
+    /// `weird.names.Result`
+    Result_(Box<Result_>),
+    /// `weird.names.result`
+    Result2(Box<Result2>),
+}
+
+impl ::serde::Serialize for AnyResult {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::Result_(value) => ::serde::Serialize::serialize(value, serializer),
+            Self::Result2(value) => ::serde::Serialize::serialize(value, serializer),
+        }
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for AnyResult {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::deserialize_polymorphic(
+            deserializer,
+            |odata_type, value| {
+                Ok(
+                    match odata_type {
+                        "weird.names.result" => Self::Result2(rt::from_value(value)?),
+                        _ => Self::Result_(rt::from_value(value)?),
+                    },
+                )
+            },
+        )
+    }
+}
+
+impl From<Result_> for AnyResult {
+    fn from(value: Result_) -> Self {
+        Self::Result_(Box::new(value))
+    }
+}
+
+impl From<Result2> for AnyResult {
+    fn from(value: Result2) -> Self {
+        Self::Result2(Box::new(value))
+    }
+}
+
+/// The enum type `weird.names.Option`. Values this crate does not know are kept, not rejected.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Option_ {
+    /// `self`
+    Self_,
+    /// `Self`
+    Self2,
+    /// `none`
+    None_,
+    /// `None`
+    None2,
+    /// `1st`
+    T1st,
+    /// `unrecognized`
+    Unrecognized2,
+    /// A value this crate does not know yet, kept exactly as received.
+    Unrecognized(String),
+}
+
+impl Option_ {
+    /// The member's value in the schema; `None` for a value this crate does not know.
+    pub fn value(&self) -> Option<i32> {
+        match self {
+            Self::Self_ => Some(0),
+            Self::Self2 => Some(1),
+            Self::None_ => Some(2),
+            Self::None2 => Some(3),
+            Self::T1st => Some(4),
+            Self::Unrecognized2 => Some(5),
+            Self::Unrecognized(_) => None,
+        }
+    }
+}
+
+impl rt::ODataEnum for Option_ {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "self" => Self::Self_,
+            "Self" => Self::Self2,
+            "none" => Self::None_,
+            "None" => Self::None2,
+            "1st" => Self::T1st,
+            "unrecognized" => Self::Unrecognized2,
+            other => Self::Unrecognized(other.to_owned()),
+        }
+    }
+
+    fn to_wire(&self) -> &str {
+        match self {
+            Self::Self_ => "self",
+            Self::Self2 => "Self",
+            Self::None_ => "none",
+            Self::None2 => "None",
+            Self::T1st => "1st",
+            Self::Unrecognized2 => "unrecognized",
+            Self::Unrecognized(value) => value,
+        }
+    }
+}
+
+impl ::serde::Serialize for Option_ {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        rt::serialize_enum(self, serializer)
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Option_ {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::deserialize_enum(deserializer)
+    }
+}
 
 pub mod rt_2;

@@ -11,48 +11,43 @@ use super::super::orders;
 /// markers of the runtime's `access` module (everything, unless a place that
 /// leads here says less).
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Customer<A = rt::access::ReadWrite> {
-    pub(super) path: rt::ODataPath,
-    pub(super) access: ::core::marker::PhantomData<A>,
-}
+pub struct Customer<A = rt::access::ReadWrite>(
+    pub(super) rt::ODataPath,
+    pub(super) ::core::marker::PhantomData<A>,
+);
 
 impl<A> Customer<A> {
     /// The path this handle addresses, below the service root.
     pub fn path(&self) -> &rt::ODataPath {
-        &self.path
+        &self.0
     }
 
     /// Navigates to `orders`.
     pub fn orders(&self) -> Orders {
-        Orders {
-            path: self.path.segment("orders"),
-        }
+        Orders(self.0.segment("orders"))
     }
 
     /// Navigates to `referredBy`.
     pub fn referred_by(&self) -> Customer<rt::access::ReadOnly> {
-        Customer {
-            path: self.path.segment("referredBy"),
-            access: ::core::marker::PhantomData,
-        }
+        Customer(self.0.segment("referredBy"), ::core::marker::PhantomData)
     }
 
     /// The reference (`$ref`) of `referredBy`: read, set or remove it.
     pub fn referred_by_ref(&self) -> rt::Reference {
-        rt::Reference::new(self.path.segment("referredBy"))
+        rt::Reference::new(self.0.segment("referredBy"))
     }
 
     /// Reads this `example.orders.customer`.
     ///
     /// Succeeds with `200 OK`.
     pub fn get(&self) -> rt::Operation<orders::Customer> {
-        rt::Operation::get(self.path.clone())
+        rt::Operation::get(self.0.clone())
     }
 
     /// Calls the function `example.orders.openOrderCount`.
     pub fn open_order_count(&self) -> rt::Operation<i32> {
         rt::Operation::function(
-            self.path.function("example.orders.openOrderCount", &[]),
+            self.0.function("example.orders.openOrderCount", &[]),
             rt::json_value,
         )
     }
@@ -63,7 +58,7 @@ impl<A: rt::access::Updatable> Customer<A> {
     ///
     /// Succeeds with `204 No Content`.
     pub fn update(&self, body: &orders::Customer) -> rt::Operation<()> {
-        rt::Operation::update(self.path.clone(), body)
+        rt::Operation::update(self.0.clone(), body)
     }
 }
 
@@ -72,20 +67,18 @@ impl<A: rt::access::Deletable> Customer<A> {
     ///
     /// Succeeds with `204 No Content`.
     pub fn delete(&self) -> rt::Operation<()> {
-        rt::Operation::delete(self.path.clone())
+        rt::Operation::delete(self.0.clone())
     }
 }
 
 /// The `orders` of a `example.orders.customer`.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Orders {
-    pub(super) path: rt::ODataPath,
-}
+pub struct Orders(pub(super) rt::ODataPath);
 
 impl Orders {
     /// The path this handle addresses, below the service root.
     pub fn path(&self) -> &rt::ODataPath {
-        &self.path
+        &self.0
     }
 
     /// Addresses one `example.orders.order` of this collection by its key.
@@ -94,42 +87,42 @@ impl Orders {
         customer_id: i32,
         number: i64,
     ) -> super::order::Order<rt::access::ReadOnly> {
-        super::order::Order {
-            path: self
-                .path
+        super::order::Order(
+            self
+                .0
                 .compound_key(
                     &[
                         ("customerId", rt::KeyValue::Literal(customer_id.to_string())),
                         ("number", rt::KeyValue::Literal(number.to_string())),
                     ],
                 ),
-            access: ::core::marker::PhantomData,
-        }
+            ::core::marker::PhantomData,
+        )
     }
 
     /// The references (`$ref`) of this collection of `example.orders.order`.
     ///
     /// List, add and remove references without creating or deleting entities.
     pub fn refs(&self) -> rt::References {
-        rt::References::new(self.path.clone())
+        rt::References::new(self.0.clone())
     }
 
     /// Lists the `example.orders.order` items of this collection, a page at a time.
     ///
     /// Succeeds with `200 OK`.
     pub fn list(&self) -> rt::Operation<rt::Page<orders::Order>> {
-        rt::Operation::get(self.path.clone())
+        rt::Operation::get(self.0.clone())
     }
 
     /// Creates a `example.orders.order` in this collection.
     ///
     /// Succeeds with `201 Created`.
     pub fn create(&self, body: &orders::Order) -> rt::Operation<orders::Order> {
-        rt::Operation::create(self.path.clone(), body)
+        rt::Operation::create(self.0.clone(), body)
     }
 
     /// Counts the `example.orders.order` items of this collection (`$count`); `$filter` and `$search` apply.
     pub fn count(&self) -> rt::Operation<i64> {
-        rt::Operation::count_of(self.path.clone())
+        rt::Operation::count_of(self.0.clone())
     }
 }

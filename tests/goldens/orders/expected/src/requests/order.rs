@@ -11,44 +11,42 @@ use super::super::orders;
 /// markers of the runtime's `access` module (everything, unless a place that
 /// leads here says less).
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Order<A = rt::access::ReadWrite> {
-    pub(super) path: rt::ODataPath,
-    pub(super) access: ::core::marker::PhantomData<A>,
-}
+pub struct Order<A = rt::access::ReadWrite>(
+    pub(super) rt::ODataPath,
+    pub(super) ::core::marker::PhantomData<A>,
+);
 
 impl<A> Order<A> {
     /// The path this handle addresses, below the service root.
     pub fn path(&self) -> &rt::ODataPath {
-        &self.path
+        &self.0
     }
 
     /// Navigates to `customer`.
     pub fn customer(&self) -> super::customer::Customer<rt::access::ReadOnly> {
-        super::customer::Customer {
-            path: self.path.segment("customer"),
-            access: ::core::marker::PhantomData,
-        }
+        super::customer::Customer(
+            self.0.segment("customer"),
+            ::core::marker::PhantomData,
+        )
     }
 
     /// Navigates to `lines`.
     ///
     /// The lines of the order, in order.
     pub fn lines(&self) -> Lines {
-        Lines {
-            path: self.path.segment("lines"),
-        }
+        Lines(self.0.segment("lines"))
     }
 
     /// The reference (`$ref`) of `customer`: read, set or remove it.
     pub fn customer_ref(&self) -> rt::Reference {
-        rt::Reference::new(self.path.segment("customer"))
+        rt::Reference::new(self.0.segment("customer"))
     }
 
     /// Reads this `example.orders.order`.
     ///
     /// Succeeds with `200 OK`.
     pub fn get(&self) -> rt::Operation<orders::Order> {
-        rt::Operation::get(self.path.clone())
+        rt::Operation::get(self.0.clone())
     }
 }
 
@@ -57,7 +55,7 @@ impl<A: rt::access::Updatable> Order<A> {
     ///
     /// Succeeds with `204 No Content`.
     pub fn update(&self, body: &orders::Order) -> rt::Operation<()> {
-        rt::Operation::update(self.path.clone(), body)
+        rt::Operation::update(self.0.clone(), body)
     }
 }
 
@@ -65,39 +63,35 @@ impl<A: rt::access::Updatable> Order<A> {
 ///
 /// The lines of the order, in order.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Lines {
-    pub(super) path: rt::ODataPath,
-}
+pub struct Lines(pub(super) rt::ODataPath);
 
 impl Lines {
     /// The path this handle addresses, below the service root.
     pub fn path(&self) -> &rt::ODataPath {
-        &self.path
+        &self.0
     }
 
     /// Addresses one `example.orders.orderLine` of this collection by its key.
     pub fn by_position(&self, position: i16) -> super::order_line::OrderLine {
-        super::order_line::OrderLine {
-            path: self.path.key_literal(&position.to_string()),
-        }
+        super::order_line::OrderLine(self.0.key_literal(&position.to_string()))
     }
 
     /// Lists the `example.orders.orderLine` items of this collection, a page at a time.
     ///
     /// Succeeds with `200 OK`.
     pub fn list(&self) -> rt::Operation<rt::Page<orders::OrderLine>> {
-        rt::Operation::get(self.path.clone())
+        rt::Operation::get(self.0.clone())
     }
 
     /// Creates a `example.orders.orderLine` in this collection.
     ///
     /// Succeeds with `201 Created`.
     pub fn create(&self, body: &orders::OrderLine) -> rt::Operation<orders::OrderLine> {
-        rt::Operation::create(self.path.clone(), body)
+        rt::Operation::create(self.0.clone(), body)
     }
 
     /// Counts the `example.orders.orderLine` items of this collection (`$count`); `$filter` and `$search` apply.
     pub fn count(&self) -> rt::Operation<i64> {
-        rt::Operation::count_of(self.path.clone())
+        rt::Operation::count_of(self.0.clone())
     }
 }

@@ -7,34 +7,32 @@ use super::super::orders;
 
 /// A `example.orders.orderLine` entity.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct OrderLine {
-    pub(super) path: rt::ODataPath,
-}
+pub struct OrderLine(pub(super) rt::ODataPath);
 
 impl OrderLine {
     /// The path this handle addresses, below the service root.
     pub fn path(&self) -> &rt::ODataPath {
-        &self.path
+        &self.0
     }
 
     /// Reads this `example.orders.orderLine`.
     ///
     /// Succeeds with `200 OK`.
     pub fn get(&self) -> rt::Operation<orders::OrderLine> {
-        rt::Operation::get(self.path.clone())
+        rt::Operation::get(self.0.clone())
     }
 
     /// Updates this `example.orders.orderLine`, sending only the properties that are set.
     ///
     /// Succeeds with `204 No Content`.
     pub fn update(&self, body: &orders::OrderLine) -> rt::Operation<()> {
-        rt::Operation::update(self.path.clone(), body)
+        rt::Operation::update(self.0.clone(), body)
     }
 
     /// Deletes this `example.orders.orderLine`.
     ///
     /// Succeeds with `204 No Content`.
     pub fn delete(&self) -> rt::Operation<()> {
-        rt::Operation::delete(self.path.clone())
+        rt::Operation::delete(self.0.clone())
     }
 }

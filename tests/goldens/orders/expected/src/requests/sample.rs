@@ -7,39 +7,37 @@ use super::super::orders;
 
 /// A `example.orders.sample` entity.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Sample {
-    pub(super) path: rt::ODataPath,
-}
+pub struct Sample(pub(super) rt::ODataPath);
 
 impl Sample {
     /// The path this handle addresses, below the service root.
     pub fn path(&self) -> &rt::ODataPath {
-        &self.path
+        &self.0
     }
 
     /// The stream property `photo`: read or replace it.
     pub fn photo(&self) -> rt::Stream {
-        rt::Stream::new(self.path.segment("photo"))
+        rt::Stream::new(self.0.segment("photo"))
     }
 
     /// Reads this `example.orders.sample`.
     ///
     /// Succeeds with `200 OK`.
     pub fn get(&self) -> rt::Operation<orders::Sample> {
-        rt::Operation::get(self.path.clone())
+        rt::Operation::get(self.0.clone())
     }
 
     /// Updates this `example.orders.sample`, sending only the properties that are set.
     ///
     /// Succeeds with `204 No Content`.
     pub fn update(&self, body: &orders::Sample) -> rt::Operation<()> {
-        rt::Operation::update(self.path.clone(), body)
+        rt::Operation::update(self.0.clone(), body)
     }
 
     /// Deletes this `example.orders.sample`.
     ///
     /// Succeeds with `204 No Content`.
     pub fn delete(&self) -> rt::Operation<()> {
-        rt::Operation::delete(self.path.clone())
+        rt::Operation::delete(self.0.clone())
     }
 }

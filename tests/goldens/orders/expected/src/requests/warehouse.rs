@@ -7,27 +7,25 @@ use super::super::orders;
 
 /// A `example.orders.warehouse` entity.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Warehouse {
-    pub(super) path: rt::ODataPath,
-}
+pub struct Warehouse(pub(super) rt::ODataPath);
 
 impl Warehouse {
     /// The path this handle addresses, below the service root.
     pub fn path(&self) -> &rt::ODataPath {
-        &self.path
+        &self.0
     }
 
     /// Reads this `example.orders.warehouse`.
     ///
     /// Succeeds with `200 OK`.
     pub fn get(&self) -> rt::Operation<orders::Warehouse> {
-        rt::Operation::get(self.path.clone())
+        rt::Operation::get(self.0.clone())
     }
 
     /// Deletes this `example.orders.warehouse`.
     ///
     /// Succeeds with `204 No Content`.
     pub fn delete(&self) -> rt::Operation<()> {
-        rt::Operation::delete(self.path.clone())
+        rt::Operation::delete(self.0.clone())
     }
 }

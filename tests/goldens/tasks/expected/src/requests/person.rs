@@ -7,14 +7,12 @@ use super::super::tasks;
 
 /// A `example.tasks.person` entity.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Person {
-    pub(super) path: rt::ODataPath,
-}
+pub struct Person(pub(super) rt::ODataPath);
 
 impl Person {
     /// The path this handle addresses, below the service root.
     pub fn path(&self) -> &rt::ODataPath {
-        &self.path
+        &self.0
     }
 
     /// Reads this `example.tasks.person`.
@@ -32,7 +30,7 @@ impl Person {
     pub fn get(&self) -> rt::Operation<tasks::Person> {
         rt::Operation::new(
             rt::http::Method::GET,
-            self.path.clone(),
+            self.0.clone(),
             rt::http::StatusCode::NO_CONTENT,
             rt::json,
         )

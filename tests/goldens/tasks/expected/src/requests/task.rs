@@ -7,21 +7,17 @@ use super::super::tasks;
 
 /// A `example.tasks.task` entity.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Task {
-    pub(super) path: rt::ODataPath,
-}
+pub struct Task(pub(super) rt::ODataPath);
 
 impl Task {
     /// The path this handle addresses, below the service root.
     pub fn path(&self) -> &rt::ODataPath {
-        &self.path
+        &self.0
     }
 
     /// Navigates to `assignedTo`.
     pub fn assigned_to(&self) -> super::person::Person {
-        super::person::Person {
-            path: self.path.segment("assignedTo"),
-        }
+        super::person::Person(self.0.segment("assignedTo"))
     }
 
     /// Reads this `example.tasks.task`.
@@ -39,7 +35,7 @@ impl Task {
     pub fn get(&self) -> rt::Operation<tasks::Task> {
         rt::Operation::new(
             rt::http::Method::GET,
-            self.path.clone(),
+            self.0.clone(),
             rt::http::StatusCode::NO_CONTENT,
             rt::json,
         )
@@ -58,7 +54,7 @@ impl Task {
     ///
     /// Documented in `task-update.md`.
     pub fn update(&self, body: &tasks::Task) -> rt::Operation<()> {
-        rt::Operation::update(self.path.clone(), body)
+        rt::Operation::update(self.0.clone(), body)
     }
 
     /// Deletes this `example.tasks.task`.
@@ -74,7 +70,7 @@ impl Task {
     ///
     /// Documented in `task-update.md`.
     pub fn delete(&self) -> rt::Operation<()> {
-        rt::Operation::delete(self.path.clone())
+        rt::Operation::delete(self.0.clone())
     }
 
     /// Calls the action `example.tasks.complete`.
@@ -90,7 +86,7 @@ impl Task {
     ///
     /// Documented in `task-complete.md`.
     pub fn complete(&self, note: Option<&str>) -> rt::Operation<tasks::Task> {
-        rt::Operation::action(self.path.segment("example.tasks.complete"), rt::json)
+        rt::Operation::action(self.0.segment("example.tasks.complete"), rt::json)
             .with_json_body(&rt::Parameters::new().with_optional("note", note))
     }
 }

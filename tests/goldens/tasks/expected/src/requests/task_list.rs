@@ -7,41 +7,33 @@ use super::super::tasks;
 
 /// A `example.tasks.taskList` entity.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct TaskList {
-    pub(super) path: rt::ODataPath,
-}
+pub struct TaskList(pub(super) rt::ODataPath);
 
 impl TaskList {
     /// The path this handle addresses, below the service root.
     pub fn path(&self) -> &rt::ODataPath {
-        &self.path
+        &self.0
     }
 
     /// Navigates to `tasks`.
     pub fn tasks(&self) -> Tasks {
-        Tasks {
-            path: self.path.segment("tasks"),
-        }
+        Tasks(self.0.segment("tasks"))
     }
 }
 
 /// The `tasks` of a `example.tasks.taskList`.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Tasks {
-    pub(super) path: rt::ODataPath,
-}
+pub struct Tasks(pub(super) rt::ODataPath);
 
 impl Tasks {
     /// The path this handle addresses, below the service root.
     pub fn path(&self) -> &rt::ODataPath {
-        &self.path
+        &self.0
     }
 
     /// Addresses one `example.tasks.task` of this collection by its key.
     pub fn by_id(&self, id: &str) -> super::task::Task {
-        super::task::Task {
-            path: self.path.key(id),
-        }
+        super::task::Task(self.0.key(id))
     }
 
     /// Lists the `example.tasks.task` items of this collection, a page at a time.
@@ -58,7 +50,7 @@ impl Tasks {
     ///
     /// Documented in `tasklist-list-tasks.md`.
     pub fn list(&self) -> rt::Operation<rt::Page<tasks::Task>> {
-        rt::Operation::get(self.path.clone())
+        rt::Operation::get(self.0.clone())
     }
 
     /// Creates a `example.tasks.task` in this collection.
@@ -75,6 +67,6 @@ impl Tasks {
     ///
     /// Documented in `tasklist-post-tasks.md`.
     pub fn create(&self, body: &tasks::Task) -> rt::Operation<tasks::Task> {
-        rt::Operation::create(self.path.clone(), body)
+        rt::Operation::create(self.0.clone(), body)
     }
 }

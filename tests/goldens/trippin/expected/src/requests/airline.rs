@@ -11,22 +11,22 @@ use super::super::trippin;
 /// markers of the runtime's `access` module (everything, unless a place that
 /// leads here says less).
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Airline<A = rt::access::ReadWrite> {
-    pub(super) path: rt::ODataPath,
-    pub(super) access: ::core::marker::PhantomData<A>,
-}
+pub struct Airline<A = rt::access::ReadWrite>(
+    pub(super) rt::ODataPath,
+    pub(super) ::core::marker::PhantomData<A>,
+);
 
 impl<A> Airline<A> {
     /// The path this handle addresses, below the service root.
     pub fn path(&self) -> &rt::ODataPath {
-        &self.path
+        &self.0
     }
 
     /// Reads this `Trippin.Airline`.
     ///
     /// Succeeds with `200 OK`.
     pub fn get(&self) -> rt::Operation<trippin::Airline> {
-        rt::Operation::get(self.path.clone())
+        rt::Operation::get(self.0.clone())
     }
 }
 
@@ -35,7 +35,7 @@ impl<A: rt::access::Updatable> Airline<A> {
     ///
     /// Succeeds with `204 No Content`.
     pub fn update(&self, body: &trippin::Airline) -> rt::Operation<()> {
-        rt::Operation::update(self.path.clone(), body)
+        rt::Operation::update(self.0.clone(), body)
     }
 }
 
@@ -44,6 +44,6 @@ impl<A: rt::access::Deletable> Airline<A> {
     ///
     /// Succeeds with `204 No Content`.
     pub fn delete(&self) -> rt::Operation<()> {
-        rt::Operation::delete(self.path.clone())
+        rt::Operation::delete(self.0.clone())
     }
 }

@@ -7,79 +7,70 @@ use super::super::trippin;
 
 /// A `Trippin.Flight` entity.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Flight {
-    pub(super) path: rt::ODataPath,
-}
+pub struct Flight(pub(super) rt::ODataPath);
 
 impl Flight {
     /// The path this handle addresses, below the service root.
     pub fn path(&self) -> &rt::ODataPath {
-        &self.path
+        &self.0
     }
 
     /// Navigates to `Airline`.
     pub fn airline(&self) -> super::airline::Airline<rt::access::ReadOnly> {
-        super::airline::Airline {
-            path: self.path.segment("Airline"),
-            access: ::core::marker::PhantomData,
-        }
+        super::airline::Airline(self.0.segment("Airline"), ::core::marker::PhantomData)
     }
 
     /// The reference (`$ref`) of `Airline`: read, set or remove it.
     pub fn airline_ref(&self) -> rt::Reference {
-        rt::Reference::new(self.path.segment("Airline"))
+        rt::Reference::new(self.0.segment("Airline"))
     }
 
     /// Reads this `Trippin.Flight`.
     ///
     /// Succeeds with `200 OK`.
     pub fn get(&self) -> rt::Operation<trippin::Flight> {
-        rt::Operation::get(self.path.clone())
+        rt::Operation::get(self.0.clone())
     }
 
     /// Updates this `Trippin.Flight`, sending only the properties that are set.
     ///
     /// Succeeds with `204 No Content`.
     pub fn update(&self, body: &trippin::Flight) -> rt::Operation<()> {
-        rt::Operation::update(self.path.clone(), body)
+        rt::Operation::update(self.0.clone(), body)
     }
 
     /// Deletes this `Trippin.Flight`.
     ///
     /// Succeeds with `204 No Content`.
     pub fn delete(&self) -> rt::Operation<()> {
-        rt::Operation::delete(self.path.clone())
+        rt::Operation::delete(self.0.clone())
     }
 }
 
 /// A collection of `Trippin.Flight` entities, reached by a type cast or a function.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct FlightCollection {
-    pub(super) path: rt::ODataPath,
-}
+pub struct FlightCollection(pub(super) rt::ODataPath);
 
 impl FlightCollection {
     /// The path this handle addresses, below the service root.
     pub fn path(&self) -> &rt::ODataPath {
-        &self.path
+        &self.0
     }
 
     /// Addresses one `Trippin.Flight` of this collection by its key.
     pub fn by_plan_item_id(&self, plan_item_id: i32) -> Flight {
-        Flight {
-            path: self.path.key_literal(&plan_item_id.to_string()),
-        }
+        Flight(self.0.key_literal(&plan_item_id.to_string()))
     }
 
     /// Lists the `Trippin.Flight` items of this collection, a page at a time.
     ///
     /// Succeeds with `200 OK`.
     pub fn list(&self) -> rt::Operation<rt::Page<trippin::Flight>> {
-        rt::Operation::get(self.path.clone())
+        rt::Operation::get(self.0.clone())
     }
 
     /// Counts the `Trippin.Flight` items of this collection (`$count`); `$filter` and `$search` apply.
     pub fn count(&self) -> rt::Operation<i64> {
-        rt::Operation::count_of(self.path.clone())
+        rt::Operation::count_of(self.0.clone())
     }
 }

@@ -11,36 +11,32 @@ use super::super::trippin;
 /// markers of the runtime's `access` module (everything, unless a place that
 /// leads here says less).
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Person<A = rt::access::ReadWrite> {
-    pub(super) path: rt::ODataPath,
-    pub(super) access: ::core::marker::PhantomData<A>,
-}
+pub struct Person<A = rt::access::ReadWrite>(
+    pub(super) rt::ODataPath,
+    pub(super) ::core::marker::PhantomData<A>,
+);
 
 impl<A> Person<A> {
     /// The path this handle addresses, below the service root.
     pub fn path(&self) -> &rt::ODataPath {
-        &self.path
+        &self.0
     }
 
     /// Navigates to `Friends`.
     pub fn friends(&self) -> Friends {
-        Friends {
-            path: self.path.segment("Friends"),
-        }
+        Friends(self.0.segment("Friends"))
     }
 
     /// Navigates to `Trips`.
     pub fn trips(&self) -> Trips {
-        Trips {
-            path: self.path.segment("Trips"),
-        }
+        Trips(self.0.segment("Trips"))
     }
 
     /// Reads this `Trippin.Person`.
     ///
     /// Succeeds with `200 OK`.
     pub fn get(&self) -> rt::Operation<trippin::Person> {
-        rt::Operation::get(self.path.clone())
+        rt::Operation::get(self.0.clone())
     }
 }
 
@@ -49,7 +45,7 @@ impl<A: rt::access::Updatable> Person<A> {
     ///
     /// Succeeds with `204 No Content`.
     pub fn update(&self, body: &trippin::Person) -> rt::Operation<()> {
-        rt::Operation::update(self.path.clone(), body)
+        rt::Operation::update(self.0.clone(), body)
     }
 }
 
@@ -58,92 +54,83 @@ impl<A: rt::access::Deletable> Person<A> {
     ///
     /// Succeeds with `204 No Content`.
     pub fn delete(&self) -> rt::Operation<()> {
-        rt::Operation::delete(self.path.clone())
+        rt::Operation::delete(self.0.clone())
     }
 }
 
 /// The `Friends` of a `Trippin.Person`.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Friends {
-    pub(super) path: rt::ODataPath,
-}
+pub struct Friends(pub(super) rt::ODataPath);
 
 impl Friends {
     /// The path this handle addresses, below the service root.
     pub fn path(&self) -> &rt::ODataPath {
-        &self.path
+        &self.0
     }
 
     /// Addresses one `Trippin.Person` of this collection by its key.
     pub fn by_user_name(&self, user_name: &str) -> Person<rt::access::ReadOnly> {
-        Person {
-            path: self.path.key(user_name),
-            access: ::core::marker::PhantomData,
-        }
+        Person(self.0.key(user_name), ::core::marker::PhantomData)
     }
 
     /// The references (`$ref`) of this collection of `Trippin.Person`.
     ///
     /// List, add and remove references without creating or deleting entities.
     pub fn refs(&self) -> rt::References {
-        rt::References::new(self.path.clone())
+        rt::References::new(self.0.clone())
     }
 
     /// Lists the `Trippin.Person` items of this collection, a page at a time.
     ///
     /// Succeeds with `200 OK`.
     pub fn list(&self) -> rt::Operation<rt::Page<trippin::Person>> {
-        rt::Operation::get(self.path.clone())
+        rt::Operation::get(self.0.clone())
     }
 
     /// Creates a `Trippin.Person` in this collection.
     ///
     /// Succeeds with `201 Created`.
     pub fn create(&self, body: &trippin::Person) -> rt::Operation<trippin::Person> {
-        rt::Operation::create(self.path.clone(), body)
+        rt::Operation::create(self.0.clone(), body)
     }
 
     /// Counts the `Trippin.Person` items of this collection (`$count`); `$filter` and `$search` apply.
     pub fn count(&self) -> rt::Operation<i64> {
-        rt::Operation::count_of(self.path.clone())
+        rt::Operation::count_of(self.0.clone())
     }
 }
 
 /// The `Trips` of a `Trippin.Person`.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Trips {
-    pub(super) path: rt::ODataPath,
-}
+pub struct Trips(pub(super) rt::ODataPath);
 
 impl Trips {
     /// The path this handle addresses, below the service root.
     pub fn path(&self) -> &rt::ODataPath {
-        &self.path
+        &self.0
     }
 
     /// Addresses one `Trippin.Trip` of this collection by its key.
     pub fn by_trip_id(&self, trip_id: i32) -> super::trip::Trip {
-        super::trip::Trip {
-            path: self.path.key_literal(&trip_id.to_string()),
-        }
+        super::trip::Trip(self.0.key_literal(&trip_id.to_string()))
     }
 
     /// Lists the `Trippin.Trip` items of this collection, a page at a time.
     ///
     /// Succeeds with `200 OK`.
     pub fn list(&self) -> rt::Operation<rt::Page<trippin::Trip>> {
-        rt::Operation::get(self.path.clone())
+        rt::Operation::get(self.0.clone())
     }
 
     /// Creates a `Trippin.Trip` in this collection.
     ///
     /// Succeeds with `201 Created`.
     pub fn create(&self, body: &trippin::Trip) -> rt::Operation<trippin::Trip> {
-        rt::Operation::create(self.path.clone(), body)
+        rt::Operation::create(self.0.clone(), body)
     }
 
     /// Counts the `Trippin.Trip` items of this collection (`$count`); `$filter` and `$search` apply.
     pub fn count(&self) -> rt::Operation<i64> {
-        rt::Operation::count_of(self.path.clone())
+        rt::Operation::count_of(self.0.clone())
     }
 }

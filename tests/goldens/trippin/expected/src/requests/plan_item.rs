@@ -7,41 +7,37 @@ use super::super::trippin;
 
 /// A `Trippin.PlanItem` entity.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct PlanItem {
-    pub(super) path: rt::ODataPath,
-}
+pub struct PlanItem(pub(super) rt::ODataPath);
 
 impl PlanItem {
     /// The path this handle addresses, below the service root.
     pub fn path(&self) -> &rt::ODataPath {
-        &self.path
+        &self.0
     }
 
     /// This entity as a `Trippin.Flight` (a type cast); requests fail if it is not one.
     pub fn as_flight(&self) -> super::flight::Flight {
-        super::flight::Flight {
-            path: self.path.segment("Trippin.Flight"),
-        }
+        super::flight::Flight(self.0.segment("Trippin.Flight"))
     }
 
     /// Reads this `Trippin.PlanItem`.
     ///
     /// Succeeds with `200 OK`.
     pub fn get(&self) -> rt::Operation<trippin::AnyPlanItem> {
-        rt::Operation::get(self.path.clone())
+        rt::Operation::get(self.0.clone())
     }
 
     /// Updates this `Trippin.PlanItem`, sending only the properties that are set.
     ///
     /// Succeeds with `204 No Content`.
     pub fn update(&self, body: &trippin::AnyPlanItem) -> rt::Operation<()> {
-        rt::Operation::update(self.path.clone(), body)
+        rt::Operation::update(self.0.clone(), body)
     }
 
     /// Deletes this `Trippin.PlanItem`.
     ///
     /// Succeeds with `204 No Content`.
     pub fn delete(&self) -> rt::Operation<()> {
-        rt::Operation::delete(self.path.clone())
+        rt::Operation::delete(self.0.clone())
     }
 }

@@ -7,76 +7,66 @@ use super::super::trippin;
 
 /// A `Trippin.Trip` entity.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Trip {
-    pub(super) path: rt::ODataPath,
-}
+pub struct Trip(pub(super) rt::ODataPath);
 
 impl Trip {
     /// The path this handle addresses, below the service root.
     pub fn path(&self) -> &rt::ODataPath {
-        &self.path
+        &self.0
     }
 
     /// Navigates to `PlanItems`.
     pub fn plan_items(&self) -> PlanItems {
-        PlanItems {
-            path: self.path.segment("PlanItems"),
-        }
+        PlanItems(self.0.segment("PlanItems"))
     }
 
     /// Reads this `Trippin.Trip`.
     ///
     /// Succeeds with `200 OK`.
     pub fn get(&self) -> rt::Operation<trippin::Trip> {
-        rt::Operation::get(self.path.clone())
+        rt::Operation::get(self.0.clone())
     }
 
     /// Updates this `Trippin.Trip`, sending only the properties that are set.
     ///
     /// Succeeds with `204 No Content`.
     pub fn update(&self, body: &trippin::Trip) -> rt::Operation<()> {
-        rt::Operation::update(self.path.clone(), body)
+        rt::Operation::update(self.0.clone(), body)
     }
 
     /// Deletes this `Trippin.Trip`.
     ///
     /// Succeeds with `204 No Content`.
     pub fn delete(&self) -> rt::Operation<()> {
-        rt::Operation::delete(self.path.clone())
+        rt::Operation::delete(self.0.clone())
     }
 }
 
 /// The `PlanItems` of a `Trippin.Trip`.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct PlanItems {
-    pub(super) path: rt::ODataPath,
-}
+pub struct PlanItems(pub(super) rt::ODataPath);
 
 impl PlanItems {
     /// The path this handle addresses, below the service root.
     pub fn path(&self) -> &rt::ODataPath {
-        &self.path
+        &self.0
     }
 
     /// Addresses one `Trippin.PlanItem` of this collection by its key.
     pub fn by_plan_item_id(&self, plan_item_id: i32) -> super::plan_item::PlanItem {
-        super::plan_item::PlanItem {
-            path: self.path.key_literal(&plan_item_id.to_string()),
-        }
+        super::plan_item::PlanItem(self.0.key_literal(&plan_item_id.to_string()))
     }
 
     /// Only the items of this collection that are `Trippin.Flight`s (a type cast).
     pub fn as_flight(&self) -> super::flight::FlightCollection {
-        super::flight::FlightCollection {
-            path: self.path.segment("Trippin.Flight"),
-        }
+        super::flight::FlightCollection(self.0.segment("Trippin.Flight"))
     }
 
     /// Lists the `Trippin.PlanItem` items of this collection, a page at a time.
     ///
     /// Succeeds with `200 OK`.
     pub fn list(&self) -> rt::Operation<rt::Page<trippin::AnyPlanItem>> {
-        rt::Operation::get(self.path.clone())
+        rt::Operation::get(self.0.clone())
     }
 
     /// Creates a `Trippin.PlanItem` in this collection.
@@ -86,11 +76,11 @@ impl PlanItems {
         &self,
         body: &trippin::AnyPlanItem,
     ) -> rt::Operation<trippin::AnyPlanItem> {
-        rt::Operation::create(self.path.clone(), body)
+        rt::Operation::create(self.0.clone(), body)
     }
 
     /// Counts the `Trippin.PlanItem` items of this collection (`$count`); `$filter` and `$search` apply.
     pub fn count(&self) -> rt::Operation<i64> {
-        rt::Operation::count_of(self.path.clone())
+        rt::Operation::count_of(self.0.clone())
     }
 }

@@ -10,20 +10,149 @@
 #[allow(unused_imports)]
 use ::odata_codegen_runtime as rt;
 
+/// A session of a call.
+///
+/// The entity type `contoso.media.calls.session`, derived from `contoso.media.session`.
 #[cfg(any(feature = "callRecords", feature = "sessions"))]
-mod session;
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Session {
+    /// The type's name as services read it from a request body (`@odata.type`).
+    #[serde(rename = "@odata.type", default, skip_serializing_if = "Option::is_none")]
+    pub odata_type: Option<String>,
+    /// The key. Empty (the type's default) when a response leaves it out; an empty key is not sent, so a create lets the service assign one.
+    #[serde(default, skip_serializing_if = "rt::is_default")]
+    pub id: String,
+    /// How the session was held.
+    #[serde(default, skip_serializing_if = "rt::Field::is_absent")]
+    pub modalities: rt::Field<Vec<super::Modality>>,
+    #[serde(default, skip_serializing_if = "rt::Field::is_absent")]
+    pub kind: rt::Field<Modality>,
+    #[serde(default, skip_serializing_if = "rt::Field::is_absent")]
+    pub caller_name: rt::Field<String>,
+    #[serde(default, skip_serializing_if = "rt::Field::is_absent")]
+    pub call_modality: rt::Field<Modality>,
+    #[serde(default, skip_serializing_if = "rt::Field::is_absent")]
+    pub media_modality: rt::Field<super::Modality>,
+    /// Properties the schema does not declare, kept so that nothing received is lost.
+    #[serde(flatten)]
+    pub additional_data: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+}
 
 #[cfg(any(feature = "callRecords", feature = "sessions"))]
-pub use session::Session;
+impl Session {
+    /// The `@odata.type` of this type.
+    pub const ODATA_TYPE: &'static str = "#contoso.media.calls.session";
+}
+
+#[cfg(any(feature = "callRecords", feature = "sessions"))]
+impl Default for Session {
+    /// An empty value that names its type, ready to fill in for a request body.
+    fn default() -> Self {
+        Self {
+            odata_type: Some(Self::ODATA_TYPE.to_owned()),
+            id: Default::default(),
+            modalities: rt::Field::Absent,
+            kind: rt::Field::Absent,
+            caller_name: rt::Field::Absent,
+            call_modality: rt::Field::Absent,
+            media_modality: rt::Field::Absent,
+            additional_data: ::std::collections::BTreeMap::new(),
+        }
+    }
+}
+
+/// The entity type `contoso.media.calls.callRecord`.
+#[cfg(feature = "callRecords")]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct CallRecord {
+    /// The type's name as services read it from a request body (`@odata.type`).
+    #[serde(rename = "@odata.type", default, skip_serializing_if = "Option::is_none")]
+    pub odata_type: Option<String>,
+    /// The key. Empty (the type's default) when a response leaves it out; an empty key is not sent, so a create lets the service assign one.
+    #[serde(default, skip_serializing_if = "rt::is_default")]
+    pub id: String,
+    /// Properties the schema does not declare, kept so that nothing received is lost.
+    #[serde(flatten)]
+    pub additional_data: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+}
 
 #[cfg(feature = "callRecords")]
-mod call_record;
+impl CallRecord {
+    /// The `@odata.type` of this type.
+    pub const ODATA_TYPE: &'static str = "#contoso.media.calls.callRecord";
+}
 
 #[cfg(feature = "callRecords")]
-pub use call_record::CallRecord;
+impl Default for CallRecord {
+    /// An empty value that names its type, ready to fill in for a request body.
+    fn default() -> Self {
+        Self {
+            odata_type: Some(Self::ODATA_TYPE.to_owned()),
+            id: Default::default(),
+            additional_data: ::std::collections::BTreeMap::new(),
+        }
+    }
+}
+
+/// The enum type `contoso.media.calls.modality`. Values this crate does not know are kept, not rejected.
+#[cfg(any(feature = "callRecords", feature = "sessions"))]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Modality {
+    /// `screenSharing`
+    ScreenSharing,
+    /// `data`
+    Data,
+    /// A value this crate does not know yet, kept exactly as received.
+    Unrecognized(String),
+}
 
 #[cfg(any(feature = "callRecords", feature = "sessions"))]
-mod modality;
+impl Modality {
+    /// The member's value in the schema; `None` for a value this crate does not know.
+    pub fn value(&self) -> Option<i32> {
+        match self {
+            Self::ScreenSharing => Some(0),
+            Self::Data => Some(1),
+            Self::Unrecognized(_) => None,
+        }
+    }
+}
 
 #[cfg(any(feature = "callRecords", feature = "sessions"))]
-pub use modality::Modality;
+impl rt::ODataEnum for Modality {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "screenSharing" => Self::ScreenSharing,
+            "data" => Self::Data,
+            other => Self::Unrecognized(other.to_owned()),
+        }
+    }
+
+    fn to_wire(&self) -> &str {
+        match self {
+            Self::ScreenSharing => "screenSharing",
+            Self::Data => "data",
+            Self::Unrecognized(value) => value,
+        }
+    }
+}
+
+#[cfg(any(feature = "callRecords", feature = "sessions"))]
+impl ::serde::Serialize for Modality {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        rt::serialize_enum(self, serializer)
+    }
+}
+
+#[cfg(any(feature = "callRecords", feature = "sessions"))]
+impl<'de> ::serde::Deserialize<'de> for Modality {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::deserialize_enum(deserializer)
+    }
+}

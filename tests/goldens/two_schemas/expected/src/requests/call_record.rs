@@ -2,7 +2,6 @@
 
 //! Handles of `contoso.media.calls.callRecord`: one entity, and the collections it navigates to.
 
-#[allow(unused_imports)]
 use ::odata_codegen_runtime as rt;
 
 #[allow(unused_imports)]
@@ -12,92 +11,78 @@ use super::super::media;
 use super::super::media::calls;
 
 /// A `contoso.media.calls.callRecord` entity.
-#[cfg(feature = "callRecords")]
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct CallRecord {
-    pub(super) path: rt::ODataPath,
-}
+pub struct CallRecord(pub(super) rt::ODataPath);
 
-#[cfg(feature = "callRecords")]
 impl CallRecord {
     /// The path this handle addresses, below the service root.
     pub fn path(&self) -> &rt::ODataPath {
-        &self.path
+        &self.0
     }
 
     /// Navigates to `sessions`.
     pub fn sessions(&self) -> Sessions {
-        Sessions {
-            path: self.path.segment("sessions"),
-        }
+        Sessions(self.0.segment("sessions"))
     }
 
     /// Reads this `contoso.media.calls.callRecord`.
     ///
     /// Succeeds with `200 OK`.
     pub fn get(&self) -> rt::Operation<calls::CallRecord> {
-        rt::Operation::get(self.path.clone())
+        rt::Operation::get(self.0.clone())
     }
 
     /// Updates this `contoso.media.calls.callRecord`, sending only the properties that are set.
     ///
     /// Succeeds with `204 No Content`.
     pub fn update(&self, body: &calls::CallRecord) -> rt::Operation<()> {
-        rt::Operation::update(self.path.clone(), body)
+        rt::Operation::update(self.0.clone(), body)
     }
 
     /// Deletes this `contoso.media.calls.callRecord`.
     ///
     /// Succeeds with `204 No Content`.
     pub fn delete(&self) -> rt::Operation<()> {
-        rt::Operation::delete(self.path.clone())
+        rt::Operation::delete(self.0.clone())
     }
 }
 
 /// The `sessions` of a `contoso.media.calls.callRecord`.
-#[cfg(feature = "callRecords")]
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Sessions {
-    pub(super) path: rt::ODataPath,
-}
+pub struct Sessions(pub(super) rt::ODataPath);
 
-#[cfg(feature = "callRecords")]
 impl Sessions {
     /// The path this handle addresses, below the service root.
     pub fn path(&self) -> &rt::ODataPath {
-        &self.path
+        &self.0
     }
 
     /// Addresses one `contoso.media.session` of this collection by its key.
     pub fn by_id(&self, id: &str) -> super::media_session::Session {
-        super::media_session::Session {
-            path: self.path.key(id),
-        }
+        super::media_session::Session(self.0.key(id))
     }
 
     /// Only the items of this collection that are `contoso.media.calls.session`s (a type cast).
     pub fn as_session(&self) -> super::session::SessionCollection {
-        super::session::SessionCollection {
-            path: self.path.segment("contoso.media.calls.session"),
-        }
+        super::session::SessionCollection(self.0.segment("contoso.media.calls.session"))
     }
 
     /// Lists the `contoso.media.session` items of this collection, a page at a time.
     ///
     /// Succeeds with `200 OK`.
     pub fn list(&self) -> rt::Operation<rt::Page<media::AnySession>> {
-        rt::Operation::get(self.path.clone())
+        rt::Operation::get(self.0.clone())
     }
 
     /// Creates a `contoso.media.session` in this collection.
     ///
     /// Succeeds with `201 Created`.
     pub fn create(&self, body: &media::AnySession) -> rt::Operation<media::AnySession> {
-        rt::Operation::create(self.path.clone(), body)
+        rt::Operation::create(self.0.clone(), body)
     }
 
     /// Counts the `contoso.media.session` items of this collection (`$count`); `$filter` and `$search` apply.
     pub fn count(&self) -> rt::Operation<i64> {
-        rt::Operation::count_of(self.path.clone())
+        rt::Operation::count_of(self.0.clone())
     }
 }

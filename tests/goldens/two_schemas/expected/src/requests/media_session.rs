@@ -2,51 +2,44 @@
 
 //! Handles of `contoso.media.session`: one entity, and the collections it navigates to.
 
-#[allow(unused_imports)]
 use ::odata_codegen_runtime as rt;
 
 #[allow(unused_imports)]
 use super::super::media;
 
 /// A `contoso.media.session` entity.
-#[cfg(any(feature = "callRecords", feature = "sessions"))]
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Session {
-    pub(super) path: rt::ODataPath,
-}
+pub struct Session(pub(super) rt::ODataPath);
 
-#[cfg(any(feature = "callRecords", feature = "sessions"))]
 impl Session {
     /// The path this handle addresses, below the service root.
     pub fn path(&self) -> &rt::ODataPath {
-        &self.path
+        &self.0
     }
 
     /// This entity as a `contoso.media.calls.session` (a type cast); requests fail if it is not one.
     pub fn as_session(&self) -> super::session::Session {
-        super::session::Session {
-            path: self.path.segment("contoso.media.calls.session"),
-        }
+        super::session::Session(self.0.segment("contoso.media.calls.session"))
     }
 
     /// Reads this `contoso.media.session`.
     ///
     /// Succeeds with `200 OK`.
     pub fn get(&self) -> rt::Operation<media::AnySession> {
-        rt::Operation::get(self.path.clone())
+        rt::Operation::get(self.0.clone())
     }
 
     /// Updates this `contoso.media.session`, sending only the properties that are set.
     ///
     /// Succeeds with `204 No Content`.
     pub fn update(&self, body: &media::AnySession) -> rt::Operation<()> {
-        rt::Operation::update(self.path.clone(), body)
+        rt::Operation::update(self.0.clone(), body)
     }
 
     /// Deletes this `contoso.media.session`.
     ///
     /// Succeeds with `204 No Content`.
     pub fn delete(&self) -> rt::Operation<()> {
-        rt::Operation::delete(self.path.clone())
+        rt::Operation::delete(self.0.clone())
     }
 }

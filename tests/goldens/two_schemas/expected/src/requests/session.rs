@@ -2,76 +2,67 @@
 
 //! Handles of `contoso.media.calls.session`: one entity, and the collections it navigates to.
 
-#[allow(unused_imports)]
 use ::odata_codegen_runtime as rt;
 
 #[allow(unused_imports)]
 use super::super::media::calls;
 
 /// A `contoso.media.calls.session` entity.
-#[cfg(any(feature = "callRecords", feature = "sessions"))]
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Session {
-    pub(super) path: rt::ODataPath,
-}
+pub struct Session(pub(super) rt::ODataPath);
 
-#[cfg(any(feature = "callRecords", feature = "sessions"))]
 impl Session {
     /// The path this handle addresses, below the service root.
     pub fn path(&self) -> &rt::ODataPath {
-        &self.path
+        &self.0
     }
 
     /// Reads this `contoso.media.calls.session`.
     ///
     /// Succeeds with `200 OK`.
     pub fn get(&self) -> rt::Operation<calls::Session> {
-        rt::Operation::get(self.path.clone())
+        rt::Operation::get(self.0.clone())
     }
 
     /// Updates this `contoso.media.calls.session`, sending only the properties that are set.
     ///
     /// Succeeds with `204 No Content`.
     pub fn update(&self, body: &calls::Session) -> rt::Operation<()> {
-        rt::Operation::update(self.path.clone(), body)
+        rt::Operation::update(self.0.clone(), body)
     }
 
     /// Deletes this `contoso.media.calls.session`.
     ///
     /// Succeeds with `204 No Content`.
     pub fn delete(&self) -> rt::Operation<()> {
-        rt::Operation::delete(self.path.clone())
+        rt::Operation::delete(self.0.clone())
     }
 }
 
 /// A collection of `contoso.media.calls.session` entities, reached by a type cast or a function.
-#[cfg(any(feature = "callRecords", feature = "sessions"))]
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct SessionCollection {
-    pub(super) path: rt::ODataPath,
-}
+pub struct SessionCollection(pub(super) rt::ODataPath);
 
-#[cfg(any(feature = "callRecords", feature = "sessions"))]
 impl SessionCollection {
     /// The path this handle addresses, below the service root.
     pub fn path(&self) -> &rt::ODataPath {
-        &self.path
+        &self.0
     }
 
     /// Addresses one `contoso.media.calls.session` of this collection by its key.
     pub fn by_id(&self, id: &str) -> Session {
-        Session { path: self.path.key(id) }
+        Session(self.0.key(id))
     }
 
     /// Lists the `contoso.media.calls.session` items of this collection, a page at a time.
     ///
     /// Succeeds with `200 OK`.
     pub fn list(&self) -> rt::Operation<rt::Page<calls::Session>> {
-        rt::Operation::get(self.path.clone())
+        rt::Operation::get(self.0.clone())
     }
 
     /// Counts the `contoso.media.calls.session` items of this collection (`$count`); `$filter` and `$search` apply.
     pub fn count(&self) -> rt::Operation<i64> {
-        rt::Operation::count_of(self.path.clone())
+        rt::Operation::count_of(self.0.clone())
     }
 }

@@ -9,5 +9,31 @@
 
 use ::odata_codegen_runtime as rt;
 
-mod thing;
-pub use thing::Thing;
+/// The complex type `weird.names.rt.thing`.
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct Thing {
+    /// The type's name as services read it from a request body (`@odata.type`).
+    #[serde(rename = "@odata.type", default, skip_serializing_if = "Option::is_none")]
+    pub odata_type: Option<String>,
+    #[serde(default, skip_serializing_if = "rt::Field::is_absent")]
+    pub when: rt::Field<rt::Date>,
+    /// Properties the schema does not declare, kept so that nothing received is lost.
+    #[serde(flatten)]
+    pub additional_data: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+}
+
+impl Thing {
+    /// The `@odata.type` of this type.
+    pub const ODATA_TYPE: &'static str = "#weird.names.rt.thing";
+}
+
+impl Default for Thing {
+    /// An empty value that names its type, ready to fill in for a request body.
+    fn default() -> Self {
+        Self {
+            odata_type: Some(Self::ODATA_TYPE.to_owned()),
+            when: rt::Field::Absent,
+            additional_data: ::std::collections::BTreeMap::new(),
+        }
+    }
+}
