@@ -403,7 +403,11 @@ fn navigations_named_like_keywords_give_snake_case_methods() {
         &["--all"],
     )
     .succeeds();
-    let requests = &files[Path::new("src/requests.rs")];
+    let requests: String = files
+        .iter()
+        .filter(|(path, _)| path.to_string_lossy().starts_with("src/requests"))
+        .map(|(_, text)| text.as_str())
+        .collect();
     for method in [
         "fn self_ref(",
         "fn x_ref(",

@@ -94,7 +94,7 @@ fn generate_writes_a_crate_and_check_compares_it() {
     let page = common::root().join(common::SEED_PAGE);
     let (code, _, stderr) = common::cli_generate(&metadata, &page, &out, &[]);
     assert_eq!(code, 0, "{stderr}");
-    assert!(stderr.contains("wrote 6 file(s)"), "{stderr}");
+    assert!(stderr.contains("wrote 8 file(s)"), "{stderr}");
     let toml = fs::read_to_string(out.join("Cargo.toml")).unwrap();
     let runtime_dependency = |toml: &str| {
         toml.lines()

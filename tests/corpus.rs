@@ -116,9 +116,15 @@ fn the_corpus_generates_what_resolves_when_unresolved_lines_are_warnings() {
         .set("unresolved", Level::Warn)
         .expect("a group");
     let generated = odata_codegen::generate(&inputs, &options).expect("generates");
-    let requests = &generated.files["src/requests.rs"];
+    let requests: String = generated
+        .files
+        .iter()
+        .filter(|(path, _)| path.starts_with("src/requests"))
+        .map(|(_, text)| text.as_str())
+        .collect();
     // Documented on many pages, generated once.
-    assert_eq!(requests.matches("pub struct Users ").count(), 1);
+    let sets = &generated.files["src/requests.rs"];
+    assert_eq!(sets.matches("pub struct Users(").count(), 1);
     assert!(requests.contains("Documented in `user-list.md`."));
     assert!(generated.files["src/examples.rs"].contains("fn example_"));
 }

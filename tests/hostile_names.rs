@@ -134,6 +134,12 @@ fn hostile_names_generate_a_crate_that_compiles_without_warnings_and_keeps_wire_
             "src/n/n_2.rs",
             "src/n/n_2/n.rs",
             "src/requests.rs",
+            // Type modules: `r#type` is written `type.rs`, as rustc looks for it.
+            "src/requests/n.rs",
+            "src/requests/self_.rs",
+            "src/requests/self_2.rs",
+            "src/requests/super_.rs",
+            "src/requests/type.rs",
         ]
     );
     for file in &files {

@@ -112,7 +112,7 @@ fn assert_forbidden_requests_do_not_compile(dir: &Path) {
     .expect("misuse manifest");
     std::fs::write(
         misuse.join("src/lib.rs"),
-        "use fixture_orders::example::orders::Order;\n\
+        "use fixture_orders::orders::Order;\n\
          use fixture_orders::requests::OrderService;\n\
          pub fn update_an_order_of_a_customer() {\n\
              let _ = OrderService.customers().by_id(3).orders().by_key(3, 9).update(&Order::default());\n\
@@ -237,13 +237,13 @@ fn capabilities_restrictions_leave_out_what_the_service_forbids() {
         "{of_customer}"
     );
     // Warehouses are reached only by their set, whose handle stays plain.
-    assert!(warehouse_module.contains("pub struct Warehouse {"));
+    assert!(warehouse_module.contains("pub struct Warehouse(pub(super) rt::ODataPath);"));
 }
 
 #[test]
 fn schema_facts_become_docs() {
     let files = generate("orders", false);
-    let models = module_text(&files, "src/example/orders");
+    let models = module_text(&files, "src/orders");
     let requests = module_text(&files, "src/requests");
     for expected in [
         "/// Computed by the service.",
@@ -342,7 +342,7 @@ fn select_globs_choose_what_is_generated_and_warn_when_nothing_matches() {
             "unexpected {absent:?}:\n{requests}"
         );
     }
-    let models = module_text(&files, "src/example/library");
+    let models = module_text(&files, "src/library");
     assert!(models.contains("pub struct Book {"));
     assert!(!models.contains("pub struct Member {"), "{models}");
     let _ = std::fs::remove_dir_all(&dir);

@@ -120,7 +120,8 @@ fn unresolved_lines_as_warnings_let_generate_go_on() {
     let (code, _, stderr) = common::cli_generate(&metadata, &page, &out, &["--warn", "unresolved"]);
     assert_eq!(code, 0, "{stderr}");
     assert!(stderr.contains("warning[unknown-segment]"), "{stderr}");
-    let requests = std::fs::read_to_string(dir.join("out/src/requests.rs")).expect("generated");
+    let requests = std::fs::read_to_string(dir.join("out/src/requests/device_app_management.rs"))
+        .expect("generated");
     assert!(requests.contains("ios_lob_app_provisioning_configurations"));
     std::fs::remove_dir_all(&dir).expect("cleaned up");
 }

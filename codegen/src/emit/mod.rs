@@ -104,7 +104,10 @@ enum Piece<'a> {
     ModuleDecls(Vec<String>),
     /// The private modules a large namespace module's items are cut into, and their
     /// re-exports.
-    ChunkDecls(Vec<String>),
+    ChunkDecls {
+        chunks: Vec<String>,
+        gated: bool,
+    },
     /// What opens a chunk's file: the names of its namespace module.
     ChunkOpening,
     /// The `pub mod` lines of `requests`' type modules, each compiled when its
@@ -174,13 +177,17 @@ impl<'a> Piece<'a> {
                 })
                 .collect(),
             Piece::HandleModuleDecls(modules) => requests::module_decls(modules),
-            Piece::ChunkDecls(chunks) => chunks
-                .iter()
-                .map(|chunk| {
-                    let chunk = ident(chunk);
-                    quote! { mod #chunk; pub use #chunk::*; }
-                })
-                .collect(),
+            // Features may compile out every item of a chunk.
+            Piece::ChunkDecls { chunks, gated } => {
+                let allow = gated.then(|| quote! { #[allow(unused_imports)] });
+                chunks
+                    .iter()
+                    .map(|chunk| {
+                        let chunk = ident(chunk);
+                        quote! { mod #chunk; #allow pub use #chunk::*; }
+                    })
+                    .collect()
+            }
             Piece::ChunkOpening => quote! {
                 #[allow(unused_imports)]
                 use super::*;
@@ -279,9 +286,10 @@ pub fn emit_timed(krate: &ir::Crate, layout: &Layout, inputs: &[String]) -> (Fil
                         None => module_pieces(module, ctx, &mut pieces),
                         Some(chunks) => {
                             pieces.extend(module.aliases.iter().map(|a| Piece::Alias(a, ctx)));
-                            pieces.push(Piece::ChunkDecls(
-                                chunks.iter().map(|(name, _)| name.clone()).collect(),
-                            ));
+                            pieces.push(Piece::ChunkDecls {
+                                chunks: chunks.iter().map(|(name, _)| name.clone()).collect(),
+                                gated,
+                            });
                             let dir = path.join("/");
                             for (name, items) in chunks {
                                 let mut file = vec![Piece::ChunkOpening];
