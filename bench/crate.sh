@@ -25,11 +25,11 @@ echo "building $previous and the work tree" >&2
 for release in previous current; do
   tree=$([ $release = previous ] && echo "$work/previous" || echo "$root")
   "$tree/target/release/odata-codegen" generate --metadata "$corpus/metadata.xml" \
-    --all --root-features --out "$work/$release" --runtime-path "$tree/codegen/runtime" \
+    --all --root-features --out "$work/crate-$release" --runtime-path "$tree/codegen/runtime" \
     >/dev/null 2>&1
-  lines=$(find "$work/$release/src" -name '*.rs' -print0 | xargs -0 cat | wc -l)
-  files=$(find "$work/$release/src" -name '*.rs' | wc -l)
-  largest=$(find "$work/$release/src" -name '*.rs' -print0 | xargs -0 wc -l | grep -v ' total$' \
+  lines=$(find "$work/crate-$release/src" -name '*.rs' -print0 | xargs -0 cat | wc -l)
+  files=$(find "$work/crate-$release/src" -name '*.rs' | wc -l)
+  largest=$(find "$work/crate-$release/src" -name '*.rs' -print0 | xargs -0 wc -l | grep -v ' total$' \
     | sort -n | tail -1 | awk '{print $1}')
   echo "$release: $lines lines in $files files, the largest $largest lines"
 done
@@ -37,9 +37,9 @@ done
 check() { # release, features...: prints "seconds peak-MiB"
   local release=$1; shift
   export CARGO_TARGET_DIR="$work/target-$release"
-  (cd "$work/$release" && cargo check -q "$@" >/dev/null 2>&1 || true)  # dependencies
-  (cd "$work/$release" && cargo clean -q -p microsoft-graph)
-  (cd "$work/$release" && /usr/bin/time -f '%e %M' -o "$work/time" cargo check -q "$@")
+  (cd "$work/crate-$release" && cargo check -q "$@" >/dev/null 2>&1 || true)  # dependencies
+  (cd "$work/crate-$release" && cargo clean -q -p microsoft-graph)
+  (cd "$work/crate-$release" && /usr/bin/time -f '%e %M' -o "$work/time" cargo check -q "$@")
   awk '{printf "%s s, %.2f GB\n", $1, $2 / 1048576}' "$work/time"
 }
 for features in "--all-features" "--no-default-features --features deviceAppManagement"; do
