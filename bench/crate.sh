@@ -6,8 +6,8 @@
 # and at the work tree, generates `--all --root-features` from the beta metadata with each
 # (against its own runtime), and prints for each crate its lines, files and largest file,
 # then the wall time and peak memory of `cargo check --all-features` and of
-# `cargo check --no-default-features --features deviceAppManagement`, each in a target
-# directory of its own holding only the dependencies, built first and not timed. The corpus is
+# `cargo check --no-default-features --features deviceAppManagement`, each in a fresh
+# target directory (so each time includes checking the dependencies, the same for both). The corpus is
 # ../shared/graph-beta-2021-07 or $ODATA_CODEGEN_CORPUS.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -37,8 +37,6 @@ done
 check() { # release, features...: prints "seconds peak-MiB"
   local release=$1; shift
   export CARGO_TARGET_DIR="$work/target-$release-${#@}"
-  # The dependencies, with the runtime's client as the crate's default features want it.
-  (cd "$work/crate-$release" && cargo check -q -p odata-codegen-runtime --features client)
   (cd "$work/crate-$release" && /usr/bin/time -f '%e %M' -o "$work/time" cargo check -q "$@")
   awk '{printf "%s s, %.2f GB\n", $1, $2 / 1048576}' "$work/time"
 }
