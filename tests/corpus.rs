@@ -116,12 +116,7 @@ fn the_corpus_generates_what_resolves_when_unresolved_lines_are_warnings() {
         .set("unresolved", Level::Warn)
         .expect("a group");
     let generated = odata_codegen::generate(&inputs, &options).expect("generates");
-    let requests: String = generated
-        .files
-        .iter()
-        .filter(|(path, _)| path.starts_with("src/requests"))
-        .map(|(_, text)| text.as_str())
-        .collect();
+    let requests = common::module_text(&generated.files, "src/requests");
     // Documented on many pages, generated once.
     let sets = &generated.files["src/requests.rs"];
     assert_eq!(sets.matches("pub struct Users(").count(), 1);

@@ -77,11 +77,7 @@ fn todo_permissions_are_reported_and_not_documented_as_real() {
         "{warnings:?}"
     );
     let files = common::generate_default();
-    let requests: String = files
-        .iter()
-        .filter(|(path, _)| path.starts_with("src/requests"))
-        .map(|(_, text)| text.as_str())
-        .collect();
+    let requests = common::module_text(&files, "src/requests");
     assert!(
         !requests.contains("TODO"),
         "a TODO permission was copied into the docs"

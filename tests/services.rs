@@ -150,23 +150,6 @@ fn output_is_deterministic() {
     }
 }
 
-/// The text of a module of a generated crate: its file and the files below it (the
-/// type modules of `requests`, the item files of a namespace module).
-fn module_text(files: &odata_codegen::Files, module: &str) -> String {
-    let below = format!("{module}/");
-    let text: String = files
-        .iter()
-        .filter(|(path, _)| path.strip_suffix(".rs") == Some(module) || path.starts_with(&below))
-        .map(|(_, text)| text.as_str())
-        .collect();
-    assert!(
-        !text.is_empty(),
-        "no {module} in {:?}",
-        files.keys().collect::<Vec<_>>()
-    );
-    text
-}
-
 /// The files under `dir`, by their paths relative to it.
 fn walk(dir: &Path) -> odata_codegen::Files {
     let mut files = odata_codegen::Files::new();
@@ -243,8 +226,8 @@ fn capabilities_restrictions_leave_out_what_the_service_forbids() {
 #[test]
 fn schema_facts_become_docs() {
     let files = generate("orders", false);
-    let models = module_text(&files, "src/orders");
-    let requests = module_text(&files, "src/requests");
+    let models = common::module_text(&files, "src/orders");
+    let requests = common::module_text(&files, "src/requests");
     for expected in [
         "/// Computed by the service.",
         "/// Set when the entity is created; never changed afterwards.",
@@ -317,7 +300,7 @@ fn select_globs_choose_what_is_generated_and_warn_when_nothing_matches() {
     );
     assert!(stderr.contains("timings: read "), "{stderr}");
     let files: odata_codegen::Files = walk(&out);
-    let requests = module_text(&files, "src/requests");
+    let requests = common::module_text(&files, "src/requests");
     for expected in [
         "pub fn libraries(&self)",
         "pub fn shelves(&self)",
@@ -342,7 +325,7 @@ fn select_globs_choose_what_is_generated_and_warn_when_nothing_matches() {
             "unexpected {absent:?}:\n{requests}"
         );
     }
-    let models = module_text(&files, "src/library");
+    let models = common::module_text(&files, "src/library");
     assert!(models.contains("pub struct Book {"));
     assert!(!models.contains("pub struct Member {"), "{models}");
     let _ = std::fs::remove_dir_all(&dir);

@@ -247,3 +247,20 @@ pub fn write_workspace(dir: &Path, members: &[&str]) {
 pub fn runtime_path() -> String {
     root().join("codegen/runtime").display().to_string()
 }
+
+/// The text of a module of a generated crate: its file and the files below it (the type
+/// modules of `requests`, the chunks of a namespace module), e.g. `src/requests`.
+pub fn module_text(files: &Files, module: &str) -> String {
+    let below = format!("{module}/");
+    let text: String = files
+        .iter()
+        .filter(|(path, _)| path.strip_suffix(".rs") == Some(module) || path.starts_with(&below))
+        .map(|(_, text)| text.as_str())
+        .collect();
+    assert!(
+        !text.is_empty(),
+        "no {module} in {:?}",
+        files.keys().collect::<Vec<_>>()
+    );
+    text
+}
