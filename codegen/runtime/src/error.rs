@@ -95,11 +95,68 @@ impl Error {
         }
     }
 
+    /// What kind of failure the response's status reports, for the statuses a caller
+    /// commonly handles; `None` for errors that came from no response.
+    pub fn kind(&self) -> Option<ErrorKind> {
+        self.status().map(ErrorKind::of)
+    }
+
     /// The service's error body, when the service sent one.
     pub fn service_error(&self) -> Option<&ServiceError> {
         match self {
             Self::Service(error) => Some(error.as_ref()),
             _ => None,
+        }
+    }
+}
+
+/// The failures a caller commonly tells apart, by the response's status.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ErrorKind {
+    /// `400 Bad Request`: the service rejected the request as malformed.
+    BadRequest,
+    /// `401 Unauthorized`: no valid credentials.
+    Unauthorized,
+    /// `403 Forbidden`: the credentials do not allow this.
+    Forbidden,
+    /// `404 Not Found`: no such resource.
+    NotFound,
+    /// `405 Method Not Allowed`: the resource does not support this request.
+    MethodNotAllowed,
+    /// `409 Conflict`: e.g. an entity with this key exists already.
+    Conflict,
+    /// `412 Precondition Failed`: the entity changed since its ETag was read
+    /// ([`Operation::if_match`](crate::Operation::if_match)).
+    PreconditionFailed,
+    /// `428 Precondition Required`: the service needs `If-Match` for this change.
+    PreconditionRequired,
+    /// `429 Too Many Requests`: throttled (after the client's retries).
+    TooManyRequests,
+    /// Another 4xx status.
+    OtherClientError,
+    /// A 5xx status.
+    ServerError,
+    /// A status that is no error by itself but not the one expected (a 1xx, 2xx or 3xx).
+    Unexpected,
+}
+
+impl ErrorKind {
+    /// The kind a status reports.
+    pub fn of(status: StatusCode) -> Self {
+        match status.as_u16() {
+            400 => Self::BadRequest,
+            401 => Self::Unauthorized,
+            403 => Self::Forbidden,
+            404 => Self::NotFound,
+            405 => Self::MethodNotAllowed,
+            409 => Self::Conflict,
+            412 => Self::PreconditionFailed,
+            428 => Self::PreconditionRequired,
+            429 => Self::TooManyRequests,
+            400..=499 => Self::OtherClientError,
+            500..=599 => Self::ServerError,
+            _ => Self::Unexpected,
         }
     }
 }

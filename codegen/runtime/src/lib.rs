@@ -11,7 +11,8 @@
 //!
 //! The value types keep OData's JSON forms intact: [`Field`] tells an absent
 //! property from a null one, [`DateTimeOffset`], [`TimeOfDay`] and [`Duration`]
-//! write back exactly the text they read, [`Double`] and [`Single`] accept `"INF"`
+//! write back exactly the text they read, [`Decimal`] keeps every digit, `Edm.Int64`
+//! reads from a number or a string ([`int64`]), [`Double`] and [`Single`] accept `"INF"`
 //! and `"NaN"`, and [`ODataEnum`] and [`Flags`] keep enumeration members the
 //! generated code does not know yet.
 //!
@@ -60,6 +61,7 @@ mod edm;
 mod enums;
 mod error;
 mod field;
+mod ieee754;
 mod operation;
 mod path;
 mod query;
@@ -70,10 +72,13 @@ mod client;
 
 #[cfg(feature = "client")]
 pub use client::{BoxFuture, Client, ClientBuilder, StaticToken, Token, TokenProvider};
-pub use edm::{Binary, Date, DateTimeOffset, Double, Duration, Single, TimeOfDay, ValueError};
+pub use edm::{
+    Binary, Date, DateTimeOffset, Decimal, Double, Duration, Single, TimeOfDay, ValueError,
+};
 pub use enums::{Flags, ODataEnum, deserialize_enum, serialize_enum};
-pub use error::{Error, ServiceError};
+pub use error::{Error, ErrorKind, ServiceError};
 pub use field::{Field, is_default};
+pub use ieee754::{Int64Value, int64};
 pub use operation::{Operation, Page, bytes, count, json, json_value, no_content};
 pub use path::{KeyValue, ODataPath, ServiceRoot, SystemSegment};
 pub use query::QueryOptions;

@@ -2,10 +2,11 @@
 
 use std::fmt;
 
-use http::header::{ACCEPT, CONTENT_TYPE, DATE};
+use http::header::{ACCEPT, CONTENT_TYPE, DATE, IF_MATCH, IF_NONE_MATCH};
 use http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode};
 use serde::{Deserialize, Serialize};
 
+use crate::ieee754;
 use crate::path::{SystemSegment, check_http_url, origin};
 use crate::{Error, ODataPath, QueryOptions, ServiceError, ServiceRoot};
 
@@ -124,6 +125,11 @@ pub struct Operation<T> {
     query: QueryOptions,
     headers: HeaderMap,
     body: Option<Vec<u8>>,
+    /// The JSON body with `Edm.Int64` and `Edm.Decimal` values as strings, when it
+    /// holds any: what is sent with `IEEE754Compatible=true`.
+    body_ieee754: Option<Vec<u8>>,
+    /// Whether to ask for, and send, `IEEE754Compatible=true` JSON.
+    ieee754: bool,
     /// The body's content type when it is not JSON.
     content_type: Option<HeaderValue>,
     /// Why the body (or a parameter) could not be serialized; reported by `to_http`.
@@ -150,9 +156,13 @@ impl<T: serde::de::DeserializeOwned> Operation<T> {
 }
 
 impl Operation<()> {
-    /// `PATCH` `body` to the entity at `path`, succeeding with `204 No Content`.
+    /// `PATCH` `body` to the entity at `path`, succeeding with `204 No Content`, or
+    /// with `200 OK` and the updated entity, which services may send instead (and
+    /// do for `Prefer: return=representation`).
     pub fn update<B: Serialize + ?Sized>(path: ODataPath, body: &B) -> Self {
-        Self::new(Method::PATCH, path, StatusCode::NO_CONTENT, no_content).with_json_body(body)
+        Self::new(Method::PATCH, path, StatusCode::NO_CONTENT, no_content)
+            .with_json_body(body)
+            .with_any_success()
     }
 
     /// `DELETE` the entity at `path`, succeeding with `204 No Content`.
@@ -256,6 +266,8 @@ impl<T> Operation<T> {
             query: QueryOptions::default(),
             headers: HeaderMap::new(),
             body: None,
+            body_ieee754: None,
+            ieee754: false,
             content_type: None,
             body_error: None,
             any_success: false,
@@ -275,6 +287,7 @@ impl<T> Operation<T> {
     #[must_use]
     pub fn with_body(mut self, body: Vec<u8>, content_type: HeaderValue) -> Self {
         self.body = Some(body);
+        self.body_ieee754 = None;
         self.content_type = Some(content_type);
         self.body_error = None;
         self
@@ -287,7 +300,9 @@ impl<T> Operation<T> {
         match serde_json::to_string(value) {
             Ok(text) => self.with_query_option(|q| q.custom(name, text)),
             Err(error) => {
-                self.body_error = Some(format!("parameter {name}: {error}"));
+                self.body_error = Some(format!(
+                    "the request body could not be serialized: parameter {name}: {error}"
+                ));
                 self
             }
         }
@@ -313,15 +328,56 @@ impl<T> Operation<T> {
     /// and returned by [`to_http`](Self::to_http).
     #[must_use]
     pub fn with_json_body<B: Serialize + ?Sized>(mut self, body: &B) -> Self {
-        match serde_json::to_vec(body) {
-            Ok(bytes) => {
+        match ieee754::to_json_both(body) {
+            Ok((bytes, as_strings)) => {
                 self.body = Some(bytes);
+                self.body_ieee754 = as_strings;
                 self.content_type = None;
                 self.body_error = None;
             }
             Err(error) => {
                 self.body = None;
-                self.body_error = Some(error.to_string());
+                self.body_ieee754 = None;
+                self.body_error = Some(format!(
+                    "the request body could not be serialized: {error}"
+                ));
+            }
+        }
+        self
+    }
+
+    /// Asks for `Edm.Int64` and `Edm.Decimal` values as JSON strings, and sends
+    /// them so (`IEEE754Compatible=true` on `Accept` and on a JSON body's
+    /// `Content-Type`): how large integers and long decimals cross readers that
+    /// keep numbers in an `f64`. Responses are read in either form.
+    #[must_use]
+    pub fn ieee754_compatible(mut self, enabled: bool) -> Self {
+        self.ieee754 = enabled;
+        self
+    }
+
+    /// Sends the request only if the entity still has this ETag (`If-Match`): an
+    /// update or delete that fails with [`ErrorKind::PreconditionFailed`](crate::ErrorKind)
+    /// when someone changed the entity since it was read. `"*"` matches any version.
+    #[must_use]
+    pub fn if_match(self, etag: &str) -> Self {
+        self.with_etag_header(IF_MATCH, etag)
+    }
+
+    /// Sends the request only if the entity no longer has this ETag
+    /// (`If-None-Match`): a read that answers `304 Not Modified` when nothing changed.
+    #[must_use]
+    pub fn if_none_match(self, etag: &str) -> Self {
+        self.with_etag_header(IF_NONE_MATCH, etag)
+    }
+
+    fn with_etag_header(mut self, name: HeaderName, etag: &str) -> Self {
+        match HeaderValue::from_str(etag) {
+            Ok(value) => {
+                self.headers.insert(name, value);
+            }
+            Err(_) => {
+                self.body_error = Some(format!("the ETag {etag:?} is not a header value"));
             }
         }
         self
@@ -408,52 +464,31 @@ impl<T> Operation<T> {
     /// credentials are never sent to a host a response named.
     pub fn to_http(&self, root: &ServiceRoot) -> Result<http::Request<Vec<u8>>, Error> {
         if let Some(reason) = &self.body_error {
-            return Err(invalid_request(format!(
-                "the request body could not be serialized: {reason}"
-            )));
+            return Err(invalid_request(reason.clone()));
         }
-        let uri = match &self.next_link {
-            Some(link) => {
-                if origin(link) != root.origin() {
-                    return Err(invalid_request(format!(
-                        "next link {link} is not on the service root's host {root}"
-                    )));
-                }
-                link.clone()
-            }
-            None => {
-                let mut query = self.query.clone();
-                if let Some((target, EntityIdPlacement::Query)) = &self.entity_id {
-                    query = query.custom("$id", format!("{root}{target}"));
-                }
-                let mut url = format!("{root}{}", self.path);
-                if !query.is_empty() {
-                    url.push('?');
-                    url.push_str(&query.to_query_string());
-                }
-                url.parse()
-                    .map_err(|e| invalid_request(format!("invalid request URI {url:?}: {e}")))?
-            }
-        };
+        let uri = self.uri(root)?;
         let body = match &self.entity_id {
             Some((target, EntityIdPlacement::Body)) => Some(
                 serde_json::to_vec(&serde_json::json!({ "@odata.id": format!("{root}{target}") }))
                     .map_err(|e| invalid_request(e.to_string()))?,
             ),
+            _ if self.ieee754 => self.body_ieee754.clone().or_else(|| self.body.clone()),
             _ => self.body.clone(),
         };
 
+        let json = HeaderValue::from_static(if self.ieee754 {
+            "application/json;IEEE754Compatible=true"
+        } else {
+            "application/json"
+        });
         let has_body = body.is_some();
         let mut request = http::Request::new(body.unwrap_or_default());
         *request.method_mut() = self.method.clone();
         *request.uri_mut() = uri;
         let headers = request.headers_mut();
-        headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
+        headers.insert(ACCEPT, json.clone());
         if has_body {
-            let content_type = self
-                .content_type
-                .clone()
-                .unwrap_or_else(|| HeaderValue::from_static("application/json"));
+            let content_type = self.content_type.clone().unwrap_or(json);
             headers.insert(CONTENT_TYPE, content_type);
         }
         for name in self.headers.keys() {
@@ -463,6 +498,29 @@ impl<T> Operation<T> {
             headers.append(name, value.clone());
         }
         Ok(request)
+    }
+
+    /// The request URI at `root`: root + path + query, or the next link.
+    fn uri(&self, root: &ServiceRoot) -> Result<http::Uri, Error> {
+        if let Some(link) = &self.next_link {
+            if origin(link) != root.origin() {
+                return Err(invalid_request(format!(
+                    "next link {link} is not on the service root's host {root}"
+                )));
+            }
+            return Ok(link.clone());
+        }
+        let mut query = self.query.clone();
+        if let Some((target, EntityIdPlacement::Query)) = &self.entity_id {
+            query = query.custom("$id", format!("{root}{target}"));
+        }
+        let mut url = format!("{root}{}", self.path);
+        if !query.is_empty() {
+            url.push('?');
+            url.push_str(&query.to_query_string());
+        }
+        url.parse()
+            .map_err(|e| invalid_request(format!("invalid request URI {url:?}: {e}")))
     }
 
     /// Reads a response.
@@ -494,17 +552,28 @@ impl<T> Operation<T> {
         })
     }
 
-    /// An operation that `GET`s `next_link` (a page's absolute `@odata.nextLink`)
-    /// and reads it like this one; headers such as `ConsistencyLevel` are kept.
-    pub fn next_page(&self, next_link: &str) -> Result<Operation<T>, Error> {
+    /// An operation that `GET`s `next_link` (a page's `@odata.nextLink`) and reads
+    /// it like this one; headers such as `ConsistencyLevel` are kept. A relative
+    /// link (`Books?$skiptoken=10`, which OData allows) is resolved against this
+    /// operation's URL at `root`, the request the page answered.
+    pub fn next_page(&self, root: &ServiceRoot, next_link: &str) -> Result<Operation<T>, Error> {
         let invalid = |reason: &dyn fmt::Display| {
             invalid_request(format!("invalid next link {next_link:?}: {reason}"))
         };
         if next_link.contains('#') {
             return Err(invalid(&"a next link cannot have a fragment"));
         }
-        let uri: http::Uri = next_link.parse().map_err(|e| invalid(&e))?;
+        if next_link.is_empty() || next_link.contains(|c: char| c.is_whitespace() || c.is_control()) {
+            return Err(invalid(&"a next link is a non-empty URL without spaces"));
+        }
+        let base = self.uri(root)?.to_string();
+        let absolute = crate::path::resolve_link(&base, next_link).map_err(|e| invalid(&e))?;
+        let uri: http::Uri = absolute.parse().map_err(|e| invalid(&e))?;
         check_http_url(&uri).map_err(|e| invalid(&e))?;
+        if absolute == base {
+            // Following it would request this page again, forever.
+            return Err(invalid(&"the link names the page it is on"));
+        }
         Ok(Self {
             method: Method::GET,
             path: self.path.clone(),
@@ -514,6 +583,8 @@ impl<T> Operation<T> {
             query: QueryOptions::default(),
             headers: self.headers.clone(),
             body: None,
+            body_ieee754: None,
+            ieee754: self.ieee754,
             content_type: None,
             body_error: None,
             any_success: self.any_success,
@@ -533,6 +604,8 @@ impl<T> Clone for Operation<T> {
             query: self.query.clone(),
             headers: self.headers.clone(),
             body: self.body.clone(),
+            body_ieee754: self.body_ieee754.clone(),
+            ieee754: self.ieee754,
             content_type: self.content_type.clone(),
             body_error: self.body_error.clone(),
             any_success: self.any_success,
@@ -552,6 +625,7 @@ impl<T> fmt::Debug for Operation<T> {
             .field("query", &self.query)
             .field("headers", &self.headers)
             .field("body_len", &self.body.as_ref().map(Vec::len))
+            .field("ieee754", &self.ieee754)
             .field("body_error", &self.body_error)
             .field("any_success", &self.any_success)
             .field("entity_id", &self.entity_id)
@@ -932,7 +1006,7 @@ mod tests {
     fn next_page_requests_the_link() {
         let op = get_items().with_query(&QueryOptions::default().search("\"a\""));
         let next = op
-            .next_page("https://GRAPH.example/v1.0/items?$skiptoken=abc")
+            .next_page(&root(), "https://GRAPH.example/v1.0/items?$skiptoken=abc")
             .unwrap();
         let request = next.to_http(&root()).unwrap();
         assert_eq!(
@@ -946,30 +1020,60 @@ mod tests {
     }
 
     #[test]
+    fn relative_next_links_resolve_against_the_request() {
+        let op = get_items().top(5);
+        let link = |op: &Operation<Page<Item>>, link: &str| {
+            let next = op.next_page(&root(), link).unwrap();
+            next.to_http(&root()).unwrap().uri().to_string()
+        };
+        assert_eq!(
+            link(&op, "items?%24skiptoken=10"),
+            "https://graph.example/v1.0/items?%24skiptoken=10"
+        );
+        assert_eq!(
+            link(&op, "/v1.0/items?$skip=1"),
+            "https://graph.example/v1.0/items?$skip=1"
+        );
+        let second = op.next_page(&root(), "items?$skip=5").unwrap();
+        assert_eq!(
+            link(&second, "items?$skip=10"),
+            "https://graph.example/v1.0/items?$skip=10",
+            "a link on a later page is relative to that page's URL"
+        );
+        let nested = Operation::<Page<Item>>::get(ODataPath::root().segment("a").segment("b"));
+        assert_eq!(link(&nested, "c?x=1"), "https://graph.example/v1.0/a/c?x=1");
+    }
+
+    #[test]
     fn next_page_rejects_bad_links() {
         let op = get_items();
         for link in [
             "",
-            "/v1.0/items",
-            "items?$skip=1",
             "ftp://graph.example/x",
             "https://graph.example/x#f",
             "https://u:p@graph.example/x",
             "not a url",
+            "https://graph.example/v1.0/items",
         ] {
-            let error = op.next_page(link).unwrap_err();
+            let error = op.next_page(&root(), link).unwrap_err();
             assert!(matches!(error, Error::InvalidRequest { .. }), "{link}");
         }
-        let elsewhere = op.next_page("https://attacker.example/v1.0/items").unwrap();
+        let elsewhere = op
+            .next_page(&root(), "https://attacker.example/v1.0/items")
+            .unwrap();
         assert!(matches!(
             elsewhere.to_http(&root()),
             Err(Error::InvalidRequest { .. })
         ));
         let other_port = op
-            .next_page("https://graph.example:444/v1.0/items")
+            .next_page(&root(), "https://graph.example:444/v1.0/items")
             .unwrap();
         assert!(other_port.to_http(&root()).is_err());
-        let plain = op.next_page("http://graph.example/v1.0/items").unwrap();
+        let plain = op
+            .next_page(&root(), "http://graph.example/v1.0/items")
+            .unwrap();
         assert!(plain.to_http(&root()).is_err());
+        let relative_elsewhere = op.next_page(&root(), "//attacker.example/items").unwrap();
+        assert!(relative_elsewhere.to_http(&root()).is_err());
     }
 }

@@ -97,6 +97,17 @@ pub(crate) fn check_http_url(uri: &http::Uri) -> Result<(), &'static str> {
     }
 }
 
+/// Resolves `link` (absolute, or relative as OData allows for next, delta and edit
+/// links and entity ids) against `base`, the URL of the request whose response
+/// carried it, by RFC 3986.
+pub(crate) fn resolve_link(base: &str, link: &str) -> Result<String, url::ParseError> {
+    if url::Url::parse(link).is_ok() {
+        // Absolute: sent as the service wrote it.
+        return Ok(link.to_owned());
+    }
+    Ok(url::Url::parse(base)?.join(link)?.to_string())
+}
+
 /// The system segments a path can end with.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum SystemSegment {
@@ -196,6 +207,22 @@ impl ODataPath {
         } else {
             self.segment(literal)
         }
+    }
+
+    /// Appends a single-part string key in OData's parenthesized form, the
+    /// convention of services that do not declare key-as-segment support:
+    /// `/Genres('a%2Fb')`. Quotes are doubled and everything else outside RFC 3986
+    /// "unreserved" is percent-encoded, so no value can end the literal or the path.
+    #[must_use]
+    pub fn key_in_parentheses(&self, value: &str) -> Self {
+        self.parenthesized(|path| path.push_string_literal(value))
+    }
+
+    /// Appends a single-part key that is already an OData literal other than a
+    /// string (`42`, a GUID) in parentheses: `/Books(42)`.
+    #[must_use]
+    pub fn key_literal_in_parentheses(&self, literal: &str) -> Self {
+        self.parenthesized(|path| path.push_encoded(literal, KEY_VALUE))
     }
 
     /// Appends a multi-part key to the last segment: `/orders(id='x',line=2)`.
@@ -345,6 +372,26 @@ mod tests {
         assert_eq!(users.key("...").as_str(), "/users/...");
         assert_eq!(users.key_literal("..").as_str(), "/users(..)");
         assert_eq!(ODataPath::root().key("").as_str(), "/('')");
+    }
+
+    #[test]
+    fn parenthesized_keys_keep_every_character_inside_the_literal() {
+        let genres = ODataPath::root().segment("Genres");
+        assert_eq!(genres.key_in_parentheses("a/b").as_str(), "/Genres('a%2Fb')");
+        assert_eq!(
+            genres.key_in_parentheses("O'Neil & #1? (x)\\ é+%").as_str(),
+            "/Genres('O''Neil%20%26%20%231%3F%20%28x%29%5C%20%C3%A9%2B%25')"
+        );
+        assert_eq!(genres.key_in_parentheses("").as_str(), "/Genres('')");
+        assert_eq!(
+            ODataPath::root()
+                .segment("Books")
+                .key_literal_in_parentheses("42")
+                .segment("chapters")
+                .key_literal_in_parentheses("7")
+                .as_str(),
+            "/Books(42)/chapters(7)"
+        );
     }
 
     #[test]

@@ -106,7 +106,7 @@ impl Client {
                 let next = page
                     .next_link
                     .as_deref()
-                    .map(|link| operation.next_page(link))
+                    .map(|link| operation.next_page(&client.inner.root, link))
                     .transpose()?;
                 Ok(Some((page, next)))
             }

@@ -2,6 +2,7 @@
 
 mod binary;
 mod datetime;
+mod decimal;
 mod duration;
 mod float;
 
@@ -11,6 +12,7 @@ use std::str::FromStr;
 
 pub use binary::Binary;
 pub use datetime::{Date, DateTimeOffset, TimeOfDay};
+pub use decimal::Decimal;
 pub use duration::Duration;
 pub use float::{Double, Single};
 
