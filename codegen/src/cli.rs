@@ -85,6 +85,22 @@ impl LevelArgs {
     }
 }
 
+/// `--key-syntax`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+enum KeySyntaxArg {
+    Segment,
+    Parentheses,
+}
+
+impl KeySyntaxArg {
+    fn syntax(self) -> crate::KeySyntax {
+        match self {
+            Self::Segment => crate::KeySyntax::Segment,
+            Self::Parentheses => crate::KeySyntax::Parentheses,
+        }
+    }
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 enum Format {
     /// Diagnostics like a compiler's, then a summary.
@@ -154,6 +170,12 @@ struct Generate {
     /// so that what a regeneration changes for the crate's users is one reviewable diff.
     #[arg(long)]
     api_report: bool,
+    /// How keys are written in paths: `segment` (`/People/u`) or `parentheses`
+    /// (`/People('u')`). By default as the service declares: segments where it
+    /// declares `Capabilities.KeyAsSegmentSupported` (and for Microsoft Graph),
+    /// parentheses otherwise.
+    #[arg(long, value_enum, value_name = "SYNTAX")]
+    key_syntax: Option<KeySyntaxArg>,
     /// Print how long each stage took to stderr.
     #[arg(long)]
     timings: bool,
@@ -450,6 +472,7 @@ impl Run<'_> {
             select,
             root_features: args.root_features,
             api_report: args.api_report,
+            key_syntax: args.key_syntax.map(KeySyntaxArg::syntax),
         };
         // A bad option is reported before any input is read.
         if let Err(d) = crate::check_options(&options) {

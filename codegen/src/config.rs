@@ -57,6 +57,7 @@ pub struct Config {
     rerun_if_changed: bool,
     select: Select,
     root_features: bool,
+    key_syntax: Option<crate::KeySyntax>,
     levels: Vec<(String, Level)>,
 }
 
@@ -107,6 +108,13 @@ impl Config {
     /// its name (and everything behind `full`); the including crate declares them.
     pub fn root_features(&mut self, enabled: bool) -> &mut Self {
         self.root_features = enabled;
+        self
+    }
+
+    /// Writes keys as segments (`/People/u`) or in parentheses (`/People('u')`)
+    /// whatever the service declares; see [`Options::key_syntax`](crate::Options::key_syntax).
+    pub fn key_syntax(&mut self, syntax: crate::KeySyntax) -> &mut Self {
+        self.key_syntax = Some(syntax);
         self
     }
 
@@ -165,6 +173,7 @@ impl Config {
             select: self.select.clone(),
             root_features: self.root_features,
             api_report: false,
+            key_syntax: self.key_syntax,
         };
         // A bad option (a file name outside `out_dir`, a bad glob) before any file is read.
         crate::check_options(&options).map_err(|d| {

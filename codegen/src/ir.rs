@@ -65,6 +65,8 @@ pub struct Struct {
     pub name: String,
     /// `#namespace.name`, as `@odata.type` carries it.
     pub odata_type: String,
+    /// An entity type's struct, which carries the entity's `@odata.etag`.
+    pub entity: bool,
     pub doc: Vec<String>,
     /// The convention serde derives wire names from field names by; `None` when neither
     /// saves a `rename` over the field names as they are.
@@ -225,6 +227,16 @@ pub struct Requests {
     pub handles: Vec<Handle>,
 }
 
+/// How a single-part key is written in a path.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum KeySyntax {
+    /// As its own segment, `/People/u`: for services that declare
+    /// `Capabilities.KeyAsSegmentSupported`, and Microsoft Graph.
+    Segment,
+    /// In parentheses, `/People('u')`: what every OData service understands.
+    Parentheses,
+}
+
 /// A module of handles below `requests`: an entity type's own handle and the handles
 /// of the collections it navigates to.
 #[derive(Clone, Debug, PartialEq)]
@@ -296,6 +308,8 @@ pub enum MethodKind {
     Key {
         parts: Vec<KeyParam>,
         handle: HandleType,
+        /// How a single-part key is written.
+        syntax: KeySyntax,
     },
     /// A request on the handle itself.
     Request {

@@ -43,6 +43,7 @@ pub use diag::codes::{
 };
 pub use diag::{Diagnostic, Level, Levels, Severity, Source, Span};
 pub use emit::{Files, Layout, RuntimeDependency};
+pub use ir::KeySyntax;
 pub use read::{Input, Inputs};
 
 /// The version of `odata-codegen-runtime` that generated crates depend on by default:
@@ -71,6 +72,10 @@ pub struct Options {
     /// Add `api.txt` to a crate: its public API as a sorted list, so a regeneration's
     /// changes for the crate's users are one reviewable diff.
     pub api_report: bool,
+    /// How keys are written in paths; `None` follows the service: segments
+    /// (`/People/u`) where it declares `Capabilities.KeyAsSegmentSupported` (and for
+    /// Microsoft Graph), parentheses (`/People('u')`) otherwise.
+    pub key_syntax: Option<KeySyntax>,
 }
 
 impl Default for Options {
@@ -86,6 +91,7 @@ impl Default for Options {
             select: Select::Documented,
             root_features: false,
             api_report: false,
+            key_syntax: None,
         }
     }
 }
@@ -218,6 +224,7 @@ fn plan_options(options: &Options) -> Result<plan::PlanOptions, Diagnostic> {
         levels: options.levels.clone(),
         select,
         root_features: options.root_features,
+        key_syntax: options.key_syntax,
     })
 }
 

@@ -235,7 +235,7 @@ pub(super) fn primitive(p: Primitive) -> TokenStream {
         Primitive::Byte => quote! { u8 },
         Primitive::Date => quote! { #rt::Date },
         Primitive::DateTimeOffset => quote! { #rt::DateTimeOffset },
-        Primitive::Decimal => quote! { ::serde_json::Number },
+        Primitive::Decimal => quote! { rt::Decimal },
         Primitive::Double => quote! { #rt::Double },
         Primitive::Duration => quote! { #rt::Duration },
         Primitive::Guid | Primitive::Stream | Primitive::String => quote! { String },

@@ -192,7 +192,11 @@ fn method_items(method: &ir::Method, path: &TokenStream, ctx: &Ctx) -> TokenStre
                 }
             }
         }
-        MethodKind::Key { parts, handle } => key_method(&name, parts, handle, path, ctx),
+        MethodKind::Key {
+            parts,
+            handle,
+            syntax,
+        } => key_method(&name, parts, handle, *syntax, path, ctx),
         MethodKind::Request {
             kind,
             model,
@@ -302,6 +306,7 @@ fn key_method(
     name: &Ident,
     parts: &[ir::KeyParam],
     handle: &ir::HandleType,
+    syntax: ir::KeySyntax,
     path: &TokenStream,
     ctx: &Ctx,
 ) -> TokenStream {
@@ -318,10 +323,21 @@ fn key_method(
     let key_path = match parts {
         [single] => {
             let name = ident(&single.name);
-            if matches!(single.ty, Primitive::String | Primitive::Guid) {
-                quote! { #path.key(#name) }
-            } else {
-                quote! { #path.key_literal(&#name.to_string()) }
+            match (syntax, single.ty) {
+                (ir::KeySyntax::Segment, Primitive::String | Primitive::Guid) => {
+                    quote! { #path.key(#name) }
+                }
+                (ir::KeySyntax::Segment, _) => quote! { #path.key_literal(&#name.to_string()) },
+                (ir::KeySyntax::Parentheses, Primitive::String) => {
+                    quote! { #path.key_in_parentheses(#name) }
+                }
+                // A GUID literal is written without quotes.
+                (ir::KeySyntax::Parentheses, Primitive::Guid) => {
+                    quote! { #path.key_literal_in_parentheses(#name) }
+                }
+                (ir::KeySyntax::Parentheses, _) => {
+                    quote! { #path.key_literal_in_parentheses(&#name.to_string()) }
+                }
             }
         }
         parts => {

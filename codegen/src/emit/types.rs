@@ -32,11 +32,24 @@ pub(super) fn uses_runtime(module: &ir::Module) -> bool {
             .structs
             .iter()
             .flat_map(|s| &s.fields)
-            .any(|f| f.presence != ir::Presence::Optional || primitive_uses_runtime_in(&f.ty))
+            .any(|f| {
+                f.presence != ir::Presence::Optional
+                    || primitive_uses_runtime_in(&f.ty)
+                    || is_int64(&f.ty)
+            })
         || module
             .aliases
             .iter()
             .any(|a| primitive_uses_runtime_in(&a.ty))
+}
+
+/// Whether `ty` is `Edm.Int64` or a collection of it.
+fn is_int64(ty: &RustType) -> bool {
+    match ty {
+        RustType::Primitive(p) => *p == Primitive::Int64,
+        RustType::Vec(inner) => is_int64(inner),
+        _ => false,
+    }
 }
 
 fn primitive_uses_runtime_in(ty: &RustType) -> bool {
@@ -54,6 +67,7 @@ fn primitive_uses_runtime(p: Primitive) -> bool {
         Primitive::Binary
             | Primitive::Date
             | Primitive::DateTimeOffset
+            | Primitive::Decimal
             | Primitive::Double
             | Primitive::Duration
             | Primitive::Single
@@ -77,6 +91,11 @@ pub(super) fn struct_items(s: &ir::Struct, ctx: &Ctx) -> TokenStream {
         // Most wire names are what `rename_all` makes of the Rust name; only the
         // others need their own `rename`.
         let rename = s.rename_of(f).map(|wire| quote! { rename = #wire, });
+        // `Edm.Int64` is read from a number or a string (`IEEE754Compatible`).
+        let rename = match is_int64(&f.ty) {
+            true => quote! { #rename with = "rt::int64", },
+            false => quote! { #rename },
+        };
         match f.presence {
             ir::Presence::Optional => quote! {
                 #doc
@@ -103,6 +122,15 @@ pub(super) fn struct_items(s: &ir::Struct, ctx: &Ctx) -> TokenStream {
             ir::Presence::Key => quote! { #field: Default::default(), },
         }
     });
+    let etag = s.entity.then(|| {
+        quote! {
+            /// The entity's version (`@odata.etag`), when the service tracks one: give it to
+            /// `if_match` to change or delete only that version.
+            #[serde(rename = "@odata.etag", default, skip_serializing_if = "Option::is_none")]
+            pub odata_etag: Option<String>,
+        }
+    });
+    let etag_default = s.entity.then(|| quote! { odata_etag: None, });
     let rename_all = s.rename_all.map(|rule| {
         let rule = rule.as_str();
         quote! { #[serde(rename_all = #rule)] }
@@ -116,6 +144,7 @@ pub(super) fn struct_items(s: &ir::Struct, ctx: &Ctx) -> TokenStream {
             /// The type's name as services read it from a request body (`@odata.type`).
             #[serde(rename = "@odata.type", default, skip_serializing_if = "Option::is_none")]
             pub odata_type: Option<String>,
+            #etag
             #(#fields)*
             /// Properties the schema does not declare, kept so that nothing received is lost.
             #[serde(flatten)]
@@ -134,6 +163,7 @@ pub(super) fn struct_items(s: &ir::Struct, ctx: &Ctx) -> TokenStream {
             fn default() -> Self {
                 Self {
                     odata_type: Some(Self::ODATA_TYPE.to_owned()),
+                    #etag_default
                     #(#defaults)*
                     additional_data: ::std::collections::BTreeMap::new(),
                 }

@@ -35,6 +35,10 @@ const CORE_COMPUTED: Term = core("Computed");
 const CORE_IMMUTABLE: Term = core("Immutable");
 const CORE_OPTIONAL_PARAMETER: Term = core("OptionalParameter");
 const CAPABILITIES: &str = "Org.OData.Capabilities.V1";
+const KEY_AS_SEGMENT_SUPPORTED: Term = Term {
+    namespace: CAPABILITIES,
+    name: "KeyAsSegmentSupported",
+};
 
 pub fn build_model(csdl: &Csdl<'_>) -> Result<Model, Vec<Diagnostic>> {
     let mut b = Builder::new(csdl);
@@ -647,10 +651,12 @@ impl<'a> Builder<'a> {
             });
         }
         let description = self.description(&c.annotations, targets.on(""));
+        let key_as_segment = self.is_true(&c.annotations, targets.on(""), KEY_AS_SEGMENT_SUPPORTED);
         self.model.container = Some(Container {
             namespace: owned(&schema.namespace),
             name: owned(&c.name),
             description,
+            key_as_segment,
             entity_sets,
             singletons,
             imports,

@@ -290,6 +290,9 @@ pub struct Container {
     pub namespace: String,
     pub name: String,
     pub description: Option<String>,
+    /// `Capabilities.KeyAsSegmentSupported`: keys may be written as path segments
+    /// (`/People/u`), not only in parentheses (`/People('u')`).
+    pub key_as_segment: bool,
     pub entity_sets: Vec<EntitySetDef>,
     pub singletons: Vec<SingletonDef>,
     /// Action and function imports, in declaration order.
@@ -519,6 +522,17 @@ impl Model {
             .into_iter()
             .filter_map(|t| self.structured(t))
             .flat_map(|s| s.properties.iter())
+            .collect()
+    }
+
+    /// The navigation properties of `id` and its base types, base types' first.
+    pub fn all_navigations(&self, id: TypeId) -> Vec<&NavigationDef> {
+        let mut chain: Vec<TypeId> = self.ancestry(id).collect();
+        chain.reverse();
+        chain
+            .into_iter()
+            .filter_map(|t| self.structured(t))
+            .flat_map(|s| s.navigations.iter())
             .collect()
     }
 

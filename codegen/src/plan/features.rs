@@ -273,6 +273,14 @@ impl Features {
         self.cfg_of(&self.gate(self.types.get(&id)))
     }
 
+    /// Whether type `to` is generated whenever type `from` is.
+    pub fn type_covers(&self, from: TypeId, to: TypeId) -> bool {
+        self.type_closure.contains(&to)
+            && self
+                .gate(self.types.get(&to))
+                .covers(&self.gate(self.types.get(&from)))
+    }
+
     /// The `cfg` of a method on `from` that leads to `to`: none when `to` exists
     /// whenever `from` does.
     pub fn edge_cfg(&self, from: &Node, to: &Node) -> Cfg {

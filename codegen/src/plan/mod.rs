@@ -50,6 +50,8 @@ pub struct PlanOptions {
     pub root_features: bool,
     /// Levels of diagnostic codes the user changed (`--deny`, `--warn`, `--allow`).
     pub levels: crate::diag::Levels,
+    /// How keys are written; as the service declares if unset.
+    pub key_syntax: Option<ir::KeySyntax>,
 }
 
 struct Planner<'a> {
@@ -62,7 +64,22 @@ struct Planner<'a> {
     /// Doc text pages contribute to bound operations and operation imports.
     operation_docs: BTreeMap<OperationId, Vec<PageDoc>>,
     service_roots: BTreeMap<String, usize>,
+    key_syntax: ir::KeySyntax,
 }
+
+/// The key syntax the service declares: segments where its container says
+/// `Capabilities.KeyAsSegmentSupported`, and for Microsoft Graph, whose metadata does
+/// not say so but whose documentation and every SDK address keys as segments;
+/// parentheses, which every OData service reads, otherwise.
+fn declared_key_syntax(model: &Model) -> ir::KeySyntax {
+    match &model.container {
+        Some(c) if c.key_as_segment || c.namespace == GRAPH_NAMESPACE => ir::KeySyntax::Segment,
+        _ => ir::KeySyntax::Parentheses,
+    }
+}
+
+/// Microsoft Graph's schema namespace.
+const GRAPH_NAMESPACE: &str = "microsoft.graph";
 
 /// Plans the crate from the model, its service graph and the analysed pages;
 /// `diagnostics` are the pages' analysis', which the planner's join.
@@ -81,6 +98,9 @@ pub fn plan<'a>(
         docs: BTreeMap::new(),
         operation_docs: BTreeMap::new(),
         service_roots: BTreeMap::new(),
+        key_syntax: options
+            .key_syntax
+            .unwrap_or_else(|| declared_key_syntax(model)),
     };
     let mut examples = Vec::new();
     let documented = options.select == SelectionMode::Documented;

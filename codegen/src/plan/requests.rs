@@ -556,6 +556,7 @@ fn plan_method(
                         })
                         .collect(),
                     handle: target_handle?,
+                    syntax: p.key_syntax,
                 },
             )
         }

@@ -198,8 +198,9 @@ pub fn modules(model: &Model, types: &TypeNames, features: &Features) -> Vec<ir:
                     );
                 }
                 doc.push(summary);
-                let mut scope = Scope::with_reserved(["odata_type", "additional_data"]);
-                let fields: Vec<ir::Field> = model
+                let mut scope =
+                    Scope::with_reserved(["odata_type", "odata_etag", "additional_data"]);
+                let mut fields: Vec<ir::Field> = model
                     .all_properties(id)
                     .into_iter()
                     // Stream properties are read through their own URL, not the body.
@@ -217,9 +218,11 @@ pub fn modules(model: &Model, types: &TypeNames, features: &Features) -> Vec<ir:
                         }
                     })
                     .collect();
+                fields.extend(navigation_fields(model, types, features, id, &mut scope));
                 module.structs.push(ir::Struct {
                     name,
                     odata_type: format!("#{}", def.qualified_name()),
+                    entity: s.kind == StructuredKind::Entity,
                     doc,
                     rename_all: rename_rule(&fields),
                     fields,
@@ -445,6 +448,46 @@ impl RustType {
             _ => "",
         }
     }
+}
+
+/// Fields for the navigation properties of `id` (declared and inherited), which a
+/// response fills when the request expands them (`$expand`). Only those whose target
+/// type the crate has wherever it has `id`: a target left out or gated behind other
+/// features is read into `additional_data` instead. A single related entity is boxed,
+/// so that types which navigate to each other stay finite.
+fn navigation_fields(
+    model: &Model,
+    types: &TypeNames,
+    features: &Features,
+    id: TypeId,
+    scope: &mut Scope,
+) -> Vec<ir::Field> {
+    model
+        .all_navigations(id)
+        .into_iter()
+        .filter(|n| features.type_covers(id, n.target))
+        .map(|n| {
+            let mut doc: Vec<String> = n.description.iter().cloned().collect();
+            if !doc.is_empty() {
+                doc.push(String::new());
+            }
+            doc.push(format!(
+                "Navigation property: filled when the request expands it (`.expand([\"{}\"])`).",
+                n.name
+            ));
+            ir::Field {
+                name: scope.claim(names::value_name(&n.name)),
+                wire: n.name.clone(),
+                ty: types.rust_type(TypeRef {
+                    item: ItemType::Named(n.target),
+                    collection: n.collection,
+                }),
+                presence: ir::Presence::Optional,
+                boxed: !n.collection,
+                doc,
+            }
+        })
+        .collect()
 }
 
 /// Fields (struct, wire name) that must be boxed: their type holds the struct again,
