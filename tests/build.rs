@@ -21,6 +21,8 @@ fn main() {
     let out = PathBuf::from(std::env::var_os("OUT_DIR").expect("cargo sets OUT_DIR"));
     std::fs::write(out.join("readme_examples.rs"), code).expect("OUT_DIR is writable");
 
+    live_server();
+
     println!("cargo::rustc-check-cfg=cfg(corpus_missing)");
     println!("cargo::rerun-if-env-changed=ODATA_CODEGEN_CORPUS");
     println!("cargo::rerun-if-env-changed=CI");
@@ -45,4 +47,27 @@ fn main() {
         dir.display()
     );
     println!("cargo::rustc-cfg=corpus_missing");
+}
+
+/// Tells tests/live.rs whether the CAP service's packages are installed
+/// (`npm ci --prefix tests/live/cap`): without them it is ignored with that reason,
+/// and under `CI` the build fails.
+fn live_server() {
+    println!("cargo::rustc-check-cfg=cfg(live_server_missing)");
+    let packages = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("live/cap/node_modules");
+    let cds = packages.join("@sap/cds/package.json");
+    println!("cargo::rerun-if-changed={}", cds.display());
+    if cds.is_file() {
+        return;
+    }
+    if std::env::var_os("CI").is_some() {
+        panic!(
+            "CI is set but the live suite's packages are missing at {} (npm ci --prefix tests/live/cap)",
+            packages.display()
+        );
+    }
+    println!(
+        "cargo::warning=the CAP service's packages are not installed (npm ci --prefix tests/live/cap): the live suite is ignored"
+    );
+    println!("cargo::rustc-cfg=live_server_missing");
 }

@@ -37,6 +37,14 @@ pub(crate) fn with_numbers_as_strings<R>(write: impl FnOnce() -> R) -> R {
     result
 }
 
+/// Of a value serialized by [`to_json_both`], the form to write now.
+pub(crate) fn form<'a, T>(plain: &'a T, as_strings: Option<&'a T>) -> &'a T {
+    match as_strings {
+        Some(as_strings) if numbers_as_strings() => as_strings,
+        _ => plain,
+    }
+}
+
 /// Serializes `body` as JSON, and, if it holds an `Edm.Int64` or `Edm.Decimal`,
 /// also in the form `IEEE754Compatible=true` asks for.
 pub(crate) fn to_json_both<B: Serialize + ?Sized>(

@@ -136,7 +136,9 @@ impl Stream {
 /// ```
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Parameters {
-    values: serde_json::Map<String, serde_json::Value>,
+    /// Name, JSON text, and the JSON text with `Edm.Int64` and `Edm.Decimal` values as
+    /// strings when it holds any (sent with `IEEE754Compatible=true`).
+    values: Vec<(String, String, Option<String>)>,
     error: Option<String>,
 }
 
@@ -149,9 +151,12 @@ impl Parameters {
     /// body fail, which [`Operation::to_http`] reports.
     #[must_use]
     pub fn with<T: Serialize + ?Sized>(mut self, name: &str, value: &T) -> Self {
-        match serde_json::to_value(value) {
-            Ok(value) => {
-                self.values.insert(name.to_owned(), value);
+        let text = |json: Vec<u8>| String::from_utf8(json).unwrap_or_default();
+        match crate::ieee754::to_json_both(value) {
+            Ok((plain, as_strings)) => {
+                self.values.retain(|(n, _, _)| n != name);
+                self.values
+                    .push((name.to_owned(), text(plain), as_strings.map(text)));
             }
             Err(error) => self.error = Some(format!("parameter {name}: {error}")),
         }
@@ -172,7 +177,17 @@ impl Serialize for Parameters {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match &self.error {
             Some(error) => Err(serde::ser::Error::custom(error)),
-            None => self.values.serialize(serializer),
+            None => {
+                use serde::ser::{Error as _, SerializeMap as _};
+                let mut map = serializer.serialize_map(Some(self.values.len()))?;
+                for (name, plain, as_strings) in &self.values {
+                    let json = crate::ieee754::form(plain, as_strings.as_ref());
+                    let raw = serde_json::value::RawValue::from_string(json.clone())
+                        .map_err(S::Error::custom)?;
+                    map.serialize_entry(name, &raw)?;
+                }
+                map.end()
+            }
         }
     }
 }

@@ -25,8 +25,9 @@ use crate::ieee754;
 /// # Ok::<(), odata_codegen_runtime::ValueError>(())
 /// ```
 ///
-/// Equality compares the text: `1.0` and `1.00` differ, as they do on the wire.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+/// Equality compares values: `1.50`, `1.5` and `15e-1` are equal, as services that
+/// pad to their scale (`1.500000`) answer.
+#[derive(Clone, Debug)]
 pub struct Decimal(String);
 
 const TYPE_NAME: &str = "Edm.Decimal";
@@ -41,6 +42,43 @@ impl Decimal {
     pub fn to_f64(&self) -> f64 {
         // Checked on construction, so the text always parses.
         self.0.parse().unwrap_or(f64::NAN)
+    }
+}
+
+impl Decimal {
+    /// The value as (negative, significant digits without leading or trailing zeros,
+    /// exponent of the last digit); zero is `(false, "", 0)`.
+    fn normalized(&self) -> (bool, String, i64) {
+        let text = self.0.as_str();
+        let negative = text.starts_with('-');
+        let unsigned = text.trim_start_matches(['-', '+']);
+        let (mantissa, exponent) = match unsigned.find(['e', 'E']) {
+            Some(at) => (&unsigned[..at], unsigned[at + 1..].parse::<i64>().unwrap_or(0)),
+            None => (unsigned, 0),
+        };
+        let (whole, fraction) = mantissa.split_once('.').unwrap_or((mantissa, ""));
+        let digits = format!("{whole}{fraction}");
+        let digits = digits.trim_start_matches('0');
+        let trimmed = digits.trim_end_matches('0');
+        if trimmed.is_empty() {
+            return (false, String::new(), 0);
+        }
+        let exponent = exponent - fraction.len() as i64 + (digits.len() - trimmed.len()) as i64;
+        (negative, trimmed.to_owned(), exponent)
+    }
+}
+
+impl PartialEq for Decimal {
+    fn eq(&self, other: &Self) -> bool {
+        self.normalized() == other.normalized()
+    }
+}
+
+impl Eq for Decimal {}
+
+impl std::hash::Hash for Decimal {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.normalized().hash(state);
     }
 }
 
@@ -166,6 +204,18 @@ mod tests {
         assert_eq!(read("-7").as_str(), "-7");
         assert_eq!(read("18446744073709551615").as_str(), "18446744073709551615");
         assert!((read("0.5").to_f64() - 0.5).abs() < f64::EPSILON);
+    }
+
+    #[test]
+    fn equal_values_are_equal_however_written() {
+        let d = |text: &str| text.parse::<Decimal>().unwrap();
+        assert_eq!(d("1.5"), d("1.500000"));
+        assert_eq!(d("15e-1"), d("+1.5"));
+        assert_eq!(d("0"), d("-0.000"));
+        assert_eq!(d("1200"), d("12E2"));
+        assert_ne!(d("1.5"), d("-1.5"));
+        assert_ne!(d("1.5"), d("1.05"));
+        assert_ne!(d("12345678901234567890.1"), d("12345678901234567890.2"));
     }
 
     #[test]
