@@ -17,11 +17,18 @@ pub struct Drive {
     /// The type's name as services read it from a request body (`@odata.type`).
     #[serde(rename = "@odata.type", default, skip_serializing_if = "Option::is_none")]
     pub odata_type: Option<String>,
+    /// The entity's version (`@odata.etag`), when the service tracks one: give it to
+    /// `if_match` to change or delete only that version.
+    #[serde(rename = "@odata.etag", default, skip_serializing_if = "Option::is_none")]
+    pub odata_etag: Option<String>,
     /// The key. Empty (the type's default) when a response leaves it out; an empty key is not sent, so a create lets the service assign one.
     #[serde(default, skip_serializing_if = "rt::is_default")]
     pub id: String,
-    #[serde(default, skip_serializing_if = "rt::Field::is_absent")]
+    #[serde(with = "rt::int64", default, skip_serializing_if = "rt::Field::is_absent")]
     pub quota: rt::Field<i64>,
+    /// Navigation property: filled when the request expands it (`.expand(["items"])`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub items: Option<Vec<AnyDriveItem>>,
     /// Properties the schema does not declare, kept so that nothing received is lost.
     #[serde(flatten)]
     pub additional_data: ::std::collections::BTreeMap<String, ::serde_json::Value>,
@@ -39,8 +46,10 @@ impl Default for Drive {
     fn default() -> Self {
         Self {
             odata_type: Some(Self::ODATA_TYPE.to_owned()),
+            odata_etag: None,
             id: Default::default(),
             quota: rt::Field::Absent,
+            items: None,
             additional_data: ::std::collections::BTreeMap::new(),
         }
     }
@@ -53,6 +62,10 @@ pub struct DriveItem {
     /// The type's name as services read it from a request body (`@odata.type`).
     #[serde(rename = "@odata.type", default, skip_serializing_if = "Option::is_none")]
     pub odata_type: Option<String>,
+    /// The entity's version (`@odata.etag`), when the service tracks one: give it to
+    /// `if_match` to change or delete only that version.
+    #[serde(rename = "@odata.etag", default, skip_serializing_if = "Option::is_none")]
+    pub odata_etag: Option<String>,
     /// The key. Empty (the type's default) when a response leaves it out; an empty key is not sent, so a create lets the service assign one.
     #[serde(default, skip_serializing_if = "rt::is_default")]
     pub id: String,
@@ -77,6 +90,7 @@ impl Default for DriveItem {
     fn default() -> Self {
         Self {
             odata_type: Some(Self::ODATA_TYPE.to_owned()),
+            odata_etag: None,
             id: Default::default(),
             name: None,
             grants: rt::Field::Absent,
@@ -93,6 +107,10 @@ pub struct Folder {
     /// The type's name as services read it from a request body (`@odata.type`).
     #[serde(rename = "@odata.type", default, skip_serializing_if = "Option::is_none")]
     pub odata_type: Option<String>,
+    /// The entity's version (`@odata.etag`), when the service tracks one: give it to
+    /// `if_match` to change or delete only that version.
+    #[serde(rename = "@odata.etag", default, skip_serializing_if = "Option::is_none")]
+    pub odata_etag: Option<String>,
     /// The key. Empty (the type's default) when a response leaves it out; an empty key is not sent, so a create lets the service assign one.
     #[serde(default, skip_serializing_if = "rt::is_default")]
     pub id: String,
@@ -102,6 +120,9 @@ pub struct Folder {
     pub grants: rt::Field<rt::Flags<Permission>>,
     #[serde(default, skip_serializing_if = "rt::Field::is_absent")]
     pub child_count: rt::Field<i32>,
+    /// Navigation property: filled when the request expands it (`.expand(["children"])`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub children: Option<Vec<AnyDriveItem>>,
     /// Properties the schema does not declare, kept so that nothing received is lost.
     #[serde(flatten)]
     pub additional_data: ::std::collections::BTreeMap<String, ::serde_json::Value>,
@@ -119,10 +140,12 @@ impl Default for Folder {
     fn default() -> Self {
         Self {
             odata_type: Some(Self::ODATA_TYPE.to_owned()),
+            odata_etag: None,
             id: Default::default(),
             name: None,
             grants: rt::Field::Absent,
             child_count: rt::Field::Absent,
+            children: None,
             additional_data: ::std::collections::BTreeMap::new(),
         }
     }
@@ -136,6 +159,10 @@ pub struct File {
     /// The type's name as services read it from a request body (`@odata.type`).
     #[serde(rename = "@odata.type", default, skip_serializing_if = "Option::is_none")]
     pub odata_type: Option<String>,
+    /// The entity's version (`@odata.etag`), when the service tracks one: give it to
+    /// `if_match` to change or delete only that version.
+    #[serde(rename = "@odata.etag", default, skip_serializing_if = "Option::is_none")]
+    pub odata_etag: Option<String>,
     /// The key. Empty (the type's default) when a response leaves it out; an empty key is not sent, so a create lets the service assign one.
     #[serde(default, skip_serializing_if = "rt::is_default")]
     pub id: String,
@@ -143,7 +170,7 @@ pub struct File {
     pub name: Option<String>,
     #[serde(default, skip_serializing_if = "rt::Field::is_absent")]
     pub grants: rt::Field<rt::Flags<Permission>>,
-    #[serde(default, skip_serializing_if = "rt::Field::is_absent")]
+    #[serde(with = "rt::int64", default, skip_serializing_if = "rt::Field::is_absent")]
     pub size: rt::Field<i64>,
     #[serde(default, skip_serializing_if = "rt::Field::is_absent")]
     pub mime_type: rt::Field<String>,
@@ -164,6 +191,7 @@ impl Default for File {
     fn default() -> Self {
         Self {
             odata_type: Some(Self::ODATA_TYPE.to_owned()),
+            odata_etag: None,
             id: Default::default(),
             name: None,
             grants: rt::Field::Absent,

@@ -87,7 +87,7 @@ impl Types {
 
     /// Addresses one `hostile.names.type` of this collection by its key.
     pub fn by_ref(&self, r#ref: &str) -> r#type::Type {
-        r#type::Type(self.0.key(r#ref))
+        r#type::Type(self.0.key_in_parentheses(r#ref))
     }
 
     /// Lists the `hostile.names.type` items of this collection, a page at a time.
@@ -149,7 +149,7 @@ impl Self_ {
 
     /// Addresses one `hostile.names.super` of this collection by its key.
     pub fn by_id(&self, id: &str) -> super_::Super {
-        super_::Super(self.0.key(id), ::core::marker::PhantomData)
+        super_::Super(self.0.key_in_parentheses(id), ::core::marker::PhantomData)
     }
 
     /// Only the items of this collection that are `hostile.names.Self_`s (a type cast).
@@ -215,7 +215,7 @@ impl X {
 
     /// Addresses one `hostile.names.super` of this collection by its key.
     pub fn by_id(&self, id: &str) -> super_::Super {
-        super_::Super(self.0.key(id), ::core::marker::PhantomData)
+        super_::Super(self.0.key_in_parentheses(id), ::core::marker::PhantomData)
     }
 
     /// Only the items of this collection that are `hostile.names.Self_`s (a type cast).
@@ -281,7 +281,7 @@ impl AB {
 
     /// Addresses one `hostile.names._` of this collection by its key.
     pub fn by_self(&self, self_: i32) -> n::T {
-        n::T(self.0.key_literal(&self_.to_string()))
+        n::T(self.0.key_literal_in_parentheses(&self_.to_string()))
     }
 
     /// Lists the `hostile.names._` items of this collection, a page at a time.

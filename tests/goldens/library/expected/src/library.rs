@@ -51,7 +51,7 @@ pub struct PrintRun {
     pub odata_type: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub year: Option<i32>,
-    #[serde(default, skip_serializing_if = "rt::Field::is_absent")]
+    #[serde(with = "rt::int64", default, skip_serializing_if = "rt::Field::is_absent")]
     pub copies: rt::Field<i64>,
     /// Properties the schema does not declare, kept so that nothing received is lost.
     #[serde(flatten)]
@@ -89,7 +89,7 @@ pub struct DigitalRelease {
     pub year: Option<i32>,
     #[serde(default, skip_serializing_if = "rt::Field::is_absent")]
     pub url: rt::Field<String>,
-    #[serde(default, skip_serializing_if = "rt::Field::is_absent")]
+    #[serde(with = "rt::int64", default, skip_serializing_if = "rt::Field::is_absent")]
     pub size_bytes: rt::Field<i64>,
     /// Properties the schema does not declare, kept so that nothing received is lost.
     #[serde(flatten)]
@@ -158,6 +158,10 @@ pub struct Entity {
     /// The type's name as services read it from a request body (`@odata.type`).
     #[serde(rename = "@odata.type", default, skip_serializing_if = "Option::is_none")]
     pub odata_type: Option<String>,
+    /// The entity's version (`@odata.etag`), when the service tracks one: give it to
+    /// `if_match` to change or delete only that version.
+    #[serde(rename = "@odata.etag", default, skip_serializing_if = "Option::is_none")]
+    pub odata_etag: Option<String>,
     /// The key. Empty (the type's default) when a response leaves it out; an empty key is not sent, so a create lets the service assign one.
     #[serde(default, skip_serializing_if = "rt::is_default")]
     pub id: String,
@@ -178,6 +182,7 @@ impl Default for Entity {
     fn default() -> Self {
         Self {
             odata_type: Some(Self::ODATA_TYPE.to_owned()),
+            odata_etag: None,
             id: Default::default(),
             additional_data: ::std::collections::BTreeMap::new(),
         }
@@ -191,11 +196,21 @@ pub struct Library {
     /// The type's name as services read it from a request body (`@odata.type`).
     #[serde(rename = "@odata.type", default, skip_serializing_if = "Option::is_none")]
     pub odata_type: Option<String>,
+    /// The entity's version (`@odata.etag`), when the service tracks one: give it to
+    /// `if_match` to change or delete only that version.
+    #[serde(rename = "@odata.etag", default, skip_serializing_if = "Option::is_none")]
+    pub odata_etag: Option<String>,
     /// The key. Empty (the type's default) when a response leaves it out; an empty key is not sent, so a create lets the service assign one.
     #[serde(default, skip_serializing_if = "rt::is_default")]
     pub id: String,
     #[serde(default, skip_serializing_if = "rt::Field::is_absent")]
     pub name: rt::Field<String>,
+    /// Navigation property: filled when the request expands it (`.expand(["shelves"])`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shelves: Option<Vec<Shelf>>,
+    /// Navigation property: filled when the request expands it (`.expand(["logo"])`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub logo: Option<Box<Picture>>,
     /// Properties the schema does not declare, kept so that nothing received is lost.
     #[serde(flatten)]
     pub additional_data: ::std::collections::BTreeMap<String, ::serde_json::Value>,
@@ -213,8 +228,11 @@ impl Default for Library {
     fn default() -> Self {
         Self {
             odata_type: Some(Self::ODATA_TYPE.to_owned()),
+            odata_etag: None,
             id: Default::default(),
             name: rt::Field::Absent,
+            shelves: None,
+            logo: None,
             additional_data: ::std::collections::BTreeMap::new(),
         }
     }
@@ -227,11 +245,21 @@ pub struct Shelf {
     /// The type's name as services read it from a request body (`@odata.type`).
     #[serde(rename = "@odata.type", default, skip_serializing_if = "Option::is_none")]
     pub odata_type: Option<String>,
+    /// The entity's version (`@odata.etag`), when the service tracks one: give it to
+    /// `if_match` to change or delete only that version.
+    #[serde(rename = "@odata.etag", default, skip_serializing_if = "Option::is_none")]
+    pub odata_etag: Option<String>,
     /// The key. Empty (the type's default) when a response leaves it out; an empty key is not sent, so a create lets the service assign one.
     #[serde(default, skip_serializing_if = "rt::is_default")]
     pub id: String,
     #[serde(default, skip_serializing_if = "rt::Field::is_absent")]
     pub label: rt::Field<String>,
+    /// Navigation property: filled when the request expands it (`.expand(["items"])`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub items: Option<Vec<AnyItem>>,
+    /// Navigation property: filled when the request expands it (`.expand(["sections"])`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sections: Option<Vec<Section>>,
     /// Properties the schema does not declare, kept so that nothing received is lost.
     #[serde(flatten)]
     pub additional_data: ::std::collections::BTreeMap<String, ::serde_json::Value>,
@@ -249,8 +277,11 @@ impl Default for Shelf {
     fn default() -> Self {
         Self {
             odata_type: Some(Self::ODATA_TYPE.to_owned()),
+            odata_etag: None,
             id: Default::default(),
             label: rt::Field::Absent,
+            items: None,
+            sections: None,
             additional_data: ::std::collections::BTreeMap::new(),
         }
     }
@@ -263,11 +294,18 @@ pub struct Section {
     /// The type's name as services read it from a request body (`@odata.type`).
     #[serde(rename = "@odata.type", default, skip_serializing_if = "Option::is_none")]
     pub odata_type: Option<String>,
+    /// The entity's version (`@odata.etag`), when the service tracks one: give it to
+    /// `if_match` to change or delete only that version.
+    #[serde(rename = "@odata.etag", default, skip_serializing_if = "Option::is_none")]
+    pub odata_etag: Option<String>,
     /// The key. Empty (the type's default) when a response leaves it out; an empty key is not sent, so a create lets the service assign one.
     #[serde(default, skip_serializing_if = "rt::is_default")]
     pub id: String,
     #[serde(default, skip_serializing_if = "rt::Field::is_absent")]
     pub title: rt::Field<String>,
+    /// Navigation property: filled when the request expands it (`.expand(["subsections"])`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subsections: Option<Vec<Section>>,
     /// Properties the schema does not declare, kept so that nothing received is lost.
     #[serde(flatten)]
     pub additional_data: ::std::collections::BTreeMap<String, ::serde_json::Value>,
@@ -285,8 +323,10 @@ impl Default for Section {
     fn default() -> Self {
         Self {
             odata_type: Some(Self::ODATA_TYPE.to_owned()),
+            odata_etag: None,
             id: Default::default(),
             title: rt::Field::Absent,
+            subsections: None,
             additional_data: ::std::collections::BTreeMap::new(),
         }
     }
@@ -299,6 +339,10 @@ pub struct Item {
     /// The type's name as services read it from a request body (`@odata.type`).
     #[serde(rename = "@odata.type", default, skip_serializing_if = "Option::is_none")]
     pub odata_type: Option<String>,
+    /// The entity's version (`@odata.etag`), when the service tracks one: give it to
+    /// `if_match` to change or delete only that version.
+    #[serde(rename = "@odata.etag", default, skip_serializing_if = "Option::is_none")]
+    pub odata_etag: Option<String>,
     /// The key. Empty (the type's default) when a response leaves it out; an empty key is not sent, so a create lets the service assign one.
     #[serde(default, skip_serializing_if = "rt::is_default")]
     pub id: String,
@@ -329,6 +373,7 @@ impl Default for Item {
     fn default() -> Self {
         Self {
             odata_type: Some(Self::ODATA_TYPE.to_owned()),
+            odata_etag: None,
             id: Default::default(),
             title: None,
             condition: rt::Field::Absent,
@@ -347,6 +392,10 @@ pub struct Book {
     /// The type's name as services read it from a request body (`@odata.type`).
     #[serde(rename = "@odata.type", default, skip_serializing_if = "Option::is_none")]
     pub odata_type: Option<String>,
+    /// The entity's version (`@odata.etag`), when the service tracks one: give it to
+    /// `if_match` to change or delete only that version.
+    #[serde(rename = "@odata.etag", default, skip_serializing_if = "Option::is_none")]
+    pub odata_etag: Option<String>,
     /// The key. Empty (the type's default) when a response leaves it out; an empty key is not sent, so a create lets the service assign one.
     #[serde(default, skip_serializing_if = "rt::is_default")]
     pub id: String,
@@ -364,6 +413,9 @@ pub struct Book {
     pub isbn: rt::Field<String>,
     #[serde(default, skip_serializing_if = "rt::Field::is_absent")]
     pub pages: rt::Field<i32>,
+    /// Navigation property: filled when the request expands it (`.expand(["chapters"])`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub chapters: Option<Vec<Chapter>>,
     /// Properties the schema does not declare, kept so that nothing received is lost.
     #[serde(flatten)]
     pub additional_data: ::std::collections::BTreeMap<String, ::serde_json::Value>,
@@ -381,6 +433,7 @@ impl Default for Book {
     fn default() -> Self {
         Self {
             odata_type: Some(Self::ODATA_TYPE.to_owned()),
+            odata_etag: None,
             id: Default::default(),
             title: None,
             condition: rt::Field::Absent,
@@ -389,6 +442,7 @@ impl Default for Book {
             citation: rt::Field::Absent,
             isbn: rt::Field::Absent,
             pages: rt::Field::Absent,
+            chapters: None,
             additional_data: ::std::collections::BTreeMap::new(),
         }
     }
@@ -401,6 +455,10 @@ pub struct AudioBook {
     /// The type's name as services read it from a request body (`@odata.type`).
     #[serde(rename = "@odata.type", default, skip_serializing_if = "Option::is_none")]
     pub odata_type: Option<String>,
+    /// The entity's version (`@odata.etag`), when the service tracks one: give it to
+    /// `if_match` to change or delete only that version.
+    #[serde(rename = "@odata.etag", default, skip_serializing_if = "Option::is_none")]
+    pub odata_etag: Option<String>,
     /// The key. Empty (the type's default) when a response leaves it out; an empty key is not sent, so a create lets the service assign one.
     #[serde(default, skip_serializing_if = "rt::is_default")]
     pub id: String,
@@ -420,6 +478,9 @@ pub struct AudioBook {
     pub pages: rt::Field<i32>,
     #[serde(default, skip_serializing_if = "rt::Field::is_absent")]
     pub narrator: rt::Field<String>,
+    /// Navigation property: filled when the request expands it (`.expand(["chapters"])`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub chapters: Option<Vec<Chapter>>,
     /// Properties the schema does not declare, kept so that nothing received is lost.
     #[serde(flatten)]
     pub additional_data: ::std::collections::BTreeMap<String, ::serde_json::Value>,
@@ -437,6 +498,7 @@ impl Default for AudioBook {
     fn default() -> Self {
         Self {
             odata_type: Some(Self::ODATA_TYPE.to_owned()),
+            odata_etag: None,
             id: Default::default(),
             title: None,
             condition: rt::Field::Absent,
@@ -446,6 +508,7 @@ impl Default for AudioBook {
             isbn: rt::Field::Absent,
             pages: rt::Field::Absent,
             narrator: rt::Field::Absent,
+            chapters: None,
             additional_data: ::std::collections::BTreeMap::new(),
         }
     }
@@ -458,6 +521,10 @@ pub struct Magazine {
     /// The type's name as services read it from a request body (`@odata.type`).
     #[serde(rename = "@odata.type", default, skip_serializing_if = "Option::is_none")]
     pub odata_type: Option<String>,
+    /// The entity's version (`@odata.etag`), when the service tracks one: give it to
+    /// `if_match` to change or delete only that version.
+    #[serde(rename = "@odata.etag", default, skip_serializing_if = "Option::is_none")]
+    pub odata_etag: Option<String>,
     /// The key. Empty (the type's default) when a response leaves it out; an empty key is not sent, so a create lets the service assign one.
     #[serde(default, skip_serializing_if = "rt::is_default")]
     pub id: String,
@@ -490,6 +557,7 @@ impl Default for Magazine {
     fn default() -> Self {
         Self {
             odata_type: Some(Self::ODATA_TYPE.to_owned()),
+            odata_etag: None,
             id: Default::default(),
             title: None,
             condition: rt::Field::Absent,
@@ -509,11 +577,18 @@ pub struct Chapter {
     /// The type's name as services read it from a request body (`@odata.type`).
     #[serde(rename = "@odata.type", default, skip_serializing_if = "Option::is_none")]
     pub odata_type: Option<String>,
+    /// The entity's version (`@odata.etag`), when the service tracks one: give it to
+    /// `if_match` to change or delete only that version.
+    #[serde(rename = "@odata.etag", default, skip_serializing_if = "Option::is_none")]
+    pub odata_etag: Option<String>,
     /// The key. Empty (the type's default) when a response leaves it out; an empty key is not sent, so a create lets the service assign one.
     #[serde(default, skip_serializing_if = "rt::is_default")]
     pub id: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub number: Option<i32>,
+    /// Navigation property: filled when the request expands it (`.expand(["sections"])`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sections: Option<Vec<Section>>,
     /// Properties the schema does not declare, kept so that nothing received is lost.
     #[serde(flatten)]
     pub additional_data: ::std::collections::BTreeMap<String, ::serde_json::Value>,
@@ -531,8 +606,10 @@ impl Default for Chapter {
     fn default() -> Self {
         Self {
             odata_type: Some(Self::ODATA_TYPE.to_owned()),
+            odata_etag: None,
             id: Default::default(),
             number: None,
+            sections: None,
             additional_data: ::std::collections::BTreeMap::new(),
         }
     }
@@ -545,6 +622,10 @@ pub struct Picture {
     /// The type's name as services read it from a request body (`@odata.type`).
     #[serde(rename = "@odata.type", default, skip_serializing_if = "Option::is_none")]
     pub odata_type: Option<String>,
+    /// The entity's version (`@odata.etag`), when the service tracks one: give it to
+    /// `if_match` to change or delete only that version.
+    #[serde(rename = "@odata.etag", default, skip_serializing_if = "Option::is_none")]
+    pub odata_etag: Option<String>,
     /// The key. Empty (the type's default) when a response leaves it out; an empty key is not sent, so a create lets the service assign one.
     #[serde(default, skip_serializing_if = "rt::is_default")]
     pub id: String,
@@ -567,6 +648,7 @@ impl Default for Picture {
     fn default() -> Self {
         Self {
             odata_type: Some(Self::ODATA_TYPE.to_owned()),
+            odata_etag: None,
             id: Default::default(),
             width: rt::Field::Absent,
             additional_data: ::std::collections::BTreeMap::new(),
@@ -582,11 +664,18 @@ pub struct Member {
     /// The type's name as services read it from a request body (`@odata.type`).
     #[serde(rename = "@odata.type", default, skip_serializing_if = "Option::is_none")]
     pub odata_type: Option<String>,
+    /// The entity's version (`@odata.etag`), when the service tracks one: give it to
+    /// `if_match` to change or delete only that version.
+    #[serde(rename = "@odata.etag", default, skip_serializing_if = "Option::is_none")]
+    pub odata_etag: Option<String>,
     /// The key. Empty (the type's default) when a response leaves it out; an empty key is not sent, so a create lets the service assign one.
     #[serde(default, skip_serializing_if = "rt::is_default")]
     pub id: String,
     #[serde(default, skip_serializing_if = "rt::Field::is_absent")]
     pub display_name: rt::Field<String>,
+    /// Navigation property: filled when the request expands it (`.expand(["loans"])`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub loans: Option<Vec<AnyItem>>,
     /// Properties the schema does not declare, kept so that nothing received is lost.
     #[serde(flatten)]
     pub additional_data: ::std::collections::BTreeMap<String, ::serde_json::Value>,
@@ -604,8 +693,10 @@ impl Default for Member {
     fn default() -> Self {
         Self {
             odata_type: Some(Self::ODATA_TYPE.to_owned()),
+            odata_etag: None,
             id: Default::default(),
             display_name: rt::Field::Absent,
+            loans: None,
             additional_data: ::std::collections::BTreeMap::new(),
         }
     }

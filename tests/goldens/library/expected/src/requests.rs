@@ -50,7 +50,7 @@ impl Libraries {
 
     /// Addresses one `example.library.library` of this collection by its key.
     pub fn by_id(&self, id: &str) -> library::Library {
-        library::Library(self.0.key(id), ::core::marker::PhantomData)
+        library::Library(self.0.key_in_parentheses(id), ::core::marker::PhantomData)
     }
 
     /// Lists the `example.library.library` items of this collection, a page at a time.
@@ -90,7 +90,7 @@ impl Members {
 
     /// Addresses one `example.library.member` of this collection by its key.
     pub fn by_id(&self, id: &str) -> member::Member {
-        member::Member(self.0.key(id), ::core::marker::PhantomData)
+        member::Member(self.0.key_in_parentheses(id), ::core::marker::PhantomData)
     }
 
     /// Lists the `example.library.member` items of this collection, a page at a time.

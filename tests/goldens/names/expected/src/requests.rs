@@ -45,7 +45,7 @@ impl Type {
 
     /// Addresses one `weird.names.Result` of this collection by its key.
     pub fn by_type(&self, r#type: &str) -> result::Result_ {
-        result::Result_(self.0.key(r#type), ::core::marker::PhantomData)
+        result::Result_(self.0.key_in_parentheses(r#type), ::core::marker::PhantomData)
     }
 
     /// Only the items of this collection that are `weird.names.result`s (a type cast).
@@ -85,7 +85,7 @@ impl Type2 {
 
     /// Addresses one `weird.names.Result` of this collection by its key.
     pub fn by_type(&self, r#type: &str) -> result::Result_ {
-        result::Result_(self.0.key(r#type), ::core::marker::PhantomData)
+        result::Result_(self.0.key_in_parentheses(r#type), ::core::marker::PhantomData)
     }
 
     /// Only the items of this collection that are `weird.names.result`s (a type cast).

@@ -52,6 +52,10 @@ pub struct Customer {
     /// The type's name as services read it from a request body (`@odata.type`).
     #[serde(rename = "@odata.type", default, skip_serializing_if = "Option::is_none")]
     pub odata_type: Option<String>,
+    /// The entity's version (`@odata.etag`), when the service tracks one: give it to
+    /// `if_match` to change or delete only that version.
+    #[serde(rename = "@odata.etag", default, skip_serializing_if = "Option::is_none")]
+    pub odata_etag: Option<String>,
     /// The key. Empty (the type's default) when a response leaves it out; an empty key is not sent, so a create lets the service assign one.
     #[serde(default, skip_serializing_if = "rt::is_default")]
     pub id: i32,
@@ -64,6 +68,12 @@ pub struct Customer {
     /// Set when the entity is created; never changed afterwards.
     #[serde(default, skip_serializing_if = "rt::Field::is_absent")]
     pub tax_number: rt::Field<String>,
+    /// Navigation property: filled when the request expands it (`.expand(["orders"])`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub orders: Option<Vec<Order>>,
+    /// Navigation property: filled when the request expands it (`.expand(["referredBy"])`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub referred_by: Option<Box<Customer>>,
     /// Properties the schema does not declare, kept so that nothing received is lost.
     #[serde(flatten)]
     pub additional_data: ::std::collections::BTreeMap<String, ::serde_json::Value>,
@@ -79,10 +89,13 @@ impl Default for Customer {
     fn default() -> Self {
         Self {
             odata_type: Some(Self::ODATA_TYPE.to_owned()),
+            odata_etag: None,
             id: Default::default(),
             name: None,
             created_at: rt::Field::Absent,
             tax_number: rt::Field::Absent,
+            orders: None,
+            referred_by: None,
             additional_data: ::std::collections::BTreeMap::new(),
         }
     }
@@ -95,11 +108,15 @@ pub struct Order {
     /// The type's name as services read it from a request body (`@odata.type`).
     #[serde(rename = "@odata.type", default, skip_serializing_if = "Option::is_none")]
     pub odata_type: Option<String>,
+    /// The entity's version (`@odata.etag`), when the service tracks one: give it to
+    /// `if_match` to change or delete only that version.
+    #[serde(rename = "@odata.etag", default, skip_serializing_if = "Option::is_none")]
+    pub odata_etag: Option<String>,
     /// Part of the key. Empty (the type's default) when a response leaves it out; an empty key is not sent, so a create lets the service assign one.
     #[serde(default, skip_serializing_if = "rt::is_default")]
     pub customer_id: i32,
     /// Part of the key. Empty (the type's default) when a response leaves it out; an empty key is not sent, so a create lets the service assign one.
-    #[serde(default, skip_serializing_if = "rt::is_default")]
+    #[serde(with = "rt::int64", default, skip_serializing_if = "rt::is_default")]
     pub number: i64,
     /// The service's default is `open`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -110,13 +127,21 @@ pub struct Order {
     pub total: rt::Field<Money>,
     /// Precision 10, scale variable.
     #[serde(default, skip_serializing_if = "rt::Field::is_absent")]
-    pub exchange_rate: rt::Field<::serde_json::Number>,
+    pub exchange_rate: rt::Field<rt::Decimal>,
     #[serde(default, skip_serializing_if = "rt::Field::is_absent")]
     pub tracking: rt::Field<TrackingId>,
     #[serde(default, skip_serializing_if = "rt::Field::is_absent")]
     pub ship_to: rt::Field<Address>,
     #[serde(default, skip_serializing_if = "rt::Field::is_absent")]
     pub notes: rt::Field<Vec<String>>,
+    /// Navigation property: filled when the request expands it (`.expand(["customer"])`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub customer: Option<Box<Customer>>,
+    /// The lines of the order, in order.
+    ///
+    /// Navigation property: filled when the request expands it (`.expand(["lines"])`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lines: Option<Vec<OrderLine>>,
     /// Properties the schema does not declare, kept so that nothing received is lost.
     #[serde(flatten)]
     pub additional_data: ::std::collections::BTreeMap<String, ::serde_json::Value>,
@@ -132,6 +157,7 @@ impl Default for Order {
     fn default() -> Self {
         Self {
             odata_type: Some(Self::ODATA_TYPE.to_owned()),
+            odata_etag: None,
             customer_id: Default::default(),
             number: Default::default(),
             status: None,
@@ -141,6 +167,8 @@ impl Default for Order {
             tracking: rt::Field::Absent,
             ship_to: rt::Field::Absent,
             notes: rt::Field::Absent,
+            customer: None,
+            lines: None,
             additional_data: ::std::collections::BTreeMap::new(),
         }
     }
@@ -153,6 +181,10 @@ pub struct OrderLine {
     /// The type's name as services read it from a request body (`@odata.type`).
     #[serde(rename = "@odata.type", default, skip_serializing_if = "Option::is_none")]
     pub odata_type: Option<String>,
+    /// The entity's version (`@odata.etag`), when the service tracks one: give it to
+    /// `if_match` to change or delete only that version.
+    #[serde(rename = "@odata.etag", default, skip_serializing_if = "Option::is_none")]
+    pub odata_etag: Option<String>,
     /// The key. Empty (the type's default) when a response leaves it out; an empty key is not sent, so a create lets the service assign one.
     #[serde(default, skip_serializing_if = "rt::is_default")]
     pub position: i16,
@@ -178,6 +210,7 @@ impl Default for OrderLine {
     fn default() -> Self {
         Self {
             odata_type: Some(Self::ODATA_TYPE.to_owned()),
+            odata_etag: None,
             position: Default::default(),
             sku: None,
             quantity: None,
@@ -193,6 +226,10 @@ pub struct Warehouse {
     /// The type's name as services read it from a request body (`@odata.type`).
     #[serde(rename = "@odata.type", default, skip_serializing_if = "Option::is_none")]
     pub odata_type: Option<String>,
+    /// The entity's version (`@odata.etag`), when the service tracks one: give it to
+    /// `if_match` to change or delete only that version.
+    #[serde(rename = "@odata.etag", default, skip_serializing_if = "Option::is_none")]
+    pub odata_etag: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub site: Option<SiteInfo>,
     /// Part of the key. Empty (the type's default) when a response leaves it out; an empty key is not sent, so a create lets the service assign one.
@@ -213,6 +250,7 @@ impl Default for Warehouse {
     fn default() -> Self {
         Self {
             odata_type: Some(Self::ODATA_TYPE.to_owned()),
+            odata_etag: None,
             site: None,
             bay: Default::default(),
             additional_data: ::std::collections::BTreeMap::new(),
@@ -259,6 +297,10 @@ pub struct Sample {
     /// The type's name as services read it from a request body (`@odata.type`).
     #[serde(rename = "@odata.type", default, skip_serializing_if = "Option::is_none")]
     pub odata_type: Option<String>,
+    /// The entity's version (`@odata.etag`), when the service tracks one: give it to
+    /// `if_match` to change or delete only that version.
+    #[serde(rename = "@odata.etag", default, skip_serializing_if = "Option::is_none")]
+    pub odata_etag: Option<String>,
     /// The key. Empty (the type's default) when a response leaves it out; an empty key is not sent, so a create lets the service assign one.
     #[serde(default, skip_serializing_if = "rt::is_default")]
     pub id: String,
@@ -273,7 +315,7 @@ pub struct Sample {
     #[serde(default, skip_serializing_if = "rt::Field::is_absent")]
     pub date_time_offset: rt::Field<rt::DateTimeOffset>,
     #[serde(default, skip_serializing_if = "rt::Field::is_absent")]
-    pub decimal: rt::Field<::serde_json::Number>,
+    pub decimal: rt::Field<rt::Decimal>,
     #[serde(default, skip_serializing_if = "rt::Field::is_absent")]
     pub double: rt::Field<rt::Double>,
     #[serde(default, skip_serializing_if = "rt::Field::is_absent")]
@@ -282,7 +324,7 @@ pub struct Sample {
     pub int16: rt::Field<i16>,
     #[serde(default, skip_serializing_if = "rt::Field::is_absent")]
     pub int32: rt::Field<i32>,
-    #[serde(default, skip_serializing_if = "rt::Field::is_absent")]
+    #[serde(with = "rt::int64", default, skip_serializing_if = "rt::Field::is_absent")]
     pub int64: rt::Field<i64>,
     #[serde(default, skip_serializing_if = "rt::Field::is_absent")]
     pub s_byte: rt::Field<i8>,
@@ -313,6 +355,7 @@ impl Default for Sample {
     fn default() -> Self {
         Self {
             odata_type: Some(Self::ODATA_TYPE.to_owned()),
+            odata_etag: None,
             id: Default::default(),
             binary: rt::Field::Absent,
             boolean: rt::Field::Absent,
@@ -470,7 +513,7 @@ impl<'de> ::serde::Deserialize<'de> for GiftOptions {
 pub type Sku = String;
 
 /// The type definition `example.orders.money`: `Edm.Decimal`, precision 19, scale 4.
-pub type Money = ::serde_json::Number;
+pub type Money = rt::Decimal;
 
 /// The type definition `example.orders.trackingId`: `Edm.Guid`.
 pub type TrackingId = String;

@@ -118,7 +118,7 @@ impl Customers {
     /// Addresses one `example.orders.customer` of this collection by its key.
     pub fn by_id(&self, id: i32) -> customer::Customer {
         customer::Customer(
-            self.0.key_literal(&id.to_string()),
+            self.0.key_literal_in_parentheses(&id.to_string()),
             ::core::marker::PhantomData,
         )
     }
@@ -236,7 +236,7 @@ impl Samples {
 
     /// Addresses one `example.orders.sample` of this collection by its key.
     pub fn by_id(&self, id: &str) -> sample::Sample {
-        sample::Sample(self.0.key(id))
+        sample::Sample(self.0.key_literal_in_parentheses(id))
     }
 
     /// Lists the `example.orders.sample` items of this collection, a page at a time.

@@ -53,7 +53,7 @@ impl Lists {
 
     /// Addresses one `example.tasks.taskList` of this collection by its key.
     pub fn by_id(&self, id: &str) -> task_list::TaskList {
-        task_list::TaskList(self.0.key(id))
+        task_list::TaskList(self.0.key_in_parentheses(id))
     }
 }
 

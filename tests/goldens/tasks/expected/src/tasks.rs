@@ -44,10 +44,15 @@ impl Default for DueDate {
 
 /// The entity type `example.tasks.task`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Task {
     /// The type's name as services read it from a request body (`@odata.type`).
     #[serde(rename = "@odata.type", default, skip_serializing_if = "Option::is_none")]
     pub odata_type: Option<String>,
+    /// The entity's version (`@odata.etag`), when the service tracks one: give it to
+    /// `if_match` to change or delete only that version.
+    #[serde(rename = "@odata.etag", default, skip_serializing_if = "Option::is_none")]
+    pub odata_etag: Option<String>,
     /// The key. Empty (the type's default) when a response leaves it out; an empty key is not sent, so a create lets the service assign one.
     #[serde(default, skip_serializing_if = "rt::is_default")]
     pub id: String,
@@ -59,6 +64,9 @@ pub struct Task {
     pub due: rt::Field<DueDate>,
     #[serde(default, skip_serializing_if = "rt::Field::is_absent")]
     pub completed: rt::Field<bool>,
+    /// Navigation property: filled when the request expands it (`.expand(["assignedTo"])`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub assigned_to: Option<Box<Person>>,
     /// Properties the schema does not declare, kept so that nothing received is lost.
     #[serde(flatten)]
     pub additional_data: ::std::collections::BTreeMap<String, ::serde_json::Value>,
@@ -74,11 +82,13 @@ impl Default for Task {
     fn default() -> Self {
         Self {
             odata_type: Some(Self::ODATA_TYPE.to_owned()),
+            odata_etag: None,
             id: Default::default(),
             title: None,
             importance: rt::Field::Absent,
             due: rt::Field::Absent,
             completed: rt::Field::Absent,
+            assigned_to: None,
             additional_data: ::std::collections::BTreeMap::new(),
         }
     }
@@ -90,6 +100,10 @@ pub struct Person {
     /// The type's name as services read it from a request body (`@odata.type`).
     #[serde(rename = "@odata.type", default, skip_serializing_if = "Option::is_none")]
     pub odata_type: Option<String>,
+    /// The entity's version (`@odata.etag`), when the service tracks one: give it to
+    /// `if_match` to change or delete only that version.
+    #[serde(rename = "@odata.etag", default, skip_serializing_if = "Option::is_none")]
+    pub odata_etag: Option<String>,
     /// The key. Empty (the type's default) when a response leaves it out; an empty key is not sent, so a create lets the service assign one.
     #[serde(default, skip_serializing_if = "rt::is_default")]
     pub id: String,
@@ -110,6 +124,7 @@ impl Default for Person {
     fn default() -> Self {
         Self {
             odata_type: Some(Self::ODATA_TYPE.to_owned()),
+            odata_etag: None,
             id: Default::default(),
             name: rt::Field::Absent,
             additional_data: ::std::collections::BTreeMap::new(),

@@ -58,7 +58,7 @@ impl People {
 
     /// Addresses one `Trippin.Person` of this collection by its key.
     pub fn by_user_name(&self, user_name: &str) -> person::Person {
-        person::Person(self.0.key(user_name), ::core::marker::PhantomData)
+        person::Person(self.0.key_in_parentheses(user_name), ::core::marker::PhantomData)
     }
 
     /// Lists the `Trippin.Person` items of this collection, a page at a time.
@@ -93,7 +93,10 @@ impl Airlines {
 
     /// Addresses one `Trippin.Airline` of this collection by its key.
     pub fn by_airline_code(&self, airline_code: &str) -> airline::Airline {
-        airline::Airline(self.0.key(airline_code), ::core::marker::PhantomData)
+        airline::Airline(
+            self.0.key_in_parentheses(airline_code),
+            ::core::marker::PhantomData,
+        )
     }
 
     /// Lists the `Trippin.Airline` items of this collection, a page at a time.

@@ -85,6 +85,10 @@ pub struct Person {
     /// The type's name as services read it from a request body (`@odata.type`).
     #[serde(rename = "@odata.type", default, skip_serializing_if = "Option::is_none")]
     pub odata_type: Option<String>,
+    /// The entity's version (`@odata.etag`), when the service tracks one: give it to
+    /// `if_match` to change or delete only that version.
+    #[serde(rename = "@odata.etag", default, skip_serializing_if = "Option::is_none")]
+    pub odata_etag: Option<String>,
     /// The key. Empty (the type's default) when a response leaves it out; an empty key is not sent, so a create lets the service assign one.
     #[serde(default, skip_serializing_if = "rt::is_default")]
     pub user_name: String,
@@ -97,12 +101,18 @@ pub struct Person {
     pub middle_name: rt::Field<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gender: Option<PersonGender>,
-    #[serde(default, skip_serializing_if = "rt::Field::is_absent")]
+    #[serde(with = "rt::int64", default, skip_serializing_if = "rt::Field::is_absent")]
     pub age: rt::Field<i64>,
     #[serde(default, skip_serializing_if = "rt::Field::is_absent")]
     pub emails: rt::Field<Vec<String>>,
     #[serde(default, skip_serializing_if = "rt::Field::is_absent")]
     pub address_info: rt::Field<Vec<Location>>,
+    /// Navigation property: filled when the request expands it (`.expand(["Friends"])`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub friends: Option<Vec<Person>>,
+    /// Navigation property: filled when the request expands it (`.expand(["Trips"])`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub trips: Option<Vec<Trip>>,
     /// Properties the schema does not declare, kept so that nothing received is lost.
     #[serde(flatten)]
     pub additional_data: ::std::collections::BTreeMap<String, ::serde_json::Value>,
@@ -118,6 +128,7 @@ impl Default for Person {
     fn default() -> Self {
         Self {
             odata_type: Some(Self::ODATA_TYPE.to_owned()),
+            odata_etag: None,
             user_name: Default::default(),
             first_name: None,
             last_name: rt::Field::Absent,
@@ -126,6 +137,8 @@ impl Default for Person {
             age: rt::Field::Absent,
             emails: rt::Field::Absent,
             address_info: rt::Field::Absent,
+            friends: None,
+            trips: None,
             additional_data: ::std::collections::BTreeMap::new(),
         }
     }
@@ -138,6 +151,10 @@ pub struct Airline {
     /// The type's name as services read it from a request body (`@odata.type`).
     #[serde(rename = "@odata.type", default, skip_serializing_if = "Option::is_none")]
     pub odata_type: Option<String>,
+    /// The entity's version (`@odata.etag`), when the service tracks one: give it to
+    /// `if_match` to change or delete only that version.
+    #[serde(rename = "@odata.etag", default, skip_serializing_if = "Option::is_none")]
+    pub odata_etag: Option<String>,
     /// The key. Empty (the type's default) when a response leaves it out; an empty key is not sent, so a create lets the service assign one.
     #[serde(default, skip_serializing_if = "rt::is_default")]
     pub airline_code: String,
@@ -158,6 +175,7 @@ impl Default for Airline {
     fn default() -> Self {
         Self {
             odata_type: Some(Self::ODATA_TYPE.to_owned()),
+            odata_etag: None,
             airline_code: Default::default(),
             name: rt::Field::Absent,
             additional_data: ::std::collections::BTreeMap::new(),
@@ -172,6 +190,10 @@ pub struct Trip {
     /// The type's name as services read it from a request body (`@odata.type`).
     #[serde(rename = "@odata.type", default, skip_serializing_if = "Option::is_none")]
     pub odata_type: Option<String>,
+    /// The entity's version (`@odata.etag`), when the service tracks one: give it to
+    /// `if_match` to change or delete only that version.
+    #[serde(rename = "@odata.etag", default, skip_serializing_if = "Option::is_none")]
+    pub odata_etag: Option<String>,
     /// The key. Empty (the type's default) when a response leaves it out; an empty key is not sent, so a create lets the service assign one.
     #[serde(default, skip_serializing_if = "rt::is_default")]
     pub trip_id: i32,
@@ -189,6 +211,9 @@ pub struct Trip {
     pub starts_at: Option<rt::DateTimeOffset>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ends_at: Option<rt::DateTimeOffset>,
+    /// Navigation property: filled when the request expands it (`.expand(["PlanItems"])`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub plan_items: Option<Vec<AnyPlanItem>>,
     /// Properties the schema does not declare, kept so that nothing received is lost.
     #[serde(flatten)]
     pub additional_data: ::std::collections::BTreeMap<String, ::serde_json::Value>,
@@ -204,6 +229,7 @@ impl Default for Trip {
     fn default() -> Self {
         Self {
             odata_type: Some(Self::ODATA_TYPE.to_owned()),
+            odata_etag: None,
             trip_id: Default::default(),
             share_id: None,
             name: rt::Field::Absent,
@@ -212,6 +238,7 @@ impl Default for Trip {
             tags: rt::Field::Absent,
             starts_at: None,
             ends_at: None,
+            plan_items: None,
             additional_data: ::std::collections::BTreeMap::new(),
         }
     }
@@ -224,6 +251,10 @@ pub struct PlanItem {
     /// The type's name as services read it from a request body (`@odata.type`).
     #[serde(rename = "@odata.type", default, skip_serializing_if = "Option::is_none")]
     pub odata_type: Option<String>,
+    /// The entity's version (`@odata.etag`), when the service tracks one: give it to
+    /// `if_match` to change or delete only that version.
+    #[serde(rename = "@odata.etag", default, skip_serializing_if = "Option::is_none")]
+    pub odata_etag: Option<String>,
     /// The key. Empty (the type's default) when a response leaves it out; an empty key is not sent, so a create lets the service assign one.
     #[serde(default, skip_serializing_if = "rt::is_default")]
     pub plan_item_id: i32,
@@ -250,6 +281,7 @@ impl Default for PlanItem {
     fn default() -> Self {
         Self {
             odata_type: Some(Self::ODATA_TYPE.to_owned()),
+            odata_etag: None,
             plan_item_id: Default::default(),
             confirmation_code: rt::Field::Absent,
             starts_at: rt::Field::Absent,
@@ -267,6 +299,10 @@ pub struct Flight {
     /// The type's name as services read it from a request body (`@odata.type`).
     #[serde(rename = "@odata.type", default, skip_serializing_if = "Option::is_none")]
     pub odata_type: Option<String>,
+    /// The entity's version (`@odata.etag`), when the service tracks one: give it to
+    /// `if_match` to change or delete only that version.
+    #[serde(rename = "@odata.etag", default, skip_serializing_if = "Option::is_none")]
+    pub odata_etag: Option<String>,
     /// The key. Empty (the type's default) when a response leaves it out; an empty key is not sent, so a create lets the service assign one.
     #[serde(default, skip_serializing_if = "rt::is_default")]
     pub plan_item_id: i32,
@@ -280,6 +316,9 @@ pub struct Flight {
     pub duration: rt::Field<rt::Duration>,
     #[serde(default, skip_serializing_if = "rt::Field::is_absent")]
     pub flight_number: rt::Field<String>,
+    /// Navigation property: filled when the request expands it (`.expand(["Airline"])`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub airline: Option<Box<Airline>>,
     /// Properties the schema does not declare, kept so that nothing received is lost.
     #[serde(flatten)]
     pub additional_data: ::std::collections::BTreeMap<String, ::serde_json::Value>,
@@ -295,12 +334,14 @@ impl Default for Flight {
     fn default() -> Self {
         Self {
             odata_type: Some(Self::ODATA_TYPE.to_owned()),
+            odata_etag: None,
             plan_item_id: Default::default(),
             confirmation_code: rt::Field::Absent,
             starts_at: rt::Field::Absent,
             ends_at: rt::Field::Absent,
             duration: rt::Field::Absent,
             flight_number: rt::Field::Absent,
+            airline: None,
             additional_data: ::std::collections::BTreeMap::new(),
         }
     }

@@ -47,7 +47,7 @@ impl CallRecords {
 
     /// Addresses one `contoso.media.calls.callRecord` of this collection by its key.
     pub fn by_id(&self, id: &str) -> call_record::CallRecord {
-        call_record::CallRecord(self.0.key(id))
+        call_record::CallRecord(self.0.key_in_parentheses(id))
     }
 
     /// Lists the `contoso.media.calls.callRecord` items of this collection, a page at a time.
@@ -84,7 +84,7 @@ impl Sessions {
 
     /// Addresses one `contoso.media.session` of this collection by its key.
     pub fn by_id(&self, id: &str) -> media_session::Session {
-        media_session::Session(self.0.key(id))
+        media_session::Session(self.0.key_in_parentheses(id))
     }
 
     /// Only the items of this collection that are `contoso.media.calls.session`s (a type cast).

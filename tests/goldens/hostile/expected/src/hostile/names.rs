@@ -50,7 +50,7 @@ pub struct Vec_ {
     /// The type's name as services read it from a request body (`@odata.type`).
     #[serde(rename = "@odata.type", default, skip_serializing_if = "Option::is_none")]
     pub odata_type: Option<String>,
-    #[serde(default, skip_serializing_if = "rt::Field::is_absent")]
+    #[serde(with = "rt::int64", default, skip_serializing_if = "rt::Field::is_absent")]
     pub len: rt::Field<i64>,
     /// Properties the schema does not declare, kept so that nothing received is lost.
     #[serde(flatten)]
@@ -150,6 +150,10 @@ pub struct Type2 {
     /// The type's name as services read it from a request body (`@odata.type`).
     #[serde(rename = "@odata.type", default, skip_serializing_if = "Option::is_none")]
     pub odata_type: Option<String>,
+    /// The entity's version (`@odata.etag`), when the service tracks one: give it to
+    /// `if_match` to change or delete only that version.
+    #[serde(rename = "@odata.etag", default, skip_serializing_if = "Option::is_none")]
+    pub odata_etag: Option<String>,
     /// The key. Empty (the type's default) when a response leaves it out; an empty key is not sent, so a create lets the service assign one.
     #[serde(default, skip_serializing_if = "rt::is_default")]
     pub r#ref: String,
@@ -224,6 +228,7 @@ impl Default for Type2 {
     fn default() -> Self {
         Self {
             odata_type: Some(Self::ODATA_TYPE.to_owned()),
+            odata_etag: None,
             r#ref: Default::default(),
             r#type: rt::Field::Absent,
             self_: rt::Field::Absent,
@@ -457,15 +462,47 @@ impl Default for AB {
     )
 )]
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Super {
     /// The type's name as services read it from a request body (`@odata.type`).
     #[serde(rename = "@odata.type", default, skip_serializing_if = "Option::is_none")]
     pub odata_type: Option<String>,
+    /// The entity's version (`@odata.etag`), when the service tracks one: give it to
+    /// `if_match` to change or delete only that version.
+    #[serde(rename = "@odata.etag", default, skip_serializing_if = "Option::is_none")]
+    pub odata_etag: Option<String>,
     /// The key. Empty (the type's default) when a response leaves it out; an empty key is not sent, so a create lets the service assign one.
     #[serde(rename = "_id_", default, skip_serializing_if = "rt::is_default")]
     pub id: String,
     #[serde(rename = "__a__b__", default, skip_serializing_if = "rt::Field::is_absent")]
     pub a_b: rt::Field<AB>,
+    /// Navigation property: filled when the request expands it (`.expand(["self"])`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub self_: Option<Box<AnySuper>>,
+    /// Navigation property: filled when the request expands it (`.expand(["Self"])`).
+    #[serde(rename = "Self", default, skip_serializing_if = "Option::is_none")]
+    pub self_2: Option<Vec<AnySuper>>,
+    /// Navigation property: filled when the request expands it (`.expand(["type"])`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<Box<Self_>>,
+    /// Navigation property: filled when the request expands it (`.expand(["super"])`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub super_: Option<Vec<Self_>>,
+    /// Navigation property: filled when the request expands it (`.expand(["_x"])`).
+    #[serde(rename = "_x", default, skip_serializing_if = "Option::is_none")]
+    pub x: Option<Box<AnySuper>>,
+    /// Navigation property: filled when the request expands it (`.expand(["x_"])`).
+    #[serde(rename = "x_", default, skip_serializing_if = "Option::is_none")]
+    pub x_2: Option<Vec<AnySuper>>,
+    /// Navigation property: filled when the request expands it (`.expand(["__"])`).
+    #[serde(rename = "__", default, skip_serializing_if = "Option::is_none")]
+    pub n: Option<Vec<T2>>,
+    /// Navigation property: filled when the request expands it (`.expand(["_"])`).
+    #[serde(rename = "_", default, skip_serializing_if = "Option::is_none")]
+    pub n_2: Option<Box<T2>>,
+    /// Navigation property: filled when the request expands it (`.expand(["a__b"])`).
+    #[serde(rename = "a__b", default, skip_serializing_if = "Option::is_none")]
+    pub a_b_2: Option<Vec<AnySuper>>,
     /// Properties the schema does not declare, kept so that nothing received is lost.
     #[serde(flatten)]
     pub additional_data: ::std::collections::BTreeMap<String, ::serde_json::Value>,
@@ -499,8 +536,18 @@ impl Default for Super {
     fn default() -> Self {
         Self {
             odata_type: Some(Self::ODATA_TYPE.to_owned()),
+            odata_etag: None,
             id: Default::default(),
             a_b: rt::Field::Absent,
+            self_: None,
+            self_2: None,
+            r#type: None,
+            super_: None,
+            x: None,
+            x_2: None,
+            n: None,
+            n_2: None,
+            a_b_2: None,
             additional_data: ::std::collections::BTreeMap::new(),
         }
     }
@@ -517,15 +564,47 @@ impl Default for Super {
     )
 )]
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Self_ {
     /// The type's name as services read it from a request body (`@odata.type`).
     #[serde(rename = "@odata.type", default, skip_serializing_if = "Option::is_none")]
     pub odata_type: Option<String>,
+    /// The entity's version (`@odata.etag`), when the service tracks one: give it to
+    /// `if_match` to change or delete only that version.
+    #[serde(rename = "@odata.etag", default, skip_serializing_if = "Option::is_none")]
+    pub odata_etag: Option<String>,
     /// The key. Empty (the type's default) when a response leaves it out; an empty key is not sent, so a create lets the service assign one.
     #[serde(rename = "_id_", default, skip_serializing_if = "rt::is_default")]
     pub id: String,
     #[serde(rename = "__a__b__", default, skip_serializing_if = "rt::Field::is_absent")]
     pub a_b: rt::Field<AB>,
+    /// Navigation property: filled when the request expands it (`.expand(["self"])`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub self_: Option<Box<AnySuper>>,
+    /// Navigation property: filled when the request expands it (`.expand(["Self"])`).
+    #[serde(rename = "Self", default, skip_serializing_if = "Option::is_none")]
+    pub self_2: Option<Vec<AnySuper>>,
+    /// Navigation property: filled when the request expands it (`.expand(["type"])`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<Box<Self_>>,
+    /// Navigation property: filled when the request expands it (`.expand(["super"])`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub super_: Option<Vec<Self_>>,
+    /// Navigation property: filled when the request expands it (`.expand(["_x"])`).
+    #[serde(rename = "_x", default, skip_serializing_if = "Option::is_none")]
+    pub x: Option<Box<AnySuper>>,
+    /// Navigation property: filled when the request expands it (`.expand(["x_"])`).
+    #[serde(rename = "x_", default, skip_serializing_if = "Option::is_none")]
+    pub x_2: Option<Vec<AnySuper>>,
+    /// Navigation property: filled when the request expands it (`.expand(["__"])`).
+    #[serde(rename = "__", default, skip_serializing_if = "Option::is_none")]
+    pub n: Option<Vec<T2>>,
+    /// Navigation property: filled when the request expands it (`.expand(["_"])`).
+    #[serde(rename = "_", default, skip_serializing_if = "Option::is_none")]
+    pub n_2: Option<Box<T2>>,
+    /// Navigation property: filled when the request expands it (`.expand(["a__b"])`).
+    #[serde(rename = "a__b", default, skip_serializing_if = "Option::is_none")]
+    pub a_b_2: Option<Vec<AnySuper>>,
     /// Properties the schema does not declare, kept so that nothing received is lost.
     #[serde(flatten)]
     pub additional_data: ::std::collections::BTreeMap<String, ::serde_json::Value>,
@@ -559,8 +638,18 @@ impl Default for Self_ {
     fn default() -> Self {
         Self {
             odata_type: Some(Self::ODATA_TYPE.to_owned()),
+            odata_etag: None,
             id: Default::default(),
             a_b: rt::Field::Absent,
+            self_: None,
+            self_2: None,
+            r#type: None,
+            super_: None,
+            x: None,
+            x_2: None,
+            n: None,
+            n_2: None,
+            a_b_2: None,
             additional_data: ::std::collections::BTreeMap::new(),
         }
     }
@@ -577,15 +666,47 @@ impl Default for Self_ {
     )
 )]
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Self2 {
     /// The type's name as services read it from a request body (`@odata.type`).
     #[serde(rename = "@odata.type", default, skip_serializing_if = "Option::is_none")]
     pub odata_type: Option<String>,
+    /// The entity's version (`@odata.etag`), when the service tracks one: give it to
+    /// `if_match` to change or delete only that version.
+    #[serde(rename = "@odata.etag", default, skip_serializing_if = "Option::is_none")]
+    pub odata_etag: Option<String>,
     /// The key. Empty (the type's default) when a response leaves it out; an empty key is not sent, so a create lets the service assign one.
     #[serde(rename = "_id_", default, skip_serializing_if = "rt::is_default")]
     pub id: String,
     #[serde(rename = "__a__b__", default, skip_serializing_if = "rt::Field::is_absent")]
     pub a_b: rt::Field<AB>,
+    /// Navigation property: filled when the request expands it (`.expand(["self"])`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub self_: Option<Box<AnySuper>>,
+    /// Navigation property: filled when the request expands it (`.expand(["Self"])`).
+    #[serde(rename = "Self", default, skip_serializing_if = "Option::is_none")]
+    pub self_2: Option<Vec<AnySuper>>,
+    /// Navigation property: filled when the request expands it (`.expand(["type"])`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<Box<Self_>>,
+    /// Navigation property: filled when the request expands it (`.expand(["super"])`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub super_: Option<Vec<Self_>>,
+    /// Navigation property: filled when the request expands it (`.expand(["_x"])`).
+    #[serde(rename = "_x", default, skip_serializing_if = "Option::is_none")]
+    pub x: Option<Box<AnySuper>>,
+    /// Navigation property: filled when the request expands it (`.expand(["x_"])`).
+    #[serde(rename = "x_", default, skip_serializing_if = "Option::is_none")]
+    pub x_2: Option<Vec<AnySuper>>,
+    /// Navigation property: filled when the request expands it (`.expand(["__"])`).
+    #[serde(rename = "__", default, skip_serializing_if = "Option::is_none")]
+    pub n: Option<Vec<T2>>,
+    /// Navigation property: filled when the request expands it (`.expand(["_"])`).
+    #[serde(rename = "_", default, skip_serializing_if = "Option::is_none")]
+    pub n_2: Option<Box<T2>>,
+    /// Navigation property: filled when the request expands it (`.expand(["a__b"])`).
+    #[serde(rename = "a__b", default, skip_serializing_if = "Option::is_none")]
+    pub a_b_2: Option<Vec<AnySuper>>,
     /// Properties the schema does not declare, kept so that nothing received is lost.
     #[serde(flatten)]
     pub additional_data: ::std::collections::BTreeMap<String, ::serde_json::Value>,
@@ -619,8 +740,18 @@ impl Default for Self2 {
     fn default() -> Self {
         Self {
             odata_type: Some(Self::ODATA_TYPE.to_owned()),
+            odata_etag: None,
             id: Default::default(),
             a_b: rt::Field::Absent,
+            self_: None,
+            self_2: None,
+            r#type: None,
+            super_: None,
+            x: None,
+            x_2: None,
+            n: None,
+            n_2: None,
+            a_b_2: None,
             additional_data: ::std::collections::BTreeMap::new(),
         }
     }
@@ -643,6 +774,10 @@ pub struct T2 {
     /// The type's name as services read it from a request body (`@odata.type`).
     #[serde(rename = "@odata.type", default, skip_serializing_if = "Option::is_none")]
     pub odata_type: Option<String>,
+    /// The entity's version (`@odata.etag`), when the service tracks one: give it to
+    /// `if_match` to change or delete only that version.
+    #[serde(rename = "@odata.etag", default, skip_serializing_if = "Option::is_none")]
+    pub odata_etag: Option<String>,
     /// The key. Empty (the type's default) when a response leaves it out; an empty key is not sent, so a create lets the service assign one.
     #[serde(default, skip_serializing_if = "rt::is_default")]
     pub self_: i32,
@@ -681,6 +816,7 @@ impl Default for T2 {
     fn default() -> Self {
         Self {
             odata_type: Some(Self::ODATA_TYPE.to_owned()),
+            odata_etag: None,
             self_: Default::default(),
             additional_data: ::std::collections::BTreeMap::new(),
         }

@@ -207,7 +207,7 @@ impl SelfCollection {
 
     /// Addresses one `hostile.names.Self_` of this collection by its key.
     pub fn by_id(&self, id: &str) -> Self_ {
-        Self_(self.0.key(id), ::core::marker::PhantomData)
+        Self_(self.0.key_in_parentheses(id), ::core::marker::PhantomData)
     }
 
     /// Lists the `hostile.names.Self_` items of this collection, a page at a time.

@@ -190,7 +190,7 @@ impl Self_ {
     /// Addresses one `hostile.names.super` of this collection by its key.
     #[cfg(any(feature = "self", feature = "_x", feature = "Self_2", feature = "__"))]
     pub fn by_id(&self, id: &str) -> Super<rt::access::ReadOnly> {
-        Super(self.0.key(id), ::core::marker::PhantomData)
+        Super(self.0.key_in_parentheses(id), ::core::marker::PhantomData)
     }
 
     /// Only the items of this collection that are `hostile.names.Self_`s (a type cast).
@@ -283,7 +283,7 @@ impl T {
 
     /// Addresses one `hostile.names._` of this collection by its key.
     pub fn by_self(&self, self_: i32) -> super::n::T {
-        super::n::T(self.0.key_literal(&self_.to_string()))
+        super::n::T(self.0.key_literal_in_parentheses(&self_.to_string()))
     }
 
     /// Lists the `hostile.names._` items of this collection, a page at a time.
@@ -337,7 +337,7 @@ impl AB {
     /// Addresses one `hostile.names.super` of this collection by its key.
     #[cfg(any(feature = "self", feature = "_x", feature = "Self_2", feature = "__"))]
     pub fn by_id(&self, id: &str) -> Super<rt::access::ReadOnly> {
-        Super(self.0.key(id), ::core::marker::PhantomData)
+        Super(self.0.key_in_parentheses(id), ::core::marker::PhantomData)
     }
 
     /// Only the items of this collection that are `hostile.names.Self_`s (a type cast).
@@ -430,7 +430,7 @@ impl Super2 {
 
     /// Addresses one `hostile.names.Self_` of this collection by its key.
     pub fn by_id(&self, id: &str) -> super::self_::Self_ {
-        super::self_::Self_(self.0.key(id), ::core::marker::PhantomData)
+        super::self_::Self_(self.0.key_in_parentheses(id), ::core::marker::PhantomData)
     }
 
     /// Lists the `hostile.names.Self_` items of this collection, a page at a time.
@@ -503,7 +503,7 @@ impl X {
     /// Addresses one `hostile.names.super` of this collection by its key.
     #[cfg(any(feature = "self", feature = "_x", feature = "Self_2", feature = "__"))]
     pub fn by_id(&self, id: &str) -> Super<rt::access::ReadOnly> {
-        Super(self.0.key(id), ::core::marker::PhantomData)
+        Super(self.0.key_in_parentheses(id), ::core::marker::PhantomData)
     }
 
     /// Only the items of this collection that are `hostile.names.Self_`s (a type cast).

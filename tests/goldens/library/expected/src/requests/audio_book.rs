@@ -145,7 +145,7 @@ impl AudioBookCollection {
 
     /// Addresses one `example.library.audioBook` of this collection by its key.
     pub fn by_id(&self, id: &str) -> AudioBook {
-        AudioBook(self.0.key(id), ::core::marker::PhantomData)
+        AudioBook(self.0.key_in_parentheses(id), ::core::marker::PhantomData)
     }
 
     /// Lists the `example.library.audioBook` items of this collection, a page at a time.

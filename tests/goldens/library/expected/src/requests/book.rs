@@ -139,7 +139,7 @@ impl Chapters {
 
     /// Addresses one `example.library.chapter` of this collection by its key.
     pub fn by_id(&self, id: &str) -> super::chapter::Chapter {
-        super::chapter::Chapter(self.0.key(id))
+        super::chapter::Chapter(self.0.key_in_parentheses(id))
     }
 
     /// Lists the `example.library.chapter` items of this collection, a page at a time.
@@ -176,7 +176,7 @@ impl BookCollection {
 
     /// Addresses one `example.library.book` of this collection by its key.
     pub fn by_id(&self, id: &str) -> Book {
-        Book(self.0.key(id), ::core::marker::PhantomData)
+        Book(self.0.key_in_parentheses(id), ::core::marker::PhantomData)
     }
 
     /// Lists the `example.library.book` items of this collection, a page at a time.

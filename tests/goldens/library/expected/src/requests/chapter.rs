@@ -61,7 +61,7 @@ impl Sections {
     /// Addresses one `example.library.section` of this collection by its key.
     #[cfg(any(feature = "libraries", feature = "main"))]
     pub fn by_id(&self, id: &str) -> super::section::Section {
-        super::section::Section(self.0.key(id))
+        super::section::Section(self.0.key_in_parentheses(id))
     }
 
     /// Lists the `example.library.section` items of this collection, a page at a time.

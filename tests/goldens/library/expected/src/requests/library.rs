@@ -92,7 +92,7 @@ impl Members {
     /// Addresses one `example.library.member` of this collection by its key.
     #[cfg(feature = "members")]
     pub fn by_id(&self, id: &str) -> super::member::Member<rt::access::ReadOnly> {
-        super::member::Member(self.0.key(id), ::core::marker::PhantomData)
+        super::member::Member(self.0.key_in_parentheses(id), ::core::marker::PhantomData)
     }
 
     /// The references (`$ref`) of this collection of `example.library.member`.
@@ -136,7 +136,7 @@ impl Shelves {
 
     /// Addresses one `example.library.shelf` of this collection by its key.
     pub fn by_id(&self, id: &str) -> super::shelf::Shelf {
-        super::shelf::Shelf(self.0.key(id))
+        super::shelf::Shelf(self.0.key_in_parentheses(id))
     }
 
     /// Lists the `example.library.shelf` items of this collection, a page at a time.

@@ -93,7 +93,7 @@ impl MagazineCollection {
 
     /// Addresses one `example.library.magazine` of this collection by its key.
     pub fn by_id(&self, id: &str) -> Magazine {
-        Magazine(self.0.key(id), ::core::marker::PhantomData)
+        Magazine(self.0.key_in_parentheses(id), ::core::marker::PhantomData)
     }
 
     /// Lists the `example.library.magazine` items of this collection, a page at a time.

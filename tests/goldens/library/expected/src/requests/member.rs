@@ -68,7 +68,7 @@ impl Loans {
     /// Addresses one `example.library.item` of this collection by its key.
     #[cfg(any(feature = "libraries", feature = "main"))]
     pub fn by_id(&self, id: &str) -> super::item::Item<rt::access::ReadOnly> {
-        super::item::Item(self.0.key(id), ::core::marker::PhantomData)
+        super::item::Item(self.0.key_in_parentheses(id), ::core::marker::PhantomData)
     }
 
     /// Only the items of this collection that are `example.library.audioBook`s (a type cast).

@@ -56,7 +56,7 @@ impl Subsections {
 
     /// Addresses one `example.library.section` of this collection by its key.
     pub fn by_id(&self, id: &str) -> Section {
-        Section(self.0.key(id))
+        Section(self.0.key_in_parentheses(id))
     }
 
     /// Lists the `example.library.section` items of this collection, a page at a time.

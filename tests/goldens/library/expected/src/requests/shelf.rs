@@ -61,7 +61,7 @@ impl Items {
 
     /// Addresses one `example.library.item` of this collection by its key.
     pub fn by_id(&self, id: &str) -> super::item::Item {
-        super::item::Item(self.0.key(id), ::core::marker::PhantomData)
+        super::item::Item(self.0.key_in_parentheses(id), ::core::marker::PhantomData)
     }
 
     /// Only the items of this collection that are `example.library.audioBook`s (a type cast).
@@ -137,7 +137,7 @@ impl Sections {
 
     /// Addresses one `example.library.section` of this collection by its key.
     pub fn by_id(&self, id: &str) -> super::section::Section {
-        super::section::Section(self.0.key(id))
+        super::section::Section(self.0.key_in_parentheses(id))
     }
 
     /// Lists the `example.library.section` items of this collection, a page at a time.

@@ -97,7 +97,7 @@ impl Self_ {
 
     /// Addresses one `weird.names.Result` of this collection by its key.
     pub fn by_type(&self, r#type: &str) -> Result_ {
-        Result_(self.0.key(r#type), ::core::marker::PhantomData)
+        Result_(self.0.key_in_parentheses(r#type), ::core::marker::PhantomData)
     }
 
     /// Only the items of this collection that are `weird.names.result`s (a type cast).

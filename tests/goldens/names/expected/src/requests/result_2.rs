@@ -89,7 +89,7 @@ impl ResultCollection {
 
     /// Addresses one `weird.names.result` of this collection by its key.
     pub fn by_type(&self, r#type: &str) -> Result_ {
-        Result_(self.0.key(r#type), ::core::marker::PhantomData)
+        Result_(self.0.key_in_parentheses(r#type), ::core::marker::PhantomData)
     }
 
     /// Lists the `weird.names.result` items of this collection, a page at a time.

@@ -110,10 +110,15 @@ impl Default for String2 {
 
 /// The entity type `weird.names.Result`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Result_ {
     /// The type's name as services read it from a request body (`@odata.type`).
     #[serde(rename = "@odata.type", default, skip_serializing_if = "Option::is_none")]
     pub odata_type: Option<String>,
+    /// The entity's version (`@odata.etag`), when the service tracks one: give it to
+    /// `if_match` to change or delete only that version.
+    #[serde(rename = "@odata.etag", default, skip_serializing_if = "Option::is_none")]
+    pub odata_etag: Option<String>,
     /// The key. Empty (the type's default) when a response leaves it out; an empty key is not sent, so a create lets the service assign one.
     #[serde(default, skip_serializing_if = "rt::is_default")]
     pub r#type: String,
@@ -123,6 +128,12 @@ pub struct Result_ {
     pub vec: rt::Field<Vec<String2>>,
     #[serde(default, skip_serializing_if = "rt::Field::is_absent")]
     pub option: rt::Field<Option_>,
+    /// Navigation property: filled when the request expands it (`.expand(["self"])`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub self_: Option<Vec<AnyResult>>,
+    /// Navigation property: filled when the request expands it (`.expand(["path"])`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub path: Option<Box<AnyResult>>,
     /// Properties the schema does not declare, kept so that nothing received is lost.
     #[serde(flatten)]
     pub additional_data: ::std::collections::BTreeMap<String, ::serde_json::Value>,
@@ -138,10 +149,13 @@ impl Default for Result_ {
     fn default() -> Self {
         Self {
             odata_type: Some(Self::ODATA_TYPE.to_owned()),
+            odata_etag: None,
             r#type: Default::default(),
             r#box: rt::Field::Absent,
             vec: rt::Field::Absent,
             option: rt::Field::Absent,
+            self_: None,
+            path: None,
             additional_data: ::std::collections::BTreeMap::new(),
         }
     }
@@ -149,10 +163,15 @@ impl Default for Result_ {
 
 /// The entity type `weird.names.result`, derived from `weird.names.Result`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Result2 {
     /// The type's name as services read it from a request body (`@odata.type`).
     #[serde(rename = "@odata.type", default, skip_serializing_if = "Option::is_none")]
     pub odata_type: Option<String>,
+    /// The entity's version (`@odata.etag`), when the service tracks one: give it to
+    /// `if_match` to change or delete only that version.
+    #[serde(rename = "@odata.etag", default, skip_serializing_if = "Option::is_none")]
+    pub odata_etag: Option<String>,
     /// The key. Empty (the type's default) when a response leaves it out; an empty key is not sent, so a create lets the service assign one.
     #[serde(default, skip_serializing_if = "rt::is_default")]
     pub r#type: String,
@@ -164,6 +183,12 @@ pub struct Result2 {
     pub option: rt::Field<Option_>,
     #[serde(rename = "1st", default, skip_serializing_if = "rt::Field::is_absent")]
     pub n1st: rt::Field<i32>,
+    /// Navigation property: filled when the request expands it (`.expand(["self"])`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub self_: Option<Vec<AnyResult>>,
+    /// Navigation property: filled when the request expands it (`.expand(["path"])`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub path: Option<Box<AnyResult>>,
     /// Properties the schema does not declare, kept so that nothing received is lost.
     #[serde(flatten)]
     pub additional_data: ::std::collections::BTreeMap<String, ::serde_json::Value>,
@@ -179,11 +204,14 @@ impl Default for Result2 {
     fn default() -> Self {
         Self {
             odata_type: Some(Self::ODATA_TYPE.to_owned()),
+            odata_etag: None,
             r#type: Default::default(),
             r#box: rt::Field::Absent,
             vec: rt::Field::Absent,
             option: rt::Field::Absent,
             n1st: rt::Field::Absent,
+            self_: None,
+            path: None,
             additional_data: ::std::collections::BTreeMap::new(),
         }
     }

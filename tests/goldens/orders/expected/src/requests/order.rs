@@ -73,7 +73,9 @@ impl Lines {
 
     /// Addresses one `example.orders.orderLine` of this collection by its key.
     pub fn by_position(&self, position: i16) -> super::order_line::OrderLine {
-        super::order_line::OrderLine(self.0.key_literal(&position.to_string()))
+        super::order_line::OrderLine(
+            self.0.key_literal_in_parentheses(&position.to_string()),
+        )
     }
 
     /// Lists the `example.orders.orderLine` items of this collection, a page at a time.

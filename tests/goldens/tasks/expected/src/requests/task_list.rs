@@ -33,7 +33,7 @@ impl Tasks {
 
     /// Addresses one `example.tasks.task` of this collection by its key.
     pub fn by_id(&self, id: &str) -> super::task::Task {
-        super::task::Task(self.0.key(id))
+        super::task::Task(self.0.key_in_parentheses(id))
     }
 
     /// Lists the `example.tasks.task` items of this collection, a page at a time.

@@ -59,7 +59,7 @@ impl FlightCollection {
 
     /// Addresses one `Trippin.Flight` of this collection by its key.
     pub fn by_plan_item_id(&self, plan_item_id: i32) -> Flight {
-        Flight(self.0.key_literal(&plan_item_id.to_string()))
+        Flight(self.0.key_literal_in_parentheses(&plan_item_id.to_string()))
     }
 
     /// Lists the `Trippin.Flight` items of this collection, a page at a time.

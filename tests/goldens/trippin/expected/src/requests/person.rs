@@ -70,7 +70,7 @@ impl Friends {
 
     /// Addresses one `Trippin.Person` of this collection by its key.
     pub fn by_user_name(&self, user_name: &str) -> Person<rt::access::ReadOnly> {
-        Person(self.0.key(user_name), ::core::marker::PhantomData)
+        Person(self.0.key_in_parentheses(user_name), ::core::marker::PhantomData)
     }
 
     /// The references (`$ref`) of this collection of `Trippin.Person`.
@@ -112,7 +112,7 @@ impl Trips {
 
     /// Addresses one `Trippin.Trip` of this collection by its key.
     pub fn by_trip_id(&self, trip_id: i32) -> super::trip::Trip {
-        super::trip::Trip(self.0.key_literal(&trip_id.to_string()))
+        super::trip::Trip(self.0.key_literal_in_parentheses(&trip_id.to_string()))
     }
 
     /// Lists the `Trippin.Trip` items of this collection, a page at a time.

@@ -54,7 +54,9 @@ impl PlanItems {
 
     /// Addresses one `Trippin.PlanItem` of this collection by its key.
     pub fn by_plan_item_id(&self, plan_item_id: i32) -> super::plan_item::PlanItem {
-        super::plan_item::PlanItem(self.0.key_literal(&plan_item_id.to_string()))
+        super::plan_item::PlanItem(
+            self.0.key_literal_in_parentheses(&plan_item_id.to_string()),
+        )
     }
 
     /// Only the items of this collection that are `Trippin.Flight`s (a type cast).

@@ -59,7 +59,7 @@ impl Sessions {
 
     /// Addresses one `contoso.media.session` of this collection by its key.
     pub fn by_id(&self, id: &str) -> super::media_session::Session {
-        super::media_session::Session(self.0.key(id))
+        super::media_session::Session(self.0.key_in_parentheses(id))
     }
 
     /// Only the items of this collection that are `contoso.media.calls.session`s (a type cast).

@@ -51,7 +51,7 @@ impl SessionCollection {
 
     /// Addresses one `contoso.media.calls.session` of this collection by its key.
     pub fn by_id(&self, id: &str) -> Session {
-        Session(self.0.key(id))
+        Session(self.0.key_in_parentheses(id))
     }
 
     /// Lists the `contoso.media.calls.session` items of this collection, a page at a time.
