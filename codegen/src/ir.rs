@@ -194,8 +194,9 @@ pub struct Enum {
     pub members: Vec<EnumMember>,
     /// The variant that carries values this crate does not know.
     pub fallback: String,
-    /// The integer type of member values.
-    pub underlying: Primitive,
+    /// The integer type of member values; `None` for the allowed values of a string
+    /// property (`Validation.AllowedValues`), which have none.
+    pub underlying: Option<Primitive>,
     pub cfg: Cfg,
 }
 
@@ -203,7 +204,8 @@ pub struct Enum {
 pub struct EnumMember {
     pub name: String,
     pub wire: String,
-    pub value: i64,
+    /// Its value in the underlying type, if the enum has one.
+    pub value: Option<i64>,
     pub doc: Vec<String>,
 }
 

@@ -10,7 +10,7 @@
 use std::process::ExitCode;
 
 use futures_util::TryStreamExt as _;
-use live_catalog::catalog::{Authors, Books, Chapters, Genres};
+use live_catalog::catalog::{Authors, Books, BooksShelf, Chapters, Genres};
 use live_catalog::requests::EntityContainer;
 use live_catalog::runtime::{self as rt, Client, ErrorKind, Field, Operation, ServiceRoot};
 
@@ -252,7 +252,7 @@ async fn primitives(live: &Live) -> Outcome {
         reading_time: Field::Value("P1DT2H3M4.5S".parse().expect("a Duration")),
         cover: Field::Value(rt::Binary::from(vec![0u8, 1, 2, 254, 255])),
         isbn_id: Field::Value("0f8fad5b-d9cb-469f-a165-70867728950e".into()),
-        shelf: Field::Value("HISTORY".into()),
+        shelf: Field::Value(BooksShelf::History),
         ..Default::default()
     };
     live.send(live.service.books().create(&book)).await?;

@@ -275,11 +275,25 @@ pub(super) fn enum_items(e: &ir::Enum) -> TokenStream {
         let wire = &m.wire;
         quote! { Self::#variant => #wire, }
     });
-    let underlying = primitive(e.underlying);
-    let values = e.members.iter().map(|m| {
-        let variant = ident(&m.name);
-        let value = integer_literal(m.value, e.underlying);
-        quote! { Self::#variant => Some(#value), }
+    let values = e.underlying.map(|underlying| {
+        let values = e.members.iter().filter_map(|m| {
+            let variant = ident(&m.name);
+            let value = integer_literal(m.value?, underlying);
+            Some(quote! { Self::#variant => Some(#value), })
+        });
+        let underlying = primitive(underlying);
+        quote! {
+            #cfg
+            impl #name {
+                /// The member's value in the schema; `None` for a value this crate does not know.
+                pub fn value(&self) -> Option<#underlying> {
+                    match self {
+                        #(#values)*
+                        Self::#fallback(_) => None,
+                    }
+                }
+            }
+        }
     });
     quote! {
         #doc
@@ -291,16 +305,7 @@ pub(super) fn enum_items(e: &ir::Enum) -> TokenStream {
             #fallback(String),
         }
 
-        #cfg
-        impl #name {
-            /// The member's value in the schema; `None` for a value this crate does not know.
-            pub fn value(&self) -> Option<#underlying> {
-                match self {
-                    #(#values)*
-                    Self::#fallback(_) => None,
-                }
-            }
-        }
+        #values
 
         #cfg
         impl #rt::ODataEnum for #name {

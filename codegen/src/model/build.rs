@@ -35,6 +35,10 @@ const CORE_COMPUTED: Term = core("Computed");
 const CORE_IMMUTABLE: Term = core("Immutable");
 const CORE_OPTIONAL_PARAMETER: Term = core("OptionalParameter");
 const CAPABILITIES: &str = "Org.OData.Capabilities.V1";
+const VALIDATION_ALLOWED_VALUES: Term = Term {
+    namespace: "Org.OData.Validation.V1",
+    name: "AllowedValues",
+};
 const KEY_AS_SEGMENT_SUPPORTED: Term = Term {
     namespace: CAPABILITIES,
     name: "KeyAsSegmentSupported",
@@ -773,6 +777,36 @@ impl<'a, T: Borrow<Tables<'a>>> Builder<'a, T> {
         }
     }
 
+    /// The values `Validation.AllowedValues` lists for a string property, in order and
+    /// each once; empty when it lists none, or one that is not a string.
+    fn allowed_values(
+        &self,
+        inline: &[Annotation<'a>],
+        targeted: &[&'a Annotation<'a>],
+        ty: TypeRef,
+    ) -> Vec<String> {
+        if ty.item != ItemType::Primitive(Primitive::String) {
+            return Vec::new();
+        }
+        let Some(Expr::Collection(records)) =
+            self.find_annotation(inline, targeted, VALIDATION_ALLOWED_VALUES)
+        else {
+            return Vec::new();
+        };
+        let mut values: Vec<String> = Vec::with_capacity(records.len());
+        for record in records {
+            match record.property("Value") {
+                Some(Expr::String(value)) => {
+                    if !values.iter().any(|v| v == value) {
+                        values.push(value.to_string());
+                    }
+                }
+                _ => return Vec::new(),
+            }
+        }
+        values
+    }
+
     fn is_true(
         &self,
         inline: &[Annotation<'a>],
@@ -1089,14 +1123,16 @@ impl<'a, T: Borrow<Tables<'a>>> Builder<'a, T> {
                 continue;
             };
             let targeted = targets.on(&p.name);
-            let (computed, immutable) = if p.annotations.is_empty() && targeted.is_empty() {
-                (false, false)
-            } else {
-                (
-                    self.is_true(&p.annotations, targeted, CORE_COMPUTED),
-                    self.is_true(&p.annotations, targeted, CORE_IMMUTABLE),
-                )
-            };
+            let (computed, immutable, allowed_values) =
+                if p.annotations.is_empty() && targeted.is_empty() {
+                    (false, false, Vec::new())
+                } else {
+                    (
+                        self.is_true(&p.annotations, targeted, CORE_COMPUTED),
+                        self.is_true(&p.annotations, targeted, CORE_IMMUTABLE),
+                        self.allowed_values(&p.annotations, targeted, ty),
+                    )
+                };
             properties.push(PropertyDef {
                 name: owned(&p.name),
                 ty,
@@ -1104,6 +1140,7 @@ impl<'a, T: Borrow<Tables<'a>>> Builder<'a, T> {
                 description: self.description(&p.annotations, targeted),
                 computed,
                 immutable,
+                allowed_values,
                 default_value: owned_opt(&p.default_value),
                 facets: facets(&p.facets),
                 at: self.pos(p.at),

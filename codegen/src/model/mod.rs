@@ -201,6 +201,8 @@ pub struct PropertyDef {
     pub computed: bool,
     /// `Core.Immutable`: set when the entity is created, never changed afterwards.
     pub immutable: bool,
+    /// `Validation.AllowedValues` of a string property: the only values it takes.
+    pub allowed_values: Vec<String>,
     /// `DefaultValue` as written in the schema.
     pub default_value: Option<String>,
     /// `None` when the schema gives no facet, as for most.

@@ -5,7 +5,7 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use crate::ir::{self, RustType};
-use crate::model::{Facets, StructuredKind};
+use crate::model::{Facets, StructDef, StructuredKind, TypeDef};
 use crate::model::{ItemType, KeyPart, Model, Primitive, PropertyDef, TypeId, TypeKind, TypeRef};
 use crate::plan::names::{self, CRATE_ROOT_RESERVED, Scope};
 
@@ -18,6 +18,9 @@ pub struct TypeNames {
     /// The enum of a base type and its derived types.
     unions: BTreeMap<TypeId, String>,
     flags: BTreeSet<TypeId>,
+    /// The enum of a string property's `Validation.AllowedValues`, by declaring type
+    /// and property name.
+    allowed: BTreeMap<(TypeId, String), String>,
 }
 
 impl TypeNames {
@@ -48,10 +51,46 @@ impl TypeNames {
                 scope.claim(format!("Any{}", name.trim_end_matches('_'))),
             );
         }
+        // Then the enums of allowed values, named after their type and property.
+        let mut allowed = BTreeMap::new();
+        for &id in closure {
+            let (Some(s), Some((module, name))) = (model.structured(id), names.get(&id)) else {
+                continue;
+            };
+            let scope = scopes.entry(module.clone()).or_default();
+            for p in s.properties.iter().filter(|p| !p.allowed_values.is_empty()) {
+                let enum_name = format!(
+                    "{}{}",
+                    name.trim_end_matches('_'),
+                    names::type_name(&p.name)
+                );
+                allowed.insert((id, p.name.clone()), scope.claim(enum_name));
+            }
+        }
         TypeNames {
             names,
             unions: union_names,
             flags,
+            allowed,
+        }
+    }
+
+    /// The Rust type of `p`, declared by `declaring`: the enum of its allowed values if
+    /// it lists them.
+    fn property_type(&self, declaring: TypeId, p: &PropertyDef) -> RustType {
+        match self.allowed.get(&(declaring, p.name.clone())) {
+            Some(name) => {
+                let item = RustType::Named {
+                    module: self.path(declaring).0,
+                    name: name.clone(),
+                };
+                if p.ty.collection {
+                    RustType::Vec(Box::new(item))
+                } else {
+                    item
+                }
+            }
+            None => self.rust_type(p.ty),
         }
     }
 
@@ -200,18 +239,17 @@ pub fn modules(model: &Model, types: &TypeNames, features: &Features) -> Vec<ir:
                 doc.push(summary);
                 let mut scope =
                     Scope::with_reserved(["odata_type", "odata_etag", "additional_data"]);
-                let mut fields: Vec<ir::Field> = model
-                    .all_properties(id)
+                let mut fields: Vec<ir::Field> = declared_properties(model, id)
                     .into_iter()
                     // Stream properties are read through their own URL, not the body.
-                    .filter(|p| p.ty.item != ItemType::Primitive(Primitive::Stream))
-                    .map(|p| {
+                    .filter(|(_, p)| p.ty.item != ItemType::Primitive(Primitive::Stream))
+                    .map(|(declaring, p)| {
                         let key = key_role(&s.key, &p.name);
                         let presence = presence(p, key);
                         ir::Field {
                             name: scope.claim(names::value_name(&p.name)),
                             wire: p.name.clone(),
-                            ty: types.rust_type(p.ty),
+                            ty: types.property_type(declaring, p),
                             presence,
                             boxed: boxed.contains(&(id, p.name.clone())),
                             doc: property_doc(p, key, presence),
@@ -228,6 +266,7 @@ pub fn modules(model: &Model, types: &TypeNames, features: &Features) -> Vec<ir:
                     fields,
                     cfg: cfg.clone(),
                 });
+                module.enums.extend(allowed_value_enums(types, def, id, s, &cfg));
                 if features.unions.contains(&id) {
                     module.unions.push(union(model, types, id, cfg));
                 }
@@ -251,7 +290,7 @@ pub fn modules(model: &Model, types: &TypeNames, features: &Features) -> Vec<ir:
                     .map(|m| ir::EnumMember {
                         name: scope.claim(names::type_name(&m.name)),
                         wire: m.name.clone(),
-                        value: m.value,
+                        value: Some(m.value),
                         doc: m.description.iter().cloned().collect(),
                     })
                     .collect();
@@ -260,7 +299,7 @@ pub fn modules(model: &Model, types: &TypeNames, features: &Features) -> Vec<ir:
                     doc,
                     members,
                     fallback,
-                    underlying: e.underlying,
+                    underlying: Some(e.underlying),
                     cfg,
                 });
             }
@@ -448,6 +487,60 @@ impl RustType {
             _ => "",
         }
     }
+}
+
+/// The properties of `id` and its base types, base types' first, each with the type
+/// that declares it.
+fn declared_properties(model: &Model, id: TypeId) -> Vec<(TypeId, &PropertyDef)> {
+    let mut chain: Vec<TypeId> = model.ancestry(id).collect();
+    chain.reverse();
+    chain
+        .into_iter()
+        .filter_map(|t| Some((t, model.structured(t)?)))
+        .flat_map(|(t, s)| s.properties.iter().map(move |p| (t, p)))
+        .collect()
+}
+
+/// The enums of the string properties `s` declares with `Validation.AllowedValues`:
+/// the values as members, and those this crate does not know kept, like an enum
+/// type's.
+fn allowed_value_enums(
+    types: &TypeNames,
+    def: &TypeDef,
+    id: TypeId,
+    s: &StructDef,
+    cfg: &ir::Cfg,
+) -> Vec<ir::Enum> {
+    s.properties
+        .iter()
+        .filter_map(|p| {
+            let name = types.allowed.get(&(id, p.name.clone()))?;
+            let fallback = "Unrecognized".to_owned();
+            let mut scope = Scope::with_reserved([fallback.as_str()]);
+            let members = p
+                .allowed_values
+                .iter()
+                .map(|value| ir::EnumMember {
+                    name: scope.claim(names::type_name(value)),
+                    wire: value.to_string(),
+                    value: None,
+                    doc: Vec::new(),
+                })
+                .collect();
+            Some(ir::Enum {
+                name: name.clone(),
+                doc: vec![format!(
+                    "The values `Validation.AllowedValues` allows for `{}/{}`. Values this crate does not know are kept, not rejected.",
+                    def.qualified_name(),
+                    p.name
+                )],
+                members,
+                fallback,
+                underlying: None,
+                cfg: cfg.clone(),
+            })
+        })
+        .collect()
 }
 
 /// Fields for the navigation properties of `id` (declared and inherited), which a

@@ -253,7 +253,7 @@ pub struct Shelf {
     #[serde(default, skip_serializing_if = "rt::is_default")]
     pub id: String,
     #[serde(default, skip_serializing_if = "rt::Field::is_absent")]
-    pub label: rt::Field<String>,
+    pub label: rt::Field<ShelfLabel>,
     /// Navigation property: filled when the request expands it (`.expand(["items"])`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub items: Option<Vec<AnyItem>>,
@@ -920,6 +920,60 @@ impl From<Book> for AnyBook {
 impl From<AudioBook> for AnyBook {
     fn from(value: AudioBook) -> Self {
         Self::AudioBook(Box::new(value))
+    }
+}
+
+/// The values `Validation.AllowedValues` allows for `example.library.shelf/label`. Values this crate does not know are kept, not rejected.
+#[cfg(any(feature = "libraries", feature = "main"))]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum ShelfLabel {
+    /// `fiction`
+    Fiction,
+    /// `non-fiction`
+    NonFiction,
+    /// `REFERENCE`
+    Reference,
+    /// A value this crate does not know yet, kept exactly as received.
+    Unrecognized(String),
+}
+
+#[cfg(any(feature = "libraries", feature = "main"))]
+impl rt::ODataEnum for ShelfLabel {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "fiction" => Self::Fiction,
+            "non-fiction" => Self::NonFiction,
+            "REFERENCE" => Self::Reference,
+            other => Self::Unrecognized(other.to_owned()),
+        }
+    }
+
+    fn to_wire(&self) -> &str {
+        match self {
+            Self::Fiction => "fiction",
+            Self::NonFiction => "non-fiction",
+            Self::Reference => "REFERENCE",
+            Self::Unrecognized(value) => value,
+        }
+    }
+}
+
+#[cfg(any(feature = "libraries", feature = "main"))]
+impl ::serde::Serialize for ShelfLabel {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        rt::serialize_enum(self, serializer)
+    }
+}
+
+#[cfg(any(feature = "libraries", feature = "main"))]
+impl<'de> ::serde::Deserialize<'de> for ShelfLabel {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::deserialize_enum(deserializer)
     }
 }
 
