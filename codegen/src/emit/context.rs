@@ -305,7 +305,7 @@ mod tests {
         );
         assert_eq!(
             name(&RustType::Primitive(Primitive::Decimal)),
-            ":: serde_json :: Number"
+            "rt :: Decimal"
         );
     }
 

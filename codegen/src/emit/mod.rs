@@ -595,6 +595,7 @@ pub(super) mod tests {
         let structure = |name: &str| ir::Struct {
             name: name.to_owned(),
             odata_type: format!("#graph.{name}"),
+            entity: false,
             doc: Vec::new(),
             fields: (0..40).map(|i| field(format!("f{i}"))).collect(),
             rename_all: None,

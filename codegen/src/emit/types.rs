@@ -393,6 +393,7 @@ mod tests {
         let s = ir::Struct {
             name: "User".to_owned(),
             odata_type: "#ns.user".to_owned(),
+            entity: false,
             doc: vec!["A user.".to_owned()],
             rename_all,
             fields,
@@ -473,6 +474,7 @@ mod tests {
         plain.structs.push(ir::Struct {
             name: "A".to_owned(),
             odata_type: "#ns.a".to_owned(),
+            entity: false,
             doc: Vec::new(),
             rename_all: None,
             fields: vec![string("name", "name", ir::Presence::Optional)],

@@ -722,6 +722,7 @@ mod tests {
             description: None,
             computed: false,
             immutable: false,
+            allowed_values: Vec::new(),
             default_value: None,
             facets: None,
             at: Sources::pos(0, 0),
