@@ -17,13 +17,13 @@ fn corpus_inputs(dir: &Path) -> Inputs {
         .filter(|p| p.extension().is_some_and(|e| e == "md"))
         .collect();
     pages.sort();
-    Inputs {
-        metadata: Input::new("metadata.xml", metadata),
-        docs: pages
+    Inputs::new(
+        Input::new("metadata.xml", metadata),
+        pages
             .iter()
             .map(|p| Input::new(p.display().to_string(), std::fs::read(p).expect("a page")))
             .collect(),
-    }
+    )
 }
 
 /// Codes a request line may fail with: each says why.

@@ -29,10 +29,10 @@ fn full_beta_metadata_generates_the_same_crate() {
     let corpus = common::corpus();
     let metadata =
         std::fs::read(corpus.join("metadata.xml")).expect("the corpus metadata is readable");
-    let inputs = Inputs {
-        metadata: Input::new("metadata.xml", metadata),
-        docs: vec![common::input(common::SEED_PAGE)],
-    };
+    let inputs = Inputs::new(
+        Input::new("metadata.xml", metadata),
+        vec![common::input(common::SEED_PAGE)],
+    );
     let full = odata_codegen::generate(&inputs, &common::crate_options())
         .expect("the full metadata generates");
     let subset = common::generate_default();

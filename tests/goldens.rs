@@ -2,6 +2,9 @@
 //! of [`odata_codegen::generate`] and the crate it must return, byte for byte:
 //!
 //! - `metadata.xml`: the CSDL document;
+//! - other `*.xml` files (optional): the documents its `edmx:Reference`s name, read as
+//!   the command line reads them ([`odata_codegen::load_references`]); each must be one
+//!   of those;
 //! - `pages/*.md` (optional): reference pages, read in file name order;
 //! - `options.toml`: `package = "name"`, `select = "all"`, `"documented"` or a list of
 //!   path globs, `root_features = true` or `false`, and optionally `api_report = true`
@@ -30,7 +33,7 @@ use std::fs;
 use std::path::PathBuf;
 
 use odata_codegen::output::write_dir;
-use odata_codegen::{Files, Inputs, Layout, Options, RuntimeDependency, Select};
+use odata_codegen::{Files, Input, Inputs, Layout, Options, RuntimeDependency, Select};
 
 /// Where the fixtures are, relative to the workspace root.
 const GOLDENS: &str = "tests/goldens";
@@ -86,12 +89,26 @@ fn fixtures() -> Vec<Fixture> {
 fn fixture(name: &str) -> Fixture {
     let relative = format!("{GOLDENS}/{name}");
     let dir = common::root().join(&relative);
+    // Named by its absolute path, as the references are read relative to it; the
+    // generated files name inputs by their file names only.
+    let metadata_path = dir.join("metadata.xml");
+    let metadata = Input::read_file(&metadata_path, u64::MAX)
+        .unwrap_or_else(|e| panic!("cannot read {relative}/metadata.xml: {e}"));
+    let references = odata_codegen::load_references(&metadata);
+    let errors: Vec<String> = references.errors.iter().map(ToString::to_string).collect();
+    assert!(errors.is_empty(), "{relative}: {}", errors.join("\n"));
+    let referenced: Vec<PathBuf> = references
+        .documents
+        .iter()
+        .map(|d| PathBuf::from(&d.name))
+        .collect();
     for entry in fs::read_dir(&dir).expect("the fixture directory is readable") {
         let entry = entry.expect("a directory entry");
         let file = entry.file_name().to_string_lossy().into_owned();
         assert!(
-            ["metadata.xml", "options.toml", "pages", "expected"].contains(&file.as_str()),
-            "{relative}/{file} is not an input of the golden suite (metadata.xml, options.toml, pages/, expected/)"
+            ["metadata.xml", "options.toml", "pages", "expected"].contains(&file.as_str())
+                || referenced.contains(&entry.path()),
+            "{relative}/{file} is not an input of the golden suite (metadata.xml, the documents it references, options.toml, pages/, expected/)"
         );
     }
     let options_file = format!("{relative}/options.toml");
@@ -122,7 +139,8 @@ fn fixture(name: &str) -> Fixture {
     Fixture {
         name: name.to_owned(),
         inputs: Inputs {
-            metadata: common::input(&format!("{relative}/metadata.xml")),
+            metadata,
+            references: references.documents,
             docs,
         },
         options,

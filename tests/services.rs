@@ -22,10 +22,7 @@ fn metadata(name: &str) -> String {
 
 fn generate(name: &str, root_features: bool) -> odata_codegen::Files {
     let relative = metadata(name);
-    let inputs = Inputs {
-        metadata: common::input(&relative),
-        docs: Vec::new(),
-    };
+    let inputs = Inputs::new(common::input(&relative), Vec::new());
     let options = Options {
         package: Some(format!("fixture-{}", name.replace('_', "-"))),
         layout: Layout::Crate {
@@ -402,9 +399,9 @@ fn pages_document_bound_operations_and_imports() {
              ## Response\n\nIf successful, this method returns a `200 OK` response code.\n"
         )
     };
-    let inputs = Inputs {
-        metadata: common::input(&metadata("orders")),
-        docs: vec![
+    let inputs = Inputs::new(
+        common::input(&metadata("orders")),
+        vec![
             odata_codegen::Input::new(
                 "customer-openordercount.md",
                 page("Count open orders", "GET /customers/{id}/openOrderCount()"),
@@ -415,7 +412,7 @@ fn pages_document_bound_operations_and_imports() {
                 page("Reset the demo", "POST /resetDemo\nPOST /resetDemo"),
             ),
         ],
-    };
+    );
     let options = Options {
         layout: Layout::SingleFile {
             file_name: "orders.rs".to_owned(),
@@ -453,13 +450,13 @@ fn examples_only_update_where_the_path_allows_it() {
         );
         odata_codegen::Input::new(format!("update-{name}.md"), text)
     };
-    let inputs = Inputs {
-        metadata: common::input(&metadata("orders")),
-        docs: vec![
+    let inputs = Inputs::new(
+        common::input(&metadata("orders")),
+        vec![
             page("customer", "customers/3"),
             page("referrer", "customers/3/referredBy"),
         ],
-    };
+    );
     let generated = odata_codegen::generate(&inputs, &Options::default())
         .unwrap_or_else(|f| panic!("the pages generate: {f:#?}"));
     let examples = file(&generated.files, "src/examples.rs");

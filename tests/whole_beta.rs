@@ -12,10 +12,7 @@ use odata_codegen::output::write_dir;
 use odata_codegen::{Input, Inputs, Layout, Options, RuntimeDependency, Select};
 
 fn generate(metadata: &[u8]) -> odata_codegen::Files {
-    let inputs = Inputs {
-        metadata: Input::new("metadata.xml", metadata.to_vec()),
-        docs: Vec::new(),
-    };
+    let inputs = Inputs::new(Input::new("metadata.xml", metadata.to_vec()), Vec::new());
     let options = Options {
         package: Some("graph-beta".to_owned()),
         layout: Layout::Crate {

@@ -33,10 +33,10 @@ fn read_corpus() -> Inputs {
         .collect();
     pages.sort();
     let read = |p: &Path| Input::new(p.display().to_string(), std::fs::read(p).expect("a file"));
-    Inputs {
-        metadata: read(&dir.join("metadata.xml")),
-        docs: pages.iter().map(|p| read(p)).collect(),
-    }
+    Inputs::new(
+        read(&dir.join("metadata.xml")),
+        pages.iter().map(|p| read(p)).collect(),
+    )
 }
 
 /// Baseline: reading the 5,015 files from disk.

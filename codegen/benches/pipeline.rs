@@ -119,10 +119,7 @@ fn read_and_resolve(bencher: divan::Bencher) {
 /// plan, emit and format the whole crate.
 #[divan::bench(sample_count = 10)]
 fn generate_whole_crate() -> usize {
-    let inputs = Inputs {
-        metadata: Input::new("metadata.xml", text()),
-        docs: Vec::new(),
-    };
+    let inputs = Inputs::new(Input::new("metadata.xml", text()), Vec::new());
     let options = Options {
         layout: Layout::Crate {
             runtime: RuntimeDependency::Version("0.1".to_owned()),

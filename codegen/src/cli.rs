@@ -277,8 +277,20 @@ pub fn interrupt_flag() -> Arc<AtomicBool> {
     flag
 }
 
-/// Reads the inputs; a directory given to `--doc` contributes its `*.md` files, sorted.
-fn read_inputs(args: &InputArgs) -> Result<Inputs, Diagnostic> {
+/// Reads the inputs, the documents the metadata references among them.
+fn read_inputs(args: &InputArgs) -> Result<Inputs, Vec<Diagnostic>> {
+    let mut inputs = read_files(args).map_err(|d| vec![d])?;
+    let references = crate::load_references(&inputs.metadata);
+    if !references.errors.is_empty() {
+        return Err(references.errors);
+    }
+    inputs.references = references.documents;
+    Ok(inputs)
+}
+
+/// Reads the metadata and the pages; a directory given to `--doc` contributes its
+/// `*.md` files, sorted.
+fn read_files(args: &InputArgs) -> Result<Inputs, Diagnostic> {
     let read = |path: &Path, limit: u64| {
         if path.is_dir() {
             return Err(Diagnostic::error(
@@ -335,7 +347,7 @@ fn read_inputs(args: &InputArgs) -> Result<Inputs, Diagnostic> {
         }
         _ => read(&args.metadata, crate::read::MAX_METADATA_BYTES)?,
     };
-    Ok(Inputs { metadata, docs })
+    Ok(Inputs::new(metadata, docs))
 }
 
 #[cfg(feature = "fetch")]
@@ -406,7 +418,10 @@ impl Run<'_> {
         }
         let inputs = match read_inputs(&args.inputs) {
             Ok(inputs) => inputs,
-            Err(d) => return self.fail(d),
+            Err(diagnostics) => {
+                self.print(&diagnostics);
+                return FAILURE;
+            }
         };
         let report = {
             let show = self.progress;
@@ -480,7 +495,10 @@ impl Run<'_> {
         }
         let inputs = match read_inputs(&args.inputs) {
             Ok(inputs) => inputs,
-            Err(d) => return self.fail(d),
+            Err(diagnostics) => {
+                self.print(&diagnostics);
+                return FAILURE;
+            }
         };
         let started = Instant::now();
         let (generated, timings) = crate::generate_timed(&inputs, &options);

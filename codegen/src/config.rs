@@ -69,7 +69,8 @@ impl Config {
         }
     }
 
-    /// The CSDL metadata file.
+    /// The CSDL metadata file; the local documents its `edmx:Reference`s name are read
+    /// with it.
     pub fn metadata(&mut self, path: impl AsRef<Path>) -> &mut Self {
         self.metadata = Some(path.as_ref().to_owned());
         self
@@ -131,8 +132,8 @@ impl Config {
         self
     }
 
-    /// Whether to print `cargo:rerun-if-changed` for exactly the inputs read (default
-    /// true). Turn it off to manage rerun conditions in your own build script.
+    /// Whether to print `cargo:rerun-if-changed` for exactly the inputs read, the
+    /// referenced documents among them (default true). Turn it off to manage rerun conditions in your own build script.
     pub fn emit_rerun_if_changed(&mut self, enabled: bool) -> &mut Self {
         self.rerun_if_changed = enabled;
         self
@@ -181,13 +182,27 @@ impl Config {
                 diagnostics: vec![d],
             })
         })?;
+        let metadata = read(metadata, crate::read::MAX_METADATA_BYTES)?;
+        let references = crate::load_references(&metadata);
+        if self.rerun_if_changed {
+            for path in &references.paths {
+                println!("cargo:rerun-if-changed={path}");
+            }
+        }
+        if !references.errors.is_empty() {
+            return Err(ConfigError::Generate(Failure {
+                diagnostics: references.errors,
+            }));
+        }
+        let docs = self
+            .docs
+            .iter()
+            .map(|doc| read(doc, crate::read::page::MAX_PAGE_BYTES as u64))
+            .collect::<Result<_, _>>()?;
         let inputs = Inputs {
-            metadata: read(metadata, crate::read::MAX_METADATA_BYTES)?,
-            docs: self
-                .docs
-                .iter()
-                .map(|doc| read(doc, crate::read::page::MAX_PAGE_BYTES as u64))
-                .collect::<Result<_, _>>()?,
+            metadata,
+            references: references.documents,
+            docs,
         };
         let generated = generate(&inputs, &options).map_err(ConfigError::Generate)?;
         for warning in &generated.diagnostics {

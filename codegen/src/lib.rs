@@ -17,7 +17,9 @@
 //!
 //! `diag` (positions, diagnostics and the table of codes) serves them all. [`validate`]
 //! runs the first three stages over a whole reference and reports them. The CLI, the
-//! [`Config`] builder for build.rs, and the tests call these functions.
+//! [`Config`] builder for build.rs, and the tests call these functions; the first two
+//! read the inputs, the documents the metadata references among them
+//! ([`load_references`]).
 
 mod analyse;
 pub mod cli;
@@ -32,8 +34,10 @@ pub mod output;
 mod path;
 mod plan;
 mod read;
+mod references;
 mod service;
 
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 pub use analyse::report::{LineReport, Outcome, PageReport, Report, Summary};
@@ -45,6 +49,7 @@ pub use diag::{Diagnostic, Level, Levels, Severity, Source, Span};
 pub use emit::{Files, Layout, RuntimeDependency};
 pub use ir::KeySyntax;
 pub use read::{Input, Inputs};
+pub use references::{MAX_DOCUMENTS, References, load_references};
 
 /// The version of `odata-codegen-runtime` that generated crates depend on by default:
 /// the one released with this generator.
@@ -147,17 +152,51 @@ impl Failure {
     }
 }
 
-/// Reads the metadata into a model.
-fn read_model(metadata: &Input) -> Result<model::Model, Vec<Diagnostic>> {
-    let source = read::decode_metadata(metadata).map_err(|d| vec![d])?;
-    let csdl = read::csdl::read_csdl(&source).map_err(|d| vec![d])?;
-    model::build_model(&csdl)
+/// Decodes the metadata and the documents it references, the metadata first; what
+/// cannot be decoded is an error for each such document.
+fn decode_documents(
+    metadata: &Input,
+    references: &[Input],
+) -> Result<Vec<Arc<Source>>, Vec<Diagnostic>> {
+    let (sources, errors): (Vec<_>, Vec<_>) = std::iter::once(metadata)
+        .chain(references)
+        .map(read::decode_metadata)
+        .partition(Result::is_ok);
+    if errors.is_empty() {
+        Ok(sources.into_iter().flatten().collect())
+    } else {
+        Err(errors.into_iter().filter_map(Result::err).collect())
+    }
+}
+
+/// Reads one metadata document: the one reader of the metadata and of every document it
+/// references.
+fn read_document(source: &Arc<Source>) -> Result<read::csdl::Csdl<'_>, Diagnostic> {
+    read::csdl::read_csdl(source)
+}
+
+/// Reads each decoded document; an error for each that cannot be read.
+fn read_documents(sources: &[Arc<Source>]) -> Result<Vec<read::csdl::Csdl<'_>>, Vec<Diagnostic>> {
+    let (documents, errors): (Vec<_>, Vec<_>) =
+        sources.iter().map(read_document).partition(Result::is_ok);
+    if errors.is_empty() {
+        Ok(documents.into_iter().flatten().collect())
+    } else {
+        Err(errors.into_iter().filter_map(Result::err).collect())
+    }
+}
+
+/// Reads the metadata and the documents it references into one model.
+fn read_model(metadata: &Input, references: &[Input]) -> Result<model::Model, Vec<Diagnostic>> {
+    let sources = decode_documents(metadata, references)?;
+    let documents = read_documents(&sources)?;
+    model::build_model(&documents)
 }
 
 /// Reads and resolves the metadata alone: the problems `generate` and `validate` would
 /// report for it, errors first among them.
 pub fn check_metadata(metadata: &Input) -> Vec<Diagnostic> {
-    read_model(metadata).err().unwrap_or_default()
+    read_model(metadata, &[]).err().unwrap_or_default()
 }
 
 /// Reads the pages, each into its source and its page; what cannot be read goes to
@@ -237,19 +276,19 @@ fn analyse_and_plan(
     let plan_options = plan_options(options).map_err(|d| fail(vec![d]))?;
     let levels = &options.levels;
     let started = Instant::now();
-    let source = read::decode_metadata(&inputs.metadata).map_err(|d| fail(vec![d]))?;
-    let csdl = read::csdl::read_csdl(&source).map_err(|d| fail(vec![d]))?;
+    let sources = decode_documents(&inputs.metadata, &inputs.references).map_err(fail)?;
+    let documents = read_documents(&sources).map_err(fail)?;
     let mut diagnostics = Vec::new();
     let pages = read_pages(&inputs.docs, &mut diagnostics);
     levels.apply(&mut diagnostics);
     timings.read = started.elapsed();
 
     let started = Instant::now();
-    let model = model::build_model(&csdl).map_err(|mut d| {
+    let model = model::build_model(&documents).map_err(|mut d| {
         levels.apply(&mut d);
         fail(d)
     })?;
-    drop(csdl);
+    drop(documents);
     timings.model = started.elapsed();
     if diagnostics.iter().any(Diagnostic::is_error) {
         return Err(fail(diagnostics));
@@ -296,7 +335,7 @@ pub fn validate(
     levels: &Levels,
     progress: &mut dyn FnMut(usize, usize),
 ) -> Report {
-    match read_model(&inputs.metadata) {
+    match read_model(&inputs.metadata, &inputs.references) {
         Ok(model) => analyse::report::validate(&model, &inputs.docs, levels, progress),
         Err(diagnostics) => Report::of_metadata_errors(diagnostics, levels),
     }
@@ -316,6 +355,7 @@ pub fn generate_timed(inputs: &Inputs, options: &Options) -> (Result<Generated, 
         Err(failure) => return (Err(failure), timings),
     };
     let input_names: Vec<String> = std::iter::once(&inputs.metadata)
+        .chain(&inputs.references)
         .chain(&inputs.docs)
         .map(|i| diag::file_name(&i.name).to_owned())
         .collect();

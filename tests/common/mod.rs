@@ -101,10 +101,7 @@ pub fn blessing() -> bool {
 
 /// The inputs of the README's main command.
 pub fn default_inputs() -> Inputs {
-    Inputs {
-        metadata: input(METADATA),
-        docs: vec![input(SEED_PAGE)],
-    }
+    Inputs::new(input(METADATA), vec![input(SEED_PAGE)])
 }
 
 /// The options the README's main command uses when writing into `generated/`.

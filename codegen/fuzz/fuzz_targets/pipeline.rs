@@ -14,10 +14,10 @@ fuzz_target!(|data: &[u8]| {
         Some(at) => (&data[..at], &data[at + SEPARATOR.len()..]),
         None => (data, SEED_PAGE),
     };
-    let inputs = Inputs {
-        metadata: Input::new("fuzz.xml", metadata),
-        docs: vec![Input::new("fuzz.md", page)],
-    };
+    let inputs = Inputs::new(
+        Input::new("fuzz.xml", metadata),
+        vec![Input::new("fuzz.md", page)],
+    );
     let result = odata_codegen::generate(&inputs, &Options::default());
     let diagnostics = match &result {
         Ok(generated) => &generated.diagnostics,

@@ -41,6 +41,23 @@ pub const CODES: &[(&str, &str)] = &[
         "metadata-too-large",
         "the metadata is larger than 256 MiB (the Graph beta schema is 4 MiB); it is not read",
     ),
+    // The documents the metadata references (`references`, `model`).
+    (
+        "reference-not-found",
+        "an edmx:Reference names a local file that cannot be read, or that is not among the inputs",
+    ),
+    (
+        "reference-not-local",
+        "an edmx:Reference names a document that is no local file (and not only standard vocabularies); nothing is fetched",
+    ),
+    (
+        "include-not-declared",
+        "an edmx:Include names a namespace that the referenced document does not declare",
+    ),
+    (
+        "too-many-documents",
+        "the metadata and the documents it references are more than 1,000 documents",
+    ),
     // The model builder (`model`).
     (
         "unknown-type",
@@ -48,7 +65,7 @@ pub const CODES: &[(&str, &str)] = &[
     ),
     (
         "duplicate-name",
-        "two schema elements of one scope share a name",
+        "two schema elements of one scope share a name, or two documents declare one namespace",
     ),
     (
         "cyclic-base-type",

@@ -8,12 +8,13 @@
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use smallvec::SmallVec;
 use std::borrow::{Borrow, Cow};
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::ops::{Deref, DerefMut};
 
+use super::documents::{Documents, documents};
 use super::*;
 use crate::diag::Diagnostic;
-use crate::read::csdl::{self, Annotation, Csdl, Expr, Text};
+use crate::read::csdl::{self, Annotation, Csdl, Expr, Schema, Text};
 
 /// A vocabulary term: its vocabulary's namespace, and its name there.
 #[derive(Clone, Copy)]
@@ -44,8 +45,10 @@ const KEY_AS_SEGMENT_SUPPORTED: Term = Term {
     name: "KeyAsSegmentSupported",
 };
 
-pub fn build_model(csdl: &Csdl<'_>) -> Result<Model, Vec<Diagnostic>> {
-    let mut b = Builder::new(csdl);
+/// The model of `documents`: the metadata first, then the documents it references.
+/// Names resolve across them; the service is the metadata's entity container.
+pub fn build_model(documents: &[Csdl<'_>]) -> Result<Model, Vec<Diagnostic>> {
+    let mut b = Builder::new(documents);
     b.register();
     // Operations need only the registered types.
     let operations = b.build_types();
@@ -66,30 +69,48 @@ pub fn build_model(csdl: &Csdl<'_>) -> Result<Model, Vec<Diagnostic>> {
     }
 }
 
+/// An annotation with the index of the document it is written in, whose aliases its
+/// term is read with.
+type Written<'s, 'a> = (u32, &'s Annotation<'a>);
+
 /// Out-of-line annotations of one target's members: member path (empty for the
 /// target itself) -> annotations.
 /// Nearly every member has one block with one annotation, kept without an allocation.
-type MemberAnnotations<'a> = HashMap<&'a str, SmallVec<[&'a Annotation<'a>; 1]>>;
+type MemberAnnotations<'a> = HashMap<&'a str, SmallVec<[Written<'a, 'a>; 1]>>;
 
-/// The unqualified annotations of unqualified `Annotations` blocks by target: the
-/// unaliased qualified name of its head, then the member path.
+/// The unqualified annotations of unqualified `Annotations` blocks of every document by
+/// target: the unaliased qualified name of its head, then the member path. A block may
+/// target an element of another document.
 fn annotations_by_target<'a>(
-    csdl: &'a Csdl<'a>,
-    namespaces: &HashMap<&'a str, &'a str>,
+    schemas: &[(u32, &'a Schema<'a>)],
+    namespaces: &[HashMap<&'a str, &'a str>],
 ) -> HashMap<Cow<'a, str>, MemberAnnotations<'a>> {
-    let blocks = csdl.annotation_blocks();
+    let blocks = || {
+        schemas.iter().flat_map(|&(document, s)| {
+            s.children
+                .annotation_blocks
+                .iter()
+                .map(move |b| (document, b))
+        })
+    };
     // At most one target per block: sized up front, the map is never copied to grow.
     let mut targeted: HashMap<Cow<'a, str>, MemberAnnotations<'a>> =
-        HashMap::with_capacity_and_hasher(csdl.annotation_blocks().count(), Default::default());
+        HashMap::with_capacity_and_hasher(blocks().count(), Default::default());
     // Qualified annotations are for a specific client profile, not for everyone.
-    for block in blocks.filter(|b| b.qualifier.is_none()) {
-        let (head, member) = split_annotation_target(namespaces, &block.target);
+    for (document, block) in blocks().filter(|(_, b)| b.qualifier.is_none()) {
+        let (head, member) = split_annotation_target(&namespaces[document as usize], &block.target);
         targeted
             .entry(head)
             .or_default()
             .entry(member)
             .or_default()
-            .extend(block.annotations.iter().filter(|a| a.qualifier.is_none()));
+            .extend(
+                block
+                    .annotations
+                    .iter()
+                    .filter(|a| a.qualifier.is_none())
+                    .map(|a| (document, a)),
+            );
     }
     targeted
 }
@@ -114,13 +135,14 @@ fn split_annotation_target<'a>(
     (head, member)
 }
 
-/// What every step of the build reads: the document, its names, the model so far.
+/// What every step of the build reads: the documents, their names, the model so far.
 struct Tables<'a> {
-    csdl: &'a Csdl<'a>,
-    /// The document's index among the model's sources.
-    document: u32,
-    /// Alias or namespace -> namespace.
-    namespaces: HashMap<&'a str, &'a str>,
+    /// The metadata, then the documents it references: indexes of the model's sources.
+    documents: &'a [Csdl<'a>],
+    /// The schemas of every document that the model takes, with their document's index.
+    schemas: Vec<(u32, &'a Schema<'a>)>,
+    /// Per document: alias or namespace -> namespace.
+    namespaces: Vec<HashMap<&'a str, &'a str>>,
     /// Unaliased qualified name of an annotation target's head (`ns.type`,
     /// `ns.container`) -> its annotations by member.
     targeted: HashMap<Cow<'a, str>, MemberAnnotations<'a>>,
@@ -146,7 +168,10 @@ pub const MAX_TOTAL_MEMBERS: usize = 250_000;
 /// its own. Reads of the tables go through `Deref`.
 struct Builder<'a, T = Tables<'a>> {
     tables: T,
-    /// Type references as written -> what they resolved to.
+    /// The document whose elements are being built: the one spans, positions and names
+    /// are of (see [`Builder::enter`]).
+    document: Cell<u32>,
+    /// Type references as written in that document -> what they resolved to.
     resolved: RefCell<HashMap<&'a str, TypeRef>>,
     /// Behind a cell so that reporting needs no exclusive borrow of the builder while
     /// its maps are read.
@@ -175,6 +200,9 @@ enum Declaration<'a> {
     Definition(&'a str, &'a csdl::TypeDefinition<'a>),
 }
 
+/// A declaration with the index of its document.
+type Declared<'a> = (u32, Declaration<'a>);
+
 /// What building one declared type yields.
 type Built = (TypeId, TypeKind, Option<String>);
 
@@ -189,7 +217,7 @@ struct BuiltOperations {
 struct Targets<'s, 'a>(Option<&'s MemberAnnotations<'a>>);
 
 impl<'s, 'a> Targets<'s, 'a> {
-    fn on(self, member: &str) -> &'s [&'a Annotation<'a>] {
+    fn on(self, member: &str) -> &'s [Written<'a, 'a>] {
         self.0
             .and_then(|members| members.get(member))
             .map_or(&[], SmallVec::as_slice)
@@ -231,25 +259,26 @@ fn owned_opt(text: &Option<Text<'_>>) -> Option<String> {
 }
 
 impl<'a> Builder<'a> {
-    fn new(csdl: &'a Csdl<'a>) -> Self {
-        let mut namespaces = HashMap::default();
-        for include in csdl.references.iter().flat_map(|r| &r.includes) {
-            namespaces.insert(include.namespace.as_ref(), include.namespace.as_ref());
-            if let Some(alias) = &include.alias {
-                namespaces.insert(alias.as_ref(), include.namespace.as_ref());
-            }
-        }
-        for schema in &csdl.schemas {
-            namespaces.insert(schema.namespace.as_ref(), schema.namespace.as_ref());
-            if let Some(alias) = &schema.alias {
-                namespaces.insert(alias.as_ref(), schema.namespace.as_ref());
-            }
-        }
+    fn new(documents: &'a [Csdl<'a>]) -> Self {
+        let Documents {
+            schemas,
+            namespaces,
+            errors,
+        } = self::documents(documents);
         let mut sources = Sources::default();
-        let document = sources.add(&csdl.source);
-        Builder::over(Tables {
-            csdl,
-            document,
+        for document in documents {
+            sources.add(&document.source);
+        }
+        let model_namespaces = schemas
+            .iter()
+            .map(|(_, s)| NamespaceInfo {
+                namespace: owned(&s.namespace),
+                alias: owned_opt(&s.alias),
+            })
+            .collect();
+        let builder = Builder::over(Tables {
+            documents,
+            schemas,
             namespaces,
             targeted: HashMap::default(),
             types: HashMap::default(),
@@ -259,35 +288,32 @@ impl<'a> Builder<'a> {
                 by_name: HashMap::default(),
                 by_lower_name: OnceLock::new(),
                 operations_by_lower_name: OnceLock::new(),
-                namespaces: csdl
-                    .schemas
-                    .iter()
-                    .map(|s| NamespaceInfo {
-                        namespace: owned(&s.namespace),
-                        alias: owned_opt(&s.alias),
-                    })
-                    .collect(),
+                namespaces: model_namespaces,
                 container: None,
                 operations: Vec::new(),
             },
-        })
+        });
+        builder.errors.borrow_mut().extend(errors);
+        builder
     }
 
     /// Gathers the annotation blocks by target and registers the declared types.
     fn register(&mut self) {
-        let csdl = self.csdl;
-        self.targeted = annotations_by_target(csdl, &self.namespaces);
-        self.register_types(csdl.declared_types());
+        self.targeted = annotations_by_target(&self.schemas, &self.namespaces);
+        let declared = self.documents.iter().map(Csdl::declared_types).sum();
+        self.register_types(declared);
     }
 
-    /// Registers the `declared` types of the document.
+    /// Registers the `declared` types of the documents.
     fn register_types(&mut self, declared: usize) {
-        let csdl = self.csdl;
         // Sized up front: growing these tables would copy them several times over.
         self.types.reserve(declared);
         self.model.types.reserve(declared);
         self.model.by_name.reserve(declared);
-        for schema in &csdl.schemas {
+        // Pointers only: the loop adds to the tables it would otherwise borrow.
+        let schemas = self.schemas.clone();
+        for (document, schema) in schemas {
+            self.enter(document);
             let namespace: &'a str = &schema.namespace;
             let names = schema
                 .children
@@ -411,11 +437,12 @@ impl<'a> Builder<'a> {
                 }
             }
         }
-        let csdl = self.csdl;
-        // The declared keys by type, so inherited keys are found without searching.
-        let mut declared: Vec<Option<&'a [csdl::PropertyRef<'a>]>> = vec![None; ids.len()];
+        // The declared keys by type with their documents, so inherited keys are found
+        // without searching.
+        let mut declared: Vec<Option<(u32, &'a [csdl::PropertyRef<'a>])>> = vec![None; ids.len()];
         let mut entities = Vec::new();
-        for schema in &csdl.schemas {
+        for (document, schema) in self.schemas.clone() {
+            self.enter(document);
             for t in &schema.children.structured_types {
                 let Some(id) = self.declared(&schema.namespace, &t.name, t.at) else {
                     continue;
@@ -424,14 +451,16 @@ impl<'a> Builder<'a> {
                     continue;
                 }
                 if let Some(key) = &t.key {
-                    declared[id.0 as usize] = Some(key);
+                    declared[id.0 as usize] = Some((document, key));
                 }
-                entities.push((id, t));
+                entities.push((document, id, t));
             }
         }
-        for (id, t) in entities {
+        for (document, id, t) in entities {
             let refs = self.model.ancestry(id).find_map(|a| declared[a.0 as usize]);
-            let key = self.key_of(id, t, refs);
+            // Errors of a key are at its refs, in the document that declares them.
+            self.enter(refs.map_or(document, |(declaring, _)| declaring));
+            let key = self.key_of(id, t, refs.map(|(_, refs)| refs));
             if let TypeKind::Structured(s) = &mut self.model.types[id.0 as usize].kind {
                 s.key = key;
             }
@@ -540,15 +569,18 @@ impl<'a> Builder<'a> {
         self.errors.get_mut().extend(built.errors);
     }
 
+    /// The metadata's first entity container; those of the documents it references are
+    /// not the service.
     fn build_container(&mut self) {
-        let csdl = self.csdl;
-        let Some((schema, c)) = csdl
+        let Some((schema, c)) = self
             .schemas
             .iter()
-            .find_map(|s| s.children.containers.first().map(|c| (s, c)))
+            .take_while(|(document, _)| *document == 0)
+            .find_map(|(_, s)| s.children.containers.first().map(|c| (s, c)))
         else {
             return;
         };
+        self.enter(0);
         let container_name = format!("{}.{}", schema.namespace, c.name);
         let targets = self.targets(&container_name);
         let mut names: HashMap<&str, usize> = HashMap::default();
@@ -674,6 +706,7 @@ impl<'a, T: Borrow<Tables<'a>>> Builder<'a, T> {
         let spellings = tables.borrow().types.len();
         Builder {
             tables,
+            document: Cell::new(0),
             resolved: RefCell::new(HashMap::with_capacity_and_hasher(
                 spellings,
                 Default::default(),
@@ -682,13 +715,27 @@ impl<'a, T: Borrow<Tables<'a>>> Builder<'a, T> {
         }
     }
 
-    fn span(&self, at: usize) -> Span {
-        self.csdl.span(at)
+    /// Builds the elements of document `document` from here on: their spans and
+    /// positions are in it, and their names are read with its aliases.
+    fn enter(&self, document: u32) {
+        if self.document.replace(document) != document {
+            // A spelling may name another type in another document.
+            self.resolved.borrow_mut().clear();
+        }
     }
 
-    /// The model's position of an element of the document.
+    fn span(&self, at: usize) -> Span {
+        self.documents[self.document.get() as usize].span(at)
+    }
+
+    /// The model's position of an element of the document being built.
     fn pos(&self, at: usize) -> Pos {
-        Sources::pos(self.document, at)
+        Sources::pos(self.document.get(), at)
+    }
+
+    /// Alias or namespace -> namespace, in the document being built.
+    fn names(&self) -> &HashMap<&'a str, &'a str> {
+        &self.namespaces[self.document.get() as usize]
     }
 
     fn error(&self, diagnostic: Diagnostic) {
@@ -698,7 +745,7 @@ impl<'a, T: Borrow<Tables<'a>>> Builder<'a, T> {
     /// `alias.name` or `namespace.name` -> (namespace, name), if the prefix is known.
     fn qualify(&self, name: &'a str) -> Option<(&'a str, &'a str)> {
         let (prefix, local) = name.rsplit_once('.')?;
-        Some((self.namespaces.get(prefix)?, local))
+        Some((self.names().get(prefix)?, local))
     }
 
     /// The annotation blocks' annotations of a target's members.
@@ -706,9 +753,9 @@ impl<'a, T: Borrow<Tables<'a>>> Builder<'a, T> {
         Targets(self.targeted.get(head))
     }
 
-    /// Whether an annotation's term, qualified or aliased, is `term`; allocates nothing,
-    /// as it runs for every annotation of every element.
-    fn term_is(&self, annotation: &Annotation<'a>, term: Term) -> bool {
+    /// Whether an annotation's term, qualified or aliased in its document, is `term`;
+    /// allocates nothing, as it runs for every annotation of every element.
+    fn term_is(&self, (document, annotation): Written<'_, 'a>, term: Term) -> bool {
         // Most annotations are of another term, which their last characters tell.
         let Some(prefix) = annotation
             .term
@@ -718,37 +765,44 @@ impl<'a, T: Borrow<Tables<'a>>> Builder<'a, T> {
             return false;
         };
         prefix == term.namespace
-            || self
-                .namespaces
+            || self.namespaces[document as usize]
                 .get(prefix)
                 .is_some_and(|ns| *ns == term.namespace)
     }
 
-    /// Inline annotations plus those from `Annotations` blocks.
+    /// Inline annotations (of the document being built) plus those from `Annotations`
+    /// blocks.
     fn annotations<'s>(
+        &self,
         inline: &'s [Annotation<'a>],
-        targeted: &'s [&'a Annotation<'a>],
-    ) -> impl Iterator<Item = &'s Annotation<'a>> + 's {
+        targeted: &'s [Written<'a, 'a>],
+    ) -> impl Iterator<Item = Written<'s, 'a>> + 's {
+        let document = self.document.get();
         inline
             .iter()
             .filter(|a| a.qualifier.is_none())
-            .chain(targeted.iter().copied())
+            .map(move |a| (document, a))
+            .chain(targeted.iter().map(|&(d, a)| (d, a)))
     }
 
     fn find_annotation<'s>(
         &'s self,
         inline: &'s [Annotation<'a>],
-        targeted: &'s [&'a Annotation<'a>],
+        targeted: &'s [Written<'a, 'a>],
         term: Term,
     ) -> Option<&'s Expr<'a>> {
-        Self::annotations(inline, targeted)
-            .find(|a| self.term_is(a, term))
-            .map(|a| &a.value)
+        self.annotations(inline, targeted)
+            .find(|&a| self.term_is(a, term))
+            .map(|(_, a)| &a.value)
     }
 
     /// The term's name within `namespace`, if the annotation's term (qualified or
-    /// aliased) is in that vocabulary.
-    fn local_term<'t>(&self, annotation: &'t Annotation<'a>, namespace: &str) -> Option<&'t str> {
+    /// aliased in its document) is in that vocabulary.
+    fn local_term<'t>(
+        &self,
+        (document, annotation): Written<'t, 'a>,
+        namespace: &str,
+    ) -> Option<&'t str> {
         if let Some(local) = annotation
             .term
             .strip_prefix(namespace)
@@ -759,8 +813,7 @@ impl<'a, T: Borrow<Tables<'a>>> Builder<'a, T> {
         }
         let (prefix, local) = annotation.term.rsplit_once('.')?;
         (prefix == namespace
-            || self
-                .namespaces
+            || self.namespaces[document as usize]
                 .get(prefix)
                 .is_some_and(|ns| *ns == namespace))
         .then_some(local)
@@ -769,7 +822,7 @@ impl<'a, T: Borrow<Tables<'a>>> Builder<'a, T> {
     fn description(
         &self,
         inline: &[Annotation<'a>],
-        targeted: &[&'a Annotation<'a>],
+        targeted: &[Written<'a, 'a>],
     ) -> Option<String> {
         match self.find_annotation(inline, targeted, CORE_DESCRIPTION)? {
             Expr::String(s) if !s.trim().is_empty() => Some(s.trim().to_owned()),
@@ -782,7 +835,7 @@ impl<'a, T: Borrow<Tables<'a>>> Builder<'a, T> {
     fn allowed_values(
         &self,
         inline: &[Annotation<'a>],
-        targeted: &[&'a Annotation<'a>],
+        targeted: &[Written<'a, 'a>],
         ty: TypeRef,
     ) -> Vec<String> {
         if ty.item != ItemType::Primitive(Primitive::String) {
@@ -807,12 +860,7 @@ impl<'a, T: Borrow<Tables<'a>>> Builder<'a, T> {
         values
     }
 
-    fn is_true(
-        &self,
-        inline: &[Annotation<'a>],
-        targeted: &[&'a Annotation<'a>],
-        term: Term,
-    ) -> bool {
+    fn is_true(&self, inline: &[Annotation<'a>], targeted: &[Written<'a, 'a>], term: Term) -> bool {
         matches!(
             self.find_annotation(inline, targeted, term),
             Some(Expr::Bool(true) | Expr::Default)
@@ -822,13 +870,14 @@ impl<'a, T: Borrow<Tables<'a>>> Builder<'a, T> {
     fn restrictions(
         &self,
         inline: &[Annotation<'a>],
-        targeted: &[&'a Annotation<'a>],
+        targeted: &[Written<'a, 'a>],
     ) -> Restrictions {
         // One pass over the target's annotations, not one per term: this runs for every
         // type, navigation property, entity set and singleton.
         let mut r = Restrictions::default();
-        for a in Self::annotations(inline, targeted) {
-            let Some(local) = self.local_term(a, CAPABILITIES) else {
+        for written in self.annotations(inline, targeted) {
+            let a = written.1;
+            let Some(local) = self.local_term(written, CAPABILITIES) else {
                 continue;
             };
             let denied =
@@ -859,11 +908,10 @@ impl<'a, T: Borrow<Tables<'a>>> Builder<'a, T> {
     }
 
     /// The type declarations of every schema, in the order they are built.
-    fn declarations(&self) -> Vec<Declaration<'a>> {
-        self.csdl
-            .schemas
+    fn declarations(&self) -> Vec<Declared<'a>> {
+        self.schemas
             .iter()
-            .flat_map(|schema| {
+            .flat_map(|&(document, schema)| {
                 let ns: &'a str = &schema.namespace;
                 let structured = schema
                     .children
@@ -880,19 +928,23 @@ impl<'a, T: Borrow<Tables<'a>>> Builder<'a, T> {
                     .type_definitions
                     .iter()
                     .map(move |t| Declaration::Definition(ns, t));
-                structured.chain(enums).chain(definitions)
+                structured
+                    .chain(enums)
+                    .chain(definitions)
+                    .map(move |d| (document, d))
             })
             .collect()
     }
 
     /// Builds every operation; what this builder reported is taken with them.
     fn operations(&self) -> BuiltOperations {
-        let csdl = self.csdl;
         let mut operations = Vec::new();
-        // (namespace, name, binding, parameter names) of each overload, to find duplicates.
+        // (namespace, name, binding, parameter names) of each overload, to find
+        // duplicates, and where the first is.
         type Signature<'a> = (&'a str, &'a str, Option<TypeRef>, Vec<&'a str>);
-        let mut signatures: HashMap<Signature<'a>, usize> = HashMap::default();
-        for schema in &csdl.schemas {
+        let mut signatures: HashMap<Signature<'a>, Span> = HashMap::default();
+        for &(document, schema) in &self.schemas {
+            self.enter(document);
             let namespace: &'a str = &schema.namespace;
             for op in &schema.children.operations {
                 let name = qualified_name(namespace, &op.name);
@@ -940,7 +992,7 @@ impl<'a, T: Borrow<Tables<'a>>> Builder<'a, T> {
                     }
                 };
                 let signature = (namespace, op.name.as_ref(), binding, overloaded_on);
-                if let Some(&first) = signatures.get(&signature) {
+                if let Some(first) = signatures.get(&signature) {
                     self.error(
                         Diagnostic::error(
                             "duplicate-name",
@@ -949,11 +1001,11 @@ impl<'a, T: Borrow<Tables<'a>>> Builder<'a, T> {
                                 "`{name}` is declared twice with the same binding and parameters, so no call could tell them apart"
                             ),
                         )
-                        .with_note(format!("first declared at {}", self.span(first))),
+                        .with_note(format!("first declared at {first}")),
                     );
                     continue;
                 }
-                signatures.insert(signature, op.at);
+                signatures.insert(signature, self.span(op.at));
                 operations.push(OperationDef {
                     kind: operation_kind(op.kind),
                     namespace: owned(&schema.namespace),
@@ -975,9 +1027,10 @@ impl<'a, T: Borrow<Tables<'a>>> Builder<'a, T> {
     }
 
     /// Builds each declared type that is not a duplicate.
-    fn build_declarations(&self, declarations: &[Declaration<'a>]) -> Vec<Built> {
+    fn build_declarations(&self, declarations: &[Declared<'a>]) -> Vec<Built> {
         let mut built = Vec::with_capacity(declarations.len());
-        for &declaration in declarations {
+        for &(document, declaration) in declarations {
+            self.enter(document);
             match declaration {
                 Declaration::Structured(ns, t) => {
                     let Some(id) = self.declared(ns, &t.name, t.at) else {
@@ -1399,7 +1452,7 @@ mod tests {
 {schema_body}
 </Schema></edmx:DataServices></edmx:Edmx>"#
         );
-        build_model(&read_csdl(&Source::new("t.xml", xml)).unwrap())
+        build_model(&[read_csdl(&Source::new("t.xml", xml)).unwrap()])
     }
 
     fn codes(result: Result<Model, Vec<Diagnostic>>) -> Vec<&'static str> {
@@ -1556,8 +1609,8 @@ mod tests {
 </Schema>
 </edmx:DataServices></edmx:Edmx>"#;
         let source = Source::new("t.xml", xml);
-        let csdl = read_csdl(&source).unwrap();
-        let namespaces = Builder::new(&csdl).tables.namespaces;
+        let documents = [read_csdl(&source).unwrap()];
+        let tables = Builder::new(&documents).tables;
         type Gathered = std::collections::BTreeMap<String, Vec<(String, Vec<usize>)>>;
         let sorted = |targeted: HashMap<Cow<'_, str>, MemberAnnotations<'_>>| -> Gathered {
             targeted
@@ -1565,14 +1618,14 @@ mod tests {
                 .map(|(head, members)| {
                     let mut members: Vec<(String, Vec<usize>)> = members
                         .into_iter()
-                        .map(|(m, a)| (m.to_owned(), a.iter().map(|a| a.at).collect()))
+                        .map(|(m, a)| (m.to_owned(), a.iter().map(|(_, a)| a.at).collect()))
                         .collect();
                     members.sort();
                     (head.into_owned(), members)
                 })
                 .collect()
         };
-        let at_once = sorted(annotations_by_target(&csdl, &namespaces));
+        let at_once = sorted(annotations_by_target(&tables.schemas, &tables.namespaces));
         assert_eq!(
             at_once.keys().collect::<Vec<_>>(),
             ["my.ns.t", "other.u"],

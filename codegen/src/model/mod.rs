@@ -8,6 +8,7 @@
 #![allow(dead_code)]
 
 mod build;
+mod documents;
 
 pub use build::build_model;
 
@@ -57,7 +58,7 @@ pub(crate) fn test_model(attributes: &str, body: &str) -> Model {
 <Schema {attributes} xmlns="http://docs.oasis-open.org/odata/ns/edm">{body}</Schema></edmx:DataServices></edmx:Edmx>"#
     );
     let source = crate::diag::Source::new("m.xml", xml);
-    build_model(&crate::read::csdl::read_csdl(&source).expect("test schema reads"))
+    build_model(&[crate::read::csdl::read_csdl(&source).expect("test schema reads")])
         .expect("test schema builds")
 }
 

@@ -75,11 +75,26 @@ impl Input {
     }
 }
 
-/// Everything a run reads: the metadata and the reference pages.
+/// Everything a run reads: the metadata, the documents its `edmx:Reference`s name
+/// (read by the caller, see `load_references`), and the reference pages.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Inputs {
     pub metadata: Input,
+    /// Each document the metadata references, directly or not, once, named as
+    /// [`csdl::reference::locate`] names it.
+    pub references: Vec<Input>,
     pub docs: Vec<Input>,
+}
+
+impl Inputs {
+    /// Metadata that references no other document, and pages.
+    pub fn new(metadata: Input, docs: Vec<Input>) -> Self {
+        Self {
+            metadata,
+            references: Vec::new(),
+            docs,
+        }
+    }
 }
 
 /// The lines of `text`: each line's start offset, its text and its line end (`\r\n`,

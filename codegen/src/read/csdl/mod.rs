@@ -9,6 +9,7 @@
 // used by one yet.
 #![allow(dead_code)]
 
+pub mod reference;
 pub mod xml;
 
 #[cfg(fuzzing)]
