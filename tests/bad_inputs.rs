@@ -10,7 +10,9 @@
 //!   printed and the crate written;
 //! - no panic, no backtrace, and a short report even for inputs of many megabytes.
 //!
-//! Small inputs are files in `tests/fixtures/bad/`; large ones are made here.
+//! Small inputs are files in `tests/fixtures/bad/`; large ones are made here. A metadata
+//! fixture may reference another fixture (`referenced.xml`), read beside it as the command
+//! line reads every referenced document.
 
 mod common;
 
@@ -30,6 +32,8 @@ enum Given {
     Default,
     /// These bytes, written to a file of this name.
     Bytes(&'static str, Vec<u8>),
+    /// Files of these names and texts written side by side; the first is the input.
+    Files(Vec<(String, String)>),
     /// A directory where a file is expected (for `--doc`: one without pages).
     Directory,
     /// A path where nothing is.
@@ -41,10 +45,11 @@ enum Given {
     Fifo(&'static str, usize),
 }
 
-#[derive(Clone, Copy)]
 enum Blame {
     Metadata,
     Page,
+    /// A document the metadata references, by its file name beside the metadata.
+    Beside(String),
 }
 
 /// Where the diagnostic points.
@@ -154,6 +159,12 @@ impl Case {
                     fs::write(&path, bytes).expect("write input");
                     path
                 }
+                Given::Files(files) => {
+                    for (f, text) in &files {
+                        fs::write(dir.join(f), text).expect("write input");
+                    }
+                    dir.join(&files[0].0)
+                }
                 Given::Directory => {
                     let path = dir.join(format!("{file}-dir"));
                     fs::create_dir_all(&path).expect("mkdir");
@@ -230,10 +241,14 @@ impl Case {
 }
 
 impl Run {
-    fn file(&self, blame: Blame) -> &str {
+    fn file(&self, blame: &Blame) -> String {
         match blame {
-            Blame::Metadata => &self.metadata,
-            Blame::Page => &self.page,
+            Blame::Metadata => self.metadata.clone(),
+            Blame::Page => self.page.clone(),
+            Blame::Beside(name) => Path::new(&self.metadata)
+                .with_file_name(name)
+                .display()
+                .to_string(),
         }
     }
 
@@ -248,7 +263,8 @@ impl Run {
             "{name}: a report of {} bytes",
             stderr.len()
         );
-        let file = &*shown(self.file(blame));
+        let file = &*self.file(&blame);
+        let file = &*shown(file);
         let found = match at {
             At::LineCol(line, col) => {
                 stderr.contains(&format!("{file}:{line}:{col}: {severity}[{code}]: "))
@@ -485,6 +501,108 @@ fixture_case! {
         => warns("wrong-json-type", P, At::LineCol(76, 19));
     page_example_invalid_literal: page(Fixture("invalid-literal.md"))
         => warns("invalid-literal", P, At::LineCol(78, 27));
+}
+
+// Referenced documents: read beside the metadata, never fetched. Each message names what
+// was tried or what is wrong.
+
+/// The fixture's path, as the report shows it.
+fn fixture_path(name: &str) -> String {
+    common::root()
+        .join(FIXTURES)
+        .join(name)
+        .display()
+        .to_string()
+}
+
+#[test]
+fn referenced_document_does_not_exist() {
+    let run = metadata(Fixture("reference-missing.xml")).run("reference-missing");
+    let tried = fixture_path("no-such-document.xml");
+    assert!(
+        run.stderr.contains(&format!(
+            "cannot read `{tried}`, which reference `./no-such-document.xml` names: "
+        )),
+        "{}",
+        run.stderr
+    );
+    run.fails("reference-not-found", M, At::LineCol(3, 3));
+}
+
+/// A reference to the standard vocabularies is known by name; any other URL is refused.
+#[test]
+fn referenced_document_is_not_local() {
+    let run = metadata(Fixture("reference-not-local.xml")).run("reference-not-local");
+    assert!(
+        run.stderr.contains(
+            "reference `https://example.com/odata/other/$metadata` is not a local file; odata-codegen does not fetch referenced documents: save it beside `reference-not-local.xml` and reference it by a relative path"
+        ),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(run.stderr.matches("error[").count(), 1, "{}", run.stderr);
+    run.fails("reference-not-local", M, At::LineCol(6, 3));
+}
+
+#[test]
+fn referenced_document_lacks_an_included_namespace() {
+    let run = metadata(Fixture("reference-undeclared-namespace.xml")).run("reference-undeclared");
+    let referenced = fixture_path("referenced.xml");
+    assert!(
+        run.stderr.contains(&format!(
+            "`{referenced}` declares no namespace `test.elsewhere`, which this reference includes"
+        )),
+        "{}",
+        run.stderr
+    );
+    run.fails("include-not-declared", M, At::LineCol(5, 5));
+}
+
+/// The second document to declare a namespace is the one in error.
+#[test]
+fn namespace_declared_by_two_documents() {
+    let run = metadata(Fixture("reference-duplicate-namespace.xml")).run("reference-duplicate");
+    let first = fixture_path("reference-duplicate-namespace.xml");
+    assert!(
+        run.stderr
+            .contains("namespace `test.referenced` is declared by two documents"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr
+            .contains(&format!("first declared at {first}:7:5")),
+        "{}",
+        run.stderr
+    );
+    run.fails(
+        "duplicate-name",
+        Blame::Beside("referenced.xml".to_owned()),
+        At::LineCol(5, 5),
+    );
+}
+
+/// A chain of documents each referencing the next stops at the bound, at the reference
+/// that would cross it.
+#[test]
+fn more_referenced_documents_than_the_bound() {
+    let document = |i: usize| {
+        format!(
+            r#"<edmx:Edmx Version="4.0" xmlns:edmx="http://docs.oasis-open.org/odata/ns/edmx">
+  <edmx:Reference Uri="./d{next}.xml"><edmx:Include Namespace="test.d{next}" /></edmx:Reference>
+  <edmx:DataServices><Schema Namespace="test.d{i}" xmlns="http://docs.oasis-open.org/odata/ns/edm" /></edmx:DataServices>
+</edmx:Edmx>
+"#,
+            next = i + 1
+        )
+    };
+    let files = (0..=odata_codegen::MAX_DOCUMENTS)
+        .map(|i| (format!("d{i}.xml"), document(i)))
+        .collect();
+    let last = format!("d{}.xml", odata_codegen::MAX_DOCUMENTS - 1);
+    metadata(Given::Files(files))
+        .run("too-many-documents")
+        .fails("too-many-documents", Blame::Beside(last), At::LineCol(2, 3));
 }
 
 const DEPTH: usize = 100_000;

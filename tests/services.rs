@@ -354,6 +354,74 @@ fn build_scripts_select_too() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
+/// Set in the child process of [`build_scripts_rerun_when_a_referenced_document_changes`]:
+/// the output directory.
+const CONFIG_CHILD: &str = "ODATA_CODEGEN_TEST_CONFIG_CHILD";
+
+/// A build script reruns when a document the metadata references changes. `Config`
+/// prints its Cargo instructions on stdout, so the test runs itself again in a child
+/// process, which compiles, and reads what the child printed.
+#[test]
+fn build_scripts_rerun_when_a_referenced_document_changes() {
+    let golden = common::root().join("tests/goldens/references");
+    if let Some(out_dir) = std::env::var_os(CONFIG_CHILD) {
+        odata_codegen::Config::new()
+            .metadata(golden.join("metadata.xml"))
+            .all()
+            .out_dir(out_dir)
+            .compile("references.rs")
+            .expect("the build script generates");
+        return;
+    }
+    let dir = common::temp_dir("services-config-references");
+    let name = "build_scripts_rerun_when_a_referenced_document_changes";
+    let child = std::process::Command::new(std::env::current_exe().expect("the test binary"))
+        .args(["--exact", name, "--nocapture", "--test-threads=1"])
+        .env(CONFIG_CHILD, &dir)
+        .output()
+        .expect("the test binary runs");
+    let stdout = String::from_utf8_lossy(&child.stdout);
+    assert!(
+        child.status.success(),
+        "{stdout}{}",
+        String::from_utf8_lossy(&child.stderr)
+    );
+    // The harness's own `test ... ` may start the first line.
+    let rerun: Vec<&str> = stdout
+        .lines()
+        .filter_map(|l| l.find("cargo:rerun-if-changed=").map(|at| &l[at..]))
+        .collect();
+    let line = |file: &str| format!("cargo:rerun-if-changed={}", golden.join(file).display());
+    assert_eq!(
+        rerun,
+        [line("metadata.xml"), line("products.xml")],
+        "{stdout}"
+    );
+    let text = std::fs::read_to_string(dir.join("references.rs")).expect("references.rs");
+    assert!(text.contains("pub struct Product {"), "{text}");
+
+    // Without the referenced document, the build script fails at the reference.
+    let main = dir.join("main.xml");
+    std::fs::write(&main, std::fs::read(golden.join("metadata.xml")).unwrap()).unwrap();
+    let error = odata_codegen::Config::new()
+        .metadata(&main)
+        .all()
+        .emit_rerun_if_changed(false)
+        .out_dir(&dir)
+        .compile("missing.rs")
+        .expect_err("a missing referenced document fails the build script")
+        .to_string();
+    assert!(
+        error.starts_with(&format!(
+            "{}:14:3: error[reference-not-found]: cannot read `{}`",
+            main.display(),
+            dir.join("products.xml").display()
+        )),
+        "{error}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
 #[test]
 fn build_scripts_set_diagnostic_levels() {
     let dir = common::temp_dir("services-config-levels");

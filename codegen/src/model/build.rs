@@ -48,7 +48,15 @@ const KEY_AS_SEGMENT_SUPPORTED: Term = Term {
 /// The model of `documents`: the metadata first, then the documents it references.
 /// Names resolve across them; the service is the metadata's entity container.
 pub fn build_model(documents: &[Csdl<'_>]) -> Result<Model, Vec<Diagnostic>> {
-    let mut b = Builder::new(documents);
+    let set = self::documents(documents);
+    // A reference that leads nowhere would make every name it includes unknown too: it
+    // is reported alone.
+    if !set.errors.is_empty() {
+        let mut errors = set.errors;
+        crate::diag::sort(&mut errors);
+        return Err(errors);
+    }
+    let mut b = Builder::new(documents, set);
     b.register();
     // Operations need only the registered types.
     let operations = b.build_types();
@@ -259,12 +267,12 @@ fn owned_opt(text: &Option<Text<'_>>) -> Option<String> {
 }
 
 impl<'a> Builder<'a> {
-    fn new(documents: &'a [Csdl<'a>]) -> Self {
+    fn new(documents: &'a [Csdl<'a>], set: Documents<'a>) -> Self {
         let Documents {
             schemas,
             namespaces,
-            errors,
-        } = self::documents(documents);
+            ..
+        } = set;
         let mut sources = Sources::default();
         for document in documents {
             sources.add(&document.source);
@@ -276,7 +284,7 @@ impl<'a> Builder<'a> {
                 alias: owned_opt(&s.alias),
             })
             .collect();
-        let builder = Builder::over(Tables {
+        Builder::over(Tables {
             documents,
             schemas,
             namespaces,
@@ -292,9 +300,7 @@ impl<'a> Builder<'a> {
                 container: None,
                 operations: Vec::new(),
             },
-        });
-        builder.errors.borrow_mut().extend(errors);
-        builder
+        })
     }
 
     /// Gathers the annotation blocks by target and registers the declared types.
@@ -1610,7 +1616,7 @@ mod tests {
 </edmx:DataServices></edmx:Edmx>"#;
         let source = Source::new("t.xml", xml);
         let documents = [read_csdl(&source).unwrap()];
-        let tables = Builder::new(&documents).tables;
+        let tables = Builder::new(&documents, self::documents(&documents)).tables;
         type Gathered = std::collections::BTreeMap<String, Vec<(String, Vec<usize>)>>;
         let sorted = |targeted: HashMap<Cow<'_, str>, MemberAnnotations<'_>>| -> Gathered {
             targeted
@@ -1632,5 +1638,64 @@ mod tests {
             "{at_once:?}"
         );
         assert_eq!(at_once["my.ns.t"][1].1.len(), 3, "{at_once:?}");
+    }
+
+    /// A document of `schemas` (each `<Schema>` text) with `references` before them.
+    fn document(name: &str, references: &str, schemas: &str) -> std::sync::Arc<Source> {
+        Source::new(
+            name,
+            format!(
+                r#"<edmx:Edmx Version="4.0" xmlns:edmx="http://docs.oasis-open.org/odata/ns/edmx">{references}
+<edmx:DataServices>{schemas}</edmx:DataServices></edmx:Edmx>"#
+            ),
+        )
+    }
+
+    fn models(sources: &[std::sync::Arc<Source>]) -> Result<Model, Vec<Diagnostic>> {
+        let documents: Vec<_> = sources.iter().map(|s| read_csdl(s).unwrap()).collect();
+        build_model(&documents)
+    }
+
+    const EDM: &str = r#"xmlns="http://docs.oasis-open.org/odata/ns/edm""#;
+
+    #[test]
+    fn names_resolve_across_documents_by_their_own_aliases() {
+        let main = document(
+            "dir/main.xml",
+            r#"<edmx:Reference Uri="other.xml"><edmx:Include Namespace="o.ns" Alias="x"/></edmx:Reference>"#,
+            &format!(
+                r#"<Schema Namespace="m.ns" {EDM}><ComplexType Name="a"><Property Name="b" Type="x.b"/></ComplexType></Schema>"#
+            ),
+        );
+        // `x` is main.xml's alias, not other.xml's: there it names nothing.
+        let other = document(
+            "dir/other.xml",
+            "",
+            &format!(
+                r#"<Schema Namespace="o.ns" {EDM}><ComplexType Name="b"/><ComplexType Name="c"><Property Name="d" Type="x.b"/></ComplexType></Schema>"#
+            ),
+        );
+        let errors = models(&[main.clone(), other]).unwrap_err();
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        assert_eq!(errors[0].code, "unknown-type");
+        let span = errors[0].span.as_ref().unwrap();
+        assert_eq!(span.source.name, "dir/other.xml");
+        let fixed = document(
+            "dir/other.xml",
+            "",
+            &format!(r#"<Schema Namespace="o.ns" {EDM}><ComplexType Name="b"/></Schema>"#),
+        );
+        let model = models(&[main.clone(), fixed]).unwrap();
+        let a = model.lookup("m.ns.a").unwrap();
+        let b = model.lookup("o.ns.b").unwrap();
+        let property = &model.structured(a).unwrap().properties[0];
+        assert_eq!(property.ty.item, ItemType::Named(b));
+        assert_eq!(
+            model.span(model.get(b).at).unwrap().source.name,
+            "dir/other.xml"
+        );
+        // Without the referenced document among the inputs.
+        let errors = models(&[main]).unwrap_err();
+        assert_eq!(codes(Err(errors)), ["reference-not-found"]);
     }
 }
