@@ -48,7 +48,7 @@ pub const CODES: &[(&str, &str)] = &[
     ),
     (
         "reference-not-local",
-        "an edmx:Reference names a document that is no local file (and not only standard vocabularies); nothing is fetched",
+        "a type is named from a namespace that only an edmx:Reference to a document that is no local file includes; nothing is fetched",
     ),
     (
         "include-not-declared",

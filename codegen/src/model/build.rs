@@ -151,6 +151,8 @@ struct Tables<'a> {
     schemas: Vec<(u32, &'a Schema<'a>)>,
     /// Per document: alias or namespace -> namespace.
     namespaces: Vec<HashMap<&'a str, &'a str>>,
+    /// Namespaces of references that are not local files, see [`Documents::unfetched`].
+    unfetched: HashMap<&'a str, (&'a str, Span)>,
     /// Unaliased qualified name of an annotation target's head (`ns.type`,
     /// `ns.container`) -> its annotations by member.
     targeted: HashMap<Cow<'a, str>, MemberAnnotations<'a>>,
@@ -271,6 +273,7 @@ impl<'a> Builder<'a> {
         let Documents {
             schemas,
             namespaces,
+            unfetched,
             ..
         } = set;
         let mut sources = Sources::default();
@@ -288,6 +291,7 @@ impl<'a> Builder<'a> {
             documents,
             schemas,
             namespaces,
+            unfetched,
             targeted: HashMap::default(),
             types: HashMap::default(),
             model: Model {
@@ -1121,6 +1125,20 @@ impl<'a, T: Borrow<Tables<'a>>> Builder<'a, T> {
                 Some(ty)
             }
             None => {
+                if let Some(((namespace, _), reference)) = self
+                    .qualify(inner)
+                    .and_then(|q| Some((q, self.unfetched.get(q.0)?)))
+                {
+                    let metadata = &self.documents[self.document.get() as usize].source.name;
+                    self.error(super::documents::not_local(
+                        self.span(at),
+                        written,
+                        namespace,
+                        reference,
+                        metadata,
+                    ));
+                    return None;
+                }
                 let mut d = Diagnostic::error(
                     "unknown-type",
                     self.span(at),

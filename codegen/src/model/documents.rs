@@ -5,9 +5,36 @@
 use rustc_hash::FxHashMap as HashMap;
 use std::path::Path;
 
-use crate::diag::Diagnostic;
+use crate::diag::{Diagnostic, Span};
 use crate::read::csdl::reference::{Location, document_name, is_standard_vocabulary, locate};
 use crate::read::csdl::{Csdl, Schema};
+
+/// The error for a type named from a namespace of a reference that is not a local
+/// file: at the use, with the reference in a note.
+pub(super) fn not_local(
+    span: Span,
+    written: &str,
+    namespace: &str,
+    (uri, reference): &(&str, Span),
+    metadata: &str,
+) -> Diagnostic {
+    let advice = if crate::diag::is_url(metadata) {
+        "save the metadata and the documents it references as files, and reference them by relative paths".to_owned()
+    } else {
+        format!(
+            "save it beside `{}` and reference it by a relative path",
+            crate::diag::file_name(metadata)
+        )
+    };
+    Diagnostic::error(
+        "reference-not-local",
+        span,
+        format!(
+            "`{written}` is of namespace `{namespace}`, which reference `{uri}` includes; that is not a local file, and odata-codegen does not fetch referenced documents: {advice}"
+        ),
+    )
+    .with_note(format!("the reference is at {reference}"))
+}
 
 /// What the builder reads of the documents.
 pub(super) struct Documents<'a> {
@@ -17,6 +44,11 @@ pub(super) struct Documents<'a> {
     /// Per document: alias or namespace -> namespace, of its own schemas and of the
     /// namespaces its references include. An alias holds in its document only.
     pub namespaces: Vec<HashMap<&'a str, &'a str>>,
+    /// Namespaces included by references that are not local files (SAP's and other
+    /// vocabularies by URL, another service's `$metadata`), which are never fetched:
+    /// namespace -> the reference's URI and position. Their annotation terms are
+    /// ignored like any unknown term; a type named from one is an error at its use.
+    pub unfetched: HashMap<&'a str, (&'a str, Span)>,
     pub errors: Vec<Diagnostic>,
 }
 
@@ -59,12 +91,14 @@ pub(super) fn documents<'a>(documents: &'a [Csdl<'a>]) -> Documents<'a> {
         .iter()
         .map(|d| document_name(Path::new(&d.source.name)))
         .collect();
+    let mut unfetched = HashMap::default();
     for document in documents {
-        check_references(document, documents, &names, &mut errors);
+        check_references(document, documents, &names, &mut unfetched, &mut errors);
     }
     Documents {
         schemas,
         namespaces,
+        unfetched,
         errors,
     }
 }
@@ -90,10 +124,11 @@ fn names_of<'a>(document: &'a Csdl<'a>) -> HashMap<&'a str, &'a str> {
 
 /// Each reference of `document` leads to one of `documents` (named `names`), which
 /// declares every namespace the reference includes.
-fn check_references(
-    document: &Csdl<'_>,
+fn check_references<'a>(
+    document: &'a Csdl<'a>,
     documents: &[Csdl<'_>],
     names: &[String],
+    unfetched: &mut HashMap<&'a str, (&'a str, Span)>,
     errors: &mut Vec<Diagnostic>,
 ) {
     let name = &document.source.name;
@@ -102,22 +137,11 @@ fn check_references(
             Location::Vocabularies => continue,
             Location::File(path) => path,
             Location::NotLocal => {
-                let advice = if crate::diag::is_url(name) {
-                    "save the metadata and the documents it references as files, and reference them by relative paths".to_owned()
-                } else {
-                    format!(
-                        "save it beside `{}` and reference it by a relative path",
-                        crate::diag::file_name(name)
-                    )
-                };
-                errors.push(Diagnostic::error(
-                    "reference-not-local",
-                    document.span(reference.at),
-                    format!(
-                        "reference `{}` is not a local file; odata-codegen does not fetch referenced documents: {advice}",
-                        reference.uri
-                    ),
-                ));
+                for include in &reference.includes {
+                    unfetched
+                        .entry(include.namespace.as_ref())
+                        .or_insert((reference.uri.as_ref(), document.span(reference.at)));
+                }
                 continue;
             }
         };
