@@ -28,7 +28,8 @@ fn corpus_inputs(dir: &Path) -> Inputs {
 
 /// Codes a request line may fail with: each says why.
 fn specific(code: &str) -> bool {
-    odata_codegen::diagnostic_group("unresolved").contains(&code) || code == "operation-not-allowed"
+    odata_codegen::diagnostic_group("unresolved").contains(&code)
+        || matches!(code, "operation-not-allowed" | "forbidden-by-capabilities")
 }
 
 #[test]
@@ -56,7 +57,9 @@ fn the_corpus_resolves_above_the_thresholds() {
         s.request_lines
     );
     let resolved = Summary::percent(s.resolved, s.request_lines);
-    assert!(resolved >= 98.4, "request lines resolved: {resolved}%");
+    // About 40 lines (`$ref` of directory objects, whose `NavigationRestrictions` say
+    // `Referenceable` false) are `forbidden-by-capabilities`.
+    assert!(resolved >= 98.0, "request lines resolved: {resolved}%");
     assert!(s.service_host.is_some());
     let examples = Summary::percent(s.example_urls_resolved, s.example_urls_on_service_host);
     assert!(

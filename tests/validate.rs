@@ -139,3 +139,80 @@ fn progress_goes_to_stderr_when_asked() {
     assert!(err.contains("\rvalidating: 1/1 page(s)\n"), "{err:?}");
     serde_json::from_slice::<serde_json::Value>(&out).expect("stdout stays one JSON document");
 }
+
+/// The capabilities golden's metadata and pages.
+fn capabilities_golden() -> (String, String) {
+    let golden = common::root().join("tests/goldens/capabilities");
+    (
+        golden.join("metadata.xml").display().to_string(),
+        golden.join("pages").display().to_string(),
+    )
+}
+
+#[test]
+fn requests_the_capabilities_forbid_do_not_resolve() {
+    let (metadata, pages) = capabilities_golden();
+    let (code, stdout, _) = common::cli(&seed_args(&metadata, &pages, &["--format", "json"]));
+    assert_eq!(code, 0, "forbidden requests are warnings");
+    let report: serde_json::Value = serde_json::from_str(&stdout).expect("one JSON document");
+    let summary = &report["summary"];
+    assert_eq!(summary["request_lines"], 22);
+    assert_eq!(
+        summary["unresolved_by_code"]["forbidden-by-capabilities"],
+        6
+    );
+    assert_eq!(summary["unresolved_by_code"]["operation-not-allowed"], 1);
+    // `self.like` is read by the schema's alias.
+    assert!(summary["diagnostics_by_code"]["unknown-namespace"].is_null());
+    let page = report["pages"]
+        .as_array()
+        .expect("pages")
+        .iter()
+        .find(|p| {
+            p["file"]
+                .as_str()
+                .is_some_and(|f| f.ends_with("members.md"))
+        })
+        .expect("members.md");
+    let post = &page["operations"][1];
+    assert_eq!(post["method"], "POST");
+    assert_eq!(post["resolved"], false);
+    assert_eq!(post["code"], "forbidden-by-capabilities");
+    let diagnostic = &page["diagnostics"][0];
+    assert_eq!(diagnostic["code"], "forbidden-by-capabilities");
+    assert_eq!(diagnostic["line"], post["line"]);
+    assert_eq!(
+        diagnostic["message"],
+        "the schema forbids `POST /members`: `Capabilities.InsertRestrictions/Insertable` is false on entity set `members`"
+    );
+}
+
+#[test]
+fn generate_says_which_documented_requests_have_no_method() {
+    let (metadata, pages) = capabilities_golden();
+    let dir = common::temp_dir("not-generated");
+    let out = dir.join("out").display().to_string();
+    let (code, _, stderr) = common::cli(&[
+        "generate",
+        "--metadata",
+        &metadata,
+        "--doc",
+        &pages,
+        "--out",
+        &out,
+    ]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(
+        stderr.contains("members.md:20:1: warning[not-generated]: the crate has no method for `GET /members/{id}/name`: `name` is a structural property"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("ledger.md:17:1: warning[forbidden-by-capabilities]"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("club.md:17:1: warning[operation-not-allowed]"),
+        "{stderr}"
+    );
+    std::fs::remove_dir_all(&dir).expect("cleaned up");
+}

@@ -295,12 +295,12 @@ fn analyse_and_plan(
     }
 
     let started = Instant::now();
+    let service = service::Service::new(&model);
     let mut analysis_diagnostics = Vec::new();
     let analyses = pages
         .iter()
-        .map(|page| analyse::analyse_page(&model, page, &mut analysis_diagnostics))
+        .map(|page| analyse::analyse_page(&model, &service, page, &mut analysis_diagnostics))
         .collect();
-    let service = service::Service::new(&model);
     let planned = plan::plan(
         &model,
         &service,
@@ -336,7 +336,13 @@ pub fn validate(
     progress: &mut dyn FnMut(usize, usize),
 ) -> Report {
     match read_model(&inputs.metadata, &inputs.references) {
-        Ok(model) => analyse::report::validate(&model, &inputs.docs, levels, progress),
+        Ok(model) => analyse::report::validate(
+            &model,
+            &|| service::Service::new(&model),
+            &inputs.docs,
+            levels,
+            progress,
+        ),
         Err(diagnostics) => Report::of_metadata_errors(diagnostics, levels),
     }
 }

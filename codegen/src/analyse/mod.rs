@@ -129,6 +129,18 @@ pub struct DocumentedOperation {
     pub path: ResolvedPath,
     pub method: HttpMethod,
     pub kind: RequestKind,
+    /// The line's method.
+    pub span: Span,
+    /// The target as written.
+    pub target: String,
+}
+
+/// What the schema's Capabilities annotations forbid where a path leads. The service
+/// stage answers, by the access each step of the path gives.
+pub trait Capabilities {
+    /// Why the annotations forbid `kind` on `path`, naming the one that does; `None`
+    /// when they allow it.
+    fn forbids(&self, path: &ResolvedPath, kind: RequestKind) -> Option<String>;
 }
 
 /// One line of an HTTP request block, and what became of it.
@@ -183,9 +195,13 @@ pub struct ExampleUrl {
     pub result: Result<RequestKind, &'static str>,
 }
 
+/// The code of a documented request the schema's Capabilities annotations forbid.
+pub const FORBIDDEN: &str = "forbidden-by-capabilities";
+
 /// What one page documents.
 pub struct PageAnalysis<'p> {
     pub doc: PageDoc,
+    /// The resolved request lines, those the Capabilities annotations forbid included.
     pub operations: Vec<DocumentedOperation>,
     /// Every line of the page's request blocks that is a request line.
     pub lines: Vec<RequestLineOutcome>,
@@ -195,14 +211,17 @@ pub struct PageAnalysis<'p> {
     pub bodies_checked: usize,
 }
 
-/// Analyses one page; problems go to `diags`.
+/// Analyses one page; problems go to `diags`. A request line `capabilities` forbids
+/// does not resolve.
 pub fn analyse_page<'p>(
     model: &Model,
+    capabilities: &dyn Capabilities,
     page: &'p Page,
     diags: &mut Vec<Diagnostic>,
 ) -> PageAnalysis<'p> {
     let mut analyser = Analyser {
         model,
+        capabilities,
         diags,
         bodies_checked: 0,
     };
@@ -307,7 +326,12 @@ fn request_kind(
         Target::Entity(_) => match method {
             Get => Ok(RequestKind::Crud(CrudKind::Get)),
             Patch | Put => Ok(RequestKind::Crud(CrudKind::Update)),
-            Delete => Ok(RequestKind::Crud(CrudKind::Delete)),
+            Delete => match fixed_singleton(model, path) {
+                Some(name) => Err(format!(
+                    "DELETE is not a request OData defines on the singleton `{name}`: it is not `Nullable`, so it always exists"
+                )),
+                None => Ok(RequestKind::Crud(CrudKind::Delete)),
+            },
             Post => {
                 let mut why = format!(
                     "{method} is not an operation OData defines on {}",
@@ -326,6 +350,23 @@ fn request_kind(
         },
         Target::Nothing => Err(format!("{method} reaches nothing")),
     }
+}
+
+/// The singleton a path addresses itself (casts aside), if it is not nullable.
+fn fixed_singleton<'m>(model: &'m Model, path: &ResolvedPath) -> Option<&'m str> {
+    let Root::Singleton(name) = &path.root else {
+        return None;
+    };
+    if !path.steps.iter().all(|s| matches!(s, Step::Cast { .. })) {
+        return None;
+    }
+    let singleton = model
+        .container
+        .as_ref()?
+        .singletons
+        .iter()
+        .find(|s| &s.name == name)?;
+    (!singleton.nullable).then_some(singleton.name.as_str())
 }
 
 /// What the request body of `kind` on `path` should hold.
@@ -469,6 +510,7 @@ fn shape<'a>(model: &'a Model, path: &'a ResolvedPath) -> Vec<ShapeItem<'a>> {
 
 struct Analyser<'a> {
     model: &'a Model,
+    capabilities: &'a dyn Capabilities,
     diags: &'a mut Vec<Diagnostic>,
     bodies_checked: usize,
 }
@@ -550,8 +592,30 @@ impl<'a, 'p> Analyser<'a> {
                                             why,
                                         ));
                                     }
-                                    operations.push(DocumentedOperation { path, method, kind });
-                                    Ok(operations.len() - 1)
+                                    let forbidden = self.capabilities.forbids(&path, kind);
+                                    // A forbidden request does not resolve, but its path
+                                    // still selects what it goes through.
+                                    operations.push(DocumentedOperation {
+                                        path,
+                                        method,
+                                        kind,
+                                        span: request.method.span.clone(),
+                                        target: request.target.value.trim().to_owned(),
+                                    });
+                                    match forbidden {
+                                        Some(why) => {
+                                            self.diags.push(Diagnostic::warning(
+                                                FORBIDDEN,
+                                                request.method.span.clone(),
+                                                format!(
+                                                    "the schema forbids `{method} {}`: {why}",
+                                                    request.target.value.trim()
+                                                ),
+                                            ));
+                                            Err(FORBIDDEN)
+                                        }
+                                        None => Ok(operations.len() - 1),
+                                    }
                                 }
                                 Err(why) => {
                                     self.diags.push(Diagnostic::warning(
@@ -577,7 +641,9 @@ impl<'a, 'p> Analyser<'a> {
                 });
             }
         }
-        let templates_resolved = lines.iter().all(|l| l.result.is_ok());
+        let templates_resolved = lines
+            .iter()
+            .all(|l| matches!(l.result, Ok(_) | Err(FORBIDDEN)));
         let (examples, example_urls) = self.read_examples(page, &operations, templates_resolved);
         self.check_tables(page, &operations);
         PageAnalysis {
@@ -931,6 +997,15 @@ mod tests {
         )
     }
 
+    /// Capabilities that forbid nothing: the service stage's are tested with it.
+    struct Unrestricted;
+
+    impl Capabilities for Unrestricted {
+        fn forbids(&self, _: &ResolvedPath, _: RequestKind) -> Option<String> {
+            None
+        }
+    }
+
     fn analyse(
         model: &Model,
         text: &str,
@@ -938,7 +1013,7 @@ mod tests {
         let source = Source::new("p.md", text);
         let (doc, mut diags) = crate::read::page::read_page(&source);
         let page = Page { source, doc };
-        let analysis = analyse_page(model, &page, &mut diags);
+        let analysis = analyse_page(model, &Unrestricted, &page, &mut diags);
         let kinds = analysis
             .operations
             .iter()
@@ -1000,6 +1075,23 @@ mod tests {
             "{}",
             diags[3].message
         );
+    }
+
+    #[test]
+    fn only_a_nullable_singleton_is_deleted() {
+        let model = crate::model::test_model(
+            r#"Namespace="ns""#,
+            r#"<EntityType Name="thing"><Key><PropertyRef Name="id"/></Key><Property Name="id" Type="Edm.String" Nullable="false"/></EntityType>
+  <EntityContainer Name="svc"><Singleton Name="fixed" Type="ns.thing"/><Singleton Name="optional" Type="ns.thing" Nullable="true"/></EntityContainer>"#,
+        );
+        let page = "# t\n\n## HTTP request\n\n```http\nDELETE /fixed\nDELETE /optional\n```\n";
+        let (kinds, diags, _) = analyse(&model, page);
+        assert_eq!(
+            kinds,
+            [(RequestKind::Crud(CrudKind::Delete), HttpMethod::Delete)]
+        );
+        assert_eq!(codes(&diags), [("operation-not-allowed", 6)]);
+        assert!(diags[0].message.contains("`fixed`"), "{}", diags[0].message);
     }
 
     #[test]

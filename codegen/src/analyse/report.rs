@@ -11,7 +11,7 @@ use std::sync::mpsc;
 
 use serde_json::{Value, json};
 
-use super::{DocumentedOperation, Page, RequestKind, analyse_page};
+use super::{Capabilities, DocumentedOperation, Page, RequestKind, analyse_page};
 use crate::diag::{Diagnostic, Levels, Severity};
 use crate::model::Model;
 use crate::path::Target;
@@ -98,9 +98,11 @@ impl Summary {
     }
 }
 
-/// Validates every page of `docs` against the model; see [`crate::validate`].
-pub fn validate(
+/// Validates every page of `docs` against the model; see [`crate::validate`]. Each
+/// thread asks the `Capabilities` that `capabilities` gives it.
+pub fn validate<C: Capabilities>(
     model: &Model,
+    capabilities: &(dyn Fn() -> C + Sync),
     docs: &[Input],
     levels: &Levels,
     progress: &mut dyn FnMut(usize, usize),
@@ -117,12 +119,13 @@ pub fn validate(
             let sender = sender.clone();
             let next = &next;
             scope.spawn(move || {
+                let capabilities = capabilities();
                 loop {
                     let index = next.fetch_add(1, Ordering::Relaxed);
                     let Some(input) = docs.get(index) else {
                         break;
                     };
-                    let report = page_report(model, input, levels);
+                    let report = page_report(model, &capabilities, input, levels);
                     if sender.send((index, report)).is_err() {
                         break;
                     }
@@ -149,7 +152,12 @@ pub fn validate(
 }
 
 /// Reads, resolves and checks one page.
-fn page_report(model: &Model, input: &Input, levels: &Levels) -> PageReport {
+fn page_report(
+    model: &Model,
+    capabilities: &dyn Capabilities,
+    input: &Input,
+    levels: &Levels,
+) -> PageReport {
     let mut diagnostics = Vec::new();
     let source = match decode_page(input) {
         Ok(source) => source,
@@ -168,7 +176,7 @@ fn page_report(model: &Model, input: &Input, levels: &Levels) -> PageReport {
     let (doc, read_diagnostics) = doc::read_page(&source);
     diagnostics.extend(read_diagnostics);
     let page = Page { source, doc };
-    let analysis = analyse_page(model, &page, &mut diagnostics);
+    let analysis = analyse_page(model, capabilities, &page, &mut diagnostics);
     levels.apply(&mut diagnostics);
     crate::diag::sort(&mut diagnostics);
     let lines = analysis

@@ -281,6 +281,10 @@ pub const CODES: &[(&str, &str)] = &[
         "a documented request is one the schema does not allow on its target",
     ),
     (
+        "forbidden-by-capabilities",
+        "a documented request is one the schema's Capabilities annotations forbid where its path leads (e.g. `InsertRestrictions/Insertable` false); the message names the annotation",
+    ),
+    (
         "operation-method-mismatch",
         "a documented request calls a function with a method other than GET, or an action with one other than POST",
     ),
@@ -296,6 +300,10 @@ pub const CODES: &[(&str, &str)] = &[
     (
         "status-mismatch",
         "an example response's status differs from the operation's success status",
+    ),
+    (
+        "not-generated",
+        "a documented request resolves, but the generated crate has no method for it, and why (a structural property, a drive item by path, an entity changed where it lives)",
     ),
     (
         "nothing-selected",

@@ -626,6 +626,7 @@ impl<'a> Builder<'a> {
                 entity_type,
                 description: self.description(&set.annotations, targeted),
                 restrictions: self.restrictions(&set.annotations, targeted),
+                restricted_navigations: self.restricted_navigations(&set.annotations, targeted),
                 at: self.pos(set.at),
             });
         }
@@ -642,8 +643,10 @@ impl<'a> Builder<'a> {
             singletons.push(SingletonDef {
                 name: owned(&s.name),
                 ty,
+                nullable: s.nullable.unwrap_or(false),
                 description: self.description(&s.annotations, targeted),
                 restrictions: self.restrictions(&s.annotations, targeted),
+                restricted_navigations: self.restricted_navigations(&s.annotations, targeted),
                 at: self.pos(s.at),
             });
         }
@@ -707,6 +710,38 @@ impl<'a> Builder<'a> {
             singletons,
             imports,
         });
+    }
+}
+
+/// Applies a Capabilities term, or the property of that name of a
+/// `NavigationPropertyRestriction`, to `r`: what it denies is denied.
+fn restrict(r: &mut Restrictions, term: &str, value: &Expr<'_>) {
+    let denied = |property: &str| matches!(value.property(property), Some(Expr::Bool(false)));
+    let no_navigation = |v: Option<&Expr<'_>>| matches!(v, Some(Expr::EnumMember(member)) if member.ends_with("/None"));
+    match term {
+        "InsertRestrictions" => r.insertable &= !denied("Insertable"),
+        "UpdateRestrictions" => r.updatable &= !denied("Updatable"),
+        "DeleteRestrictions" => r.deletable &= !denied("Deletable"),
+        "CountRestrictions" => r.countable &= !denied("Countable"),
+        "ReadRestrictions" => {
+            let readable = !denied("Readable");
+            r.listable &= readable;
+            r.readable_by_key &= match value
+                .property("ReadByKeyRestrictions")
+                .and_then(|by_key| by_key.property("Readable"))
+            {
+                Some(Expr::Bool(by_key)) => *by_key,
+                _ => readable,
+            };
+        }
+        "IndexableByKey" => r.indexable_by_key &= !matches!(value, Expr::Bool(false)),
+        "NavigationRestrictions" => {
+            r.referenceable &= !denied("Referenceable");
+            r.navigable &= !no_navigation(value.property("Navigability"));
+        }
+        // Within a `NavigationPropertyRestriction`.
+        "Navigability" => r.navigable &= !no_navigation(Some(value)),
+        _ => {}
     }
 }
 
@@ -886,28 +921,46 @@ impl<'a, T: Borrow<Tables<'a>>> Builder<'a, T> {
         // type, navigation property, entity set and singleton.
         let mut r = Restrictions::default();
         for written in self.annotations(inline, targeted) {
-            let a = written.1;
-            let Some(local) = self.local_term(written, CAPABILITIES) else {
-                continue;
-            };
-            let denied =
-                |property: &str| matches!(a.value.property(property), Some(Expr::Bool(false)));
-            match local {
-                "InsertRestrictions" => r.insertable &= !denied("Insertable"),
-                "UpdateRestrictions" => r.updatable &= !denied("Updatable"),
-                "DeleteRestrictions" => r.deletable &= !denied("Deletable"),
-                "CountRestrictions" => r.countable &= !denied("Countable"),
-                "NavigationRestrictions" => {
-                    r.referenceable &= !denied("Referenceable");
-                    r.navigable &= !matches!(
-                        a.value.property("Navigability"),
-                        Some(Expr::EnumMember(member)) if member.ends_with("/None")
-                    );
-                }
-                _ => {}
+            if let Some(local) = self.local_term(written, CAPABILITIES) {
+                restrict(&mut r, local, &written.1.value);
             }
         }
         r
+    }
+
+    /// The `RestrictedProperties` of the target's `NavigationRestrictions`.
+    fn restricted_navigations(
+        &self,
+        inline: &[Annotation<'a>],
+        targeted: &[Written<'a, 'a>],
+    ) -> Vec<RestrictedNavigation> {
+        let mut out = Vec::new();
+        for written in self.annotations(inline, targeted) {
+            if self.local_term(written, CAPABILITIES) != Some("NavigationRestrictions") {
+                continue;
+            }
+            let a = written.1;
+            let Some(Expr::Collection(entries)) = a.value.property("RestrictedProperties") else {
+                continue;
+            };
+            for entry in entries {
+                let (Expr::Record { properties, .. }, Some(Expr::Path(path))) =
+                    (entry, entry.property("NavigationProperty"))
+                else {
+                    continue;
+                };
+                // An entry's properties are named like the terms they restrict.
+                let mut restrictions = Restrictions::default();
+                for (name, value) in properties {
+                    restrict(&mut restrictions, name, value);
+                }
+                out.push(RestrictedNavigation {
+                    path: path.trim().to_owned(),
+                    restrictions,
+                });
+            }
+        }
+        out
     }
 
     /// The type a schema element declares, unless it is a duplicate of an earlier one:
@@ -1268,6 +1321,7 @@ impl<'a, T: Borrow<Tables<'a>>> Builder<'a, T> {
         StructDef {
             kind: structured_kind(t.kind),
             restrictions: self.restrictions(&t.annotations, targets.on("")),
+            restricted_navigations: self.restricted_navigations(&t.annotations, targets.on("")),
             base,
             is_abstract: t.is_abstract,
             open_type: t.open_type,

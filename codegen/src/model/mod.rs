@@ -147,6 +147,7 @@ pub struct StructDef {
     pub kind: StructuredKind,
     /// Capabilities annotated on the type itself: they apply wherever its entities are.
     pub restrictions: Restrictions,
+    pub restricted_navigations: Vec<RestrictedNavigation>,
     pub base: Option<TypeId>,
     pub is_abstract: bool,
     pub open_type: bool,
@@ -243,6 +244,22 @@ pub struct Restrictions {
     pub navigable: bool,
     /// `NavigationRestrictions/Referenceable`: whether `$ref` is offered.
     pub referenceable: bool,
+    /// `ReadRestrictions/Readable`: whether the collection may be listed.
+    pub listable: bool,
+    /// `ReadRestrictions/ReadByKeyRestrictions/Readable` (`Readable` without it):
+    /// whether an entity may be read by its key.
+    pub readable_by_key: bool,
+    /// `IndexableByKey`: whether an entity of the collection may be addressed by its key.
+    pub indexable_by_key: bool,
+}
+
+/// A `NavigationRestrictions/RestrictedProperties` entry: the restrictions of the
+/// navigation property at `path` (`badges`, `trips/planItems`) from the annotated
+/// entity set, singleton or entity type.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RestrictedNavigation {
+    pub path: String,
+    pub restrictions: Restrictions,
 }
 
 impl Default for Restrictions {
@@ -254,6 +271,9 @@ impl Default for Restrictions {
             countable: true,
             navigable: true,
             referenceable: true,
+            listable: true,
+            readable_by_key: true,
+            indexable_by_key: true,
         }
     }
 }
@@ -268,6 +288,9 @@ impl Restrictions {
             countable: self.countable && other.countable,
             navigable: self.navigable && other.navigable,
             referenceable: self.referenceable && other.referenceable,
+            listable: self.listable && other.listable,
+            readable_by_key: self.readable_by_key && other.readable_by_key,
+            indexable_by_key: self.indexable_by_key && other.indexable_by_key,
         }
     }
 }
@@ -322,6 +345,7 @@ pub struct EntitySetDef {
     pub entity_type: TypeId,
     pub description: Option<String>,
     pub restrictions: Restrictions,
+    pub restricted_navigations: Vec<RestrictedNavigation>,
     /// Where it is declared: a byte offset of the metadata, see [`Model::span`].
     pub at: Pos,
 }
@@ -330,8 +354,11 @@ pub struct EntitySetDef {
 pub struct SingletonDef {
     pub name: String,
     pub ty: TypeId,
+    /// `Nullable` (OData 4.01): the singleton may be absent, so it may be deleted.
+    pub nullable: bool,
     pub description: Option<String>,
     pub restrictions: Restrictions,
+    pub restricted_navigations: Vec<RestrictedNavigation>,
     /// Where it is declared: a byte offset of the metadata, see [`Model::span`].
     pub at: Pos,
 }
@@ -582,15 +609,21 @@ impl Model {
             .map_or(&[], Vec::as_slice)
     }
 
+    /// The namespace a qualifier names: the namespace whose alias it is (`self` for
+    /// `Sample.Service`), else itself.
+    pub fn unalias_namespace<'n>(&'n self, qualifier: &'n str) -> &'n str {
+        self.namespaces
+            .iter()
+            .find(|n| n.alias.as_deref() == Some(qualifier))
+            .map_or(qualifier, |n| n.namespace.as_str())
+    }
+
     /// Replaces a schema alias that starts `name` (`graph.user`) with its namespace.
     pub fn unalias<'n>(&self, name: &'n str) -> std::borrow::Cow<'n, str> {
         if let Some((prefix, local)) = name.rsplit_once('.') {
-            if let Some(ns) = self
-                .namespaces
-                .iter()
-                .find(|n| n.alias.as_deref() == Some(prefix))
-            {
-                return format!("{}.{local}", ns.namespace).into();
+            let namespace = self.unalias_namespace(prefix);
+            if namespace != prefix {
+                return format!("{namespace}.{local}").into();
             }
         }
         name.into()

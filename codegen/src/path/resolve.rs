@@ -825,7 +825,12 @@ impl Walk<'_> {
     ) -> Option<(At, Option<&'static str>)> {
         let model = self.model;
         let (mut namespace, local) = match name.rsplit_once('.') {
-            Some((ns, local)) => (Some(model.unalias(ns).into_owned()), local),
+            // `self.like` by the schema's alias, `graph.callRecords.x` by the alias of
+            // a namespace the qualifier extends.
+            Some((ns, local)) => match model.unalias_namespace(ns) {
+                unaliased if unaliased != ns => (Some(unaliased.to_owned()), local),
+                _ => (Some(model.unalias(ns).into_owned()), local),
+            },
             None => (None, name),
         };
         // A namespace the schema does not declare is read as no namespace, with a warning.
@@ -1377,6 +1382,20 @@ mod tests {
         assert!(path.operation(&model).is_some());
         assert_eq!(error("/top/best/archive/name"), ("segment-after-end", 19));
         assert_eq!(error("/top/best/count()/x"), ("segment-after-end", 19));
+    }
+
+    #[test]
+    fn operations_qualified_by_the_schema_alias_are_of_its_namespace() {
+        let model = model();
+        let (path, warnings) = resolve("/top/best/a.archive").unwrap();
+        assert!(warnings.is_empty(), "{warnings:?}");
+        assert_eq!(
+            path.operation(&model)
+                .map(|op| model.operation(op).qualified_name()),
+            Some("ns.archive".to_owned())
+        );
+        let (_, warnings) = resolve("/top/best/b.archive").unwrap();
+        assert_eq!(codes(&warnings), ["unknown-namespace"]);
     }
 
     #[test]

@@ -18,7 +18,7 @@ use crate::diag::Diagnostic;
 use crate::ir::{self, CrudKind};
 use crate::model::{ItemType, Model, OperationId, TypeRef};
 use crate::path::{ResolvedPath, Root, Step};
-use crate::service::{Access, HandleMember, Leads, Node, PathGlob, Selection, Service};
+use crate::service::{Access, HandleMember, Leads, Node, NotOffered, PathGlob, Selection, Service};
 use names::Scope;
 
 use features::Features;
@@ -106,8 +106,23 @@ pub fn plan<'a>(
     let documented = options.select == SelectionMode::Documented;
     for analysis in analyses {
         for operation in &analysis.operations {
+            let offered = p.service.request_member(&operation.path, operation.kind);
             if documented {
                 p.selection.select_path(p.service, &operation.path);
+                if let Ok(Some((node, member))) = &offered {
+                    p.selection.select_member(node, member.clone());
+                }
+            }
+            // The analysis reported what the Capabilities annotations forbid.
+            if let Err(NotOffered::NotGenerated(why)) = offered {
+                p.diags.push(Diagnostic::warning(
+                    "not-generated",
+                    operation.span.clone(),
+                    format!(
+                        "the crate has no method for `{} {}`: {why}",
+                        operation.method, operation.target
+                    ),
+                ));
             }
             let pages = match operation.kind {
                 RequestKind::Invoke(id) => p.operation_docs.entry(id).or_default(),

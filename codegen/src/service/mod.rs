@@ -15,17 +15,22 @@
 
 mod access;
 mod glob;
+mod offer;
 mod selection;
 
 pub use access::{AccessTypes, HandleAccess};
 pub use glob::PathGlob;
+pub use offer::NotOffered;
 pub use selection::Selection;
 
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::rc::Rc;
 
-use crate::model::{ItemType, Model, OperationId, Primitive, Restrictions, TypeId, TypeRef};
+use crate::model::{
+    ItemType, Model, NavigationDef, OperationId, Primitive, RestrictedNavigation, Restrictions,
+    TypeId, TypeRef,
+};
 use crate::model::{OperationKind, StructuredKind};
 use crate::path::Root;
 
@@ -122,6 +127,9 @@ type Members = Rc<Vec<(HandleMember, Leads, EdgeKind)>>;
 /// members of each handle once computed (every stage asks for them again).
 pub struct Service<'m> {
     pub model: &'m Model,
+    /// `RestrictedProperties` entries by the navigation property they name (declaring
+    /// type and name), with the place that declares them.
+    restricted_navigations: HashMap<(TypeId, String), Vec<(Restrictions, String)>>,
     entity_bound: HashMap<TypeId, Vec<OperationId>>,
     collection_bound: HashMap<TypeId, Vec<OperationId>>,
     members: RefCell<HashMap<Node, Members>>,
@@ -147,6 +155,7 @@ impl<'m> Service<'m> {
         }
         Service {
             model,
+            restricted_navigations: restricted_navigations(model),
             entity_bound,
             collection_bound,
             members: RefCell::new(HashMap::new()),
@@ -169,8 +178,8 @@ impl<'m> Service<'m> {
                     Node::Entity(s.ty),
                     Access {
                         update: r.updatable,
-                        // A singleton always exists; it cannot be deleted.
-                        delete: false,
+                        // Only a nullable singleton (4.01) may be absent, so deleted.
+                        delete: s.nullable && r.deletable,
                     },
                 ))
             }
@@ -250,11 +259,46 @@ impl<'m> Service<'m> {
             Node::Nav(declaring, name) => self
                 .model
                 .find_navigation(*declaring, name)
-                .map(|(_, n)| n.restrictions)
+                .map(|(d, n)| self.navigation_restrictions(d, n))
                 .unwrap_or_default(),
             Node::Collection(_) | Node::Entity(_) => Restrictions::default(),
         };
         own.and(item)
+    }
+
+    /// A navigation property's own restrictions and those `RestrictedProperties`
+    /// entries give it. A handle is shared by every path to its type, so an entry of an
+    /// entity set applies to the navigation wherever it is reached. An entry's
+    /// `Navigability` is the navigation's own (see [`Self::is_navigable`]).
+    pub fn navigation_restrictions(&self, declaring: TypeId, nav: &NavigationDef) -> Restrictions {
+        self.restricted_navigation_places(declaring, &nav.name)
+            .iter()
+            .fold(nav.restrictions, |r, (nested, _)| {
+                r.and(Restrictions {
+                    navigable: true,
+                    ..*nested
+                })
+            })
+    }
+
+    /// The `RestrictedProperties` entries for a navigation property, with where each
+    /// is declared.
+    pub fn restricted_navigation_places(
+        &self,
+        declaring: TypeId,
+        name: &str,
+    ) -> &[(Restrictions, String)] {
+        self.restricted_navigations
+            .get(&(declaring, name.to_owned()))
+            .map_or(&[], Vec::as_slice)
+    }
+
+    /// Whether a navigation property may be followed: no `RestrictedProperties` entry
+    /// gives it `Navigability` `None`.
+    pub fn is_navigable(&self, declaring: TypeId, name: &str) -> bool {
+        self.restricted_navigation_places(declaring, name)
+            .iter()
+            .all(|(r, _)| r.navigable)
     }
 
     /// Whether a collection-valued navigation handle is a non-containment navigation.
@@ -376,14 +420,16 @@ impl<'m> Service<'m> {
         let mut out = Vec::new();
         if Self::is_collection(node) {
             let r = self.restrictions(node);
-            out.push((HandleMember::List, Leads::Request, EdgeKind::Owned));
+            if r.listable {
+                out.push((HandleMember::List, Leads::Request, EdgeKind::Owned));
+            }
             if r.countable {
                 out.push((HandleMember::Count, Leads::Request, EdgeKind::Owned));
             }
             if r.insertable && !matches!(node, Node::Collection(_)) {
                 out.push((HandleMember::Create, Leads::Request, EdgeKind::Owned));
             }
-            if self.has_key(item) {
+            if self.has_key(item) && r.indexable_by_key {
                 // Entities behind a navigation without containment live elsewhere: they
                 // are read here and changed where they live.
                 let access = if self.is_reference_collection(node) {
@@ -422,7 +468,9 @@ impl<'m> Service<'m> {
             return out;
         }
         let type_r = self.type_restrictions(item);
-        out.push((HandleMember::Get, Leads::Request, EdgeKind::Owned));
+        if type_r.readable_by_key {
+            out.push((HandleMember::Get, Leads::Request, EdgeKind::Owned));
+        }
         if access.update && type_r.updatable {
             out.push((HandleMember::Update, Leads::Request, EdgeKind::Owned));
         }
@@ -432,8 +480,15 @@ impl<'m> Service<'m> {
         if type_r.navigable {
             let mut chain: Vec<TypeId> = model.ancestry(item).collect();
             chain.reverse();
-            for s in chain.iter().filter_map(|&t| model.structured(t)) {
-                for n in &s.navigations {
+            for &t in &chain {
+                let Some(s) = model.structured(t) else {
+                    continue;
+                };
+                for n in s
+                    .navigations
+                    .iter()
+                    .filter(|n| self.is_navigable(t, &n.name))
+                {
                     let kind = if n.contains_target {
                         EdgeKind::Owned
                     } else {
@@ -449,7 +504,9 @@ impl<'m> Service<'m> {
                     } else {
                         Node::Entity(n.target)
                     };
-                    let target_r = n.restrictions.and(self.type_restrictions(n.target));
+                    let target_r = self
+                        .navigation_restrictions(t, n)
+                        .and(self.type_restrictions(n.target));
                     let nav_access = if n.contains_target {
                         Access {
                             update: target_r.updatable,
@@ -523,6 +580,66 @@ impl<'m> Service<'m> {
             | HandleMember::Delete => Vec::new(),
         }
     }
+}
+
+/// Every `RestrictedProperties` entry of the model by the navigation property its path
+/// ends at, walked from the annotated element's type; entries whose path names no
+/// navigation are left out.
+fn restricted_navigations(model: &Model) -> HashMap<(TypeId, String), Vec<(Restrictions, String)>> {
+    let mut annotated: Vec<(TypeId, String, &[RestrictedNavigation])> = Vec::new();
+    if let Some(c) = &model.container {
+        for s in &c.entity_sets {
+            annotated.push((
+                s.entity_type,
+                format!("entity set `{}`", s.name),
+                &s.restricted_navigations,
+            ));
+        }
+        for s in &c.singletons {
+            annotated.push((
+                s.ty,
+                format!("singleton `{}`", s.name),
+                &s.restricted_navigations,
+            ));
+        }
+    }
+    for t in model.ids() {
+        if let Some(s) = model.structured(t) {
+            if !s.restricted_navigations.is_empty() {
+                let place = format!("entity type `{}`", model.get(t).qualified_name());
+                annotated.push((t, place, &s.restricted_navigations));
+            }
+        }
+    }
+    let mut out: HashMap<(TypeId, String), Vec<(Restrictions, String)>> = HashMap::new();
+    for (ty, place, entries) in annotated {
+        for entry in entries {
+            let mut current = ty;
+            let mut last = None;
+            for segment in entry.path.split('/') {
+                match model.find_navigation(current, segment) {
+                    Some((declaring, nav)) => {
+                        last = Some((declaring, nav.name.clone()));
+                        current = nav.target;
+                    }
+                    None => {
+                        last = None;
+                        break;
+                    }
+                }
+            }
+            if let Some(key) = last {
+                out.entry(key).or_default().push((
+                    entry.restrictions,
+                    format!(
+                        "{place} (its `RestrictedProperties` entry for `{}`)",
+                        entry.path
+                    ),
+                ));
+            }
+        }
+    }
+    out
 }
 
 #[cfg(test)]

@@ -19,6 +19,11 @@ impl Selection {
         self.nodes.entry(node.clone()).or_default().insert(member);
     }
 
+    /// Selects one member of a handle: the request a documented line makes.
+    pub fn select_member(&mut self, node: &Node, member: HandleMember) {
+        self.add_member(node, member);
+    }
+
     fn add_node(&mut self, node: &Node) {
         self.nodes.entry(node.clone()).or_default();
     }
@@ -39,11 +44,12 @@ impl Selection {
                 (HandleMember::Key, Leads::Node(item, item_access)) => {
                     self.add_member(node, HandleMember::Key);
                     self.add_node(&item);
+                    // The item handle is shared; it gets `get` from a place that allows it.
+                    let readable = service.restrictions(node).readable_by_key;
                     for (m, _, _) in service.members(&item, item_access) {
-                        if matches!(
-                            m,
-                            HandleMember::Get | HandleMember::Update | HandleMember::Delete
-                        ) {
+                        if matches!(m, HandleMember::Update | HandleMember::Delete)
+                            || (readable && m == HandleMember::Get)
+                        {
                             self.add_member(&item, m);
                         }
                     }
