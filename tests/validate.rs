@@ -216,3 +216,51 @@ fn generate_says_which_documented_requests_have_no_method() {
     );
     std::fs::remove_dir_all(&dir).expect("cleaned up");
 }
+
+#[test]
+fn a_lowered_metadata_error_still_stops_validate_and_generate_and_says_why() {
+    let dir = common::temp_dir("dangling");
+    let metadata = dir.join("metadata.xml");
+    std::fs::write(
+        &metadata,
+        r#"<edmx:Edmx Version="4.0" xmlns:edmx="http://docs.oasis-open.org/odata/ns/edmx"><edmx:DataServices>
+<Schema Namespace="ns" xmlns="http://docs.oasis-open.org/odata/ns/edm">
+  <EntityType Name="thing"><Key><PropertyRef Name="id"/></Key><Property Name="id" Type="Edm.String" Nullable="false"/>
+    <Property Name="shape" Type="ns.missing"/></EntityType>
+  <EntityContainer Name="svc"><EntitySet Name="things" EntityType="ns.thing"/></EntityContainer>
+</Schema></edmx:DataServices></edmx:Edmx>"#,
+    )
+    .expect("metadata written");
+    let page = dir.join("things.md");
+    std::fs::write(
+        &page,
+        "# Things\n\n## HTTP request\n\n```http\nGET /things\n```\n",
+    )
+    .expect("page written");
+    let (metadata, page) = (metadata.display().to_string(), page.display().to_string());
+    let out = dir.join("out");
+    let note = "it stays an error despite `--warn unknown-type`";
+    let (code, stdout, stderr) =
+        common::cli(&seed_args(&metadata, &page, &["--warn", "unknown-type"]));
+    assert_eq!(code, 1, "{stdout}{stderr}");
+    let printed = format!("{stdout}{stderr}");
+    assert!(printed.contains("error[unknown-type]"), "{printed}");
+    assert!(printed.contains(note), "{printed}");
+    let (code, stdout, stderr) = common::cli(&[
+        "generate",
+        "--metadata",
+        &metadata,
+        "--doc",
+        &page,
+        "--out",
+        &out.display().to_string(),
+        "--warn",
+        "unknown-type",
+    ]);
+    assert_eq!(code, 1, "{stdout}{stderr}");
+    assert!(stderr.contains("error[unknown-type]"), "{stderr}");
+    assert!(stderr.contains(note), "{stderr}");
+    assert!(!stderr.contains("0 error(s)"), "{stderr}");
+    assert!(!out.exists(), "nothing is written");
+    std::fs::remove_dir_all(&dir).expect("cleaned up");
+}

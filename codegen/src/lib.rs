@@ -275,19 +275,21 @@ fn analyse_and_plan(
 ) -> Result<(ir::Crate, Vec<Diagnostic>), Failure> {
     let plan_options = plan_options(options).map_err(|d| fail(vec![d]))?;
     let levels = &options.levels;
+    // Without a model nothing else can run, whatever the levels say.
+    let model_failure = |mut diagnostics: Vec<Diagnostic>| {
+        levels.apply_to_model_errors(&mut diagnostics);
+        fail(diagnostics)
+    };
     let started = Instant::now();
-    let sources = decode_documents(&inputs.metadata, &inputs.references).map_err(fail)?;
-    let documents = read_documents(&sources).map_err(fail)?;
+    let sources = decode_documents(&inputs.metadata, &inputs.references).map_err(model_failure)?;
+    let documents = read_documents(&sources).map_err(model_failure)?;
     let mut diagnostics = Vec::new();
     let pages = read_pages(&inputs.docs, &mut diagnostics);
     levels.apply(&mut diagnostics);
     timings.read = started.elapsed();
 
     let started = Instant::now();
-    let model = model::build_model(&documents).map_err(|mut d| {
-        levels.apply(&mut d);
-        fail(d)
-    })?;
+    let model = model::build_model(&documents).map_err(model_failure)?;
     drop(documents);
     timings.model = started.elapsed();
     if diagnostics.iter().any(Diagnostic::is_error) {

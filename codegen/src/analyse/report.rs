@@ -318,7 +318,7 @@ fn summarize(pages: &[PageReport], global: &[Diagnostic]) -> Summary {
 impl Report {
     /// The report of metadata that cannot be read or resolved: nothing else is checked.
     pub fn of_metadata_errors(mut diagnostics: Vec<Diagnostic>, levels: &Levels) -> Report {
-        levels.apply(&mut diagnostics);
+        levels.apply_to_model_errors(&mut diagnostics);
         let summary = summarize(&[], &diagnostics);
         Report {
             diagnostics,

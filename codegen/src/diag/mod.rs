@@ -530,6 +530,26 @@ impl Levels {
             .find_map(|(group, _)| self.groups.get(*group).copied())
     }
 
+    /// [`Self::apply`] for the diagnostics of metadata that gives no model: its errors
+    /// stop the run whatever their level, since nothing could be checked or generated
+    /// without the model, so a level that would lower one leaves it an error and says
+    /// so in a note; its warnings take their levels.
+    pub fn apply_to_model_errors(&self, diagnostics: &mut Vec<Diagnostic>) {
+        let (mut errors, mut others): (Vec<Diagnostic>, Vec<Diagnostic>) =
+            diagnostics.drain(..).partition(Diagnostic::is_error);
+        for d in &mut errors {
+            if let Some(level @ (Level::Warn | Level::Allow)) = self.level(d.code) {
+                d.notes.push(format!(
+                    "it stays an error despite `{level} {}`: the metadata gives no model without what it names, so no page could be checked and no crate generated",
+                    d.code
+                ));
+            }
+        }
+        self.apply(&mut others);
+        diagnostics.extend(errors);
+        diagnostics.extend(others);
+    }
+
     /// Drops allowed diagnostics and sets the severity of the others the user changed.
     pub fn apply(&self, diagnostics: &mut Vec<Diagnostic>) {
         if self.codes.is_empty() && self.groups.is_empty() {
