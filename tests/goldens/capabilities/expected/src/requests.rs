@@ -65,7 +65,7 @@ impl Members {
 
     /// Addresses one `example.club.member` of this collection by its key.
     pub fn by_id(&self, id: &str) -> member::Member {
-        member::Member(self.0.key(id))
+        member::Member(self.0.key_in_parentheses(id))
     }
 
     /// Lists the `example.club.member` items of this collection, a page at a time.
@@ -94,7 +94,10 @@ impl Ledger {
 
     /// Addresses one `example.club.entry` of this collection by its key.
     pub fn by_id(&self, id: i32) -> entry::Entry<rt::access::ReadOnly> {
-        entry::Entry(self.0.key_literal(&id.to_string()), ::core::marker::PhantomData)
+        entry::Entry(
+            self.0.key_literal_in_parentheses(&id.to_string()),
+            ::core::marker::PhantomData,
+        )
     }
 
     /// Lists the `example.club.entry` items of this collection, a page at a time.
@@ -133,7 +136,10 @@ impl Archive {
 
     /// Addresses one `example.club.entry` of this collection by its key.
     pub fn by_id(&self, id: i32) -> entry::Entry {
-        entry::Entry(self.0.key_literal(&id.to_string()), ::core::marker::PhantomData)
+        entry::Entry(
+            self.0.key_literal_in_parentheses(&id.to_string()),
+            ::core::marker::PhantomData,
+        )
     }
 
     /// Creates a `example.club.entry` in this collection.

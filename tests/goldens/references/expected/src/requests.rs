@@ -54,7 +54,10 @@ impl Orders {
 
     /// Addresses one `Sample.Orders.Order` of this collection by its key.
     pub fn by_id(&self, id: i32) -> order::Order {
-        order::Order(self.0.key_literal(&id.to_string()), ::core::marker::PhantomData)
+        order::Order(
+            self.0.key_literal_in_parentheses(&id.to_string()),
+            ::core::marker::PhantomData,
+        )
     }
 
     /// Lists the `Sample.Orders.Order` items of this collection, a page at a time.
@@ -91,7 +94,10 @@ impl Products {
 
     /// Addresses one `Sample.Products.Product` of this collection by its key.
     pub fn by_id(&self, id: &str) -> products_product::Product {
-        products_product::Product(self.0.key(id), ::core::marker::PhantomData)
+        products_product::Product(
+            self.0.key_in_parentheses(id),
+            ::core::marker::PhantomData,
+        )
     }
 
     /// Lists the `Sample.Products.Product` items of this collection, a page at a time.
