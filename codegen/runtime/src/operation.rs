@@ -26,7 +26,8 @@ pub struct Page<T> {
     /// The items on this page.
     #[serde(default)]
     pub value: Vec<T>,
-    /// Absolute URL of the next page, if there is one.
+    /// URL of the next page, if there is one: absolute, or relative to the request
+    /// this page answered ([`Operation::next_page`] resolves either).
     #[serde(
         rename = "@odata.nextLink",
         default,
@@ -40,7 +41,8 @@ pub struct Page<T> {
         skip_serializing_if = "Option::is_none"
     )]
     pub count: Option<i64>,
-    /// URL for the next round of a delta query, on its last page.
+    /// URL for the next round of a delta query, on its last page; follow it with
+    /// [`Operation::next_page`] like a next link, absolute or relative.
     #[serde(
         rename = "@odata.deltaLink",
         default,

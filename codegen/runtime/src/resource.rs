@@ -31,6 +31,18 @@ pub struct EntityReference {
     pub id: String,
 }
 
+impl EntityReference {
+    /// The entity's absolute URL: the id as written when absolute, and otherwise (OData
+    /// allows `Books(1)`) resolved against the service root.
+    pub fn url(&self, root: &crate::ServiceRoot) -> Result<String, crate::Error> {
+        crate::path::resolve_link(&format!("{root}/"), &self.id).map_err(|e| {
+            crate::Error::InvalidRequest {
+                reason: format!("invalid entity id {:?}: {e}", self.id),
+            }
+        })
+    }
+}
+
 /// The references of a collection-valued navigation property without containment
 /// (`.../members/$ref`): the entities it points to live elsewhere.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -296,6 +308,17 @@ mod tests {
 
     fn root() -> ServiceRoot {
         ServiceRoot::new("https://graph.example/v1.0").unwrap()
+    }
+
+    #[test]
+    fn relative_entity_ids_resolve_against_the_service_root() {
+        let id = |text: &str| EntityReference { id: text.to_owned() }.url(&root()).unwrap();
+        assert_eq!(id("Books(1)"), "https://graph.example/v1.0/Books(1)");
+        assert_eq!(
+            id("https://graph.example/v1.0/users/u%2F1"),
+            "https://graph.example/v1.0/users/u%2F1"
+        );
+        assert_eq!(id("/other/Books(2)"), "https://graph.example/other/Books(2)");
     }
 
     #[test]
