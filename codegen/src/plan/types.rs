@@ -249,7 +249,13 @@ pub fn modules(model: &Model, types: &TypeNames, features: &Features) -> Vec<ir:
                         ir::Field {
                             name: scope.claim(names::value_name(&p.name)),
                             wire: p.name.clone(),
-                            ty: types.property_type(declaring, p),
+                            // An inherited enum exists wherever the struct does only if
+                            // its declaring type does.
+                            ty: if declaring == id || features.type_covers(id, declaring) {
+                                types.property_type(declaring, p)
+                            } else {
+                                types.rust_type(p.ty)
+                            },
                             presence,
                             boxed: boxed.contains(&(id, p.name.clone())),
                             doc: property_doc(p, key, presence),
