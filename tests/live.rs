@@ -159,10 +159,7 @@ fn listening_port(line: &str) -> Option<u16> {
 /// The crate generated from `metadata`, read under one name so that its file headers
 /// do not tell the two forms apart.
 fn generate(metadata: Vec<u8>) -> odata_codegen::Files {
-    let inputs = Inputs {
-        metadata: Input::new("$metadata", metadata),
-        docs: Vec::new(),
-    };
+    let inputs = Inputs::new(Input::new("$metadata", metadata), Vec::new());
     let options = Options {
         package: Some("live-catalog".to_owned()),
         select: Select::All,
