@@ -80,10 +80,10 @@ fn enum_members_that_collide_after_case_conversion_stay_apart() {
 }
 
 #[test]
-fn a_key_with_url_syntax_stays_one_segment() {
+fn a_key_with_url_syntax_stays_inside_its_literal() {
     let root = ServiceRoot::new("https://example.com/v1").unwrap();
     let request = Service.types().by_ref("a/b?c#d").delete().to_http(&root).unwrap();
-    assert_eq!(request.uri().path(), "/v1/types/a%2Fb%3Fc%23d");
+    assert_eq!(request.uri().path(), "/v1/types('a%2Fb%3Fc%23d')");
     assert_eq!(request.uri().query(), None);
 }
 "##;
