@@ -172,7 +172,7 @@ fn decode_documents(
 /// Reads one metadata document: the one reader of the metadata and of every document it
 /// references.
 fn read_document(source: &Arc<Source>) -> Result<read::csdl::Csdl<'_>, Diagnostic> {
-    read::csdl::read_csdl(source)
+    read::csdl::read_metadata(source)
 }
 
 /// Reads each decoded document; an error for each that cannot be read.

@@ -19,23 +19,31 @@ pub const CODES: &[(&str, &str)] = &[
     ),
     // The CSDL reader (`read::csdl`).
     ("xml-syntax", "the metadata is not well-formed XML"),
+    ("json-syntax", "the metadata is not well-formed JSON"),
     (
         "csdl-root",
         "the root element is not edmx:Edmx in the EDMX namespace",
     ),
     (
         "csdl-version",
-        "edmx:Edmx has a Version other than 4.0 or 4.01",
+        "edmx:Edmx (or `$Version` of CSDL JSON) has a Version other than 4.0 or 4.01",
     ),
     (
         "csdl-missing-attribute",
-        "an element lacks an attribute CSDL requires",
+        "an element lacks an attribute (in CSDL JSON, a member) CSDL requires",
     ),
     (
         "csdl-invalid-value",
         "an attribute or annotation value is not of its type",
     ),
-    ("csdl-too-deep", "annotation expressions nest too deeply"),
+    (
+        "csdl-json-shape",
+        "a member of CSDL JSON has the wrong JSON type (an object where CSDL JSON has an array, a string for a Boolean)",
+    ),
+    (
+        "csdl-too-deep",
+        "annotation expressions (in CSDL JSON, any values) nest too deeply",
+    ),
     ("csdl-no-schema", "the document declares no Schema"),
     (
         "metadata-too-large",

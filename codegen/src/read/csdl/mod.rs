@@ -1,14 +1,17 @@
 //! The CSDL reader's output: plain structs that mirror CSDL (OData 4.0 and 4.01), as
-//! any of its representations gives it ([`xml`] reads CSDL XML),
+//! either of its representations gives it ([`xml`] reads CSDL XML, [`json`] CSDL JSON;
+//! [`read_metadata`] picks one),
 //! names as written (aliases not yet resolved), borrowed from the document where no
 //! entity reference had to be resolved. Every element keeps `at`, the byte offset of its
-//! start tag; [`Csdl::span`] turns one into a [`Span`] for a diagnostic.
+//! start tag (in CSDL JSON, of its member name); [`Csdl::span`] turns one into a [`Span`]
+//! for a diagnostic.
 
 // The structs mirror CSDL whole, each element with its position, so that a later stage
 // can use any fact of the document without a change to the readers; not every fact is
 // used by one yet.
 #![allow(dead_code)]
 
+pub mod json;
 pub mod reference;
 pub mod xml;
 
@@ -19,10 +22,29 @@ pub use xml::read_csdl;
 use std::borrow::Cow;
 use std::sync::Arc;
 
-use crate::diag::{Source, Span};
+use crate::diag::{Diagnostic, Source, Span};
 
-/// Text of the document: borrowed, or owned where entity references were resolved.
+/// Text of the document: borrowed, or owned where entity references (or JSON escapes)
+/// were resolved.
 pub type Text<'a> = Cow<'a, str>;
+
+/// Annotation expressions nest (records in collections in records); real schemas stay
+/// under ten levels, so a deeper document is hostile rather than useful.
+const MAX_EXPR_DEPTH: usize = 64;
+
+/// Reads the metadata, CSDL JSON or CSDL XML: JSON when its first character other than
+/// white space (after a byte order mark) is `{`, which starts no XML document.
+pub fn read_metadata(source: &Arc<Source>) -> Result<Csdl<'_>, Diagnostic> {
+    let text = source.text.strip_prefix('\u{feff}').unwrap_or(&source.text);
+    if text
+        .trim_start_matches([' ', '\t', '\r', '\n'])
+        .starts_with('{')
+    {
+        json::read_csdl_json(source)
+    } else {
+        read_csdl(source)
+    }
+}
 
 #[derive(Clone, Debug)]
 pub struct Csdl<'a> {

@@ -22,9 +22,6 @@ use crate::diag::{Diagnostic, Source};
 
 const EDMX_NS: &str = "http://docs.oasis-open.org/odata/ns/edmx";
 const EDM_NS: &str = "http://docs.oasis-open.org/odata/ns/edm";
-/// Annotation expressions nest (records in collections in records); real schemas stay
-/// under ten levels, so a deeper document is hostile rather than useful.
-const MAX_EXPR_DEPTH: usize = 64;
 
 /// Reads a CSDL XML document. Errors stop reading; the first one is returned.
 pub fn read_csdl(source: &Arc<Source>) -> Result<Csdl<'_>, Diagnostic> {
