@@ -159,7 +159,7 @@ struct Member<'a> {
 
 #[derive(Debug)]
 enum MemberValue<'a> {
-    Object(Object<'a>),
+    Object(Box<Object<'a>>),
     Scalar(Scalar<'a>),
 }
 
@@ -252,11 +252,16 @@ impl<'a> Parser<'a> {
 
     /// `member` at `at` holds `found` where CSDL JSON has `expected`.
     fn shape(&self, at: usize, member: &str, found: Kind, expected: &str) -> Diagnostic {
+        self.shape_of(at, &format!("`{member}`"), found, expected)
+    }
+
+    /// [`Parser::shape`] of what `subject` describes (`a parameter`).
+    fn shape_of(&self, at: usize, subject: &str, found: Kind, expected: &str) -> Diagnostic {
         Diagnostic::error(
             "csdl-json-shape",
             self.span(at),
             format!(
-                "`{member}` is {}, where CSDL JSON has {expected}",
+                "{subject} is {}, where CSDL JSON has {expected}",
                 found.described()
             ),
         )
@@ -667,7 +672,7 @@ impl<'a> Parser<'a> {
                 _ if name.starts_with('$') || name.contains('@') => p.skip_value()?,
                 _ => match p.kind()? {
                     Kind::Object => {
-                        let element = p.gather(at, Level::Element, &name)?;
+                        let element = p.gather(at, Level::Element, &format!("`{name}`"))?;
                         p.schema_element(name, element, &mut children)?;
                     }
                     Kind::Array => p.overloads(name, &mut children.operations)?,
@@ -692,11 +697,11 @@ impl<'a> Parser<'a> {
     }
 
     /// Reads the object at the position into an [`Object`] placed at `at`; `what`
-    /// names it in errors.
+    /// describes it in errors (`` `name` ``, `a parameter`).
     fn gather(&mut self, at: usize, level: Level, what: &str) -> Res<Object<'a>> {
         match self.kind()? {
             Kind::Object => {}
-            kind => return Err(self.shape(at, what, kind, "an object")),
+            kind => return Err(self.shape_of(at, what, kind, "an object")),
         }
         let mut object = Object::new(at);
         self.object(|p, name, at| p.gather_member(&mut object, level, name, at))?;
@@ -767,7 +772,10 @@ impl<'a> Parser<'a> {
         match level {
             Level::Element => {
                 let value = match self.kind()? {
-                    Kind::Object => MemberValue::Object(self.gather(at, Level::Leaf, &name)?),
+                    Kind::Object => {
+                        let what = format!("`{name}`");
+                        MemberValue::Object(Box::new(self.gather(at, Level::Leaf, &what)?))
+                    }
                     _ => MemberValue::Scalar(self.scalar()?),
                 };
                 object.members.push(Member { name, at, value });
@@ -868,7 +876,7 @@ impl<'a> Parser<'a> {
     }
 
     fn return_type(&mut self, at: usize) -> Res<ReturnType<'a>> {
-        let object = self.gather(at, Level::Leaf, "$ReturnType")?;
+        let object = self.gather(at, Level::Leaf, "`$ReturnType`")?;
         Ok(ReturnType {
             type_name: self.type_name(&object, true, "a return type")?,
             nullable: Some(self.bool_of(&object, "$Nullable")?.unwrap_or(false)),
@@ -1020,7 +1028,7 @@ impl<'a> Parser<'a> {
         };
         for member in element.members {
             let object = match member.value {
-                MemberValue::Object(object) => object,
+                MemberValue::Object(object) => *object,
                 MemberValue::Scalar(value) => {
                     return Err(self.shape(
                         member.at,
@@ -1144,7 +1152,7 @@ impl<'a> Parser<'a> {
         };
         for member in element.members {
             let object = match member.value {
-                MemberValue::Object(object) => object,
+                MemberValue::Object(object) => *object,
                 MemberValue::Scalar(value) => {
                     return Err(self.shape(
                         member.at,
@@ -1510,5 +1518,694 @@ fn for_each_annotation<'a>(csdl: &mut Csdl<'a>, mut f: impl FnMut(&mut Annotatio
                 all(&mut i.annotations);
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Tests keep what they read, so the source lives as long as the test binary.
+    fn read(json: &str) -> Result<Csdl<'static>, Diagnostic> {
+        read_csdl_json(Box::leak(Box::new(Source::new("test.json", json))))
+    }
+
+    /// The line and column of the first `needle` in `text`, as a diagnostic has them.
+    fn position_of(text: &str, needle: &str) -> (u32, u32) {
+        let at = text
+            .find(needle)
+            .unwrap_or_else(|| panic!("{needle} is not in the text"));
+        position_at(text, at)
+    }
+
+    fn position_at(text: &str, at: usize) -> (u32, u32) {
+        let before = &text[..at];
+        let line = before.matches('\n').count() + 1;
+        let col = before[before.rfind('\n').map_or(0, |n| n + 1)..]
+            .chars()
+            .count()
+            + 1;
+        (line as u32, col as u32)
+    }
+
+    fn error(json: &str) -> (String, (u32, u32), String) {
+        let error = read(json).expect_err("an error");
+        let at = error.span.as_ref().map_or((0, 0), Span::line_col);
+        (error.code.to_string(), at, error.message)
+    }
+
+    const SMALL: &str = r##"{
+  "$Version": "4.01",
+  "$EntityContainer": "ns.one.Service",
+  "$Reference": {
+    "https://example.com/Core.json": {
+      "$Include": [{"$Namespace": "Org.OData.Core.V1", "$Alias": "Core"}],
+      "$IncludeAnnotations": [{"$TermNamespace": "Org.OData.Core.V1"}]
+    },
+    "https://example.com/Capabilities.json": {
+      "$Include": [{"$Namespace": "Org.OData.Capabilities.V1", "$Alias": "Cap"}]
+    }
+  },
+  "ns.one": {
+    "$Alias": "one",
+    "color": {
+      "$Kind": "EnumType", "$IsFlags": true, "$UnderlyingType": "Edm.Int16",
+      "red": 1, "red@Core.Description": "Red \"ish\" \u00e9\ud83d\ude00",
+      "green": 2
+    },
+    "thing": {
+      "$Kind": "EntityType", "$OpenType": true,
+      "$Key": ["id", {"partId": "part/id"}],
+      "id": {"$Nullable": false},
+      "tags": {"$Collection": true, "$MaxLength": 10, "$Nullable": true},
+      "price": {"$Type": "Edm.Decimal", "$Precision": 9, "$Scale": "variable", "$DefaultValue": 1.5},
+      "parts": {"$Kind": "NavigationProperty", "$Type": "one.thing", "$Collection": true,
+                "$ContainsTarget": true, "$OnDelete": "Cascade"},
+      "owner": {"$Kind": "NavigationProperty", "$Type": "one.thing", "$Partner": "parts",
+                "$ReferentialConstraint": {"id": "id", "id@Core.Description": "kept out"}},
+      "@Core.Description": "A thing.",
+      "@Core.Description#short": "Thing",
+      "@Core.Description@Core.IsLanguageDependent": true
+    },
+    "reset": [
+      {"$Kind": "Action", "$IsBound": true,
+       "$Parameter": [{"$Name": "bindingParameter", "$Type": "one.thing"},
+                      {"$Name": "hard", "$Type": "Edm.Boolean", "$Nullable": true,
+                       "@Core.Description": "Start over."}],
+       "$ReturnType": {"$Type": "Edm.Boolean"}},
+      {"$Kind": "Action", "$IsBound": true,
+       "$Parameter": [{"$Name": "bindingParameter", "$Type": "one.thing", "$Collection": true}]}
+    ],
+    "Service": {
+      "$Kind": "EntityContainer",
+      "things": {"$Collection": true, "$Type": "one.thing",
+                 "$NavigationPropertyBinding": {"parts": "things"},
+                 "$IncludeInServiceDocument": false,
+                 "@Cap.NavigationRestrictions": {"Navigability": "None",
+                   "RestrictedProperties": [{"NavigationProperty": {"$NavigationPropertyPath": "parts"},
+                                             "Navigability": "Single"}]},
+                 "@Cap.SearchRestrictions": {"UnsupportedExpressions": "phrase,group"}},
+      "me": {"$Type": "one.thing", "$Nullable": true},
+      "doReset": {"$Action": "one.reset"},
+      "find": {"$Function": "one.find", "$EntitySet": "things"}
+    },
+    "$Annotations": {
+      "ns.one.thing/id": {
+        "@Org.OData.Capabilities.V1.InsertRestrictions": {
+          "@type": "#Org.OData.Capabilities.V1.InsertRestrictionsType",
+          "Insertable": false,
+          "NonInsertableProperties": [{"$PropertyPath": "id"}],
+          "Insertable@Core.Description": "kept out"
+        },
+        "@Core.Permissions#q": {"$EnumMember": "Org.OData.Core.V1.Permission/Read"},
+        "@one.values": [1, -2, 9223372036854775808, 2.5, 1e3, null, {"$Cast": {"$Path": "id"}, "$Type": "Edm.String"}]
+      }
+    }
+  }
+}"##;
+
+    #[test]
+    fn reads_every_construct_of_a_small_schema() {
+        let csdl = read(SMALL).unwrap();
+        assert_eq!(csdl.version, "4.01");
+        assert_eq!(csdl.references.len(), 2);
+        assert_eq!(csdl.references[0].uri, "https://example.com/Core.json");
+        assert_eq!(csdl.references[1].includes[0].alias.as_deref(), Some("Cap"));
+        let schema = &csdl.schemas[0];
+        assert_eq!(
+            (schema.namespace.as_ref(), schema.alias.as_deref()),
+            ("ns.one", Some("one"))
+        );
+
+        let color = &schema.children.enum_types[0];
+        assert!(color.is_flags);
+        assert_eq!(color.underlying_type.as_deref(), Some("Edm.Int16"));
+        let members: Vec<_> = color
+            .members
+            .iter()
+            .map(|m| (m.name.as_ref(), m.value.as_deref()))
+            .collect();
+        assert_eq!(members, [("red", Some("1")), ("green", Some("2"))]);
+        assert_eq!(color.members[0].annotations[0].term, "Core.Description");
+        assert_eq!(
+            color.members[0].annotations[0].value,
+            Expr::String("Red \"ish\" é😀".into())
+        );
+
+        let thing = &schema.children.structured_types[0];
+        assert_eq!(thing.kind, StructuredKind::Entity);
+        assert!(thing.open_type && !thing.is_abstract && !thing.has_stream);
+        let key: Vec<_> = thing
+            .key
+            .as_ref()
+            .unwrap()
+            .iter()
+            .map(|r| (r.name.as_ref(), r.alias.as_deref()))
+            .collect();
+        assert_eq!(key, [("id", None), ("part/id", Some("partId"))]);
+        let id = &thing.properties[0];
+        assert_eq!(
+            (id.type_name.as_ref(), id.nullable),
+            ("Edm.String", Some(false))
+        );
+        let tags = &thing.properties[1];
+        assert_eq!(tags.type_name, "Collection(Edm.String)");
+        assert_eq!(tags.nullable, Some(true));
+        assert_eq!(
+            tags.facets.as_ref().unwrap().max_length.as_deref(),
+            Some("10")
+        );
+        let price = &thing.properties[2];
+        let facets = price.facets.as_ref().unwrap();
+        assert_eq!(
+            (facets.precision.as_deref(), facets.scale.as_deref()),
+            (Some("9"), Some("variable"))
+        );
+        assert_eq!(price.default_value.as_deref(), Some("1.5"));
+        let parts = &thing.navigation_properties[0];
+        assert_eq!(parts.type_name, "Collection(one.thing)");
+        assert!(parts.contains_target);
+        assert_eq!(parts.nullable, None);
+        assert_eq!(parts.on_delete.as_deref(), Some("Cascade"));
+        let owner = &thing.navigation_properties[1];
+        assert_eq!(owner.nullable, Some(false));
+        assert_eq!(owner.partner.as_deref(), Some("parts"));
+        let constraint = &owner.referential_constraints;
+        assert_eq!(constraint.len(), 1);
+        assert_eq!(constraint[0].referenced_property, "id");
+        // The annotation of an annotation is not kept; the qualified one is.
+        let annotations: Vec<_> = thing
+            .annotations
+            .iter()
+            .map(|a| (a.term.as_ref(), a.qualifier.as_deref()))
+            .collect();
+        assert_eq!(
+            annotations,
+            [
+                ("Core.Description", None),
+                ("Core.Description", Some("short"))
+            ]
+        );
+
+        let ops = &schema.children.operations;
+        assert_eq!(ops.len(), 2);
+        assert!(ops.iter().all(|o| o.name == "reset" && o.is_bound));
+        assert_eq!(ops[0].parameters[1].nullable, Some(true));
+        assert_eq!(ops[0].parameters[0].nullable, Some(false));
+        assert_eq!(ops[0].parameters[1].annotations.len(), 1);
+        let returns = ops[0].return_type.as_ref().unwrap();
+        assert_eq!(
+            (returns.type_name.as_ref(), returns.nullable),
+            ("Edm.Boolean", Some(false))
+        );
+        assert_eq!(ops[1].parameters[0].type_name, "Collection(one.thing)");
+        assert!(ops[1].return_type.is_none());
+
+        let container = &schema.children.containers[0];
+        let things = &container.entity_sets[0];
+        assert_eq!(things.entity_type, "one.thing");
+        assert!(!things.include_in_service_document);
+        assert_eq!(
+            (
+                things.bindings[0].path.as_ref(),
+                things.bindings[0].target.as_ref()
+            ),
+            ("parts", "things")
+        );
+        assert_eq!(container.singletons[0].nullable, Some(true));
+        assert_eq!(container.action_imports[0].operation, "one.reset");
+        assert_eq!(
+            container.function_imports[0].entity_set.as_deref(),
+            Some("things")
+        );
+
+        // Enumeration values of the standard vocabularies become members, through aliases.
+        let navigation = &things.annotations[0].value;
+        assert_eq!(
+            navigation.property("Navigability"),
+            Some(&Expr::EnumMember(
+                "Org.OData.Capabilities.V1.NavigationType/None".into()
+            ))
+        );
+        let Some(Expr::Collection(restricted)) = navigation.property("RestrictedProperties") else {
+            panic!("{navigation:?}");
+        };
+        assert_eq!(
+            restricted[0].property("Navigability"),
+            Some(&Expr::EnumMember(
+                "Org.OData.Capabilities.V1.NavigationType/Single".into()
+            ))
+        );
+        assert_eq!(
+            restricted[0].property("NavigationProperty"),
+            Some(&Expr::Path("parts".into()))
+        );
+        assert_eq!(
+            things.annotations[1].value.property("UnsupportedExpressions"),
+            Some(&Expr::EnumMember(
+                "Org.OData.Capabilities.V1.SearchExpressions/phrase Org.OData.Capabilities.V1.SearchExpressions/group"
+                    .into()
+            ))
+        );
+
+        let block = &schema.children.annotation_blocks[0];
+        assert_eq!(block.target, "ns.one.thing/id");
+        let insert = &block.annotations[0].value;
+        let Expr::Record {
+            type_name,
+            properties,
+        } = insert
+        else {
+            panic!("{insert:?}");
+        };
+        assert_eq!(
+            type_name.as_deref(),
+            Some("Org.OData.Capabilities.V1.InsertRestrictionsType")
+        );
+        assert_eq!(properties.len(), 2);
+        assert_eq!(insert.property("Insertable"), Some(&Expr::Bool(false)));
+        assert_eq!(
+            insert.property("NonInsertableProperties"),
+            Some(&Expr::Collection(vec![Expr::Path("id".into())]))
+        );
+        let permissions = &block.annotations[1];
+        assert_eq!(permissions.qualifier.as_deref(), Some("q"));
+        assert_eq!(
+            permissions.value,
+            Expr::EnumMember("Org.OData.Core.V1.Permission/Read".into())
+        );
+        let decimal = |text: &'static str| Expr::Constant {
+            kind: "Decimal".into(),
+            text: text.into(),
+        };
+        assert_eq!(
+            block.annotations[2].value,
+            Expr::Collection(vec![
+                Expr::Int(1),
+                Expr::Int(-2),
+                decimal("9223372036854775808"),
+                decimal("2.5"),
+                Expr::Constant {
+                    kind: "Float".into(),
+                    text: "1e3".into()
+                },
+                Expr::Null,
+                Expr::Other("Cast".into()),
+            ])
+        );
+    }
+
+    #[test]
+    fn names_without_escapes_are_borrowed_from_the_document() {
+        let csdl = read(SMALL).unwrap();
+        let thing = &csdl.schemas[0].children.structured_types[0];
+        assert!(matches!(thing.name, Cow::Borrowed("thing")));
+        assert!(matches!(
+            thing.properties[0].type_name,
+            Cow::Borrowed("Edm.String")
+        ));
+        let escaped = read(&SMALL.replace("\"thing\": {", "\"th\\u0069ng\": {")).unwrap();
+        let thing = &escaped.schemas[0].children.structured_types[0];
+        assert!(matches!(&thing.name, Cow::Owned(name) if name == "thing"));
+    }
+
+    #[test]
+    fn elements_are_at_their_member_names_or_opening_braces() {
+        let csdl = read(SMALL).unwrap();
+        let schema = &csdl.schemas[0];
+        let check = |at: usize, needle: &str| {
+            assert_eq!(
+                csdl.span(at).line_col(),
+                position_of(SMALL, needle),
+                "{needle}"
+            );
+        };
+        check(schema.at, "\"ns.one\": {");
+        let thing = &schema.children.structured_types[0];
+        check(thing.at, "\"thing\"");
+        check(thing.properties[1].at, "\"tags\"");
+        check(thing.navigation_properties[1].at, "\"owner\"");
+        check(thing.key.as_ref().unwrap()[1].at, "\"partId\"");
+        check(thing.annotations[1].at, "\"@Core.Description#short\"");
+        let color = &schema.children.enum_types[0];
+        check(color.members[1].at, "\"green\"");
+        check(color.members[0].annotations[0].at, "\"red@");
+        // An overload and a parameter are items of arrays: at their `{`.
+        let reset = &schema.children.operations[1];
+        check(
+            reset.at,
+            "{\"$Kind\": \"Action\", \"$IsBound\": true,\n       \"$Parameter\": [{\"$Name\": \"bindingParameter\", \"$Type\": \"one.thing\", \"$Collection\"",
+        );
+        check(
+            reset.parameters[0].at,
+            "{\"$Name\": \"bindingParameter\", \"$Type\": \"one.thing\", \"$Collection\"",
+        );
+        let container = &schema.children.containers[0];
+        check(container.singletons[0].at, "\"me\"");
+        check(
+            schema.children.annotation_blocks[0].at,
+            "\"ns.one.thing/id\"",
+        );
+        check(
+            csdl.references[1].includes[0].at,
+            "{\"$Namespace\": \"Org.OData.Capabilities.V1\"",
+        );
+    }
+
+    #[test]
+    fn a_byte_order_mark_and_crlf_line_ends_keep_positions() {
+        let json = format!("\u{feff}{}", SMALL.replace('\n', "\r\n"));
+        let csdl = read(&json).unwrap();
+        let thing = &csdl.schemas[0].children.structured_types[0];
+        assert_eq!(
+            csdl.span(thing.properties[1].at).line_col(),
+            position_of(SMALL, "\"tags\"")
+        );
+    }
+
+    #[test]
+    fn malformed_json_is_an_error_at_its_position() {
+        // (document, where the error is: the last occurrence of this in it, the problem)
+        let cases = [
+            (
+                "{\"$Version\": \"4.01\",\n  \"ns\": {}\n",
+                "{\"$",
+                "this object is not closed",
+            ),
+            (
+                "{\"$Version\": \"4.01\", \"ns\": {\"$X\": [1, 2}}",
+                "}}",
+                "expected `,` or `]`",
+            ),
+            (
+                "{\"$Version\": \"4.01\", \"ns\": {}} x",
+                "x",
+                "only white space may follow",
+            ),
+            (
+                "{\"$Version\": \"4.01\", \"ns\": {},}",
+                "}",
+                "expected a member name",
+            ),
+            (
+                "{\"$Version\": \"4.01\" \"ns\": {}}",
+                "\"ns\"",
+                "expected `,` or `}`",
+            ),
+            (
+                "{\"$Version\": \"4.01\", ns: {}}",
+                "ns",
+                "expected a member name",
+            ),
+            ("{\"$Version\": \"4.01\", \"ns\" {}}", "{}", "expected `:`"),
+            (
+                "{\"$Version\": \"4.01\", \"ns\": {\"$X\": 01}}",
+                "1}",
+                "expected `,` or `}`",
+            ),
+            (
+                "{\"$Version\": \"4.01\", \"ns\": {\"$X\": -}}",
+                "}}",
+                "a number has no digits",
+            ),
+            (
+                "{\"$Version\": \"4.01\", \"ns\": {\"$X\": 1.}}",
+                "}}",
+                "no digits after `.`",
+            ),
+            (
+                "{\"$Version\": \"4.01\", \"ns\": {\"$X\": 1e+}}",
+                "}}",
+                "no digits in its exponent",
+            ),
+            (
+                "{\"$Version\": \"4.01\", \"ns\": {\"$X\": tru}}",
+                "tru",
+                "expected a value",
+            ),
+            (
+                "{\"$Version\": \"4.01\", \"ns\": {\"$X\": *}}",
+                "*",
+                "expected a value",
+            ),
+            (
+                "{\"$Version\": \"4.01\", \"ns\": {\"$X\": \"\\x\"}}",
+                "\\x",
+                "an unknown escape",
+            ),
+            (
+                "{\"$Version\": \"4.01\", \"ns\": {\"$X\": \"\\ud800\"}}",
+                "\\u",
+                "an unpaired surrogate",
+            ),
+            (
+                "{\"$Version\": \"4.01\", \"ns\": {\"$X\": \"\\udc00\"}}",
+                "\\u",
+                "an unpaired surrogate",
+            ),
+            (
+                "{\"$Version\": \"4.01\", \"ns\": {\"$X\": \"\\u12\"}}",
+                "\\u",
+                "four hex digits",
+            ),
+            (
+                "{\"$Version\": \"4.01\", \"ns\": {\"$X\": \"x\ny\"}}",
+                "\ny",
+                "a control character",
+            ),
+            (
+                "{\"$Version\": \"4.01\", \"ns\": {\"$X\": \"open",
+                "\"open",
+                "this string is not closed",
+            ),
+            (
+                "{\"$Version\": \"4.01\", \"ns\": {\"$X\": [1,",
+                "[1",
+                "this array is not closed",
+            ),
+        ];
+        for (json, needle, problem) in cases {
+            let (code, at, message) = error(json);
+            let expected = json.rfind(needle).map(|at| position_at(json, at));
+            assert_eq!(
+                (code.as_str(), Some(at)),
+                ("json-syntax", expected),
+                "{json}: {message}"
+            );
+            assert!(message.contains(problem), "{json}: {message}");
+        }
+    }
+
+    #[test]
+    fn every_truncation_of_a_document_is_an_error_not_a_panic() {
+        for end in (0..SMALL.len()).filter(|&end| SMALL.is_char_boundary(end)) {
+            let err = read(&SMALL[..end]).expect_err("a truncated document");
+            assert!(
+                ["json-syntax", "csdl-json-shape"].contains(&err.code),
+                "{end}: {} {}",
+                err.code,
+                err.message
+            );
+        }
+    }
+
+    #[test]
+    fn members_of_the_wrong_shape_are_errors_at_their_names() {
+        // (schema element `t`, code, where the error is: the first occurrence of this in
+        // the document, what the message says)
+        let cases = [
+            (
+                r#"{"$Kind": "EntityType", "$Key": "id"}"#,
+                "csdl-json-shape",
+                "\"$Key\"",
+                "`$Key` is a string, where CSDL JSON has an array",
+            ),
+            (
+                r#"{"$Kind": "EntityType", "$Key": [1]}"#,
+                "csdl-json-shape",
+                "1]",
+                "`$Key` is a number",
+            ),
+            (
+                r#"{"$Kind": "EntityType", "$Key": [{"a": "b", "c": "d"}]}"#,
+                "csdl-json-shape",
+                "{\"a\"",
+                "an aliased key part is an object of one member",
+            ),
+            (
+                r#"{"$Kind": "EntityType", "p": {"$Nullable": "no"}}"#,
+                "csdl-json-shape",
+                "\"$Nullable\"",
+                "`$Nullable` is a string, where CSDL JSON has a Boolean",
+            ),
+            (
+                r#"{"$Kind": "EntityType", "p": 1}"#,
+                "csdl-json-shape",
+                "\"p\"",
+                "`p` is a number, where CSDL JSON has an object (a property)",
+            ),
+            (
+                r#"{"$Kind": "EntityType", "p": {"$Type": ["Edm.String"]}}"#,
+                "csdl-json-shape",
+                "\"$Type\"",
+                "`$Type` is an array",
+            ),
+            (
+                r#"{"$Kind": "EntityType", "p": {"$Kind": "NavigationProperty"}}"#,
+                "csdl-missing-attribute",
+                "\"p\"",
+                "the navigation property `p` has no `$Type` member",
+            ),
+            (
+                r#"{"$Kind": "EntityType", "$Abstract": true, "$Abstract": false}"#,
+                "csdl-json-shape",
+                "\"$Abstract\": false",
+                "`$Abstract` appears twice in one object",
+            ),
+            (
+                r#"{"$Kind": "EnumType", "a": {}}"#,
+                "csdl-json-shape",
+                "\"a\"",
+                "`a` is an object, where CSDL JSON has a number",
+            ),
+            (
+                r#"{"$Kind": "TypeDefinition"}"#,
+                "csdl-missing-attribute",
+                "\"t\"",
+                "the type definition `t` has no `$UnderlyingType` member",
+            ),
+            (
+                r#"{"$Kind": "Action"}"#,
+                "csdl-json-shape",
+                "\"t\"",
+                "CSDL JSON writes an Action as an array of its overloads",
+            ),
+            (
+                r#"{"a": 1}"#,
+                "csdl-missing-attribute",
+                "\"t\"",
+                "`t` has no `$Kind` member",
+            ),
+            (
+                r#"[{"$Kind": "Action", "$Parameter": {}}]"#,
+                "csdl-json-shape",
+                "\"$Parameter\"",
+                "`$Parameter` is an object, where CSDL JSON has an array",
+            ),
+            (
+                r#"[{"$Kind": "Action", "$Parameter": [{"$Type": "Edm.String"}]}]"#,
+                "csdl-missing-attribute",
+                "{\"$Type\"",
+                "a parameter has no `$Name` member",
+            ),
+            (
+                r#"[{"$Kind": "Term"}]"#,
+                "csdl-json-shape",
+                "{\"$Kind\"",
+                "an overload of `t` has `$Kind` `Term`",
+            ),
+            (
+                r#"[1]"#,
+                "csdl-json-shape",
+                "1]",
+                "an overload of `t` is a number",
+            ),
+            (r#""text""#, "csdl-json-shape", "\"t\"", "`t` is a string"),
+            (
+                r#"{"$Kind": "EntityContainer", "s": {"$Collection": true}}"#,
+                "csdl-missing-attribute",
+                "\"s\"",
+                "`s` has no `$Type` member",
+            ),
+            (
+                r#"{"$Kind": "EntityContainer", "s": {"$Collection": true, "$Type": "x", "$NavigationPropertyBinding": {"p": 1}}}"#,
+                "csdl-json-shape",
+                "\"p\"",
+                "`p` is a number",
+            ),
+            (
+                r#"{"$Kind": "ComplexType", "@": 1}"#,
+                "csdl-json-shape",
+                "\"@\"",
+                "the annotation `@` names no term",
+            ),
+            (
+                r#"{"$Kind": "ComplexType", "@A": {"$Path": 1}}"#,
+                "csdl-json-shape",
+                "\"$Path\"",
+                "`$Path` is a number, where CSDL JSON has a string",
+            ),
+        ];
+        for (element, code, needle, message) in cases {
+            let json =
+                format!("{{\n\"$Version\": \"4.0\",\n\"ns\": {{\n  \"t\": {element}\n}}\n}}");
+            let (got, got_at, got_message) = error(&json);
+            assert_eq!(
+                (got.as_str(), got_at),
+                (code, position_of(&json, needle)),
+                "{element}: {got_message}"
+            );
+            assert!(got_message.contains(message), "{element}: {got_message}");
+        }
+    }
+
+    #[test]
+    fn the_document_needs_a_supported_version_and_a_schema() {
+        assert_eq!(
+            error(r#"{"ns": {}}"#),
+            (
+                "csdl-missing-attribute".to_owned(),
+                (1, 1),
+                "the document has no `$Version` member".to_owned()
+            )
+        );
+        let (code, at, message) = error(r#"{"$Version": "3.0", "ns": {}}"#);
+        assert_eq!((code.as_str(), at), ("csdl-version", (1, 2)));
+        assert!(message.contains("`3.0`"), "{message}");
+        assert_eq!(error(r#"{"$Version": "4.0"}"#).0, "csdl-no-schema");
+        assert_eq!(error("[]").0, "csdl-json-shape");
+        assert_eq!(error("").0, "json-syntax");
+    }
+
+    #[test]
+    fn unknown_members_and_kinds_are_skipped() {
+        let csdl = read(
+            r#"{"$Version": "4.0", "$Extra": {"deep": [[{}]]}, "@A.b": 1,
+                "ns": {"$Kind": "Schema", "t": {"$Kind": "Term", "$Type": "Edm.String", "$AppliesTo": ["Property"]},
+                       "u": {"$Kind": "Unknown"}, "c": {"$Kind": "ComplexType", "$Extra": {"x": 1},
+                       "p": {"$Extra": [1], "q": {"r": 1}}}}}"#,
+        )
+        .unwrap();
+        let children = &csdl.schemas[0].children;
+        assert_eq!(children.structured_types.len(), 1);
+        assert_eq!(children.structured_types[0].properties[0].name, "p");
+    }
+
+    #[test]
+    fn deep_nesting_is_an_error_not_a_stack_overflow() {
+        for (open, close) in [("[", "]"), ("{\"a\":", "}")] {
+            let deep = format!(
+                "{{\"$Version\": \"4.0\", \"ns\": {{\"@A.b\": {}1{}}}}}",
+                open.repeat(100_000),
+                close.repeat(100_000)
+            );
+            let (code, at, message) = error(&deep);
+            assert_eq!(code, "csdl-too-deep", "{message}");
+            assert_eq!(at.0, 1);
+            assert_eq!(
+                message,
+                format!("JSON values nest more than {MAX_DEPTH} levels deep")
+            );
+            // As deep in a member that is skipped.
+            let skipped = deep.replace("\"@A.b\"", "\"$Unknown\"");
+            assert_eq!(error(&skipped).0, "csdl-too-deep");
+        }
+        // Annotation values may nest as deep as the XML reader allows.
+        let nested = format!(
+            "{{\"$Version\": \"4.0\", \"ns\": {{\"@A.b\": {}1{}}}}}",
+            "[".repeat(MAX_EXPR_DEPTH),
+            "]".repeat(MAX_EXPR_DEPTH)
+        );
+        assert!(read(&nested).is_ok());
     }
 }
