@@ -6,7 +6,8 @@
 //! `tests/goldens/<golden>/metadata.xml` (enums with implicit values and flags, type
 //! definitions with facets, default values, aliased and multi-part keys, inheritance,
 //! containment, referential constraints, overloaded bound and unbound operations, imports,
-//! two aliased schemas, inline and targeted annotations with records);
+//! two aliased schemas, inline and targeted annotations with records), and
+//! `graph-user-statuses.json` that of the default run's `metadata/graph-user-statuses.xml`;
 //! `tests/fixtures/csdl_json/cap-bookshop/` holds what SAP CAP's compiler
 //! (`@sap/cds-compiler` 7.1.1: `cdsc toOdata --odata-containment [--json]`) makes of the
 //! CDS model beside it: CAP's `$Reference`s to the standard vocabularies,
@@ -87,6 +88,26 @@ fn the_golden_services_generate_the_same_from_json() {
             &format!("tests/goldens/{golden}/metadata.xml"),
             &format!("tests/fixtures/csdl_json/{golden}.json"),
         );
+    }
+}
+
+#[test]
+fn the_default_run_generates_the_same_from_json() {
+    // With its reference page, so that the page's requests resolve through the JSON too.
+    let page = common::input(common::SEED_PAGE);
+    let generate_with_page = |bytes: Vec<u8>| {
+        let inputs = Inputs {
+            metadata: Input::new("graph-user-statuses.xml", bytes),
+            docs: vec![page.clone()],
+        };
+        odata_codegen::generate(&inputs, &common::crate_options())
+            .unwrap_or_else(|f| panic!("{:?}", f.diagnostics))
+            .files
+    };
+    let from_xml = generate_with_page(read(common::METADATA));
+    let from_json = generate_with_page(read("tests/fixtures/csdl_json/graph-user-statuses.json"));
+    if let Some(difference) = first_difference(&from_xml, &from_json) {
+        panic!("the default run differs from JSON: {difference}");
     }
 }
 

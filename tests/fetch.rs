@@ -2,7 +2,8 @@
 //! the headers given (values from the environment), diagnostics and the generated header
 //! name the URL, and each way a fetch can fail is a `fetch` diagnostic with exit 1 and
 //! nothing written: an error status, a timeout, a size limit (announced or not), a
-//! redirect loop, an answer that is not metadata, a header that names no variable.
+//! redirect loop, an answer that is not metadata, a header that names no variable. The
+//! metadata may come as CSDL JSON (`$format=json`).
 
 mod common;
 
@@ -10,6 +11,9 @@ use std::fs;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::time::Duration;
+
+/// The default metadata as CSDL JSON.
+const METADATA_JSON: &str = "tests/fixtures/csdl_json/graph-user-statuses.json";
 
 /// A server on 127.0.0.1 answering each request by its path, on its own thread for as
 /// long as the test runs.
@@ -45,6 +49,7 @@ fn answer(mut stream: TcpStream) {
     }
     let path = request_line.split(' ').nth(1).unwrap_or("").to_owned();
     let metadata = fs::read(common::root().join(common::METADATA)).unwrap();
+    let metadata_json = fs::read(common::root().join(METADATA_JSON)).unwrap();
     let respond = |stream: &mut TcpStream, status: &str, headers: &str, body: &[u8]| {
         let head = format!(
             "HTTP/1.1 {status}\r\nContent-Length: {}\r\nConnection: close\r\n{headers}\r\n",
@@ -60,6 +65,14 @@ fn answer(mut stream: TcpStream) {
             "Content-Type: application/xml\r\n",
             &metadata,
         ),
+        "/svc/$metadata?$format=json" if authorization.as_deref() == Some("Bearer s3cr3t") => {
+            respond(
+                &mut stream,
+                "200 OK",
+                "Content-Type: application/json\r\n",
+                &metadata_json,
+            )
+        }
         "/svc/$metadata" => respond(&mut stream, "401 Unauthorized", "", b""),
         "/moved/$metadata" => respond(
             &mut stream,
@@ -124,7 +137,11 @@ fn metadata_is_fetched_with_the_headers_given() {
     let dir = common::temp_dir("fetch-ok");
     // SAFETY: this test binary reads the variable only through the CLI below.
     unsafe { std::env::set_var("ODATA_CODEGEN_TEST_TOKEN", "s3cr3t") };
-    for path in ["/svc/$metadata", "/moved/$metadata"] {
+    for path in [
+        "/svc/$metadata",
+        "/moved/$metadata",
+        "/svc/$metadata?$format=json",
+    ] {
         let url = format!("{root}{path}");
         let (code, stderr) = generate(
             &dir,
@@ -194,7 +211,7 @@ fn every_failed_fetch_is_a_diagnostic_and_writes_nothing() {
         (
             "/json/$metadata",
             &[],
-            "{root}/json/$metadata:1:16: error[csdl-root]",
+            "{root}/json/$metadata:1:2: error[csdl-root]",
         ),
         (
             "/svc/$metadata",

@@ -38,8 +38,8 @@ enum Command {
 
 #[derive(Args)]
 struct InputArgs {
-    /// The CSDL metadata (EDMX XML, OData 4.0 or 4.01): a file, or the URL of a service's
-    /// `$metadata` to fetch.
+    /// The CSDL metadata (EDMX XML or CSDL JSON, OData 4.0 or 4.01): a file, or the URL of a
+    /// service's `$metadata` to fetch.
     #[arg(long, value_name = "FILE|URL")]
     metadata: PathBuf,
     /// A header to send with `--metadata URL`, e.g. `Authorization: Bearer $TOKEN`

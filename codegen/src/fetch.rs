@@ -96,9 +96,11 @@ pub fn fetch_metadata(
         reqwest::Url::parse(url).map_err(|e| fail(format!("`{url}` is not a URL: {e}")))?;
     let name = shown(&parsed);
     let mut request = reqwest::header::HeaderMap::new();
+    // XML first, as most services serve it; a service that has only CSDL JSON answers
+    // with that, which reads as well.
     request.insert(
         reqwest::header::ACCEPT,
-        reqwest::header::HeaderValue::from_static("application/xml"),
+        reqwest::header::HeaderValue::from_static("application/xml, application/json;q=0.9"),
     );
     for header in headers {
         let (key, value) = parse_header(header).map_err(fail)?;

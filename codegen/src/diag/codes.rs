@@ -22,7 +22,7 @@ pub const CODES: &[(&str, &str)] = &[
     ("json-syntax", "the metadata is not well-formed JSON"),
     (
         "csdl-root",
-        "the root element is not edmx:Edmx in the EDMX namespace",
+        "the root element is not edmx:Edmx in the EDMX namespace (or the JSON is an OData error response)",
     ),
     (
         "csdl-version",

@@ -599,6 +599,14 @@ impl<'a> Parser<'a> {
                     p.string_value("$EntityContainer", at)?;
                 }
                 "$Reference" => p.references(at, &mut references)?,
+                // What a service answers when it cannot give its metadata.
+                "error" if version.is_none() => {
+                    return Err(Diagnostic::error(
+                        "csdl-root",
+                        p.span(at),
+                        "the document is an OData error response (`{\"error\": ...}`), not CSDL JSON",
+                    ));
+                }
                 _ if name.starts_with(['$', '@']) => p.skip_value()?,
                 _ => {
                     let schema = p.schema(name, at)?;
@@ -2163,6 +2171,9 @@ mod tests {
         assert_eq!((code.as_str(), at), ("csdl-version", (1, 2)));
         assert!(message.contains("`3.0`"), "{message}");
         assert_eq!(error(r#"{"$Version": "4.0"}"#).0, "csdl-no-schema");
+        let (code, at, message) = error(r#"{"error": {"code": "401", "message": "no"}}"#);
+        assert_eq!((code.as_str(), at), ("csdl-root", (1, 2)));
+        assert!(message.contains("an OData error response"), "{message}");
         assert_eq!(error("[]").0, "csdl-json-shape");
         assert_eq!(error("").0, "json-syntax");
     }
