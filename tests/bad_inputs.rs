@@ -417,6 +417,13 @@ fixture_case! {
         => fails("csdl-missing-attribute", M, At::LineCol(7, 9));
     csdl_boolean_attribute_not_boolean: metadata(Fixture("invalid-boolean.xml"))
         => fails("csdl-invalid-value", M, At::LineCol(7, 9));
+    // CSDL JSON: malformed, of the wrong shape, or inconsistent (the position is in the JSON).
+    json_truncated: metadata(Fixture("truncated.json"))
+        => fails("json-syntax", M, At::LineCol(4, 13));
+    json_key_not_an_array: metadata(Fixture("key-not-an-array.json"))
+        => fails("csdl-json-shape", M, At::LineCol(6, 7));
+    json_dangling_property_type: metadata(Fixture("dangling-property-type.json"))
+        => fails("unknown-type", M, At::LineCol(12, 7));
     // Inconsistent schemas.
     dangling_property_type: metadata(Fixture("dangling-property-type.xml"))
         => fails("unknown-type", M, At::LineCol(10, 9));
