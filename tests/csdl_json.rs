@@ -20,10 +20,7 @@ use odata_codegen::{Files, Input, Inputs, Options, Select};
 
 /// Generates everything from `metadata`, named `name`.
 fn generate(name: &str, bytes: Vec<u8>) -> Files {
-    let inputs = Inputs {
-        metadata: Input::new(name, bytes),
-        docs: Vec::new(),
-    };
+    let inputs = Inputs::new(Input::new(name, bytes), Vec::new());
     let options = Options {
         package: Some("twin".to_owned()),
         select: Select::All,
@@ -96,10 +93,10 @@ fn the_default_run_generates_the_same_from_json() {
     // With its reference page, so that the page's requests resolve through the JSON too.
     let page = common::input(common::SEED_PAGE);
     let generate_with_page = |bytes: Vec<u8>| {
-        let inputs = Inputs {
-            metadata: Input::new("graph-user-statuses.xml", bytes),
-            docs: vec![page.clone()],
-        };
+        let inputs = Inputs::new(
+            Input::new("graph-user-statuses.xml", bytes),
+            vec![page.clone()],
+        );
         odata_codegen::generate(&inputs, &common::crate_options())
             .unwrap_or_else(|f| panic!("{:?}", f.diagnostics))
             .files
