@@ -549,7 +549,11 @@ fn referenced_document_is_not_local() {
         "{}",
         run.stderr
     );
-    assert!(run.stderr.contains("the reference is at "), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("the reference is at "),
+        "{}",
+        run.stderr
+    );
     assert_eq!(run.stderr.matches("error[").count(), 1, "{}", run.stderr);
     run.fails("reference-not-local", M, At::LineCol(14, 9));
 }

@@ -103,6 +103,7 @@ impl Server {
                 }
                 Err(_) => {
                     let _ = child.kill();
+                    let _ = child.wait();
                     panic!(
                         "the CAP server did not start within {START_TIMEOUT:?}:\n{}",
                         log.join("\n")
@@ -204,7 +205,10 @@ fn build_program(files: &odata_codegen::Files) -> PathBuf {
         &dir,
         &["build", "--message-format=short", "-p", "live-program"],
     );
-    assert!(built, "the program builds against the generated crate:\n{output}");
+    assert!(
+        built,
+        "the program builds against the generated crate:\n{output}"
+    );
     let warnings: Vec<&str> = common::compiler_warnings(&output)
         .into_iter()
         .filter(|w| w.contains("live-catalog"))
@@ -315,5 +319,9 @@ fn a_generated_client_works_against_a_live_cap_server() {
     if !server_faults.is_empty() {
         eprintln!("server faults:\n{}", server_faults.join("\n"));
     }
-    assert!(failures.is_empty(), "live checks failed:\n{}", failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "live checks failed:\n{}",
+        failures.join("\n")
+    );
 }

@@ -154,8 +154,8 @@ impl ErrorKind {
             412 => Self::PreconditionFailed,
             428 => Self::PreconditionRequired,
             429 => Self::TooManyRequests,
-            400..=499 => Self::OtherClientError,
-            500..=599 => Self::ServerError,
+            _ if status.is_client_error() => Self::OtherClientError,
+            _ if status.is_server_error() => Self::ServerError,
             _ => Self::Unexpected,
         }
     }

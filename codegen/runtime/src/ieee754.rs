@@ -234,6 +234,9 @@ mod tests {
             r#"{"plain":"9007199254740993","field":"3","list":["4"]}"#
         );
         let (_, none) = to_json_both(&serde_json::json!({"n": 1})).unwrap();
-        assert!(none.is_none(), "a body without Int64 or Decimal has one form");
+        assert!(
+            none.is_none(),
+            "a body without Int64 or Decimal has one form"
+        );
     }
 }

@@ -340,9 +340,8 @@ impl<T> Operation<T> {
             Err(error) => {
                 self.body = None;
                 self.body_ieee754 = None;
-                self.body_error = Some(format!(
-                    "the request body could not be serialized: {error}"
-                ));
+                self.body_error =
+                    Some(format!("the request body could not be serialized: {error}"));
             }
         }
         self
@@ -565,7 +564,8 @@ impl<T> Operation<T> {
         if next_link.contains('#') {
             return Err(invalid(&"a next link cannot have a fragment"));
         }
-        if next_link.is_empty() || next_link.contains(|c: char| c.is_whitespace() || c.is_control()) {
+        if next_link.is_empty() || next_link.contains(|c: char| c.is_whitespace() || c.is_control())
+        {
             return Err(invalid(&"a next link is a non-empty URL without spaces"));
         }
         let base = self.uri(root)?.to_string();

@@ -377,7 +377,10 @@ mod tests {
     #[test]
     fn parenthesized_keys_keep_every_character_inside_the_literal() {
         let genres = ODataPath::root().segment("Genres");
-        assert_eq!(genres.key_in_parentheses("a/b").as_str(), "/Genres('a%2Fb')");
+        assert_eq!(
+            genres.key_in_parentheses("a/b").as_str(),
+            "/Genres('a%2Fb')"
+        );
         assert_eq!(
             genres.key_in_parentheses("O'Neil & #1? (x)\\ é+%").as_str(),
             "/Genres('O''Neil%20%26%20%231%3F%20%28x%29%5C%20%C3%A9%2B%25')"

@@ -312,13 +312,22 @@ mod tests {
 
     #[test]
     fn relative_entity_ids_resolve_against_the_service_root() {
-        let id = |text: &str| EntityReference { id: text.to_owned() }.url(&root()).unwrap();
+        let id = |text: &str| {
+            EntityReference {
+                id: text.to_owned(),
+            }
+            .url(&root())
+            .unwrap()
+        };
         assert_eq!(id("Books(1)"), "https://graph.example/v1.0/Books(1)");
         assert_eq!(
             id("https://graph.example/v1.0/users/u%2F1"),
             "https://graph.example/v1.0/users/u%2F1"
         );
-        assert_eq!(id("/other/Books(2)"), "https://graph.example/other/Books(2)");
+        assert_eq!(
+            id("/other/Books(2)"),
+            "https://graph.example/other/Books(2)"
+        );
     }
 
     #[test]

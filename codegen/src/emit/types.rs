@@ -28,15 +28,11 @@ pub(super) fn module_docs(module: &ir::Module) -> Vec<String> {
 pub(super) fn uses_runtime(module: &ir::Module) -> bool {
     !module.unions.is_empty()
         || !module.enums.is_empty()
-        || module
-            .structs
-            .iter()
-            .flat_map(|s| &s.fields)
-            .any(|f| {
-                f.presence != ir::Presence::Optional
-                    || primitive_uses_runtime_in(&f.ty)
-                    || is_int64(&f.ty)
-            })
+        || module.structs.iter().flat_map(|s| &s.fields).any(|f| {
+            f.presence != ir::Presence::Optional
+                || primitive_uses_runtime_in(&f.ty)
+                || is_int64(&f.ty)
+        })
         || module
             .aliases
             .iter()

@@ -272,7 +272,9 @@ pub fn modules(model: &Model, types: &TypeNames, features: &Features) -> Vec<ir:
                     fields,
                     cfg: cfg.clone(),
                 });
-                module.enums.extend(allowed_value_enums(types, def, id, s, &cfg));
+                module
+                    .enums
+                    .extend(allowed_value_enums(types, def, id, s, &cfg));
                 if features.unions.contains(&id) {
                     module.unions.push(union(model, types, id, cfg));
                 }

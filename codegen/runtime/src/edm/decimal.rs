@@ -53,7 +53,10 @@ impl Decimal {
         let negative = text.starts_with('-');
         let unsigned = text.trim_start_matches(['-', '+']);
         let (mantissa, exponent) = match unsigned.find(['e', 'E']) {
-            Some(at) => (&unsigned[..at], unsigned[at + 1..].parse::<i64>().unwrap_or(0)),
+            Some(at) => (
+                &unsigned[..at],
+                unsigned[at + 1..].parse::<i64>().unwrap_or(0),
+            ),
             None => (unsigned, 0),
         };
         let (whole, fraction) = mantissa.split_once('.').unwrap_or((mantissa, ""));
@@ -202,7 +205,10 @@ mod tests {
         let read = |json: &str| serde_json::from_str::<Decimal>(json).unwrap();
         assert_eq!(read("54.05").as_str(), "54.05");
         assert_eq!(read("-7").as_str(), "-7");
-        assert_eq!(read("18446744073709551615").as_str(), "18446744073709551615");
+        assert_eq!(
+            read("18446744073709551615").as_str(),
+            "18446744073709551615"
+        );
         assert!((read("0.5").to_f64() - 0.5).abs() < f64::EPSILON);
     }
 
@@ -220,7 +226,9 @@ mod tests {
 
     #[test]
     fn rejects_what_is_not_a_decimal() {
-        for text in ["", "-", "1.", ".5", "1e", "1.2.3", "NaN", "INF", "0x10", "1 ", "١"] {
+        for text in [
+            "", "-", "1.", ".5", "1e", "1.2.3", "NaN", "INF", "0x10", "1 ", "١",
+        ] {
             assert!(text.parse::<Decimal>().is_err(), "{text:?}");
             let json = serde_json::to_string(text).unwrap();
             assert!(serde_json::from_str::<Decimal>(&json).is_err(), "{text:?}");
