@@ -7,8 +7,8 @@ mod examples {
 }
 
 #[test]
-fn the_readme_shows_the_worked_example_and_sending_it() {
+fn the_readme_shows_the_worked_example_sending_it_and_etags() {
     // Compiling is the test; this says the build script found what it compiled.
-    assert_eq!(examples::BLOCKS, 2);
+    assert_eq!(examples::BLOCKS, 3);
     let _unsent = examples::seed_crate_examples();
 }
