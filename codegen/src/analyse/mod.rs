@@ -306,6 +306,16 @@ fn request_kind(
         // A wrong method still names the operation; `classify` warns about it.
         return Ok(RequestKind::Invoke(op));
     }
+    // `/$each` alone is a set-based update or delete of the members.
+    if matches!(path.steps.last(), Some(Step::Each)) {
+        return match method {
+            Patch => Ok(RequestKind::Crud(CrudKind::Update)),
+            Delete => Ok(RequestKind::Crud(CrudKind::Delete)),
+            _ => Err(format!(
+                "{method} is not a request OData defines on `$each`; it takes PATCH, DELETE, or a bound action or function after it"
+            )),
+        };
+    }
     match path.target {
         Target::Value(ty) if ty.item == ItemType::Primitive(Primitive::Stream) => {
             allow(RequestKind::Media, &[Get, Put], "a stream property")
@@ -463,6 +473,8 @@ enum ShapeItem<'a> {
     Operation(&'a str, &'a str),
     Property(&'a str),
     ItemPath,
+    FilterSegment,
+    Each,
     Suffix(Suffix),
 }
 
@@ -500,6 +512,8 @@ fn shape<'a>(model: &'a Model, path: &'a ResolvedPath) -> Vec<ShapeItem<'a>> {
         }
         Step::Property { name, .. } => ShapeItem::Property(name),
         Step::ItemPath { .. } => ShapeItem::ItemPath,
+        Step::FilterSegment { .. } => ShapeItem::FilterSegment,
+        Step::Each => ShapeItem::Each,
     }));
     out.extend(path.suffix.map(ShapeItem::Suffix));
     // A type cast and a final `$count` narrow what a template addresses; an example that

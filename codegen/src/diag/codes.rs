@@ -219,6 +219,14 @@ pub const CODES: &[(&str, &str)] = &[
         "an absolute URL names a host other than the service's, or no service version",
     ),
     (
+        "set-segment-misplaced",
+        "`$filter(...)` or `$each` follows something that is not a collection of entities, `$filter()` has no expression, or something other than a bound action or function follows `$each`",
+    ),
+    (
+        "filter-segment-unsupported",
+        "a `$filter(...)` path segment addresses a collection whose service declares no `UpdateRestrictions` or `DeleteRestrictions` with `FilterSegmentSupported` true",
+    ),
+    (
         "unknown-function-parameter",
         "a function call names a parameter the function does not declare",
     ),
@@ -342,6 +350,7 @@ pub const UNRESOLVED: &[&str] = &[
     "segment-after-end",
     "prose-in-path",
     "foreign-host",
+    "set-segment-misplaced",
 ];
 
 /// The codes of a group.

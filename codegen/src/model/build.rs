@@ -717,11 +717,18 @@ impl<'a> Builder<'a> {
 /// `NavigationPropertyRestriction`, to `r`: what it denies is denied.
 fn restrict(r: &mut Restrictions, term: &str, value: &Expr<'_>) {
     let denied = |property: &str| matches!(value.property(property), Some(Expr::Bool(false)));
+    let declared = |property: &str| matches!(value.property(property), Some(Expr::Bool(true)));
     let no_navigation = |v: Option<&Expr<'_>>| matches!(v, Some(Expr::EnumMember(member)) if member.ends_with("/None"));
     match term {
         "InsertRestrictions" => r.insertable &= !denied("Insertable"),
-        "UpdateRestrictions" => r.updatable &= !denied("Updatable"),
-        "DeleteRestrictions" => r.deletable &= !denied("Deletable"),
+        "UpdateRestrictions" => {
+            r.updatable &= !denied("Updatable");
+            r.filter_segment |= declared("FilterSegmentSupported");
+        }
+        "DeleteRestrictions" => {
+            r.deletable &= !denied("Deletable");
+            r.filter_segment |= declared("FilterSegmentSupported");
+        }
         "CountRestrictions" => r.countable &= !denied("Countable"),
         "ReadRestrictions" => {
             let readable = !denied("Readable");
@@ -1665,6 +1672,37 @@ mod tests {
                 ..Restrictions::default()
             }
         );
+    }
+
+    #[test]
+    fn filter_segment_support_is_read_from_update_and_delete_restrictions() {
+        let m = model(
+            r#"<EntityType Name="a"><Key><PropertyRef Name="id"/></Key><Property Name="id" Type="Edm.Int32" Nullable="false"/></EntityType>
+               <EntityContainer Name="c">
+                 <EntitySet Name="updated" EntityType="m.a">
+                   <Annotation Term="Org.OData.Capabilities.V1.UpdateRestrictions"><Record><PropertyValue Property="FilterSegmentSupported" Bool="true"/></Record></Annotation>
+                 </EntitySet>
+                 <EntitySet Name="deleted" EntityType="m.a">
+                   <Annotation Term="Org.OData.Capabilities.V1.DeleteRestrictions"><Record><PropertyValue Property="FilterSegmentSupported" Bool="true"/></Record></Annotation>
+                 </EntitySet>
+                 <EntitySet Name="denied" EntityType="m.a">
+                   <Annotation Term="Org.OData.Capabilities.V1.UpdateRestrictions"><Record><PropertyValue Property="FilterSegmentSupported" Bool="false"/></Record></Annotation>
+                 </EntitySet>
+                 <EntitySet Name="silent" EntityType="m.a">
+                   <Annotation Term="Org.OData.Capabilities.V1.UpdateRestrictions"><Record><PropertyValue Property="Updatable" Bool="true"/></Record></Annotation>
+                 </EntitySet>
+               </EntityContainer>"#,
+        )
+        .unwrap();
+        let declared: Vec<bool> = m
+            .container
+            .as_ref()
+            .unwrap()
+            .entity_sets
+            .iter()
+            .map(|s| s.restrictions.filter_segment)
+            .collect();
+        assert_eq!(declared, [true, true, false, false]);
     }
 
     #[test]

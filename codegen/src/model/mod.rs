@@ -251,6 +251,12 @@ pub struct Restrictions {
     pub readable_by_key: bool,
     /// `IndexableByKey`: whether an entity of the collection may be addressed by its key.
     pub indexable_by_key: bool,
+    /// `UpdateRestrictions/FilterSegmentSupported` or
+    /// `DeleteRestrictions/FilterSegmentSupported` is declared true: members of the
+    /// collection may be addressed by `/$filter(...)`. An OData 4.01 feature, so only
+    /// an explicit declaration counts (the property's default applies within a record
+    /// a 4.0 service writes for other reasons).
+    pub filter_segment: bool,
 }
 
 /// A `NavigationRestrictions/RestrictedProperties` entry: the restrictions of the
@@ -274,6 +280,7 @@ impl Default for Restrictions {
             listable: true,
             readable_by_key: true,
             indexable_by_key: true,
+            filter_segment: false,
         }
     }
 }
@@ -291,6 +298,8 @@ impl Restrictions {
             listable: self.listable && other.listable,
             readable_by_key: self.readable_by_key && other.readable_by_key,
             indexable_by_key: self.indexable_by_key && other.indexable_by_key,
+            // A declared support, from either.
+            filter_segment: self.filter_segment || other.filter_segment,
         }
     }
 }

@@ -50,6 +50,12 @@ pub enum Step {
     /// same type at that path below it. `text` is the path as written, with its leading
     /// `/` and without the colons.
     ItemPath { text: String },
+    /// `/$filter(Age gt 60)` after a collection (OData 4.01): the members of the same
+    /// collection that match `expression`, written as inside the parentheses.
+    FilterSegment { expression: String },
+    /// `/$each` after a collection (OData 4.01): each member of it, for a set-based
+    /// update or delete or a bound action or function called on every member.
+    Each,
 }
 
 /// What a path addresses once resolved.
@@ -123,7 +129,11 @@ impl ResolvedPath {
         let last_step = self.steps.iter().rev().find_map(|s| match s {
             Step::Operation { operation } => Some(Some(*operation)),
             Step::Navigation { .. } | Step::Property { .. } => Some(None),
-            Step::Key { .. } | Step::Cast { .. } | Step::ItemPath { .. } => None,
+            Step::Key { .. }
+            | Step::Cast { .. }
+            | Step::ItemPath { .. }
+            | Step::FilterSegment { .. }
+            | Step::Each => None,
         });
         match (last_step, &self.root) {
             (Some(found), _) => found,

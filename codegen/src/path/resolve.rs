@@ -115,6 +115,7 @@ pub fn resolve_path(
     let segments = split_segments(path, path_offset);
     let mut walk = Walk {
         model,
+        root_set: None,
         at_offset: &at_offset,
         warnings: Vec::new(),
         steps: Vec::new(),
@@ -237,6 +238,17 @@ fn ref_on_containment(
     ))
 }
 
+/// The step a `$filter(...)` or `$each` segment takes, if it is one.
+fn set_segment(text: &str) -> Option<Step> {
+    if text == "$each" {
+        return Some(Step::Each);
+    }
+    let expression = text.strip_prefix("$filter(")?.strip_suffix(')')?;
+    Some(Step::FilterSegment {
+        expression: expression.to_owned(),
+    })
+}
+
 fn suffix_text(s: Suffix) -> &'static str {
     match s {
         Suffix::Ref => "$ref",
@@ -248,6 +260,8 @@ fn suffix_text(s: Suffix) -> &'static str {
 /// The state of one walk: where we are, and what was found on the way.
 struct Walk<'a> {
     model: &'a Model,
+    /// The entity set the path starts at, if it does.
+    root_set: Option<&'a crate::model::EntitySetDef>,
     at_offset: &'a dyn Fn(usize) -> Span,
     warnings: Vec<Diagnostic>,
     steps: Vec<Step>,
@@ -309,7 +323,7 @@ impl Member {
     }
 }
 
-impl Walk<'_> {
+impl<'a> Walk<'a> {
     fn span(&self, seg: &Segment<'_>) -> Span {
         (self.at_offset)(seg.offset)
     }
@@ -330,7 +344,7 @@ impl Walk<'_> {
     /// with a key or arguments in parentheses.
     fn root(
         &mut self,
-        container: &crate::model::Container,
+        container: &'a crate::model::Container,
         seg: &Segment<'_>,
     ) -> Result<(Root, At), Diagnostic> {
         let model = self.model;
@@ -341,6 +355,7 @@ impl Walk<'_> {
             if found.case_differs {
                 self.case_warning(seg, name, &found.item.name);
             }
+            self.root_set = Some(found.item);
             (
                 Root::EntitySet(found.item.name.clone()),
                 At::Collection(found.item.entity_type),
@@ -444,6 +459,9 @@ impl Walk<'_> {
         at: At,
         next: Option<&Segment<'_>>,
     ) -> Result<(At, Option<&'static str>), Diagnostic> {
+        if matches!(self.steps.last(), Some(Step::Each)) {
+            return self.after_each(seg, at);
+        }
         if seg.item_path {
             return match at {
                 At::Entity(t) | At::Collection(t) => {
@@ -476,6 +494,9 @@ impl Walk<'_> {
         // `/$/` after a collection keeps a bound operation from being read as a key.
         if seg.text == "$" && matches!(at, At::Collection(_)) {
             return Ok((at, None));
+        }
+        if let Some(step) = set_segment(seg.text) {
+            return self.set_segment(seg, at, step);
         }
         let (name, args) = split_call(seg.text);
         let Some((current, collection)) = at.structured(self.model) else {
@@ -571,6 +592,104 @@ impl Walk<'_> {
             return Ok((self.key(seg, at, seg.text)?, None));
         }
         Err(self.unknown(seg, name, current, collection))
+    }
+
+    /// `$filter(...)` or `$each` (OData 4.01 set-based operations), which only follow a
+    /// collection of entities: a filter segment leads to the same collection, `$each`
+    /// to each of its members. A filter segment the service does not declare is read
+    /// with a warning.
+    fn set_segment(
+        &mut self,
+        seg: &Segment<'_>,
+        at: At,
+        step: Step,
+    ) -> Result<(At, Option<&'static str>), Diagnostic> {
+        let At::Collection(t) = at else {
+            return Err(self.error(
+                "set-segment-misplaced",
+                seg,
+                format!(
+                    "`{}` follows {}, not a collection of entities",
+                    seg.text,
+                    at.describe(self.model)
+                ),
+            ));
+        };
+        let next = match &step {
+            Step::FilterSegment { expression } if expression.trim().is_empty() => {
+                return Err(self.error(
+                    "set-segment-misplaced",
+                    seg,
+                    "`$filter()` has no expression to filter the collection by".to_owned(),
+                ));
+            }
+            Step::FilterSegment { .. } => {
+                if !self.filter_segment_declared(t) {
+                    let d = Diagnostic::warning(
+                        "filter-segment-unsupported",
+                        self.span(seg),
+                        format!(
+                            "the filter segment `{}` addresses a collection of `{}`, for which the service declares no `Capabilities.UpdateRestrictions` or `DeleteRestrictions` with `FilterSegmentSupported` true",
+                            seg.text,
+                            self.model.get(t).qualified_name()
+                        ),
+                    );
+                    self.warnings.push(d);
+                }
+                At::Collection(t)
+            }
+            _ => At::Entity(t),
+        };
+        self.steps.push(step);
+        Ok((next, None))
+    }
+
+    /// What follows `$each`: only a bound action or function of the members.
+    fn after_each(
+        &mut self,
+        seg: &Segment<'_>,
+        at: At,
+    ) -> Result<(At, Option<&'static str>), Diagnostic> {
+        let (name, args) = split_call(seg.text);
+        if let Some((t, collection)) = at.structured(self.model) {
+            if let Some(result) = self.bound_operation(seg, name, args, t, collection) {
+                return Ok(result);
+            }
+        }
+        Err(self.error(
+            "set-segment-misplaced",
+            seg,
+            format!(
+                "`{}` follows `$each`, after which only a bound action or function of the members may come",
+                seg.text
+            ),
+        ))
+    }
+
+    /// Whether the service declares filter segments on the collection the walk is at:
+    /// the navigation property that reached it or the entity set it starts at, or the
+    /// members' type.
+    fn filter_segment_declared(&self, t: TypeId) -> bool {
+        let model = self.model;
+        let by_type = model
+            .ancestry(t)
+            .filter_map(|a| model.structured(a))
+            .any(|s| s.restrictions.filter_segment);
+        let reached_by = self.steps.iter().rev().find_map(|s| match s {
+            Step::Navigation {
+                declaring, name, ..
+            } => Some(Some((*declaring, name.as_str()))),
+            Step::Operation { .. } => Some(None),
+            _ => None,
+        });
+        let by_place = match reached_by {
+            Some(Some((declaring, name))) => model
+                .find_navigation(declaring, name)
+                .is_some_and(|(_, n)| n.restrictions.filter_segment),
+            Some(None) => false,
+            None => self.root_set.is_some_and(|s| s.restrictions.filter_segment),
+        };
+        by_type || by_place
     }
 
     /// A navigation or structural property of `t` or a base type, exactly or ignoring
@@ -1236,7 +1355,9 @@ mod tests {
             r#"
   <EntityType Name="root"><Key><PropertyRef Name="id"/></Key><Property Name="id" Type="Edm.String" Nullable="false"/>
     <NavigationProperty Name="things" Type="Collection(ns.thing)" ContainsTarget="true"/>
-    <NavigationProperty Name="friends" Type="Collection(ns.thing)"/>
+    <NavigationProperty Name="friends" Type="Collection(ns.thing)">
+      <Annotation Term="Org.OData.Capabilities.V1.DeleteRestrictions"><Record><PropertyValue Property="FilterSegmentSupported" Bool="true"/></Record></Annotation>
+    </NavigationProperty>
     <NavigationProperty Name="best" Type="ns.thing"/>
   </EntityType>
   <EntityType Name="thing"><Key><PropertyRef Name="id"/></Key><Property Name="id" Type="Edm.String" Nullable="false"/>
@@ -1261,7 +1382,9 @@ mod tests {
   <Function Name="recent" IsBound="false"><ReturnType Type="Collection(ns.thing)"/></Function>
   <EntityContainer Name="svc">
     <Singleton Name="top" Type="ns.root"/><EntitySet Name="roots" EntityType="ns.root"/>
-    <EntitySet Name="photos" EntityType="ns.photo"/><EntitySet Name="users" EntityType="ns.thing"/>
+    <EntitySet Name="photos" EntityType="ns.photo"/><EntitySet Name="users" EntityType="ns.thing">
+      <Annotation Term="Org.OData.Capabilities.V1.UpdateRestrictions"><Record><PropertyValue Property="FilterSegmentSupported" Bool="true"/></Record></Annotation>
+    </EntitySet>
     <FunctionImport Name="recent" Function="ns.recent"/>
   </EntityContainer>
 "#,
@@ -1315,6 +1438,64 @@ mod tests {
         assert_eq!(path.steps.len(), 1);
         let (path, _) = resolve("/beta/top").unwrap();
         assert_eq!(path.root, Root::Singleton("top".into()));
+    }
+
+    #[test]
+    fn filter_segments_keep_the_collection_and_each_reaches_its_members() {
+        let (path, warnings) = resolve("/users/$filter(address/city eq 'a/b')/$each").unwrap();
+        assert!(warnings.is_empty(), "{warnings:?}");
+        assert_eq!(
+            path.steps,
+            [
+                Step::FilterSegment {
+                    expression: "address/city eq 'a/b'".into()
+                },
+                Step::Each
+            ]
+        );
+        assert!(matches!(path.target, Target::Entity(_)));
+        let (path, _) = resolve("/users/$each").unwrap();
+        assert_eq!(path.steps, [Step::Each]);
+        // A bound collection function after the filter, an item action after `$each`.
+        let (path, _) = resolve("/users/$filter(name eq 'x')/delta()").unwrap();
+        assert!(matches!(path.steps[1], Step::Operation { .. }));
+        assert!(matches!(path.target, Target::Collection(_)));
+        let (path, _) = resolve("/users/$filter(name eq 'x')/$each/ns.archive").unwrap();
+        assert_eq!(path.steps.len(), 3);
+        assert!(path.operation(&model()).is_some());
+        assert_eq!(path.target, Target::Nothing);
+        let (path, _) = resolve("/users/$filter(name eq 'x')/$count").unwrap();
+        assert_eq!(path.suffix, Some(Suffix::Count));
+        // Declared on the navigation property that reaches the collection.
+        let (_, warnings) = resolve("/top/friends/$filter(name eq 'x')/$each").unwrap();
+        assert!(warnings.is_empty(), "{warnings:?}");
+    }
+
+    #[test]
+    fn filter_segments_the_service_does_not_declare_warn_at_the_segment() {
+        let (path, warnings) = resolve("/roots/$filter(id eq 'a')/$each").unwrap();
+        assert_eq!(path.steps.len(), 2);
+        assert_eq!(codes(&warnings), ["filter-segment-unsupported"]);
+        assert_eq!(warnings[0].span.as_ref().unwrap().col(), 8);
+        assert!(warnings[0].message.contains("`ns.root`"));
+        let (_, warnings) = resolve("/top/things/$filter(name eq 'x')").unwrap();
+        assert_eq!(codes(&warnings), ["filter-segment-unsupported"]);
+        // `$each` alone needs no declaration.
+        let (_, warnings) = resolve("/roots/$each").unwrap();
+        assert!(warnings.is_empty());
+    }
+
+    #[test]
+    fn set_segments_follow_collections_and_only_operations_follow_each() {
+        assert_eq!(error("/top/$each"), ("set-segment-misplaced", 6));
+        assert_eq!(
+            error("/users/{id}/$filter(name eq 'x')"),
+            ("set-segment-misplaced", 13)
+        );
+        assert_eq!(error("/users/$filter()"), ("set-segment-misplaced", 8));
+        assert_eq!(error("/users/$each/name"), ("set-segment-misplaced", 14));
+        assert_eq!(error("/users/$each/{id}"), ("set-segment-misplaced", 14));
+        assert_eq!(error("/users/$each/$count"), ("count-on-single", 14));
     }
 
     #[test]

@@ -372,7 +372,9 @@ impl<'a> Planner<'a> {
         let mut expected_url = format!("{service_root}/");
         expected_url.push_str(Service::root_name(&path.root));
         for step in &path.steps {
-            let member = step_member(step).ok_or("it addresses a drive item by path")?;
+            let member = step_member(step).ok_or(
+                "it addresses a drive item by path or is set-based (`$filter(...)`, `$each`)",
+            )?;
             let method = names
                 .methods
                 .get(&(node.clone(), member.clone()))
@@ -400,7 +402,11 @@ impl<'a> Planner<'a> {
                     expected_url.push('/');
                     expected_url.push_str(&self.model.get(*target).qualified_name());
                 }
-                Step::Operation { .. } | Step::Property { .. } | Step::ItemPath { .. } => {
+                Step::Operation { .. }
+                | Step::Property { .. }
+                | Step::ItemPath { .. }
+                | Step::FilterSegment { .. }
+                | Step::Each => {
                     return Err(
                         "it calls an operation or reads a property, which the test does not reproduce"
                             .to_owned(),
@@ -529,7 +535,8 @@ fn is_strict_json(text: &str) -> bool {
 }
 
 /// The member of the service graph a resolved step takes; `None` for a drive-item path
-/// (`root:/a/b:`), which the request builders do not offer.
+/// (`root:/a/b:`) and the set-based `$filter(...)` and `$each`, which the request
+/// builders do not offer.
 fn step_member(step: &Step) -> Option<HandleMember> {
     Some(match step {
         Step::Key { .. } => HandleMember::Key,
@@ -537,7 +544,7 @@ fn step_member(step: &Step) -> Option<HandleMember> {
         Step::Cast { target, .. } => HandleMember::Cast(*target),
         Step::Operation { operation } => HandleMember::Call(*operation),
         Step::Property { name, .. } => HandleMember::Stream(name.clone()),
-        Step::ItemPath { .. } => return None,
+        Step::ItemPath { .. } | Step::FilterSegment { .. } | Step::Each => return None,
     })
 }
 

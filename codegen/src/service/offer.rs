@@ -94,6 +94,11 @@ impl Service<'_> {
                         "it addresses a drive item by its path (`:{text}:`), which the request builders do not offer"
                     )));
                 }
+                Step::FilterSegment { .. } | Step::Each => {
+                    return Err(NotOffered::NotGenerated(
+                        "it is a set-based request (`$filter(...)`, `$each`), which the request builders do not offer".to_owned(),
+                    ));
+                }
             };
             let found = self
                 .members(&node, access)

@@ -100,8 +100,9 @@ impl Selection {
                 Step::Cast { target, .. } => HandleMember::Cast(*target),
                 Step::Operation { operation } => HandleMember::Call(*operation),
                 Step::Property { name, .. } => HandleMember::Stream(name.clone()),
-                // Drive items addressed by path are not in the request builders.
-                Step::ItemPath { .. } => return,
+                // Drive items addressed by path and set-based requests are not in the
+                // request builders.
+                Step::ItemPath { .. } | Step::FilterSegment { .. } | Step::Each => return,
             };
             let found = service
                 .members(&node, access)
