@@ -264,3 +264,87 @@ fn a_lowered_metadata_error_still_stops_validate_and_generate_and_says_why() {
     assert!(!out.exists(), "nothing is written");
     std::fs::remove_dir_all(&dir).expect("cleaned up");
 }
+
+/// A service that takes OData 4.01 set-based requests on one entity set.
+fn set_based_fixture() -> (String, String) {
+    let fixture = common::root().join("tests/fixtures/set_based");
+    (
+        fixture.join("metadata.xml").display().to_string(),
+        fixture.join("pages").display().to_string(),
+    )
+}
+
+#[test]
+fn set_based_requests_resolve_and_undeclared_filter_segments_warn() {
+    let (metadata, pages) = set_based_fixture();
+    let (code, stdout, _) = common::cli(&seed_args(&metadata, &pages, &["--format", "json"]));
+    assert_eq!(code, 1, "`$each` after a single entity is an error");
+    let report: serde_json::Value = serde_json::from_str(&stdout).expect("one JSON document");
+    let page = &report["pages"][0];
+    let operations = page["operations"].as_array().expect("operations");
+    let outcomes: Vec<(&str, &str)> = operations
+        .iter()
+        .map(|o| {
+            (
+                o["kind"].as_str().unwrap_or_default(),
+                o["code"].as_str().unwrap_or_default(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        outcomes,
+        [
+            ("update", ""),
+            ("delete", ""),
+            ("invoke", ""),
+            ("delete", ""),
+            ("", "operation-not-allowed"),
+            ("", "set-segment-misplaced"),
+        ]
+    );
+    assert_eq!(operations[0]["type"], "example.people.person");
+    assert_eq!(operations[2]["operation"], "example.people.retire");
+    let warning = page["diagnostics"]
+        .as_array()
+        .expect("diagnostics")
+        .iter()
+        .find(|d| d["code"] == "filter-segment-unsupported")
+        .expect("the filter segment on `Pets` warns");
+    // At the segment in `DELETE /Pets/$filter(id eq 'rex')/$each`.
+    assert_eq!(
+        (&warning["line"], &warning["col"]),
+        (&18.into(), &14.into())
+    );
+    assert_eq!(
+        report["summary"]["diagnostics_by_code"]["filter-segment-unsupported"],
+        1
+    );
+}
+
+#[test]
+fn generate_says_set_based_requests_have_no_method() {
+    let (metadata, pages) = set_based_fixture();
+    let dir = common::temp_dir("set-based");
+    let out = dir.join("out").display().to_string();
+    let (code, _, stderr) = common::cli(&[
+        "generate",
+        "--metadata",
+        &metadata,
+        "--doc",
+        &pages,
+        "--out",
+        &out,
+        "--warn",
+        "unresolved",
+    ]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(
+        stderr.contains("people.md:15:1: warning[not-generated]: the crate has no method for `PATCH /People/$filter(age gt 60)/$each`: it is a set-based request"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("people.md:16:1: warning[not-generated]"),
+        "{stderr}"
+    );
+    std::fs::remove_dir_all(&dir).expect("cleaned up");
+}

@@ -319,7 +319,7 @@ pub const CODES: &[(&str, &str)] = &[
     ),
     (
         "not-generated",
-        "a documented request resolves, but the generated crate has no method for it, and why (a structural property, a drive item by path, an entity changed where it lives)",
+        "a documented request resolves, but the generated crate has no method for it, and why (a structural property, a drive item by path, a set-based `$filter(...)`/`$each` request, an entity changed where it lives)",
     ),
     (
         "nothing-selected",
