@@ -304,8 +304,12 @@ pub struct Method {
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum MethodKind {
-    /// Appends a segment (navigation property, cast, entity set) and returns a handle.
-    Segment { segment: String, handle: HandleType },
+    /// Appends segments (a navigation property, through complex properties if any; a
+    /// cast; an entity set) and returns a handle.
+    Segment {
+        segments: Vec<String>,
+        handle: HandleType,
+    },
     /// Appends a key and returns the item's handle.
     Key {
         parts: Vec<KeyParam>,
@@ -324,7 +328,7 @@ pub enum MethodKind {
     /// The `$ref` references of a collection-valued navigation property.
     Refs,
     /// The `$ref` reference of a single-valued navigation property.
-    NavRef { segment: String },
+    NavRef { segments: Vec<String> },
     /// A stream: the media entity's `$value` (`segment` is `None`) or a stream property.
     Stream { segment: Option<String> },
     /// A bound action or function, or an operation import.

@@ -183,9 +183,9 @@ fn method_items(method: &ir::Method, path: &TokenStream, ctx: &Ctx) -> TokenStre
     let doc = docs(&method.doc);
     let cfg = cfg_attr(&method.cfg);
     let body = match &method.kind {
-        MethodKind::Segment { segment, handle } => {
+        MethodKind::Segment { segments, handle } => {
             let ty = handle_type(handle, ctx);
-            let new = new_handle(handle, quote! { #path.segment(#segment) }, ctx);
+            let new = new_handle(handle, quote! { #path #(.segment(#segments))* }, ctx);
             quote! {
                 pub fn #name(&self) -> #ty {
                     #new
@@ -212,9 +212,9 @@ fn method_items(method: &ir::Method, path: &TokenStream, ctx: &Ctx) -> TokenStre
                 #rt::References::new(#path.clone())
             }
         },
-        MethodKind::NavRef { segment } => quote! {
+        MethodKind::NavRef { segments } => quote! {
             pub fn #name(&self) -> #rt::Reference {
-                #rt::Reference::new(#path.segment(#segment))
+                #rt::Reference::new(#path #(.segment(#segments))*)
             }
         },
         MethodKind::Stream { segment } => {

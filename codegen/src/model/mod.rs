@@ -586,6 +586,28 @@ impl Model {
         })
     }
 
+    /// The navigation property a path of single-valued complex properties and a
+    /// navigation property name (`home`, `country`) reaches from `id`, with the type
+    /// declaring it.
+    pub fn find_navigation_via(
+        &self,
+        id: TypeId,
+        path: &[String],
+    ) -> Option<(TypeId, &NavigationDef)> {
+        let (name, through) = path.split_last()?;
+        let mut current = id;
+        for property in through {
+            match self.find_property(current, property)?.1.ty {
+                TypeRef {
+                    item: ItemType::Named(complex),
+                    collection: false,
+                } => current = complex,
+                _ => return None,
+            }
+        }
+        self.find_navigation(current, name)
+    }
+
     /// A structural property of `id` or of one of its base types.
     pub fn find_property(&self, id: TypeId, name: &str) -> Option<(TypeId, &PropertyDef)> {
         self.ancestry(id).find_map(|t| {

@@ -18,7 +18,9 @@ use crate::diag::Diagnostic;
 use crate::ir::{self, CrudKind};
 use crate::model::{ItemType, Model, OperationId, TypeRef};
 use crate::path::{ResolvedPath, Root, Step};
-use crate::service::{Access, HandleMember, Leads, Node, NotOffered, PathGlob, Selection, Service};
+use crate::service::{
+    Access, HandleMember, Leads, Node, NotOffered, PathGlob, Selection, Service, step_members,
+};
 use names::Scope;
 
 use features::Features;
@@ -203,8 +205,8 @@ impl<'a> Planner<'a> {
     fn path_node(&self, path: &ResolvedPath) -> Option<(Node, Access)> {
         let (root, steps) = path.endpoint();
         let mut current = self.service.root_target(root)?;
-        for step in steps {
-            let member = step_member(step)?;
+        for (member, _) in step_members(steps) {
+            let member = member?;
             let (_, leads, _) = self
                 .service
                 .members(&current.0, current.1)
@@ -371,17 +373,15 @@ impl<'a> Planner<'a> {
         };
         let mut expected_url = format!("{service_root}/");
         expected_url.push_str(Service::root_name(&path.root));
-        for step in &path.steps {
-            let member = step_member(step).ok_or(
-                "it addresses a drive item by path or is set-based (`$filter(...)`, `$each`)",
-            )?;
+        for (member, steps) in step_members(&path.steps) {
+            let member = member.ok_or("it addresses a drive item by path or is set-based (`$filter(...)`, `$each`)")?;
             let method = names
                 .methods
                 .get(&(node.clone(), member.clone()))
                 .cloned()
                 .ok_or("it passes a segment the request builders do not offer")?;
-            match step {
-                Step::Key { text } => {
+            match (&member, steps) {
+                (HandleMember::Key, [Step::Key { text }]) => {
                     let value = key_value(text).ok_or_else(|| {
                         format!("its key `{text}` is not a plain identifier or quoted string")
                     })?;
@@ -392,21 +392,19 @@ impl<'a> Planner<'a> {
                     expected_url.push('/');
                     expected_url.push_str(&value);
                 }
-                Step::Navigation { name, .. } => {
+                (HandleMember::Navigate(wire), _) => {
                     chain.push(ir::ChainCall::Method(method));
-                    expected_url.push('/');
-                    expected_url.push_str(name);
+                    for part in wire {
+                        expected_url.push('/');
+                        expected_url.push_str(part);
+                    }
                 }
-                Step::Cast { target, .. } => {
+                (HandleMember::Cast(target), _) => {
                     chain.push(ir::ChainCall::Method(method));
                     expected_url.push('/');
                     expected_url.push_str(&self.model.get(*target).qualified_name());
                 }
-                Step::Operation { .. }
-                | Step::Property { .. }
-                | Step::ItemPath { .. }
-                | Step::FilterSegment { .. }
-                | Step::Each => {
+                _ => {
                     return Err(
                         "it calls an operation or reads a property, which the test does not reproduce"
                             .to_owned(),
@@ -532,20 +530,6 @@ impl<'a> Planner<'a> {
 
 fn is_strict_json(text: &str) -> bool {
     serde_json::from_str::<serde_json::Value>(text).is_ok()
-}
-
-/// The member of the service graph a resolved step takes; `None` for a drive-item path
-/// (`root:/a/b:`) and the set-based `$filter(...)` and `$each`, which the request
-/// builders do not offer.
-fn step_member(step: &Step) -> Option<HandleMember> {
-    Some(match step {
-        Step::Key { .. } => HandleMember::Key,
-        Step::Navigation { name, .. } => HandleMember::Navigate(name.clone()),
-        Step::Cast { target, .. } => HandleMember::Cast(*target),
-        Step::Operation { operation } => HandleMember::Call(*operation),
-        Step::Property { name, .. } => HandleMember::Stream(name.clone()),
-        Step::ItemPath { .. } | Step::FilterSegment { .. } | Step::Each => return None,
-    })
 }
 
 /// `{placeholderId}` -> `placeholderId`, `'a''b'` -> `a'b`, `abc` -> `abc`, as long as

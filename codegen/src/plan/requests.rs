@@ -274,7 +274,7 @@ pub fn plan_requests(
                     doc,
                     cfg,
                     kind: MethodKind::Segment {
-                        segment: wire.clone(),
+                        segments: vec![wire.clone()],
                         handle,
                     },
                 });
@@ -368,9 +368,8 @@ fn any_cfg(cfgs: &[&ir::Cfg]) -> ir::Cfg {
 /// Sorts members of one rank: by wire name, or by type and operation order.
 fn member_order_key(p: &Planner<'_>, member: &HandleMember) -> (u8, String) {
     match member {
-        HandleMember::Navigate(n) | HandleMember::Stream(n) | HandleMember::NavRef(n) => {
-            (0, n.clone())
-        }
+        HandleMember::Navigate(path) | HandleMember::NavRef(path) => (0, path.join("/")),
+        HandleMember::Stream(n) => (0, n.clone()),
         HandleMember::Cast(t) => (0, p.model.get(*t).qualified_name()),
         HandleMember::Call(op) => (0, format!("{:010}", op.0)),
         HandleMember::Media => (0, String::new()),
@@ -383,6 +382,10 @@ fn member_order_key(p: &Planner<'_>, member: &HandleMember) -> (u8, String) {
         HandleMember::Delete => (5, String::new()),
         HandleMember::Key => (0, String::new()),
     }
+}
+
+fn wire_parts(path: &[String]) -> Vec<&str> {
+    path.iter().map(String::as_str).collect()
 }
 
 /// The name a member asks for; the handle's scope makes it unique.
@@ -414,8 +417,13 @@ fn method_candidate(
                 _ => "by_key".to_owned(),
             }
         }
-        HandleMember::Navigate(name) | HandleMember::Stream(name) => names::value_name(name),
-        HandleMember::NavRef(name) => names::value_name_joined(&[name, "ref"]),
+        HandleMember::Navigate(path) => names::value_name_joined(&wire_parts(path)),
+        HandleMember::Stream(name) => names::value_name(name),
+        HandleMember::NavRef(path) => {
+            let mut parts = wire_parts(path);
+            parts.push("ref");
+            names::value_name_joined(&parts)
+        }
         HandleMember::Cast(t) => {
             let def = model.get(*t);
             let default_namespace = model
@@ -503,12 +511,13 @@ fn plan_method(
             ],
             MethodKind::Refs,
         ),
-        HandleMember::NavRef(nav) => (
+        HandleMember::NavRef(path) => (
             vec![format!(
-                "The reference (`$ref`) of `{nav}`: read, set or remove it."
+                "The reference (`$ref`) of `{}`: read, set or remove it.",
+                path.join("/")
             )],
             MethodKind::NavRef {
-                segment: nav.clone(),
+                segments: path.clone(),
             },
         ),
         HandleMember::Media => (
@@ -560,18 +569,18 @@ fn plan_method(
                 },
             )
         }
-        HandleMember::Navigate(wire) => {
+        HandleMember::Navigate(path) => {
             let description = item
-                .and_then(|t| model.find_navigation(t, wire))
+                .and_then(|t| model.find_navigation_via(t, path))
                 .and_then(|(_, n)| n.description.clone());
-            let mut doc = vec![format!("Navigates to `{wire}`.")];
+            let mut doc = vec![format!("Navigates to `{}`.", path.join("/"))];
             if let Some(d) = description {
                 doc.extend([String::new(), d]);
             }
             (
                 doc,
                 MethodKind::Segment {
-                    segment: wire.clone(),
+                    segments: path.clone(),
                     handle: target_handle?,
                 },
             )
@@ -590,7 +599,7 @@ fn plan_method(
             (
                 doc,
                 MethodKind::Segment {
-                    segment: qualified,
+                    segments: vec![qualified],
                     handle: target_handle?,
                 },
             )

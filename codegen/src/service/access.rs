@@ -168,7 +168,7 @@ mod tests {
         let person = Node::Entity(type_id(&model, "t.person"));
         // `/airlines/{code}` may be updated and deleted; `/people/{id}/airline` only read.
         assert!(types.is_generic(&airline));
-        let navigate = HandleMember::Navigate("airline".to_owned());
+        let navigate = HandleMember::Navigate(vec!["airline".to_owned()]);
         assert_eq!(
             types.argument(Some((&person, &navigate)), &airline, READ_ONLY),
             Some(HandleAccess::Fixed(READ_ONLY))

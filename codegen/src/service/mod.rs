@@ -24,7 +24,7 @@ pub use offer::NotOffered;
 pub use selection::Selection;
 
 use std::cell::RefCell;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::rc::Rc;
 
 use crate::model::{
@@ -32,7 +32,11 @@ use crate::model::{
     TypeId, TypeRef,
 };
 use crate::model::{OperationKind, StructuredKind};
-use crate::path::Root;
+use crate::path::{Root, Step};
+
+/// How many complex properties deep an entity handle looks for navigation properties
+/// of complex types (`home/country` is one).
+const COMPLEX_DEPTH: usize = 4;
 
 /// A request handle.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -75,8 +79,10 @@ impl Access {
 /// What a handle offers.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum HandleMember {
-    /// A navigation property of the item type or of one of its base types.
-    Navigate(String),
+    /// A navigation property of the item type or of one of its base types, or of the
+    /// type of one of their single-valued complex properties: its wire path, the
+    /// complex properties it is reached through then its name (`home`, `country`).
+    Navigate(Vec<String>),
     /// Addressing one entity of a collection by its key.
     Key,
     /// A cast to a derived type.
@@ -92,8 +98,9 @@ pub enum HandleMember {
     Delete,
     /// `$ref` of a non-containment collection navigation: list, add and remove references.
     Refs,
-    /// `$ref` of a single-valued non-containment navigation property of an entity.
-    NavRef(String),
+    /// `$ref` of a single-valued non-containment navigation property of an entity, by
+    /// its wire path as in [`HandleMember::Navigate`].
+    NavRef(Vec<String>),
     /// `$value` of a media entity.
     Media,
     /// A stream property of an entity.
@@ -120,6 +127,10 @@ pub enum EdgeKind {
     Reference,
 }
 
+/// A navigation property reached through complex properties: its wire path, the type
+/// of the last complex property, the type declaring it and its definition.
+type ComplexNavigation<'m> = (Vec<String>, TypeId, TypeId, &'m NavigationDef);
+
 /// What a handle offers, with full access, as [`Service::members`] computes it.
 type Members = Rc<Vec<(HandleMember, Leads, EdgeKind)>>;
 
@@ -132,6 +143,9 @@ pub struct Service<'m> {
     restricted_navigations: HashMap<(TypeId, String), Vec<(Restrictions, String)>>,
     entity_bound: HashMap<TypeId, Vec<OperationId>>,
     collection_bound: HashMap<TypeId, Vec<OperationId>>,
+    /// Complex types with a navigation property, declared or inherited, or with a
+    /// single-valued complex property of such a type: the ones worth entering.
+    navigating_complex: HashSet<TypeId>,
     members: RefCell<HashMap<Node, Members>>,
 }
 
@@ -158,6 +172,7 @@ impl<'m> Service<'m> {
             restricted_navigations: restricted_navigations(model),
             entity_bound,
             collection_bound,
+            navigating_complex: navigating_complex(model),
             members: RefCell::new(HashMap::new()),
         }
     }
@@ -484,50 +499,12 @@ impl<'m> Service<'m> {
                 let Some(s) = model.structured(t) else {
                     continue;
                 };
-                for n in s
-                    .navigations
-                    .iter()
-                    .filter(|n| self.is_navigable(t, &n.name))
-                {
-                    let kind = if n.contains_target {
-                        EdgeKind::Owned
-                    } else {
-                        EdgeKind::Reference
-                    };
-                    let leads = if n.collection {
-                        Node::Nav(
-                            self.model
-                                .find_navigation(item, &n.name)
-                                .map_or(item, |(d, _)| d),
-                            n.name.clone(),
-                        )
-                    } else {
-                        Node::Entity(n.target)
-                    };
-                    let target_r = self
-                        .navigation_restrictions(t, n)
-                        .and(self.type_restrictions(n.target));
-                    let nav_access = if n.contains_target {
-                        Access {
-                            update: target_r.updatable,
-                            delete: target_r.deletable,
-                        }
-                    } else {
-                        Access::default()
-                    };
-                    out.push((
-                        HandleMember::Navigate(n.name.clone()),
-                        Leads::Node(leads, nav_access),
-                        kind,
-                    ));
-                    if !n.contains_target && !n.collection && target_r.referenceable {
-                        out.push((
-                            HandleMember::NavRef(n.name.clone()),
-                            Leads::Request,
-                            EdgeKind::Owned,
-                        ));
-                    }
+                for n in &s.navigations {
+                    self.navigation_members(item, t, n, vec![n.name.clone()], &mut out);
                 }
+            }
+            for (path, complex, declaring, n) in self.complex_navigations(item) {
+                self.navigation_members(complex, declaring, n, path, &mut out);
             }
         }
         for d in self.derived_entities(item) {
@@ -562,16 +539,122 @@ impl<'m> Service<'m> {
         out
     }
 
+    /// The members a navigation property gives an entity handle, where `path` reaches
+    /// it on the type `reached` (the entity's or a complex property's): the
+    /// navigation, and `$ref` of a single-valued one without containment.
+    fn navigation_members(
+        &self,
+        reached: TypeId,
+        declaring: TypeId,
+        n: &NavigationDef,
+        path: Vec<String>,
+        out: &mut Vec<(HandleMember, Leads, EdgeKind)>,
+    ) {
+        if !self.is_navigable(declaring, &n.name) {
+            return;
+        }
+        let kind = if n.contains_target {
+            EdgeKind::Owned
+        } else {
+            EdgeKind::Reference
+        };
+        let leads = if n.collection {
+            Node::Nav(
+                self.model
+                    .find_navigation(reached, &n.name)
+                    .map_or(reached, |(d, _)| d),
+                n.name.clone(),
+            )
+        } else {
+            Node::Entity(n.target)
+        };
+        let target_r = self
+            .navigation_restrictions(declaring, n)
+            .and(self.type_restrictions(n.target));
+        let nav_access = if n.contains_target {
+            Access {
+                update: target_r.updatable,
+                delete: target_r.deletable,
+            }
+        } else {
+            Access::default()
+        };
+        out.push((
+            HandleMember::Navigate(path.clone()),
+            Leads::Node(leads, nav_access),
+            kind,
+        ));
+        if !n.contains_target && !n.collection && target_r.referenceable {
+            out.push((HandleMember::NavRef(path), Leads::Request, EdgeKind::Owned));
+        }
+    }
+
+    /// The navigation properties of the types of `t`'s single-valued complex properties
+    /// (declared or inherited, of the declared type and its base types), and of theirs,
+    /// [`COMPLEX_DEPTH`] deep: each with its wire path, the property's declared type,
+    /// the type declaring the navigation and its definition. A complex type is not
+    /// entered again below itself. Collections of complex values are left out: a URL
+    /// cannot address one of their items.
+    fn complex_navigations(&self, t: TypeId) -> Vec<ComplexNavigation<'m>> {
+        let mut out = Vec::new();
+        self.collect_complex_navigations(t, &mut Vec::new(), &mut Vec::new(), &mut out);
+        out
+    }
+
+    fn collect_complex_navigations(
+        &self,
+        t: TypeId,
+        through: &mut Vec<String>,
+        entered: &mut Vec<TypeId>,
+        out: &mut Vec<ComplexNavigation<'m>>,
+    ) {
+        if through.len() == COMPLEX_DEPTH {
+            return;
+        }
+        let model = self.model;
+        for p in model.all_properties(t) {
+            let TypeRef {
+                item: ItemType::Named(complex),
+                collection: false,
+            } = p.ty
+            else {
+                continue;
+            };
+            if !self.navigating_complex.contains(&complex) || entered.contains(&complex) {
+                continue;
+            }
+            through.push(p.name.clone());
+            entered.push(complex);
+            let mut chain: Vec<TypeId> = model.ancestry(complex).collect();
+            chain.reverse();
+            for declaring in chain {
+                for n in model
+                    .structured(declaring)
+                    .into_iter()
+                    .flat_map(|s| &s.navigations)
+                {
+                    let mut path = through.clone();
+                    path.push(n.name.clone());
+                    out.push((path, complex, declaring, n));
+                }
+            }
+            self.collect_complex_navigations(complex, through, entered, out);
+            entered.pop();
+            through.pop();
+        }
+    }
+
     /// The URL segments a member appends; empty for requests on the handle itself.
     pub fn segments(&self, member: &HandleMember) -> Vec<String> {
         match member {
-            HandleMember::Navigate(name) | HandleMember::Stream(name) => vec![name.clone()],
+            HandleMember::Navigate(path) => path.clone(),
+            HandleMember::Stream(name) => vec![name.clone()],
             HandleMember::Key => vec!["{key}".to_owned()],
             HandleMember::Cast(t) => vec![self.model.get(*t).qualified_name()],
             HandleMember::Call(op) => vec![self.model.operation(*op).qualified_name()],
             HandleMember::Count => vec!["$count".to_owned()],
             HandleMember::Refs => vec!["$ref".to_owned()],
-            HandleMember::NavRef(name) => vec![name.clone(), "$ref".to_owned()],
+            HandleMember::NavRef(path) => path.iter().cloned().chain(["$ref".to_owned()]).collect(),
             HandleMember::Media => vec!["$value".to_owned()],
             HandleMember::List
             | HandleMember::Create
@@ -582,9 +665,97 @@ impl<'m> Service<'m> {
     }
 }
 
+/// Complex types with a navigation property (declared or inherited) or with a
+/// single-valued complex property of such a type, to a fixed point.
+fn navigating_complex(model: &Model) -> HashSet<TypeId> {
+    let complex: Vec<TypeId> = model
+        .ids()
+        .filter(|&t| {
+            model
+                .structured(t)
+                .is_some_and(|s| s.kind == StructuredKind::Complex)
+        })
+        .collect();
+    let mut found: HashSet<TypeId> = complex
+        .iter()
+        .copied()
+        .filter(|&t| !model.all_navigations(t).is_empty())
+        .collect();
+    loop {
+        let more: Vec<TypeId> = complex
+            .iter()
+            .copied()
+            .filter(|t| !found.contains(t))
+            .filter(|&t| {
+                model.all_properties(t).iter().any(|p| {
+                    matches!(p.ty, TypeRef { item: ItemType::Named(c), collection: false } if found.contains(&c))
+                })
+            })
+            .collect();
+        if more.is_empty() {
+            return found;
+        }
+        found.extend(more);
+    }
+}
+
+/// The members a path's steps take, in order, each with the steps it covers: a
+/// navigation property reached through single-valued complex properties
+/// (`home/country`) is one member. `None` for a drive item addressed by path
+/// (`root:/a/b:`) and the set-based `$filter(...)` and `$each`, which no member takes.
+pub fn step_members(steps: &[Step]) -> Vec<(Option<HandleMember>, &[Step])> {
+    let mut out = Vec::new();
+    let mut rest = steps;
+    while let Some(first) = rest.first() {
+        let (member, taken) = match first {
+            Step::Key { .. } => (Some(HandleMember::Key), 1),
+            Step::Cast { target, .. } => (Some(HandleMember::Cast(*target)), 1),
+            Step::Operation { operation } => (Some(HandleMember::Call(*operation)), 1),
+            // Drive items addressed by path and set-based requests are not in the
+            // request builders.
+            Step::ItemPath { .. } | Step::FilterSegment { .. } | Step::Each => (None, 1),
+            Step::Property { name, .. } | Step::Navigation { name, .. } => {
+                match navigation_path(rest) {
+                    Some(path) => {
+                        let taken = path.len();
+                        (Some(HandleMember::Navigate(path)), taken)
+                    }
+                    None => (Some(HandleMember::Stream(name.clone())), 1),
+                }
+            }
+        };
+        let (these, after) = rest.split_at(taken);
+        out.push((member, these));
+        rest = after;
+    }
+    out
+}
+
+/// The wire path of the navigation property `steps` begin with, after any number of
+/// single-valued (complex) properties; `None` if they do not begin so.
+fn navigation_path(steps: &[Step]) -> Option<Vec<String>> {
+    let mut path = Vec::new();
+    for step in steps {
+        match step {
+            Step::Property {
+                name,
+                collection: false,
+                ..
+            } => path.push(name.clone()),
+            Step::Navigation { name, .. } => {
+                path.push(name.clone());
+                return Some(path);
+            }
+            _ => return None,
+        }
+    }
+    None
+}
+
 /// Every `RestrictedProperties` entry of the model by the navigation property its path
-/// ends at, walked from the annotated element's type; entries whose path names no
-/// navigation are left out.
+/// ends at, walked from the annotated element's type through navigation properties and
+/// single-valued complex properties; entries whose path names no navigation are left
+/// out.
 fn restricted_navigations(model: &Model) -> HashMap<(TypeId, String), Vec<(Restrictions, String)>> {
     let mut annotated: Vec<(TypeId, String, &[RestrictedNavigation])> = Vec::new();
     if let Some(c) = &model.container {
@@ -617,15 +788,18 @@ fn restricted_navigations(model: &Model) -> HashMap<(TypeId, String), Vec<(Restr
             let mut current = ty;
             let mut last = None;
             for segment in entry.path.split('/') {
-                match model.find_navigation(current, segment) {
-                    Some((declaring, nav)) => {
-                        last = Some((declaring, nav.name.clone()));
-                        current = nav.target;
-                    }
-                    None => {
-                        last = None;
-                        break;
-                    }
+                if let Some((declaring, nav)) = model.find_navigation(current, segment) {
+                    last = Some((declaring, nav.name.clone()));
+                    current = nav.target;
+                    continue;
+                }
+                last = None;
+                match model.find_property(current, segment).map(|(_, p)| p.ty) {
+                    Some(TypeRef {
+                        item: ItemType::Named(complex),
+                        collection: false,
+                    }) => current = complex,
+                    _ => break,
                 }
             }
             if let Some(key) = last {
@@ -704,13 +878,13 @@ pub(super) mod tests {
         let members = offered(&service, &Node::Entity(person));
         let trips = Node::Nav(person, "trips".to_owned());
         assert!(members.contains(&(
-            HandleMember::Navigate("trips".to_owned()),
+            HandleMember::Navigate(vec!["trips".to_owned()]),
             Some(trips.clone()),
             EdgeKind::Owned
         )));
         let airline = type_id(&model, "t.airline");
         assert!(members.contains(&(
-            HandleMember::Navigate("airline".to_owned()),
+            HandleMember::Navigate(vec!["airline".to_owned()]),
             Some(Node::Entity(airline)),
             EdgeKind::Reference
         )));
@@ -739,12 +913,86 @@ pub(super) mod tests {
         // The derived type inherits the navigation and the bound action.
         let derived = offered(&service, &Node::Entity(employee));
         assert!(derived.iter().any(|(m, to, _)| {
-            *m == HandleMember::Navigate("trips".to_owned()) && to.as_ref() == Some(&trips)
+            *m == HandleMember::Navigate(vec!["trips".to_owned()]) && to.as_ref() == Some(&trips)
         }));
         assert!(
             derived
                 .iter()
                 .any(|(m, _, _)| matches!(m, HandleMember::Call(_)))
+        );
+    }
+
+    #[test]
+    fn navigation_of_single_complex_properties_is_offered_by_its_path() {
+        // `place` declares `country`; `address` derives from it, nests itself and
+        // declares `neighbours`; only `postalAddress`, derived again, has `office`.
+        let model = test_model(
+            r#"Namespace="t""#,
+            r#"<ComplexType Name="place">
+                 <NavigationProperty Name="country" Type="t.country"/></ComplexType>
+               <ComplexType Name="address" BaseType="t.place">
+                 <Property Name="city" Type="Edm.String"/>
+                 <Property Name="previous" Type="t.address"/>
+                 <NavigationProperty Name="neighbours" Type="Collection(t.person)"/></ComplexType>
+               <ComplexType Name="postalAddress" BaseType="t.address">
+                 <NavigationProperty Name="office" Type="t.country"/></ComplexType>
+               <ComplexType Name="plain"><Property Name="note" Type="Edm.String"/></ComplexType>
+               <EntityType Name="person"><Key><PropertyRef Name="id"/></Key>
+                 <Property Name="id" Type="Edm.String" Nullable="false"/>
+                 <Property Name="home" Type="t.address"/>
+                 <Property Name="remark" Type="t.plain"/>
+                 <Property Name="addresses" Type="Collection(t.address)"/></EntityType>
+               <EntityType Name="country"><Key><PropertyRef Name="code"/></Key>
+                 <Property Name="code" Type="Edm.String" Nullable="false"/></EntityType>
+               <EntityContainer Name="c">
+                 <EntitySet Name="people" EntityType="t.person"/>
+                 <EntitySet Name="countries" EntityType="t.country"/>
+               </EntityContainer>"#,
+        );
+        let service = Service::new(&model);
+        let person = type_id(&model, "t.person");
+        let place = type_id(&model, "t.place");
+        let address = type_id(&model, "t.address");
+        let country = type_id(&model, "t.country");
+        let path = |parts: &[&str]| parts.iter().map(|p| (*p).to_owned()).collect::<Vec<_>>();
+        let navigations: Vec<_> = offered(&service, &Node::Entity(person))
+            .into_iter()
+            .filter(|(m, _, _)| matches!(m, HandleMember::Navigate(_) | HandleMember::NavRef(_)))
+            .collect();
+        assert_eq!(
+            navigations,
+            [
+                (
+                    HandleMember::Navigate(path(&["home", "country"])),
+                    Some(Node::Entity(country)),
+                    EdgeKind::Reference
+                ),
+                (
+                    HandleMember::NavRef(path(&["home", "country"])),
+                    None,
+                    EdgeKind::Owned
+                ),
+                (
+                    HandleMember::Navigate(path(&["home", "neighbours"])),
+                    Some(Node::Nav(address, "neighbours".to_owned())),
+                    EdgeKind::Reference
+                ),
+            ]
+        );
+        assert_eq!(
+            service.segments(&HandleMember::NavRef(path(&["home", "country"]))),
+            ["home", "country", "$ref"]
+        );
+        // The collection handle is the complex type's, as for an entity type's own.
+        assert_eq!(
+            service.item_type(&Node::Nav(address, "neighbours".to_owned())),
+            Some(person)
+        );
+        assert_eq!(
+            model
+                .find_navigation_via(person, &path(&["home", "country"]))
+                .map(|(declaring, n)| (declaring, n.name.as_str())),
+            Some((place, "country"))
         );
     }
 

@@ -2,7 +2,7 @@
 //! path with the access each step gives; or why the graph has none: a Capabilities
 //! annotation forbids it there, or the request builders do not cover it.
 
-use super::{Access, HandleMember, Leads, Node, Service};
+use super::{Access, HandleMember, Leads, Node, Service, step_members};
 use crate::analyse::{Capabilities, CrudKind, RequestKind};
 use crate::model::{NavigationDef, Restrictions, TypeId};
 use crate::path::{ResolvedPath, Root, Step, Suffix};
@@ -82,23 +82,20 @@ impl Service<'_> {
         };
         let mut arrival = Arrival::Root;
         let mut previous: Option<(Node, HandleMember)> = None;
-        for (index, step) in path.steps.iter().enumerate() {
-            let member = match step {
-                Step::Key { .. } => HandleMember::Key,
-                Step::Navigation { name, .. } => HandleMember::Navigate(name.clone()),
-                Step::Cast { target, .. } => HandleMember::Cast(*target),
-                Step::Operation { operation } => HandleMember::Call(*operation),
-                Step::Property { name, .. } => HandleMember::Stream(name.clone()),
-                Step::ItemPath { text } => {
-                    return Err(NotOffered::NotGenerated(format!(
+        let members = step_members(&path.steps);
+        let last = members.len().saturating_sub(1);
+        for (index, (member, steps)) in members.into_iter().enumerate() {
+            let Some(member) = member else {
+                let text = steps.iter().find_map(|s| match s {
+                    Step::ItemPath { text } => Some(text.as_str()),
+                    _ => None,
+                });
+                return Err(NotOffered::NotGenerated(match text {
+                    Some(text) => format!(
                         "it addresses a drive item by its path (`:{text}:`), which the request builders do not offer"
-                    )));
-                }
-                Step::FilterSegment { .. } | Step::Each => {
-                    return Err(NotOffered::NotGenerated(
-                        "it is a set-based request (`$filter(...)`, `$each`), which the request builders do not offer".to_owned(),
-                    ));
-                }
+                    ),
+                    None => "it is a set-based request (`$filter(...)`, `$each`), which the request builders do not offer".to_owned(),
+                }));
             };
             let found = self
                 .members(&node, access)
@@ -117,7 +114,7 @@ impl Service<'_> {
                     access = next_access;
                 }
                 // A call or a stream is the request itself (a stream's `$value` too).
-                Leads::Request if index + 1 == path.steps.len() => {
+                Leads::Request if index == last => {
                     return Ok(Some((node, member)));
                 }
                 Leads::Request => {
@@ -182,8 +179,8 @@ impl Service<'_> {
         previous: Option<(Node, HandleMember)>,
     ) -> Result<Option<(Node, HandleMember)>, NotOffered> {
         let (owner, member) = match (&node, previous) {
-            (Node::Entity(_), Some((source, HandleMember::Navigate(name)))) => {
-                (source, HandleMember::NavRef(name))
+            (Node::Entity(_), Some((source, HandleMember::Navigate(path)))) => {
+                (source, HandleMember::NavRef(path))
             }
             (Node::Entity(_), Some((collection, HandleMember::Key))) => {
                 (collection, HandleMember::Refs)
@@ -207,7 +204,9 @@ impl Service<'_> {
             return Ok(Some((owner, member)));
         }
         let declared = match (&owner, &member) {
-            (Node::Entity(t), HandleMember::NavRef(name)) => self.model.find_navigation(*t, name),
+            (Node::Entity(t), HandleMember::NavRef(path)) => {
+                self.model.find_navigation_via(*t, path)
+            }
             (Node::Nav(t, name), _) => self.model.find_navigation(*t, name),
             _ => None,
         };
@@ -228,10 +227,10 @@ impl Service<'_> {
     /// Why a step of the path is not a member of `node`.
     fn missing_step(&self, node: &Node, member: &HandleMember) -> NotOffered {
         match (node, member) {
-            (Node::Entity(t), HandleMember::Navigate(name)) => {
-                if let Some((declaring, _)) = self.model.find_navigation(*t, name) {
+            (Node::Entity(t), HandleMember::Navigate(path)) => {
+                if let Some((declaring, nav)) = self.model.find_navigation_via(*t, path) {
                     if let Some((_, place)) = self
-                        .restricted_navigation_places(declaring, name)
+                        .restricted_navigation_places(declaring, &nav.name)
                         .iter()
                         .find(|(r, _)| !r.navigable)
                     {
@@ -337,8 +336,8 @@ impl Service<'_> {
                     None => not_generated(member),
                 }
             }
-            Arrival::Edge(Node::Entity(source), HandleMember::Navigate(name)) => {
-                match self.model.find_navigation(*source, name) {
+            Arrival::Edge(Node::Entity(source), HandleMember::Navigate(path)) => {
+                match self.model.find_navigation_via(*source, path) {
                     Some((declaring, nav)) if nav.contains_target => {
                         let own = self.navigation_places(declaring, nav);
                         match self.denier(needs, own, item) {
@@ -346,7 +345,7 @@ impl Service<'_> {
                             None => not_generated(member),
                         }
                     }
-                    Some((declaring, _)) => changed_where_it_lives(declaring, name, self),
+                    Some((declaring, nav)) => changed_where_it_lives(declaring, &nav.name, self),
                     None => not_generated(member),
                 }
             }
@@ -459,7 +458,7 @@ fn changed_where_it_lives(declaring: TypeId, name: &str, service: &Service<'_>) 
 
 fn not_generated(member: &HandleMember) -> NotOffered {
     let what = match member {
-        HandleMember::Navigate(name) => format!("the navigation `{name}`"),
+        HandleMember::Navigate(path) => format!("the navigation `{}`", path.join("/")),
         HandleMember::Key => "a key".to_owned(),
         HandleMember::Cast(_) => "that cast".to_owned(),
         HandleMember::Call(_) => "that operation".to_owned(),
@@ -483,8 +482,8 @@ mod tests {
     use crate::model::{Model, test_model};
     use crate::read::page::HttpMethod;
 
-    /// Clubs contain members, which contain badges and point at a country; the
-    /// annotations forbid a request of each kind somewhere.
+    /// Clubs contain members, which contain badges and point at a country, also from
+    /// their home address; the annotations forbid a request of each kind somewhere.
     fn model() -> Model {
         test_model(
             r#"Namespace="c" Alias="self""#,
@@ -492,7 +491,10 @@ mod tests {
                  <Property Name="id" Type="Edm.String" Nullable="false"/>
                  <Property Name="name" Type="Edm.String"/>
                  <NavigationProperty Name="badges" Type="Collection(c.badge)" ContainsTarget="true"/>
+                 <Property Name="home" Type="c.address"/>
                  <NavigationProperty Name="country" Type="c.country"/></EntityType>
+               <ComplexType Name="address">
+                 <NavigationProperty Name="country" Type="c.country"/></ComplexType>
                <EntityType Name="badge"><Key><PropertyRef Name="id"/></Key>
                  <Property Name="id" Type="Edm.String" Nullable="false"/></EntityType>
                <EntityType Name="country"><Key><PropertyRef Name="code"/></Key>
@@ -601,6 +603,29 @@ mod tests {
         );
         assert!(
             not_generated(HttpMethod::Get, "/me/name").contains("`name` is a structural property")
+        );
+        assert!(
+            not_generated(HttpMethod::Patch, "/me/home/country")
+                .contains("`c.address/country` is a navigation property without containment"),
+        );
+    }
+
+    #[test]
+    fn a_navigation_through_a_complex_property_is_one_member() {
+        let model = model();
+        let country = model.lookup("c.country").unwrap();
+        let member = model.lookup("c.member").unwrap();
+        let home_country = vec!["home".to_owned(), "country".to_owned()];
+        assert_eq!(
+            offered(&model, HttpMethod::Get, "/members/{id}/home/country"),
+            Ok(Some((Node::Entity(country), HandleMember::Get)))
+        );
+        assert_eq!(
+            offered(&model, HttpMethod::Get, "/me/home/country/$ref"),
+            Ok(Some((
+                Node::Entity(member),
+                HandleMember::NavRef(home_country)
+            )))
         );
     }
 }

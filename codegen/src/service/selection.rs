@@ -2,8 +2,8 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet, VecDeque};
 
-use super::{Access, EdgeKind, HandleMember, Leads, Node, PathGlob, Service};
-use crate::path::{ResolvedPath, Root, Step, Suffix};
+use super::{Access, EdgeKind, HandleMember, Leads, Node, PathGlob, Service, step_members};
+use crate::path::{ResolvedPath, Root, Suffix};
 
 /// The part of the graph to generate.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -92,17 +92,12 @@ impl Selection {
         };
         self.add_node(&node);
         let (_, endpoint) = path.endpoint();
-        let mut previous: Option<(Node, &Step)> = None;
-        for step in endpoint {
-            let member = match step {
-                Step::Key { .. } => HandleMember::Key,
-                Step::Navigation { name, .. } => HandleMember::Navigate(name.clone()),
-                Step::Cast { target, .. } => HandleMember::Cast(*target),
-                Step::Operation { operation } => HandleMember::Call(*operation),
-                Step::Property { name, .. } => HandleMember::Stream(name.clone()),
-                // Drive items addressed by path and set-based requests are not in the
-                // request builders.
-                Step::ItemPath { .. } | Step::FilterSegment { .. } | Step::Each => return,
+        let mut previous: Option<(Node, HandleMember)> = None;
+        for (member, _) in step_members(endpoint) {
+            // Drive items addressed by path and set-based requests are not in the
+            // request builders.
+            let Some(member) = member else {
+                return;
             };
             let found = service
                 .members(&node, access)
@@ -111,10 +106,10 @@ impl Selection {
             let Some((member, leads, _)) = found else {
                 return;
             };
-            self.add_member(&node, member);
+            self.add_member(&node, member.clone());
             match leads {
                 Leads::Node(next, next_access) => {
-                    previous = Some((node, step));
+                    previous = Some((node, member));
                     node = next;
                     access = next_access;
                     self.add_node(&node);
@@ -134,8 +129,8 @@ impl Selection {
             Some(Suffix::Value) => HandleMember::Media,
             Some(Suffix::Ref) => match (&previous, Service::is_collection(&node)) {
                 // `/manager/$ref`: the reference belongs to the entity before.
-                (Some((source, Step::Navigation { name, .. })), false) => {
-                    let member = HandleMember::NavRef(name.clone());
+                (Some((source, HandleMember::Navigate(path))), false) => {
+                    let member = HandleMember::NavRef(path.clone());
                     let source = source.clone();
                     if service
                         .members(&source, Access::default())
@@ -344,7 +339,7 @@ mod tests {
         );
         assert_eq!(
             members(&selection, &Node::Entity(person)),
-            [HandleMember::Navigate("trips".to_owned())]
+            [HandleMember::Navigate(vec!["trips".to_owned()])]
         );
         assert_eq!(
             members(&selection, &Node::Nav(person, "trips".to_owned())),
@@ -376,8 +371,8 @@ mod tests {
         assert_eq!(
             members(&reference, &Node::Entity(person)),
             [
-                HandleMember::Navigate("airline".to_owned()),
-                HandleMember::NavRef("airline".to_owned())
+                HandleMember::Navigate(vec!["airline".to_owned()]),
+                HandleMember::NavRef(vec!["airline".to_owned()])
             ]
         );
     }
