@@ -156,7 +156,7 @@ fn requests_the_capabilities_forbid_do_not_resolve() {
     assert_eq!(code, 0, "forbidden requests are warnings");
     let report: serde_json::Value = serde_json::from_str(&stdout).expect("one JSON document");
     let summary = &report["summary"];
-    assert_eq!(summary["request_lines"], 22);
+    assert_eq!(summary["request_lines"], 23);
     assert_eq!(
         summary["unresolved_by_code"]["forbidden-by-capabilities"],
         6

@@ -17,6 +17,12 @@ pub struct Address {
     pub odata_type: Option<String>,
     #[serde(default, skip_serializing_if = "rt::Field::is_absent")]
     pub city: rt::Field<String>,
+    /// Navigation property: filled when the request expands it (`.expand(["country"])`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub country: Option<Box<Country>>,
+    /// Navigation property: filled when the request expands it (`.expand(["neighbours"])`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub neighbours: Option<Vec<Member>>,
     /// Properties the schema does not declare, kept so that nothing received is lost.
     #[serde(flatten)]
     pub additional_data: ::std::collections::BTreeMap<String, ::serde_json::Value>,
@@ -33,6 +39,8 @@ impl Default for Address {
         Self {
             odata_type: Some(Self::ODATA_TYPE.to_owned()),
             city: rt::Field::Absent,
+            country: None,
+            neighbours: None,
             additional_data: ::std::collections::BTreeMap::new(),
         }
     }
@@ -116,6 +124,44 @@ impl Default for Badge {
             odata_etag: None,
             id: Default::default(),
             title: rt::Field::Absent,
+            additional_data: ::std::collections::BTreeMap::new(),
+        }
+    }
+}
+
+/// The entity type `example.club.country`.
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct Country {
+    /// The type's name as services read it from a request body (`@odata.type`).
+    #[serde(rename = "@odata.type", default, skip_serializing_if = "Option::is_none")]
+    pub odata_type: Option<String>,
+    /// The entity's version (`@odata.etag`), when the service tracks one: give it to
+    /// `if_match` to change or delete only that version.
+    #[serde(rename = "@odata.etag", default, skip_serializing_if = "Option::is_none")]
+    pub odata_etag: Option<String>,
+    /// The key. Empty (the type's default) when a response leaves it out; an empty key is not sent, so a create lets the service assign one.
+    #[serde(default, skip_serializing_if = "rt::is_default")]
+    pub code: String,
+    #[serde(default, skip_serializing_if = "rt::Field::is_absent")]
+    pub name: rt::Field<String>,
+    /// Properties the schema does not declare, kept so that nothing received is lost.
+    #[serde(flatten)]
+    pub additional_data: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+}
+
+impl Country {
+    /// The `@odata.type` of this type.
+    pub const ODATA_TYPE: &'static str = "#example.club.country";
+}
+
+impl Default for Country {
+    /// An empty value that names its type, ready to fill in for a request body.
+    fn default() -> Self {
+        Self {
+            odata_type: Some(Self::ODATA_TYPE.to_owned()),
+            odata_etag: None,
+            code: Default::default(),
+            name: rt::Field::Absent,
             additional_data: ::std::collections::BTreeMap::new(),
         }
     }

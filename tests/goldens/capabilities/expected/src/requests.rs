@@ -65,7 +65,7 @@ impl Members {
 
     /// Addresses one `example.club.member` of this collection by its key.
     pub fn by_id(&self, id: &str) -> member::Member {
-        member::Member(self.0.key_in_parentheses(id))
+        member::Member(self.0.key_in_parentheses(id), ::core::marker::PhantomData)
     }
 
     /// Lists the `example.club.member` items of this collection, a page at a time.
@@ -153,7 +153,9 @@ impl Archive {
     }
 }
 
+pub mod address;
 pub mod club;
+pub mod country;
 pub mod entry;
 pub mod member;
 pub mod notice;

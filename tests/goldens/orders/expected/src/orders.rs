@@ -22,6 +22,14 @@ pub struct Address {
     pub postal_code: Option<String>,
     #[serde(default, skip_serializing_if = "rt::Field::is_absent")]
     pub location: rt::Field<::serde_json::Value>,
+    /// The warehouse that ships to this address.
+    ///
+    /// Navigation property: filled when the request expands it (`.expand(["warehouse"])`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub warehouse: Option<Box<Warehouse>>,
+    /// Navigation property: filled when the request expands it (`.expand(["neighbours"])`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub neighbours: Option<Vec<Customer>>,
     /// Properties the schema does not declare, kept so that nothing received is lost.
     #[serde(flatten)]
     pub additional_data: ::std::collections::BTreeMap<String, ::serde_json::Value>,
@@ -40,6 +48,8 @@ impl Default for Address {
             street: rt::Field::Absent,
             postal_code: None,
             location: rt::Field::Absent,
+            warehouse: None,
+            neighbours: None,
             additional_data: ::std::collections::BTreeMap::new(),
         }
     }

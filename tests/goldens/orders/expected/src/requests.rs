@@ -203,7 +203,11 @@ impl Warehouses {
     }
 
     /// Addresses one `example.orders.warehouse` of this collection by its key.
-    pub fn by_key(&self, site_code: &str, bay: &str) -> warehouse::Warehouse {
+    pub fn by_key(
+        &self,
+        site_code: &str,
+        bay: &str,
+    ) -> warehouse::Warehouse<rt::access::DeleteOnly> {
         warehouse::Warehouse(
             self
                 .0
@@ -213,6 +217,7 @@ impl Warehouses {
                         ("bay", rt::KeyValue::Literal(bay.to_owned())),
                     ],
                 ),
+            ::core::marker::PhantomData,
         )
     }
 
@@ -259,6 +264,7 @@ impl Samples {
     }
 }
 
+pub mod address;
 pub mod customer;
 pub mod order;
 pub mod order_line;

@@ -6,10 +6,17 @@ use ::odata_codegen_runtime as rt;
 use super::super::club;
 
 /// A `example.club.member` entity.
+///
+/// `A` is what may be done to the entity where the path reached it, one of the
+/// markers of the runtime's `access` module (everything, unless a place that
+/// leads here says less).
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Member(pub(super) rt::ODataPath);
+pub struct Member<A = rt::access::ReadWrite>(
+    pub(super) rt::ODataPath,
+    pub(super) ::core::marker::PhantomData<A>,
+);
 
-impl Member {
+impl<A> Member<A> {
     /// The path this handle addresses, below the service root.
     pub fn path(&self) -> &rt::ODataPath {
         &self.0
@@ -18,6 +25,16 @@ impl Member {
     /// Navigates to `badges`.
     pub fn badges(&self) -> Badges {
         Badges(self.0.segment("badges"))
+    }
+
+    /// Navigates to `home/country`.
+    pub fn home_country(&self) -> super::country::Country {
+        super::country::Country(self.0.segment("home").segment("country"))
+    }
+
+    /// Navigates to `home/neighbours`.
+    pub fn home_neighbours(&self) -> super::address::Neighbours {
+        super::address::Neighbours(self.0.segment("home").segment("neighbours"))
     }
 
     /// Reads this `example.club.member`.
@@ -33,6 +50,23 @@ impl Member {
         rt::Operation::get(self.0.clone())
     }
 
+    /// Calls the action `example.club.like`.
+    ///
+    /// Likes the member.
+    ///
+    /// **Members**
+    ///
+    /// Read, change and like the club's members.
+    ///
+    /// Succeeds with `200 OK`.
+    ///
+    /// Documented in `members.md`.
+    pub fn like(&self) -> rt::Operation<()> {
+        rt::Operation::action(self.0.segment("example.club.like"), rt::no_content)
+    }
+}
+
+impl<A: rt::access::Updatable> Member<A> {
     /// Updates this `example.club.member`, sending only the properties that are set.
     ///
     /// **Members**
@@ -51,27 +85,14 @@ impl Member {
             )
             .with_json_body(body)
     }
+}
 
+impl<A: rt::access::Deletable> Member<A> {
     /// Deletes this `example.club.member`.
     ///
     /// Succeeds with `204 No Content`.
     pub fn delete(&self) -> rt::Operation<()> {
         rt::Operation::delete(self.0.clone())
-    }
-
-    /// Calls the action `example.club.like`.
-    ///
-    /// Likes the member.
-    ///
-    /// **Members**
-    ///
-    /// Read, change and like the club's members.
-    ///
-    /// Succeeds with `200 OK`.
-    ///
-    /// Documented in `members.md`.
-    pub fn like(&self) -> rt::Operation<()> {
-        rt::Operation::action(self.0.segment("example.club.like"), rt::no_content)
     }
 }
 

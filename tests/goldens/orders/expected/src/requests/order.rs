@@ -37,9 +37,31 @@ impl<A> Order<A> {
         Lines(self.0.segment("lines"))
     }
 
+    /// Navigates to `shipTo/neighbours`.
+    pub fn ship_to_neighbours(&self) -> super::address::Neighbours {
+        super::address::Neighbours(self.0.segment("shipTo").segment("neighbours"))
+    }
+
+    /// Navigates to `shipTo/warehouse`.
+    ///
+    /// The warehouse that ships to this address.
+    pub fn ship_to_warehouse(
+        &self,
+    ) -> super::warehouse::Warehouse<rt::access::ReadOnly> {
+        super::warehouse::Warehouse(
+            self.0.segment("shipTo").segment("warehouse"),
+            ::core::marker::PhantomData,
+        )
+    }
+
     /// The reference (`$ref`) of `customer`: read, set or remove it.
     pub fn customer_ref(&self) -> rt::Reference {
         rt::Reference::new(self.0.segment("customer"))
+    }
+
+    /// The reference (`$ref`) of `shipTo/warehouse`: read, set or remove it.
+    pub fn ship_to_warehouse_ref(&self) -> rt::Reference {
+        rt::Reference::new(self.0.segment("shipTo").segment("warehouse"))
     }
 
     /// Reads this `example.orders.order`.

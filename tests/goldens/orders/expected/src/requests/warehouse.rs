@@ -6,10 +6,17 @@ use ::odata_codegen_runtime as rt;
 use super::super::orders;
 
 /// A `example.orders.warehouse` entity.
+///
+/// `A` is what may be done to the entity where the path reached it, one of the
+/// markers of the runtime's `access` module (everything, unless a place that
+/// leads here says less).
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Warehouse(pub(super) rt::ODataPath);
+pub struct Warehouse<A = rt::access::ReadWrite>(
+    pub(super) rt::ODataPath,
+    pub(super) ::core::marker::PhantomData<A>,
+);
 
-impl Warehouse {
+impl<A> Warehouse<A> {
     /// The path this handle addresses, below the service root.
     pub fn path(&self) -> &rt::ODataPath {
         &self.0
@@ -21,7 +28,9 @@ impl Warehouse {
     pub fn get(&self) -> rt::Operation<orders::Warehouse> {
         rt::Operation::get(self.0.clone())
     }
+}
 
+impl<A: rt::access::Deletable> Warehouse<A> {
     /// Deletes this `example.orders.warehouse`.
     ///
     /// Succeeds with `204 No Content`.
