@@ -327,10 +327,20 @@ pub fn plan_requests(
                 .collect();
             ir::HandleModule {
                 name: name.clone(),
-                doc: vec![format!(
-                    "Handles of `{}`: one entity, and the collections it navigates to.",
-                    model.get(t).qualified_name()
-                )],
+                doc: vec![if model
+                    .structured(t)
+                    .is_some_and(|s| s.kind == crate::model::StructuredKind::Complex)
+                {
+                    format!(
+                        "Handles of the collections a `{}` value navigates to.",
+                        model.get(t).qualified_name()
+                    )
+                } else {
+                    format!(
+                        "Handles of `{}`: one entity, and the collections it navigates to.",
+                        model.get(t).qualified_name()
+                    )
+                }],
                 cfg: any_cfg(&cfgs),
             }
         })
