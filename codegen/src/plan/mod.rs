@@ -374,7 +374,9 @@ impl<'a> Planner<'a> {
         let mut expected_url = format!("{service_root}/");
         expected_url.push_str(Service::root_name(&path.root));
         for (member, steps) in step_members(&path.steps) {
-            let member = member.ok_or("it addresses a drive item by path or is set-based (`$filter(...)`, `$each`)")?;
+            let member = member.ok_or(
+                "it addresses a drive item by path or is set-based (`$filter(...)`, `$each`)",
+            )?;
             let method = names
                 .methods
                 .get(&(node.clone(), member.clone()))
