@@ -19,7 +19,7 @@ use std::io::{BufRead as _, BufReader, Read as _, Write as _};
 use std::net::TcpStream;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
-use std::sync::mpsc;
+use std::sync::{Arc, Mutex, mpsc};
 use std::time::{Duration, Instant};
 
 use odata_codegen::{Input, Inputs, Layout, Options, RuntimeDependency, Select};
@@ -53,6 +53,8 @@ struct Server {
     /// `http://127.0.0.1:PORT/odata`.
     root: String,
     port: u16,
+    /// What the server wrote to stderr (its error log), kept to say why it crashed.
+    errors: Arc<Mutex<Vec<String>>>,
 }
 
 impl Server {
@@ -67,7 +69,7 @@ impl Server {
             .env("NODE_ENV", "development")
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
-            .stderr(Stdio::inherit());
+            .stderr(Stdio::piped());
         if ieee754 {
             command.env("CDS_FEATURES_IEEE754COMPATIBLE", "true");
         }
@@ -75,6 +77,15 @@ impl Server {
             .spawn()
             .expect("node runs (the live suite needs Node.js 20 or later)");
         let stdout = child.stdout.take().expect("stdout is piped");
+        let stderr = child.stderr.take().expect("stderr is piped");
+        let errors = Arc::new(Mutex::new(Vec::new()));
+        let log_errors = Arc::clone(&errors);
+        std::thread::spawn(move || {
+            for line in BufReader::new(stderr).lines() {
+                let Ok(line) = line else { break };
+                log_errors.lock().expect("the error log").push(line);
+            }
+        });
         let (lines, received) = mpsc::channel();
         std::thread::spawn(move || {
             for line in BufReader::new(stdout).lines() {
@@ -97,6 +108,7 @@ impl Server {
                             child,
                             root: format!("http://127.0.0.1:{port}/odata"),
                             port,
+                            errors,
                         };
                     }
                     log.push(line);
@@ -105,12 +117,24 @@ impl Server {
                     let _ = child.kill();
                     let _ = child.wait();
                     panic!(
-                        "the CAP server did not start within {START_TIMEOUT:?}:\n{}",
-                        log.join("\n")
+                        "the CAP server did not start within {START_TIMEOUT:?}:\n{}\n{}",
+                        log.join("\n"),
+                        errors.lock().expect("the error log").join("\n")
                     );
                 }
             }
         }
+    }
+
+    /// The server's last error line that says why it stopped, if it wrote one.
+    fn last_error(&self) -> String {
+        let errors = self.errors.lock().expect("the error log");
+        errors
+            .iter()
+            .rev()
+            .find(|line| line.contains("Uncaught") || line.contains("Error"))
+            .cloned()
+            .unwrap_or_else(|| "it wrote no error".to_owned())
     }
 
     fn is_running(&mut self) -> bool {
@@ -297,8 +321,9 @@ fn a_generated_client_works_against_a_live_cap_server() {
                 Run::Failed(why) => failures.push(format!("[{mode}] {check}: {why}")),
                 Run::NoAnswer(why) if !server.is_running() => {
                     let fault = format!(
-                        "[{mode}] {check}: the server crashed ({why}); the server's fault, \
-                         the suite goes on with a fresh one"
+                        "[{mode}] {check}: the server crashed ({why}; the server says: {}); \
+                         the server's fault, the suite goes on with a fresh one",
+                        server.last_error()
                     );
                     eprintln!("live {fault}");
                     server_faults.push(fault);
