@@ -44,6 +44,18 @@ fn the_whole_beta_schema_compiles_with_every_feature_and_with_one() {
     );
     let manifest = &files["Cargo.toml"];
     assert!(manifest.contains("\ndeviceAppManagement = "), "{manifest}");
+    // Graph declares no key-as-segment capability but is known to use segments: its URLs
+    // keep `/users/{id}`, never `/users('{id}')`.
+    let in_parentheses: Vec<&String> = files
+        .iter()
+        .filter(|(_, text)| text.contains("_in_parentheses("))
+        .map(|(name, _)| name)
+        .collect();
+    assert!(
+        in_parentheses.is_empty(),
+        "keys in parentheses in {in_parentheses:?}"
+    );
+    assert!(files.values().any(|text| text.contains(".key(")));
     let dir = common::temp_dir("whole-beta");
     write_dir(&dir.join("graph-beta"), &files, false).expect("the crate is written");
     // The README's Graph calls, as an example of the crate.
