@@ -338,3 +338,27 @@ async fn next_links_to_other_hosts_are_refused() {
     assert!(results[0].is_ok());
     assert!(matches!(results[1], Err(Error::InvalidRequest { .. })));
 }
+
+#[tokio::test]
+async fn adding_a_reference_sends_the_entity_id_written_at_request_time() {
+    let server = MockServer::start().await;
+    let root = format!("{}/v1.0", server.uri());
+    Mock::given(method("POST"))
+        .and(path("/v1.0/groups/g/members/$ref"))
+        .and(body_json(json!({"@odata.id": format!("{root}/users/42")})))
+        .respond_with(ResponseTemplate::new(204))
+        .expect(1)
+        .mount(&server)
+        .await;
+
+    let members = odata_codegen_runtime::References::new(
+        ODataPath::root()
+            .segment("groups")
+            .key("g")
+            .segment("members"),
+    );
+    client(&server)
+        .send(&members.add(&users().key("42")))
+        .await
+        .unwrap();
+}

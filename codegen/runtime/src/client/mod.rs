@@ -126,6 +126,17 @@ impl Client {
     /// One attempt: the response as received, or why there is none.
     async fn execute<T>(&self, operation: &Operation<T>) -> Result<http::Response<Vec<u8>>, Error> {
         let request = operation.to_http(&self.inner.root)?;
+        self.execute_request(request, true).await
+    }
+
+    /// Sends `request` once as it is, with the bearer token only if `authenticate`
+    /// (a pre-authenticated URL on another host must not receive it), and reads the
+    /// whole response.
+    pub(crate) async fn execute_request(
+        &self,
+        request: http::Request<Vec<u8>>,
+        authenticate: bool,
+    ) -> Result<http::Response<Vec<u8>>, Error> {
         let (parts, body) = request.into_parts();
         let url =
             reqwest::Url::parse(&parts.uri.to_string()).map_err(|e| Error::InvalidRequest {
@@ -133,13 +144,13 @@ impl Client {
             })?;
         let mut request = reqwest::Request::new(parts.method, url);
         *request.headers_mut() = parts.headers;
-        if let Some(provider) = &self.inner.token_provider {
+        if let Some(provider) = self.inner.token_provider.as_ref().filter(|_| authenticate) {
             let token = provider.token().await?;
             request
                 .headers_mut()
                 .insert(AUTHORIZATION, token.authorization()?);
         }
-        if operation.body().is_some() {
+        if !body.is_empty() {
             *request.body_mut() = Some(body.into());
         }
 
