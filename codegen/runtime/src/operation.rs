@@ -528,6 +528,8 @@ impl<T> Operation<T> {
     ///
     /// - The expected success status: the body parsed as `T`, or
     ///   [`Error::InvalidBody`] if it does not parse.
+    /// - With feature `delta`, a delta query's lost sync state (see
+    ///   [`ErrorKind::ResyncRequired`](crate::ErrorKind)): `Error::ResyncRequired`.
     /// - A 4xx or 5xx with the service's JSON error body: [`Error::Service`].
     /// - Anything else (another status, an HTML error page): [`Error::UnexpectedResponse`]
     ///   with the status, content type and the start of the body.
@@ -542,7 +544,20 @@ impl<T> Operation<T> {
             });
         }
         if status.is_client_error() || status.is_server_error() {
-            if let Some(error) = service_error(status, response.headers(), body) {
+            let service = service_error(status, response.headers(), body);
+            #[cfg(feature = "delta")]
+            {
+                let location = header_text(response.headers(), &http::header::LOCATION);
+                let code = service.as_ref().map(|error| error.code.as_str());
+                if crate::delta::requires_resync(status, location.is_some(), code) {
+                    return Err(Error::ResyncRequired {
+                        status,
+                        location,
+                        service: service.map(Box::new),
+                    });
+                }
+            }
+            if let Some(error) = service {
                 return Err(Error::Service(Box::new(error)));
             }
         }
