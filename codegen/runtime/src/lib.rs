@@ -52,7 +52,8 @@
 //!   provider, no OpenSSL) and tokio.
 //! - `delta`: Microsoft Graph delta queries (change tracking): pages of typed
 //!   changes (`Delta`, `Change`), storable delta links to resume from, and
-//!   `Error::ResyncRequired` when the sync state is gone.
+//!   `Error::ResyncRequired` when the sync state is gone; with `client` as well,
+//!   `Client::delta` streams a round's changes and ends with its delta link.
 
 pub use http;
 pub use serde;
@@ -75,6 +76,8 @@ mod client;
 #[cfg(feature = "delta")]
 mod delta;
 
+#[cfg(all(feature = "client", feature = "delta"))]
+pub use client::DeltaEvent;
 #[cfg(feature = "client")]
 pub use client::{BoxFuture, Client, ClientBuilder, StaticToken, Token, TokenProvider};
 #[cfg(feature = "delta")]
