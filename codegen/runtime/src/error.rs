@@ -72,6 +72,33 @@ pub enum Error {
     #[error("could not obtain an access token: {0}")]
     Authentication(#[source] Box<dyn std::error::Error + Send + Sync>),
 
+    /// The service no longer holds the sync state a delta link or token names (it
+    /// expired, or the service reset it): [`ErrorKind::ResyncRequired`].
+    ///
+    /// Graph answers so with `410 Gone` and a `Location` header (drive items,
+    /// messages), or with a 4xx whose code is `syncStateNotFound`,
+    /// `resyncRequired` or another `syncState…`/`resync…` code (directory
+    /// resources). The stored delta link is useless from now on: discard it, and
+    /// start over with a full sync ([`Operation::restart`](crate::Operation::restart)),
+    /// from [`location`](Error::resync_location) when the service gave one, else
+    /// from the delta function itself; a full sync returns every entity again, so
+    /// reconcile local state with it.
+    #[cfg(feature = "delta")]
+    #[error(
+        "resync required (HTTP {status}): the delta link is no longer valid; start a full sync again{}{}",
+        location.as_ref().map(|l| format!(" from {l}")).unwrap_or_default(),
+        service.as_ref().map(|s| format!(" ({s})")).unwrap_or_default()
+    )]
+    ResyncRequired {
+        /// Status the service answered with: `410 Gone` or a 4xx such as `400`.
+        status: StatusCode,
+        /// The `Location` header: where a fresh full sync starts, as the service
+        /// wrote it ([`Operation::restart`](crate::Operation::restart) follows it).
+        location: Option<String>,
+        /// The service's error body, when it sent one.
+        service: Option<Box<ServiceError>>,
+    },
+
     /// The request did not complete within the configured timeout.
     #[cfg(feature = "client")]
     #[error("request timed out: {0}")]
@@ -91,20 +118,41 @@ impl Error {
             Self::UnexpectedResponse { status, .. } | Self::InvalidBody { status, .. } => {
                 Some(*status)
             }
+            #[cfg(feature = "delta")]
+            Self::ResyncRequired { status, .. } => Some(*status),
             _ => None,
         }
     }
 
-    /// What kind of failure the response's status reports, for the statuses a caller
-    /// commonly handles; `None` for errors that came from no response.
+    /// What kind of failure the response reports, for the failures a caller
+    /// commonly handles: [`ErrorKind::of`] its status, except that a delta query's
+    /// lost sync state is [`ErrorKind::ResyncRequired`] whatever the status; `None`
+    /// for errors that came from no response.
     pub fn kind(&self) -> Option<ErrorKind> {
-        self.status().map(ErrorKind::of)
+        match self {
+            #[cfg(feature = "delta")]
+            Self::ResyncRequired { .. } => Some(ErrorKind::ResyncRequired),
+            _ => self.status().map(ErrorKind::of),
+        }
     }
 
     /// The service's error body, when the service sent one.
     pub fn service_error(&self) -> Option<&ServiceError> {
         match self {
             Self::Service(error) => Some(error.as_ref()),
+            #[cfg(feature = "delta")]
+            Self::ResyncRequired { service, .. } => service.as_deref(),
+            _ => None,
+        }
+    }
+
+    /// Where a new full sync starts after [`Error::ResyncRequired`]: the `Location`
+    /// the service sent with it, as written. `None` for other errors, and when the
+    /// service gave none (then start over from the delta function).
+    #[cfg(feature = "delta")]
+    pub fn resync_location(&self) -> Option<&str> {
+        match self {
+            Self::ResyncRequired { location, .. } => location.as_deref(),
             _ => None,
         }
     }
@@ -139,6 +187,12 @@ pub enum ErrorKind {
     ServerError,
     /// A status that is no error by itself but not the one expected (a 1xx, 2xx or 3xx).
     Unexpected,
+    /// A delta query's sync state is gone ([`Error::ResyncRequired`]): discard the
+    /// delta link and start over with a full sync, from
+    /// [`Error::resync_location`] if the service gave one. Never returned by
+    /// [`ErrorKind::of`], which sees only the status.
+    #[cfg(feature = "delta")]
+    ResyncRequired,
 }
 
 impl ErrorKind {

@@ -50,6 +50,10 @@
 //!
 //! - `client`: the async `Client` on `reqwest` with rustls (ring crypto
 //!   provider, no OpenSSL) and tokio.
+//! - `delta`: Microsoft Graph delta queries (change tracking): pages of typed
+//!   changes (`Delta`, `Change`), storable delta links to resume from, and
+//!   `Error::ResyncRequired` when the sync state is gone; with `client` as well,
+//!   `Client::delta` streams a round's changes and ends with its delta link.
 
 pub use http;
 pub use serde;
@@ -69,9 +73,15 @@ mod resource;
 
 #[cfg(feature = "client")]
 mod client;
+#[cfg(feature = "delta")]
+mod delta;
 
+#[cfg(all(feature = "client", feature = "delta"))]
+pub use client::DeltaEvent;
 #[cfg(feature = "client")]
 pub use client::{BoxFuture, Client, ClientBuilder, StaticToken, Token, TokenProvider};
+#[cfg(feature = "delta")]
+pub use delta::{Change, Delta, DeltaLink, DeltaStep, Removed, RemovedReason};
 pub use edm::{
     Binary, Date, DateTimeOffset, Decimal, Double, Duration, Single, TimeOfDay, ValueError,
 };

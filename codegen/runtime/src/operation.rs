@@ -502,11 +502,11 @@ impl<T> Operation<T> {
     }
 
     /// The request URI at `root`: root + path + query, or the next link.
-    fn uri(&self, root: &ServiceRoot) -> Result<http::Uri, Error> {
+    pub(crate) fn uri(&self, root: &ServiceRoot) -> Result<http::Uri, Error> {
         if let Some(link) = &self.next_link {
             if origin(link) != root.origin() {
                 return Err(invalid_request(format!(
-                    "next link {link} is not on the service root's host {root}"
+                    "link {link} is not on the service root's host {root}"
                 )));
             }
             return Ok(link.clone());
@@ -528,6 +528,8 @@ impl<T> Operation<T> {
     ///
     /// - The expected success status: the body parsed as `T`, or
     ///   [`Error::InvalidBody`] if it does not parse.
+    /// - With feature `delta`, a delta query's lost sync state (see
+    ///   [`ErrorKind::ResyncRequired`](crate::ErrorKind)): `Error::ResyncRequired`.
     /// - A 4xx or 5xx with the service's JSON error body: [`Error::Service`].
     /// - Anything else (another status, an HTML error page): [`Error::UnexpectedResponse`]
     ///   with the status, content type and the start of the body.
@@ -542,7 +544,20 @@ impl<T> Operation<T> {
             });
         }
         if status.is_client_error() || status.is_server_error() {
-            if let Some(error) = service_error(status, response.headers(), body) {
+            let service = service_error(status, response.headers(), body);
+            #[cfg(feature = "delta")]
+            {
+                let location = header_text(response.headers(), &http::header::LOCATION);
+                let code = service.as_ref().map(|error| error.code.as_str());
+                if crate::delta::requires_resync(status, location.is_some(), code) {
+                    return Err(Error::ResyncRequired {
+                        status,
+                        location,
+                        service: service.map(Box::new),
+                    });
+                }
+            }
+            if let Some(error) = service {
                 return Err(Error::Service(Box::new(error)));
             }
         }
@@ -558,24 +573,37 @@ impl<T> Operation<T> {
     /// link (`Books?$skiptoken=10`, which OData allows) is resolved against this
     /// operation's URL at `root`, the request the page answered.
     pub fn next_page(&self, root: &ServiceRoot, next_link: &str) -> Result<Operation<T>, Error> {
-        let invalid = |reason: &dyn fmt::Display| {
-            invalid_request(format!("invalid next link {next_link:?}: {reason}"))
-        };
-        if next_link.contains('#') {
-            return Err(invalid(&"a next link cannot have a fragment"));
+        let next = self.at_link(root, next_link, "next link")?;
+        if next.next_link == Some(self.uri(root)?) {
+            // Following it would request this page again, forever.
+            return Err(invalid_request(format!(
+                "invalid next link {next_link:?}: the link names the page it is on"
+            )));
         }
-        if next_link.is_empty() || next_link.contains(|c: char| c.is_whitespace() || c.is_control())
-        {
-            return Err(invalid(&"a next link is a non-empty URL without spaces"));
+        Ok(next)
+    }
+
+    /// An operation that `GET`s `link` (a next or delta link, `what` in errors),
+    /// resolved against this operation's URL at `root`, and reads it like this one.
+    pub(crate) fn at_link(
+        &self,
+        root: &ServiceRoot,
+        link: &str,
+        what: &str,
+    ) -> Result<Operation<T>, Error> {
+        let invalid = |reason: &dyn fmt::Display| {
+            invalid_request(format!("invalid {what} {link:?}: {reason}"))
+        };
+        if link.contains('#') {
+            return Err(invalid(&"a link cannot have a fragment"));
+        }
+        if link.is_empty() || link.contains(|c: char| c.is_whitespace() || c.is_control()) {
+            return Err(invalid(&"a link is a non-empty URL without spaces"));
         }
         let base = self.uri(root)?.to_string();
-        let absolute = crate::path::resolve_link(&base, next_link).map_err(|e| invalid(&e))?;
+        let absolute = crate::path::resolve_link(&base, link).map_err(|e| invalid(&e))?;
         let uri: http::Uri = absolute.parse().map_err(|e| invalid(&e))?;
         check_http_url(&uri).map_err(|e| invalid(&e))?;
-        if absolute == base {
-            // Following it would request this page again, forever.
-            return Err(invalid(&"the link names the page it is on"));
-        }
         Ok(Self {
             method: Method::GET,
             path: self.path.clone(),

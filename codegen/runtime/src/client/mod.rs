@@ -1,5 +1,7 @@
 //! An async HTTP client that sends [`Operation`]s (feature `client`).
 
+#[cfg(feature = "delta")]
+mod delta;
 mod retry;
 mod token;
 
@@ -12,6 +14,8 @@ use futures_util::{StreamExt as _, TryStreamExt as _, stream};
 use http::HeaderValue;
 use http::header::AUTHORIZATION;
 
+#[cfg(feature = "delta")]
+pub use delta::DeltaEvent;
 pub use futures_core::future::BoxFuture;
 pub use token::{StaticToken, Token, TokenProvider};
 
