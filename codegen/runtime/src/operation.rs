@@ -535,22 +535,9 @@ impl<T> Operation<T> {
         let status = response.status();
         let body = response.body().as_ref();
         if status == self.success || (self.any_success && status.is_success()) {
-            return (self.parse)(body).map_err(|source| Error::InvalidBody {
-                status,
-                source,
-                excerpt: excerpt(body),
-            });
+            return (self.parse)(body).map_err(|source| invalid_body(status, source, body));
         }
-        if status.is_client_error() || status.is_server_error() {
-            if let Some(error) = service_error(status, response.headers(), body) {
-                return Err(Error::Service(Box::new(error)));
-            }
-        }
-        Err(Error::UnexpectedResponse {
-            status,
-            content_type: header_text(response.headers(), &CONTENT_TYPE),
-            excerpt: excerpt(body),
-        })
+        Err(error_response(response))
     }
 
     /// An operation that `GET`s `next_link` (a page's `@odata.nextLink`) and reads
@@ -632,6 +619,33 @@ impl<T> fmt::Debug for Operation<T> {
             .field("any_success", &self.any_success)
             .field("entity_id", &self.entity_id)
             .finish_non_exhaustive()
+    }
+}
+
+/// The error a response other than the expected success reports: the service's
+/// own error body for a 4xx or 5xx that has one, [`Error::UnexpectedResponse`]
+/// otherwise.
+pub(crate) fn error_response<B: AsRef<[u8]>>(response: &http::Response<B>) -> Error {
+    let status = response.status();
+    let body = response.body().as_ref();
+    if status.is_client_error() || status.is_server_error() {
+        if let Some(error) = service_error(status, response.headers(), body) {
+            return Error::Service(Box::new(error));
+        }
+    }
+    Error::UnexpectedResponse {
+        status,
+        content_type: header_text(response.headers(), &CONTENT_TYPE),
+        excerpt: excerpt(body),
+    }
+}
+
+/// The error for a success `body` that is not what `T` expects.
+pub(crate) fn invalid_body(status: StatusCode, source: serde_json::Error, body: &[u8]) -> Error {
+    Error::InvalidBody {
+        status,
+        source,
+        excerpt: excerpt(body),
     }
 }
 
