@@ -1,7 +1,11 @@
 //! An async HTTP client that sends [`Operation`]s (feature `client`).
 
 mod retry;
+#[cfg(feature = "stream")]
+mod streaming;
 mod token;
+#[cfg(feature = "upload")]
+mod upload;
 
 use std::fmt;
 use std::sync::Arc;
@@ -13,7 +17,11 @@ use http::HeaderValue;
 use http::header::AUTHORIZATION;
 
 pub use futures_core::future::BoxFuture;
+#[cfg(feature = "stream")]
+pub use streaming::Download;
 pub use token::{StaticToken, Token, TokenProvider};
+#[cfg(feature = "upload")]
+pub use upload::{UploadContent, Uploader};
 
 use self::retry::RetryPolicy;
 use crate::{Error, Operation, Page, ServiceRoot};
@@ -50,6 +58,10 @@ struct Inner {
     root: ServiceRoot,
     token_provider: Option<Box<dyn TokenProvider>>,
     retry: RetryPolicy,
+    /// For streamed content: follows no redirects (so that the token goes to the
+    /// service's origin only) and limits each read, not the whole transfer.
+    #[cfg(feature = "stream")]
+    streaming: reqwest::Client,
 }
 
 impl<T> Operation<T> {
@@ -281,6 +293,8 @@ impl ClientBuilder {
             .map_err(|e| invalid_configuration(format!("invalid user agent: {e}")))?;
         // Fails only when a provider is already installed, which is then used.
         let _ = rustls::crypto::ring::default_provider().install_default();
+        #[cfg(feature = "stream")]
+        let streaming = streaming::http_client(user_agent.clone(), self.timeout)?;
         let http = reqwest::Client::builder()
             .user_agent(user_agent)
             .timeout(self.timeout)
@@ -292,6 +306,8 @@ impl ClientBuilder {
                 root,
                 token_provider: self.token_provider,
                 retry: self.retry,
+                #[cfg(feature = "stream")]
+                streaming,
             }),
         })
     }
