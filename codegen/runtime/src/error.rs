@@ -108,6 +108,21 @@ pub enum Error {
     #[cfg(feature = "client")]
     #[error("transport error: {0}")]
     Transport(#[source] reqwest::Error),
+
+    /// An upload session cannot go on: it asks for bytes the content does not have,
+    /// or for bytes an async reader has already passed, or it stopped expecting
+    /// bytes without completing the upload.
+    #[cfg(feature = "upload")]
+    #[error("upload session: {reason}")]
+    UploadSession {
+        /// What the session asked for, and why it cannot be sent.
+        reason: String,
+    },
+
+    /// The content to upload could not be read.
+    #[cfg(feature = "upload")]
+    #[error("could not read the content to upload: {0}")]
+    ReadContent(#[source] std::io::Error),
 }
 
 impl Error {

@@ -54,6 +54,13 @@
 //!   changes (`Delta`, `Change`), storable delta links to resume from, and
 //!   `Error::ResyncRequired` when the sync state is gone; with `client` as well,
 //!   `Client::delta` streams a round's changes and ends with its delta link.
+//! - `upload`: Graph's resumable upload sessions ([`UploadSession`], the type
+//!   `createUploadSession` actions return). With `client`, `Uploader` sends a large
+//!   file through one in chunks, from bytes or an async reader, resuming where the
+//!   service's `nextExpectedRanges` say.
+//! - `stream`: with `client`, `Stream::download` streams a stream property or
+//!   `$value` (following redirects to pre-authenticated URLs without the token),
+//!   and `Stream::put_reader` uploads one from an async reader.
 
 pub use http;
 pub use serde;
@@ -70,16 +77,24 @@ mod operation;
 mod path;
 mod query;
 mod resource;
+#[cfg(feature = "upload")]
+mod upload;
 
 #[cfg(feature = "client")]
 mod client;
 #[cfg(feature = "delta")]
 mod delta;
 
+#[cfg(feature = "stream")]
+pub use bytes::Bytes;
 #[cfg(all(feature = "client", feature = "delta"))]
 pub use client::DeltaEvent;
+#[cfg(all(feature = "client", feature = "stream"))]
+pub use client::Download;
 #[cfg(feature = "client")]
 pub use client::{BoxFuture, Client, ClientBuilder, StaticToken, Token, TokenProvider};
+#[cfg(all(feature = "client", feature = "upload"))]
+pub use client::{UploadContent, Uploader};
 #[cfg(feature = "delta")]
 pub use delta::{Change, Delta, DeltaLink, DeltaStep, Removed, RemovedReason};
 pub use edm::{
@@ -96,3 +111,5 @@ pub use resource::{
     EntityReference, Parameters, Reference, References, Stream, ToLiteral, deserialize_polymorphic,
     enum_literal, flags_literal, from_value,
 };
+#[cfg(feature = "upload")]
+pub use upload::{ByteRange, ChunkSize, UploadOutcome, UploadProgress, UploadSession, next_chunk};

@@ -537,35 +537,22 @@ impl<T> Operation<T> {
         let status = response.status();
         let body = response.body().as_ref();
         if status == self.success || (self.any_success && status.is_success()) {
-            return (self.parse)(body).map_err(|source| Error::InvalidBody {
-                status,
-                source,
-                excerpt: excerpt(body),
-            });
+            return (self.parse)(body).map_err(|source| invalid_body(status, source, body));
         }
-        if status.is_client_error() || status.is_server_error() {
+        #[cfg(feature = "delta")]
+        if status.is_client_error() {
+            let location = header_text(response.headers(), &http::header::LOCATION);
             let service = service_error(status, response.headers(), body);
-            #[cfg(feature = "delta")]
-            {
-                let location = header_text(response.headers(), &http::header::LOCATION);
-                let code = service.as_ref().map(|error| error.code.as_str());
-                if crate::delta::requires_resync(status, location.is_some(), code) {
-                    return Err(Error::ResyncRequired {
-                        status,
-                        location,
-                        service: service.map(Box::new),
-                    });
-                }
-            }
-            if let Some(error) = service {
-                return Err(Error::Service(Box::new(error)));
+            let code = service.as_ref().map(|error| error.code.as_str());
+            if crate::delta::requires_resync(status, location.is_some(), code) {
+                return Err(Error::ResyncRequired {
+                    status,
+                    location,
+                    service: service.map(Box::new),
+                });
             }
         }
-        Err(Error::UnexpectedResponse {
-            status,
-            content_type: header_text(response.headers(), &CONTENT_TYPE),
-            excerpt: excerpt(body),
-        })
+        Err(error_response(response))
     }
 
     /// An operation that `GET`s `next_link` (a page's `@odata.nextLink`) and reads
@@ -660,6 +647,33 @@ impl<T> fmt::Debug for Operation<T> {
             .field("any_success", &self.any_success)
             .field("entity_id", &self.entity_id)
             .finish_non_exhaustive()
+    }
+}
+
+/// The error a response other than the expected success reports: the service's
+/// own error body for a 4xx or 5xx that has one, [`Error::UnexpectedResponse`]
+/// otherwise.
+pub(crate) fn error_response<B: AsRef<[u8]>>(response: &http::Response<B>) -> Error {
+    let status = response.status();
+    let body = response.body().as_ref();
+    if status.is_client_error() || status.is_server_error() {
+        if let Some(error) = service_error(status, response.headers(), body) {
+            return Error::Service(Box::new(error));
+        }
+    }
+    Error::UnexpectedResponse {
+        status,
+        content_type: header_text(response.headers(), &CONTENT_TYPE),
+        excerpt: excerpt(body),
+    }
+}
+
+/// The error for a success `body` that is not what `T` expects.
+pub(crate) fn invalid_body(status: StatusCode, source: serde_json::Error, body: &[u8]) -> Error {
+    Error::InvalidBody {
+        status,
+        source,
+        excerpt: excerpt(body),
     }
 }
 

@@ -3,7 +3,11 @@
 #[cfg(feature = "delta")]
 mod delta;
 mod retry;
+#[cfg(feature = "stream")]
+mod streaming;
 mod token;
+#[cfg(feature = "upload")]
+mod upload;
 
 use std::fmt;
 use std::sync::Arc;
@@ -17,7 +21,11 @@ use http::header::AUTHORIZATION;
 #[cfg(feature = "delta")]
 pub use delta::DeltaEvent;
 pub use futures_core::future::BoxFuture;
+#[cfg(feature = "stream")]
+pub use streaming::Download;
 pub use token::{StaticToken, Token, TokenProvider};
+#[cfg(feature = "upload")]
+pub use upload::{UploadContent, Uploader};
 
 use self::retry::RetryPolicy;
 use crate::{Error, Operation, Page, ServiceRoot};
@@ -54,6 +62,10 @@ struct Inner {
     root: ServiceRoot,
     token_provider: Option<Box<dyn TokenProvider>>,
     retry: RetryPolicy,
+    /// For streamed content: follows no redirects (so that the token goes to the
+    /// service's origin only) and limits each read, not the whole transfer.
+    #[cfg(feature = "stream")]
+    streaming: reqwest::Client,
 }
 
 impl<T> Operation<T> {
@@ -285,6 +297,8 @@ impl ClientBuilder {
             .map_err(|e| invalid_configuration(format!("invalid user agent: {e}")))?;
         // Fails only when a provider is already installed, which is then used.
         let _ = rustls::crypto::ring::default_provider().install_default();
+        #[cfg(feature = "stream")]
+        let streaming = streaming::http_client(user_agent.clone(), self.timeout)?;
         let http = reqwest::Client::builder()
             .user_agent(user_agent)
             .timeout(self.timeout)
@@ -296,6 +310,8 @@ impl ClientBuilder {
                 root,
                 token_provider: self.token_provider,
                 retry: self.retry,
+                #[cfg(feature = "stream")]
+                streaming,
             }),
         })
     }

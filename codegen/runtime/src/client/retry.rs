@@ -54,7 +54,7 @@ impl RetryPolicy {
     /// Exponential backoff with jitter: `initial_backoff * 2^attempt`, capped at
     /// `max_delay`, then scaled by a random factor in [0.5, 1) so that clients
     /// throttled together do not retry together.
-    fn backoff(&self, attempt: u32) -> Duration {
+    pub(crate) fn backoff(&self, attempt: u32) -> Duration {
         let exponential = 2_u32
             .checked_pow(attempt)
             .and_then(|factor| self.initial_backoff.checked_mul(factor))
