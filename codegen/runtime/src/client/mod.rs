@@ -73,11 +73,20 @@ impl Client {
 
     /// Sends `operation` and reads its response, retrying as described on
     /// [`ClientBuilder::max_retries`].
+    /// An operation's own [`timeout`](Operation::timeout) and
+    /// [`max_retries`](Operation::max_retries) replace the client's for it.
     pub async fn send<T>(&self, operation: &Operation<T>) -> Result<T, Error> {
+        let retry = match operation.retry_limit() {
+            Some(max_retries) => RetryPolicy {
+                max_retries,
+                ..self.inner.retry.clone()
+            },
+            None => self.inner.retry.clone(),
+        };
         let mut attempt = 0;
         loop {
             let outcome = self.execute(operation).await;
-            let delay = self.inner.retry.delay(attempt, &outcome, SystemTime::now());
+            let delay = retry.delay(attempt, &outcome, SystemTime::now());
             match delay {
                 Some(delay) => {
                     tokio::time::sleep(delay).await;
@@ -125,13 +134,17 @@ impl Client {
 
     /// One attempt: the response as received, or why there is none.
     async fn execute<T>(&self, operation: &Operation<T>) -> Result<http::Response<Vec<u8>>, Error> {
-        let request = operation.to_http(&self.inner.root)?;
+        let mut request = operation.to_http(&self.inner.root)?;
+        if let Some(timeout) = operation.request_timeout() {
+            request.extensions_mut().insert(AttemptTimeout(timeout));
+        }
         self.execute_request(request, true).await
     }
 
     /// Sends `request` once as it is, with the bearer token only if `authenticate`
     /// (a pre-authenticated URL on another host must not receive it), and reads the
-    /// whole response.
+    /// whole response. An [`AttemptTimeout`] among the request's extensions
+    /// replaces the client's time limit.
     pub(crate) async fn execute_request(
         &self,
         request: http::Request<Vec<u8>>,
@@ -153,6 +166,9 @@ impl Client {
         if !body.is_empty() {
             *request.body_mut() = Some(body.into());
         }
+        if let Some(AttemptTimeout(timeout)) = parts.extensions.get() {
+            *request.timeout_mut() = Some(*timeout);
+        }
 
         let response = self.inner.http.execute(request).await.map_err(transport)?;
         let status = response.status();
@@ -164,6 +180,11 @@ impl Client {
         Ok(response)
     }
 }
+
+/// A time limit for one request, replacing the client's: carried in the
+/// request's extensions so that every way of sending honours it.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct AttemptTimeout(pub(crate) Duration);
 
 impl fmt::Debug for Client {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
