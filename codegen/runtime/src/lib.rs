@@ -80,7 +80,7 @@ pub use error::{Error, ErrorKind, ServiceError};
 pub use field::{Field, is_default};
 pub use ieee754::{Int64Value, int64};
 pub use operation::{Operation, Page, bytes, count, json, json_value, no_content};
-pub use path::{KeyValue, ODataPath, ServiceRoot, SystemSegment};
+pub use path::{GraphCloud, GraphVersion, KeyValue, ODataPath, ServiceRoot, SystemSegment};
 pub use query::QueryOptions;
 pub use resource::{
     EntityReference, Parameters, Reference, References, Stream, ToLiteral, deserialize_polymorphic,
