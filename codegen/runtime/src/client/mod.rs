@@ -1,5 +1,6 @@
 //! An async HTTP client that sends [`Operation`]s (feature `client`).
 
+mod challenge;
 mod retry;
 mod token;
 
@@ -75,6 +76,11 @@ impl Client {
     /// [`ClientBuilder::max_retries`].
     /// An operation's own [`timeout`](Operation::timeout) and
     /// [`max_retries`](Operation::max_retries) replace the client's for it.
+    ///
+    /// A `401` carrying a claims challenge (continuous access evaluation revoked
+    /// the token) gets one fresh token from
+    /// [`TokenProvider::token_with_claims`] and one retry; a second `401` is
+    /// returned as the error, and so is a `401` without a claims challenge.
     pub async fn send<T>(&self, operation: &Operation<T>) -> Result<T, Error> {
         let retry = match operation.retry_limit() {
             Some(max_retries) => RetryPolicy {
@@ -144,7 +150,9 @@ impl Client {
     /// Sends `request` once as it is, with the bearer token only if `authenticate`
     /// (a pre-authenticated URL on another host must not receive it), and reads the
     /// whole response. An [`AttemptTimeout`] among the request's extensions
-    /// replaces the client's time limit.
+    /// replaces the client's time limit. An authenticated request answered with a
+    /// claims challenge is sent once more, with a token for those claims (see
+    /// [`TokenProvider::token_with_claims`]).
     pub(crate) async fn execute_request(
         &self,
         request: http::Request<Vec<u8>>,
@@ -157,19 +165,41 @@ impl Client {
             })?;
         let mut request = reqwest::Request::new(parts.method, url);
         *request.headers_mut() = parts.headers;
-        if let Some(provider) = self.inner.token_provider.as_ref().filter(|_| authenticate) {
-            let token = provider.token().await?;
-            request
-                .headers_mut()
-                .insert(AUTHORIZATION, token.authorization()?);
-        }
         if !body.is_empty() {
             *request.body_mut() = Some(body.into());
         }
         if let Some(AttemptTimeout(timeout)) = parts.extensions.get() {
             *request.timeout_mut() = Some(*timeout);
         }
+        let Some(provider) = self.inner.token_provider.as_ref().filter(|_| authenticate) else {
+            return self.receive(request).await;
+        };
+        // Cheap: the body is in memory, shared by both.
+        let retry = request.try_clone();
+        let token = provider.token().await?;
+        request
+            .headers_mut()
+            .insert(AUTHORIZATION, token.authorization()?);
+        let response = self.receive(request).await?;
+        // Continuous access evaluation: a revoked token is answered with a claims
+        // challenge, met by one fresh token with those claims and one retry.
+        match (
+            challenge::requested_claims(response.status(), response.headers()),
+            retry,
+        ) {
+            (Some(claims), Some(mut retry)) => {
+                let token = provider.token_with_claims(&claims).await?;
+                retry
+                    .headers_mut()
+                    .insert(AUTHORIZATION, token.authorization()?);
+                self.receive(retry).await
+            }
+            _ => Ok(response),
+        }
+    }
 
+    /// Sends `request` and reads the whole response.
+    async fn receive(&self, request: reqwest::Request) -> Result<http::Response<Vec<u8>>, Error> {
         let response = self.inner.http.execute(request).await.map_err(transport)?;
         let status = response.status();
         let headers = response.headers().clone();
