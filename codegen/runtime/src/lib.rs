@@ -49,7 +49,17 @@
 //! # Features
 //!
 //! - `client`: the async `Client` on `reqwest` with rustls (ring crypto
-//!   provider, no OpenSSL) and tokio.
+//!   provider, no OpenSSL) and tokio. It retries throttled requests, follows
+//!   next links, honours each operation's own timeout and retry limit, and meets
+//!   continuous access evaluation's claims challenges once
+//!   (`TokenProvider::token_with_claims`).
+//! - `azure-identity` (implies `client`): `AzureTokenProvider`, sign-in with
+//!   Microsoft's `azure_identity` credentials (client secret, managed identity,
+//!   workload identity, Azure CLI / Azure Developer CLI, or any
+//!   `azure_core::credentials::TokenCredential`), over the same rustls; the
+//!   `azure_core` and `azure_identity` crates are re-exported so their versions
+//!   match. Client certificates are not offered: `azure_identity` reads them with
+//!   OpenSSL.
 
 pub use http;
 pub use serde;
@@ -70,6 +80,12 @@ mod resource;
 #[cfg(feature = "client")]
 mod client;
 
+#[cfg(feature = "azure-identity")]
+pub use azure_core;
+#[cfg(feature = "azure-identity")]
+pub use azure_identity;
+#[cfg(feature = "azure-identity")]
+pub use client::AzureTokenProvider;
 #[cfg(feature = "client")]
 pub use client::{BoxFuture, Client, ClientBuilder, StaticToken, Token, TokenProvider};
 pub use edm::{

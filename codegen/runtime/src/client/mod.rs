@@ -1,5 +1,7 @@
 //! An async HTTP client that sends [`Operation`]s (feature `client`).
 
+#[cfg(feature = "azure-identity")]
+mod azure;
 mod challenge;
 mod retry;
 mod token;
@@ -15,6 +17,9 @@ use http::header::AUTHORIZATION;
 
 pub use futures_core::future::BoxFuture;
 pub use token::{StaticToken, Token, TokenProvider};
+
+#[cfg(feature = "azure-identity")]
+pub use azure::AzureTokenProvider;
 
 use self::retry::RetryPolicy;
 use crate::{Error, Operation, Page, ServiceRoot};
