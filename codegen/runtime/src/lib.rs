@@ -49,7 +49,10 @@
 //! # Features
 //!
 //! - `client`: the async `Client` on `reqwest` with rustls (ring crypto
-//!   provider, no OpenSSL) and tokio.
+//!   provider, no OpenSSL) and tokio. It retries throttled requests, follows
+//!   next links, honours each operation's own timeout and retry limit, and meets
+//!   continuous access evaluation's claims challenges once
+//!   (`TokenProvider::token_with_claims`).
 //! - `delta`: Microsoft Graph delta queries (change tracking): pages of typed
 //!   changes (`Delta`, `Change`), storable delta links to resume from, and
 //!   `Error::ResyncRequired` when the sync state is gone; with `client` as well,
@@ -61,6 +64,13 @@
 //! - `stream`: with `client`, `Stream::download` streams a stream property or
 //!   `$value` (following redirects to pre-authenticated URLs without the token),
 //!   and `Stream::put_reader` uploads one from an async reader.
+//! - `azure-identity` (implies `client`): `AzureTokenProvider`, sign-in with
+//!   Microsoft's `azure_identity` credentials (client secret, managed identity,
+//!   workload identity, Azure CLI / Azure Developer CLI, or any
+//!   `azure_core::credentials::TokenCredential`), over the same rustls; the
+//!   `azure_core` and `azure_identity` crates are re-exported so their versions
+//!   match. Client certificates are not offered: `azure_identity` reads them with
+//!   OpenSSL.
 
 pub use http;
 pub use serde;
@@ -85,8 +95,14 @@ mod client;
 #[cfg(feature = "delta")]
 mod delta;
 
+#[cfg(feature = "azure-identity")]
+pub use azure_core;
+#[cfg(feature = "azure-identity")]
+pub use azure_identity;
 #[cfg(feature = "stream")]
 pub use bytes::Bytes;
+#[cfg(feature = "azure-identity")]
+pub use client::AzureTokenProvider;
 #[cfg(all(feature = "client", feature = "delta"))]
 pub use client::DeltaEvent;
 #[cfg(all(feature = "client", feature = "stream"))]
@@ -105,7 +121,7 @@ pub use error::{Error, ErrorKind, ServiceError};
 pub use field::{Field, is_default};
 pub use ieee754::{Int64Value, int64};
 pub use operation::{Operation, Page, bytes, count, json, json_value, no_content};
-pub use path::{KeyValue, ODataPath, ServiceRoot, SystemSegment};
+pub use path::{GraphCloud, GraphVersion, KeyValue, ODataPath, ServiceRoot, SystemSegment};
 pub use query::QueryOptions;
 pub use resource::{
     EntityReference, Parameters, Reference, References, Stream, ToLiteral, deserialize_polymorphic,

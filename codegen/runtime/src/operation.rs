@@ -1,6 +1,7 @@
 //! Requests as plain data: building them, and reading their responses.
 
 use std::fmt;
+use std::time::Duration;
 
 use http::header::{ACCEPT, CONTENT_TYPE, DATE, IF_MATCH, IF_NONE_MATCH};
 use http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode};
@@ -15,6 +16,9 @@ const EXCERPT_BYTES: usize = 1024;
 
 /// The header Graph requires for `$count` and `$search` on directory objects.
 const CONSISTENCY_LEVEL: HeaderName = HeaderName::from_static("consistencylevel");
+
+/// The header that carries a request's preferences (RFC 7240).
+const PREFER: HeaderName = HeaderName::from_static("prefer");
 
 /// One page of a collection response.
 ///
@@ -119,8 +123,8 @@ enum EntityIdPlacement {
 pub struct Operation<T> {
     method: Method,
     path: ODataPath,
-    /// Set by [`next_page`](Self::next_page): the exact URL to request instead of
-    /// root + path + query.
+    /// Set by [`next_page`](Self::next_page) and [`at_url`](Self::at_url): the
+    /// exact URL to request instead of root + path + query.
     next_link: Option<http::Uri>,
     success: StatusCode,
     parse: fn(&[u8]) -> Result<T, serde_json::Error>,
@@ -140,6 +144,10 @@ pub struct Operation<T> {
     any_success: bool,
     /// An entity id to write once the service root is known.
     entity_id: Option<(ODataPath, EntityIdPlacement)>,
+    /// Time limit for each attempt of this request, instead of the client's.
+    timeout: Option<Duration>,
+    /// Retries for this request, instead of the client's.
+    max_retries: Option<u32>,
 }
 
 impl<T: serde::de::DeserializeOwned> Operation<T> {
@@ -274,7 +282,58 @@ impl<T> Operation<T> {
             body_error: None,
             any_success: false,
             entity_id: None,
+            timeout: None,
+            max_retries: None,
         }
+    }
+
+    /// An operation on a URL the caller holds, such as a stored `@odata.nextLink`
+    /// or `@odata.deltaLink`, sent as it is instead of root + path + query.
+    ///
+    /// The URL must be absolute `http(s)` without credentials or fragment. Like a
+    /// next link, it must be on the service root's scheme, host and port: building
+    /// the request for another origin fails, so the bearer token never goes there.
+    /// Its [`path`](Self::path) is the service root's.
+    ///
+    /// ```
+    /// use odata_codegen_runtime::{http, json, Operation, Page, ServiceRoot};
+    ///
+    /// let root = ServiceRoot::new("https://graph.microsoft.com/v1.0")?;
+    /// let link = "https://graph.microsoft.com/v1.0/users/delta()?$deltatoken=abc";
+    /// let next_round: Operation<Page<serde_json::Value>> =
+    ///     Operation::at_url(http::Method::GET, link, http::StatusCode::OK, json)?;
+    /// assert_eq!(next_round.to_http(&root)?.uri(), link);
+    ///
+    /// let elsewhere: Operation<Page<serde_json::Value>> = Operation::at_url(
+    ///     http::Method::GET,
+    ///     "https://attacker.example/v1.0/users",
+    ///     http::StatusCode::OK,
+    ///     json,
+    /// )?;
+    /// assert!(elsewhere.to_http(&root).is_err());
+    /// # Ok::<(), odata_codegen_runtime::Error>(())
+    /// ```
+    pub fn at_url(
+        method: Method,
+        url: &str,
+        success: StatusCode,
+        parse: fn(&[u8]) -> Result<T, serde_json::Error>,
+    ) -> Result<Self, Error> {
+        let invalid =
+            |reason: &dyn fmt::Display| invalid_request(format!("invalid URL {url:?}: {reason}"));
+        if url.contains('#') {
+            return Err(invalid(&"a request URL cannot have a fragment"));
+        }
+        if url.contains(|c: char| c.is_whitespace() || c.is_control()) {
+            return Err(invalid(
+                &"a request URL has no spaces or control characters",
+            ));
+        }
+        let uri: http::Uri = url.parse().map_err(|e| invalid(&e))?;
+        check_http_url(&uri).map_err(|e| invalid(&e))?;
+        let mut operation = Self::new(method, ODataPath::root(), success, parse);
+        operation.next_link = Some(uri);
+        Ok(operation)
     }
 
     /// Accepts any 2xx status as success: services answer actions with `200`, `202` or
@@ -370,6 +429,115 @@ impl<T> Operation<T> {
     #[must_use]
     pub fn if_none_match(self, etag: &str) -> Self {
         self.with_etag_header(IF_NONE_MATCH, etag)
+    }
+
+    /// Adds a preference (RFC 7240) to the request's `Prefer` header, after any
+    /// already there, e.g. `return=representation`, `odata.maxpagesize=50`,
+    /// `outlook.timezone="Pacific Standard Time"` or `respond-async`. Preferences
+    /// are joined into one header field, which every server reads.
+    ///
+    /// ```
+    /// use odata_codegen_runtime::{ODataPath, Operation, ServiceRoot};
+    ///
+    /// let root = ServiceRoot::new("https://graph.microsoft.com/v1.0")?;
+    /// let events = Operation::<serde_json::Value>::get(ODataPath::root().segment("me").segment("events"))
+    ///     .prefer("outlook.timezone=\"UTC\"")
+    ///     .prefer("odata.maxpagesize=10");
+    /// let request = events.to_http(&root)?;
+    /// assert_eq!(request.headers()["prefer"], "outlook.timezone=\"UTC\", odata.maxpagesize=10");
+    /// # Ok::<(), odata_codegen_runtime::Error>(())
+    /// ```
+    #[must_use]
+    pub fn prefer(mut self, preference: &str) -> Self {
+        let mut joined: Vec<&[u8]> = self
+            .headers
+            .get_all(PREFER)
+            .iter()
+            .map(HeaderValue::as_bytes)
+            .collect();
+        joined.push(preference.as_bytes());
+        match HeaderValue::from_bytes(&joined.join(&b", "[..])) {
+            Ok(value) => {
+                self.headers.insert(PREFER, value);
+            }
+            Err(_) => {
+                self.body_error = Some(format!(
+                    "the preference {preference:?} is not a header value"
+                ));
+            }
+        }
+        self
+    }
+
+    /// Sends `ConsistencyLevel: eventual`: Graph's advanced queries on directory
+    /// objects (`$count`, `$search`, `$filter` with `endsWith` or `ne`, `$orderby`
+    /// on some properties) are answered only with it. `$count` and `$search` set
+    /// it by themselves; this is for the other advanced queries.
+    ///
+    /// ```
+    /// use odata_codegen_runtime::{ODataPath, Operation, Page, ServiceRoot};
+    ///
+    /// let users = Operation::<Page<serde_json::Value>>::get(ODataPath::root().segment("users"))
+    ///     .filter("endsWith(mail,'@contoso.com')")
+    ///     .consistency_level_eventual();
+    /// let request = users.to_http(&ServiceRoot::new("https://graph.microsoft.com/v1.0")?)?;
+    /// assert_eq!(request.headers()["consistencylevel"], "eventual");
+    /// # Ok::<(), odata_codegen_runtime::Error>(())
+    /// ```
+    #[must_use]
+    pub fn consistency_level_eventual(mut self) -> Self {
+        self.headers
+            .insert(CONSISTENCY_LEVEL, HeaderValue::from_static("eventual"));
+        self
+    }
+
+    /// Limits each attempt of this request (from sending to the end of the body)
+    /// to `timeout`, instead of the client's limit: a long export can get more
+    /// time, an interactive lookup less. Plain data, like the rest of the
+    /// operation: the `client` feature's `Client` honours it, and other HTTP
+    /// clients can read it with [`request_timeout`](Self::request_timeout).
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use odata_codegen_runtime::{ODataPath, Operation};
+    ///
+    /// let me = Operation::<serde_json::Value>::get(ODataPath::root().segment("me"))
+    ///     .timeout(Duration::from_secs(5));
+    /// assert_eq!(me.request_timeout(), Some(Duration::from_secs(5)));
+    /// ```
+    #[must_use]
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
+
+    /// Retries this request at most `max_retries` times after the first attempt,
+    /// instead of the client's setting (which says which failures are retried):
+    /// `0` returns a throttling answer at once, to a caller that schedules its own
+    /// retries.
+    ///
+    /// ```
+    /// use odata_codegen_runtime::{ODataPath, Operation};
+    ///
+    /// let me = Operation::<serde_json::Value>::get(ODataPath::root().segment("me")).max_retries(0);
+    /// assert_eq!(me.retry_limit(), Some(0));
+    /// ```
+    #[must_use]
+    pub fn max_retries(mut self, max_retries: u32) -> Self {
+        self.max_retries = Some(max_retries);
+        self
+    }
+
+    /// The time limit set with [`timeout`](Self::timeout), if any: the client's
+    /// applies otherwise.
+    pub fn request_timeout(&self) -> Option<Duration> {
+        self.timeout
+    }
+
+    /// The retry limit set with [`max_retries`](Self::max_retries), if any: the
+    /// client's applies otherwise.
+    pub fn retry_limit(&self) -> Option<u32> {
+        self.max_retries
     }
 
     fn with_etag_header(mut self, name: HeaderName, etag: &str) -> Self {
@@ -506,7 +674,7 @@ impl<T> Operation<T> {
         if let Some(link) = &self.next_link {
             if origin(link) != root.origin() {
                 return Err(invalid_request(format!(
-                    "link {link} is not on the service root's host {root}"
+                    "{link} is not on the service root's host {root}: the token is sent only there"
                 )));
             }
             return Ok(link.clone());
@@ -606,6 +774,8 @@ impl<T> Operation<T> {
             body_error: None,
             any_success: self.any_success,
             entity_id: None,
+            timeout: self.timeout,
+            max_retries: self.max_retries,
         })
     }
 }
@@ -627,6 +797,8 @@ impl<T> Clone for Operation<T> {
             body_error: self.body_error.clone(),
             any_success: self.any_success,
             entity_id: self.entity_id.clone(),
+            timeout: self.timeout,
+            max_retries: self.max_retries,
         }
     }
 }
@@ -646,6 +818,8 @@ impl<T> fmt::Debug for Operation<T> {
             .field("body_error", &self.body_error)
             .field("any_success", &self.any_success)
             .field("entity_id", &self.entity_id)
+            .field("timeout", &self.timeout)
+            .field("max_retries", &self.max_retries)
             .finish_non_exhaustive()
     }
 }
@@ -1119,5 +1293,58 @@ mod tests {
         assert!(plain.to_http(&root()).is_err());
         let relative_elsewhere = op.next_page(&root(), "//attacker.example/items").unwrap();
         assert!(relative_elsewhere.to_http(&root()).is_err());
+    }
+
+    #[test]
+    fn at_url_checks_the_url_and_next_pages_keep_the_request_options() {
+        for url in [
+            "",
+            "users",
+            "ftp://graph.example/x",
+            "https://graph.example/x#f",
+            "https://u:p@graph.example/x",
+            "https://graph.example/a b",
+        ] {
+            let error = Operation::at_url(Method::GET, url, StatusCode::OK, json::<Page<Item>>)
+                .unwrap_err();
+            assert!(matches!(error, Error::InvalidRequest { .. }), "{url}");
+        }
+        let held = Operation::at_url(
+            Method::GET,
+            "https://graph.example/v1.0/items?$skiptoken=1",
+            StatusCode::OK,
+            json::<Page<Item>>,
+        )
+        .unwrap()
+        .timeout(Duration::from_secs(7))
+        .max_retries(1);
+        assert!(held.path().is_root());
+        let next = held.next_page(&root(), "items?$skiptoken=2").unwrap();
+        assert_eq!(
+            next.to_http(&root()).unwrap().uri(),
+            "https://graph.example/v1.0/items?$skiptoken=2"
+        );
+        assert_eq!(next.request_timeout(), Some(Duration::from_secs(7)));
+        assert_eq!(next.retry_limit(), Some(1));
+        assert_eq!(get_items().request_timeout(), None);
+        assert_eq!(get_items().retry_limit(), None);
+    }
+
+    #[test]
+    fn prefer_joins_preferences_and_rejects_what_is_no_header_value() {
+        let op = get_items()
+            .with_header(PREFER, HeaderValue::from_static("return=minimal"))
+            .prefer("odata.maxpagesize=5");
+        assert_eq!(
+            op.to_http(&root()).unwrap().headers()[PREFER],
+            "return=minimal, odata.maxpagesize=5"
+        );
+        let error = get_items().prefer("a\nb").to_http(&root()).unwrap_err();
+        assert!(error.to_string().contains("preference"), "{error}");
+        let eventual = get_items()
+            .consistency_level_eventual()
+            .consistency_level_eventual();
+        let sent: Vec<_> = eventual.headers.get_all(CONSISTENCY_LEVEL).iter().collect();
+        assert_eq!(sent, ["eventual"]);
     }
 }

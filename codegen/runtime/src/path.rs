@@ -65,6 +65,98 @@ impl ServiceRoot {
     }
 }
 
+/// A Microsoft Graph deployment: the global service or a national cloud, each
+/// with its own host (and its own sign-in authority and token audience).
+///
+/// ```
+/// use odata_codegen_runtime::{GraphCloud, GraphVersion, ServiceRoot};
+///
+/// let root = ServiceRoot::graph(GraphCloud::UsGovL4, GraphVersion::V1);
+/// assert_eq!(root.as_str(), "https://graph.microsoft.us/v1.0");
+/// assert_eq!(GraphCloud::China.host(), "https://microsoftgraph.chinacloudapi.cn");
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum GraphCloud {
+    /// The global service, `https://graph.microsoft.com`.
+    Global,
+    /// Microsoft Graph for US Government L4, `https://graph.microsoft.us`.
+    UsGovL4,
+    /// Microsoft Graph for US Government L5 (DoD), `https://dod-graph.microsoft.us`.
+    UsGovL5,
+    /// Microsoft Graph China operated by 21Vianet,
+    /// `https://microsoftgraph.chinacloudapi.cn`.
+    China,
+}
+
+impl GraphCloud {
+    /// Every cloud, for lookups by host.
+    pub const ALL: [Self; 4] = [Self::Global, Self::UsGovL4, Self::UsGovL5, Self::China];
+
+    /// The cloud's Graph endpoint: scheme and host, without a trailing `/`.
+    pub const fn host(self) -> &'static str {
+        match self {
+            Self::Global => "https://graph.microsoft.com",
+            Self::UsGovL4 => "https://graph.microsoft.us",
+            Self::UsGovL5 => "https://dod-graph.microsoft.us",
+            Self::China => "https://microsoftgraph.chinacloudapi.cn",
+        }
+    }
+
+    /// The cloud whose Graph endpoint `root` is on, if any.
+    pub fn of(root: &ServiceRoot) -> Option<Self> {
+        Self::ALL
+            .into_iter()
+            .find(|cloud| cloud.origin() == root.origin)
+    }
+
+    /// The host as [`origin`] writes it: every cloud is on `https`, port 443.
+    fn origin(self) -> String {
+        format!("{}:443", self.host())
+    }
+}
+
+/// A version of the Microsoft Graph API: the path segment after the host.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum GraphVersion {
+    /// `v1.0`: the generally available API.
+    V1,
+    /// `beta`: APIs in preview, which can change.
+    Beta,
+}
+
+impl GraphVersion {
+    /// The version's path segment: `v1.0` or `beta`.
+    pub const fn segment(self) -> &'static str {
+        match self {
+            Self::V1 => "v1.0",
+            Self::Beta => "beta",
+        }
+    }
+}
+
+impl ServiceRoot {
+    /// The root of `version` of Microsoft Graph in `cloud`, e.g.
+    /// `https://dod-graph.microsoft.us/beta`.
+    ///
+    /// ```
+    /// use odata_codegen_runtime::{GraphCloud, GraphVersion, ServiceRoot};
+    ///
+    /// assert_eq!(
+    ///     ServiceRoot::graph(GraphCloud::UsGovL5, GraphVersion::Beta).as_str(),
+    ///     "https://dod-graph.microsoft.us/beta"
+    /// );
+    /// ```
+    pub fn graph(cloud: GraphCloud, version: GraphVersion) -> Self {
+        // Built from fixed, valid hosts rather than parsed, so it cannot fail.
+        Self {
+            url: format!("{}/{}", cloud.host(), version.segment()),
+            origin: cloud.origin(),
+        }
+    }
+}
+
 impl fmt::Display for ServiceRoot {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.url)
@@ -302,6 +394,40 @@ fn is_dot_segment(value: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn graph_roots_of_every_cloud_and_version() {
+        let expected = [
+            (GraphCloud::Global, "https://graph.microsoft.com"),
+            (GraphCloud::UsGovL4, "https://graph.microsoft.us"),
+            (GraphCloud::UsGovL5, "https://dod-graph.microsoft.us"),
+            (GraphCloud::China, "https://microsoftgraph.chinacloudapi.cn"),
+        ];
+        for (cloud, host) in expected {
+            for (version, segment) in [(GraphVersion::V1, "v1.0"), (GraphVersion::Beta, "beta")] {
+                let root = ServiceRoot::graph(cloud, version);
+                assert_eq!(root.as_str(), format!("{host}/{segment}"));
+                assert_eq!(
+                    root,
+                    ServiceRoot::new(&format!("{host}/{segment}/")).unwrap()
+                );
+                assert_eq!(GraphCloud::of(&root), Some(cloud));
+            }
+        }
+        let upper = ServiceRoot::new("HTTPS://Graph.Microsoft.US:443/v1.0").unwrap();
+        assert_eq!(GraphCloud::of(&upper), Some(GraphCloud::UsGovL4));
+        for other in [
+            "http://graph.microsoft.com/v1.0",
+            "https://graph.microsoft.com:8443",
+            "https://example.com",
+        ] {
+            assert_eq!(
+                GraphCloud::of(&ServiceRoot::new(other).unwrap()),
+                None,
+                "{other}"
+            );
+        }
+    }
 
     #[test]
     fn service_root_accepts_http_urls() {

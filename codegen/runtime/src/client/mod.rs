@@ -1,5 +1,8 @@
 //! An async HTTP client that sends [`Operation`]s (feature `client`).
 
+#[cfg(feature = "azure-identity")]
+mod azure;
+mod challenge;
 #[cfg(feature = "delta")]
 mod delta;
 mod retry;
@@ -26,6 +29,9 @@ pub use streaming::Download;
 pub use token::{StaticToken, Token, TokenProvider};
 #[cfg(feature = "upload")]
 pub use upload::{UploadContent, Uploader};
+
+#[cfg(feature = "azure-identity")]
+pub use azure::AzureTokenProvider;
 
 use self::retry::RetryPolicy;
 use crate::{Error, Operation, Page, ServiceRoot};
@@ -89,11 +95,25 @@ impl Client {
 
     /// Sends `operation` and reads its response, retrying as described on
     /// [`ClientBuilder::max_retries`].
+    /// An operation's own [`timeout`](Operation::timeout) and
+    /// [`max_retries`](Operation::max_retries) replace the client's for it.
+    ///
+    /// A `401` carrying a claims challenge (continuous access evaluation revoked
+    /// the token) gets one fresh token from
+    /// [`TokenProvider::token_with_claims`] and one retry; a second `401` is
+    /// returned as the error, and so is a `401` without a claims challenge.
     pub async fn send<T>(&self, operation: &Operation<T>) -> Result<T, Error> {
+        let retry = match operation.retry_limit() {
+            Some(max_retries) => RetryPolicy {
+                max_retries,
+                ..self.inner.retry.clone()
+            },
+            None => self.inner.retry.clone(),
+        };
         let mut attempt = 0;
         loop {
             let outcome = self.execute(operation).await;
-            let delay = self.inner.retry.delay(attempt, &outcome, SystemTime::now());
+            let delay = retry.delay(attempt, &outcome, SystemTime::now());
             match delay {
                 Some(delay) => {
                     tokio::time::sleep(delay).await;
@@ -141,13 +161,19 @@ impl Client {
 
     /// One attempt: the response as received, or why there is none.
     async fn execute<T>(&self, operation: &Operation<T>) -> Result<http::Response<Vec<u8>>, Error> {
-        let request = operation.to_http(&self.inner.root)?;
+        let mut request = operation.to_http(&self.inner.root)?;
+        if let Some(timeout) = operation.request_timeout() {
+            request.extensions_mut().insert(AttemptTimeout(timeout));
+        }
         self.execute_request(request, true).await
     }
 
     /// Sends `request` once as it is, with the bearer token only if `authenticate`
     /// (a pre-authenticated URL on another host must not receive it), and reads the
-    /// whole response.
+    /// whole response. An [`AttemptTimeout`] among the request's extensions
+    /// replaces the client's time limit. An authenticated request answered with a
+    /// claims challenge is sent once more, with a token for those claims (see
+    /// [`TokenProvider::token_with_claims`]).
     pub(crate) async fn execute_request(
         &self,
         request: http::Request<Vec<u8>>,
@@ -160,16 +186,41 @@ impl Client {
             })?;
         let mut request = reqwest::Request::new(parts.method, url);
         *request.headers_mut() = parts.headers;
-        if let Some(provider) = self.inner.token_provider.as_ref().filter(|_| authenticate) {
-            let token = provider.token().await?;
-            request
-                .headers_mut()
-                .insert(AUTHORIZATION, token.authorization()?);
-        }
         if !body.is_empty() {
             *request.body_mut() = Some(body.into());
         }
+        if let Some(AttemptTimeout(timeout)) = parts.extensions.get() {
+            *request.timeout_mut() = Some(*timeout);
+        }
+        let Some(provider) = self.inner.token_provider.as_ref().filter(|_| authenticate) else {
+            return self.receive(request).await;
+        };
+        // Cheap: the body is in memory, shared by both.
+        let retry = request.try_clone();
+        let token = provider.token().await?;
+        request
+            .headers_mut()
+            .insert(AUTHORIZATION, token.authorization()?);
+        let response = self.receive(request).await?;
+        // Continuous access evaluation: a revoked token is answered with a claims
+        // challenge, met by one fresh token with those claims and one retry.
+        match (
+            challenge::requested_claims(response.status(), response.headers()),
+            retry,
+        ) {
+            (Some(claims), Some(mut retry)) => {
+                let token = provider.token_with_claims(&claims).await?;
+                retry
+                    .headers_mut()
+                    .insert(AUTHORIZATION, token.authorization()?);
+                self.receive(retry).await
+            }
+            _ => Ok(response),
+        }
+    }
 
+    /// Sends `request` and reads the whole response.
+    async fn receive(&self, request: reqwest::Request) -> Result<http::Response<Vec<u8>>, Error> {
         let response = self.inner.http.execute(request).await.map_err(transport)?;
         let status = response.status();
         let headers = response.headers().clone();
@@ -180,6 +231,11 @@ impl Client {
         Ok(response)
     }
 }
+
+/// A time limit for one request, replacing the client's: carried in the
+/// request's extensions so that every way of sending honours it.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct AttemptTimeout(pub(crate) Duration);
 
 impl fmt::Debug for Client {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

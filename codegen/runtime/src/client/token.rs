@@ -59,11 +59,48 @@ impl fmt::Debug for Token {
 pub trait TokenProvider: Send + Sync {
     /// The token to send with the next request.
     fn token(&self) -> BoxFuture<'_, Result<Token, Error>>;
+
+    /// A fresh token that carries `claims`, the JSON claims request of a claims
+    /// challenge (decoded from the `claims` parameter of a `401`'s
+    /// `WWW-Authenticate`): continuous access evaluation asks for one when it has
+    /// revoked the current token, e.g. after a password change or a move to
+    /// another network. The client retries the request once with it.
+    ///
+    /// Providers that can pass claims to their identity platform (MSAL's
+    /// `WithClaims`, the `claims` parameter of a token request) should. The
+    /// default ignores the claims and asks [`token`](Self::token) again, which
+    /// helps a provider whose cache the revocation already reached; the retry's
+    /// `401`, if it comes, is returned as the error.
+    ///
+    /// ```
+    /// use odata_codegen_runtime::{BoxFuture, Error, Token, TokenProvider};
+    ///
+    /// struct Prompting;
+    ///
+    /// impl TokenProvider for Prompting {
+    ///     fn token(&self) -> BoxFuture<'_, Result<Token, Error>> {
+    ///         Box::pin(async { Ok(Token::new("cached")) })
+    ///     }
+    ///
+    ///     fn token_with_claims<'a>(&'a self, claims: &'a str) -> BoxFuture<'a, Result<Token, Error>> {
+    ///         // A real provider asks its identity platform for a token with `claims`.
+    ///         Box::pin(async move { Ok(Token::new(format!("fresh for {claims}"))) })
+    ///     }
+    /// }
+    /// ```
+    fn token_with_claims<'a>(&'a self, claims: &'a str) -> BoxFuture<'a, Result<Token, Error>> {
+        let _ = claims;
+        self.token()
+    }
 }
 
 impl<P: TokenProvider + ?Sized> TokenProvider for Arc<P> {
     fn token(&self) -> BoxFuture<'_, Result<Token, Error>> {
         (**self).token()
+    }
+
+    fn token_with_claims<'a>(&'a self, claims: &'a str) -> BoxFuture<'a, Result<Token, Error>> {
+        (**self).token_with_claims(claims)
     }
 }
 
