@@ -1,10 +1,10 @@
 //! Other OData services than Graph: the hand-written CSDL documents of the golden
-//! fixtures `tests/goldens/{library,orders,two_schemas,names}/metadata.xml` each generate
+//! fixtures `tests/goldens/{library,orders,two_schemas,names,drive}/metadata.xml` each generate
 //! a whole crate (`--all`, a feature per root), and one `cargo test` over a temporary
 //! workspace of those crates compiles them with no warnings and runs
 //! `tests/fixtures/services/usage.rs`, which uses them as a caller would: polymorphic
 //! reading, request bodies, keys, containment, casts, operations, references, streams,
-//! hostile names.
+//! hostile names, delta queries and upload sessions.
 
 mod common;
 
@@ -13,7 +13,7 @@ use std::path::Path;
 use odata_codegen::output::write_dir;
 use odata_codegen::{Inputs, Layout, Options, RuntimeDependency, Select};
 
-const FIXTURES: &[&str] = &["library", "orders", "two_schemas", "names"];
+const FIXTURES: &[&str] = &["library", "orders", "two_schemas", "names", "drive"];
 
 /// The CSDL document of a fixture, relative to the workspace root.
 fn metadata(name: &str) -> String {

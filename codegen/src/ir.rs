@@ -388,6 +388,12 @@ pub enum Returns {
     Value(RustType),
     /// A collection: pages of this item type.
     Page(RustType),
+    /// A delta function's collection: pages of changes to items of this type, ending in
+    /// a delta link (`rt::Delta`).
+    Delta(RustType),
+    /// An upload session (`createUploadSession`) whose upload creates an item of this
+    /// type (`rt::UploadSession`).
+    UploadSession(RustType),
     /// A composable function: a handle to address the result further.
     Handle(HandleType),
 }

@@ -30,9 +30,11 @@ pub(super) fn requests_modules(krate: &ir::Crate, module: Option<&str>) -> BTree
                     collect_modules(&p.ty, &mut out);
                 }
                 match &call.returns {
-                    ir::Returns::Json(t) | ir::Returns::Value(t) | ir::Returns::Page(t) => {
-                        collect_modules(t, &mut out)
-                    }
+                    ir::Returns::Json(t)
+                    | ir::Returns::Value(t)
+                    | ir::Returns::Page(t)
+                    | ir::Returns::Delta(t)
+                    | ir::Returns::UploadSession(t) => collect_modules(t, &mut out),
                     ir::Returns::Nothing | ir::Returns::Handle(_) => {}
                 }
             }

@@ -9,12 +9,18 @@ pub(super) fn cargo_toml(
     inputs: &[String],
 ) -> String {
     // A crate with a path dependency cannot be published; one by version can be, as is.
-    let (runtime, publish) = match runtime {
-        RuntimeDependency::Path(path) => (
-            format!("{{ path = {} }}", toml_string(path)),
-            "publish = false\n",
-        ),
-        RuntimeDependency::Version(version) => (toml_string(version), ""),
+    let (source, publish) = match runtime {
+        RuntimeDependency::Path(path) => {
+            (format!("path = {}", toml_string(path)), "publish = false\n")
+        }
+        RuntimeDependency::Version(version) => (format!("version = {}", toml_string(version)), ""),
+    };
+    let used = runtime_features(krate);
+    let runtime = if used.is_empty() {
+        format!("{{ {source} }}")
+    } else {
+        let list: Vec<String> = used.iter().map(|f| toml_string(f)).collect();
+        format!("{{ {source}, features = [{}] }}", list.join(", "))
     };
     let mut features = String::new();
     for feature in &krate.features {
@@ -42,6 +48,10 @@ default = ["client"]
 # An async HTTP client (reqwest over rustls) that sends the generated requests; turn it
 # off to build requests only and send them with your own HTTP stack.
 client = ["odata-codegen-runtime/client"]
+# Sign-in with Microsoft Entra ID through Microsoft's azure_identity crate
+# (`runtime::AzureTokenProvider`: client secret, managed identity, workload identity,
+# developer tools).
+azure-identity = ["client", "odata-codegen-runtime/azure-identity"]
 {features}
 [dependencies]
 odata-codegen-runtime = {runtime}
@@ -52,6 +62,33 @@ serde_json = "1"
         name = toml_string(&krate.package),
         version = toml_string(&krate.version),
     )
+}
+
+/// The runtime's optional features that the crate's requests use, so that a crate
+/// without delta functions, upload sessions or streams compiles none of their code.
+fn runtime_features(krate: &ir::Crate) -> Vec<&'static str> {
+    let methods = krate
+        .requests
+        .handles
+        .iter()
+        .flat_map(|h| &h.methods)
+        .chain(&krate.requests.service.methods);
+    let (mut delta, mut upload, mut stream) = (false, false, false);
+    for method in methods {
+        match &method.kind {
+            ir::MethodKind::Call(call) => match call.returns {
+                ir::Returns::Delta(_) => delta = true,
+                ir::Returns::UploadSession(_) => upload = true,
+                _ => {}
+            },
+            ir::MethodKind::Stream { .. } => stream = true,
+            _ => {}
+        }
+    }
+    [(delta, "delta"), (stream, "stream"), (upload, "upload")]
+        .into_iter()
+        .filter_map(|(used, name)| used.then_some(name))
+        .collect()
 }
 
 /// A bare TOML key when it is one, else a quoted one.
@@ -133,7 +170,7 @@ mod tests {
             &RuntimeDependency::Version("0.1".to_owned()),
             &inputs,
         );
-        assert!(by_version.contains("odata-codegen-runtime = \"0.1\"\n"));
+        assert!(by_version.contains("odata-codegen-runtime = { version = \"0.1\" }\n"));
         // Only a crate that depends on the runtime by version can be published.
         assert!(by_path.contains("version = \"0.1.0\"\nedition = \"2024\"\npublish = false\n"));
         assert!(by_version.contains("version = \"0.1.0\"\nedition = \"2024\"\n\n[lib]"));

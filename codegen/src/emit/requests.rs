@@ -508,6 +508,14 @@ fn call_method(name: &Ident, call: &ir::Call, path: &TokenStream, ctx: &Ctx) -> 
             let t = rust_type(t, ctx);
             (quote! { #rt::Page<#t> }, quote! { #rt::json })
         }
+        ir::Returns::Delta(t) => {
+            let t = rust_type(t, ctx);
+            (quote! { #rt::Delta<#t> }, quote! { #rt::json })
+        }
+        ir::Returns::UploadSession(t) => {
+            let t = rust_type(t, ctx);
+            (quote! { #rt::UploadSession<#t> }, quote! { #rt::json })
+        }
         ir::Returns::Handle(_) => (TokenStream::new(), TokenStream::new()),
     };
     let mut operation = if call.action {

@@ -4,8 +4,8 @@
 use std::collections::BTreeMap;
 
 use crate::ir::{self, CrudKind, MethodKind};
-use crate::model::OperationKind;
 use crate::model::{ItemType, OperationId, Primitive, TypeId, TypeKind, TypeRef};
+use crate::model::{Model, OperationDef, OperationKind, StructuredKind};
 use crate::path::Root;
 use crate::plan::names::{self, Scope};
 use crate::service::{AccessTypes, HandleAccess, HandleMember, Leads, Node, Service};
@@ -649,6 +649,23 @@ fn plan_method(
 fn call_doc(p: &Planner<'_>, op: OperationId) -> Vec<String> {
     let def = p.model.operation(op);
     let mut doc = Vec::new();
+    if is_delta(def, p.model) {
+        doc.extend([
+            String::new(),
+            "A delta query: each page holds the changes (`runtime::Change`), the last one a \
+             delta link to store; `Client::delta` streams a whole round, and `resume` starts \
+             the next one from a stored link."
+                .to_owned(),
+        ]);
+    }
+    if is_upload_session(def, p.model) {
+        doc.extend([
+            String::new(),
+            "Creates an upload session: `runtime::Uploader` sends the content to it in chunks \
+             (resuming where the service says) and returns the created item."
+                .to_owned(),
+        ]);
+    }
     if let Some(d) = &def.description {
         doc.extend([String::new(), d.clone()]);
     }
@@ -760,7 +777,15 @@ fn plan_call(
                 ..r.ty
             });
             match r.ty.item {
+                _ if r.ty.collection && is_delta(def, model) => ir::Returns::Delta(ty),
                 _ if r.ty.collection => ir::Returns::Page(ty),
+                _ if is_upload_session(def, model) => match &def.binding {
+                    Some(binding) => ir::Returns::UploadSession(types.rust_type(TypeRef {
+                        collection: false,
+                        ..*binding
+                    })),
+                    None => ir::Returns::Json(ty),
+                },
                 ItemType::Named(t) if model.structured(t).is_some() => ir::Returns::Json(ty),
                 _ => ir::Returns::Value(ty),
             }
@@ -772,6 +797,32 @@ fn plan_call(
         params,
         returns,
     }
+}
+
+/// Microsoft Graph's delta functions: `delta` bound to an entity or a collection,
+/// returning a collection of entities, whose last page ends in an `@odata.deltaLink`.
+fn is_delta(def: &OperationDef, model: &Model) -> bool {
+    def.kind == OperationKind::Function
+        && def.name == "delta"
+        && def.binding.is_some()
+        && def.return_type.as_ref().is_some_and(|r| {
+            r.ty.collection
+                && matches!(r.ty.item, ItemType::Named(t)
+                    if model.structured(t).is_some_and(|s| s.kind == StructuredKind::Entity))
+        })
+}
+
+/// Microsoft Graph's `createUploadSession` actions: bound to what the upload creates (a
+/// drive item, a print document) or to the collection it is created in (attachments),
+/// returning an `uploadSession`.
+fn is_upload_session(def: &OperationDef, model: &Model) -> bool {
+    def.kind == OperationKind::Action
+        && def.name == "createUploadSession"
+        && def.binding.is_some()
+        && def.return_type.as_ref().is_some_and(|r| {
+            !r.ty.collection
+                && matches!(r.ty.item, ItemType::Named(t) if model.get(t).name == "uploadSession")
+        })
 }
 
 fn handle_doc(p: &Planner<'_>, node: &Node) -> Vec<String> {

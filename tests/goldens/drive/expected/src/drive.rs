@@ -202,6 +202,45 @@ impl Default for File {
     }
 }
 
+/// The complex type `example.drive.uploadSession`.
+#[cfg(any(feature = "drives", feature = "archivedDrives"))]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct UploadSession {
+    /// The type's name as services read it from a request body (`@odata.type`).
+    #[serde(rename = "@odata.type", default, skip_serializing_if = "Option::is_none")]
+    pub odata_type: Option<String>,
+    #[serde(default, skip_serializing_if = "rt::Field::is_absent")]
+    pub upload_url: rt::Field<String>,
+    #[serde(default, skip_serializing_if = "rt::Field::is_absent")]
+    pub expiration_date_time: rt::Field<rt::DateTimeOffset>,
+    #[serde(default, skip_serializing_if = "rt::Field::is_absent")]
+    pub next_expected_ranges: rt::Field<Vec<String>>,
+    /// Properties the schema does not declare, kept so that nothing received is lost.
+    #[serde(flatten)]
+    pub additional_data: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+}
+
+#[cfg(any(feature = "drives", feature = "archivedDrives"))]
+impl UploadSession {
+    /// The `@odata.type` of this type.
+    pub const ODATA_TYPE: &'static str = "#example.drive.uploadSession";
+}
+
+#[cfg(any(feature = "drives", feature = "archivedDrives"))]
+impl Default for UploadSession {
+    /// An empty value that names its type, ready to fill in for a request body.
+    fn default() -> Self {
+        Self {
+            odata_type: Some(Self::ODATA_TYPE.to_owned()),
+            upload_url: rt::Field::Absent,
+            expiration_date_time: rt::Field::Absent,
+            next_expected_ranges: rt::Field::Absent,
+            additional_data: ::std::collections::BTreeMap::new(),
+        }
+    }
+}
+
 /// A `example.drive.driveItem` or a value of a type derived from it, told apart by `@odata.type`.
 ///
 /// A type this crate does not know reads as the base type, with the properties it does not declare in `additional_data`.

@@ -110,4 +110,11 @@ impl Items {
             rt::json,
         )
     }
+
+    /// Calls the function `example.drive.delta`.
+    ///
+    /// A delta query: each page holds the changes (`runtime::Change`), the last one a delta link to store; `Client::delta` streams a whole round, and `resume` starts the next one from a stored link.
+    pub fn delta(&self) -> rt::Operation<rt::Delta<drive::AnyDriveItem>> {
+        rt::Operation::function(self.0.function("example.drive.delta", &[]), rt::json)
+    }
 }

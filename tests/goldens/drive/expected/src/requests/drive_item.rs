@@ -55,4 +55,16 @@ impl DriveItem {
         rt::Operation::action(self.0.segment("example.drive.copy"), rt::json)
             .with_json_body(&rt::Parameters::new().with("parentId", parent_id))
     }
+
+    /// Calls the action `example.drive.createUploadSession`.
+    ///
+    /// Creates an upload session: `runtime::Uploader` sends the content to it in chunks (resuming where the service says) and returns the created item.
+    pub fn create_upload_session(
+        &self,
+    ) -> rt::Operation<rt::UploadSession<drive::AnyDriveItem>> {
+        rt::Operation::action(
+            self.0.segment("example.drive.createUploadSession"),
+            rt::json,
+        )
+    }
 }

@@ -50,6 +50,18 @@ impl Folder {
         rt::Operation::action(self.0.segment("example.drive.copy"), rt::json)
             .with_json_body(&rt::Parameters::new().with("parentId", parent_id))
     }
+
+    /// Calls the action `example.drive.createUploadSession`.
+    ///
+    /// Creates an upload session: `runtime::Uploader` sends the content to it in chunks (resuming where the service says) and returns the created item.
+    pub fn create_upload_session(
+        &self,
+    ) -> rt::Operation<rt::UploadSession<drive::AnyDriveItem>> {
+        rt::Operation::action(
+            self.0.segment("example.drive.createUploadSession"),
+            rt::json,
+        )
+    }
 }
 
 /// The `children` of a `example.drive.folder`.
@@ -113,6 +125,13 @@ impl Children {
             rt::json,
         )
     }
+
+    /// Calls the function `example.drive.delta`.
+    ///
+    /// A delta query: each page holds the changes (`runtime::Change`), the last one a delta link to store; `Client::delta` streams a whole round, and `resume` starts the next one from a stored link.
+    pub fn delta(&self) -> rt::Operation<rt::Delta<drive::AnyDriveItem>> {
+        rt::Operation::function(self.0.function("example.drive.delta", &[]), rt::json)
+    }
 }
 
 /// A collection of `example.drive.folder` entities, reached by a type cast or a function.
@@ -155,5 +174,12 @@ impl FolderCollection {
                 ),
             rt::json,
         )
+    }
+
+    /// Calls the function `example.drive.delta`.
+    ///
+    /// A delta query: each page holds the changes (`runtime::Change`), the last one a delta link to store; `Client::delta` streams a whole round, and `resume` starts the next one from a stored link.
+    pub fn delta(&self) -> rt::Operation<rt::Delta<drive::AnyDriveItem>> {
+        rt::Operation::function(self.0.function("example.drive.delta", &[]), rt::json)
     }
 }
