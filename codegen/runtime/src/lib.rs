@@ -50,12 +50,20 @@
 //!
 //! - `client`: the async `Client` on `reqwest` with rustls (ring crypto
 //!   provider, no OpenSSL) and tokio.
+//! - `batch`: OData `$batch` (`Batch`): many operations in one request, in the
+//!   OData 4.01 JSON format or OData 4.0's `multipart/mixed`, with `dependsOn` and
+//!   atomicity groups; each operation's typed result is read as if it had been
+//!   sent alone. With `client` too, `Client::send_batch` sends a batch, split to
+//!   the service's limit, and sends throttled requests of it again.
 
 pub use http;
 pub use serde;
 pub use serde_json;
 
 pub mod access;
+
+#[cfg(feature = "batch")]
+mod batch;
 
 mod edm;
 mod enums;
@@ -70,6 +78,8 @@ mod resource;
 #[cfg(feature = "client")]
 mod client;
 
+#[cfg(feature = "batch")]
+pub use batch::{AtomicityGroup, Batch, BatchFormat, BatchItem, BatchResults, RequestId};
 #[cfg(feature = "client")]
 pub use client::{BoxFuture, Client, ClientBuilder, StaticToken, Token, TokenProvider};
 pub use edm::{

@@ -541,16 +541,7 @@ impl<T> Operation<T> {
                 excerpt: excerpt(body),
             });
         }
-        if status.is_client_error() || status.is_server_error() {
-            if let Some(error) = service_error(status, response.headers(), body) {
-                return Err(Error::Service(Box::new(error)));
-            }
-        }
-        Err(Error::UnexpectedResponse {
-            status,
-            content_type: header_text(response.headers(), &CONTENT_TYPE),
-            excerpt: excerpt(body),
-        })
+        Err(failure(status, response.headers(), body))
     }
 
     /// An operation that `GET`s `next_link` (a page's `@odata.nextLink`) and reads
@@ -637,6 +628,22 @@ impl<T> fmt::Debug for Operation<T> {
 
 fn invalid_request(reason: String) -> Error {
     Error::InvalidRequest { reason }
+}
+
+/// The error a response that is not the expected success reports: the service's
+/// JSON error body for a 4xx or 5xx when it sent one, otherwise the status, content
+/// type and the start of the body.
+pub(crate) fn failure(status: StatusCode, headers: &HeaderMap, body: &[u8]) -> Error {
+    if status.is_client_error() || status.is_server_error() {
+        if let Some(error) = service_error(status, headers, body) {
+            return Error::Service(Box::new(error));
+        }
+    }
+    Error::UnexpectedResponse {
+        status,
+        content_type: header_text(headers, &CONTENT_TYPE),
+        excerpt: excerpt(body),
+    }
 }
 
 fn header_text(headers: &HeaderMap, name: &HeaderName) -> Option<String> {

@@ -1,5 +1,7 @@
 //! An async HTTP client that sends [`Operation`]s (feature `client`).
 
+#[cfg(feature = "batch")]
+mod batch;
 mod retry;
 mod token;
 
@@ -74,16 +76,30 @@ impl Client {
     /// Sends `operation` and reads its response, retrying as described on
     /// [`ClientBuilder::max_retries`].
     pub async fn send<T>(&self, operation: &Operation<T>) -> Result<T, Error> {
+        let response = self
+            .execute_with_retry(|| operation.to_http(&self.inner.root))
+            .await?;
+        operation.parse_response(&response)
+    }
+
+    /// Sends the request `build` makes, authenticated, and again (built anew) after
+    /// each throttling answer the retry policy allows; returns the last outcome.
+    async fn execute_with_retry(
+        &self,
+        build: impl Fn() -> Result<http::Request<Vec<u8>>, Error>,
+    ) -> Result<http::Response<Vec<u8>>, Error> {
         let mut attempt = 0;
         loop {
-            let outcome = self.execute(operation).await;
-            let delay = self.inner.retry.delay(attempt, &outcome, SystemTime::now());
-            match delay {
+            let outcome = match build() {
+                Ok(request) => self.execute_request(request, true).await,
+                Err(error) => Err(error),
+            };
+            match self.inner.retry.delay(attempt, &outcome, SystemTime::now()) {
                 Some(delay) => {
                     tokio::time::sleep(delay).await;
                     attempt += 1;
                 }
-                None => return operation.parse_response(&outcome?),
+                None => return outcome,
             }
         }
     }
@@ -121,12 +137,6 @@ impl Client {
         self.pages(operation)
             .map_ok(|page| stream::iter(page.value).map(Ok))
             .try_flatten()
-    }
-
-    /// One attempt: the response as received, or why there is none.
-    async fn execute<T>(&self, operation: &Operation<T>) -> Result<http::Response<Vec<u8>>, Error> {
-        let request = operation.to_http(&self.inner.root)?;
-        self.execute_request(request, true).await
     }
 
     /// Sends `request` once as it is, with the bearer token only if `authenticate`
