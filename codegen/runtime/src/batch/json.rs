@@ -164,7 +164,7 @@ pub(super) fn read(body: &[u8], members: &[usize]) -> Result<HashMap<usize, Answ
             continue;
         };
         let answer = if answers.contains_key(&index) {
-            Err(format!("the batch response answers request {id} twice"))
+            Err("the batch response answers it twice".to_owned())
         } else {
             to_http(response)
         };

@@ -530,12 +530,9 @@ impl BatchResults {
     /// answered.
     pub(crate) fn record(&mut self, members: &[usize], mut answers: HashMap<usize, Answer>) {
         for &index in members {
-            let answer = answers.remove(&index).unwrap_or_else(|| {
-                Err(format!(
-                    "the batch response has no response for request {}",
-                    index + 1
-                ))
-            });
+            let answer = answers
+                .remove(&index)
+                .unwrap_or_else(|| Err("the batch response has no response to it".to_owned()));
             self.answers.insert(index, answer);
         }
     }

@@ -195,7 +195,7 @@ fn unanswered_and_foreign_items_are_errors() {
         .unwrap();
     let missing = empty.get(&one).unwrap_err();
     assert!(
-        missing.to_string().contains("no response for request 1"),
+        missing.to_string() == "batch: request 1: the batch response has no response to it",
         "{missing}"
     );
 }
