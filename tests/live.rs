@@ -37,6 +37,7 @@ const CHECKS: &[&str] = &[
     "containment",
     "operations",
     "etag",
+    "batch",
 ];
 
 /// How long the server may take to start, and a check to finish.

@@ -16,6 +16,9 @@ pub struct Crate {
     pub version: String,
     /// Default service root for requests, e.g. `https://graph.microsoft.com/beta`.
     pub service_root: Option<String>,
+    /// Whether the service accepts `$batch` requests: the crate then has a `batch`
+    /// feature (on by default) that enables the runtime's.
+    pub batch: bool,
     /// Cargo features that compile parts of the crate; empty when everything always
     /// compiles.
     pub features: Vec<Feature>,

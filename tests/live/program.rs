@@ -12,7 +12,9 @@ use std::process::ExitCode;
 use futures_util::TryStreamExt as _;
 use live_catalog::catalog::{Authors, Books, BooksShelf, Chapters, Genres};
 use live_catalog::requests::EntityContainer;
-use live_catalog::runtime::{self as rt, Client, ErrorKind, Field, Operation, ServiceRoot};
+use live_catalog::runtime::{
+    self as rt, Batch, BatchFormat, Client, ErrorKind, Field, Operation, ServiceRoot,
+};
 
 /// Why a check failed.
 enum Failure {
@@ -49,6 +51,11 @@ struct Live {
 }
 
 impl Live {
+    /// `operation` in this run's number format.
+    fn op<T>(&self, operation: Operation<T>) -> Operation<T> {
+        operation.ieee754_compatible(self.ieee754)
+    }
+
     async fn send<T>(&self, operation: Operation<T>) -> Result<T, rt::Error> {
         operation.ieee754_compatible(self.ieee754).send(&self.client).await
     }
@@ -92,6 +99,7 @@ async fn main() -> ExitCode {
         "containment" => containment(&live).await,
         "operations" => operations(&live).await,
         "etag" => etag(&live).await,
+        "batch" => batch(&live).await,
         other => Err(Failure::Check(format!("no check {other:?}"))),
     };
     match outcome {
@@ -401,5 +409,36 @@ async fn etag(live: &Live) -> Outcome {
     check!(fresh.title == Field::Value("Renamed".into()), "the change with the ETag applied");
     let etag = fresh.odata_etag.unwrap_or_default();
     live.send(book.delete().if_match(&etag)).await?;
+    Ok(())
+}
+
+/// `$batch` in both formats: reads by key, a create and a read that 404s in one
+/// request, each answer read as that operation's own typed result.
+async fn batch(live: &Live) -> Outcome {
+    for (format, code) in [(BatchFormat::Json, "batched-json"), (BatchFormat::Multipart, "batched-multipart")] {
+        let books = live.service.books();
+        let genres = live.service.genres();
+        let genre = Genres {
+            code: code.to_owned(),
+            name: Field::Value(format!("created in a {format:?} batch")),
+            ..Default::default()
+        };
+        let mut batch = Batch::new().with_format(format);
+        let first = batch.add(&live.op(books.by_id(1).get()));
+        let last = batch.add(&live.op(books.by_id(25).get()));
+        let created = batch.add(&live.op(genres.create(&genre)));
+        let missing = batch.add(&live.op(books.by_id(999_999).get()));
+        let results = batch.send(&live.client).await?;
+        check!(results.get(&first)?.id == 1, "{format:?}: book 1");
+        check!(results.get(&last)?.id == 25, "{format:?}: book 25");
+        let made = results.get(&created)?;
+        check!(made.code == code, "{format:?}: created {code:?}, the service holds {:?}", made.code);
+        match results.get(&missing) {
+            Ok(book) => return Err(Failure::Check(format!("{format:?}: expected a 404, got {book:?}"))),
+            Err(error) => check!(error.kind() == Some(ErrorKind::NotFound), "{format:?}: a key never created: {error}"),
+        }
+        let read = live.send(genres.by_code(code).get()).await?;
+        check!(read.name == genre.name, "{format:?}: the batch's create is stored: {:?}", read.name);
+    }
     Ok(())
 }

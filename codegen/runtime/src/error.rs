@@ -59,6 +59,15 @@ pub enum Error {
         reason: String,
     },
 
+    /// A batch response could not be read, or did not answer this request of the
+    /// batch (see [`Batch`](crate::Batch)).
+    #[cfg(feature = "batch")]
+    #[error("batch: {reason}")]
+    Batch {
+        /// What was wrong with the batch response, or why the request got no answer.
+        reason: String,
+    },
+
     /// The client was configured with values it cannot use.
     #[cfg(feature = "client")]
     #[error("invalid client configuration: {reason}")]
@@ -194,6 +203,9 @@ pub enum ErrorKind {
     PreconditionFailed,
     /// `428 Precondition Required`: the service needs `If-Match` for this change.
     PreconditionRequired,
+    /// `424 Failed Dependency`: a request of a batch was not run because a request
+    /// it depends on failed.
+    FailedDependency,
     /// `429 Too Many Requests`: throttled (after the client's retries).
     TooManyRequests,
     /// Another 4xx status.
@@ -221,6 +233,7 @@ impl ErrorKind {
             405 => Self::MethodNotAllowed,
             409 => Self::Conflict,
             412 => Self::PreconditionFailed,
+            424 => Self::FailedDependency,
             428 => Self::PreconditionRequired,
             429 => Self::TooManyRequests,
             _ if status.is_client_error() => Self::OtherClientError,

@@ -53,6 +53,11 @@
 //!   next links, honours each operation's own timeout and retry limit, and meets
 //!   continuous access evaluation's claims challenges once
 //!   (`TokenProvider::token_with_claims`).
+//! - `batch`: OData `$batch` (`Batch`): many operations in one request, in the
+//!   OData 4.01 JSON format or OData 4.0's `multipart/mixed`, with `dependsOn` and
+//!   atomicity groups; each operation's typed result is read as if it had been
+//!   sent alone. With `client` too, `Client::send_batch` sends a batch, split to
+//!   the service's limit, and sends throttled requests of it again.
 //! - `delta`: Microsoft Graph delta queries (change tracking): pages of typed
 //!   changes (`Delta`, `Change`), storable delta links to resume from, and
 //!   `Error::ResyncRequired` when the sync state is gone; with `client` as well,
@@ -78,6 +83,9 @@ pub use serde_json;
 
 pub mod access;
 
+#[cfg(feature = "batch")]
+mod batch;
+
 mod edm;
 mod enums;
 mod error;
@@ -99,6 +107,8 @@ mod delta;
 pub use azure_core;
 #[cfg(feature = "azure-identity")]
 pub use azure_identity;
+#[cfg(feature = "batch")]
+pub use batch::{AtomicityGroup, Batch, BatchFormat, BatchItem, BatchResults, RequestId};
 #[cfg(feature = "stream")]
 pub use bytes::Bytes;
 #[cfg(feature = "azure-identity")]

@@ -824,22 +824,13 @@ impl<T> fmt::Debug for Operation<T> {
     }
 }
 
-/// The error a response other than the expected success reports: the service's
-/// own error body for a 4xx or 5xx that has one, [`Error::UnexpectedResponse`]
-/// otherwise.
+/// [`failure`] of a whole response.
 pub(crate) fn error_response<B: AsRef<[u8]>>(response: &http::Response<B>) -> Error {
-    let status = response.status();
-    let body = response.body().as_ref();
-    if status.is_client_error() || status.is_server_error() {
-        if let Some(error) = service_error(status, response.headers(), body) {
-            return Error::Service(Box::new(error));
-        }
-    }
-    Error::UnexpectedResponse {
-        status,
-        content_type: header_text(response.headers(), &CONTENT_TYPE),
-        excerpt: excerpt(body),
-    }
+    failure(
+        response.status(),
+        response.headers(),
+        response.body().as_ref(),
+    )
 }
 
 /// The error for a success `body` that is not what `T` expects.
@@ -853,6 +844,22 @@ pub(crate) fn invalid_body(status: StatusCode, source: serde_json::Error, body: 
 
 fn invalid_request(reason: String) -> Error {
     Error::InvalidRequest { reason }
+}
+
+/// The error a response that is not the expected success reports: the service's
+/// JSON error body for a 4xx or 5xx when it sent one, otherwise the status, content
+/// type and the start of the body.
+pub(crate) fn failure(status: StatusCode, headers: &HeaderMap, body: &[u8]) -> Error {
+    if status.is_client_error() || status.is_server_error() {
+        if let Some(error) = service_error(status, headers, body) {
+            return Error::Service(Box::new(error));
+        }
+    }
+    Error::UnexpectedResponse {
+        status,
+        content_type: header_text(headers, &CONTENT_TYPE),
+        excerpt: excerpt(body),
+    }
 }
 
 fn header_text(headers: &HeaderMap, name: &HeaderName) -> Option<String> {

@@ -22,6 +22,15 @@ pub(super) fn cargo_toml(
         let list: Vec<String> = used.iter().map(|f| toml_string(f)).collect();
         format!("{{ {source}, features = [{}] }}", list.join(", "))
     };
+    let (default, batch) = if krate.batch {
+        (
+            r#"["client", "batch"]"#,
+            "# OData $batch: many requests in one (`runtime::Batch`), sent with the client.\n\
+             batch = [\"client\", \"odata-codegen-runtime/batch\"]\n",
+        )
+    } else {
+        (r#"["client"]"#, "")
+    };
     let mut features = String::new();
     for feature in &krate.features {
         features.push_str(&format!("# {}\n", feature.comment));
@@ -44,7 +53,7 @@ edition = "2024"
 doctest = false
 
 [features]
-default = ["client"]
+default = {default}
 # An async HTTP client (reqwest over rustls) that sends the generated requests; turn it
 # off to build requests only and send them with your own HTTP stack.
 client = ["odata-codegen-runtime/client"]
@@ -52,7 +61,7 @@ client = ["odata-codegen-runtime/client"]
 # (`runtime::AzureTokenProvider`: client secret, managed identity, workload identity,
 # developer tools).
 azure-identity = ["client", "odata-codegen-runtime/azure-identity"]
-{features}
+{batch}{features}
 [dependencies]
 odata-codegen-runtime = {runtime}
 serde = {{ version = "1", features = ["derive"] }}
@@ -181,5 +190,19 @@ mod tests {
             &inputs,
         );
         assert!(versioned.contains("version = \"2.3.0-beta.1\"\n"));
+    }
+
+    #[test]
+    fn a_service_that_accepts_batches_gets_a_default_batch_feature() {
+        let inputs = vec!["m.xml".to_owned()];
+        let runtime = RuntimeDependency::Version("0.1".to_owned());
+        let mut krate = empty_crate("my-sdk");
+        let without = cargo_toml(&krate, &runtime, &inputs);
+        assert!(without.contains("default = [\"client\"]\n"));
+        assert!(!without.contains("batch"));
+        krate.batch = true;
+        let with = cargo_toml(&krate, &runtime, &inputs);
+        assert!(with.contains("default = [\"client\", \"batch\"]\n"));
+        assert!(with.contains("\nbatch = [\"client\", \"odata-codegen-runtime/batch\"]\n"));
     }
 }

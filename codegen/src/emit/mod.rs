@@ -488,6 +488,7 @@ pub(super) mod tests {
             package: package.to_owned(),
             version: "0.1.0".to_owned(),
             service_root: None,
+            batch: false,
             features: Vec::new(),
             modules: Vec::new(),
             requests: ir::Requests {

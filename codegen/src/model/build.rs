@@ -40,6 +40,10 @@ const VALIDATION_ALLOWED_VALUES: Term = Term {
     namespace: "Org.OData.Validation.V1",
     name: "AllowedValues",
 };
+const BATCH_SUPPORTED: Term = Term {
+    namespace: CAPABILITIES,
+    name: "BatchSupported",
+};
 const KEY_AS_SEGMENT_SUPPORTED: Term = Term {
     namespace: CAPABILITIES,
     name: "KeyAsSegmentSupported",
@@ -701,11 +705,17 @@ impl<'a> Builder<'a> {
         }
         let description = self.description(&c.annotations, targets.on(""));
         let key_as_segment = self.is_true(&c.annotations, targets.on(""), KEY_AS_SEGMENT_SUPPORTED);
+        // The term's default is true: only a service that says false has no $batch.
+        let batch_supported = !matches!(
+            self.find_annotation(&c.annotations, targets.on(""), BATCH_SUPPORTED),
+            Some(Expr::Bool(false))
+        );
         self.model.container = Some(Container {
             namespace: owned(&schema.namespace),
             name: owned(&c.name),
             description,
             key_as_segment,
+            batch_supported,
             entity_sets,
             singletons,
             imports,
@@ -1542,6 +1552,27 @@ mod tests {
 
     fn codes(result: Result<Model, Vec<Diagnostic>>) -> Vec<&'static str> {
         result.unwrap_err().iter().map(|d| d.code).collect()
+    }
+
+    #[test]
+    fn batch_support_defaults_to_true_and_a_false_annotation_turns_it_off() {
+        let container = |annotation: &str| {
+            let m = model(&format!(
+                r#"<EntityContainer Name="c">{annotation}</EntityContainer>"#
+            ))
+            .unwrap();
+            m.container.unwrap().batch_supported
+        };
+        assert!(container(""));
+        assert!(container(
+            r#"<Annotation Term="Org.OData.Capabilities.V1.BatchSupported" Bool="true"/>"#
+        ));
+        assert!(container(
+            r#"<Annotation Term="Org.OData.Capabilities.V1.BatchSupported"/>"#
+        ));
+        assert!(!container(
+            r#"<Annotation Term="Org.OData.Capabilities.V1.BatchSupported" Bool="false"/>"#
+        ));
     }
 
     #[test]

@@ -328,6 +328,9 @@ pub struct Container {
     /// `Capabilities.KeyAsSegmentSupported`: keys may be written as path segments
     /// (`/People/u`), not only in parentheses (`/People('u')`).
     pub key_as_segment: bool,
+    /// `Capabilities.BatchSupported` (true unless annotated false): the service
+    /// accepts `$batch` requests.
+    pub batch_supported: bool,
     pub entity_sets: Vec<EntitySetDef>,
     pub singletons: Vec<SingletonDef>,
     /// Action and function imports, in declaration order.

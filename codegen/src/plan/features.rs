@@ -346,10 +346,11 @@ impl Features {
 /// Feature names for roots: the wire name where Cargo allows it, unique, never one of
 /// the crate's fixed features.
 fn feature_names(roots: &[Root]) -> Vec<String> {
-    let mut taken: BTreeSet<String> = ["default", "client", FULL, SHARED]
-        .into_iter()
-        .map(str::to_owned)
-        .collect();
+    let mut taken: BTreeSet<String> =
+        ["default", "client", "azure-identity", "batch", FULL, SHARED]
+            .into_iter()
+            .map(str::to_owned)
+            .collect();
     roots
         .iter()
         .map(|root| {

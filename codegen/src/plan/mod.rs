@@ -287,6 +287,7 @@ impl<'a> Planner<'a> {
                 .clone()
                 .unwrap_or_else(|| "0.1.0".to_owned()),
             service_root,
+            batch: model.container.as_ref().is_some_and(|c| c.batch_supported),
             features: features.cargo_features(),
             modules,
             requests,

@@ -2,6 +2,8 @@
 
 #[cfg(feature = "azure-identity")]
 mod azure;
+#[cfg(feature = "batch")]
+mod batch;
 mod challenge;
 #[cfg(feature = "delta")]
 mod delta;
@@ -110,16 +112,37 @@ impl Client {
             },
             None => self.inner.retry.clone(),
         };
+        let response = self
+            .execute_with_retry(&retry, || {
+                let mut request = operation.to_http(&self.inner.root)?;
+                if let Some(timeout) = operation.request_timeout() {
+                    request.extensions_mut().insert(AttemptTimeout(timeout));
+                }
+                Ok(request)
+            })
+            .await?;
+        operation.parse_response(&response)
+    }
+
+    /// Sends the request `build` makes, authenticated, and again (built anew) after
+    /// each throttling answer `retry` allows; returns the last outcome.
+    async fn execute_with_retry(
+        &self,
+        retry: &RetryPolicy,
+        build: impl Fn() -> Result<http::Request<Vec<u8>>, Error>,
+    ) -> Result<http::Response<Vec<u8>>, Error> {
         let mut attempt = 0;
         loop {
-            let outcome = self.execute(operation).await;
-            let delay = retry.delay(attempt, &outcome, SystemTime::now());
-            match delay {
+            let outcome = match build() {
+                Ok(request) => self.execute_request(request, true).await,
+                Err(error) => Err(error),
+            };
+            match retry.delay(attempt, &outcome, SystemTime::now()) {
                 Some(delay) => {
                     tokio::time::sleep(delay).await;
                     attempt += 1;
                 }
-                None => return operation.parse_response(&outcome?),
+                None => return outcome,
             }
         }
     }
@@ -157,15 +180,6 @@ impl Client {
         self.pages(operation)
             .map_ok(|page| stream::iter(page.value).map(Ok))
             .try_flatten()
-    }
-
-    /// One attempt: the response as received, or why there is none.
-    async fn execute<T>(&self, operation: &Operation<T>) -> Result<http::Response<Vec<u8>>, Error> {
-        let mut request = operation.to_http(&self.inner.root)?;
-        if let Some(timeout) = operation.request_timeout() {
-            request.extensions_mut().insert(AttemptTimeout(timeout));
-        }
-        self.execute_request(request, true).await
     }
 
     /// Sends `request` once as it is, with the bearer token only if `authenticate`

@@ -34,10 +34,21 @@ impl RetryPolicy {
         outcome: &Result<http::Response<Vec<u8>>, Error>,
         now: SystemTime,
     ) -> Option<Duration> {
+        self.delay_after(attempt, outcome.as_ref().ok()?, now)
+    }
+
+    /// How long to wait before retrying after `response`, or `None` to stop: the
+    /// rule of [`delay`](Self::delay) for a response, which may also be one
+    /// sub-response of a batch.
+    pub(crate) fn delay_after(
+        &self,
+        attempt: u32,
+        response: &http::Response<Vec<u8>>,
+        now: SystemTime,
+    ) -> Option<Duration> {
         if attempt >= self.max_retries {
             return None;
         }
-        let response = outcome.as_ref().ok()?;
         if !matches!(
             response.status(),
             StatusCode::TOO_MANY_REQUESTS | StatusCode::SERVICE_UNAVAILABLE
