@@ -69,6 +69,10 @@ fn the_whole_beta_schema_compiles_with_every_feature_and_with_one() {
         "#![allow(unused)]\n{}\nfn main() {{}}\n",
         readme_blocks::as_function("readme", &blocks)
     );
+    // What a program of the README's kind adds to the crate's own dependencies.
+    let manifest_path = dir.join("graph-beta/Cargo.toml");
+    let with_dev = format!("{manifest}\n[dev-dependencies]\nfutures-util = \"0.3\"\n");
+    std::fs::write(&manifest_path, with_dev).expect("the manifest");
     std::fs::create_dir_all(dir.join("graph-beta/examples")).expect("examples/");
     std::fs::write(dir.join("graph-beta/examples/readme.rs"), example).expect("the example");
     common::write_workspace(&dir, &["graph-beta"]);
