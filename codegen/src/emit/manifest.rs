@@ -8,19 +8,24 @@ pub(super) fn cargo_toml(
     runtime: &RuntimeDependency,
     inputs: &[String],
 ) -> String {
-    // A crate with a path dependency cannot be published; one by version can be, as is.
-    let (source, publish) = match runtime {
-        RuntimeDependency::Path(path) => {
-            (format!("path = {}", toml_string(path)), "publish = false\n")
-        }
-        RuntimeDependency::Version(version) => (format!("version = {}", toml_string(version)), ""),
-    };
     let used = runtime_features(krate);
-    let runtime = if used.is_empty() {
-        format!("{{ {source} }}")
-    } else {
-        let list: Vec<String> = used.iter().map(|f| toml_string(f)).collect();
-        format!("{{ {source}, features = [{}] }}", list.join(", "))
+    let features: Vec<String> = used.iter().map(|f| toml_string(f)).collect();
+    let features = format!("features = [{}]", features.join(", "));
+    // A crate with a path dependency cannot be published; one by version can be, as is.
+    let (runtime, publish) = match runtime {
+        RuntimeDependency::Path(path) if used.is_empty() => (
+            format!("{{ path = {} }}", toml_string(path)),
+            "publish = false\n",
+        ),
+        RuntimeDependency::Path(path) => (
+            format!("{{ path = {}, {features} }}", toml_string(path)),
+            "publish = false\n",
+        ),
+        RuntimeDependency::Version(version) if used.is_empty() => (toml_string(version), ""),
+        RuntimeDependency::Version(version) => (
+            format!("{{ version = {}, {features} }}", toml_string(version)),
+            "",
+        ),
     };
     let (default, batch) = if krate.batch {
         (
@@ -179,7 +184,7 @@ mod tests {
             &RuntimeDependency::Version("0.1".to_owned()),
             &inputs,
         );
-        assert!(by_version.contains("odata-codegen-runtime = { version = \"0.1\" }\n"));
+        assert!(by_version.contains("odata-codegen-runtime = \"0.1\"\n"));
         // Only a crate that depends on the runtime by version can be published.
         assert!(by_path.contains("version = \"0.1.0\"\nedition = \"2024\"\npublish = false\n"));
         assert!(by_version.contains("version = \"0.1.0\"\nedition = \"2024\"\n\n[lib]"));

@@ -96,8 +96,7 @@ impl Client {
     }
 
     /// Sends `operation` and reads its response, retrying as described on
-    /// [`ClientBuilder::max_retries`].
-    /// An operation's own [`timeout`](Operation::timeout) and
+    /// [`ClientBuilder::max_retries`]. An operation's own [`timeout`](Operation::timeout) and
     /// [`max_retries`](Operation::max_retries) replace the client's for it.
     ///
     /// A `401` carrying a claims challenge (continuous access evaluation revoked
