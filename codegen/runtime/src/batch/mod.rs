@@ -24,15 +24,6 @@ use crate::{Error, Operation, ServiceRoot};
 /// How many requests Microsoft Graph accepts in one batch.
 pub(crate) const DEFAULT_MAX_REQUESTS: usize = 20;
 
-/// The hosts of Microsoft Graph's national and global clouds, whose batches take
-/// sub-request URLs with a leading `/`.
-const GRAPH_HOSTS: [&str; 4] = [
-    "graph.microsoft.com",
-    "graph.microsoft.us",
-    "dod-graph.microsoft.us",
-    "microsoftgraph.chinacloudapi.cn",
-];
-
 const PREFER: HeaderName = HeaderName::from_static("prefer");
 
 /// Tells every batch apart, so that an item is never read from another batch's results.
@@ -610,13 +601,9 @@ fn is_json(media_type: &str) -> bool {
     media_type == "application/json" || media_type.ends_with("+json")
 }
 
-/// Whether `root` is on a Microsoft Graph host.
+/// Whether `root` is on a Microsoft Graph host, of any cloud.
 fn is_graph(root: &ServiceRoot) -> bool {
-    root.as_str()
-        .parse::<http::Uri>()
-        .ok()
-        .and_then(|uri| uri.host().map(str::to_ascii_lowercase))
-        .is_some_and(|host| GRAPH_HOSTS.contains(&host.as_str()))
+    crate::GraphCloud::of(root).is_some()
 }
 
 /// `uri` relative to the batch URL: `users/1` by OData's rule, `/users/1` on
