@@ -11,8 +11,9 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 /// `null` means it has no value.
 ///
 /// Generated structs mark such fields with
-/// `#[serde(default, skip_serializing_if = "Field::is_absent")]`, so that a missing
-/// property reads as [`Field::Absent`] and an absent one is never written.
+/// `#[serde(skip_serializing_if = "Field::is_absent")]` and read them through
+/// [`Record`](crate::Record), so that a missing property reads as [`Field::Absent`]
+/// and an absent one is never written.
 ///
 /// ```
 /// use odata_codegen_runtime::Field;
@@ -134,7 +135,8 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for Field<T> {
 /// assign one.
 ///
 /// Generated structs hold a key as its plain type with
-/// `#[serde(default, skip_serializing_if = "is_default")]`: a response that leaves it
+/// `#[serde(skip_serializing_if = "is_default")]`, read through
+/// [`Record`](crate::Record): a response that leaves it
 /// out reads as empty, and a body built with `..Default::default()` does not send
 /// `"id": ""`.
 ///

@@ -162,8 +162,9 @@ impl<T: Int64Value> Serialize for Wire<'_, T> {
     }
 }
 
-/// Reads through `T`'s own form; used inside `Option` and `Field`.
-struct Read<T>(T);
+/// Reads through `T`'s own form; used inside `Option` and `Field`, and by
+/// [`next_int64`](crate::next_int64).
+pub(crate) struct Read<T>(pub(crate) T);
 
 impl<'de, T: Int64Value> Deserialize<'de> for Read<T> {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {

@@ -94,6 +94,7 @@ mod ieee754;
 mod operation;
 mod path;
 mod query;
+mod record;
 mod resource;
 #[cfg(feature = "upload")]
 mod upload;
@@ -133,6 +134,7 @@ pub use ieee754::{Int64Value, int64};
 pub use operation::{Operation, Page, bytes, count, json, json_value, no_content};
 pub use path::{GraphCloud, GraphVersion, KeyValue, ODataPath, ServiceRoot, SystemSegment};
 pub use query::QueryOptions;
+pub use record::{Record, deserialize_record, next_int64};
 pub use resource::{
     EntityReference, Parameters, Reference, References, Stream, ToLiteral, deserialize_polymorphic,
     enum_literal, flags_literal, from_value,

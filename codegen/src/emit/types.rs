@@ -24,15 +24,12 @@ pub(super) fn module_docs(module: &ir::Module) -> Vec<String> {
     ]
 }
 
-/// Whether a module's items use the runtime, so that it imports it.
+/// Whether a module's items use the runtime, so that it imports it: every struct
+/// does (`rt::Record`).
 pub(super) fn uses_runtime(module: &ir::Module) -> bool {
     !module.unions.is_empty()
         || !module.enums.is_empty()
-        || module.structs.iter().flat_map(|s| &s.fields).any(|f| {
-            f.presence != ir::Presence::Optional
-                || primitive_uses_runtime_in(&f.ty)
-                || is_int64(&f.ty)
-        })
+        || !module.structs.is_empty()
         || module
             .aliases
             .iter()
@@ -87,25 +84,25 @@ pub(super) fn struct_items(s: &ir::Struct, ctx: &Ctx) -> TokenStream {
         // Most wire names are what `rename_all` makes of the Rust name; only the
         // others need their own `rename`.
         let rename = s.rename_of(f).map(|wire| quote! { rename = #wire, });
-        // `Edm.Int64` is read from a number or a string (`IEEE754Compatible`).
+        // `Edm.Int64` is written as a number or a string (`IEEE754Compatible`).
         let rename = match is_int64(&f.ty) {
-            true => quote! { #rename with = "rt::int64", },
+            true => quote! { #rename serialize_with = "rt::int64::serialize", },
             false => quote! { #rename },
         };
         match f.presence {
             ir::Presence::Optional => quote! {
                 #doc
-                #[serde(#rename default, skip_serializing_if = "Option::is_none")]
+                #[serde(#rename skip_serializing_if = "Option::is_none")]
                 pub #field: Option<#inner>,
             },
             ir::Presence::Nullable => quote! {
                 #doc
-                #[serde(#rename default, skip_serializing_if = "rt::Field::is_absent")]
+                #[serde(#rename skip_serializing_if = "rt::Field::is_absent")]
                 pub #field: #rt::Field<#inner>,
             },
             ir::Presence::Key => quote! {
                 #doc
-                #[serde(#rename default, skip_serializing_if = "rt::is_default")]
+                #[serde(#rename skip_serializing_if = "rt::is_default")]
                 pub #field: #inner,
             },
         }
@@ -122,11 +119,32 @@ pub(super) fn struct_items(s: &ir::Struct, ctx: &Ctx) -> TokenStream {
         quote! {
             /// The entity's version (`@odata.etag`), when the service tracks one: give it to
             /// `if_match` to change or delete only that version.
-            #[serde(rename = "@odata.etag", default, skip_serializing_if = "Option::is_none")]
+            #[serde(rename = "@odata.etag", skip_serializing_if = "Option::is_none")]
             pub odata_etag: Option<String>,
         }
     });
     let etag_default = s.entity.then(|| quote! { odata_etag: None, });
+    // Reading is `rt::Record`'s: far less code per struct than serde's derive.
+    let wires = std::iter::once("@odata.type")
+        .chain(s.entity.then_some("@odata.etag"))
+        .chain(s.fields.iter().map(|f| f.wire.as_str()));
+    let reads = std::iter::once(ident("odata_type"))
+        .chain(s.entity.then(|| ident("odata_etag")))
+        .chain(s.fields.iter().map(|f| ident(&f.name)))
+        .zip(
+            std::iter::repeat(false)
+                .take(1 + usize::from(s.entity))
+                .chain(s.fields.iter().map(|f| is_int64(&f.ty))),
+        )
+        .enumerate()
+        .map(|(index, (field, int64))| {
+            let index = Literal::usize_unsuffixed(index);
+            match int64 {
+                true => quote! { #index => self.#field = #rt::next_int64(map)?, },
+                false => quote! { #index => self.#field = map.next_value()?, },
+            }
+        });
+    let expecting = format!("struct {}", s.name);
     let rename_all = s.rename_all.map(|rule| {
         let rule = rule.as_str();
         quote! { #[serde(rename_all = #rule)] }
@@ -134,17 +152,50 @@ pub(super) fn struct_items(s: &ir::Struct, ctx: &Ctx) -> TokenStream {
     quote! {
         #doc
         #cfg
-        #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+        #[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
         #rename_all
         pub struct #name {
             /// The type's name as services read it from a request body (`@odata.type`).
-            #[serde(rename = "@odata.type", default, skip_serializing_if = "Option::is_none")]
+            #[serde(rename = "@odata.type", skip_serializing_if = "Option::is_none")]
             pub odata_type: Option<String>,
             #etag
             #(#fields)*
             /// Properties the schema does not declare, kept so that nothing received is lost.
             #[serde(flatten)]
             pub additional_data: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+        }
+
+        #cfg
+        impl<'de> ::serde::Deserialize<'de> for #name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                #rt::deserialize_record(deserializer)
+            }
+        }
+
+        #cfg
+        impl #rt::Record for #name {
+            const PROPERTIES: &'static [&'static str] = &[#(#wires),*];
+            const EXPECTING: &'static str = #expecting;
+
+            fn empty() -> Self {
+                Self { odata_type: None, ..Default::default() }
+            }
+
+            fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+                &mut self,
+                index: usize,
+                map: &mut A,
+            ) -> Result<(), A::Error> {
+                match index {
+                    #(#reads)*
+                    _ => {}
+                }
+                Ok(())
+            }
+
+            fn additional_data(&mut self) -> &mut ::std::collections::BTreeMap<String, ::serde_json::Value> {
+                &mut self.additional_data
+            }
         }
 
         #cfg
@@ -412,15 +463,60 @@ mod tests {
             "{text}"
         );
         assert!(
-            text.contains("    #[serde(default, skip_serializing_if = \"Option::is_none\")]\n    pub display_name: Option<String>,\n"),
+            text.contains("    #[serde(skip_serializing_if = \"Option::is_none\")]\n    pub display_name: Option<String>,\n"),
             "{text}"
         );
         assert!(
-            text.contains("    #[serde(rename = \"IPv4\", default, skip_serializing_if = \"rt::Field::is_absent\")]\n    pub ip_v4: rt::Field<String>,\n"),
+            text.contains("    #[serde(rename = \"IPv4\", skip_serializing_if = \"rt::Field::is_absent\")]\n    pub ip_v4: rt::Field<String>,\n"),
             "{text}"
         );
         assert!(text.contains("pub const ODATA_TYPE: &'static str = \"#ns.user\";"));
         assert!(text.contains("odata_type: Some(Self::ODATA_TYPE.to_owned()),"));
+    }
+
+    #[test]
+    fn a_struct_is_read_through_rt_record_with_its_wire_names_in_index_order() {
+        let text = user(
+            Some(ir::RenameRule::CamelCase),
+            vec![
+                string("ip_v4", "IPv4", ir::Presence::Nullable),
+                field(
+                    "size",
+                    "size",
+                    RustType::Primitive(Primitive::Int64),
+                    ir::Presence::Optional,
+                ),
+            ],
+        );
+        assert!(text.contains("impl rt::Record for User {"), "{text}");
+        assert!(
+            text.contains(
+                r#"const PROPERTIES: &'static [&'static str] = &["@odata.type", "IPv4", "size"];"#
+            ),
+            "{text}"
+        );
+        assert!(text.contains(r#"const EXPECTING: &'static str = "struct User";"#));
+        assert!(
+            text.contains("0 => self.odata_type = map.next_value()?,"),
+            "{text}"
+        );
+        assert!(
+            text.contains("1 => self.ip_v4 = map.next_value()?,"),
+            "{text}"
+        );
+        assert!(
+            text.contains("2 => self.size = rt::next_int64(map)?,"),
+            "{text}"
+        );
+        assert!(
+            text.contains("rt::deserialize_record(deserializer)"),
+            "{text}"
+        );
+        assert!(
+            text.contains(r#"serialize_with = "rt::int64::serialize","#),
+            "{text}"
+        );
+        assert!(!text.contains("::serde::Deserialize)]"), "{text}");
     }
 
     #[test]
@@ -437,11 +533,11 @@ mod tests {
             "{text}"
         );
         assert!(
-            text.contains("    #[serde(default, skip_serializing_if = \"rt::is_default\")]\n    pub user_name: String,\n"),
+            text.contains("    #[serde(skip_serializing_if = \"rt::is_default\")]\n    pub user_name: String,\n"),
             "{text}"
         );
         assert!(
-            text.contains("    #[serde(rename = \"id\", default, skip_serializing_if = \"Option::is_none\")]\n    pub id: Option<String>,\n"),
+            text.contains("    #[serde(rename = \"id\", skip_serializing_if = \"Option::is_none\")]\n    pub id: Option<String>,\n"),
             "{text}"
         );
         assert!(text.contains("user_name: Default::default(),"), "{text}");
@@ -452,7 +548,9 @@ mod tests {
         let text = user(None, vec![string("id", "id", ir::Presence::Key)]);
         assert!(!text.contains("rename_all"), "{text}");
         assert!(
-            text.contains("    #[serde(default, skip_serializing_if = \"rt::is_default\")]\n    pub id: String,\n"),
+            text.contains(
+                "    #[serde(skip_serializing_if = \"rt::is_default\")]\n    pub id: String,\n"
+            ),
             "{text}"
         );
     }
@@ -467,7 +565,19 @@ mod tests {
     #[test]
     fn a_module_imports_the_runtime_only_when_its_items_use_it() {
         let mut plain = module(&["ns"]);
-        plain.structs.push(ir::Struct {
+        plain.aliases.push(ir::Alias {
+            name: "Name".to_owned(),
+            doc: Vec::new(),
+            ty: RustType::Primitive(Primitive::String),
+            cfg: ir::Cfg::always(),
+        });
+        assert!(!uses_runtime(&plain));
+        let mut dated = plain.clone();
+        dated.aliases[0].ty = RustType::Primitive(Primitive::Date);
+        assert!(uses_runtime(&dated));
+        // A struct is read through `rt::Record`.
+        let mut structured = plain.clone();
+        structured.structs.push(ir::Struct {
             name: "A".to_owned(),
             odata_type: "#ns.a".to_owned(),
             entity: false,
@@ -476,18 +586,6 @@ mod tests {
             fields: vec![string("name", "name", ir::Presence::Optional)],
             cfg: ir::Cfg::always(),
         });
-        assert!(!uses_runtime(&plain));
-        let mut dated = plain.clone();
-        dated.structs[0].fields.push(field(
-            "on",
-            "on",
-            RustType::Primitive(Primitive::Date),
-            ir::Presence::Optional,
-        ));
-        assert!(uses_runtime(&dated));
-        // `rt::is_default` decides whether a key is sent.
-        let mut keyed = plain.clone();
-        keyed.structs[0].fields[0].presence = ir::Presence::Key;
-        assert!(uses_runtime(&keyed));
+        assert!(uses_runtime(&structured));
     }
 }

@@ -12,26 +12,78 @@ use ::odata_codegen_runtime as rt;
 
 /// The entity type `example.drive.drive`.
 #[cfg(any(feature = "drives", feature = "archivedDrives"))]
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 pub struct Drive {
     /// The type's name as services read it from a request body (`@odata.type`).
-    #[serde(rename = "@odata.type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "@odata.type", skip_serializing_if = "Option::is_none")]
     pub odata_type: Option<String>,
     /// The entity's version (`@odata.etag`), when the service tracks one: give it to
     /// `if_match` to change or delete only that version.
-    #[serde(rename = "@odata.etag", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "@odata.etag", skip_serializing_if = "Option::is_none")]
     pub odata_etag: Option<String>,
     /// The key. Empty (the type's default) when a response leaves it out; an empty key is not sent, so a create lets the service assign one.
-    #[serde(default, skip_serializing_if = "rt::is_default")]
+    #[serde(skip_serializing_if = "rt::is_default")]
     pub id: String,
-    #[serde(with = "rt::int64", default, skip_serializing_if = "rt::Field::is_absent")]
+    #[serde(
+        serialize_with = "rt::int64::serialize",
+        skip_serializing_if = "rt::Field::is_absent"
+    )]
     pub quota: rt::Field<i64>,
     /// Navigation property: filled when the request expands it (`.expand(["items"])`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub items: Option<Vec<AnyDriveItem>>,
     /// Properties the schema does not declare, kept so that nothing received is lost.
     #[serde(flatten)]
     pub additional_data: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+}
+
+#[cfg(any(feature = "drives", feature = "archivedDrives"))]
+impl<'de> ::serde::Deserialize<'de> for Drive {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::deserialize_record(deserializer)
+    }
+}
+
+#[cfg(any(feature = "drives", feature = "archivedDrives"))]
+impl rt::Record for Drive {
+    const PROPERTIES: &'static [&'static str] = &[
+        "@odata.type",
+        "@odata.etag",
+        "id",
+        "quota",
+        "items",
+    ];
+    const EXPECTING: &'static str = "struct Drive";
+    fn empty() -> Self {
+        Self {
+            odata_type: None,
+            ..Default::default()
+        }
+    }
+
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match index {
+            0 => self.odata_type = map.next_value()?,
+            1 => self.odata_etag = map.next_value()?,
+            2 => self.id = map.next_value()?,
+            3 => self.quota = rt::next_int64(map)?,
+            4 => self.items = map.next_value()?,
+            _ => {}
+        }
+        Ok(())
+    }
+
+    fn additional_data(
+        &mut self,
+    ) -> &mut ::std::collections::BTreeMap<String, ::serde_json::Value> {
+        &mut self.additional_data
+    }
 }
 
 #[cfg(any(feature = "drives", feature = "archivedDrives"))]
@@ -57,25 +109,74 @@ impl Default for Drive {
 
 /// The entity type `example.drive.driveItem`. Abstract: values are always of a derived type.
 #[cfg(any(feature = "drives", feature = "archivedDrives", feature = "recent"))]
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 pub struct DriveItem {
     /// The type's name as services read it from a request body (`@odata.type`).
-    #[serde(rename = "@odata.type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "@odata.type", skip_serializing_if = "Option::is_none")]
     pub odata_type: Option<String>,
     /// The entity's version (`@odata.etag`), when the service tracks one: give it to
     /// `if_match` to change or delete only that version.
-    #[serde(rename = "@odata.etag", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "@odata.etag", skip_serializing_if = "Option::is_none")]
     pub odata_etag: Option<String>,
     /// The key. Empty (the type's default) when a response leaves it out; an empty key is not sent, so a create lets the service assign one.
-    #[serde(default, skip_serializing_if = "rt::is_default")]
+    #[serde(skip_serializing_if = "rt::is_default")]
     pub id: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    #[serde(default, skip_serializing_if = "rt::Field::is_absent")]
+    #[serde(skip_serializing_if = "rt::Field::is_absent")]
     pub grants: rt::Field<rt::Flags<Permission>>,
     /// Properties the schema does not declare, kept so that nothing received is lost.
     #[serde(flatten)]
     pub additional_data: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+}
+
+#[cfg(any(feature = "drives", feature = "archivedDrives", feature = "recent"))]
+impl<'de> ::serde::Deserialize<'de> for DriveItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::deserialize_record(deserializer)
+    }
+}
+
+#[cfg(any(feature = "drives", feature = "archivedDrives", feature = "recent"))]
+impl rt::Record for DriveItem {
+    const PROPERTIES: &'static [&'static str] = &[
+        "@odata.type",
+        "@odata.etag",
+        "id",
+        "name",
+        "grants",
+    ];
+    const EXPECTING: &'static str = "struct DriveItem";
+    fn empty() -> Self {
+        Self {
+            odata_type: None,
+            ..Default::default()
+        }
+    }
+
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match index {
+            0 => self.odata_type = map.next_value()?,
+            1 => self.odata_etag = map.next_value()?,
+            2 => self.id = map.next_value()?,
+            3 => self.name = map.next_value()?,
+            4 => self.grants = map.next_value()?,
+            _ => {}
+        }
+        Ok(())
+    }
+
+    fn additional_data(
+        &mut self,
+    ) -> &mut ::std::collections::BTreeMap<String, ::serde_json::Value> {
+        &mut self.additional_data
+    }
 }
 
 #[cfg(any(feature = "drives", feature = "archivedDrives", feature = "recent"))]
@@ -101,31 +202,84 @@ impl Default for DriveItem {
 
 /// The entity type `example.drive.folder`, derived from `example.drive.driveItem`.
 #[cfg(any(feature = "drives", feature = "archivedDrives", feature = "recent"))]
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Folder {
     /// The type's name as services read it from a request body (`@odata.type`).
-    #[serde(rename = "@odata.type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "@odata.type", skip_serializing_if = "Option::is_none")]
     pub odata_type: Option<String>,
     /// The entity's version (`@odata.etag`), when the service tracks one: give it to
     /// `if_match` to change or delete only that version.
-    #[serde(rename = "@odata.etag", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "@odata.etag", skip_serializing_if = "Option::is_none")]
     pub odata_etag: Option<String>,
     /// The key. Empty (the type's default) when a response leaves it out; an empty key is not sent, so a create lets the service assign one.
-    #[serde(default, skip_serializing_if = "rt::is_default")]
+    #[serde(skip_serializing_if = "rt::is_default")]
     pub id: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    #[serde(default, skip_serializing_if = "rt::Field::is_absent")]
+    #[serde(skip_serializing_if = "rt::Field::is_absent")]
     pub grants: rt::Field<rt::Flags<Permission>>,
-    #[serde(default, skip_serializing_if = "rt::Field::is_absent")]
+    #[serde(skip_serializing_if = "rt::Field::is_absent")]
     pub child_count: rt::Field<i32>,
     /// Navigation property: filled when the request expands it (`.expand(["children"])`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub children: Option<Vec<AnyDriveItem>>,
     /// Properties the schema does not declare, kept so that nothing received is lost.
     #[serde(flatten)]
     pub additional_data: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+}
+
+#[cfg(any(feature = "drives", feature = "archivedDrives", feature = "recent"))]
+impl<'de> ::serde::Deserialize<'de> for Folder {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::deserialize_record(deserializer)
+    }
+}
+
+#[cfg(any(feature = "drives", feature = "archivedDrives", feature = "recent"))]
+impl rt::Record for Folder {
+    const PROPERTIES: &'static [&'static str] = &[
+        "@odata.type",
+        "@odata.etag",
+        "id",
+        "name",
+        "grants",
+        "childCount",
+        "children",
+    ];
+    const EXPECTING: &'static str = "struct Folder";
+    fn empty() -> Self {
+        Self {
+            odata_type: None,
+            ..Default::default()
+        }
+    }
+
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match index {
+            0 => self.odata_type = map.next_value()?,
+            1 => self.odata_etag = map.next_value()?,
+            2 => self.id = map.next_value()?,
+            3 => self.name = map.next_value()?,
+            4 => self.grants = map.next_value()?,
+            5 => self.child_count = map.next_value()?,
+            6 => self.children = map.next_value()?,
+            _ => {}
+        }
+        Ok(())
+    }
+
+    fn additional_data(
+        &mut self,
+    ) -> &mut ::std::collections::BTreeMap<String, ::serde_json::Value> {
+        &mut self.additional_data
+    }
 }
 
 #[cfg(any(feature = "drives", feature = "archivedDrives", feature = "recent"))]
@@ -153,30 +307,86 @@ impl Default for Folder {
 
 /// The entity type `example.drive.file`, derived from `example.drive.driveItem`.
 #[cfg(any(feature = "drives", feature = "archivedDrives", feature = "recent"))]
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct File {
     /// The type's name as services read it from a request body (`@odata.type`).
-    #[serde(rename = "@odata.type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "@odata.type", skip_serializing_if = "Option::is_none")]
     pub odata_type: Option<String>,
     /// The entity's version (`@odata.etag`), when the service tracks one: give it to
     /// `if_match` to change or delete only that version.
-    #[serde(rename = "@odata.etag", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "@odata.etag", skip_serializing_if = "Option::is_none")]
     pub odata_etag: Option<String>,
     /// The key. Empty (the type's default) when a response leaves it out; an empty key is not sent, so a create lets the service assign one.
-    #[serde(default, skip_serializing_if = "rt::is_default")]
+    #[serde(skip_serializing_if = "rt::is_default")]
     pub id: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    #[serde(default, skip_serializing_if = "rt::Field::is_absent")]
+    #[serde(skip_serializing_if = "rt::Field::is_absent")]
     pub grants: rt::Field<rt::Flags<Permission>>,
-    #[serde(with = "rt::int64", default, skip_serializing_if = "rt::Field::is_absent")]
+    #[serde(
+        serialize_with = "rt::int64::serialize",
+        skip_serializing_if = "rt::Field::is_absent"
+    )]
     pub size: rt::Field<i64>,
-    #[serde(default, skip_serializing_if = "rt::Field::is_absent")]
+    #[serde(skip_serializing_if = "rt::Field::is_absent")]
     pub mime_type: rt::Field<String>,
     /// Properties the schema does not declare, kept so that nothing received is lost.
     #[serde(flatten)]
     pub additional_data: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+}
+
+#[cfg(any(feature = "drives", feature = "archivedDrives", feature = "recent"))]
+impl<'de> ::serde::Deserialize<'de> for File {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::deserialize_record(deserializer)
+    }
+}
+
+#[cfg(any(feature = "drives", feature = "archivedDrives", feature = "recent"))]
+impl rt::Record for File {
+    const PROPERTIES: &'static [&'static str] = &[
+        "@odata.type",
+        "@odata.etag",
+        "id",
+        "name",
+        "grants",
+        "size",
+        "mimeType",
+    ];
+    const EXPECTING: &'static str = "struct File";
+    fn empty() -> Self {
+        Self {
+            odata_type: None,
+            ..Default::default()
+        }
+    }
+
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match index {
+            0 => self.odata_type = map.next_value()?,
+            1 => self.odata_etag = map.next_value()?,
+            2 => self.id = map.next_value()?,
+            3 => self.name = map.next_value()?,
+            4 => self.grants = map.next_value()?,
+            5 => self.size = rt::next_int64(map)?,
+            6 => self.mime_type = map.next_value()?,
+            _ => {}
+        }
+        Ok(())
+    }
+
+    fn additional_data(
+        &mut self,
+    ) -> &mut ::std::collections::BTreeMap<String, ::serde_json::Value> {
+        &mut self.additional_data
+    }
 }
 
 #[cfg(any(feature = "drives", feature = "archivedDrives", feature = "recent"))]
@@ -204,21 +414,68 @@ impl Default for File {
 
 /// The complex type `example.drive.uploadSession`.
 #[cfg(any(feature = "drives", feature = "archivedDrives"))]
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct UploadSession {
     /// The type's name as services read it from a request body (`@odata.type`).
-    #[serde(rename = "@odata.type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "@odata.type", skip_serializing_if = "Option::is_none")]
     pub odata_type: Option<String>,
-    #[serde(default, skip_serializing_if = "rt::Field::is_absent")]
+    #[serde(skip_serializing_if = "rt::Field::is_absent")]
     pub upload_url: rt::Field<String>,
-    #[serde(default, skip_serializing_if = "rt::Field::is_absent")]
+    #[serde(skip_serializing_if = "rt::Field::is_absent")]
     pub expiration_date_time: rt::Field<rt::DateTimeOffset>,
-    #[serde(default, skip_serializing_if = "rt::Field::is_absent")]
+    #[serde(skip_serializing_if = "rt::Field::is_absent")]
     pub next_expected_ranges: rt::Field<Vec<String>>,
     /// Properties the schema does not declare, kept so that nothing received is lost.
     #[serde(flatten)]
     pub additional_data: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+}
+
+#[cfg(any(feature = "drives", feature = "archivedDrives"))]
+impl<'de> ::serde::Deserialize<'de> for UploadSession {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::deserialize_record(deserializer)
+    }
+}
+
+#[cfg(any(feature = "drives", feature = "archivedDrives"))]
+impl rt::Record for UploadSession {
+    const PROPERTIES: &'static [&'static str] = &[
+        "@odata.type",
+        "uploadUrl",
+        "expirationDateTime",
+        "nextExpectedRanges",
+    ];
+    const EXPECTING: &'static str = "struct UploadSession";
+    fn empty() -> Self {
+        Self {
+            odata_type: None,
+            ..Default::default()
+        }
+    }
+
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match index {
+            0 => self.odata_type = map.next_value()?,
+            1 => self.upload_url = map.next_value()?,
+            2 => self.expiration_date_time = map.next_value()?,
+            3 => self.next_expected_ranges = map.next_value()?,
+            _ => {}
+        }
+        Ok(())
+    }
+
+    fn additional_data(
+        &mut self,
+    ) -> &mut ::std::collections::BTreeMap<String, ::serde_json::Value> {
+        &mut self.additional_data
+    }
 }
 
 #[cfg(any(feature = "drives", feature = "archivedDrives"))]

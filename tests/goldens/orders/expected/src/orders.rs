@@ -10,29 +10,78 @@
 use ::odata_codegen_runtime as rt;
 
 /// The complex type `example.orders.address`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Address {
     /// The type's name as services read it from a request body (`@odata.type`).
-    #[serde(rename = "@odata.type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "@odata.type", skip_serializing_if = "Option::is_none")]
     pub odata_type: Option<String>,
-    #[serde(default, skip_serializing_if = "rt::Field::is_absent")]
+    #[serde(skip_serializing_if = "rt::Field::is_absent")]
     pub street: rt::Field<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub postal_code: Option<String>,
-    #[serde(default, skip_serializing_if = "rt::Field::is_absent")]
+    #[serde(skip_serializing_if = "rt::Field::is_absent")]
     pub location: rt::Field<::serde_json::Value>,
     /// The warehouse that ships to this address.
     ///
     /// Navigation property: filled when the request expands it (`.expand(["warehouse"])`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub warehouse: Option<Box<Warehouse>>,
     /// Navigation property: filled when the request expands it (`.expand(["neighbours"])`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub neighbours: Option<Vec<Customer>>,
     /// Properties the schema does not declare, kept so that nothing received is lost.
     #[serde(flatten)]
     pub additional_data: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+}
+
+impl<'de> ::serde::Deserialize<'de> for Address {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::deserialize_record(deserializer)
+    }
+}
+
+impl rt::Record for Address {
+    const PROPERTIES: &'static [&'static str] = &[
+        "@odata.type",
+        "street",
+        "postalCode",
+        "location",
+        "warehouse",
+        "neighbours",
+    ];
+    const EXPECTING: &'static str = "struct Address";
+    fn empty() -> Self {
+        Self {
+            odata_type: None,
+            ..Default::default()
+        }
+    }
+
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match index {
+            0 => self.odata_type = map.next_value()?,
+            1 => self.street = map.next_value()?,
+            2 => self.postal_code = map.next_value()?,
+            3 => self.location = map.next_value()?,
+            4 => self.warehouse = map.next_value()?,
+            5 => self.neighbours = map.next_value()?,
+            _ => {}
+        }
+        Ok(())
+    }
+
+    fn additional_data(
+        &mut self,
+    ) -> &mut ::std::collections::BTreeMap<String, ::serde_json::Value> {
+        &mut self.additional_data
+    }
 }
 
 impl Address {
@@ -56,37 +105,90 @@ impl Default for Address {
 }
 
 /// The entity type `example.orders.customer`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Customer {
     /// The type's name as services read it from a request body (`@odata.type`).
-    #[serde(rename = "@odata.type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "@odata.type", skip_serializing_if = "Option::is_none")]
     pub odata_type: Option<String>,
     /// The entity's version (`@odata.etag`), when the service tracks one: give it to
     /// `if_match` to change or delete only that version.
-    #[serde(rename = "@odata.etag", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "@odata.etag", skip_serializing_if = "Option::is_none")]
     pub odata_etag: Option<String>,
     /// The key. Empty (the type's default) when a response leaves it out; an empty key is not sent, so a create lets the service assign one.
-    #[serde(default, skip_serializing_if = "rt::is_default")]
+    #[serde(skip_serializing_if = "rt::is_default")]
     pub id: i32,
     /// Max length 100.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Computed by the service. Precision 7.
-    #[serde(default, skip_serializing_if = "rt::Field::is_absent")]
+    #[serde(skip_serializing_if = "rt::Field::is_absent")]
     pub created_at: rt::Field<rt::DateTimeOffset>,
     /// Set when the entity is created; never changed afterwards.
-    #[serde(default, skip_serializing_if = "rt::Field::is_absent")]
+    #[serde(skip_serializing_if = "rt::Field::is_absent")]
     pub tax_number: rt::Field<String>,
     /// Navigation property: filled when the request expands it (`.expand(["orders"])`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub orders: Option<Vec<Order>>,
     /// Navigation property: filled when the request expands it (`.expand(["referredBy"])`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub referred_by: Option<Box<Customer>>,
     /// Properties the schema does not declare, kept so that nothing received is lost.
     #[serde(flatten)]
     pub additional_data: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+}
+
+impl<'de> ::serde::Deserialize<'de> for Customer {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::deserialize_record(deserializer)
+    }
+}
+
+impl rt::Record for Customer {
+    const PROPERTIES: &'static [&'static str] = &[
+        "@odata.type",
+        "@odata.etag",
+        "id",
+        "name",
+        "createdAt",
+        "taxNumber",
+        "orders",
+        "referredBy",
+    ];
+    const EXPECTING: &'static str = "struct Customer";
+    fn empty() -> Self {
+        Self {
+            odata_type: None,
+            ..Default::default()
+        }
+    }
+
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match index {
+            0 => self.odata_type = map.next_value()?,
+            1 => self.odata_etag = map.next_value()?,
+            2 => self.id = map.next_value()?,
+            3 => self.name = map.next_value()?,
+            4 => self.created_at = map.next_value()?,
+            5 => self.tax_number = map.next_value()?,
+            6 => self.orders = map.next_value()?,
+            7 => self.referred_by = map.next_value()?,
+            _ => {}
+        }
+        Ok(())
+    }
+
+    fn additional_data(
+        &mut self,
+    ) -> &mut ::std::collections::BTreeMap<String, ::serde_json::Value> {
+        &mut self.additional_data
+    }
 }
 
 impl Customer {
@@ -112,49 +214,115 @@ impl Default for Customer {
 }
 
 /// The entity type `example.orders.order`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Order {
     /// The type's name as services read it from a request body (`@odata.type`).
-    #[serde(rename = "@odata.type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "@odata.type", skip_serializing_if = "Option::is_none")]
     pub odata_type: Option<String>,
     /// The entity's version (`@odata.etag`), when the service tracks one: give it to
     /// `if_match` to change or delete only that version.
-    #[serde(rename = "@odata.etag", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "@odata.etag", skip_serializing_if = "Option::is_none")]
     pub odata_etag: Option<String>,
     /// Part of the key. Empty (the type's default) when a response leaves it out; an empty key is not sent, so a create lets the service assign one.
-    #[serde(default, skip_serializing_if = "rt::is_default")]
+    #[serde(skip_serializing_if = "rt::is_default")]
     pub customer_id: i32,
     /// Part of the key. Empty (the type's default) when a response leaves it out; an empty key is not sent, so a create lets the service assign one.
-    #[serde(with = "rt::int64", default, skip_serializing_if = "rt::is_default")]
+    #[serde(
+        serialize_with = "rt::int64::serialize",
+        skip_serializing_if = "rt::is_default"
+    )]
     pub number: i64,
     /// The service's default is `open`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<Status>,
-    #[serde(default, skip_serializing_if = "rt::Field::is_absent")]
+    #[serde(skip_serializing_if = "rt::Field::is_absent")]
     pub gift: rt::Field<rt::Flags<GiftOptions>>,
-    #[serde(default, skip_serializing_if = "rt::Field::is_absent")]
+    #[serde(skip_serializing_if = "rt::Field::is_absent")]
     pub total: rt::Field<Money>,
     /// Precision 10, scale variable.
-    #[serde(default, skip_serializing_if = "rt::Field::is_absent")]
+    #[serde(skip_serializing_if = "rt::Field::is_absent")]
     pub exchange_rate: rt::Field<rt::Decimal>,
-    #[serde(default, skip_serializing_if = "rt::Field::is_absent")]
+    #[serde(skip_serializing_if = "rt::Field::is_absent")]
     pub tracking: rt::Field<TrackingId>,
-    #[serde(default, skip_serializing_if = "rt::Field::is_absent")]
+    #[serde(skip_serializing_if = "rt::Field::is_absent")]
     pub ship_to: rt::Field<Address>,
-    #[serde(default, skip_serializing_if = "rt::Field::is_absent")]
+    #[serde(skip_serializing_if = "rt::Field::is_absent")]
     pub notes: rt::Field<Vec<String>>,
     /// Navigation property: filled when the request expands it (`.expand(["customer"])`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub customer: Option<Box<Customer>>,
     /// The lines of the order, in order.
     ///
     /// Navigation property: filled when the request expands it (`.expand(["lines"])`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub lines: Option<Vec<OrderLine>>,
     /// Properties the schema does not declare, kept so that nothing received is lost.
     #[serde(flatten)]
     pub additional_data: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+}
+
+impl<'de> ::serde::Deserialize<'de> for Order {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::deserialize_record(deserializer)
+    }
+}
+
+impl rt::Record for Order {
+    const PROPERTIES: &'static [&'static str] = &[
+        "@odata.type",
+        "@odata.etag",
+        "customerId",
+        "number",
+        "status",
+        "gift",
+        "total",
+        "exchangeRate",
+        "tracking",
+        "shipTo",
+        "notes",
+        "customer",
+        "lines",
+    ];
+    const EXPECTING: &'static str = "struct Order";
+    fn empty() -> Self {
+        Self {
+            odata_type: None,
+            ..Default::default()
+        }
+    }
+
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match index {
+            0 => self.odata_type = map.next_value()?,
+            1 => self.odata_etag = map.next_value()?,
+            2 => self.customer_id = map.next_value()?,
+            3 => self.number = rt::next_int64(map)?,
+            4 => self.status = map.next_value()?,
+            5 => self.gift = map.next_value()?,
+            6 => self.total = map.next_value()?,
+            7 => self.exchange_rate = map.next_value()?,
+            8 => self.tracking = map.next_value()?,
+            9 => self.ship_to = map.next_value()?,
+            10 => self.notes = map.next_value()?,
+            11 => self.customer = map.next_value()?,
+            12 => self.lines = map.next_value()?,
+            _ => {}
+        }
+        Ok(())
+    }
+
+    fn additional_data(
+        &mut self,
+    ) -> &mut ::std::collections::BTreeMap<String, ::serde_json::Value> {
+        &mut self.additional_data
+    }
 }
 
 impl Order {
@@ -185,29 +353,78 @@ impl Default for Order {
 }
 
 /// The entity type `example.orders.orderLine`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct OrderLine {
     /// The type's name as services read it from a request body (`@odata.type`).
-    #[serde(rename = "@odata.type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "@odata.type", skip_serializing_if = "Option::is_none")]
     pub odata_type: Option<String>,
     /// The entity's version (`@odata.etag`), when the service tracks one: give it to
     /// `if_match` to change or delete only that version.
-    #[serde(rename = "@odata.etag", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "@odata.etag", skip_serializing_if = "Option::is_none")]
     pub odata_etag: Option<String>,
     /// The key. Empty (the type's default) when a response leaves it out; an empty key is not sent, so a create lets the service assign one.
-    #[serde(default, skip_serializing_if = "rt::is_default")]
+    #[serde(skip_serializing_if = "rt::is_default")]
     pub position: i16,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub sku: Option<Sku>,
     /// The service's default is `1`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub quantity: Option<i32>,
-    #[serde(default, skip_serializing_if = "rt::Field::is_absent")]
+    #[serde(skip_serializing_if = "rt::Field::is_absent")]
     pub unit_price: rt::Field<Money>,
     /// Properties the schema does not declare, kept so that nothing received is lost.
     #[serde(flatten)]
     pub additional_data: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+}
+
+impl<'de> ::serde::Deserialize<'de> for OrderLine {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::deserialize_record(deserializer)
+    }
+}
+
+impl rt::Record for OrderLine {
+    const PROPERTIES: &'static [&'static str] = &[
+        "@odata.type",
+        "@odata.etag",
+        "position",
+        "sku",
+        "quantity",
+        "unitPrice",
+    ];
+    const EXPECTING: &'static str = "struct OrderLine";
+    fn empty() -> Self {
+        Self {
+            odata_type: None,
+            ..Default::default()
+        }
+    }
+
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match index {
+            0 => self.odata_type = map.next_value()?,
+            1 => self.odata_etag = map.next_value()?,
+            2 => self.position = map.next_value()?,
+            3 => self.sku = map.next_value()?,
+            4 => self.quantity = map.next_value()?,
+            5 => self.unit_price = map.next_value()?,
+            _ => {}
+        }
+        Ok(())
+    }
+
+    fn additional_data(
+        &mut self,
+    ) -> &mut ::std::collections::BTreeMap<String, ::serde_json::Value> {
+        &mut self.additional_data
+    }
 }
 
 impl OrderLine {
@@ -231,23 +448,68 @@ impl Default for OrderLine {
 }
 
 /// The entity type `example.orders.warehouse`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 pub struct Warehouse {
     /// The type's name as services read it from a request body (`@odata.type`).
-    #[serde(rename = "@odata.type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "@odata.type", skip_serializing_if = "Option::is_none")]
     pub odata_type: Option<String>,
     /// The entity's version (`@odata.etag`), when the service tracks one: give it to
     /// `if_match` to change or delete only that version.
-    #[serde(rename = "@odata.etag", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "@odata.etag", skip_serializing_if = "Option::is_none")]
     pub odata_etag: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub site: Option<SiteInfo>,
     /// Part of the key. Empty (the type's default) when a response leaves it out; an empty key is not sent, so a create lets the service assign one.
-    #[serde(default, skip_serializing_if = "rt::is_default")]
+    #[serde(skip_serializing_if = "rt::is_default")]
     pub bay: String,
     /// Properties the schema does not declare, kept so that nothing received is lost.
     #[serde(flatten)]
     pub additional_data: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+}
+
+impl<'de> ::serde::Deserialize<'de> for Warehouse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::deserialize_record(deserializer)
+    }
+}
+
+impl rt::Record for Warehouse {
+    const PROPERTIES: &'static [&'static str] = &[
+        "@odata.type",
+        "@odata.etag",
+        "site",
+        "bay",
+    ];
+    const EXPECTING: &'static str = "struct Warehouse";
+    fn empty() -> Self {
+        Self {
+            odata_type: None,
+            ..Default::default()
+        }
+    }
+
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match index {
+            0 => self.odata_type = map.next_value()?,
+            1 => self.odata_etag = map.next_value()?,
+            2 => self.site = map.next_value()?,
+            3 => self.bay = map.next_value()?,
+            _ => {}
+        }
+        Ok(())
+    }
+
+    fn additional_data(
+        &mut self,
+    ) -> &mut ::std::collections::BTreeMap<String, ::serde_json::Value> {
+        &mut self.additional_data
+    }
 }
 
 impl Warehouse {
@@ -269,18 +531,57 @@ impl Default for Warehouse {
 }
 
 /// The complex type `example.orders.siteInfo`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 pub struct SiteInfo {
     /// The type's name as services read it from a request body (`@odata.type`).
-    #[serde(rename = "@odata.type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "@odata.type", skip_serializing_if = "Option::is_none")]
     pub odata_type: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
-    #[serde(default, skip_serializing_if = "rt::Field::is_absent")]
+    #[serde(skip_serializing_if = "rt::Field::is_absent")]
     pub city: rt::Field<String>,
     /// Properties the schema does not declare, kept so that nothing received is lost.
     #[serde(flatten)]
     pub additional_data: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+}
+
+impl<'de> ::serde::Deserialize<'de> for SiteInfo {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::deserialize_record(deserializer)
+    }
+}
+
+impl rt::Record for SiteInfo {
+    const PROPERTIES: &'static [&'static str] = &["@odata.type", "code", "city"];
+    const EXPECTING: &'static str = "struct SiteInfo";
+    fn empty() -> Self {
+        Self {
+            odata_type: None,
+            ..Default::default()
+        }
+    }
+
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match index {
+            0 => self.odata_type = map.next_value()?,
+            1 => self.code = map.next_value()?,
+            2 => self.city = map.next_value()?,
+            _ => {}
+        }
+        Ok(())
+    }
+
+    fn additional_data(
+        &mut self,
+    ) -> &mut ::std::collections::BTreeMap<String, ::serde_json::Value> {
+        &mut self.additional_data
+    }
 }
 
 impl SiteInfo {
@@ -301,58 +602,140 @@ impl Default for SiteInfo {
 }
 
 /// The entity type `example.orders.sample`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Sample {
     /// The type's name as services read it from a request body (`@odata.type`).
-    #[serde(rename = "@odata.type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "@odata.type", skip_serializing_if = "Option::is_none")]
     pub odata_type: Option<String>,
     /// The entity's version (`@odata.etag`), when the service tracks one: give it to
     /// `if_match` to change or delete only that version.
-    #[serde(rename = "@odata.etag", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "@odata.etag", skip_serializing_if = "Option::is_none")]
     pub odata_etag: Option<String>,
     /// The key. Empty (the type's default) when a response leaves it out; an empty key is not sent, so a create lets the service assign one.
-    #[serde(default, skip_serializing_if = "rt::is_default")]
+    #[serde(skip_serializing_if = "rt::is_default")]
     pub id: String,
-    #[serde(default, skip_serializing_if = "rt::Field::is_absent")]
+    #[serde(skip_serializing_if = "rt::Field::is_absent")]
     pub binary: rt::Field<rt::Binary>,
-    #[serde(default, skip_serializing_if = "rt::Field::is_absent")]
+    #[serde(skip_serializing_if = "rt::Field::is_absent")]
     pub boolean: rt::Field<bool>,
-    #[serde(default, skip_serializing_if = "rt::Field::is_absent")]
+    #[serde(skip_serializing_if = "rt::Field::is_absent")]
     pub byte: rt::Field<u8>,
-    #[serde(default, skip_serializing_if = "rt::Field::is_absent")]
+    #[serde(skip_serializing_if = "rt::Field::is_absent")]
     pub date: rt::Field<rt::Date>,
-    #[serde(default, skip_serializing_if = "rt::Field::is_absent")]
+    #[serde(skip_serializing_if = "rt::Field::is_absent")]
     pub date_time_offset: rt::Field<rt::DateTimeOffset>,
-    #[serde(default, skip_serializing_if = "rt::Field::is_absent")]
+    #[serde(skip_serializing_if = "rt::Field::is_absent")]
     pub decimal: rt::Field<rt::Decimal>,
-    #[serde(default, skip_serializing_if = "rt::Field::is_absent")]
+    #[serde(skip_serializing_if = "rt::Field::is_absent")]
     pub double: rt::Field<rt::Double>,
-    #[serde(default, skip_serializing_if = "rt::Field::is_absent")]
+    #[serde(skip_serializing_if = "rt::Field::is_absent")]
     pub duration: rt::Field<rt::Duration>,
-    #[serde(default, skip_serializing_if = "rt::Field::is_absent")]
+    #[serde(skip_serializing_if = "rt::Field::is_absent")]
     pub int16: rt::Field<i16>,
-    #[serde(default, skip_serializing_if = "rt::Field::is_absent")]
+    #[serde(skip_serializing_if = "rt::Field::is_absent")]
     pub int32: rt::Field<i32>,
-    #[serde(with = "rt::int64", default, skip_serializing_if = "rt::Field::is_absent")]
+    #[serde(
+        serialize_with = "rt::int64::serialize",
+        skip_serializing_if = "rt::Field::is_absent"
+    )]
     pub int64: rt::Field<i64>,
-    #[serde(default, skip_serializing_if = "rt::Field::is_absent")]
+    #[serde(skip_serializing_if = "rt::Field::is_absent")]
     pub s_byte: rt::Field<i8>,
-    #[serde(default, skip_serializing_if = "rt::Field::is_absent")]
+    #[serde(skip_serializing_if = "rt::Field::is_absent")]
     pub single: rt::Field<rt::Single>,
-    #[serde(default, skip_serializing_if = "rt::Field::is_absent")]
+    #[serde(skip_serializing_if = "rt::Field::is_absent")]
     pub string: rt::Field<String>,
-    #[serde(default, skip_serializing_if = "rt::Field::is_absent")]
+    #[serde(skip_serializing_if = "rt::Field::is_absent")]
     pub time_of_day: rt::Field<rt::TimeOfDay>,
-    #[serde(default, skip_serializing_if = "rt::Field::is_absent")]
+    #[serde(skip_serializing_if = "rt::Field::is_absent")]
     pub geography: rt::Field<::serde_json::Value>,
-    #[serde(default, skip_serializing_if = "rt::Field::is_absent")]
+    #[serde(skip_serializing_if = "rt::Field::is_absent")]
     pub geometry: rt::Field<::serde_json::Value>,
-    #[serde(default, skip_serializing_if = "rt::Field::is_absent")]
+    #[serde(skip_serializing_if = "rt::Field::is_absent")]
     pub untyped: rt::Field<::serde_json::Value>,
     /// Properties the schema does not declare, kept so that nothing received is lost.
     #[serde(flatten)]
     pub additional_data: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+}
+
+impl<'de> ::serde::Deserialize<'de> for Sample {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::deserialize_record(deserializer)
+    }
+}
+
+impl rt::Record for Sample {
+    const PROPERTIES: &'static [&'static str] = &[
+        "@odata.type",
+        "@odata.etag",
+        "id",
+        "binary",
+        "boolean",
+        "byte",
+        "date",
+        "dateTimeOffset",
+        "decimal",
+        "double",
+        "duration",
+        "int16",
+        "int32",
+        "int64",
+        "sByte",
+        "single",
+        "string",
+        "timeOfDay",
+        "geography",
+        "geometry",
+        "untyped",
+    ];
+    const EXPECTING: &'static str = "struct Sample";
+    fn empty() -> Self {
+        Self {
+            odata_type: None,
+            ..Default::default()
+        }
+    }
+
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match index {
+            0 => self.odata_type = map.next_value()?,
+            1 => self.odata_etag = map.next_value()?,
+            2 => self.id = map.next_value()?,
+            3 => self.binary = map.next_value()?,
+            4 => self.boolean = map.next_value()?,
+            5 => self.byte = map.next_value()?,
+            6 => self.date = map.next_value()?,
+            7 => self.date_time_offset = map.next_value()?,
+            8 => self.decimal = map.next_value()?,
+            9 => self.double = map.next_value()?,
+            10 => self.duration = map.next_value()?,
+            11 => self.int16 = map.next_value()?,
+            12 => self.int32 = map.next_value()?,
+            13 => self.int64 = rt::next_int64(map)?,
+            14 => self.s_byte = map.next_value()?,
+            15 => self.single = map.next_value()?,
+            16 => self.string = map.next_value()?,
+            17 => self.time_of_day = map.next_value()?,
+            18 => self.geography = map.next_value()?,
+            19 => self.geometry = map.next_value()?,
+            20 => self.untyped = map.next_value()?,
+            _ => {}
+        }
+        Ok(())
+    }
+
+    fn additional_data(
+        &mut self,
+    ) -> &mut ::std::collections::BTreeMap<String, ::serde_json::Value> {
+        &mut self.additional_data
+    }
 }
 
 impl Sample {

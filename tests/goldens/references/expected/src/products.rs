@@ -12,18 +12,59 @@ use ::odata_codegen_runtime as rt;
 
 /// The complex type `Sample.Products.Money`.
 #[cfg(any(feature = "orders", feature = "products", feature = "restock"))]
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 pub struct Money {
     /// The type's name as services read it from a request body (`@odata.type`).
-    #[serde(rename = "@odata.type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "@odata.type", skip_serializing_if = "Option::is_none")]
     pub odata_type: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub amount: Option<rt::Decimal>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub currency: Option<String>,
     /// Properties the schema does not declare, kept so that nothing received is lost.
     #[serde(flatten)]
     pub additional_data: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+}
+
+#[cfg(any(feature = "orders", feature = "products", feature = "restock"))]
+impl<'de> ::serde::Deserialize<'de> for Money {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::deserialize_record(deserializer)
+    }
+}
+
+#[cfg(any(feature = "orders", feature = "products", feature = "restock"))]
+impl rt::Record for Money {
+    const PROPERTIES: &'static [&'static str] = &["@odata.type", "amount", "currency"];
+    const EXPECTING: &'static str = "struct Money";
+    fn empty() -> Self {
+        Self {
+            odata_type: None,
+            ..Default::default()
+        }
+    }
+
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match index {
+            0 => self.odata_type = map.next_value()?,
+            1 => self.amount = map.next_value()?,
+            2 => self.currency = map.next_value()?,
+            _ => {}
+        }
+        Ok(())
+    }
+
+    fn additional_data(
+        &mut self,
+    ) -> &mut ::std::collections::BTreeMap<String, ::serde_json::Value> {
+        &mut self.additional_data
+    }
 }
 
 #[cfg(any(feature = "orders", feature = "products", feature = "restock"))]
@@ -49,26 +90,75 @@ impl Default for Money {
 ///
 /// The entity type `Sample.Products.Product`.
 #[cfg(any(feature = "products", feature = "restock"))]
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 pub struct Product {
     /// The type's name as services read it from a request body (`@odata.type`).
-    #[serde(rename = "@odata.type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "@odata.type", skip_serializing_if = "Option::is_none")]
     pub odata_type: Option<String>,
     /// The entity's version (`@odata.etag`), when the service tracks one: give it to
     /// `if_match` to change or delete only that version.
-    #[serde(rename = "@odata.etag", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "@odata.etag", skip_serializing_if = "Option::is_none")]
     pub odata_etag: Option<String>,
     /// The key. Empty (the type's default) when a response leaves it out; an empty key is not sent, so a create lets the service assign one.
-    #[serde(default, skip_serializing_if = "rt::is_default")]
+    #[serde(skip_serializing_if = "rt::is_default")]
     pub id: String,
     /// The product's name, as the catalogue shows it.
-    #[serde(default, skip_serializing_if = "rt::Field::is_absent")]
+    #[serde(skip_serializing_if = "rt::Field::is_absent")]
     pub name: rt::Field<String>,
-    #[serde(default, skip_serializing_if = "rt::Field::is_absent")]
+    #[serde(skip_serializing_if = "rt::Field::is_absent")]
     pub price: rt::Field<Money>,
     /// Properties the schema does not declare, kept so that nothing received is lost.
     #[serde(flatten)]
     pub additional_data: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+}
+
+#[cfg(any(feature = "products", feature = "restock"))]
+impl<'de> ::serde::Deserialize<'de> for Product {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::deserialize_record(deserializer)
+    }
+}
+
+#[cfg(any(feature = "products", feature = "restock"))]
+impl rt::Record for Product {
+    const PROPERTIES: &'static [&'static str] = &[
+        "@odata.type",
+        "@odata.etag",
+        "id",
+        "name",
+        "price",
+    ];
+    const EXPECTING: &'static str = "struct Product";
+    fn empty() -> Self {
+        Self {
+            odata_type: None,
+            ..Default::default()
+        }
+    }
+
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match index {
+            0 => self.odata_type = map.next_value()?,
+            1 => self.odata_etag = map.next_value()?,
+            2 => self.id = map.next_value()?,
+            3 => self.name = map.next_value()?,
+            4 => self.price = map.next_value()?,
+            _ => {}
+        }
+        Ok(())
+    }
+
+    fn additional_data(
+        &mut self,
+    ) -> &mut ::std::collections::BTreeMap<String, ::serde_json::Value> {
+        &mut self.additional_data
+    }
 }
 
 #[cfg(any(feature = "products", feature = "restock"))]

@@ -10,19 +10,58 @@
 use ::odata_codegen_runtime as rt;
 
 /// The complex type `example.tasks.dueDate`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct DueDate {
     /// The type's name as services read it from a request body (`@odata.type`).
-    #[serde(rename = "@odata.type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "@odata.type", skip_serializing_if = "Option::is_none")]
     pub odata_type: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub date: Option<rt::Date>,
-    #[serde(default, skip_serializing_if = "rt::Field::is_absent")]
+    #[serde(skip_serializing_if = "rt::Field::is_absent")]
     pub time_zone: rt::Field<String>,
     /// Properties the schema does not declare, kept so that nothing received is lost.
     #[serde(flatten)]
     pub additional_data: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+}
+
+impl<'de> ::serde::Deserialize<'de> for DueDate {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::deserialize_record(deserializer)
+    }
+}
+
+impl rt::Record for DueDate {
+    const PROPERTIES: &'static [&'static str] = &["@odata.type", "date", "timeZone"];
+    const EXPECTING: &'static str = "struct DueDate";
+    fn empty() -> Self {
+        Self {
+            odata_type: None,
+            ..Default::default()
+        }
+    }
+
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match index {
+            0 => self.odata_type = map.next_value()?,
+            1 => self.date = map.next_value()?,
+            2 => self.time_zone = map.next_value()?,
+            _ => {}
+        }
+        Ok(())
+    }
+
+    fn additional_data(
+        &mut self,
+    ) -> &mut ::std::collections::BTreeMap<String, ::serde_json::Value> {
+        &mut self.additional_data
+    }
 }
 
 impl DueDate {
@@ -43,33 +82,86 @@ impl Default for DueDate {
 }
 
 /// The entity type `example.tasks.task`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Task {
     /// The type's name as services read it from a request body (`@odata.type`).
-    #[serde(rename = "@odata.type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "@odata.type", skip_serializing_if = "Option::is_none")]
     pub odata_type: Option<String>,
     /// The entity's version (`@odata.etag`), when the service tracks one: give it to
     /// `if_match` to change or delete only that version.
-    #[serde(rename = "@odata.etag", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "@odata.etag", skip_serializing_if = "Option::is_none")]
     pub odata_etag: Option<String>,
     /// The key. Empty (the type's default) when a response leaves it out; an empty key is not sent, so a create lets the service assign one.
-    #[serde(default, skip_serializing_if = "rt::is_default")]
+    #[serde(skip_serializing_if = "rt::is_default")]
     pub id: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
-    #[serde(default, skip_serializing_if = "rt::Field::is_absent")]
+    #[serde(skip_serializing_if = "rt::Field::is_absent")]
     pub importance: rt::Field<Importance>,
-    #[serde(default, skip_serializing_if = "rt::Field::is_absent")]
+    #[serde(skip_serializing_if = "rt::Field::is_absent")]
     pub due: rt::Field<DueDate>,
-    #[serde(default, skip_serializing_if = "rt::Field::is_absent")]
+    #[serde(skip_serializing_if = "rt::Field::is_absent")]
     pub completed: rt::Field<bool>,
     /// Navigation property: filled when the request expands it (`.expand(["assignedTo"])`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub assigned_to: Option<Box<Person>>,
     /// Properties the schema does not declare, kept so that nothing received is lost.
     #[serde(flatten)]
     pub additional_data: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+}
+
+impl<'de> ::serde::Deserialize<'de> for Task {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::deserialize_record(deserializer)
+    }
+}
+
+impl rt::Record for Task {
+    const PROPERTIES: &'static [&'static str] = &[
+        "@odata.type",
+        "@odata.etag",
+        "id",
+        "title",
+        "importance",
+        "due",
+        "completed",
+        "assignedTo",
+    ];
+    const EXPECTING: &'static str = "struct Task";
+    fn empty() -> Self {
+        Self {
+            odata_type: None,
+            ..Default::default()
+        }
+    }
+
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match index {
+            0 => self.odata_type = map.next_value()?,
+            1 => self.odata_etag = map.next_value()?,
+            2 => self.id = map.next_value()?,
+            3 => self.title = map.next_value()?,
+            4 => self.importance = map.next_value()?,
+            5 => self.due = map.next_value()?,
+            6 => self.completed = map.next_value()?,
+            7 => self.assigned_to = map.next_value()?,
+            _ => {}
+        }
+        Ok(())
+    }
+
+    fn additional_data(
+        &mut self,
+    ) -> &mut ::std::collections::BTreeMap<String, ::serde_json::Value> {
+        &mut self.additional_data
+    }
 }
 
 impl Task {
@@ -95,23 +187,68 @@ impl Default for Task {
 }
 
 /// The entity type `example.tasks.person`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 pub struct Person {
     /// The type's name as services read it from a request body (`@odata.type`).
-    #[serde(rename = "@odata.type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "@odata.type", skip_serializing_if = "Option::is_none")]
     pub odata_type: Option<String>,
     /// The entity's version (`@odata.etag`), when the service tracks one: give it to
     /// `if_match` to change or delete only that version.
-    #[serde(rename = "@odata.etag", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "@odata.etag", skip_serializing_if = "Option::is_none")]
     pub odata_etag: Option<String>,
     /// The key. Empty (the type's default) when a response leaves it out; an empty key is not sent, so a create lets the service assign one.
-    #[serde(default, skip_serializing_if = "rt::is_default")]
+    #[serde(skip_serializing_if = "rt::is_default")]
     pub id: String,
-    #[serde(default, skip_serializing_if = "rt::Field::is_absent")]
+    #[serde(skip_serializing_if = "rt::Field::is_absent")]
     pub name: rt::Field<String>,
     /// Properties the schema does not declare, kept so that nothing received is lost.
     #[serde(flatten)]
     pub additional_data: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+}
+
+impl<'de> ::serde::Deserialize<'de> for Person {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::deserialize_record(deserializer)
+    }
+}
+
+impl rt::Record for Person {
+    const PROPERTIES: &'static [&'static str] = &[
+        "@odata.type",
+        "@odata.etag",
+        "id",
+        "name",
+    ];
+    const EXPECTING: &'static str = "struct Person";
+    fn empty() -> Self {
+        Self {
+            odata_type: None,
+            ..Default::default()
+        }
+    }
+
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match index {
+            0 => self.odata_type = map.next_value()?,
+            1 => self.odata_etag = map.next_value()?,
+            2 => self.id = map.next_value()?,
+            3 => self.name = map.next_value()?,
+            _ => {}
+        }
+        Ok(())
+    }
+
+    fn additional_data(
+        &mut self,
+    ) -> &mut ::std::collections::BTreeMap<String, ::serde_json::Value> {
+        &mut self.additional_data
+    }
 }
 
 impl Person {

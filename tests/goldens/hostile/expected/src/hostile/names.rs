@@ -12,17 +12,57 @@ use ::odata_codegen_runtime as rt;
 
 /// The complex type `hostile.names.String`.
 #[cfg(feature = "types")]
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct String_ {
     /// The type's name as services read it from a request body (`@odata.type`).
-    #[serde(rename = "@odata.type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "@odata.type", skip_serializing_if = "Option::is_none")]
     pub odata_type: Option<String>,
-    #[serde(default, skip_serializing_if = "rt::Field::is_absent")]
+    #[serde(skip_serializing_if = "rt::Field::is_absent")]
     pub string: rt::Field<String>,
     /// Properties the schema does not declare, kept so that nothing received is lost.
     #[serde(flatten)]
     pub additional_data: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+}
+
+#[cfg(feature = "types")]
+impl<'de> ::serde::Deserialize<'de> for String_ {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::deserialize_record(deserializer)
+    }
+}
+
+#[cfg(feature = "types")]
+impl rt::Record for String_ {
+    const PROPERTIES: &'static [&'static str] = &["@odata.type", "String"];
+    const EXPECTING: &'static str = "struct String_";
+    fn empty() -> Self {
+        Self {
+            odata_type: None,
+            ..Default::default()
+        }
+    }
+
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match index {
+            0 => self.odata_type = map.next_value()?,
+            1 => self.string = map.next_value()?,
+            _ => {}
+        }
+        Ok(())
+    }
+
+    fn additional_data(
+        &mut self,
+    ) -> &mut ::std::collections::BTreeMap<String, ::serde_json::Value> {
+        &mut self.additional_data
+    }
 }
 
 #[cfg(feature = "types")]
@@ -45,16 +85,59 @@ impl Default for String_ {
 
 /// The complex type `hostile.names.Vec`.
 #[cfg(feature = "types")]
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 pub struct Vec_ {
     /// The type's name as services read it from a request body (`@odata.type`).
-    #[serde(rename = "@odata.type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "@odata.type", skip_serializing_if = "Option::is_none")]
     pub odata_type: Option<String>,
-    #[serde(with = "rt::int64", default, skip_serializing_if = "rt::Field::is_absent")]
+    #[serde(
+        serialize_with = "rt::int64::serialize",
+        skip_serializing_if = "rt::Field::is_absent"
+    )]
     pub len: rt::Field<i64>,
     /// Properties the schema does not declare, kept so that nothing received is lost.
     #[serde(flatten)]
     pub additional_data: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+}
+
+#[cfg(feature = "types")]
+impl<'de> ::serde::Deserialize<'de> for Vec_ {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::deserialize_record(deserializer)
+    }
+}
+
+#[cfg(feature = "types")]
+impl rt::Record for Vec_ {
+    const PROPERTIES: &'static [&'static str] = &["@odata.type", "len"];
+    const EXPECTING: &'static str = "struct Vec_";
+    fn empty() -> Self {
+        Self {
+            odata_type: None,
+            ..Default::default()
+        }
+    }
+
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match index {
+            0 => self.odata_type = map.next_value()?,
+            1 => self.len = rt::next_int64(map)?,
+            _ => {}
+        }
+        Ok(())
+    }
+
+    fn additional_data(
+        &mut self,
+    ) -> &mut ::std::collections::BTreeMap<String, ::serde_json::Value> {
+        &mut self.additional_data
+    }
 }
 
 #[cfg(feature = "types")]
@@ -77,18 +160,59 @@ impl Default for Vec_ {
 
 /// The complex type `hostile.names.node`.
 #[cfg(feature = "types")]
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 pub struct Node {
     /// The type's name as services read it from a request body (`@odata.type`).
-    #[serde(rename = "@odata.type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "@odata.type", skip_serializing_if = "Option::is_none")]
     pub odata_type: Option<String>,
-    #[serde(default, skip_serializing_if = "rt::Field::is_absent")]
+    #[serde(skip_serializing_if = "rt::Field::is_absent")]
     pub child: rt::Field<Box<Node>>,
-    #[serde(default, skip_serializing_if = "rt::Field::is_absent")]
+    #[serde(skip_serializing_if = "rt::Field::is_absent")]
     pub children: rt::Field<Vec<Node>>,
     /// Properties the schema does not declare, kept so that nothing received is lost.
     #[serde(flatten)]
     pub additional_data: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+}
+
+#[cfg(feature = "types")]
+impl<'de> ::serde::Deserialize<'de> for Node {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::deserialize_record(deserializer)
+    }
+}
+
+#[cfg(feature = "types")]
+impl rt::Record for Node {
+    const PROPERTIES: &'static [&'static str] = &["@odata.type", "child", "children"];
+    const EXPECTING: &'static str = "struct Node";
+    fn empty() -> Self {
+        Self {
+            odata_type: None,
+            ..Default::default()
+        }
+    }
+
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match index {
+            0 => self.odata_type = map.next_value()?,
+            1 => self.child = map.next_value()?,
+            2 => self.children = map.next_value()?,
+            _ => {}
+        }
+        Ok(())
+    }
+
+    fn additional_data(
+        &mut self,
+    ) -> &mut ::std::collections::BTreeMap<String, ::serde_json::Value> {
+        &mut self.additional_data
+    }
 }
 
 #[cfg(feature = "types")]
@@ -112,16 +236,56 @@ impl Default for Node {
 
 /// The complex type `hostile.names.Type`.
 #[cfg(feature = "types")]
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 pub struct Type {
     /// The type's name as services read it from a request body (`@odata.type`).
-    #[serde(rename = "@odata.type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "@odata.type", skip_serializing_if = "Option::is_none")]
     pub odata_type: Option<String>,
-    #[serde(default, skip_serializing_if = "rt::Field::is_absent")]
+    #[serde(skip_serializing_if = "rt::Field::is_absent")]
     pub r#type: rt::Field<String>,
     /// Properties the schema does not declare, kept so that nothing received is lost.
     #[serde(flatten)]
     pub additional_data: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+}
+
+#[cfg(feature = "types")]
+impl<'de> ::serde::Deserialize<'de> for Type {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::deserialize_record(deserializer)
+    }
+}
+
+#[cfg(feature = "types")]
+impl rt::Record for Type {
+    const PROPERTIES: &'static [&'static str] = &["@odata.type", "type"];
+    const EXPECTING: &'static str = "struct Type";
+    fn empty() -> Self {
+        Self {
+            odata_type: None,
+            ..Default::default()
+        }
+    }
+
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match index {
+            0 => self.odata_type = map.next_value()?,
+            1 => self.r#type = map.next_value()?,
+            _ => {}
+        }
+        Ok(())
+    }
+
+    fn additional_data(
+        &mut self,
+    ) -> &mut ::std::collections::BTreeMap<String, ::serde_json::Value> {
+        &mut self.additional_data
+    }
 }
 
 #[cfg(feature = "types")]
@@ -144,76 +308,167 @@ impl Default for Type {
 
 /// The entity type `hostile.names.type`.
 #[cfg(feature = "types")]
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Type2 {
     /// The type's name as services read it from a request body (`@odata.type`).
-    #[serde(rename = "@odata.type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "@odata.type", skip_serializing_if = "Option::is_none")]
     pub odata_type: Option<String>,
     /// The entity's version (`@odata.etag`), when the service tracks one: give it to
     /// `if_match` to change or delete only that version.
-    #[serde(rename = "@odata.etag", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "@odata.etag", skip_serializing_if = "Option::is_none")]
     pub odata_etag: Option<String>,
     /// The key. Empty (the type's default) when a response leaves it out; an empty key is not sent, so a create lets the service assign one.
-    #[serde(default, skip_serializing_if = "rt::is_default")]
+    #[serde(skip_serializing_if = "rt::is_default")]
     pub r#ref: String,
-    #[serde(default, skip_serializing_if = "rt::Field::is_absent")]
+    #[serde(skip_serializing_if = "rt::Field::is_absent")]
     pub r#type: rt::Field<String>,
-    #[serde(default, skip_serializing_if = "rt::Field::is_absent")]
+    #[serde(skip_serializing_if = "rt::Field::is_absent")]
     pub self_: rt::Field<String>,
-    #[serde(rename = "Self", default, skip_serializing_if = "rt::Field::is_absent")]
+    #[serde(rename = "Self", skip_serializing_if = "rt::Field::is_absent")]
     pub self_2: rt::Field<String>,
-    #[serde(default, skip_serializing_if = "rt::Field::is_absent")]
+    #[serde(skip_serializing_if = "rt::Field::is_absent")]
     pub crate_: rt::Field<String>,
-    #[serde(default, skip_serializing_if = "rt::Field::is_absent")]
+    #[serde(skip_serializing_if = "rt::Field::is_absent")]
     pub r#async: rt::Field<String>,
-    #[serde(default, skip_serializing_if = "rt::Field::is_absent")]
+    #[serde(skip_serializing_if = "rt::Field::is_absent")]
     pub super_: rt::Field<String>,
-    #[serde(rename = "String", default, skip_serializing_if = "rt::Field::is_absent")]
+    #[serde(rename = "String", skip_serializing_if = "rt::Field::is_absent")]
     pub string: rt::Field<String_>,
-    #[serde(rename = "Option", default, skip_serializing_if = "rt::Field::is_absent")]
+    #[serde(rename = "Option", skip_serializing_if = "rt::Field::is_absent")]
     pub option: rt::Field<super::super::con_::Option_>,
-    #[serde(rename = "Result", default, skip_serializing_if = "rt::Field::is_absent")]
+    #[serde(rename = "Result", skip_serializing_if = "rt::Field::is_absent")]
     pub result: rt::Field<super::super::n::n_2::n::Result_>,
-    #[serde(rename = "Box", default, skip_serializing_if = "rt::Field::is_absent")]
+    #[serde(rename = "Box", skip_serializing_if = "rt::Field::is_absent")]
     pub r#box: rt::Field<super::super::a_u002f_b::Box_>,
-    #[serde(rename = "Vec", default, skip_serializing_if = "rt::Field::is_absent")]
+    #[serde(rename = "Vec", skip_serializing_if = "rt::Field::is_absent")]
     pub vec: rt::Field<Vec<Vec_>>,
-    #[serde(rename = "Type", default, skip_serializing_if = "rt::Field::is_absent")]
+    #[serde(rename = "Type", skip_serializing_if = "rt::Field::is_absent")]
     pub type_2: rt::Field<Type>,
-    #[serde(default, skip_serializing_if = "rt::Field::is_absent")]
+    #[serde(skip_serializing_if = "rt::Field::is_absent")]
     pub kind: rt::Field<Self3>,
-    #[serde(default, skip_serializing_if = "rt::Field::is_absent")]
+    #[serde(skip_serializing_if = "rt::Field::is_absent")]
     pub flags: rt::Field<rt::Flags<Crate>>,
-    #[serde(default, skip_serializing_if = "rt::Field::is_absent")]
+    #[serde(skip_serializing_if = "rt::Field::is_absent")]
     pub name: rt::Field<String>,
-    #[serde(rename = "Name", default, skip_serializing_if = "rt::Field::is_absent")]
+    #[serde(rename = "Name", skip_serializing_if = "rt::Field::is_absent")]
     pub name_2: rt::Field<String>,
-    #[serde(rename = "NAME", default, skip_serializing_if = "rt::Field::is_absent")]
+    #[serde(rename = "NAME", skip_serializing_if = "rt::Field::is_absent")]
     pub name_3: rt::Field<String>,
-    #[serde(rename = "1st", default, skip_serializing_if = "rt::Field::is_absent")]
+    #[serde(rename = "1st", skip_serializing_if = "rt::Field::is_absent")]
     pub n1st: rt::Field<i32>,
-    #[serde(rename = "a.b", default, skip_serializing_if = "rt::Field::is_absent")]
+    #[serde(rename = "a.b", skip_serializing_if = "rt::Field::is_absent")]
     pub a_b: rt::Field<String>,
-    #[serde(rename = "a-b", default, skip_serializing_if = "rt::Field::is_absent")]
+    #[serde(rename = "a-b", skip_serializing_if = "rt::Field::is_absent")]
     pub a_b_2: rt::Field<String>,
-    #[serde(rename = "名前", default, skip_serializing_if = "rt::Field::is_absent")]
+    #[serde(rename = "名前", skip_serializing_if = "rt::Field::is_absent")]
     pub u540d_u524d: rt::Field<String>,
-    #[serde(rename = "größe", default, skip_serializing_if = "rt::Field::is_absent")]
+    #[serde(rename = "größe", skip_serializing_if = "rt::Field::is_absent")]
     pub gr_u00f6_u00df_e: rt::Field<rt::Double>,
-    #[serde(
-        rename = "additionalData",
-        default,
-        skip_serializing_if = "rt::Field::is_absent"
-    )]
+    #[serde(rename = "additionalData", skip_serializing_if = "rt::Field::is_absent")]
     pub additional_data_2: rt::Field<String>,
-    #[serde(rename = "odataType", default, skip_serializing_if = "rt::Field::is_absent")]
+    #[serde(rename = "odataType", skip_serializing_if = "rt::Field::is_absent")]
     pub odata_type_2: rt::Field<String>,
-    #[serde(default, skip_serializing_if = "rt::Field::is_absent")]
+    #[serde(skip_serializing_if = "rt::Field::is_absent")]
     pub node: rt::Field<Node>,
     /// Properties the schema does not declare, kept so that nothing received is lost.
     #[serde(flatten)]
     pub additional_data: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+}
+
+#[cfg(feature = "types")]
+impl<'de> ::serde::Deserialize<'de> for Type2 {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::deserialize_record(deserializer)
+    }
+}
+
+#[cfg(feature = "types")]
+impl rt::Record for Type2 {
+    const PROPERTIES: &'static [&'static str] = &[
+        "@odata.type",
+        "@odata.etag",
+        "ref",
+        "type",
+        "self",
+        "Self",
+        "crate",
+        "async",
+        "super",
+        "String",
+        "Option",
+        "Result",
+        "Box",
+        "Vec",
+        "Type",
+        "kind",
+        "flags",
+        "name",
+        "Name",
+        "NAME",
+        "1st",
+        "a.b",
+        "a-b",
+        "名前",
+        "größe",
+        "additionalData",
+        "odataType",
+        "node",
+    ];
+    const EXPECTING: &'static str = "struct Type2";
+    fn empty() -> Self {
+        Self {
+            odata_type: None,
+            ..Default::default()
+        }
+    }
+
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match index {
+            0 => self.odata_type = map.next_value()?,
+            1 => self.odata_etag = map.next_value()?,
+            2 => self.r#ref = map.next_value()?,
+            3 => self.r#type = map.next_value()?,
+            4 => self.self_ = map.next_value()?,
+            5 => self.self_2 = map.next_value()?,
+            6 => self.crate_ = map.next_value()?,
+            7 => self.r#async = map.next_value()?,
+            8 => self.super_ = map.next_value()?,
+            9 => self.string = map.next_value()?,
+            10 => self.option = map.next_value()?,
+            11 => self.result = map.next_value()?,
+            12 => self.r#box = map.next_value()?,
+            13 => self.vec = map.next_value()?,
+            14 => self.type_2 = map.next_value()?,
+            15 => self.kind = map.next_value()?,
+            16 => self.flags = map.next_value()?,
+            17 => self.name = map.next_value()?,
+            18 => self.name_2 = map.next_value()?,
+            19 => self.name_3 = map.next_value()?,
+            20 => self.n1st = map.next_value()?,
+            21 => self.a_b = map.next_value()?,
+            22 => self.a_b_2 = map.next_value()?,
+            23 => self.u540d_u524d = map.next_value()?,
+            24 => self.gr_u00f6_u00df_e = map.next_value()?,
+            25 => self.additional_data_2 = map.next_value()?,
+            26 => self.odata_type_2 = map.next_value()?,
+            27 => self.node = map.next_value()?,
+            _ => {}
+        }
+        Ok(())
+    }
+
+    fn additional_data(
+        &mut self,
+    ) -> &mut ::std::collections::BTreeMap<String, ::serde_json::Value> {
+        &mut self.additional_data
+    }
 }
 
 #[cfg(feature = "types")]
@@ -272,24 +527,95 @@ impl Default for Type2 {
         feature = "type"
     )
 )]
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 pub struct X {
     /// The type's name as services read it from a request body (`@odata.type`).
-    #[serde(rename = "@odata.type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "@odata.type", skip_serializing_if = "Option::is_none")]
     pub odata_type: Option<String>,
-    #[serde(rename = "_x", default, skip_serializing_if = "rt::Field::is_absent")]
+    #[serde(rename = "_x", skip_serializing_if = "rt::Field::is_absent")]
     pub x: rt::Field<String>,
-    #[serde(rename = "x_", default, skip_serializing_if = "rt::Field::is_absent")]
+    #[serde(rename = "x_", skip_serializing_if = "rt::Field::is_absent")]
     pub x_2: rt::Field<String>,
-    #[serde(rename = "__", default, skip_serializing_if = "rt::Field::is_absent")]
+    #[serde(rename = "__", skip_serializing_if = "rt::Field::is_absent")]
     pub n: rt::Field<String>,
-    #[serde(rename = "_", default, skip_serializing_if = "rt::Field::is_absent")]
+    #[serde(rename = "_", skip_serializing_if = "rt::Field::is_absent")]
     pub n_2: rt::Field<String>,
-    #[serde(rename = "a__b", default, skip_serializing_if = "rt::Field::is_absent")]
+    #[serde(rename = "a__b", skip_serializing_if = "rt::Field::is_absent")]
     pub a_b: rt::Field<X2>,
     /// Properties the schema does not declare, kept so that nothing received is lost.
     #[serde(flatten)]
     pub additional_data: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+}
+
+#[cfg(
+    any(
+        feature = "self",
+        feature = "_x",
+        feature = "Self_2",
+        feature = "super",
+        feature = "__",
+        feature = "_",
+        feature = "type"
+    )
+)]
+impl<'de> ::serde::Deserialize<'de> for X {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::deserialize_record(deserializer)
+    }
+}
+
+#[cfg(
+    any(
+        feature = "self",
+        feature = "_x",
+        feature = "Self_2",
+        feature = "super",
+        feature = "__",
+        feature = "_",
+        feature = "type"
+    )
+)]
+impl rt::Record for X {
+    const PROPERTIES: &'static [&'static str] = &[
+        "@odata.type",
+        "_x",
+        "x_",
+        "__",
+        "_",
+        "a__b",
+    ];
+    const EXPECTING: &'static str = "struct X";
+    fn empty() -> Self {
+        Self {
+            odata_type: None,
+            ..Default::default()
+        }
+    }
+
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match index {
+            0 => self.odata_type = map.next_value()?,
+            1 => self.x = map.next_value()?,
+            2 => self.x_2 = map.next_value()?,
+            3 => self.n = map.next_value()?,
+            4 => self.n_2 = map.next_value()?,
+            5 => self.a_b = map.next_value()?,
+            _ => {}
+        }
+        Ok(())
+    }
+
+    fn additional_data(
+        &mut self,
+    ) -> &mut ::std::collections::BTreeMap<String, ::serde_json::Value> {
+        &mut self.additional_data
+    }
 }
 
 #[cfg(
@@ -345,17 +671,75 @@ impl Default for X {
         feature = "_"
     )
 )]
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct T {
     /// The type's name as services read it from a request body (`@odata.type`).
-    #[serde(rename = "@odata.type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "@odata.type", skip_serializing_if = "Option::is_none")]
     pub odata_type: Option<String>,
-    #[serde(default, skip_serializing_if = "rt::Field::is_absent")]
+    #[serde(skip_serializing_if = "rt::Field::is_absent")]
     pub self_: rt::Field<X>,
     /// Properties the schema does not declare, kept so that nothing received is lost.
     #[serde(flatten)]
     pub additional_data: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+}
+
+#[cfg(
+    any(
+        feature = "self",
+        feature = "_x",
+        feature = "Self_2",
+        feature = "super",
+        feature = "__",
+        feature = "_"
+    )
+)]
+impl<'de> ::serde::Deserialize<'de> for T {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::deserialize_record(deserializer)
+    }
+}
+
+#[cfg(
+    any(
+        feature = "self",
+        feature = "_x",
+        feature = "Self_2",
+        feature = "super",
+        feature = "__",
+        feature = "_"
+    )
+)]
+impl rt::Record for T {
+    const PROPERTIES: &'static [&'static str] = &["@odata.type", "self"];
+    const EXPECTING: &'static str = "struct T";
+    fn empty() -> Self {
+        Self {
+            odata_type: None,
+            ..Default::default()
+        }
+    }
+
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match index {
+            0 => self.odata_type = map.next_value()?,
+            1 => self.self_ = map.next_value()?,
+            _ => {}
+        }
+        Ok(())
+    }
+
+    fn additional_data(
+        &mut self,
+    ) -> &mut ::std::collections::BTreeMap<String, ::serde_json::Value> {
+        &mut self.additional_data
+    }
 }
 
 #[cfg(
@@ -404,17 +788,73 @@ impl Default for T {
         feature = "__"
     )
 )]
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct AB {
     /// The type's name as services read it from a request body (`@odata.type`).
-    #[serde(rename = "@odata.type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "@odata.type", skip_serializing_if = "Option::is_none")]
     pub odata_type: Option<String>,
-    #[serde(default, skip_serializing_if = "rt::Field::is_absent")]
+    #[serde(skip_serializing_if = "rt::Field::is_absent")]
     pub super_: rt::Field<Vec<T>>,
     /// Properties the schema does not declare, kept so that nothing received is lost.
     #[serde(flatten)]
     pub additional_data: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+}
+
+#[cfg(
+    any(
+        feature = "self",
+        feature = "_x",
+        feature = "Self_2",
+        feature = "super",
+        feature = "__"
+    )
+)]
+impl<'de> ::serde::Deserialize<'de> for AB {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::deserialize_record(deserializer)
+    }
+}
+
+#[cfg(
+    any(
+        feature = "self",
+        feature = "_x",
+        feature = "Self_2",
+        feature = "super",
+        feature = "__"
+    )
+)]
+impl rt::Record for AB {
+    const PROPERTIES: &'static [&'static str] = &["@odata.type", "super"];
+    const EXPECTING: &'static str = "struct AB";
+    fn empty() -> Self {
+        Self {
+            odata_type: None,
+            ..Default::default()
+        }
+    }
+
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match index {
+            0 => self.odata_type = map.next_value()?,
+            1 => self.super_ = map.next_value()?,
+            _ => {}
+        }
+        Ok(())
+    }
+
+    fn additional_data(
+        &mut self,
+    ) -> &mut ::std::collections::BTreeMap<String, ::serde_json::Value> {
+        &mut self.additional_data
+    }
 }
 
 #[cfg(
@@ -461,51 +901,132 @@ impl Default for AB {
         feature = "__"
     )
 )]
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Super {
     /// The type's name as services read it from a request body (`@odata.type`).
-    #[serde(rename = "@odata.type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "@odata.type", skip_serializing_if = "Option::is_none")]
     pub odata_type: Option<String>,
     /// The entity's version (`@odata.etag`), when the service tracks one: give it to
     /// `if_match` to change or delete only that version.
-    #[serde(rename = "@odata.etag", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "@odata.etag", skip_serializing_if = "Option::is_none")]
     pub odata_etag: Option<String>,
     /// The key. Empty (the type's default) when a response leaves it out; an empty key is not sent, so a create lets the service assign one.
-    #[serde(rename = "_id_", default, skip_serializing_if = "rt::is_default")]
+    #[serde(rename = "_id_", skip_serializing_if = "rt::is_default")]
     pub id: String,
-    #[serde(rename = "__a__b__", default, skip_serializing_if = "rt::Field::is_absent")]
+    #[serde(rename = "__a__b__", skip_serializing_if = "rt::Field::is_absent")]
     pub a_b: rt::Field<AB>,
     /// Navigation property: filled when the request expands it (`.expand(["self"])`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub self_: Option<Box<AnySuper>>,
     /// Navigation property: filled when the request expands it (`.expand(["Self"])`).
-    #[serde(rename = "Self", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Self", skip_serializing_if = "Option::is_none")]
     pub self_2: Option<Vec<AnySuper>>,
     /// Navigation property: filled when the request expands it (`.expand(["type"])`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<Box<Self_>>,
     /// Navigation property: filled when the request expands it (`.expand(["super"])`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub super_: Option<Vec<Self_>>,
     /// Navigation property: filled when the request expands it (`.expand(["_x"])`).
-    #[serde(rename = "_x", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "_x", skip_serializing_if = "Option::is_none")]
     pub x: Option<Box<AnySuper>>,
     /// Navigation property: filled when the request expands it (`.expand(["x_"])`).
-    #[serde(rename = "x_", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "x_", skip_serializing_if = "Option::is_none")]
     pub x_2: Option<Vec<AnySuper>>,
     /// Navigation property: filled when the request expands it (`.expand(["__"])`).
-    #[serde(rename = "__", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "__", skip_serializing_if = "Option::is_none")]
     pub n: Option<Vec<T2>>,
     /// Navigation property: filled when the request expands it (`.expand(["_"])`).
-    #[serde(rename = "_", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "_", skip_serializing_if = "Option::is_none")]
     pub n_2: Option<Box<T2>>,
     /// Navigation property: filled when the request expands it (`.expand(["a__b"])`).
-    #[serde(rename = "a__b", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "a__b", skip_serializing_if = "Option::is_none")]
     pub a_b_2: Option<Vec<AnySuper>>,
     /// Properties the schema does not declare, kept so that nothing received is lost.
     #[serde(flatten)]
     pub additional_data: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+}
+
+#[cfg(
+    any(
+        feature = "self",
+        feature = "_x",
+        feature = "Self_2",
+        feature = "super",
+        feature = "__"
+    )
+)]
+impl<'de> ::serde::Deserialize<'de> for Super {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::deserialize_record(deserializer)
+    }
+}
+
+#[cfg(
+    any(
+        feature = "self",
+        feature = "_x",
+        feature = "Self_2",
+        feature = "super",
+        feature = "__"
+    )
+)]
+impl rt::Record for Super {
+    const PROPERTIES: &'static [&'static str] = &[
+        "@odata.type",
+        "@odata.etag",
+        "_id_",
+        "__a__b__",
+        "self",
+        "Self",
+        "type",
+        "super",
+        "_x",
+        "x_",
+        "__",
+        "_",
+        "a__b",
+    ];
+    const EXPECTING: &'static str = "struct Super";
+    fn empty() -> Self {
+        Self {
+            odata_type: None,
+            ..Default::default()
+        }
+    }
+
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match index {
+            0 => self.odata_type = map.next_value()?,
+            1 => self.odata_etag = map.next_value()?,
+            2 => self.id = map.next_value()?,
+            3 => self.a_b = map.next_value()?,
+            4 => self.self_ = map.next_value()?,
+            5 => self.self_2 = map.next_value()?,
+            6 => self.r#type = map.next_value()?,
+            7 => self.super_ = map.next_value()?,
+            8 => self.x = map.next_value()?,
+            9 => self.x_2 = map.next_value()?,
+            10 => self.n = map.next_value()?,
+            11 => self.n_2 = map.next_value()?,
+            12 => self.a_b_2 = map.next_value()?,
+            _ => {}
+        }
+        Ok(())
+    }
+
+    fn additional_data(
+        &mut self,
+    ) -> &mut ::std::collections::BTreeMap<String, ::serde_json::Value> {
+        &mut self.additional_data
+    }
 }
 
 #[cfg(
@@ -563,51 +1084,132 @@ impl Default for Super {
         feature = "__"
     )
 )]
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Self_ {
     /// The type's name as services read it from a request body (`@odata.type`).
-    #[serde(rename = "@odata.type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "@odata.type", skip_serializing_if = "Option::is_none")]
     pub odata_type: Option<String>,
     /// The entity's version (`@odata.etag`), when the service tracks one: give it to
     /// `if_match` to change or delete only that version.
-    #[serde(rename = "@odata.etag", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "@odata.etag", skip_serializing_if = "Option::is_none")]
     pub odata_etag: Option<String>,
     /// The key. Empty (the type's default) when a response leaves it out; an empty key is not sent, so a create lets the service assign one.
-    #[serde(rename = "_id_", default, skip_serializing_if = "rt::is_default")]
+    #[serde(rename = "_id_", skip_serializing_if = "rt::is_default")]
     pub id: String,
-    #[serde(rename = "__a__b__", default, skip_serializing_if = "rt::Field::is_absent")]
+    #[serde(rename = "__a__b__", skip_serializing_if = "rt::Field::is_absent")]
     pub a_b: rt::Field<AB>,
     /// Navigation property: filled when the request expands it (`.expand(["self"])`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub self_: Option<Box<AnySuper>>,
     /// Navigation property: filled when the request expands it (`.expand(["Self"])`).
-    #[serde(rename = "Self", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Self", skip_serializing_if = "Option::is_none")]
     pub self_2: Option<Vec<AnySuper>>,
     /// Navigation property: filled when the request expands it (`.expand(["type"])`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<Box<Self_>>,
     /// Navigation property: filled when the request expands it (`.expand(["super"])`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub super_: Option<Vec<Self_>>,
     /// Navigation property: filled when the request expands it (`.expand(["_x"])`).
-    #[serde(rename = "_x", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "_x", skip_serializing_if = "Option::is_none")]
     pub x: Option<Box<AnySuper>>,
     /// Navigation property: filled when the request expands it (`.expand(["x_"])`).
-    #[serde(rename = "x_", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "x_", skip_serializing_if = "Option::is_none")]
     pub x_2: Option<Vec<AnySuper>>,
     /// Navigation property: filled when the request expands it (`.expand(["__"])`).
-    #[serde(rename = "__", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "__", skip_serializing_if = "Option::is_none")]
     pub n: Option<Vec<T2>>,
     /// Navigation property: filled when the request expands it (`.expand(["_"])`).
-    #[serde(rename = "_", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "_", skip_serializing_if = "Option::is_none")]
     pub n_2: Option<Box<T2>>,
     /// Navigation property: filled when the request expands it (`.expand(["a__b"])`).
-    #[serde(rename = "a__b", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "a__b", skip_serializing_if = "Option::is_none")]
     pub a_b_2: Option<Vec<AnySuper>>,
     /// Properties the schema does not declare, kept so that nothing received is lost.
     #[serde(flatten)]
     pub additional_data: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+}
+
+#[cfg(
+    any(
+        feature = "self",
+        feature = "_x",
+        feature = "Self_2",
+        feature = "super",
+        feature = "__"
+    )
+)]
+impl<'de> ::serde::Deserialize<'de> for Self_ {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::deserialize_record(deserializer)
+    }
+}
+
+#[cfg(
+    any(
+        feature = "self",
+        feature = "_x",
+        feature = "Self_2",
+        feature = "super",
+        feature = "__"
+    )
+)]
+impl rt::Record for Self_ {
+    const PROPERTIES: &'static [&'static str] = &[
+        "@odata.type",
+        "@odata.etag",
+        "_id_",
+        "__a__b__",
+        "self",
+        "Self",
+        "type",
+        "super",
+        "_x",
+        "x_",
+        "__",
+        "_",
+        "a__b",
+    ];
+    const EXPECTING: &'static str = "struct Self_";
+    fn empty() -> Self {
+        Self {
+            odata_type: None,
+            ..Default::default()
+        }
+    }
+
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match index {
+            0 => self.odata_type = map.next_value()?,
+            1 => self.odata_etag = map.next_value()?,
+            2 => self.id = map.next_value()?,
+            3 => self.a_b = map.next_value()?,
+            4 => self.self_ = map.next_value()?,
+            5 => self.self_2 = map.next_value()?,
+            6 => self.r#type = map.next_value()?,
+            7 => self.super_ = map.next_value()?,
+            8 => self.x = map.next_value()?,
+            9 => self.x_2 = map.next_value()?,
+            10 => self.n = map.next_value()?,
+            11 => self.n_2 = map.next_value()?,
+            12 => self.a_b_2 = map.next_value()?,
+            _ => {}
+        }
+        Ok(())
+    }
+
+    fn additional_data(
+        &mut self,
+    ) -> &mut ::std::collections::BTreeMap<String, ::serde_json::Value> {
+        &mut self.additional_data
+    }
 }
 
 #[cfg(
@@ -665,51 +1267,132 @@ impl Default for Self_ {
         feature = "__"
     )
 )]
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Self2 {
     /// The type's name as services read it from a request body (`@odata.type`).
-    #[serde(rename = "@odata.type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "@odata.type", skip_serializing_if = "Option::is_none")]
     pub odata_type: Option<String>,
     /// The entity's version (`@odata.etag`), when the service tracks one: give it to
     /// `if_match` to change or delete only that version.
-    #[serde(rename = "@odata.etag", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "@odata.etag", skip_serializing_if = "Option::is_none")]
     pub odata_etag: Option<String>,
     /// The key. Empty (the type's default) when a response leaves it out; an empty key is not sent, so a create lets the service assign one.
-    #[serde(rename = "_id_", default, skip_serializing_if = "rt::is_default")]
+    #[serde(rename = "_id_", skip_serializing_if = "rt::is_default")]
     pub id: String,
-    #[serde(rename = "__a__b__", default, skip_serializing_if = "rt::Field::is_absent")]
+    #[serde(rename = "__a__b__", skip_serializing_if = "rt::Field::is_absent")]
     pub a_b: rt::Field<AB>,
     /// Navigation property: filled when the request expands it (`.expand(["self"])`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub self_: Option<Box<AnySuper>>,
     /// Navigation property: filled when the request expands it (`.expand(["Self"])`).
-    #[serde(rename = "Self", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Self", skip_serializing_if = "Option::is_none")]
     pub self_2: Option<Vec<AnySuper>>,
     /// Navigation property: filled when the request expands it (`.expand(["type"])`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<Box<Self_>>,
     /// Navigation property: filled when the request expands it (`.expand(["super"])`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub super_: Option<Vec<Self_>>,
     /// Navigation property: filled when the request expands it (`.expand(["_x"])`).
-    #[serde(rename = "_x", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "_x", skip_serializing_if = "Option::is_none")]
     pub x: Option<Box<AnySuper>>,
     /// Navigation property: filled when the request expands it (`.expand(["x_"])`).
-    #[serde(rename = "x_", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "x_", skip_serializing_if = "Option::is_none")]
     pub x_2: Option<Vec<AnySuper>>,
     /// Navigation property: filled when the request expands it (`.expand(["__"])`).
-    #[serde(rename = "__", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "__", skip_serializing_if = "Option::is_none")]
     pub n: Option<Vec<T2>>,
     /// Navigation property: filled when the request expands it (`.expand(["_"])`).
-    #[serde(rename = "_", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "_", skip_serializing_if = "Option::is_none")]
     pub n_2: Option<Box<T2>>,
     /// Navigation property: filled when the request expands it (`.expand(["a__b"])`).
-    #[serde(rename = "a__b", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "a__b", skip_serializing_if = "Option::is_none")]
     pub a_b_2: Option<Vec<AnySuper>>,
     /// Properties the schema does not declare, kept so that nothing received is lost.
     #[serde(flatten)]
     pub additional_data: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+}
+
+#[cfg(
+    any(
+        feature = "self",
+        feature = "_x",
+        feature = "Self_2",
+        feature = "super",
+        feature = "__"
+    )
+)]
+impl<'de> ::serde::Deserialize<'de> for Self2 {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::deserialize_record(deserializer)
+    }
+}
+
+#[cfg(
+    any(
+        feature = "self",
+        feature = "_x",
+        feature = "Self_2",
+        feature = "super",
+        feature = "__"
+    )
+)]
+impl rt::Record for Self2 {
+    const PROPERTIES: &'static [&'static str] = &[
+        "@odata.type",
+        "@odata.etag",
+        "_id_",
+        "__a__b__",
+        "self",
+        "Self",
+        "type",
+        "super",
+        "_x",
+        "x_",
+        "__",
+        "_",
+        "a__b",
+    ];
+    const EXPECTING: &'static str = "struct Self2";
+    fn empty() -> Self {
+        Self {
+            odata_type: None,
+            ..Default::default()
+        }
+    }
+
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match index {
+            0 => self.odata_type = map.next_value()?,
+            1 => self.odata_etag = map.next_value()?,
+            2 => self.id = map.next_value()?,
+            3 => self.a_b = map.next_value()?,
+            4 => self.self_ = map.next_value()?,
+            5 => self.self_2 = map.next_value()?,
+            6 => self.r#type = map.next_value()?,
+            7 => self.super_ = map.next_value()?,
+            8 => self.x = map.next_value()?,
+            9 => self.x_2 = map.next_value()?,
+            10 => self.n = map.next_value()?,
+            11 => self.n_2 = map.next_value()?,
+            12 => self.a_b_2 = map.next_value()?,
+            _ => {}
+        }
+        Ok(())
+    }
+
+    fn additional_data(
+        &mut self,
+    ) -> &mut ::std::collections::BTreeMap<String, ::serde_json::Value> {
+        &mut self.additional_data
+    }
 }
 
 #[cfg(
@@ -768,22 +1451,81 @@ impl Default for Self2 {
         feature = "__"
     )
 )]
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct T2 {
     /// The type's name as services read it from a request body (`@odata.type`).
-    #[serde(rename = "@odata.type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "@odata.type", skip_serializing_if = "Option::is_none")]
     pub odata_type: Option<String>,
     /// The entity's version (`@odata.etag`), when the service tracks one: give it to
     /// `if_match` to change or delete only that version.
-    #[serde(rename = "@odata.etag", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "@odata.etag", skip_serializing_if = "Option::is_none")]
     pub odata_etag: Option<String>,
     /// The key. Empty (the type's default) when a response leaves it out; an empty key is not sent, so a create lets the service assign one.
-    #[serde(default, skip_serializing_if = "rt::is_default")]
+    #[serde(skip_serializing_if = "rt::is_default")]
     pub self_: i32,
     /// Properties the schema does not declare, kept so that nothing received is lost.
     #[serde(flatten)]
     pub additional_data: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+}
+
+#[cfg(
+    any(
+        feature = "self",
+        feature = "_x",
+        feature = "a__b",
+        feature = "Self_2",
+        feature = "super",
+        feature = "__"
+    )
+)]
+impl<'de> ::serde::Deserialize<'de> for T2 {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::deserialize_record(deserializer)
+    }
+}
+
+#[cfg(
+    any(
+        feature = "self",
+        feature = "_x",
+        feature = "a__b",
+        feature = "Self_2",
+        feature = "super",
+        feature = "__"
+    )
+)]
+impl rt::Record for T2 {
+    const PROPERTIES: &'static [&'static str] = &["@odata.type", "@odata.etag", "self"];
+    const EXPECTING: &'static str = "struct T2";
+    fn empty() -> Self {
+        Self {
+            odata_type: None,
+            ..Default::default()
+        }
+    }
+
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match index {
+            0 => self.odata_type = map.next_value()?,
+            1 => self.odata_etag = map.next_value()?,
+            2 => self.self_ = map.next_value()?,
+            _ => {}
+        }
+        Ok(())
+    }
+
+    fn additional_data(
+        &mut self,
+    ) -> &mut ::std::collections::BTreeMap<String, ::serde_json::Value> {
+        &mut self.additional_data
+    }
 }
 
 #[cfg(

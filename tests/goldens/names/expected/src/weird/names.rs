@@ -10,45 +10,106 @@
 use ::odata_codegen_runtime as rt;
 
 /// The complex type `weird.names.String`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct String_ {
     /// The type's name as services read it from a request body (`@odata.type`).
-    #[serde(rename = "@odata.type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "@odata.type", skip_serializing_if = "Option::is_none")]
     pub odata_type: Option<String>,
-    #[serde(default, skip_serializing_if = "rt::Field::is_absent")]
+    #[serde(skip_serializing_if = "rt::Field::is_absent")]
     pub r#type: rt::Field<String>,
-    #[serde(default, skip_serializing_if = "rt::Field::is_absent")]
+    #[serde(skip_serializing_if = "rt::Field::is_absent")]
     pub r#ref: rt::Field<String>,
-    #[serde(default, skip_serializing_if = "rt::Field::is_absent")]
+    #[serde(skip_serializing_if = "rt::Field::is_absent")]
     pub self_: rt::Field<String>,
-    #[serde(rename = "Self", default, skip_serializing_if = "rt::Field::is_absent")]
+    #[serde(rename = "Self", skip_serializing_if = "rt::Field::is_absent")]
     pub self_2: rt::Field<String>,
-    #[serde(default, skip_serializing_if = "rt::Field::is_absent")]
+    #[serde(skip_serializing_if = "rt::Field::is_absent")]
     pub crate_: rt::Field<String>,
-    #[serde(default, skip_serializing_if = "rt::Field::is_absent")]
+    #[serde(skip_serializing_if = "rt::Field::is_absent")]
     pub r#async: rt::Field<String>,
-    #[serde(default, skip_serializing_if = "rt::Field::is_absent")]
+    #[serde(skip_serializing_if = "rt::Field::is_absent")]
     pub foo_bar: rt::Field<String>,
-    #[serde(rename = "foo_bar", default, skip_serializing_if = "rt::Field::is_absent")]
+    #[serde(rename = "foo_bar", skip_serializing_if = "rt::Field::is_absent")]
     pub foo_bar_2: rt::Field<String>,
-    #[serde(rename = "FooBar", default, skip_serializing_if = "rt::Field::is_absent")]
+    #[serde(rename = "FooBar", skip_serializing_if = "rt::Field::is_absent")]
     pub foo_bar_3: rt::Field<String>,
-    #[serde(rename = "1st", default, skip_serializing_if = "rt::Field::is_absent")]
+    #[serde(rename = "1st", skip_serializing_if = "rt::Field::is_absent")]
     pub n1st: rt::Field<i32>,
-    #[serde(rename = "odataType", default, skip_serializing_if = "rt::Field::is_absent")]
+    #[serde(rename = "odataType", skip_serializing_if = "rt::Field::is_absent")]
     pub odata_type_2: rt::Field<String>,
-    #[serde(
-        rename = "additionalData",
-        default,
-        skip_serializing_if = "rt::Field::is_absent"
-    )]
+    #[serde(rename = "additionalData", skip_serializing_if = "rt::Field::is_absent")]
     pub additional_data_2: rt::Field<String>,
-    #[serde(rename = "String", default, skip_serializing_if = "rt::Field::is_absent")]
+    #[serde(rename = "String", skip_serializing_if = "rt::Field::is_absent")]
     pub string: rt::Field<Box<String_>>,
     /// Properties the schema does not declare, kept so that nothing received is lost.
     #[serde(flatten)]
     pub additional_data: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+}
+
+impl<'de> ::serde::Deserialize<'de> for String_ {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::deserialize_record(deserializer)
+    }
+}
+
+impl rt::Record for String_ {
+    const PROPERTIES: &'static [&'static str] = &[
+        "@odata.type",
+        "type",
+        "ref",
+        "self",
+        "Self",
+        "crate",
+        "async",
+        "fooBar",
+        "foo_bar",
+        "FooBar",
+        "1st",
+        "odataType",
+        "additionalData",
+        "String",
+    ];
+    const EXPECTING: &'static str = "struct String_";
+    fn empty() -> Self {
+        Self {
+            odata_type: None,
+            ..Default::default()
+        }
+    }
+
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match index {
+            0 => self.odata_type = map.next_value()?,
+            1 => self.r#type = map.next_value()?,
+            2 => self.r#ref = map.next_value()?,
+            3 => self.self_ = map.next_value()?,
+            4 => self.self_2 = map.next_value()?,
+            5 => self.crate_ = map.next_value()?,
+            6 => self.r#async = map.next_value()?,
+            7 => self.foo_bar = map.next_value()?,
+            8 => self.foo_bar_2 = map.next_value()?,
+            9 => self.foo_bar_3 = map.next_value()?,
+            10 => self.n1st = map.next_value()?,
+            11 => self.odata_type_2 = map.next_value()?,
+            12 => self.additional_data_2 = map.next_value()?,
+            13 => self.string = map.next_value()?,
+            _ => {}
+        }
+        Ok(())
+    }
+
+    fn additional_data(
+        &mut self,
+    ) -> &mut ::std::collections::BTreeMap<String, ::serde_json::Value> {
+        &mut self.additional_data
+    }
 }
 
 impl String_ {
@@ -80,16 +141,54 @@ impl Default for String_ {
 }
 
 /// The complex type `weird.names.string`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 pub struct String2 {
     /// The type's name as services read it from a request body (`@odata.type`).
-    #[serde(rename = "@odata.type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "@odata.type", skip_serializing_if = "Option::is_none")]
     pub odata_type: Option<String>,
-    #[serde(default, skip_serializing_if = "rt::Field::is_absent")]
+    #[serde(skip_serializing_if = "rt::Field::is_absent")]
     pub value: rt::Field<String>,
     /// Properties the schema does not declare, kept so that nothing received is lost.
     #[serde(flatten)]
     pub additional_data: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+}
+
+impl<'de> ::serde::Deserialize<'de> for String2 {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::deserialize_record(deserializer)
+    }
+}
+
+impl rt::Record for String2 {
+    const PROPERTIES: &'static [&'static str] = &["@odata.type", "value"];
+    const EXPECTING: &'static str = "struct String2";
+    fn empty() -> Self {
+        Self {
+            odata_type: None,
+            ..Default::default()
+        }
+    }
+
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match index {
+            0 => self.odata_type = map.next_value()?,
+            1 => self.value = map.next_value()?,
+            _ => {}
+        }
+        Ok(())
+    }
+
+    fn additional_data(
+        &mut self,
+    ) -> &mut ::std::collections::BTreeMap<String, ::serde_json::Value> {
+        &mut self.additional_data
+    }
 }
 
 impl String2 {
@@ -109,34 +208,87 @@ impl Default for String2 {
 }
 
 /// The entity type `weird.names.Result`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Result_ {
     /// The type's name as services read it from a request body (`@odata.type`).
-    #[serde(rename = "@odata.type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "@odata.type", skip_serializing_if = "Option::is_none")]
     pub odata_type: Option<String>,
     /// The entity's version (`@odata.etag`), when the service tracks one: give it to
     /// `if_match` to change or delete only that version.
-    #[serde(rename = "@odata.etag", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "@odata.etag", skip_serializing_if = "Option::is_none")]
     pub odata_etag: Option<String>,
     /// The key. Empty (the type's default) when a response leaves it out; an empty key is not sent, so a create lets the service assign one.
-    #[serde(default, skip_serializing_if = "rt::is_default")]
+    #[serde(skip_serializing_if = "rt::is_default")]
     pub r#type: String,
-    #[serde(rename = "Box", default, skip_serializing_if = "rt::Field::is_absent")]
+    #[serde(rename = "Box", skip_serializing_if = "rt::Field::is_absent")]
     pub r#box: rt::Field<String_>,
-    #[serde(default, skip_serializing_if = "rt::Field::is_absent")]
+    #[serde(skip_serializing_if = "rt::Field::is_absent")]
     pub vec: rt::Field<Vec<String2>>,
-    #[serde(default, skip_serializing_if = "rt::Field::is_absent")]
+    #[serde(skip_serializing_if = "rt::Field::is_absent")]
     pub option: rt::Field<Option_>,
     /// Navigation property: filled when the request expands it (`.expand(["self"])`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub self_: Option<Vec<AnyResult>>,
     /// Navigation property: filled when the request expands it (`.expand(["path"])`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub path: Option<Box<AnyResult>>,
     /// Properties the schema does not declare, kept so that nothing received is lost.
     #[serde(flatten)]
     pub additional_data: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+}
+
+impl<'de> ::serde::Deserialize<'de> for Result_ {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::deserialize_record(deserializer)
+    }
+}
+
+impl rt::Record for Result_ {
+    const PROPERTIES: &'static [&'static str] = &[
+        "@odata.type",
+        "@odata.etag",
+        "type",
+        "Box",
+        "vec",
+        "option",
+        "self",
+        "path",
+    ];
+    const EXPECTING: &'static str = "struct Result_";
+    fn empty() -> Self {
+        Self {
+            odata_type: None,
+            ..Default::default()
+        }
+    }
+
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match index {
+            0 => self.odata_type = map.next_value()?,
+            1 => self.odata_etag = map.next_value()?,
+            2 => self.r#type = map.next_value()?,
+            3 => self.r#box = map.next_value()?,
+            4 => self.vec = map.next_value()?,
+            5 => self.option = map.next_value()?,
+            6 => self.self_ = map.next_value()?,
+            7 => self.path = map.next_value()?,
+            _ => {}
+        }
+        Ok(())
+    }
+
+    fn additional_data(
+        &mut self,
+    ) -> &mut ::std::collections::BTreeMap<String, ::serde_json::Value> {
+        &mut self.additional_data
+    }
 }
 
 impl Result_ {
@@ -162,36 +314,91 @@ impl Default for Result_ {
 }
 
 /// The entity type `weird.names.result`, derived from `weird.names.Result`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Result2 {
     /// The type's name as services read it from a request body (`@odata.type`).
-    #[serde(rename = "@odata.type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "@odata.type", skip_serializing_if = "Option::is_none")]
     pub odata_type: Option<String>,
     /// The entity's version (`@odata.etag`), when the service tracks one: give it to
     /// `if_match` to change or delete only that version.
-    #[serde(rename = "@odata.etag", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "@odata.etag", skip_serializing_if = "Option::is_none")]
     pub odata_etag: Option<String>,
     /// The key. Empty (the type's default) when a response leaves it out; an empty key is not sent, so a create lets the service assign one.
-    #[serde(default, skip_serializing_if = "rt::is_default")]
+    #[serde(skip_serializing_if = "rt::is_default")]
     pub r#type: String,
-    #[serde(rename = "Box", default, skip_serializing_if = "rt::Field::is_absent")]
+    #[serde(rename = "Box", skip_serializing_if = "rt::Field::is_absent")]
     pub r#box: rt::Field<String_>,
-    #[serde(default, skip_serializing_if = "rt::Field::is_absent")]
+    #[serde(skip_serializing_if = "rt::Field::is_absent")]
     pub vec: rt::Field<Vec<String2>>,
-    #[serde(default, skip_serializing_if = "rt::Field::is_absent")]
+    #[serde(skip_serializing_if = "rt::Field::is_absent")]
     pub option: rt::Field<Option_>,
-    #[serde(rename = "1st", default, skip_serializing_if = "rt::Field::is_absent")]
+    #[serde(rename = "1st", skip_serializing_if = "rt::Field::is_absent")]
     pub n1st: rt::Field<i32>,
     /// Navigation property: filled when the request expands it (`.expand(["self"])`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub self_: Option<Vec<AnyResult>>,
     /// Navigation property: filled when the request expands it (`.expand(["path"])`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub path: Option<Box<AnyResult>>,
     /// Properties the schema does not declare, kept so that nothing received is lost.
     #[serde(flatten)]
     pub additional_data: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+}
+
+impl<'de> ::serde::Deserialize<'de> for Result2 {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::deserialize_record(deserializer)
+    }
+}
+
+impl rt::Record for Result2 {
+    const PROPERTIES: &'static [&'static str] = &[
+        "@odata.type",
+        "@odata.etag",
+        "type",
+        "Box",
+        "vec",
+        "option",
+        "1st",
+        "self",
+        "path",
+    ];
+    const EXPECTING: &'static str = "struct Result2";
+    fn empty() -> Self {
+        Self {
+            odata_type: None,
+            ..Default::default()
+        }
+    }
+
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match index {
+            0 => self.odata_type = map.next_value()?,
+            1 => self.odata_etag = map.next_value()?,
+            2 => self.r#type = map.next_value()?,
+            3 => self.r#box = map.next_value()?,
+            4 => self.vec = map.next_value()?,
+            5 => self.option = map.next_value()?,
+            6 => self.n1st = map.next_value()?,
+            7 => self.self_ = map.next_value()?,
+            8 => self.path = map.next_value()?,
+            _ => {}
+        }
+        Ok(())
+    }
+
+    fn additional_data(
+        &mut self,
+    ) -> &mut ::std::collections::BTreeMap<String, ::serde_json::Value> {
+        &mut self.additional_data
+    }
 }
 
 impl Result2 {
