@@ -45,80 +45,81 @@ pub struct ManagedDeviceMobileAppConfigurationUserStatus {
     pub additional_data: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 
-impl<'de> ::serde::Deserialize<'de> for ManagedDeviceMobileAppConfigurationUserStatus {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::deserialize_record(deserializer)
-    }
-}
-
-impl rt::Record for ManagedDeviceMobileAppConfigurationUserStatus {
-    const PROPERTIES: &'static [&'static str] = &[
-        "@odata.type",
-        "@odata.etag",
-        "id",
-        "devicesCount",
-        "lastReportedDateTime",
-        "status",
-        "userDisplayName",
-        "userPrincipalName",
-    ];
-    const EXPECTING: &'static str = "struct ManagedDeviceMobileAppConfigurationUserStatus";
-    fn empty() -> Self {
-        Self {
-            odata_type: None,
-            ..Default::default()
+const _: () = {
+    impl<'de> ::serde::Deserialize<'de>
+    for ManagedDeviceMobileAppConfigurationUserStatus {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            rt::deserialize_record(deserializer)
         }
     }
 
-    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
-        &mut self,
-        index: usize,
-        map: &mut A,
-    ) -> Result<(), A::Error> {
-        match index {
-            0 => self.odata_type = map.next_value()?,
-            1 => self.odata_etag = map.next_value()?,
-            2 => self.id = map.next_value()?,
-            3 => self.devices_count = map.next_value()?,
-            4 => self.last_reported_date_time = map.next_value()?,
-            5 => self.status = map.next_value()?,
-            6 => self.user_display_name = map.next_value()?,
-            7 => self.user_principal_name = map.next_value()?,
-            _ => {}
+    impl rt::Record for ManagedDeviceMobileAppConfigurationUserStatus {
+        const PROPERTIES: &'static [&'static str] = &[
+            "@odata.type",
+            "@odata.etag",
+            "id",
+            "devicesCount",
+            "lastReportedDateTime",
+            "status",
+            "userDisplayName",
+            "userPrincipalName",
+        ];
+        const EXPECTING: &'static str = "struct ManagedDeviceMobileAppConfigurationUserStatus";
+        fn empty() -> Self {
+            Self {
+                odata_type: None,
+                ..Default::default()
+            }
         }
-        Ok(())
-    }
-
-    fn additional_data(
-        &mut self,
-    ) -> &mut ::std::collections::BTreeMap<String, ::serde_json::Value> {
-        &mut self.additional_data
-    }
-}
-
-impl ManagedDeviceMobileAppConfigurationUserStatus {
-    /// The `@odata.type` of this type.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.managedDeviceMobileAppConfigurationUserStatus";
-}
-
-impl Default for ManagedDeviceMobileAppConfigurationUserStatus {
-    /// An empty value that names its type, ready to fill in for a request body.
-    fn default() -> Self {
-        Self {
-            odata_type: Some(Self::ODATA_TYPE.to_owned()),
-            odata_etag: None,
-            id: Default::default(),
-            devices_count: None,
-            last_reported_date_time: None,
-            status: None,
-            user_display_name: rt::Field::Absent,
-            user_principal_name: rt::Field::Absent,
-            additional_data: ::std::collections::BTreeMap::new(),
+        fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+            &mut self,
+            index: usize,
+            map: &mut A,
+        ) -> Result<(), A::Error> {
+            match index {
+                0 => self.odata_type = map.next_value()?,
+                1 => self.odata_etag = map.next_value()?,
+                2 => self.id = map.next_value()?,
+                3 => self.devices_count = map.next_value()?,
+                4 => self.last_reported_date_time = map.next_value()?,
+                5 => self.status = map.next_value()?,
+                6 => self.user_display_name = map.next_value()?,
+                7 => self.user_principal_name = map.next_value()?,
+                _ => {}
+            }
+            Ok(())
+        }
+        fn additional_data(
+            &mut self,
+        ) -> &mut ::std::collections::BTreeMap<String, ::serde_json::Value> {
+            &mut self.additional_data
         }
     }
-}
+
+    impl ManagedDeviceMobileAppConfigurationUserStatus {
+        /// The `@odata.type` of this type.
+        pub const ODATA_TYPE: &'static str = "#microsoft.graph.managedDeviceMobileAppConfigurationUserStatus";
+    }
+
+    impl Default for ManagedDeviceMobileAppConfigurationUserStatus {
+        /// An empty value that names its type, ready to fill in for a request body.
+        fn default() -> Self {
+            Self {
+                odata_type: Some(Self::ODATA_TYPE.to_owned()),
+                odata_etag: None,
+                id: Default::default(),
+                devices_count: None,
+                last_reported_date_time: None,
+                status: None,
+                user_display_name: rt::Field::Absent,
+                user_principal_name: rt::Field::Absent,
+                additional_data: ::std::collections::BTreeMap::new(),
+            }
+        }
+    }
+};
 
 /// The enum type `microsoft.graph.complianceStatus`. Values this crate does not know are kept, not rejected.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]

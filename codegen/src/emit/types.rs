@@ -165,57 +165,57 @@ pub(super) fn struct_items(s: &ir::Struct, ctx: &Ctx) -> TokenStream {
             pub additional_data: ::std::collections::BTreeMap<String, ::serde_json::Value>,
         }
 
+        // One `cfg` for all the impls: in a crate with many features it runs to many lines.
         #cfg
-        impl<'de> ::serde::Deserialize<'de> for #name {
-            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                #rt::deserialize_record(deserializer)
-            }
-        }
-
-        #cfg
-        impl #rt::Record for #name {
-            const PROPERTIES: &'static [&'static str] = &[#(#wires),*];
-            const EXPECTING: &'static str = #expecting;
-
-            fn empty() -> Self {
-                Self { odata_type: None, ..Default::default() }
-            }
-
-            fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
-                &mut self,
-                index: usize,
-                map: &mut A,
-            ) -> Result<(), A::Error> {
-                match index {
-                    #(#reads)*
-                    _ => {}
-                }
-                Ok(())
-            }
-
-            fn additional_data(&mut self) -> &mut ::std::collections::BTreeMap<String, ::serde_json::Value> {
-                &mut self.additional_data
-            }
-        }
-
-        #cfg
-        impl #name {
-            /// The `@odata.type` of this type.
-            pub const ODATA_TYPE: &'static str = #odata_type;
-        }
-
-        #cfg
-        impl Default for #name {
-            /// An empty value that names its type, ready to fill in for a request body.
-            fn default() -> Self {
-                Self {
-                    odata_type: Some(Self::ODATA_TYPE.to_owned()),
-                    #etag_default
-                    #(#defaults)*
-                    additional_data: ::std::collections::BTreeMap::new(),
+        const _: () = {
+            impl<'de> ::serde::Deserialize<'de> for #name {
+                fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                    #rt::deserialize_record(deserializer)
                 }
             }
-        }
+
+            impl #rt::Record for #name {
+                const PROPERTIES: &'static [&'static str] = &[#(#wires),*];
+                const EXPECTING: &'static str = #expecting;
+
+                fn empty() -> Self {
+                    Self { odata_type: None, ..Default::default() }
+                }
+
+                fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+                    &mut self,
+                    index: usize,
+                    map: &mut A,
+                ) -> Result<(), A::Error> {
+                    match index {
+                        #(#reads)*
+                        _ => {}
+                    }
+                    Ok(())
+                }
+
+                fn additional_data(&mut self) -> &mut ::std::collections::BTreeMap<String, ::serde_json::Value> {
+                    &mut self.additional_data
+                }
+            }
+
+            impl #name {
+                /// The `@odata.type` of this type.
+                pub const ODATA_TYPE: &'static str = #odata_type;
+            }
+
+            impl Default for #name {
+                /// An empty value that names its type, ready to fill in for a request body.
+                fn default() -> Self {
+                    Self {
+                        odata_type: Some(Self::ODATA_TYPE.to_owned()),
+                        #etag_default
+                        #(#defaults)*
+                        additional_data: ::std::collections::BTreeMap::new(),
+                    }
+                }
+            }
+        };
     }
 }
 

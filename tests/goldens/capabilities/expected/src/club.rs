@@ -28,68 +28,68 @@ pub struct Address {
     pub additional_data: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 
-impl<'de> ::serde::Deserialize<'de> for Address {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::deserialize_record(deserializer)
-    }
-}
-
-impl rt::Record for Address {
-    const PROPERTIES: &'static [&'static str] = &[
-        "@odata.type",
-        "city",
-        "country",
-        "neighbours",
-    ];
-    const EXPECTING: &'static str = "struct Address";
-    fn empty() -> Self {
-        Self {
-            odata_type: None,
-            ..Default::default()
+const _: () = {
+    impl<'de> ::serde::Deserialize<'de> for Address {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            rt::deserialize_record(deserializer)
         }
     }
 
-    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
-        &mut self,
-        index: usize,
-        map: &mut A,
-    ) -> Result<(), A::Error> {
-        match index {
-            0 => self.odata_type = map.next_value()?,
-            1 => self.city = map.next_value()?,
-            2 => self.country = map.next_value()?,
-            3 => self.neighbours = map.next_value()?,
-            _ => {}
+    impl rt::Record for Address {
+        const PROPERTIES: &'static [&'static str] = &[
+            "@odata.type",
+            "city",
+            "country",
+            "neighbours",
+        ];
+        const EXPECTING: &'static str = "struct Address";
+        fn empty() -> Self {
+            Self {
+                odata_type: None,
+                ..Default::default()
+            }
         }
-        Ok(())
-    }
-
-    fn additional_data(
-        &mut self,
-    ) -> &mut ::std::collections::BTreeMap<String, ::serde_json::Value> {
-        &mut self.additional_data
-    }
-}
-
-impl Address {
-    /// The `@odata.type` of this type.
-    pub const ODATA_TYPE: &'static str = "#example.club.address";
-}
-
-impl Default for Address {
-    /// An empty value that names its type, ready to fill in for a request body.
-    fn default() -> Self {
-        Self {
-            odata_type: Some(Self::ODATA_TYPE.to_owned()),
-            city: rt::Field::Absent,
-            country: None,
-            neighbours: None,
-            additional_data: ::std::collections::BTreeMap::new(),
+        fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+            &mut self,
+            index: usize,
+            map: &mut A,
+        ) -> Result<(), A::Error> {
+            match index {
+                0 => self.odata_type = map.next_value()?,
+                1 => self.city = map.next_value()?,
+                2 => self.country = map.next_value()?,
+                3 => self.neighbours = map.next_value()?,
+                _ => {}
+            }
+            Ok(())
+        }
+        fn additional_data(
+            &mut self,
+        ) -> &mut ::std::collections::BTreeMap<String, ::serde_json::Value> {
+            &mut self.additional_data
         }
     }
-}
+
+    impl Address {
+        /// The `@odata.type` of this type.
+        pub const ODATA_TYPE: &'static str = "#example.club.address";
+    }
+
+    impl Default for Address {
+        /// An empty value that names its type, ready to fill in for a request body.
+        fn default() -> Self {
+            Self {
+                odata_type: Some(Self::ODATA_TYPE.to_owned()),
+                city: rt::Field::Absent,
+                country: None,
+                neighbours: None,
+                additional_data: ::std::collections::BTreeMap::new(),
+            }
+        }
+    }
+};
 
 /// The entity type `example.club.member`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
@@ -116,74 +116,74 @@ pub struct Member {
     pub additional_data: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 
-impl<'de> ::serde::Deserialize<'de> for Member {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::deserialize_record(deserializer)
-    }
-}
-
-impl rt::Record for Member {
-    const PROPERTIES: &'static [&'static str] = &[
-        "@odata.type",
-        "@odata.etag",
-        "id",
-        "name",
-        "home",
-        "badges",
-    ];
-    const EXPECTING: &'static str = "struct Member";
-    fn empty() -> Self {
-        Self {
-            odata_type: None,
-            ..Default::default()
+const _: () = {
+    impl<'de> ::serde::Deserialize<'de> for Member {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            rt::deserialize_record(deserializer)
         }
     }
 
-    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
-        &mut self,
-        index: usize,
-        map: &mut A,
-    ) -> Result<(), A::Error> {
-        match index {
-            0 => self.odata_type = map.next_value()?,
-            1 => self.odata_etag = map.next_value()?,
-            2 => self.id = map.next_value()?,
-            3 => self.name = map.next_value()?,
-            4 => self.home = map.next_value()?,
-            5 => self.badges = map.next_value()?,
-            _ => {}
+    impl rt::Record for Member {
+        const PROPERTIES: &'static [&'static str] = &[
+            "@odata.type",
+            "@odata.etag",
+            "id",
+            "name",
+            "home",
+            "badges",
+        ];
+        const EXPECTING: &'static str = "struct Member";
+        fn empty() -> Self {
+            Self {
+                odata_type: None,
+                ..Default::default()
+            }
         }
-        Ok(())
-    }
-
-    fn additional_data(
-        &mut self,
-    ) -> &mut ::std::collections::BTreeMap<String, ::serde_json::Value> {
-        &mut self.additional_data
-    }
-}
-
-impl Member {
-    /// The `@odata.type` of this type.
-    pub const ODATA_TYPE: &'static str = "#example.club.member";
-}
-
-impl Default for Member {
-    /// An empty value that names its type, ready to fill in for a request body.
-    fn default() -> Self {
-        Self {
-            odata_type: Some(Self::ODATA_TYPE.to_owned()),
-            odata_etag: None,
-            id: Default::default(),
-            name: rt::Field::Absent,
-            home: rt::Field::Absent,
-            badges: None,
-            additional_data: ::std::collections::BTreeMap::new(),
+        fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+            &mut self,
+            index: usize,
+            map: &mut A,
+        ) -> Result<(), A::Error> {
+            match index {
+                0 => self.odata_type = map.next_value()?,
+                1 => self.odata_etag = map.next_value()?,
+                2 => self.id = map.next_value()?,
+                3 => self.name = map.next_value()?,
+                4 => self.home = map.next_value()?,
+                5 => self.badges = map.next_value()?,
+                _ => {}
+            }
+            Ok(())
+        }
+        fn additional_data(
+            &mut self,
+        ) -> &mut ::std::collections::BTreeMap<String, ::serde_json::Value> {
+            &mut self.additional_data
         }
     }
-}
+
+    impl Member {
+        /// The `@odata.type` of this type.
+        pub const ODATA_TYPE: &'static str = "#example.club.member";
+    }
+
+    impl Default for Member {
+        /// An empty value that names its type, ready to fill in for a request body.
+        fn default() -> Self {
+            Self {
+                odata_type: Some(Self::ODATA_TYPE.to_owned()),
+                odata_etag: None,
+                id: Default::default(),
+                name: rt::Field::Absent,
+                home: rt::Field::Absent,
+                badges: None,
+                additional_data: ::std::collections::BTreeMap::new(),
+            }
+        }
+    }
+};
 
 /// The entity type `example.club.badge`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
@@ -205,68 +205,68 @@ pub struct Badge {
     pub additional_data: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 
-impl<'de> ::serde::Deserialize<'de> for Badge {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::deserialize_record(deserializer)
-    }
-}
-
-impl rt::Record for Badge {
-    const PROPERTIES: &'static [&'static str] = &[
-        "@odata.type",
-        "@odata.etag",
-        "id",
-        "title",
-    ];
-    const EXPECTING: &'static str = "struct Badge";
-    fn empty() -> Self {
-        Self {
-            odata_type: None,
-            ..Default::default()
+const _: () = {
+    impl<'de> ::serde::Deserialize<'de> for Badge {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            rt::deserialize_record(deserializer)
         }
     }
 
-    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
-        &mut self,
-        index: usize,
-        map: &mut A,
-    ) -> Result<(), A::Error> {
-        match index {
-            0 => self.odata_type = map.next_value()?,
-            1 => self.odata_etag = map.next_value()?,
-            2 => self.id = map.next_value()?,
-            3 => self.title = map.next_value()?,
-            _ => {}
+    impl rt::Record for Badge {
+        const PROPERTIES: &'static [&'static str] = &[
+            "@odata.type",
+            "@odata.etag",
+            "id",
+            "title",
+        ];
+        const EXPECTING: &'static str = "struct Badge";
+        fn empty() -> Self {
+            Self {
+                odata_type: None,
+                ..Default::default()
+            }
         }
-        Ok(())
-    }
-
-    fn additional_data(
-        &mut self,
-    ) -> &mut ::std::collections::BTreeMap<String, ::serde_json::Value> {
-        &mut self.additional_data
-    }
-}
-
-impl Badge {
-    /// The `@odata.type` of this type.
-    pub const ODATA_TYPE: &'static str = "#example.club.badge";
-}
-
-impl Default for Badge {
-    /// An empty value that names its type, ready to fill in for a request body.
-    fn default() -> Self {
-        Self {
-            odata_type: Some(Self::ODATA_TYPE.to_owned()),
-            odata_etag: None,
-            id: Default::default(),
-            title: rt::Field::Absent,
-            additional_data: ::std::collections::BTreeMap::new(),
+        fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+            &mut self,
+            index: usize,
+            map: &mut A,
+        ) -> Result<(), A::Error> {
+            match index {
+                0 => self.odata_type = map.next_value()?,
+                1 => self.odata_etag = map.next_value()?,
+                2 => self.id = map.next_value()?,
+                3 => self.title = map.next_value()?,
+                _ => {}
+            }
+            Ok(())
+        }
+        fn additional_data(
+            &mut self,
+        ) -> &mut ::std::collections::BTreeMap<String, ::serde_json::Value> {
+            &mut self.additional_data
         }
     }
-}
+
+    impl Badge {
+        /// The `@odata.type` of this type.
+        pub const ODATA_TYPE: &'static str = "#example.club.badge";
+    }
+
+    impl Default for Badge {
+        /// An empty value that names its type, ready to fill in for a request body.
+        fn default() -> Self {
+            Self {
+                odata_type: Some(Self::ODATA_TYPE.to_owned()),
+                odata_etag: None,
+                id: Default::default(),
+                title: rt::Field::Absent,
+                additional_data: ::std::collections::BTreeMap::new(),
+            }
+        }
+    }
+};
 
 /// The entity type `example.club.country`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
@@ -288,68 +288,68 @@ pub struct Country {
     pub additional_data: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 
-impl<'de> ::serde::Deserialize<'de> for Country {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::deserialize_record(deserializer)
-    }
-}
-
-impl rt::Record for Country {
-    const PROPERTIES: &'static [&'static str] = &[
-        "@odata.type",
-        "@odata.etag",
-        "code",
-        "name",
-    ];
-    const EXPECTING: &'static str = "struct Country";
-    fn empty() -> Self {
-        Self {
-            odata_type: None,
-            ..Default::default()
+const _: () = {
+    impl<'de> ::serde::Deserialize<'de> for Country {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            rt::deserialize_record(deserializer)
         }
     }
 
-    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
-        &mut self,
-        index: usize,
-        map: &mut A,
-    ) -> Result<(), A::Error> {
-        match index {
-            0 => self.odata_type = map.next_value()?,
-            1 => self.odata_etag = map.next_value()?,
-            2 => self.code = map.next_value()?,
-            3 => self.name = map.next_value()?,
-            _ => {}
+    impl rt::Record for Country {
+        const PROPERTIES: &'static [&'static str] = &[
+            "@odata.type",
+            "@odata.etag",
+            "code",
+            "name",
+        ];
+        const EXPECTING: &'static str = "struct Country";
+        fn empty() -> Self {
+            Self {
+                odata_type: None,
+                ..Default::default()
+            }
         }
-        Ok(())
-    }
-
-    fn additional_data(
-        &mut self,
-    ) -> &mut ::std::collections::BTreeMap<String, ::serde_json::Value> {
-        &mut self.additional_data
-    }
-}
-
-impl Country {
-    /// The `@odata.type` of this type.
-    pub const ODATA_TYPE: &'static str = "#example.club.country";
-}
-
-impl Default for Country {
-    /// An empty value that names its type, ready to fill in for a request body.
-    fn default() -> Self {
-        Self {
-            odata_type: Some(Self::ODATA_TYPE.to_owned()),
-            odata_etag: None,
-            code: Default::default(),
-            name: rt::Field::Absent,
-            additional_data: ::std::collections::BTreeMap::new(),
+        fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+            &mut self,
+            index: usize,
+            map: &mut A,
+        ) -> Result<(), A::Error> {
+            match index {
+                0 => self.odata_type = map.next_value()?,
+                1 => self.odata_etag = map.next_value()?,
+                2 => self.code = map.next_value()?,
+                3 => self.name = map.next_value()?,
+                _ => {}
+            }
+            Ok(())
+        }
+        fn additional_data(
+            &mut self,
+        ) -> &mut ::std::collections::BTreeMap<String, ::serde_json::Value> {
+            &mut self.additional_data
         }
     }
-}
+
+    impl Country {
+        /// The `@odata.type` of this type.
+        pub const ODATA_TYPE: &'static str = "#example.club.country";
+    }
+
+    impl Default for Country {
+        /// An empty value that names its type, ready to fill in for a request body.
+        fn default() -> Self {
+            Self {
+                odata_type: Some(Self::ODATA_TYPE.to_owned()),
+                odata_etag: None,
+                code: Default::default(),
+                name: rt::Field::Absent,
+                additional_data: ::std::collections::BTreeMap::new(),
+            }
+        }
+    }
+};
 
 /// The entity type `example.club.entry`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
@@ -371,68 +371,68 @@ pub struct Entry {
     pub additional_data: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 
-impl<'de> ::serde::Deserialize<'de> for Entry {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::deserialize_record(deserializer)
-    }
-}
-
-impl rt::Record for Entry {
-    const PROPERTIES: &'static [&'static str] = &[
-        "@odata.type",
-        "@odata.etag",
-        "id",
-        "amount",
-    ];
-    const EXPECTING: &'static str = "struct Entry";
-    fn empty() -> Self {
-        Self {
-            odata_type: None,
-            ..Default::default()
+const _: () = {
+    impl<'de> ::serde::Deserialize<'de> for Entry {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            rt::deserialize_record(deserializer)
         }
     }
 
-    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
-        &mut self,
-        index: usize,
-        map: &mut A,
-    ) -> Result<(), A::Error> {
-        match index {
-            0 => self.odata_type = map.next_value()?,
-            1 => self.odata_etag = map.next_value()?,
-            2 => self.id = map.next_value()?,
-            3 => self.amount = map.next_value()?,
-            _ => {}
+    impl rt::Record for Entry {
+        const PROPERTIES: &'static [&'static str] = &[
+            "@odata.type",
+            "@odata.etag",
+            "id",
+            "amount",
+        ];
+        const EXPECTING: &'static str = "struct Entry";
+        fn empty() -> Self {
+            Self {
+                odata_type: None,
+                ..Default::default()
+            }
         }
-        Ok(())
-    }
-
-    fn additional_data(
-        &mut self,
-    ) -> &mut ::std::collections::BTreeMap<String, ::serde_json::Value> {
-        &mut self.additional_data
-    }
-}
-
-impl Entry {
-    /// The `@odata.type` of this type.
-    pub const ODATA_TYPE: &'static str = "#example.club.entry";
-}
-
-impl Default for Entry {
-    /// An empty value that names its type, ready to fill in for a request body.
-    fn default() -> Self {
-        Self {
-            odata_type: Some(Self::ODATA_TYPE.to_owned()),
-            odata_etag: None,
-            id: Default::default(),
-            amount: rt::Field::Absent,
-            additional_data: ::std::collections::BTreeMap::new(),
+        fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+            &mut self,
+            index: usize,
+            map: &mut A,
+        ) -> Result<(), A::Error> {
+            match index {
+                0 => self.odata_type = map.next_value()?,
+                1 => self.odata_etag = map.next_value()?,
+                2 => self.id = map.next_value()?,
+                3 => self.amount = map.next_value()?,
+                _ => {}
+            }
+            Ok(())
+        }
+        fn additional_data(
+            &mut self,
+        ) -> &mut ::std::collections::BTreeMap<String, ::serde_json::Value> {
+            &mut self.additional_data
         }
     }
-}
+
+    impl Entry {
+        /// The `@odata.type` of this type.
+        pub const ODATA_TYPE: &'static str = "#example.club.entry";
+    }
+
+    impl Default for Entry {
+        /// An empty value that names its type, ready to fill in for a request body.
+        fn default() -> Self {
+            Self {
+                odata_type: Some(Self::ODATA_TYPE.to_owned()),
+                odata_etag: None,
+                id: Default::default(),
+                amount: rt::Field::Absent,
+                additional_data: ::std::collections::BTreeMap::new(),
+            }
+        }
+    }
+};
 
 /// The entity type `example.club.club`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
@@ -454,68 +454,68 @@ pub struct Club {
     pub additional_data: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 
-impl<'de> ::serde::Deserialize<'de> for Club {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::deserialize_record(deserializer)
-    }
-}
-
-impl rt::Record for Club {
-    const PROPERTIES: &'static [&'static str] = &[
-        "@odata.type",
-        "@odata.etag",
-        "id",
-        "name",
-    ];
-    const EXPECTING: &'static str = "struct Club";
-    fn empty() -> Self {
-        Self {
-            odata_type: None,
-            ..Default::default()
+const _: () = {
+    impl<'de> ::serde::Deserialize<'de> for Club {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            rt::deserialize_record(deserializer)
         }
     }
 
-    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
-        &mut self,
-        index: usize,
-        map: &mut A,
-    ) -> Result<(), A::Error> {
-        match index {
-            0 => self.odata_type = map.next_value()?,
-            1 => self.odata_etag = map.next_value()?,
-            2 => self.id = map.next_value()?,
-            3 => self.name = map.next_value()?,
-            _ => {}
+    impl rt::Record for Club {
+        const PROPERTIES: &'static [&'static str] = &[
+            "@odata.type",
+            "@odata.etag",
+            "id",
+            "name",
+        ];
+        const EXPECTING: &'static str = "struct Club";
+        fn empty() -> Self {
+            Self {
+                odata_type: None,
+                ..Default::default()
+            }
         }
-        Ok(())
-    }
-
-    fn additional_data(
-        &mut self,
-    ) -> &mut ::std::collections::BTreeMap<String, ::serde_json::Value> {
-        &mut self.additional_data
-    }
-}
-
-impl Club {
-    /// The `@odata.type` of this type.
-    pub const ODATA_TYPE: &'static str = "#example.club.club";
-}
-
-impl Default for Club {
-    /// An empty value that names its type, ready to fill in for a request body.
-    fn default() -> Self {
-        Self {
-            odata_type: Some(Self::ODATA_TYPE.to_owned()),
-            odata_etag: None,
-            id: Default::default(),
-            name: rt::Field::Absent,
-            additional_data: ::std::collections::BTreeMap::new(),
+        fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+            &mut self,
+            index: usize,
+            map: &mut A,
+        ) -> Result<(), A::Error> {
+            match index {
+                0 => self.odata_type = map.next_value()?,
+                1 => self.odata_etag = map.next_value()?,
+                2 => self.id = map.next_value()?,
+                3 => self.name = map.next_value()?,
+                _ => {}
+            }
+            Ok(())
+        }
+        fn additional_data(
+            &mut self,
+        ) -> &mut ::std::collections::BTreeMap<String, ::serde_json::Value> {
+            &mut self.additional_data
         }
     }
-}
+
+    impl Club {
+        /// The `@odata.type` of this type.
+        pub const ODATA_TYPE: &'static str = "#example.club.club";
+    }
+
+    impl Default for Club {
+        /// An empty value that names its type, ready to fill in for a request body.
+        fn default() -> Self {
+            Self {
+                odata_type: Some(Self::ODATA_TYPE.to_owned()),
+                odata_etag: None,
+                id: Default::default(),
+                name: rt::Field::Absent,
+                additional_data: ::std::collections::BTreeMap::new(),
+            }
+        }
+    }
+};
 
 /// The entity type `example.club.notice`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
@@ -537,65 +537,65 @@ pub struct Notice {
     pub additional_data: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 
-impl<'de> ::serde::Deserialize<'de> for Notice {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::deserialize_record(deserializer)
-    }
-}
-
-impl rt::Record for Notice {
-    const PROPERTIES: &'static [&'static str] = &[
-        "@odata.type",
-        "@odata.etag",
-        "id",
-        "text",
-    ];
-    const EXPECTING: &'static str = "struct Notice";
-    fn empty() -> Self {
-        Self {
-            odata_type: None,
-            ..Default::default()
+const _: () = {
+    impl<'de> ::serde::Deserialize<'de> for Notice {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            rt::deserialize_record(deserializer)
         }
     }
 
-    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
-        &mut self,
-        index: usize,
-        map: &mut A,
-    ) -> Result<(), A::Error> {
-        match index {
-            0 => self.odata_type = map.next_value()?,
-            1 => self.odata_etag = map.next_value()?,
-            2 => self.id = map.next_value()?,
-            3 => self.text = map.next_value()?,
-            _ => {}
+    impl rt::Record for Notice {
+        const PROPERTIES: &'static [&'static str] = &[
+            "@odata.type",
+            "@odata.etag",
+            "id",
+            "text",
+        ];
+        const EXPECTING: &'static str = "struct Notice";
+        fn empty() -> Self {
+            Self {
+                odata_type: None,
+                ..Default::default()
+            }
         }
-        Ok(())
-    }
-
-    fn additional_data(
-        &mut self,
-    ) -> &mut ::std::collections::BTreeMap<String, ::serde_json::Value> {
-        &mut self.additional_data
-    }
-}
-
-impl Notice {
-    /// The `@odata.type` of this type.
-    pub const ODATA_TYPE: &'static str = "#example.club.notice";
-}
-
-impl Default for Notice {
-    /// An empty value that names its type, ready to fill in for a request body.
-    fn default() -> Self {
-        Self {
-            odata_type: Some(Self::ODATA_TYPE.to_owned()),
-            odata_etag: None,
-            id: Default::default(),
-            text: rt::Field::Absent,
-            additional_data: ::std::collections::BTreeMap::new(),
+        fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+            &mut self,
+            index: usize,
+            map: &mut A,
+        ) -> Result<(), A::Error> {
+            match index {
+                0 => self.odata_type = map.next_value()?,
+                1 => self.odata_etag = map.next_value()?,
+                2 => self.id = map.next_value()?,
+                3 => self.text = map.next_value()?,
+                _ => {}
+            }
+            Ok(())
+        }
+        fn additional_data(
+            &mut self,
+        ) -> &mut ::std::collections::BTreeMap<String, ::serde_json::Value> {
+            &mut self.additional_data
         }
     }
-}
+
+    impl Notice {
+        /// The `@odata.type` of this type.
+        pub const ODATA_TYPE: &'static str = "#example.club.notice";
+    }
+
+    impl Default for Notice {
+        /// An empty value that names its type, ready to fill in for a request body.
+        fn default() -> Self {
+            Self {
+                odata_type: Some(Self::ODATA_TYPE.to_owned()),
+                odata_etag: None,
+                id: Default::default(),
+                text: rt::Field::Absent,
+                additional_data: ::std::collections::BTreeMap::new(),
+            }
+        }
+    }
+};

@@ -38,74 +38,71 @@ pub struct Drive {
 }
 
 #[cfg(any(feature = "drives", feature = "archivedDrives"))]
-impl<'de> ::serde::Deserialize<'de> for Drive {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::deserialize_record(deserializer)
-    }
-}
-
-#[cfg(any(feature = "drives", feature = "archivedDrives"))]
-impl rt::Record for Drive {
-    const PROPERTIES: &'static [&'static str] = &[
-        "@odata.type",
-        "@odata.etag",
-        "id",
-        "quota",
-        "items",
-    ];
-    const EXPECTING: &'static str = "struct Drive";
-    fn empty() -> Self {
-        Self {
-            odata_type: None,
-            ..Default::default()
+const _: () = {
+    impl<'de> ::serde::Deserialize<'de> for Drive {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            rt::deserialize_record(deserializer)
         }
     }
 
-    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
-        &mut self,
-        index: usize,
-        map: &mut A,
-    ) -> Result<(), A::Error> {
-        match index {
-            0 => self.odata_type = map.next_value()?,
-            1 => self.odata_etag = map.next_value()?,
-            2 => self.id = map.next_value()?,
-            3 => self.quota = rt::next_int64(map)?,
-            4 => self.items = map.next_value()?,
-            _ => {}
+    impl rt::Record for Drive {
+        const PROPERTIES: &'static [&'static str] = &[
+            "@odata.type",
+            "@odata.etag",
+            "id",
+            "quota",
+            "items",
+        ];
+        const EXPECTING: &'static str = "struct Drive";
+        fn empty() -> Self {
+            Self {
+                odata_type: None,
+                ..Default::default()
+            }
         }
-        Ok(())
-    }
-
-    fn additional_data(
-        &mut self,
-    ) -> &mut ::std::collections::BTreeMap<String, ::serde_json::Value> {
-        &mut self.additional_data
-    }
-}
-
-#[cfg(any(feature = "drives", feature = "archivedDrives"))]
-impl Drive {
-    /// The `@odata.type` of this type.
-    pub const ODATA_TYPE: &'static str = "#example.drive.drive";
-}
-
-#[cfg(any(feature = "drives", feature = "archivedDrives"))]
-impl Default for Drive {
-    /// An empty value that names its type, ready to fill in for a request body.
-    fn default() -> Self {
-        Self {
-            odata_type: Some(Self::ODATA_TYPE.to_owned()),
-            odata_etag: None,
-            id: Default::default(),
-            quota: rt::Field::Absent,
-            items: None,
-            additional_data: ::std::collections::BTreeMap::new(),
+        fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+            &mut self,
+            index: usize,
+            map: &mut A,
+        ) -> Result<(), A::Error> {
+            match index {
+                0 => self.odata_type = map.next_value()?,
+                1 => self.odata_etag = map.next_value()?,
+                2 => self.id = map.next_value()?,
+                3 => self.quota = rt::next_int64(map)?,
+                4 => self.items = map.next_value()?,
+                _ => {}
+            }
+            Ok(())
+        }
+        fn additional_data(
+            &mut self,
+        ) -> &mut ::std::collections::BTreeMap<String, ::serde_json::Value> {
+            &mut self.additional_data
         }
     }
-}
+
+    impl Drive {
+        /// The `@odata.type` of this type.
+        pub const ODATA_TYPE: &'static str = "#example.drive.drive";
+    }
+
+    impl Default for Drive {
+        /// An empty value that names its type, ready to fill in for a request body.
+        fn default() -> Self {
+            Self {
+                odata_type: Some(Self::ODATA_TYPE.to_owned()),
+                odata_etag: None,
+                id: Default::default(),
+                quota: rt::Field::Absent,
+                items: None,
+                additional_data: ::std::collections::BTreeMap::new(),
+            }
+        }
+    }
+};
 
 /// The entity type `example.drive.driveItem`. Abstract: values are always of a derived type.
 #[cfg(any(feature = "drives", feature = "archivedDrives", feature = "recent"))]
@@ -131,74 +128,71 @@ pub struct DriveItem {
 }
 
 #[cfg(any(feature = "drives", feature = "archivedDrives", feature = "recent"))]
-impl<'de> ::serde::Deserialize<'de> for DriveItem {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::deserialize_record(deserializer)
-    }
-}
-
-#[cfg(any(feature = "drives", feature = "archivedDrives", feature = "recent"))]
-impl rt::Record for DriveItem {
-    const PROPERTIES: &'static [&'static str] = &[
-        "@odata.type",
-        "@odata.etag",
-        "id",
-        "name",
-        "grants",
-    ];
-    const EXPECTING: &'static str = "struct DriveItem";
-    fn empty() -> Self {
-        Self {
-            odata_type: None,
-            ..Default::default()
+const _: () = {
+    impl<'de> ::serde::Deserialize<'de> for DriveItem {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            rt::deserialize_record(deserializer)
         }
     }
 
-    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
-        &mut self,
-        index: usize,
-        map: &mut A,
-    ) -> Result<(), A::Error> {
-        match index {
-            0 => self.odata_type = map.next_value()?,
-            1 => self.odata_etag = map.next_value()?,
-            2 => self.id = map.next_value()?,
-            3 => self.name = map.next_value()?,
-            4 => self.grants = map.next_value()?,
-            _ => {}
+    impl rt::Record for DriveItem {
+        const PROPERTIES: &'static [&'static str] = &[
+            "@odata.type",
+            "@odata.etag",
+            "id",
+            "name",
+            "grants",
+        ];
+        const EXPECTING: &'static str = "struct DriveItem";
+        fn empty() -> Self {
+            Self {
+                odata_type: None,
+                ..Default::default()
+            }
         }
-        Ok(())
-    }
-
-    fn additional_data(
-        &mut self,
-    ) -> &mut ::std::collections::BTreeMap<String, ::serde_json::Value> {
-        &mut self.additional_data
-    }
-}
-
-#[cfg(any(feature = "drives", feature = "archivedDrives", feature = "recent"))]
-impl DriveItem {
-    /// The `@odata.type` of this type.
-    pub const ODATA_TYPE: &'static str = "#example.drive.driveItem";
-}
-
-#[cfg(any(feature = "drives", feature = "archivedDrives", feature = "recent"))]
-impl Default for DriveItem {
-    /// An empty value that names its type, ready to fill in for a request body.
-    fn default() -> Self {
-        Self {
-            odata_type: Some(Self::ODATA_TYPE.to_owned()),
-            odata_etag: None,
-            id: Default::default(),
-            name: None,
-            grants: rt::Field::Absent,
-            additional_data: ::std::collections::BTreeMap::new(),
+        fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+            &mut self,
+            index: usize,
+            map: &mut A,
+        ) -> Result<(), A::Error> {
+            match index {
+                0 => self.odata_type = map.next_value()?,
+                1 => self.odata_etag = map.next_value()?,
+                2 => self.id = map.next_value()?,
+                3 => self.name = map.next_value()?,
+                4 => self.grants = map.next_value()?,
+                _ => {}
+            }
+            Ok(())
+        }
+        fn additional_data(
+            &mut self,
+        ) -> &mut ::std::collections::BTreeMap<String, ::serde_json::Value> {
+            &mut self.additional_data
         }
     }
-}
+
+    impl DriveItem {
+        /// The `@odata.type` of this type.
+        pub const ODATA_TYPE: &'static str = "#example.drive.driveItem";
+    }
+
+    impl Default for DriveItem {
+        /// An empty value that names its type, ready to fill in for a request body.
+        fn default() -> Self {
+            Self {
+                odata_type: Some(Self::ODATA_TYPE.to_owned()),
+                odata_etag: None,
+                id: Default::default(),
+                name: None,
+                grants: rt::Field::Absent,
+                additional_data: ::std::collections::BTreeMap::new(),
+            }
+        }
+    }
+};
 
 /// The entity type `example.drive.folder`, derived from `example.drive.driveItem`.
 #[cfg(any(feature = "drives", feature = "archivedDrives", feature = "recent"))]
@@ -230,80 +224,77 @@ pub struct Folder {
 }
 
 #[cfg(any(feature = "drives", feature = "archivedDrives", feature = "recent"))]
-impl<'de> ::serde::Deserialize<'de> for Folder {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::deserialize_record(deserializer)
-    }
-}
-
-#[cfg(any(feature = "drives", feature = "archivedDrives", feature = "recent"))]
-impl rt::Record for Folder {
-    const PROPERTIES: &'static [&'static str] = &[
-        "@odata.type",
-        "@odata.etag",
-        "id",
-        "name",
-        "grants",
-        "childCount",
-        "children",
-    ];
-    const EXPECTING: &'static str = "struct Folder";
-    fn empty() -> Self {
-        Self {
-            odata_type: None,
-            ..Default::default()
+const _: () = {
+    impl<'de> ::serde::Deserialize<'de> for Folder {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            rt::deserialize_record(deserializer)
         }
     }
 
-    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
-        &mut self,
-        index: usize,
-        map: &mut A,
-    ) -> Result<(), A::Error> {
-        match index {
-            0 => self.odata_type = map.next_value()?,
-            1 => self.odata_etag = map.next_value()?,
-            2 => self.id = map.next_value()?,
-            3 => self.name = map.next_value()?,
-            4 => self.grants = map.next_value()?,
-            5 => self.child_count = map.next_value()?,
-            6 => self.children = map.next_value()?,
-            _ => {}
+    impl rt::Record for Folder {
+        const PROPERTIES: &'static [&'static str] = &[
+            "@odata.type",
+            "@odata.etag",
+            "id",
+            "name",
+            "grants",
+            "childCount",
+            "children",
+        ];
+        const EXPECTING: &'static str = "struct Folder";
+        fn empty() -> Self {
+            Self {
+                odata_type: None,
+                ..Default::default()
+            }
         }
-        Ok(())
-    }
-
-    fn additional_data(
-        &mut self,
-    ) -> &mut ::std::collections::BTreeMap<String, ::serde_json::Value> {
-        &mut self.additional_data
-    }
-}
-
-#[cfg(any(feature = "drives", feature = "archivedDrives", feature = "recent"))]
-impl Folder {
-    /// The `@odata.type` of this type.
-    pub const ODATA_TYPE: &'static str = "#example.drive.folder";
-}
-
-#[cfg(any(feature = "drives", feature = "archivedDrives", feature = "recent"))]
-impl Default for Folder {
-    /// An empty value that names its type, ready to fill in for a request body.
-    fn default() -> Self {
-        Self {
-            odata_type: Some(Self::ODATA_TYPE.to_owned()),
-            odata_etag: None,
-            id: Default::default(),
-            name: None,
-            grants: rt::Field::Absent,
-            child_count: rt::Field::Absent,
-            children: None,
-            additional_data: ::std::collections::BTreeMap::new(),
+        fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+            &mut self,
+            index: usize,
+            map: &mut A,
+        ) -> Result<(), A::Error> {
+            match index {
+                0 => self.odata_type = map.next_value()?,
+                1 => self.odata_etag = map.next_value()?,
+                2 => self.id = map.next_value()?,
+                3 => self.name = map.next_value()?,
+                4 => self.grants = map.next_value()?,
+                5 => self.child_count = map.next_value()?,
+                6 => self.children = map.next_value()?,
+                _ => {}
+            }
+            Ok(())
+        }
+        fn additional_data(
+            &mut self,
+        ) -> &mut ::std::collections::BTreeMap<String, ::serde_json::Value> {
+            &mut self.additional_data
         }
     }
-}
+
+    impl Folder {
+        /// The `@odata.type` of this type.
+        pub const ODATA_TYPE: &'static str = "#example.drive.folder";
+    }
+
+    impl Default for Folder {
+        /// An empty value that names its type, ready to fill in for a request body.
+        fn default() -> Self {
+            Self {
+                odata_type: Some(Self::ODATA_TYPE.to_owned()),
+                odata_etag: None,
+                id: Default::default(),
+                name: None,
+                grants: rt::Field::Absent,
+                child_count: rt::Field::Absent,
+                children: None,
+                additional_data: ::std::collections::BTreeMap::new(),
+            }
+        }
+    }
+};
 
 /// The entity type `example.drive.file`, derived from `example.drive.driveItem`.
 #[cfg(any(feature = "drives", feature = "archivedDrives", feature = "recent"))]
@@ -337,80 +328,77 @@ pub struct File {
 }
 
 #[cfg(any(feature = "drives", feature = "archivedDrives", feature = "recent"))]
-impl<'de> ::serde::Deserialize<'de> for File {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::deserialize_record(deserializer)
-    }
-}
-
-#[cfg(any(feature = "drives", feature = "archivedDrives", feature = "recent"))]
-impl rt::Record for File {
-    const PROPERTIES: &'static [&'static str] = &[
-        "@odata.type",
-        "@odata.etag",
-        "id",
-        "name",
-        "grants",
-        "size",
-        "mimeType",
-    ];
-    const EXPECTING: &'static str = "struct File";
-    fn empty() -> Self {
-        Self {
-            odata_type: None,
-            ..Default::default()
+const _: () = {
+    impl<'de> ::serde::Deserialize<'de> for File {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            rt::deserialize_record(deserializer)
         }
     }
 
-    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
-        &mut self,
-        index: usize,
-        map: &mut A,
-    ) -> Result<(), A::Error> {
-        match index {
-            0 => self.odata_type = map.next_value()?,
-            1 => self.odata_etag = map.next_value()?,
-            2 => self.id = map.next_value()?,
-            3 => self.name = map.next_value()?,
-            4 => self.grants = map.next_value()?,
-            5 => self.size = rt::next_int64(map)?,
-            6 => self.mime_type = map.next_value()?,
-            _ => {}
+    impl rt::Record for File {
+        const PROPERTIES: &'static [&'static str] = &[
+            "@odata.type",
+            "@odata.etag",
+            "id",
+            "name",
+            "grants",
+            "size",
+            "mimeType",
+        ];
+        const EXPECTING: &'static str = "struct File";
+        fn empty() -> Self {
+            Self {
+                odata_type: None,
+                ..Default::default()
+            }
         }
-        Ok(())
-    }
-
-    fn additional_data(
-        &mut self,
-    ) -> &mut ::std::collections::BTreeMap<String, ::serde_json::Value> {
-        &mut self.additional_data
-    }
-}
-
-#[cfg(any(feature = "drives", feature = "archivedDrives", feature = "recent"))]
-impl File {
-    /// The `@odata.type` of this type.
-    pub const ODATA_TYPE: &'static str = "#example.drive.file";
-}
-
-#[cfg(any(feature = "drives", feature = "archivedDrives", feature = "recent"))]
-impl Default for File {
-    /// An empty value that names its type, ready to fill in for a request body.
-    fn default() -> Self {
-        Self {
-            odata_type: Some(Self::ODATA_TYPE.to_owned()),
-            odata_etag: None,
-            id: Default::default(),
-            name: None,
-            grants: rt::Field::Absent,
-            size: rt::Field::Absent,
-            mime_type: rt::Field::Absent,
-            additional_data: ::std::collections::BTreeMap::new(),
+        fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+            &mut self,
+            index: usize,
+            map: &mut A,
+        ) -> Result<(), A::Error> {
+            match index {
+                0 => self.odata_type = map.next_value()?,
+                1 => self.odata_etag = map.next_value()?,
+                2 => self.id = map.next_value()?,
+                3 => self.name = map.next_value()?,
+                4 => self.grants = map.next_value()?,
+                5 => self.size = rt::next_int64(map)?,
+                6 => self.mime_type = map.next_value()?,
+                _ => {}
+            }
+            Ok(())
+        }
+        fn additional_data(
+            &mut self,
+        ) -> &mut ::std::collections::BTreeMap<String, ::serde_json::Value> {
+            &mut self.additional_data
         }
     }
-}
+
+    impl File {
+        /// The `@odata.type` of this type.
+        pub const ODATA_TYPE: &'static str = "#example.drive.file";
+    }
+
+    impl Default for File {
+        /// An empty value that names its type, ready to fill in for a request body.
+        fn default() -> Self {
+            Self {
+                odata_type: Some(Self::ODATA_TYPE.to_owned()),
+                odata_etag: None,
+                id: Default::default(),
+                name: None,
+                grants: rt::Field::Absent,
+                size: rt::Field::Absent,
+                mime_type: rt::Field::Absent,
+                additional_data: ::std::collections::BTreeMap::new(),
+            }
+        }
+    }
+};
 
 /// The complex type `example.drive.uploadSession`.
 #[cfg(any(feature = "drives", feature = "archivedDrives"))]
@@ -432,71 +420,68 @@ pub struct UploadSession {
 }
 
 #[cfg(any(feature = "drives", feature = "archivedDrives"))]
-impl<'de> ::serde::Deserialize<'de> for UploadSession {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::deserialize_record(deserializer)
-    }
-}
-
-#[cfg(any(feature = "drives", feature = "archivedDrives"))]
-impl rt::Record for UploadSession {
-    const PROPERTIES: &'static [&'static str] = &[
-        "@odata.type",
-        "uploadUrl",
-        "expirationDateTime",
-        "nextExpectedRanges",
-    ];
-    const EXPECTING: &'static str = "struct UploadSession";
-    fn empty() -> Self {
-        Self {
-            odata_type: None,
-            ..Default::default()
+const _: () = {
+    impl<'de> ::serde::Deserialize<'de> for UploadSession {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            rt::deserialize_record(deserializer)
         }
     }
 
-    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
-        &mut self,
-        index: usize,
-        map: &mut A,
-    ) -> Result<(), A::Error> {
-        match index {
-            0 => self.odata_type = map.next_value()?,
-            1 => self.upload_url = map.next_value()?,
-            2 => self.expiration_date_time = map.next_value()?,
-            3 => self.next_expected_ranges = map.next_value()?,
-            _ => {}
+    impl rt::Record for UploadSession {
+        const PROPERTIES: &'static [&'static str] = &[
+            "@odata.type",
+            "uploadUrl",
+            "expirationDateTime",
+            "nextExpectedRanges",
+        ];
+        const EXPECTING: &'static str = "struct UploadSession";
+        fn empty() -> Self {
+            Self {
+                odata_type: None,
+                ..Default::default()
+            }
         }
-        Ok(())
-    }
-
-    fn additional_data(
-        &mut self,
-    ) -> &mut ::std::collections::BTreeMap<String, ::serde_json::Value> {
-        &mut self.additional_data
-    }
-}
-
-#[cfg(any(feature = "drives", feature = "archivedDrives"))]
-impl UploadSession {
-    /// The `@odata.type` of this type.
-    pub const ODATA_TYPE: &'static str = "#example.drive.uploadSession";
-}
-
-#[cfg(any(feature = "drives", feature = "archivedDrives"))]
-impl Default for UploadSession {
-    /// An empty value that names its type, ready to fill in for a request body.
-    fn default() -> Self {
-        Self {
-            odata_type: Some(Self::ODATA_TYPE.to_owned()),
-            upload_url: rt::Field::Absent,
-            expiration_date_time: rt::Field::Absent,
-            next_expected_ranges: rt::Field::Absent,
-            additional_data: ::std::collections::BTreeMap::new(),
+        fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+            &mut self,
+            index: usize,
+            map: &mut A,
+        ) -> Result<(), A::Error> {
+            match index {
+                0 => self.odata_type = map.next_value()?,
+                1 => self.upload_url = map.next_value()?,
+                2 => self.expiration_date_time = map.next_value()?,
+                3 => self.next_expected_ranges = map.next_value()?,
+                _ => {}
+            }
+            Ok(())
+        }
+        fn additional_data(
+            &mut self,
+        ) -> &mut ::std::collections::BTreeMap<String, ::serde_json::Value> {
+            &mut self.additional_data
         }
     }
-}
+
+    impl UploadSession {
+        /// The `@odata.type` of this type.
+        pub const ODATA_TYPE: &'static str = "#example.drive.uploadSession";
+    }
+
+    impl Default for UploadSession {
+        /// An empty value that names its type, ready to fill in for a request body.
+        fn default() -> Self {
+            Self {
+                odata_type: Some(Self::ODATA_TYPE.to_owned()),
+                upload_url: rt::Field::Absent,
+                expiration_date_time: rt::Field::Absent,
+                next_expected_ranges: rt::Field::Absent,
+                additional_data: ::std::collections::BTreeMap::new(),
+            }
+        }
+    }
+};
 
 /// A `example.drive.driveItem` or a value of a type derived from it, told apart by `@odata.type`.
 ///

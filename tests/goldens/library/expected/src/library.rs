@@ -25,62 +25,59 @@ pub struct Publication {
 }
 
 #[cfg(any(feature = "libraries", feature = "members", feature = "main"))]
-impl<'de> ::serde::Deserialize<'de> for Publication {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::deserialize_record(deserializer)
-    }
-}
-
-#[cfg(any(feature = "libraries", feature = "members", feature = "main"))]
-impl rt::Record for Publication {
-    const PROPERTIES: &'static [&'static str] = &["@odata.type", "year"];
-    const EXPECTING: &'static str = "struct Publication";
-    fn empty() -> Self {
-        Self {
-            odata_type: None,
-            ..Default::default()
+const _: () = {
+    impl<'de> ::serde::Deserialize<'de> for Publication {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            rt::deserialize_record(deserializer)
         }
     }
 
-    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
-        &mut self,
-        index: usize,
-        map: &mut A,
-    ) -> Result<(), A::Error> {
-        match index {
-            0 => self.odata_type = map.next_value()?,
-            1 => self.year = map.next_value()?,
-            _ => {}
+    impl rt::Record for Publication {
+        const PROPERTIES: &'static [&'static str] = &["@odata.type", "year"];
+        const EXPECTING: &'static str = "struct Publication";
+        fn empty() -> Self {
+            Self {
+                odata_type: None,
+                ..Default::default()
+            }
         }
-        Ok(())
-    }
-
-    fn additional_data(
-        &mut self,
-    ) -> &mut ::std::collections::BTreeMap<String, ::serde_json::Value> {
-        &mut self.additional_data
-    }
-}
-
-#[cfg(any(feature = "libraries", feature = "members", feature = "main"))]
-impl Publication {
-    /// The `@odata.type` of this type.
-    pub const ODATA_TYPE: &'static str = "#example.library.publication";
-}
-
-#[cfg(any(feature = "libraries", feature = "members", feature = "main"))]
-impl Default for Publication {
-    /// An empty value that names its type, ready to fill in for a request body.
-    fn default() -> Self {
-        Self {
-            odata_type: Some(Self::ODATA_TYPE.to_owned()),
-            year: None,
-            additional_data: ::std::collections::BTreeMap::new(),
+        fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+            &mut self,
+            index: usize,
+            map: &mut A,
+        ) -> Result<(), A::Error> {
+            match index {
+                0 => self.odata_type = map.next_value()?,
+                1 => self.year = map.next_value()?,
+                _ => {}
+            }
+            Ok(())
+        }
+        fn additional_data(
+            &mut self,
+        ) -> &mut ::std::collections::BTreeMap<String, ::serde_json::Value> {
+            &mut self.additional_data
         }
     }
-}
+
+    impl Publication {
+        /// The `@odata.type` of this type.
+        pub const ODATA_TYPE: &'static str = "#example.library.publication";
+    }
+
+    impl Default for Publication {
+        /// An empty value that names its type, ready to fill in for a request body.
+        fn default() -> Self {
+            Self {
+                odata_type: Some(Self::ODATA_TYPE.to_owned()),
+                year: None,
+                additional_data: ::std::collections::BTreeMap::new(),
+            }
+        }
+    }
+};
 
 /// The complex type `example.library.printRun`, derived from `example.library.publication`.
 #[cfg(any(feature = "libraries", feature = "members", feature = "main"))]
@@ -102,64 +99,61 @@ pub struct PrintRun {
 }
 
 #[cfg(any(feature = "libraries", feature = "members", feature = "main"))]
-impl<'de> ::serde::Deserialize<'de> for PrintRun {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::deserialize_record(deserializer)
-    }
-}
-
-#[cfg(any(feature = "libraries", feature = "members", feature = "main"))]
-impl rt::Record for PrintRun {
-    const PROPERTIES: &'static [&'static str] = &["@odata.type", "year", "copies"];
-    const EXPECTING: &'static str = "struct PrintRun";
-    fn empty() -> Self {
-        Self {
-            odata_type: None,
-            ..Default::default()
+const _: () = {
+    impl<'de> ::serde::Deserialize<'de> for PrintRun {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            rt::deserialize_record(deserializer)
         }
     }
 
-    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
-        &mut self,
-        index: usize,
-        map: &mut A,
-    ) -> Result<(), A::Error> {
-        match index {
-            0 => self.odata_type = map.next_value()?,
-            1 => self.year = map.next_value()?,
-            2 => self.copies = rt::next_int64(map)?,
-            _ => {}
+    impl rt::Record for PrintRun {
+        const PROPERTIES: &'static [&'static str] = &["@odata.type", "year", "copies"];
+        const EXPECTING: &'static str = "struct PrintRun";
+        fn empty() -> Self {
+            Self {
+                odata_type: None,
+                ..Default::default()
+            }
         }
-        Ok(())
-    }
-
-    fn additional_data(
-        &mut self,
-    ) -> &mut ::std::collections::BTreeMap<String, ::serde_json::Value> {
-        &mut self.additional_data
-    }
-}
-
-#[cfg(any(feature = "libraries", feature = "members", feature = "main"))]
-impl PrintRun {
-    /// The `@odata.type` of this type.
-    pub const ODATA_TYPE: &'static str = "#example.library.printRun";
-}
-
-#[cfg(any(feature = "libraries", feature = "members", feature = "main"))]
-impl Default for PrintRun {
-    /// An empty value that names its type, ready to fill in for a request body.
-    fn default() -> Self {
-        Self {
-            odata_type: Some(Self::ODATA_TYPE.to_owned()),
-            year: None,
-            copies: rt::Field::Absent,
-            additional_data: ::std::collections::BTreeMap::new(),
+        fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+            &mut self,
+            index: usize,
+            map: &mut A,
+        ) -> Result<(), A::Error> {
+            match index {
+                0 => self.odata_type = map.next_value()?,
+                1 => self.year = map.next_value()?,
+                2 => self.copies = rt::next_int64(map)?,
+                _ => {}
+            }
+            Ok(())
+        }
+        fn additional_data(
+            &mut self,
+        ) -> &mut ::std::collections::BTreeMap<String, ::serde_json::Value> {
+            &mut self.additional_data
         }
     }
-}
+
+    impl PrintRun {
+        /// The `@odata.type` of this type.
+        pub const ODATA_TYPE: &'static str = "#example.library.printRun";
+    }
+
+    impl Default for PrintRun {
+        /// An empty value that names its type, ready to fill in for a request body.
+        fn default() -> Self {
+            Self {
+                odata_type: Some(Self::ODATA_TYPE.to_owned()),
+                year: None,
+                copies: rt::Field::Absent,
+                additional_data: ::std::collections::BTreeMap::new(),
+            }
+        }
+    }
+};
 
 /// The complex type `example.library.digitalRelease`, derived from `example.library.publication`.
 #[cfg(any(feature = "libraries", feature = "members", feature = "main"))]
@@ -184,71 +178,68 @@ pub struct DigitalRelease {
 }
 
 #[cfg(any(feature = "libraries", feature = "members", feature = "main"))]
-impl<'de> ::serde::Deserialize<'de> for DigitalRelease {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::deserialize_record(deserializer)
-    }
-}
-
-#[cfg(any(feature = "libraries", feature = "members", feature = "main"))]
-impl rt::Record for DigitalRelease {
-    const PROPERTIES: &'static [&'static str] = &[
-        "@odata.type",
-        "year",
-        "url",
-        "sizeBytes",
-    ];
-    const EXPECTING: &'static str = "struct DigitalRelease";
-    fn empty() -> Self {
-        Self {
-            odata_type: None,
-            ..Default::default()
+const _: () = {
+    impl<'de> ::serde::Deserialize<'de> for DigitalRelease {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            rt::deserialize_record(deserializer)
         }
     }
 
-    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
-        &mut self,
-        index: usize,
-        map: &mut A,
-    ) -> Result<(), A::Error> {
-        match index {
-            0 => self.odata_type = map.next_value()?,
-            1 => self.year = map.next_value()?,
-            2 => self.url = map.next_value()?,
-            3 => self.size_bytes = rt::next_int64(map)?,
-            _ => {}
+    impl rt::Record for DigitalRelease {
+        const PROPERTIES: &'static [&'static str] = &[
+            "@odata.type",
+            "year",
+            "url",
+            "sizeBytes",
+        ];
+        const EXPECTING: &'static str = "struct DigitalRelease";
+        fn empty() -> Self {
+            Self {
+                odata_type: None,
+                ..Default::default()
+            }
         }
-        Ok(())
-    }
-
-    fn additional_data(
-        &mut self,
-    ) -> &mut ::std::collections::BTreeMap<String, ::serde_json::Value> {
-        &mut self.additional_data
-    }
-}
-
-#[cfg(any(feature = "libraries", feature = "members", feature = "main"))]
-impl DigitalRelease {
-    /// The `@odata.type` of this type.
-    pub const ODATA_TYPE: &'static str = "#example.library.digitalRelease";
-}
-
-#[cfg(any(feature = "libraries", feature = "members", feature = "main"))]
-impl Default for DigitalRelease {
-    /// An empty value that names its type, ready to fill in for a request body.
-    fn default() -> Self {
-        Self {
-            odata_type: Some(Self::ODATA_TYPE.to_owned()),
-            year: None,
-            url: rt::Field::Absent,
-            size_bytes: rt::Field::Absent,
-            additional_data: ::std::collections::BTreeMap::new(),
+        fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+            &mut self,
+            index: usize,
+            map: &mut A,
+        ) -> Result<(), A::Error> {
+            match index {
+                0 => self.odata_type = map.next_value()?,
+                1 => self.year = map.next_value()?,
+                2 => self.url = map.next_value()?,
+                3 => self.size_bytes = rt::next_int64(map)?,
+                _ => {}
+            }
+            Ok(())
+        }
+        fn additional_data(
+            &mut self,
+        ) -> &mut ::std::collections::BTreeMap<String, ::serde_json::Value> {
+            &mut self.additional_data
         }
     }
-}
+
+    impl DigitalRelease {
+        /// The `@odata.type` of this type.
+        pub const ODATA_TYPE: &'static str = "#example.library.digitalRelease";
+    }
+
+    impl Default for DigitalRelease {
+        /// An empty value that names its type, ready to fill in for a request body.
+        fn default() -> Self {
+            Self {
+                odata_type: Some(Self::ODATA_TYPE.to_owned()),
+                year: None,
+                url: rt::Field::Absent,
+                size_bytes: rt::Field::Absent,
+                additional_data: ::std::collections::BTreeMap::new(),
+            }
+        }
+    }
+};
 
 /// The complex type `example.library.citation`.
 #[cfg(any(feature = "libraries", feature = "members", feature = "main"))]
@@ -267,64 +258,61 @@ pub struct Citation {
 }
 
 #[cfg(any(feature = "libraries", feature = "members", feature = "main"))]
-impl<'de> ::serde::Deserialize<'de> for Citation {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::deserialize_record(deserializer)
-    }
-}
-
-#[cfg(any(feature = "libraries", feature = "members", feature = "main"))]
-impl rt::Record for Citation {
-    const PROPERTIES: &'static [&'static str] = &["@odata.type", "text", "source"];
-    const EXPECTING: &'static str = "struct Citation";
-    fn empty() -> Self {
-        Self {
-            odata_type: None,
-            ..Default::default()
+const _: () = {
+    impl<'de> ::serde::Deserialize<'de> for Citation {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            rt::deserialize_record(deserializer)
         }
     }
 
-    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
-        &mut self,
-        index: usize,
-        map: &mut A,
-    ) -> Result<(), A::Error> {
-        match index {
-            0 => self.odata_type = map.next_value()?,
-            1 => self.text = map.next_value()?,
-            2 => self.source = map.next_value()?,
-            _ => {}
+    impl rt::Record for Citation {
+        const PROPERTIES: &'static [&'static str] = &["@odata.type", "text", "source"];
+        const EXPECTING: &'static str = "struct Citation";
+        fn empty() -> Self {
+            Self {
+                odata_type: None,
+                ..Default::default()
+            }
         }
-        Ok(())
-    }
-
-    fn additional_data(
-        &mut self,
-    ) -> &mut ::std::collections::BTreeMap<String, ::serde_json::Value> {
-        &mut self.additional_data
-    }
-}
-
-#[cfg(any(feature = "libraries", feature = "members", feature = "main"))]
-impl Citation {
-    /// The `@odata.type` of this type.
-    pub const ODATA_TYPE: &'static str = "#example.library.citation";
-}
-
-#[cfg(any(feature = "libraries", feature = "members", feature = "main"))]
-impl Default for Citation {
-    /// An empty value that names its type, ready to fill in for a request body.
-    fn default() -> Self {
-        Self {
-            odata_type: Some(Self::ODATA_TYPE.to_owned()),
-            text: None,
-            source: rt::Field::Absent,
-            additional_data: ::std::collections::BTreeMap::new(),
+        fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+            &mut self,
+            index: usize,
+            map: &mut A,
+        ) -> Result<(), A::Error> {
+            match index {
+                0 => self.odata_type = map.next_value()?,
+                1 => self.text = map.next_value()?,
+                2 => self.source = map.next_value()?,
+                _ => {}
+            }
+            Ok(())
+        }
+        fn additional_data(
+            &mut self,
+        ) -> &mut ::std::collections::BTreeMap<String, ::serde_json::Value> {
+            &mut self.additional_data
         }
     }
-}
+
+    impl Citation {
+        /// The `@odata.type` of this type.
+        pub const ODATA_TYPE: &'static str = "#example.library.citation";
+    }
+
+    impl Default for Citation {
+        /// An empty value that names its type, ready to fill in for a request body.
+        fn default() -> Self {
+            Self {
+                odata_type: Some(Self::ODATA_TYPE.to_owned()),
+                text: None,
+                source: rt::Field::Absent,
+                additional_data: ::std::collections::BTreeMap::new(),
+            }
+        }
+    }
+};
 
 /// The entity type `example.library.entity`. Abstract: values are always of a derived type.
 #[cfg(feature = "full")]
@@ -346,64 +334,65 @@ pub struct Entity {
 }
 
 #[cfg(feature = "full")]
-impl<'de> ::serde::Deserialize<'de> for Entity {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::deserialize_record(deserializer)
-    }
-}
-
-#[cfg(feature = "full")]
-impl rt::Record for Entity {
-    const PROPERTIES: &'static [&'static str] = &["@odata.type", "@odata.etag", "id"];
-    const EXPECTING: &'static str = "struct Entity";
-    fn empty() -> Self {
-        Self {
-            odata_type: None,
-            ..Default::default()
+const _: () = {
+    impl<'de> ::serde::Deserialize<'de> for Entity {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            rt::deserialize_record(deserializer)
         }
     }
 
-    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
-        &mut self,
-        index: usize,
-        map: &mut A,
-    ) -> Result<(), A::Error> {
-        match index {
-            0 => self.odata_type = map.next_value()?,
-            1 => self.odata_etag = map.next_value()?,
-            2 => self.id = map.next_value()?,
-            _ => {}
+    impl rt::Record for Entity {
+        const PROPERTIES: &'static [&'static str] = &[
+            "@odata.type",
+            "@odata.etag",
+            "id",
+        ];
+        const EXPECTING: &'static str = "struct Entity";
+        fn empty() -> Self {
+            Self {
+                odata_type: None,
+                ..Default::default()
+            }
         }
-        Ok(())
-    }
-
-    fn additional_data(
-        &mut self,
-    ) -> &mut ::std::collections::BTreeMap<String, ::serde_json::Value> {
-        &mut self.additional_data
-    }
-}
-
-#[cfg(feature = "full")]
-impl Entity {
-    /// The `@odata.type` of this type.
-    pub const ODATA_TYPE: &'static str = "#example.library.entity";
-}
-
-#[cfg(feature = "full")]
-impl Default for Entity {
-    /// An empty value that names its type, ready to fill in for a request body.
-    fn default() -> Self {
-        Self {
-            odata_type: Some(Self::ODATA_TYPE.to_owned()),
-            odata_etag: None,
-            id: Default::default(),
-            additional_data: ::std::collections::BTreeMap::new(),
+        fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+            &mut self,
+            index: usize,
+            map: &mut A,
+        ) -> Result<(), A::Error> {
+            match index {
+                0 => self.odata_type = map.next_value()?,
+                1 => self.odata_etag = map.next_value()?,
+                2 => self.id = map.next_value()?,
+                _ => {}
+            }
+            Ok(())
+        }
+        fn additional_data(
+            &mut self,
+        ) -> &mut ::std::collections::BTreeMap<String, ::serde_json::Value> {
+            &mut self.additional_data
         }
     }
-}
+
+    impl Entity {
+        /// The `@odata.type` of this type.
+        pub const ODATA_TYPE: &'static str = "#example.library.entity";
+    }
+
+    impl Default for Entity {
+        /// An empty value that names its type, ready to fill in for a request body.
+        fn default() -> Self {
+            Self {
+                odata_type: Some(Self::ODATA_TYPE.to_owned()),
+                odata_etag: None,
+                id: Default::default(),
+                additional_data: ::std::collections::BTreeMap::new(),
+            }
+        }
+    }
+};
 
 /// The entity type `example.library.library`, derived from `example.library.entity`.
 #[cfg(any(feature = "libraries", feature = "main"))]
@@ -433,77 +422,74 @@ pub struct Library {
 }
 
 #[cfg(any(feature = "libraries", feature = "main"))]
-impl<'de> ::serde::Deserialize<'de> for Library {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::deserialize_record(deserializer)
-    }
-}
-
-#[cfg(any(feature = "libraries", feature = "main"))]
-impl rt::Record for Library {
-    const PROPERTIES: &'static [&'static str] = &[
-        "@odata.type",
-        "@odata.etag",
-        "id",
-        "name",
-        "shelves",
-        "logo",
-    ];
-    const EXPECTING: &'static str = "struct Library";
-    fn empty() -> Self {
-        Self {
-            odata_type: None,
-            ..Default::default()
+const _: () = {
+    impl<'de> ::serde::Deserialize<'de> for Library {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            rt::deserialize_record(deserializer)
         }
     }
 
-    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
-        &mut self,
-        index: usize,
-        map: &mut A,
-    ) -> Result<(), A::Error> {
-        match index {
-            0 => self.odata_type = map.next_value()?,
-            1 => self.odata_etag = map.next_value()?,
-            2 => self.id = map.next_value()?,
-            3 => self.name = map.next_value()?,
-            4 => self.shelves = map.next_value()?,
-            5 => self.logo = map.next_value()?,
-            _ => {}
+    impl rt::Record for Library {
+        const PROPERTIES: &'static [&'static str] = &[
+            "@odata.type",
+            "@odata.etag",
+            "id",
+            "name",
+            "shelves",
+            "logo",
+        ];
+        const EXPECTING: &'static str = "struct Library";
+        fn empty() -> Self {
+            Self {
+                odata_type: None,
+                ..Default::default()
+            }
         }
-        Ok(())
-    }
-
-    fn additional_data(
-        &mut self,
-    ) -> &mut ::std::collections::BTreeMap<String, ::serde_json::Value> {
-        &mut self.additional_data
-    }
-}
-
-#[cfg(any(feature = "libraries", feature = "main"))]
-impl Library {
-    /// The `@odata.type` of this type.
-    pub const ODATA_TYPE: &'static str = "#example.library.library";
-}
-
-#[cfg(any(feature = "libraries", feature = "main"))]
-impl Default for Library {
-    /// An empty value that names its type, ready to fill in for a request body.
-    fn default() -> Self {
-        Self {
-            odata_type: Some(Self::ODATA_TYPE.to_owned()),
-            odata_etag: None,
-            id: Default::default(),
-            name: rt::Field::Absent,
-            shelves: None,
-            logo: None,
-            additional_data: ::std::collections::BTreeMap::new(),
+        fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+            &mut self,
+            index: usize,
+            map: &mut A,
+        ) -> Result<(), A::Error> {
+            match index {
+                0 => self.odata_type = map.next_value()?,
+                1 => self.odata_etag = map.next_value()?,
+                2 => self.id = map.next_value()?,
+                3 => self.name = map.next_value()?,
+                4 => self.shelves = map.next_value()?,
+                5 => self.logo = map.next_value()?,
+                _ => {}
+            }
+            Ok(())
+        }
+        fn additional_data(
+            &mut self,
+        ) -> &mut ::std::collections::BTreeMap<String, ::serde_json::Value> {
+            &mut self.additional_data
         }
     }
-}
+
+    impl Library {
+        /// The `@odata.type` of this type.
+        pub const ODATA_TYPE: &'static str = "#example.library.library";
+    }
+
+    impl Default for Library {
+        /// An empty value that names its type, ready to fill in for a request body.
+        fn default() -> Self {
+            Self {
+                odata_type: Some(Self::ODATA_TYPE.to_owned()),
+                odata_etag: None,
+                id: Default::default(),
+                name: rt::Field::Absent,
+                shelves: None,
+                logo: None,
+                additional_data: ::std::collections::BTreeMap::new(),
+            }
+        }
+    }
+};
 
 /// The entity type `example.library.shelf`, derived from `example.library.entity`.
 #[cfg(any(feature = "libraries", feature = "main"))]
@@ -533,77 +519,74 @@ pub struct Shelf {
 }
 
 #[cfg(any(feature = "libraries", feature = "main"))]
-impl<'de> ::serde::Deserialize<'de> for Shelf {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::deserialize_record(deserializer)
-    }
-}
-
-#[cfg(any(feature = "libraries", feature = "main"))]
-impl rt::Record for Shelf {
-    const PROPERTIES: &'static [&'static str] = &[
-        "@odata.type",
-        "@odata.etag",
-        "id",
-        "label",
-        "items",
-        "sections",
-    ];
-    const EXPECTING: &'static str = "struct Shelf";
-    fn empty() -> Self {
-        Self {
-            odata_type: None,
-            ..Default::default()
+const _: () = {
+    impl<'de> ::serde::Deserialize<'de> for Shelf {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            rt::deserialize_record(deserializer)
         }
     }
 
-    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
-        &mut self,
-        index: usize,
-        map: &mut A,
-    ) -> Result<(), A::Error> {
-        match index {
-            0 => self.odata_type = map.next_value()?,
-            1 => self.odata_etag = map.next_value()?,
-            2 => self.id = map.next_value()?,
-            3 => self.label = map.next_value()?,
-            4 => self.items = map.next_value()?,
-            5 => self.sections = map.next_value()?,
-            _ => {}
+    impl rt::Record for Shelf {
+        const PROPERTIES: &'static [&'static str] = &[
+            "@odata.type",
+            "@odata.etag",
+            "id",
+            "label",
+            "items",
+            "sections",
+        ];
+        const EXPECTING: &'static str = "struct Shelf";
+        fn empty() -> Self {
+            Self {
+                odata_type: None,
+                ..Default::default()
+            }
         }
-        Ok(())
-    }
-
-    fn additional_data(
-        &mut self,
-    ) -> &mut ::std::collections::BTreeMap<String, ::serde_json::Value> {
-        &mut self.additional_data
-    }
-}
-
-#[cfg(any(feature = "libraries", feature = "main"))]
-impl Shelf {
-    /// The `@odata.type` of this type.
-    pub const ODATA_TYPE: &'static str = "#example.library.shelf";
-}
-
-#[cfg(any(feature = "libraries", feature = "main"))]
-impl Default for Shelf {
-    /// An empty value that names its type, ready to fill in for a request body.
-    fn default() -> Self {
-        Self {
-            odata_type: Some(Self::ODATA_TYPE.to_owned()),
-            odata_etag: None,
-            id: Default::default(),
-            label: rt::Field::Absent,
-            items: None,
-            sections: None,
-            additional_data: ::std::collections::BTreeMap::new(),
+        fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+            &mut self,
+            index: usize,
+            map: &mut A,
+        ) -> Result<(), A::Error> {
+            match index {
+                0 => self.odata_type = map.next_value()?,
+                1 => self.odata_etag = map.next_value()?,
+                2 => self.id = map.next_value()?,
+                3 => self.label = map.next_value()?,
+                4 => self.items = map.next_value()?,
+                5 => self.sections = map.next_value()?,
+                _ => {}
+            }
+            Ok(())
+        }
+        fn additional_data(
+            &mut self,
+        ) -> &mut ::std::collections::BTreeMap<String, ::serde_json::Value> {
+            &mut self.additional_data
         }
     }
-}
+
+    impl Shelf {
+        /// The `@odata.type` of this type.
+        pub const ODATA_TYPE: &'static str = "#example.library.shelf";
+    }
+
+    impl Default for Shelf {
+        /// An empty value that names its type, ready to fill in for a request body.
+        fn default() -> Self {
+            Self {
+                odata_type: Some(Self::ODATA_TYPE.to_owned()),
+                odata_etag: None,
+                id: Default::default(),
+                label: rt::Field::Absent,
+                items: None,
+                sections: None,
+                additional_data: ::std::collections::BTreeMap::new(),
+            }
+        }
+    }
+};
 
 /// The entity type `example.library.section`, derived from `example.library.entity`.
 #[cfg(any(feature = "libraries", feature = "members", feature = "main"))]
@@ -630,74 +613,71 @@ pub struct Section {
 }
 
 #[cfg(any(feature = "libraries", feature = "members", feature = "main"))]
-impl<'de> ::serde::Deserialize<'de> for Section {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::deserialize_record(deserializer)
-    }
-}
-
-#[cfg(any(feature = "libraries", feature = "members", feature = "main"))]
-impl rt::Record for Section {
-    const PROPERTIES: &'static [&'static str] = &[
-        "@odata.type",
-        "@odata.etag",
-        "id",
-        "title",
-        "subsections",
-    ];
-    const EXPECTING: &'static str = "struct Section";
-    fn empty() -> Self {
-        Self {
-            odata_type: None,
-            ..Default::default()
+const _: () = {
+    impl<'de> ::serde::Deserialize<'de> for Section {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            rt::deserialize_record(deserializer)
         }
     }
 
-    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
-        &mut self,
-        index: usize,
-        map: &mut A,
-    ) -> Result<(), A::Error> {
-        match index {
-            0 => self.odata_type = map.next_value()?,
-            1 => self.odata_etag = map.next_value()?,
-            2 => self.id = map.next_value()?,
-            3 => self.title = map.next_value()?,
-            4 => self.subsections = map.next_value()?,
-            _ => {}
+    impl rt::Record for Section {
+        const PROPERTIES: &'static [&'static str] = &[
+            "@odata.type",
+            "@odata.etag",
+            "id",
+            "title",
+            "subsections",
+        ];
+        const EXPECTING: &'static str = "struct Section";
+        fn empty() -> Self {
+            Self {
+                odata_type: None,
+                ..Default::default()
+            }
         }
-        Ok(())
-    }
-
-    fn additional_data(
-        &mut self,
-    ) -> &mut ::std::collections::BTreeMap<String, ::serde_json::Value> {
-        &mut self.additional_data
-    }
-}
-
-#[cfg(any(feature = "libraries", feature = "members", feature = "main"))]
-impl Section {
-    /// The `@odata.type` of this type.
-    pub const ODATA_TYPE: &'static str = "#example.library.section";
-}
-
-#[cfg(any(feature = "libraries", feature = "members", feature = "main"))]
-impl Default for Section {
-    /// An empty value that names its type, ready to fill in for a request body.
-    fn default() -> Self {
-        Self {
-            odata_type: Some(Self::ODATA_TYPE.to_owned()),
-            odata_etag: None,
-            id: Default::default(),
-            title: rt::Field::Absent,
-            subsections: None,
-            additional_data: ::std::collections::BTreeMap::new(),
+        fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+            &mut self,
+            index: usize,
+            map: &mut A,
+        ) -> Result<(), A::Error> {
+            match index {
+                0 => self.odata_type = map.next_value()?,
+                1 => self.odata_etag = map.next_value()?,
+                2 => self.id = map.next_value()?,
+                3 => self.title = map.next_value()?,
+                4 => self.subsections = map.next_value()?,
+                _ => {}
+            }
+            Ok(())
+        }
+        fn additional_data(
+            &mut self,
+        ) -> &mut ::std::collections::BTreeMap<String, ::serde_json::Value> {
+            &mut self.additional_data
         }
     }
-}
+
+    impl Section {
+        /// The `@odata.type` of this type.
+        pub const ODATA_TYPE: &'static str = "#example.library.section";
+    }
+
+    impl Default for Section {
+        /// An empty value that names its type, ready to fill in for a request body.
+        fn default() -> Self {
+            Self {
+                odata_type: Some(Self::ODATA_TYPE.to_owned()),
+                odata_etag: None,
+                id: Default::default(),
+                title: rt::Field::Absent,
+                subsections: None,
+                additional_data: ::std::collections::BTreeMap::new(),
+            }
+        }
+    }
+};
 
 /// The entity type `example.library.item`, derived from `example.library.entity`. Abstract: values are always of a derived type.
 #[cfg(any(feature = "libraries", feature = "members", feature = "main"))]
@@ -729,83 +709,80 @@ pub struct Item {
 }
 
 #[cfg(any(feature = "libraries", feature = "members", feature = "main"))]
-impl<'de> ::serde::Deserialize<'de> for Item {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::deserialize_record(deserializer)
-    }
-}
-
-#[cfg(any(feature = "libraries", feature = "members", feature = "main"))]
-impl rt::Record for Item {
-    const PROPERTIES: &'static [&'static str] = &[
-        "@odata.type",
-        "@odata.etag",
-        "id",
-        "title",
-        "condition",
-        "publication",
-        "history",
-        "citation",
-    ];
-    const EXPECTING: &'static str = "struct Item";
-    fn empty() -> Self {
-        Self {
-            odata_type: None,
-            ..Default::default()
+const _: () = {
+    impl<'de> ::serde::Deserialize<'de> for Item {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            rt::deserialize_record(deserializer)
         }
     }
 
-    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
-        &mut self,
-        index: usize,
-        map: &mut A,
-    ) -> Result<(), A::Error> {
-        match index {
-            0 => self.odata_type = map.next_value()?,
-            1 => self.odata_etag = map.next_value()?,
-            2 => self.id = map.next_value()?,
-            3 => self.title = map.next_value()?,
-            4 => self.condition = map.next_value()?,
-            5 => self.publication = map.next_value()?,
-            6 => self.history = map.next_value()?,
-            7 => self.citation = map.next_value()?,
-            _ => {}
+    impl rt::Record for Item {
+        const PROPERTIES: &'static [&'static str] = &[
+            "@odata.type",
+            "@odata.etag",
+            "id",
+            "title",
+            "condition",
+            "publication",
+            "history",
+            "citation",
+        ];
+        const EXPECTING: &'static str = "struct Item";
+        fn empty() -> Self {
+            Self {
+                odata_type: None,
+                ..Default::default()
+            }
         }
-        Ok(())
-    }
-
-    fn additional_data(
-        &mut self,
-    ) -> &mut ::std::collections::BTreeMap<String, ::serde_json::Value> {
-        &mut self.additional_data
-    }
-}
-
-#[cfg(any(feature = "libraries", feature = "members", feature = "main"))]
-impl Item {
-    /// The `@odata.type` of this type.
-    pub const ODATA_TYPE: &'static str = "#example.library.item";
-}
-
-#[cfg(any(feature = "libraries", feature = "members", feature = "main"))]
-impl Default for Item {
-    /// An empty value that names its type, ready to fill in for a request body.
-    fn default() -> Self {
-        Self {
-            odata_type: Some(Self::ODATA_TYPE.to_owned()),
-            odata_etag: None,
-            id: Default::default(),
-            title: None,
-            condition: rt::Field::Absent,
-            publication: rt::Field::Absent,
-            history: rt::Field::Absent,
-            citation: rt::Field::Absent,
-            additional_data: ::std::collections::BTreeMap::new(),
+        fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+            &mut self,
+            index: usize,
+            map: &mut A,
+        ) -> Result<(), A::Error> {
+            match index {
+                0 => self.odata_type = map.next_value()?,
+                1 => self.odata_etag = map.next_value()?,
+                2 => self.id = map.next_value()?,
+                3 => self.title = map.next_value()?,
+                4 => self.condition = map.next_value()?,
+                5 => self.publication = map.next_value()?,
+                6 => self.history = map.next_value()?,
+                7 => self.citation = map.next_value()?,
+                _ => {}
+            }
+            Ok(())
+        }
+        fn additional_data(
+            &mut self,
+        ) -> &mut ::std::collections::BTreeMap<String, ::serde_json::Value> {
+            &mut self.additional_data
         }
     }
-}
+
+    impl Item {
+        /// The `@odata.type` of this type.
+        pub const ODATA_TYPE: &'static str = "#example.library.item";
+    }
+
+    impl Default for Item {
+        /// An empty value that names its type, ready to fill in for a request body.
+        fn default() -> Self {
+            Self {
+                odata_type: Some(Self::ODATA_TYPE.to_owned()),
+                odata_etag: None,
+                id: Default::default(),
+                title: None,
+                condition: rt::Field::Absent,
+                publication: rt::Field::Absent,
+                history: rt::Field::Absent,
+                citation: rt::Field::Absent,
+                additional_data: ::std::collections::BTreeMap::new(),
+            }
+        }
+    }
+};
 
 /// The entity type `example.library.book`, derived from `example.library.item`.
 #[cfg(any(feature = "libraries", feature = "members", feature = "main"))]
@@ -844,92 +821,89 @@ pub struct Book {
 }
 
 #[cfg(any(feature = "libraries", feature = "members", feature = "main"))]
-impl<'de> ::serde::Deserialize<'de> for Book {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::deserialize_record(deserializer)
-    }
-}
-
-#[cfg(any(feature = "libraries", feature = "members", feature = "main"))]
-impl rt::Record for Book {
-    const PROPERTIES: &'static [&'static str] = &[
-        "@odata.type",
-        "@odata.etag",
-        "id",
-        "title",
-        "condition",
-        "publication",
-        "history",
-        "citation",
-        "isbn",
-        "pages",
-        "chapters",
-    ];
-    const EXPECTING: &'static str = "struct Book";
-    fn empty() -> Self {
-        Self {
-            odata_type: None,
-            ..Default::default()
+const _: () = {
+    impl<'de> ::serde::Deserialize<'de> for Book {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            rt::deserialize_record(deserializer)
         }
     }
 
-    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
-        &mut self,
-        index: usize,
-        map: &mut A,
-    ) -> Result<(), A::Error> {
-        match index {
-            0 => self.odata_type = map.next_value()?,
-            1 => self.odata_etag = map.next_value()?,
-            2 => self.id = map.next_value()?,
-            3 => self.title = map.next_value()?,
-            4 => self.condition = map.next_value()?,
-            5 => self.publication = map.next_value()?,
-            6 => self.history = map.next_value()?,
-            7 => self.citation = map.next_value()?,
-            8 => self.isbn = map.next_value()?,
-            9 => self.pages = map.next_value()?,
-            10 => self.chapters = map.next_value()?,
-            _ => {}
+    impl rt::Record for Book {
+        const PROPERTIES: &'static [&'static str] = &[
+            "@odata.type",
+            "@odata.etag",
+            "id",
+            "title",
+            "condition",
+            "publication",
+            "history",
+            "citation",
+            "isbn",
+            "pages",
+            "chapters",
+        ];
+        const EXPECTING: &'static str = "struct Book";
+        fn empty() -> Self {
+            Self {
+                odata_type: None,
+                ..Default::default()
+            }
         }
-        Ok(())
-    }
-
-    fn additional_data(
-        &mut self,
-    ) -> &mut ::std::collections::BTreeMap<String, ::serde_json::Value> {
-        &mut self.additional_data
-    }
-}
-
-#[cfg(any(feature = "libraries", feature = "members", feature = "main"))]
-impl Book {
-    /// The `@odata.type` of this type.
-    pub const ODATA_TYPE: &'static str = "#example.library.book";
-}
-
-#[cfg(any(feature = "libraries", feature = "members", feature = "main"))]
-impl Default for Book {
-    /// An empty value that names its type, ready to fill in for a request body.
-    fn default() -> Self {
-        Self {
-            odata_type: Some(Self::ODATA_TYPE.to_owned()),
-            odata_etag: None,
-            id: Default::default(),
-            title: None,
-            condition: rt::Field::Absent,
-            publication: rt::Field::Absent,
-            history: rt::Field::Absent,
-            citation: rt::Field::Absent,
-            isbn: rt::Field::Absent,
-            pages: rt::Field::Absent,
-            chapters: None,
-            additional_data: ::std::collections::BTreeMap::new(),
+        fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+            &mut self,
+            index: usize,
+            map: &mut A,
+        ) -> Result<(), A::Error> {
+            match index {
+                0 => self.odata_type = map.next_value()?,
+                1 => self.odata_etag = map.next_value()?,
+                2 => self.id = map.next_value()?,
+                3 => self.title = map.next_value()?,
+                4 => self.condition = map.next_value()?,
+                5 => self.publication = map.next_value()?,
+                6 => self.history = map.next_value()?,
+                7 => self.citation = map.next_value()?,
+                8 => self.isbn = map.next_value()?,
+                9 => self.pages = map.next_value()?,
+                10 => self.chapters = map.next_value()?,
+                _ => {}
+            }
+            Ok(())
+        }
+        fn additional_data(
+            &mut self,
+        ) -> &mut ::std::collections::BTreeMap<String, ::serde_json::Value> {
+            &mut self.additional_data
         }
     }
-}
+
+    impl Book {
+        /// The `@odata.type` of this type.
+        pub const ODATA_TYPE: &'static str = "#example.library.book";
+    }
+
+    impl Default for Book {
+        /// An empty value that names its type, ready to fill in for a request body.
+        fn default() -> Self {
+            Self {
+                odata_type: Some(Self::ODATA_TYPE.to_owned()),
+                odata_etag: None,
+                id: Default::default(),
+                title: None,
+                condition: rt::Field::Absent,
+                publication: rt::Field::Absent,
+                history: rt::Field::Absent,
+                citation: rt::Field::Absent,
+                isbn: rt::Field::Absent,
+                pages: rt::Field::Absent,
+                chapters: None,
+                additional_data: ::std::collections::BTreeMap::new(),
+            }
+        }
+    }
+};
 
 /// The entity type `example.library.audioBook`, derived from `example.library.book`.
 #[cfg(any(feature = "libraries", feature = "members", feature = "main"))]
@@ -970,95 +944,92 @@ pub struct AudioBook {
 }
 
 #[cfg(any(feature = "libraries", feature = "members", feature = "main"))]
-impl<'de> ::serde::Deserialize<'de> for AudioBook {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::deserialize_record(deserializer)
-    }
-}
-
-#[cfg(any(feature = "libraries", feature = "members", feature = "main"))]
-impl rt::Record for AudioBook {
-    const PROPERTIES: &'static [&'static str] = &[
-        "@odata.type",
-        "@odata.etag",
-        "id",
-        "title",
-        "condition",
-        "publication",
-        "history",
-        "citation",
-        "isbn",
-        "pages",
-        "narrator",
-        "chapters",
-    ];
-    const EXPECTING: &'static str = "struct AudioBook";
-    fn empty() -> Self {
-        Self {
-            odata_type: None,
-            ..Default::default()
+const _: () = {
+    impl<'de> ::serde::Deserialize<'de> for AudioBook {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            rt::deserialize_record(deserializer)
         }
     }
 
-    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
-        &mut self,
-        index: usize,
-        map: &mut A,
-    ) -> Result<(), A::Error> {
-        match index {
-            0 => self.odata_type = map.next_value()?,
-            1 => self.odata_etag = map.next_value()?,
-            2 => self.id = map.next_value()?,
-            3 => self.title = map.next_value()?,
-            4 => self.condition = map.next_value()?,
-            5 => self.publication = map.next_value()?,
-            6 => self.history = map.next_value()?,
-            7 => self.citation = map.next_value()?,
-            8 => self.isbn = map.next_value()?,
-            9 => self.pages = map.next_value()?,
-            10 => self.narrator = map.next_value()?,
-            11 => self.chapters = map.next_value()?,
-            _ => {}
+    impl rt::Record for AudioBook {
+        const PROPERTIES: &'static [&'static str] = &[
+            "@odata.type",
+            "@odata.etag",
+            "id",
+            "title",
+            "condition",
+            "publication",
+            "history",
+            "citation",
+            "isbn",
+            "pages",
+            "narrator",
+            "chapters",
+        ];
+        const EXPECTING: &'static str = "struct AudioBook";
+        fn empty() -> Self {
+            Self {
+                odata_type: None,
+                ..Default::default()
+            }
         }
-        Ok(())
-    }
-
-    fn additional_data(
-        &mut self,
-    ) -> &mut ::std::collections::BTreeMap<String, ::serde_json::Value> {
-        &mut self.additional_data
-    }
-}
-
-#[cfg(any(feature = "libraries", feature = "members", feature = "main"))]
-impl AudioBook {
-    /// The `@odata.type` of this type.
-    pub const ODATA_TYPE: &'static str = "#example.library.audioBook";
-}
-
-#[cfg(any(feature = "libraries", feature = "members", feature = "main"))]
-impl Default for AudioBook {
-    /// An empty value that names its type, ready to fill in for a request body.
-    fn default() -> Self {
-        Self {
-            odata_type: Some(Self::ODATA_TYPE.to_owned()),
-            odata_etag: None,
-            id: Default::default(),
-            title: None,
-            condition: rt::Field::Absent,
-            publication: rt::Field::Absent,
-            history: rt::Field::Absent,
-            citation: rt::Field::Absent,
-            isbn: rt::Field::Absent,
-            pages: rt::Field::Absent,
-            narrator: rt::Field::Absent,
-            chapters: None,
-            additional_data: ::std::collections::BTreeMap::new(),
+        fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+            &mut self,
+            index: usize,
+            map: &mut A,
+        ) -> Result<(), A::Error> {
+            match index {
+                0 => self.odata_type = map.next_value()?,
+                1 => self.odata_etag = map.next_value()?,
+                2 => self.id = map.next_value()?,
+                3 => self.title = map.next_value()?,
+                4 => self.condition = map.next_value()?,
+                5 => self.publication = map.next_value()?,
+                6 => self.history = map.next_value()?,
+                7 => self.citation = map.next_value()?,
+                8 => self.isbn = map.next_value()?,
+                9 => self.pages = map.next_value()?,
+                10 => self.narrator = map.next_value()?,
+                11 => self.chapters = map.next_value()?,
+                _ => {}
+            }
+            Ok(())
+        }
+        fn additional_data(
+            &mut self,
+        ) -> &mut ::std::collections::BTreeMap<String, ::serde_json::Value> {
+            &mut self.additional_data
         }
     }
-}
+
+    impl AudioBook {
+        /// The `@odata.type` of this type.
+        pub const ODATA_TYPE: &'static str = "#example.library.audioBook";
+    }
+
+    impl Default for AudioBook {
+        /// An empty value that names its type, ready to fill in for a request body.
+        fn default() -> Self {
+            Self {
+                odata_type: Some(Self::ODATA_TYPE.to_owned()),
+                odata_etag: None,
+                id: Default::default(),
+                title: None,
+                condition: rt::Field::Absent,
+                publication: rt::Field::Absent,
+                history: rt::Field::Absent,
+                citation: rt::Field::Absent,
+                isbn: rt::Field::Absent,
+                pages: rt::Field::Absent,
+                narrator: rt::Field::Absent,
+                chapters: None,
+                additional_data: ::std::collections::BTreeMap::new(),
+            }
+        }
+    }
+};
 
 /// The entity type `example.library.magazine`, derived from `example.library.item`.
 #[cfg(any(feature = "libraries", feature = "members", feature = "main"))]
@@ -1092,86 +1063,83 @@ pub struct Magazine {
 }
 
 #[cfg(any(feature = "libraries", feature = "members", feature = "main"))]
-impl<'de> ::serde::Deserialize<'de> for Magazine {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::deserialize_record(deserializer)
-    }
-}
-
-#[cfg(any(feature = "libraries", feature = "members", feature = "main"))]
-impl rt::Record for Magazine {
-    const PROPERTIES: &'static [&'static str] = &[
-        "@odata.type",
-        "@odata.etag",
-        "id",
-        "title",
-        "condition",
-        "publication",
-        "history",
-        "citation",
-        "issue",
-    ];
-    const EXPECTING: &'static str = "struct Magazine";
-    fn empty() -> Self {
-        Self {
-            odata_type: None,
-            ..Default::default()
+const _: () = {
+    impl<'de> ::serde::Deserialize<'de> for Magazine {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            rt::deserialize_record(deserializer)
         }
     }
 
-    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
-        &mut self,
-        index: usize,
-        map: &mut A,
-    ) -> Result<(), A::Error> {
-        match index {
-            0 => self.odata_type = map.next_value()?,
-            1 => self.odata_etag = map.next_value()?,
-            2 => self.id = map.next_value()?,
-            3 => self.title = map.next_value()?,
-            4 => self.condition = map.next_value()?,
-            5 => self.publication = map.next_value()?,
-            6 => self.history = map.next_value()?,
-            7 => self.citation = map.next_value()?,
-            8 => self.issue = map.next_value()?,
-            _ => {}
+    impl rt::Record for Magazine {
+        const PROPERTIES: &'static [&'static str] = &[
+            "@odata.type",
+            "@odata.etag",
+            "id",
+            "title",
+            "condition",
+            "publication",
+            "history",
+            "citation",
+            "issue",
+        ];
+        const EXPECTING: &'static str = "struct Magazine";
+        fn empty() -> Self {
+            Self {
+                odata_type: None,
+                ..Default::default()
+            }
         }
-        Ok(())
-    }
-
-    fn additional_data(
-        &mut self,
-    ) -> &mut ::std::collections::BTreeMap<String, ::serde_json::Value> {
-        &mut self.additional_data
-    }
-}
-
-#[cfg(any(feature = "libraries", feature = "members", feature = "main"))]
-impl Magazine {
-    /// The `@odata.type` of this type.
-    pub const ODATA_TYPE: &'static str = "#example.library.magazine";
-}
-
-#[cfg(any(feature = "libraries", feature = "members", feature = "main"))]
-impl Default for Magazine {
-    /// An empty value that names its type, ready to fill in for a request body.
-    fn default() -> Self {
-        Self {
-            odata_type: Some(Self::ODATA_TYPE.to_owned()),
-            odata_etag: None,
-            id: Default::default(),
-            title: None,
-            condition: rt::Field::Absent,
-            publication: rt::Field::Absent,
-            history: rt::Field::Absent,
-            citation: rt::Field::Absent,
-            issue: None,
-            additional_data: ::std::collections::BTreeMap::new(),
+        fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+            &mut self,
+            index: usize,
+            map: &mut A,
+        ) -> Result<(), A::Error> {
+            match index {
+                0 => self.odata_type = map.next_value()?,
+                1 => self.odata_etag = map.next_value()?,
+                2 => self.id = map.next_value()?,
+                3 => self.title = map.next_value()?,
+                4 => self.condition = map.next_value()?,
+                5 => self.publication = map.next_value()?,
+                6 => self.history = map.next_value()?,
+                7 => self.citation = map.next_value()?,
+                8 => self.issue = map.next_value()?,
+                _ => {}
+            }
+            Ok(())
+        }
+        fn additional_data(
+            &mut self,
+        ) -> &mut ::std::collections::BTreeMap<String, ::serde_json::Value> {
+            &mut self.additional_data
         }
     }
-}
+
+    impl Magazine {
+        /// The `@odata.type` of this type.
+        pub const ODATA_TYPE: &'static str = "#example.library.magazine";
+    }
+
+    impl Default for Magazine {
+        /// An empty value that names its type, ready to fill in for a request body.
+        fn default() -> Self {
+            Self {
+                odata_type: Some(Self::ODATA_TYPE.to_owned()),
+                odata_etag: None,
+                id: Default::default(),
+                title: None,
+                condition: rt::Field::Absent,
+                publication: rt::Field::Absent,
+                history: rt::Field::Absent,
+                citation: rt::Field::Absent,
+                issue: None,
+                additional_data: ::std::collections::BTreeMap::new(),
+            }
+        }
+    }
+};
 
 /// The entity type `example.library.chapter`, derived from `example.library.entity`.
 #[cfg(any(feature = "libraries", feature = "members", feature = "main"))]
@@ -1198,74 +1166,71 @@ pub struct Chapter {
 }
 
 #[cfg(any(feature = "libraries", feature = "members", feature = "main"))]
-impl<'de> ::serde::Deserialize<'de> for Chapter {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::deserialize_record(deserializer)
-    }
-}
-
-#[cfg(any(feature = "libraries", feature = "members", feature = "main"))]
-impl rt::Record for Chapter {
-    const PROPERTIES: &'static [&'static str] = &[
-        "@odata.type",
-        "@odata.etag",
-        "id",
-        "number",
-        "sections",
-    ];
-    const EXPECTING: &'static str = "struct Chapter";
-    fn empty() -> Self {
-        Self {
-            odata_type: None,
-            ..Default::default()
+const _: () = {
+    impl<'de> ::serde::Deserialize<'de> for Chapter {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            rt::deserialize_record(deserializer)
         }
     }
 
-    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
-        &mut self,
-        index: usize,
-        map: &mut A,
-    ) -> Result<(), A::Error> {
-        match index {
-            0 => self.odata_type = map.next_value()?,
-            1 => self.odata_etag = map.next_value()?,
-            2 => self.id = map.next_value()?,
-            3 => self.number = map.next_value()?,
-            4 => self.sections = map.next_value()?,
-            _ => {}
+    impl rt::Record for Chapter {
+        const PROPERTIES: &'static [&'static str] = &[
+            "@odata.type",
+            "@odata.etag",
+            "id",
+            "number",
+            "sections",
+        ];
+        const EXPECTING: &'static str = "struct Chapter";
+        fn empty() -> Self {
+            Self {
+                odata_type: None,
+                ..Default::default()
+            }
         }
-        Ok(())
-    }
-
-    fn additional_data(
-        &mut self,
-    ) -> &mut ::std::collections::BTreeMap<String, ::serde_json::Value> {
-        &mut self.additional_data
-    }
-}
-
-#[cfg(any(feature = "libraries", feature = "members", feature = "main"))]
-impl Chapter {
-    /// The `@odata.type` of this type.
-    pub const ODATA_TYPE: &'static str = "#example.library.chapter";
-}
-
-#[cfg(any(feature = "libraries", feature = "members", feature = "main"))]
-impl Default for Chapter {
-    /// An empty value that names its type, ready to fill in for a request body.
-    fn default() -> Self {
-        Self {
-            odata_type: Some(Self::ODATA_TYPE.to_owned()),
-            odata_etag: None,
-            id: Default::default(),
-            number: None,
-            sections: None,
-            additional_data: ::std::collections::BTreeMap::new(),
+        fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+            &mut self,
+            index: usize,
+            map: &mut A,
+        ) -> Result<(), A::Error> {
+            match index {
+                0 => self.odata_type = map.next_value()?,
+                1 => self.odata_etag = map.next_value()?,
+                2 => self.id = map.next_value()?,
+                3 => self.number = map.next_value()?,
+                4 => self.sections = map.next_value()?,
+                _ => {}
+            }
+            Ok(())
+        }
+        fn additional_data(
+            &mut self,
+        ) -> &mut ::std::collections::BTreeMap<String, ::serde_json::Value> {
+            &mut self.additional_data
         }
     }
-}
+
+    impl Chapter {
+        /// The `@odata.type` of this type.
+        pub const ODATA_TYPE: &'static str = "#example.library.chapter";
+    }
+
+    impl Default for Chapter {
+        /// An empty value that names its type, ready to fill in for a request body.
+        fn default() -> Self {
+            Self {
+                odata_type: Some(Self::ODATA_TYPE.to_owned()),
+                odata_etag: None,
+                id: Default::default(),
+                number: None,
+                sections: None,
+                additional_data: ::std::collections::BTreeMap::new(),
+            }
+        }
+    }
+};
 
 /// The entity type `example.library.picture`, derived from `example.library.entity`.
 #[cfg(any(feature = "libraries", feature = "main"))]
@@ -1289,71 +1254,68 @@ pub struct Picture {
 }
 
 #[cfg(any(feature = "libraries", feature = "main"))]
-impl<'de> ::serde::Deserialize<'de> for Picture {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::deserialize_record(deserializer)
-    }
-}
-
-#[cfg(any(feature = "libraries", feature = "main"))]
-impl rt::Record for Picture {
-    const PROPERTIES: &'static [&'static str] = &[
-        "@odata.type",
-        "@odata.etag",
-        "id",
-        "width",
-    ];
-    const EXPECTING: &'static str = "struct Picture";
-    fn empty() -> Self {
-        Self {
-            odata_type: None,
-            ..Default::default()
+const _: () = {
+    impl<'de> ::serde::Deserialize<'de> for Picture {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            rt::deserialize_record(deserializer)
         }
     }
 
-    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
-        &mut self,
-        index: usize,
-        map: &mut A,
-    ) -> Result<(), A::Error> {
-        match index {
-            0 => self.odata_type = map.next_value()?,
-            1 => self.odata_etag = map.next_value()?,
-            2 => self.id = map.next_value()?,
-            3 => self.width = map.next_value()?,
-            _ => {}
+    impl rt::Record for Picture {
+        const PROPERTIES: &'static [&'static str] = &[
+            "@odata.type",
+            "@odata.etag",
+            "id",
+            "width",
+        ];
+        const EXPECTING: &'static str = "struct Picture";
+        fn empty() -> Self {
+            Self {
+                odata_type: None,
+                ..Default::default()
+            }
         }
-        Ok(())
-    }
-
-    fn additional_data(
-        &mut self,
-    ) -> &mut ::std::collections::BTreeMap<String, ::serde_json::Value> {
-        &mut self.additional_data
-    }
-}
-
-#[cfg(any(feature = "libraries", feature = "main"))]
-impl Picture {
-    /// The `@odata.type` of this type.
-    pub const ODATA_TYPE: &'static str = "#example.library.picture";
-}
-
-#[cfg(any(feature = "libraries", feature = "main"))]
-impl Default for Picture {
-    /// An empty value that names its type, ready to fill in for a request body.
-    fn default() -> Self {
-        Self {
-            odata_type: Some(Self::ODATA_TYPE.to_owned()),
-            odata_etag: None,
-            id: Default::default(),
-            width: rt::Field::Absent,
-            additional_data: ::std::collections::BTreeMap::new(),
+        fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+            &mut self,
+            index: usize,
+            map: &mut A,
+        ) -> Result<(), A::Error> {
+            match index {
+                0 => self.odata_type = map.next_value()?,
+                1 => self.odata_etag = map.next_value()?,
+                2 => self.id = map.next_value()?,
+                3 => self.width = map.next_value()?,
+                _ => {}
+            }
+            Ok(())
+        }
+        fn additional_data(
+            &mut self,
+        ) -> &mut ::std::collections::BTreeMap<String, ::serde_json::Value> {
+            &mut self.additional_data
         }
     }
-}
+
+    impl Picture {
+        /// The `@odata.type` of this type.
+        pub const ODATA_TYPE: &'static str = "#example.library.picture";
+    }
+
+    impl Default for Picture {
+        /// An empty value that names its type, ready to fill in for a request body.
+        fn default() -> Self {
+            Self {
+                odata_type: Some(Self::ODATA_TYPE.to_owned()),
+                odata_etag: None,
+                id: Default::default(),
+                width: rt::Field::Absent,
+                additional_data: ::std::collections::BTreeMap::new(),
+            }
+        }
+    }
+};
 
 /// The entity type `example.library.member`, derived from `example.library.entity`.
 #[cfg(feature = "members")]
@@ -1381,74 +1343,71 @@ pub struct Member {
 }
 
 #[cfg(feature = "members")]
-impl<'de> ::serde::Deserialize<'de> for Member {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::deserialize_record(deserializer)
-    }
-}
-
-#[cfg(feature = "members")]
-impl rt::Record for Member {
-    const PROPERTIES: &'static [&'static str] = &[
-        "@odata.type",
-        "@odata.etag",
-        "id",
-        "displayName",
-        "loans",
-    ];
-    const EXPECTING: &'static str = "struct Member";
-    fn empty() -> Self {
-        Self {
-            odata_type: None,
-            ..Default::default()
+const _: () = {
+    impl<'de> ::serde::Deserialize<'de> for Member {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            rt::deserialize_record(deserializer)
         }
     }
 
-    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
-        &mut self,
-        index: usize,
-        map: &mut A,
-    ) -> Result<(), A::Error> {
-        match index {
-            0 => self.odata_type = map.next_value()?,
-            1 => self.odata_etag = map.next_value()?,
-            2 => self.id = map.next_value()?,
-            3 => self.display_name = map.next_value()?,
-            4 => self.loans = map.next_value()?,
-            _ => {}
+    impl rt::Record for Member {
+        const PROPERTIES: &'static [&'static str] = &[
+            "@odata.type",
+            "@odata.etag",
+            "id",
+            "displayName",
+            "loans",
+        ];
+        const EXPECTING: &'static str = "struct Member";
+        fn empty() -> Self {
+            Self {
+                odata_type: None,
+                ..Default::default()
+            }
         }
-        Ok(())
-    }
-
-    fn additional_data(
-        &mut self,
-    ) -> &mut ::std::collections::BTreeMap<String, ::serde_json::Value> {
-        &mut self.additional_data
-    }
-}
-
-#[cfg(feature = "members")]
-impl Member {
-    /// The `@odata.type` of this type.
-    pub const ODATA_TYPE: &'static str = "#example.library.member";
-}
-
-#[cfg(feature = "members")]
-impl Default for Member {
-    /// An empty value that names its type, ready to fill in for a request body.
-    fn default() -> Self {
-        Self {
-            odata_type: Some(Self::ODATA_TYPE.to_owned()),
-            odata_etag: None,
-            id: Default::default(),
-            display_name: rt::Field::Absent,
-            loans: None,
-            additional_data: ::std::collections::BTreeMap::new(),
+        fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+            &mut self,
+            index: usize,
+            map: &mut A,
+        ) -> Result<(), A::Error> {
+            match index {
+                0 => self.odata_type = map.next_value()?,
+                1 => self.odata_etag = map.next_value()?,
+                2 => self.id = map.next_value()?,
+                3 => self.display_name = map.next_value()?,
+                4 => self.loans = map.next_value()?,
+                _ => {}
+            }
+            Ok(())
+        }
+        fn additional_data(
+            &mut self,
+        ) -> &mut ::std::collections::BTreeMap<String, ::serde_json::Value> {
+            &mut self.additional_data
         }
     }
-}
+
+    impl Member {
+        /// The `@odata.type` of this type.
+        pub const ODATA_TYPE: &'static str = "#example.library.member";
+    }
+
+    impl Default for Member {
+        /// An empty value that names its type, ready to fill in for a request body.
+        fn default() -> Self {
+            Self {
+                odata_type: Some(Self::ODATA_TYPE.to_owned()),
+                odata_etag: None,
+                id: Default::default(),
+                display_name: rt::Field::Absent,
+                loans: None,
+                additional_data: ::std::collections::BTreeMap::new(),
+            }
+        }
+    }
+};
 
 /// A `example.library.publication` or a value of a type derived from it, told apart by `@odata.type`.
 ///

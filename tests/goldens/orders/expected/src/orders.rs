@@ -35,74 +35,74 @@ pub struct Address {
     pub additional_data: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 
-impl<'de> ::serde::Deserialize<'de> for Address {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::deserialize_record(deserializer)
-    }
-}
-
-impl rt::Record for Address {
-    const PROPERTIES: &'static [&'static str] = &[
-        "@odata.type",
-        "street",
-        "postalCode",
-        "location",
-        "warehouse",
-        "neighbours",
-    ];
-    const EXPECTING: &'static str = "struct Address";
-    fn empty() -> Self {
-        Self {
-            odata_type: None,
-            ..Default::default()
+const _: () = {
+    impl<'de> ::serde::Deserialize<'de> for Address {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            rt::deserialize_record(deserializer)
         }
     }
 
-    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
-        &mut self,
-        index: usize,
-        map: &mut A,
-    ) -> Result<(), A::Error> {
-        match index {
-            0 => self.odata_type = map.next_value()?,
-            1 => self.street = map.next_value()?,
-            2 => self.postal_code = map.next_value()?,
-            3 => self.location = map.next_value()?,
-            4 => self.warehouse = map.next_value()?,
-            5 => self.neighbours = map.next_value()?,
-            _ => {}
+    impl rt::Record for Address {
+        const PROPERTIES: &'static [&'static str] = &[
+            "@odata.type",
+            "street",
+            "postalCode",
+            "location",
+            "warehouse",
+            "neighbours",
+        ];
+        const EXPECTING: &'static str = "struct Address";
+        fn empty() -> Self {
+            Self {
+                odata_type: None,
+                ..Default::default()
+            }
         }
-        Ok(())
-    }
-
-    fn additional_data(
-        &mut self,
-    ) -> &mut ::std::collections::BTreeMap<String, ::serde_json::Value> {
-        &mut self.additional_data
-    }
-}
-
-impl Address {
-    /// The `@odata.type` of this type.
-    pub const ODATA_TYPE: &'static str = "#example.orders.address";
-}
-
-impl Default for Address {
-    /// An empty value that names its type, ready to fill in for a request body.
-    fn default() -> Self {
-        Self {
-            odata_type: Some(Self::ODATA_TYPE.to_owned()),
-            street: rt::Field::Absent,
-            postal_code: None,
-            location: rt::Field::Absent,
-            warehouse: None,
-            neighbours: None,
-            additional_data: ::std::collections::BTreeMap::new(),
+        fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+            &mut self,
+            index: usize,
+            map: &mut A,
+        ) -> Result<(), A::Error> {
+            match index {
+                0 => self.odata_type = map.next_value()?,
+                1 => self.street = map.next_value()?,
+                2 => self.postal_code = map.next_value()?,
+                3 => self.location = map.next_value()?,
+                4 => self.warehouse = map.next_value()?,
+                5 => self.neighbours = map.next_value()?,
+                _ => {}
+            }
+            Ok(())
+        }
+        fn additional_data(
+            &mut self,
+        ) -> &mut ::std::collections::BTreeMap<String, ::serde_json::Value> {
+            &mut self.additional_data
         }
     }
-}
+
+    impl Address {
+        /// The `@odata.type` of this type.
+        pub const ODATA_TYPE: &'static str = "#example.orders.address";
+    }
+
+    impl Default for Address {
+        /// An empty value that names its type, ready to fill in for a request body.
+        fn default() -> Self {
+            Self {
+                odata_type: Some(Self::ODATA_TYPE.to_owned()),
+                street: rt::Field::Absent,
+                postal_code: None,
+                location: rt::Field::Absent,
+                warehouse: None,
+                neighbours: None,
+                additional_data: ::std::collections::BTreeMap::new(),
+            }
+        }
+    }
+};
 
 /// The entity type `example.orders.customer`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
@@ -138,80 +138,80 @@ pub struct Customer {
     pub additional_data: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 
-impl<'de> ::serde::Deserialize<'de> for Customer {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::deserialize_record(deserializer)
-    }
-}
-
-impl rt::Record for Customer {
-    const PROPERTIES: &'static [&'static str] = &[
-        "@odata.type",
-        "@odata.etag",
-        "id",
-        "name",
-        "createdAt",
-        "taxNumber",
-        "orders",
-        "referredBy",
-    ];
-    const EXPECTING: &'static str = "struct Customer";
-    fn empty() -> Self {
-        Self {
-            odata_type: None,
-            ..Default::default()
+const _: () = {
+    impl<'de> ::serde::Deserialize<'de> for Customer {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            rt::deserialize_record(deserializer)
         }
     }
 
-    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
-        &mut self,
-        index: usize,
-        map: &mut A,
-    ) -> Result<(), A::Error> {
-        match index {
-            0 => self.odata_type = map.next_value()?,
-            1 => self.odata_etag = map.next_value()?,
-            2 => self.id = map.next_value()?,
-            3 => self.name = map.next_value()?,
-            4 => self.created_at = map.next_value()?,
-            5 => self.tax_number = map.next_value()?,
-            6 => self.orders = map.next_value()?,
-            7 => self.referred_by = map.next_value()?,
-            _ => {}
+    impl rt::Record for Customer {
+        const PROPERTIES: &'static [&'static str] = &[
+            "@odata.type",
+            "@odata.etag",
+            "id",
+            "name",
+            "createdAt",
+            "taxNumber",
+            "orders",
+            "referredBy",
+        ];
+        const EXPECTING: &'static str = "struct Customer";
+        fn empty() -> Self {
+            Self {
+                odata_type: None,
+                ..Default::default()
+            }
         }
-        Ok(())
-    }
-
-    fn additional_data(
-        &mut self,
-    ) -> &mut ::std::collections::BTreeMap<String, ::serde_json::Value> {
-        &mut self.additional_data
-    }
-}
-
-impl Customer {
-    /// The `@odata.type` of this type.
-    pub const ODATA_TYPE: &'static str = "#example.orders.customer";
-}
-
-impl Default for Customer {
-    /// An empty value that names its type, ready to fill in for a request body.
-    fn default() -> Self {
-        Self {
-            odata_type: Some(Self::ODATA_TYPE.to_owned()),
-            odata_etag: None,
-            id: Default::default(),
-            name: None,
-            created_at: rt::Field::Absent,
-            tax_number: rt::Field::Absent,
-            orders: None,
-            referred_by: None,
-            additional_data: ::std::collections::BTreeMap::new(),
+        fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+            &mut self,
+            index: usize,
+            map: &mut A,
+        ) -> Result<(), A::Error> {
+            match index {
+                0 => self.odata_type = map.next_value()?,
+                1 => self.odata_etag = map.next_value()?,
+                2 => self.id = map.next_value()?,
+                3 => self.name = map.next_value()?,
+                4 => self.created_at = map.next_value()?,
+                5 => self.tax_number = map.next_value()?,
+                6 => self.orders = map.next_value()?,
+                7 => self.referred_by = map.next_value()?,
+                _ => {}
+            }
+            Ok(())
+        }
+        fn additional_data(
+            &mut self,
+        ) -> &mut ::std::collections::BTreeMap<String, ::serde_json::Value> {
+            &mut self.additional_data
         }
     }
-}
+
+    impl Customer {
+        /// The `@odata.type` of this type.
+        pub const ODATA_TYPE: &'static str = "#example.orders.customer";
+    }
+
+    impl Default for Customer {
+        /// An empty value that names its type, ready to fill in for a request body.
+        fn default() -> Self {
+            Self {
+                odata_type: Some(Self::ODATA_TYPE.to_owned()),
+                odata_etag: None,
+                id: Default::default(),
+                name: None,
+                created_at: rt::Field::Absent,
+                tax_number: rt::Field::Absent,
+                orders: None,
+                referred_by: None,
+                additional_data: ::std::collections::BTreeMap::new(),
+            }
+        }
+    }
+};
 
 /// The entity type `example.orders.order`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
@@ -262,95 +262,95 @@ pub struct Order {
     pub additional_data: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 
-impl<'de> ::serde::Deserialize<'de> for Order {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::deserialize_record(deserializer)
-    }
-}
-
-impl rt::Record for Order {
-    const PROPERTIES: &'static [&'static str] = &[
-        "@odata.type",
-        "@odata.etag",
-        "customerId",
-        "number",
-        "status",
-        "gift",
-        "total",
-        "exchangeRate",
-        "tracking",
-        "shipTo",
-        "notes",
-        "customer",
-        "lines",
-    ];
-    const EXPECTING: &'static str = "struct Order";
-    fn empty() -> Self {
-        Self {
-            odata_type: None,
-            ..Default::default()
+const _: () = {
+    impl<'de> ::serde::Deserialize<'de> for Order {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            rt::deserialize_record(deserializer)
         }
     }
 
-    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
-        &mut self,
-        index: usize,
-        map: &mut A,
-    ) -> Result<(), A::Error> {
-        match index {
-            0 => self.odata_type = map.next_value()?,
-            1 => self.odata_etag = map.next_value()?,
-            2 => self.customer_id = map.next_value()?,
-            3 => self.number = rt::next_int64(map)?,
-            4 => self.status = map.next_value()?,
-            5 => self.gift = map.next_value()?,
-            6 => self.total = map.next_value()?,
-            7 => self.exchange_rate = map.next_value()?,
-            8 => self.tracking = map.next_value()?,
-            9 => self.ship_to = map.next_value()?,
-            10 => self.notes = map.next_value()?,
-            11 => self.customer = map.next_value()?,
-            12 => self.lines = map.next_value()?,
-            _ => {}
+    impl rt::Record for Order {
+        const PROPERTIES: &'static [&'static str] = &[
+            "@odata.type",
+            "@odata.etag",
+            "customerId",
+            "number",
+            "status",
+            "gift",
+            "total",
+            "exchangeRate",
+            "tracking",
+            "shipTo",
+            "notes",
+            "customer",
+            "lines",
+        ];
+        const EXPECTING: &'static str = "struct Order";
+        fn empty() -> Self {
+            Self {
+                odata_type: None,
+                ..Default::default()
+            }
         }
-        Ok(())
-    }
-
-    fn additional_data(
-        &mut self,
-    ) -> &mut ::std::collections::BTreeMap<String, ::serde_json::Value> {
-        &mut self.additional_data
-    }
-}
-
-impl Order {
-    /// The `@odata.type` of this type.
-    pub const ODATA_TYPE: &'static str = "#example.orders.order";
-}
-
-impl Default for Order {
-    /// An empty value that names its type, ready to fill in for a request body.
-    fn default() -> Self {
-        Self {
-            odata_type: Some(Self::ODATA_TYPE.to_owned()),
-            odata_etag: None,
-            customer_id: Default::default(),
-            number: Default::default(),
-            status: None,
-            gift: rt::Field::Absent,
-            total: rt::Field::Absent,
-            exchange_rate: rt::Field::Absent,
-            tracking: rt::Field::Absent,
-            ship_to: rt::Field::Absent,
-            notes: rt::Field::Absent,
-            customer: None,
-            lines: None,
-            additional_data: ::std::collections::BTreeMap::new(),
+        fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+            &mut self,
+            index: usize,
+            map: &mut A,
+        ) -> Result<(), A::Error> {
+            match index {
+                0 => self.odata_type = map.next_value()?,
+                1 => self.odata_etag = map.next_value()?,
+                2 => self.customer_id = map.next_value()?,
+                3 => self.number = rt::next_int64(map)?,
+                4 => self.status = map.next_value()?,
+                5 => self.gift = map.next_value()?,
+                6 => self.total = map.next_value()?,
+                7 => self.exchange_rate = map.next_value()?,
+                8 => self.tracking = map.next_value()?,
+                9 => self.ship_to = map.next_value()?,
+                10 => self.notes = map.next_value()?,
+                11 => self.customer = map.next_value()?,
+                12 => self.lines = map.next_value()?,
+                _ => {}
+            }
+            Ok(())
+        }
+        fn additional_data(
+            &mut self,
+        ) -> &mut ::std::collections::BTreeMap<String, ::serde_json::Value> {
+            &mut self.additional_data
         }
     }
-}
+
+    impl Order {
+        /// The `@odata.type` of this type.
+        pub const ODATA_TYPE: &'static str = "#example.orders.order";
+    }
+
+    impl Default for Order {
+        /// An empty value that names its type, ready to fill in for a request body.
+        fn default() -> Self {
+            Self {
+                odata_type: Some(Self::ODATA_TYPE.to_owned()),
+                odata_etag: None,
+                customer_id: Default::default(),
+                number: Default::default(),
+                status: None,
+                gift: rt::Field::Absent,
+                total: rt::Field::Absent,
+                exchange_rate: rt::Field::Absent,
+                tracking: rt::Field::Absent,
+                ship_to: rt::Field::Absent,
+                notes: rt::Field::Absent,
+                customer: None,
+                lines: None,
+                additional_data: ::std::collections::BTreeMap::new(),
+            }
+        }
+    }
+};
 
 /// The entity type `example.orders.orderLine`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
@@ -378,74 +378,74 @@ pub struct OrderLine {
     pub additional_data: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 
-impl<'de> ::serde::Deserialize<'de> for OrderLine {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::deserialize_record(deserializer)
-    }
-}
-
-impl rt::Record for OrderLine {
-    const PROPERTIES: &'static [&'static str] = &[
-        "@odata.type",
-        "@odata.etag",
-        "position",
-        "sku",
-        "quantity",
-        "unitPrice",
-    ];
-    const EXPECTING: &'static str = "struct OrderLine";
-    fn empty() -> Self {
-        Self {
-            odata_type: None,
-            ..Default::default()
+const _: () = {
+    impl<'de> ::serde::Deserialize<'de> for OrderLine {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            rt::deserialize_record(deserializer)
         }
     }
 
-    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
-        &mut self,
-        index: usize,
-        map: &mut A,
-    ) -> Result<(), A::Error> {
-        match index {
-            0 => self.odata_type = map.next_value()?,
-            1 => self.odata_etag = map.next_value()?,
-            2 => self.position = map.next_value()?,
-            3 => self.sku = map.next_value()?,
-            4 => self.quantity = map.next_value()?,
-            5 => self.unit_price = map.next_value()?,
-            _ => {}
+    impl rt::Record for OrderLine {
+        const PROPERTIES: &'static [&'static str] = &[
+            "@odata.type",
+            "@odata.etag",
+            "position",
+            "sku",
+            "quantity",
+            "unitPrice",
+        ];
+        const EXPECTING: &'static str = "struct OrderLine";
+        fn empty() -> Self {
+            Self {
+                odata_type: None,
+                ..Default::default()
+            }
         }
-        Ok(())
-    }
-
-    fn additional_data(
-        &mut self,
-    ) -> &mut ::std::collections::BTreeMap<String, ::serde_json::Value> {
-        &mut self.additional_data
-    }
-}
-
-impl OrderLine {
-    /// The `@odata.type` of this type.
-    pub const ODATA_TYPE: &'static str = "#example.orders.orderLine";
-}
-
-impl Default for OrderLine {
-    /// An empty value that names its type, ready to fill in for a request body.
-    fn default() -> Self {
-        Self {
-            odata_type: Some(Self::ODATA_TYPE.to_owned()),
-            odata_etag: None,
-            position: Default::default(),
-            sku: None,
-            quantity: None,
-            unit_price: rt::Field::Absent,
-            additional_data: ::std::collections::BTreeMap::new(),
+        fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+            &mut self,
+            index: usize,
+            map: &mut A,
+        ) -> Result<(), A::Error> {
+            match index {
+                0 => self.odata_type = map.next_value()?,
+                1 => self.odata_etag = map.next_value()?,
+                2 => self.position = map.next_value()?,
+                3 => self.sku = map.next_value()?,
+                4 => self.quantity = map.next_value()?,
+                5 => self.unit_price = map.next_value()?,
+                _ => {}
+            }
+            Ok(())
+        }
+        fn additional_data(
+            &mut self,
+        ) -> &mut ::std::collections::BTreeMap<String, ::serde_json::Value> {
+            &mut self.additional_data
         }
     }
-}
+
+    impl OrderLine {
+        /// The `@odata.type` of this type.
+        pub const ODATA_TYPE: &'static str = "#example.orders.orderLine";
+    }
+
+    impl Default for OrderLine {
+        /// An empty value that names its type, ready to fill in for a request body.
+        fn default() -> Self {
+            Self {
+                odata_type: Some(Self::ODATA_TYPE.to_owned()),
+                odata_etag: None,
+                position: Default::default(),
+                sku: None,
+                quantity: None,
+                unit_price: rt::Field::Absent,
+                additional_data: ::std::collections::BTreeMap::new(),
+            }
+        }
+    }
+};
 
 /// The entity type `example.orders.warehouse`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
@@ -467,68 +467,68 @@ pub struct Warehouse {
     pub additional_data: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 
-impl<'de> ::serde::Deserialize<'de> for Warehouse {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::deserialize_record(deserializer)
-    }
-}
-
-impl rt::Record for Warehouse {
-    const PROPERTIES: &'static [&'static str] = &[
-        "@odata.type",
-        "@odata.etag",
-        "site",
-        "bay",
-    ];
-    const EXPECTING: &'static str = "struct Warehouse";
-    fn empty() -> Self {
-        Self {
-            odata_type: None,
-            ..Default::default()
+const _: () = {
+    impl<'de> ::serde::Deserialize<'de> for Warehouse {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            rt::deserialize_record(deserializer)
         }
     }
 
-    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
-        &mut self,
-        index: usize,
-        map: &mut A,
-    ) -> Result<(), A::Error> {
-        match index {
-            0 => self.odata_type = map.next_value()?,
-            1 => self.odata_etag = map.next_value()?,
-            2 => self.site = map.next_value()?,
-            3 => self.bay = map.next_value()?,
-            _ => {}
+    impl rt::Record for Warehouse {
+        const PROPERTIES: &'static [&'static str] = &[
+            "@odata.type",
+            "@odata.etag",
+            "site",
+            "bay",
+        ];
+        const EXPECTING: &'static str = "struct Warehouse";
+        fn empty() -> Self {
+            Self {
+                odata_type: None,
+                ..Default::default()
+            }
         }
-        Ok(())
-    }
-
-    fn additional_data(
-        &mut self,
-    ) -> &mut ::std::collections::BTreeMap<String, ::serde_json::Value> {
-        &mut self.additional_data
-    }
-}
-
-impl Warehouse {
-    /// The `@odata.type` of this type.
-    pub const ODATA_TYPE: &'static str = "#example.orders.warehouse";
-}
-
-impl Default for Warehouse {
-    /// An empty value that names its type, ready to fill in for a request body.
-    fn default() -> Self {
-        Self {
-            odata_type: Some(Self::ODATA_TYPE.to_owned()),
-            odata_etag: None,
-            site: None,
-            bay: Default::default(),
-            additional_data: ::std::collections::BTreeMap::new(),
+        fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+            &mut self,
+            index: usize,
+            map: &mut A,
+        ) -> Result<(), A::Error> {
+            match index {
+                0 => self.odata_type = map.next_value()?,
+                1 => self.odata_etag = map.next_value()?,
+                2 => self.site = map.next_value()?,
+                3 => self.bay = map.next_value()?,
+                _ => {}
+            }
+            Ok(())
+        }
+        fn additional_data(
+            &mut self,
+        ) -> &mut ::std::collections::BTreeMap<String, ::serde_json::Value> {
+            &mut self.additional_data
         }
     }
-}
+
+    impl Warehouse {
+        /// The `@odata.type` of this type.
+        pub const ODATA_TYPE: &'static str = "#example.orders.warehouse";
+    }
+
+    impl Default for Warehouse {
+        /// An empty value that names its type, ready to fill in for a request body.
+        fn default() -> Self {
+            Self {
+                odata_type: Some(Self::ODATA_TYPE.to_owned()),
+                odata_etag: None,
+                site: None,
+                bay: Default::default(),
+                additional_data: ::std::collections::BTreeMap::new(),
+            }
+        }
+    }
+};
 
 /// The complex type `example.orders.siteInfo`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
@@ -545,61 +545,61 @@ pub struct SiteInfo {
     pub additional_data: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 
-impl<'de> ::serde::Deserialize<'de> for SiteInfo {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::deserialize_record(deserializer)
-    }
-}
-
-impl rt::Record for SiteInfo {
-    const PROPERTIES: &'static [&'static str] = &["@odata.type", "code", "city"];
-    const EXPECTING: &'static str = "struct SiteInfo";
-    fn empty() -> Self {
-        Self {
-            odata_type: None,
-            ..Default::default()
+const _: () = {
+    impl<'de> ::serde::Deserialize<'de> for SiteInfo {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            rt::deserialize_record(deserializer)
         }
     }
 
-    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
-        &mut self,
-        index: usize,
-        map: &mut A,
-    ) -> Result<(), A::Error> {
-        match index {
-            0 => self.odata_type = map.next_value()?,
-            1 => self.code = map.next_value()?,
-            2 => self.city = map.next_value()?,
-            _ => {}
+    impl rt::Record for SiteInfo {
+        const PROPERTIES: &'static [&'static str] = &["@odata.type", "code", "city"];
+        const EXPECTING: &'static str = "struct SiteInfo";
+        fn empty() -> Self {
+            Self {
+                odata_type: None,
+                ..Default::default()
+            }
         }
-        Ok(())
-    }
-
-    fn additional_data(
-        &mut self,
-    ) -> &mut ::std::collections::BTreeMap<String, ::serde_json::Value> {
-        &mut self.additional_data
-    }
-}
-
-impl SiteInfo {
-    /// The `@odata.type` of this type.
-    pub const ODATA_TYPE: &'static str = "#example.orders.siteInfo";
-}
-
-impl Default for SiteInfo {
-    /// An empty value that names its type, ready to fill in for a request body.
-    fn default() -> Self {
-        Self {
-            odata_type: Some(Self::ODATA_TYPE.to_owned()),
-            code: None,
-            city: rt::Field::Absent,
-            additional_data: ::std::collections::BTreeMap::new(),
+        fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+            &mut self,
+            index: usize,
+            map: &mut A,
+        ) -> Result<(), A::Error> {
+            match index {
+                0 => self.odata_type = map.next_value()?,
+                1 => self.code = map.next_value()?,
+                2 => self.city = map.next_value()?,
+                _ => {}
+            }
+            Ok(())
+        }
+        fn additional_data(
+            &mut self,
+        ) -> &mut ::std::collections::BTreeMap<String, ::serde_json::Value> {
+            &mut self.additional_data
         }
     }
-}
+
+    impl SiteInfo {
+        /// The `@odata.type` of this type.
+        pub const ODATA_TYPE: &'static str = "#example.orders.siteInfo";
+    }
+
+    impl Default for SiteInfo {
+        /// An empty value that names its type, ready to fill in for a request body.
+        fn default() -> Self {
+            Self {
+                odata_type: Some(Self::ODATA_TYPE.to_owned()),
+                code: None,
+                city: rt::Field::Absent,
+                additional_data: ::std::collections::BTreeMap::new(),
+            }
+        }
+    }
+};
 
 /// The entity type `example.orders.sample`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
@@ -659,119 +659,119 @@ pub struct Sample {
     pub additional_data: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 
-impl<'de> ::serde::Deserialize<'de> for Sample {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::deserialize_record(deserializer)
-    }
-}
-
-impl rt::Record for Sample {
-    const PROPERTIES: &'static [&'static str] = &[
-        "@odata.type",
-        "@odata.etag",
-        "id",
-        "binary",
-        "boolean",
-        "byte",
-        "date",
-        "dateTimeOffset",
-        "decimal",
-        "double",
-        "duration",
-        "int16",
-        "int32",
-        "int64",
-        "sByte",
-        "single",
-        "string",
-        "timeOfDay",
-        "geography",
-        "geometry",
-        "untyped",
-    ];
-    const EXPECTING: &'static str = "struct Sample";
-    fn empty() -> Self {
-        Self {
-            odata_type: None,
-            ..Default::default()
+const _: () = {
+    impl<'de> ::serde::Deserialize<'de> for Sample {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            rt::deserialize_record(deserializer)
         }
     }
 
-    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
-        &mut self,
-        index: usize,
-        map: &mut A,
-    ) -> Result<(), A::Error> {
-        match index {
-            0 => self.odata_type = map.next_value()?,
-            1 => self.odata_etag = map.next_value()?,
-            2 => self.id = map.next_value()?,
-            3 => self.binary = map.next_value()?,
-            4 => self.boolean = map.next_value()?,
-            5 => self.byte = map.next_value()?,
-            6 => self.date = map.next_value()?,
-            7 => self.date_time_offset = map.next_value()?,
-            8 => self.decimal = map.next_value()?,
-            9 => self.double = map.next_value()?,
-            10 => self.duration = map.next_value()?,
-            11 => self.int16 = map.next_value()?,
-            12 => self.int32 = map.next_value()?,
-            13 => self.int64 = rt::next_int64(map)?,
-            14 => self.s_byte = map.next_value()?,
-            15 => self.single = map.next_value()?,
-            16 => self.string = map.next_value()?,
-            17 => self.time_of_day = map.next_value()?,
-            18 => self.geography = map.next_value()?,
-            19 => self.geometry = map.next_value()?,
-            20 => self.untyped = map.next_value()?,
-            _ => {}
+    impl rt::Record for Sample {
+        const PROPERTIES: &'static [&'static str] = &[
+            "@odata.type",
+            "@odata.etag",
+            "id",
+            "binary",
+            "boolean",
+            "byte",
+            "date",
+            "dateTimeOffset",
+            "decimal",
+            "double",
+            "duration",
+            "int16",
+            "int32",
+            "int64",
+            "sByte",
+            "single",
+            "string",
+            "timeOfDay",
+            "geography",
+            "geometry",
+            "untyped",
+        ];
+        const EXPECTING: &'static str = "struct Sample";
+        fn empty() -> Self {
+            Self {
+                odata_type: None,
+                ..Default::default()
+            }
         }
-        Ok(())
-    }
-
-    fn additional_data(
-        &mut self,
-    ) -> &mut ::std::collections::BTreeMap<String, ::serde_json::Value> {
-        &mut self.additional_data
-    }
-}
-
-impl Sample {
-    /// The `@odata.type` of this type.
-    pub const ODATA_TYPE: &'static str = "#example.orders.sample";
-}
-
-impl Default for Sample {
-    /// An empty value that names its type, ready to fill in for a request body.
-    fn default() -> Self {
-        Self {
-            odata_type: Some(Self::ODATA_TYPE.to_owned()),
-            odata_etag: None,
-            id: Default::default(),
-            binary: rt::Field::Absent,
-            boolean: rt::Field::Absent,
-            byte: rt::Field::Absent,
-            date: rt::Field::Absent,
-            date_time_offset: rt::Field::Absent,
-            decimal: rt::Field::Absent,
-            double: rt::Field::Absent,
-            duration: rt::Field::Absent,
-            int16: rt::Field::Absent,
-            int32: rt::Field::Absent,
-            int64: rt::Field::Absent,
-            s_byte: rt::Field::Absent,
-            single: rt::Field::Absent,
-            string: rt::Field::Absent,
-            time_of_day: rt::Field::Absent,
-            geography: rt::Field::Absent,
-            geometry: rt::Field::Absent,
-            untyped: rt::Field::Absent,
-            additional_data: ::std::collections::BTreeMap::new(),
+        fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+            &mut self,
+            index: usize,
+            map: &mut A,
+        ) -> Result<(), A::Error> {
+            match index {
+                0 => self.odata_type = map.next_value()?,
+                1 => self.odata_etag = map.next_value()?,
+                2 => self.id = map.next_value()?,
+                3 => self.binary = map.next_value()?,
+                4 => self.boolean = map.next_value()?,
+                5 => self.byte = map.next_value()?,
+                6 => self.date = map.next_value()?,
+                7 => self.date_time_offset = map.next_value()?,
+                8 => self.decimal = map.next_value()?,
+                9 => self.double = map.next_value()?,
+                10 => self.duration = map.next_value()?,
+                11 => self.int16 = map.next_value()?,
+                12 => self.int32 = map.next_value()?,
+                13 => self.int64 = rt::next_int64(map)?,
+                14 => self.s_byte = map.next_value()?,
+                15 => self.single = map.next_value()?,
+                16 => self.string = map.next_value()?,
+                17 => self.time_of_day = map.next_value()?,
+                18 => self.geography = map.next_value()?,
+                19 => self.geometry = map.next_value()?,
+                20 => self.untyped = map.next_value()?,
+                _ => {}
+            }
+            Ok(())
+        }
+        fn additional_data(
+            &mut self,
+        ) -> &mut ::std::collections::BTreeMap<String, ::serde_json::Value> {
+            &mut self.additional_data
         }
     }
-}
+
+    impl Sample {
+        /// The `@odata.type` of this type.
+        pub const ODATA_TYPE: &'static str = "#example.orders.sample";
+    }
+
+    impl Default for Sample {
+        /// An empty value that names its type, ready to fill in for a request body.
+        fn default() -> Self {
+            Self {
+                odata_type: Some(Self::ODATA_TYPE.to_owned()),
+                odata_etag: None,
+                id: Default::default(),
+                binary: rt::Field::Absent,
+                boolean: rt::Field::Absent,
+                byte: rt::Field::Absent,
+                date: rt::Field::Absent,
+                date_time_offset: rt::Field::Absent,
+                decimal: rt::Field::Absent,
+                double: rt::Field::Absent,
+                duration: rt::Field::Absent,
+                int16: rt::Field::Absent,
+                int32: rt::Field::Absent,
+                int64: rt::Field::Absent,
+                s_byte: rt::Field::Absent,
+                single: rt::Field::Absent,
+                string: rt::Field::Absent,
+                time_of_day: rt::Field::Absent,
+                geography: rt::Field::Absent,
+                geometry: rt::Field::Absent,
+                untyped: rt::Field::Absent,
+                additional_data: ::std::collections::BTreeMap::new(),
+            }
+        }
+    }
+};
 
 /// The enum type `example.orders.status`. Values this crate does not know are kept, not rejected.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]

@@ -38,77 +38,74 @@ pub struct Order {
 }
 
 #[cfg(feature = "orders")]
-impl<'de> ::serde::Deserialize<'de> for Order {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::deserialize_record(deserializer)
-    }
-}
-
-#[cfg(feature = "orders")]
-impl rt::Record for Order {
-    const PROPERTIES: &'static [&'static str] = &[
-        "@odata.type",
-        "@odata.etag",
-        "id",
-        "status",
-        "availability",
-        "total",
-    ];
-    const EXPECTING: &'static str = "struct Order";
-    fn empty() -> Self {
-        Self {
-            odata_type: None,
-            ..Default::default()
+const _: () = {
+    impl<'de> ::serde::Deserialize<'de> for Order {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            rt::deserialize_record(deserializer)
         }
     }
 
-    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
-        &mut self,
-        index: usize,
-        map: &mut A,
-    ) -> Result<(), A::Error> {
-        match index {
-            0 => self.odata_type = map.next_value()?,
-            1 => self.odata_etag = map.next_value()?,
-            2 => self.id = map.next_value()?,
-            3 => self.status = map.next_value()?,
-            4 => self.availability = map.next_value()?,
-            5 => self.total = map.next_value()?,
-            _ => {}
+    impl rt::Record for Order {
+        const PROPERTIES: &'static [&'static str] = &[
+            "@odata.type",
+            "@odata.etag",
+            "id",
+            "status",
+            "availability",
+            "total",
+        ];
+        const EXPECTING: &'static str = "struct Order";
+        fn empty() -> Self {
+            Self {
+                odata_type: None,
+                ..Default::default()
+            }
         }
-        Ok(())
-    }
-
-    fn additional_data(
-        &mut self,
-    ) -> &mut ::std::collections::BTreeMap<String, ::serde_json::Value> {
-        &mut self.additional_data
-    }
-}
-
-#[cfg(feature = "orders")]
-impl Order {
-    /// The `@odata.type` of this type.
-    pub const ODATA_TYPE: &'static str = "#Sample.Orders.Order";
-}
-
-#[cfg(feature = "orders")]
-impl Default for Order {
-    /// An empty value that names its type, ready to fill in for a request body.
-    fn default() -> Self {
-        Self {
-            odata_type: Some(Self::ODATA_TYPE.to_owned()),
-            odata_etag: None,
-            id: Default::default(),
-            status: None,
-            availability: rt::Field::Absent,
-            total: rt::Field::Absent,
-            additional_data: ::std::collections::BTreeMap::new(),
+        fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+            &mut self,
+            index: usize,
+            map: &mut A,
+        ) -> Result<(), A::Error> {
+            match index {
+                0 => self.odata_type = map.next_value()?,
+                1 => self.odata_etag = map.next_value()?,
+                2 => self.id = map.next_value()?,
+                3 => self.status = map.next_value()?,
+                4 => self.availability = map.next_value()?,
+                5 => self.total = map.next_value()?,
+                _ => {}
+            }
+            Ok(())
+        }
+        fn additional_data(
+            &mut self,
+        ) -> &mut ::std::collections::BTreeMap<String, ::serde_json::Value> {
+            &mut self.additional_data
         }
     }
-}
+
+    impl Order {
+        /// The `@odata.type` of this type.
+        pub const ODATA_TYPE: &'static str = "#Sample.Orders.Order";
+    }
+
+    impl Default for Order {
+        /// An empty value that names its type, ready to fill in for a request body.
+        fn default() -> Self {
+            Self {
+                odata_type: Some(Self::ODATA_TYPE.to_owned()),
+                odata_etag: None,
+                id: Default::default(),
+                status: None,
+                availability: rt::Field::Absent,
+                total: rt::Field::Absent,
+                additional_data: ::std::collections::BTreeMap::new(),
+            }
+        }
+    }
+};
 
 /// The enum type `Sample.Orders.OrderStatus`. Values this crate does not know are kept, not rejected.
 #[cfg(feature = "orders")]

@@ -27,64 +27,65 @@ pub struct Money {
 }
 
 #[cfg(any(feature = "orders", feature = "products", feature = "restock"))]
-impl<'de> ::serde::Deserialize<'de> for Money {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::deserialize_record(deserializer)
-    }
-}
-
-#[cfg(any(feature = "orders", feature = "products", feature = "restock"))]
-impl rt::Record for Money {
-    const PROPERTIES: &'static [&'static str] = &["@odata.type", "amount", "currency"];
-    const EXPECTING: &'static str = "struct Money";
-    fn empty() -> Self {
-        Self {
-            odata_type: None,
-            ..Default::default()
+const _: () = {
+    impl<'de> ::serde::Deserialize<'de> for Money {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            rt::deserialize_record(deserializer)
         }
     }
 
-    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
-        &mut self,
-        index: usize,
-        map: &mut A,
-    ) -> Result<(), A::Error> {
-        match index {
-            0 => self.odata_type = map.next_value()?,
-            1 => self.amount = map.next_value()?,
-            2 => self.currency = map.next_value()?,
-            _ => {}
+    impl rt::Record for Money {
+        const PROPERTIES: &'static [&'static str] = &[
+            "@odata.type",
+            "amount",
+            "currency",
+        ];
+        const EXPECTING: &'static str = "struct Money";
+        fn empty() -> Self {
+            Self {
+                odata_type: None,
+                ..Default::default()
+            }
         }
-        Ok(())
-    }
-
-    fn additional_data(
-        &mut self,
-    ) -> &mut ::std::collections::BTreeMap<String, ::serde_json::Value> {
-        &mut self.additional_data
-    }
-}
-
-#[cfg(any(feature = "orders", feature = "products", feature = "restock"))]
-impl Money {
-    /// The `@odata.type` of this type.
-    pub const ODATA_TYPE: &'static str = "#Sample.Products.Money";
-}
-
-#[cfg(any(feature = "orders", feature = "products", feature = "restock"))]
-impl Default for Money {
-    /// An empty value that names its type, ready to fill in for a request body.
-    fn default() -> Self {
-        Self {
-            odata_type: Some(Self::ODATA_TYPE.to_owned()),
-            amount: None,
-            currency: None,
-            additional_data: ::std::collections::BTreeMap::new(),
+        fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+            &mut self,
+            index: usize,
+            map: &mut A,
+        ) -> Result<(), A::Error> {
+            match index {
+                0 => self.odata_type = map.next_value()?,
+                1 => self.amount = map.next_value()?,
+                2 => self.currency = map.next_value()?,
+                _ => {}
+            }
+            Ok(())
+        }
+        fn additional_data(
+            &mut self,
+        ) -> &mut ::std::collections::BTreeMap<String, ::serde_json::Value> {
+            &mut self.additional_data
         }
     }
-}
+
+    impl Money {
+        /// The `@odata.type` of this type.
+        pub const ODATA_TYPE: &'static str = "#Sample.Products.Money";
+    }
+
+    impl Default for Money {
+        /// An empty value that names its type, ready to fill in for a request body.
+        fn default() -> Self {
+            Self {
+                odata_type: Some(Self::ODATA_TYPE.to_owned()),
+                amount: None,
+                currency: None,
+                additional_data: ::std::collections::BTreeMap::new(),
+            }
+        }
+    }
+};
 
 /// A product of the catalogue.
 ///
@@ -113,74 +114,71 @@ pub struct Product {
 }
 
 #[cfg(any(feature = "products", feature = "restock"))]
-impl<'de> ::serde::Deserialize<'de> for Product {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::deserialize_record(deserializer)
-    }
-}
-
-#[cfg(any(feature = "products", feature = "restock"))]
-impl rt::Record for Product {
-    const PROPERTIES: &'static [&'static str] = &[
-        "@odata.type",
-        "@odata.etag",
-        "id",
-        "name",
-        "price",
-    ];
-    const EXPECTING: &'static str = "struct Product";
-    fn empty() -> Self {
-        Self {
-            odata_type: None,
-            ..Default::default()
+const _: () = {
+    impl<'de> ::serde::Deserialize<'de> for Product {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            rt::deserialize_record(deserializer)
         }
     }
 
-    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
-        &mut self,
-        index: usize,
-        map: &mut A,
-    ) -> Result<(), A::Error> {
-        match index {
-            0 => self.odata_type = map.next_value()?,
-            1 => self.odata_etag = map.next_value()?,
-            2 => self.id = map.next_value()?,
-            3 => self.name = map.next_value()?,
-            4 => self.price = map.next_value()?,
-            _ => {}
+    impl rt::Record for Product {
+        const PROPERTIES: &'static [&'static str] = &[
+            "@odata.type",
+            "@odata.etag",
+            "id",
+            "name",
+            "price",
+        ];
+        const EXPECTING: &'static str = "struct Product";
+        fn empty() -> Self {
+            Self {
+                odata_type: None,
+                ..Default::default()
+            }
         }
-        Ok(())
-    }
-
-    fn additional_data(
-        &mut self,
-    ) -> &mut ::std::collections::BTreeMap<String, ::serde_json::Value> {
-        &mut self.additional_data
-    }
-}
-
-#[cfg(any(feature = "products", feature = "restock"))]
-impl Product {
-    /// The `@odata.type` of this type.
-    pub const ODATA_TYPE: &'static str = "#Sample.Products.Product";
-}
-
-#[cfg(any(feature = "products", feature = "restock"))]
-impl Default for Product {
-    /// An empty value that names its type, ready to fill in for a request body.
-    fn default() -> Self {
-        Self {
-            odata_type: Some(Self::ODATA_TYPE.to_owned()),
-            odata_etag: None,
-            id: Default::default(),
-            name: rt::Field::Absent,
-            price: rt::Field::Absent,
-            additional_data: ::std::collections::BTreeMap::new(),
+        fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+            &mut self,
+            index: usize,
+            map: &mut A,
+        ) -> Result<(), A::Error> {
+            match index {
+                0 => self.odata_type = map.next_value()?,
+                1 => self.odata_etag = map.next_value()?,
+                2 => self.id = map.next_value()?,
+                3 => self.name = map.next_value()?,
+                4 => self.price = map.next_value()?,
+                _ => {}
+            }
+            Ok(())
+        }
+        fn additional_data(
+            &mut self,
+        ) -> &mut ::std::collections::BTreeMap<String, ::serde_json::Value> {
+            &mut self.additional_data
         }
     }
-}
+
+    impl Product {
+        /// The `@odata.type` of this type.
+        pub const ODATA_TYPE: &'static str = "#Sample.Products.Product";
+    }
+
+    impl Default for Product {
+        /// An empty value that names its type, ready to fill in for a request body.
+        fn default() -> Self {
+            Self {
+                odata_type: Some(Self::ODATA_TYPE.to_owned()),
+                odata_etag: None,
+                id: Default::default(),
+                name: rt::Field::Absent,
+                price: rt::Field::Absent,
+                additional_data: ::std::collections::BTreeMap::new(),
+            }
+        }
+    }
+};
 
 /// The enum type `Sample.Products.Availability`. Values this crate does not know are kept, not rejected.
 #[cfg(feature = "orders")]

@@ -27,68 +27,68 @@ pub struct City {
     pub additional_data: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 
-impl<'de> ::serde::Deserialize<'de> for City {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::deserialize_record(deserializer)
-    }
-}
-
-impl rt::Record for City {
-    const PROPERTIES: &'static [&'static str] = &[
-        "@odata.type",
-        "Name",
-        "CountryRegion",
-        "Region",
-    ];
-    const EXPECTING: &'static str = "struct City";
-    fn empty() -> Self {
-        Self {
-            odata_type: None,
-            ..Default::default()
+const _: () = {
+    impl<'de> ::serde::Deserialize<'de> for City {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            rt::deserialize_record(deserializer)
         }
     }
 
-    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
-        &mut self,
-        index: usize,
-        map: &mut A,
-    ) -> Result<(), A::Error> {
-        match index {
-            0 => self.odata_type = map.next_value()?,
-            1 => self.name = map.next_value()?,
-            2 => self.country_region = map.next_value()?,
-            3 => self.region = map.next_value()?,
-            _ => {}
+    impl rt::Record for City {
+        const PROPERTIES: &'static [&'static str] = &[
+            "@odata.type",
+            "Name",
+            "CountryRegion",
+            "Region",
+        ];
+        const EXPECTING: &'static str = "struct City";
+        fn empty() -> Self {
+            Self {
+                odata_type: None,
+                ..Default::default()
+            }
         }
-        Ok(())
-    }
-
-    fn additional_data(
-        &mut self,
-    ) -> &mut ::std::collections::BTreeMap<String, ::serde_json::Value> {
-        &mut self.additional_data
-    }
-}
-
-impl City {
-    /// The `@odata.type` of this type.
-    pub const ODATA_TYPE: &'static str = "#Trippin.City";
-}
-
-impl Default for City {
-    /// An empty value that names its type, ready to fill in for a request body.
-    fn default() -> Self {
-        Self {
-            odata_type: Some(Self::ODATA_TYPE.to_owned()),
-            name: rt::Field::Absent,
-            country_region: rt::Field::Absent,
-            region: rt::Field::Absent,
-            additional_data: ::std::collections::BTreeMap::new(),
+        fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+            &mut self,
+            index: usize,
+            map: &mut A,
+        ) -> Result<(), A::Error> {
+            match index {
+                0 => self.odata_type = map.next_value()?,
+                1 => self.name = map.next_value()?,
+                2 => self.country_region = map.next_value()?,
+                3 => self.region = map.next_value()?,
+                _ => {}
+            }
+            Ok(())
+        }
+        fn additional_data(
+            &mut self,
+        ) -> &mut ::std::collections::BTreeMap<String, ::serde_json::Value> {
+            &mut self.additional_data
         }
     }
-}
+
+    impl City {
+        /// The `@odata.type` of this type.
+        pub const ODATA_TYPE: &'static str = "#Trippin.City";
+    }
+
+    impl Default for City {
+        /// An empty value that names its type, ready to fill in for a request body.
+        fn default() -> Self {
+            Self {
+                odata_type: Some(Self::ODATA_TYPE.to_owned()),
+                name: rt::Field::Absent,
+                country_region: rt::Field::Absent,
+                region: rt::Field::Absent,
+                additional_data: ::std::collections::BTreeMap::new(),
+            }
+        }
+    }
+};
 
 /// The complex type `Trippin.Location`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
@@ -106,61 +106,61 @@ pub struct Location {
     pub additional_data: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 
-impl<'de> ::serde::Deserialize<'de> for Location {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::deserialize_record(deserializer)
-    }
-}
-
-impl rt::Record for Location {
-    const PROPERTIES: &'static [&'static str] = &["@odata.type", "Address", "City"];
-    const EXPECTING: &'static str = "struct Location";
-    fn empty() -> Self {
-        Self {
-            odata_type: None,
-            ..Default::default()
+const _: () = {
+    impl<'de> ::serde::Deserialize<'de> for Location {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            rt::deserialize_record(deserializer)
         }
     }
 
-    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
-        &mut self,
-        index: usize,
-        map: &mut A,
-    ) -> Result<(), A::Error> {
-        match index {
-            0 => self.odata_type = map.next_value()?,
-            1 => self.address = map.next_value()?,
-            2 => self.city = map.next_value()?,
-            _ => {}
+    impl rt::Record for Location {
+        const PROPERTIES: &'static [&'static str] = &["@odata.type", "Address", "City"];
+        const EXPECTING: &'static str = "struct Location";
+        fn empty() -> Self {
+            Self {
+                odata_type: None,
+                ..Default::default()
+            }
         }
-        Ok(())
-    }
-
-    fn additional_data(
-        &mut self,
-    ) -> &mut ::std::collections::BTreeMap<String, ::serde_json::Value> {
-        &mut self.additional_data
-    }
-}
-
-impl Location {
-    /// The `@odata.type` of this type.
-    pub const ODATA_TYPE: &'static str = "#Trippin.Location";
-}
-
-impl Default for Location {
-    /// An empty value that names its type, ready to fill in for a request body.
-    fn default() -> Self {
-        Self {
-            odata_type: Some(Self::ODATA_TYPE.to_owned()),
-            address: rt::Field::Absent,
-            city: rt::Field::Absent,
-            additional_data: ::std::collections::BTreeMap::new(),
+        fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+            &mut self,
+            index: usize,
+            map: &mut A,
+        ) -> Result<(), A::Error> {
+            match index {
+                0 => self.odata_type = map.next_value()?,
+                1 => self.address = map.next_value()?,
+                2 => self.city = map.next_value()?,
+                _ => {}
+            }
+            Ok(())
+        }
+        fn additional_data(
+            &mut self,
+        ) -> &mut ::std::collections::BTreeMap<String, ::serde_json::Value> {
+            &mut self.additional_data
         }
     }
-}
+
+    impl Location {
+        /// The `@odata.type` of this type.
+        pub const ODATA_TYPE: &'static str = "#Trippin.Location";
+    }
+
+    impl Default for Location {
+        /// An empty value that names its type, ready to fill in for a request body.
+        fn default() -> Self {
+            Self {
+                odata_type: Some(Self::ODATA_TYPE.to_owned()),
+                address: rt::Field::Absent,
+                city: rt::Field::Absent,
+                additional_data: ::std::collections::BTreeMap::new(),
+            }
+        }
+    }
+};
 
 /// The entity type `Trippin.Person`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
@@ -205,92 +205,92 @@ pub struct Person {
     pub additional_data: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 
-impl<'de> ::serde::Deserialize<'de> for Person {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::deserialize_record(deserializer)
-    }
-}
-
-impl rt::Record for Person {
-    const PROPERTIES: &'static [&'static str] = &[
-        "@odata.type",
-        "@odata.etag",
-        "UserName",
-        "FirstName",
-        "LastName",
-        "MiddleName",
-        "Gender",
-        "Age",
-        "Emails",
-        "AddressInfo",
-        "Friends",
-        "Trips",
-    ];
-    const EXPECTING: &'static str = "struct Person";
-    fn empty() -> Self {
-        Self {
-            odata_type: None,
-            ..Default::default()
+const _: () = {
+    impl<'de> ::serde::Deserialize<'de> for Person {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            rt::deserialize_record(deserializer)
         }
     }
 
-    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
-        &mut self,
-        index: usize,
-        map: &mut A,
-    ) -> Result<(), A::Error> {
-        match index {
-            0 => self.odata_type = map.next_value()?,
-            1 => self.odata_etag = map.next_value()?,
-            2 => self.user_name = map.next_value()?,
-            3 => self.first_name = map.next_value()?,
-            4 => self.last_name = map.next_value()?,
-            5 => self.middle_name = map.next_value()?,
-            6 => self.gender = map.next_value()?,
-            7 => self.age = rt::next_int64(map)?,
-            8 => self.emails = map.next_value()?,
-            9 => self.address_info = map.next_value()?,
-            10 => self.friends = map.next_value()?,
-            11 => self.trips = map.next_value()?,
-            _ => {}
+    impl rt::Record for Person {
+        const PROPERTIES: &'static [&'static str] = &[
+            "@odata.type",
+            "@odata.etag",
+            "UserName",
+            "FirstName",
+            "LastName",
+            "MiddleName",
+            "Gender",
+            "Age",
+            "Emails",
+            "AddressInfo",
+            "Friends",
+            "Trips",
+        ];
+        const EXPECTING: &'static str = "struct Person";
+        fn empty() -> Self {
+            Self {
+                odata_type: None,
+                ..Default::default()
+            }
         }
-        Ok(())
-    }
-
-    fn additional_data(
-        &mut self,
-    ) -> &mut ::std::collections::BTreeMap<String, ::serde_json::Value> {
-        &mut self.additional_data
-    }
-}
-
-impl Person {
-    /// The `@odata.type` of this type.
-    pub const ODATA_TYPE: &'static str = "#Trippin.Person";
-}
-
-impl Default for Person {
-    /// An empty value that names its type, ready to fill in for a request body.
-    fn default() -> Self {
-        Self {
-            odata_type: Some(Self::ODATA_TYPE.to_owned()),
-            odata_etag: None,
-            user_name: Default::default(),
-            first_name: None,
-            last_name: rt::Field::Absent,
-            middle_name: rt::Field::Absent,
-            gender: None,
-            age: rt::Field::Absent,
-            emails: rt::Field::Absent,
-            address_info: rt::Field::Absent,
-            friends: None,
-            trips: None,
-            additional_data: ::std::collections::BTreeMap::new(),
+        fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+            &mut self,
+            index: usize,
+            map: &mut A,
+        ) -> Result<(), A::Error> {
+            match index {
+                0 => self.odata_type = map.next_value()?,
+                1 => self.odata_etag = map.next_value()?,
+                2 => self.user_name = map.next_value()?,
+                3 => self.first_name = map.next_value()?,
+                4 => self.last_name = map.next_value()?,
+                5 => self.middle_name = map.next_value()?,
+                6 => self.gender = map.next_value()?,
+                7 => self.age = rt::next_int64(map)?,
+                8 => self.emails = map.next_value()?,
+                9 => self.address_info = map.next_value()?,
+                10 => self.friends = map.next_value()?,
+                11 => self.trips = map.next_value()?,
+                _ => {}
+            }
+            Ok(())
+        }
+        fn additional_data(
+            &mut self,
+        ) -> &mut ::std::collections::BTreeMap<String, ::serde_json::Value> {
+            &mut self.additional_data
         }
     }
-}
+
+    impl Person {
+        /// The `@odata.type` of this type.
+        pub const ODATA_TYPE: &'static str = "#Trippin.Person";
+    }
+
+    impl Default for Person {
+        /// An empty value that names its type, ready to fill in for a request body.
+        fn default() -> Self {
+            Self {
+                odata_type: Some(Self::ODATA_TYPE.to_owned()),
+                odata_etag: None,
+                user_name: Default::default(),
+                first_name: None,
+                last_name: rt::Field::Absent,
+                middle_name: rt::Field::Absent,
+                gender: None,
+                age: rt::Field::Absent,
+                emails: rt::Field::Absent,
+                address_info: rt::Field::Absent,
+                friends: None,
+                trips: None,
+                additional_data: ::std::collections::BTreeMap::new(),
+            }
+        }
+    }
+};
 
 /// The entity type `Trippin.Airline`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
@@ -313,68 +313,68 @@ pub struct Airline {
     pub additional_data: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 
-impl<'de> ::serde::Deserialize<'de> for Airline {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::deserialize_record(deserializer)
-    }
-}
-
-impl rt::Record for Airline {
-    const PROPERTIES: &'static [&'static str] = &[
-        "@odata.type",
-        "@odata.etag",
-        "AirlineCode",
-        "Name",
-    ];
-    const EXPECTING: &'static str = "struct Airline";
-    fn empty() -> Self {
-        Self {
-            odata_type: None,
-            ..Default::default()
+const _: () = {
+    impl<'de> ::serde::Deserialize<'de> for Airline {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            rt::deserialize_record(deserializer)
         }
     }
 
-    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
-        &mut self,
-        index: usize,
-        map: &mut A,
-    ) -> Result<(), A::Error> {
-        match index {
-            0 => self.odata_type = map.next_value()?,
-            1 => self.odata_etag = map.next_value()?,
-            2 => self.airline_code = map.next_value()?,
-            3 => self.name = map.next_value()?,
-            _ => {}
+    impl rt::Record for Airline {
+        const PROPERTIES: &'static [&'static str] = &[
+            "@odata.type",
+            "@odata.etag",
+            "AirlineCode",
+            "Name",
+        ];
+        const EXPECTING: &'static str = "struct Airline";
+        fn empty() -> Self {
+            Self {
+                odata_type: None,
+                ..Default::default()
+            }
         }
-        Ok(())
-    }
-
-    fn additional_data(
-        &mut self,
-    ) -> &mut ::std::collections::BTreeMap<String, ::serde_json::Value> {
-        &mut self.additional_data
-    }
-}
-
-impl Airline {
-    /// The `@odata.type` of this type.
-    pub const ODATA_TYPE: &'static str = "#Trippin.Airline";
-}
-
-impl Default for Airline {
-    /// An empty value that names its type, ready to fill in for a request body.
-    fn default() -> Self {
-        Self {
-            odata_type: Some(Self::ODATA_TYPE.to_owned()),
-            odata_etag: None,
-            airline_code: Default::default(),
-            name: rt::Field::Absent,
-            additional_data: ::std::collections::BTreeMap::new(),
+        fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+            &mut self,
+            index: usize,
+            map: &mut A,
+        ) -> Result<(), A::Error> {
+            match index {
+                0 => self.odata_type = map.next_value()?,
+                1 => self.odata_etag = map.next_value()?,
+                2 => self.airline_code = map.next_value()?,
+                3 => self.name = map.next_value()?,
+                _ => {}
+            }
+            Ok(())
+        }
+        fn additional_data(
+            &mut self,
+        ) -> &mut ::std::collections::BTreeMap<String, ::serde_json::Value> {
+            &mut self.additional_data
         }
     }
-}
+
+    impl Airline {
+        /// The `@odata.type` of this type.
+        pub const ODATA_TYPE: &'static str = "#Trippin.Airline";
+    }
+
+    impl Default for Airline {
+        /// An empty value that names its type, ready to fill in for a request body.
+        fn default() -> Self {
+            Self {
+                odata_type: Some(Self::ODATA_TYPE.to_owned()),
+                odata_etag: None,
+                airline_code: Default::default(),
+                name: rt::Field::Absent,
+                additional_data: ::std::collections::BTreeMap::new(),
+            }
+        }
+    }
+};
 
 /// The entity type `Trippin.Trip`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
@@ -412,89 +412,89 @@ pub struct Trip {
     pub additional_data: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 
-impl<'de> ::serde::Deserialize<'de> for Trip {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::deserialize_record(deserializer)
-    }
-}
-
-impl rt::Record for Trip {
-    const PROPERTIES: &'static [&'static str] = &[
-        "@odata.type",
-        "@odata.etag",
-        "TripId",
-        "ShareId",
-        "Name",
-        "Budget",
-        "Description",
-        "Tags",
-        "StartsAt",
-        "EndsAt",
-        "PlanItems",
-    ];
-    const EXPECTING: &'static str = "struct Trip";
-    fn empty() -> Self {
-        Self {
-            odata_type: None,
-            ..Default::default()
+const _: () = {
+    impl<'de> ::serde::Deserialize<'de> for Trip {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            rt::deserialize_record(deserializer)
         }
     }
 
-    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
-        &mut self,
-        index: usize,
-        map: &mut A,
-    ) -> Result<(), A::Error> {
-        match index {
-            0 => self.odata_type = map.next_value()?,
-            1 => self.odata_etag = map.next_value()?,
-            2 => self.trip_id = map.next_value()?,
-            3 => self.share_id = map.next_value()?,
-            4 => self.name = map.next_value()?,
-            5 => self.budget = map.next_value()?,
-            6 => self.description = map.next_value()?,
-            7 => self.tags = map.next_value()?,
-            8 => self.starts_at = map.next_value()?,
-            9 => self.ends_at = map.next_value()?,
-            10 => self.plan_items = map.next_value()?,
-            _ => {}
+    impl rt::Record for Trip {
+        const PROPERTIES: &'static [&'static str] = &[
+            "@odata.type",
+            "@odata.etag",
+            "TripId",
+            "ShareId",
+            "Name",
+            "Budget",
+            "Description",
+            "Tags",
+            "StartsAt",
+            "EndsAt",
+            "PlanItems",
+        ];
+        const EXPECTING: &'static str = "struct Trip";
+        fn empty() -> Self {
+            Self {
+                odata_type: None,
+                ..Default::default()
+            }
         }
-        Ok(())
-    }
-
-    fn additional_data(
-        &mut self,
-    ) -> &mut ::std::collections::BTreeMap<String, ::serde_json::Value> {
-        &mut self.additional_data
-    }
-}
-
-impl Trip {
-    /// The `@odata.type` of this type.
-    pub const ODATA_TYPE: &'static str = "#Trippin.Trip";
-}
-
-impl Default for Trip {
-    /// An empty value that names its type, ready to fill in for a request body.
-    fn default() -> Self {
-        Self {
-            odata_type: Some(Self::ODATA_TYPE.to_owned()),
-            odata_etag: None,
-            trip_id: Default::default(),
-            share_id: None,
-            name: rt::Field::Absent,
-            budget: None,
-            description: rt::Field::Absent,
-            tags: rt::Field::Absent,
-            starts_at: None,
-            ends_at: None,
-            plan_items: None,
-            additional_data: ::std::collections::BTreeMap::new(),
+        fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+            &mut self,
+            index: usize,
+            map: &mut A,
+        ) -> Result<(), A::Error> {
+            match index {
+                0 => self.odata_type = map.next_value()?,
+                1 => self.odata_etag = map.next_value()?,
+                2 => self.trip_id = map.next_value()?,
+                3 => self.share_id = map.next_value()?,
+                4 => self.name = map.next_value()?,
+                5 => self.budget = map.next_value()?,
+                6 => self.description = map.next_value()?,
+                7 => self.tags = map.next_value()?,
+                8 => self.starts_at = map.next_value()?,
+                9 => self.ends_at = map.next_value()?,
+                10 => self.plan_items = map.next_value()?,
+                _ => {}
+            }
+            Ok(())
+        }
+        fn additional_data(
+            &mut self,
+        ) -> &mut ::std::collections::BTreeMap<String, ::serde_json::Value> {
+            &mut self.additional_data
         }
     }
-}
+
+    impl Trip {
+        /// The `@odata.type` of this type.
+        pub const ODATA_TYPE: &'static str = "#Trippin.Trip";
+    }
+
+    impl Default for Trip {
+        /// An empty value that names its type, ready to fill in for a request body.
+        fn default() -> Self {
+            Self {
+                odata_type: Some(Self::ODATA_TYPE.to_owned()),
+                odata_etag: None,
+                trip_id: Default::default(),
+                share_id: None,
+                name: rt::Field::Absent,
+                budget: None,
+                description: rt::Field::Absent,
+                tags: rt::Field::Absent,
+                starts_at: None,
+                ends_at: None,
+                plan_items: None,
+                additional_data: ::std::collections::BTreeMap::new(),
+            }
+        }
+    }
+};
 
 /// The entity type `Trippin.PlanItem`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
@@ -523,77 +523,77 @@ pub struct PlanItem {
     pub additional_data: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 
-impl<'de> ::serde::Deserialize<'de> for PlanItem {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::deserialize_record(deserializer)
-    }
-}
-
-impl rt::Record for PlanItem {
-    const PROPERTIES: &'static [&'static str] = &[
-        "@odata.type",
-        "@odata.etag",
-        "PlanItemId",
-        "ConfirmationCode",
-        "StartsAt",
-        "EndsAt",
-        "Duration",
-    ];
-    const EXPECTING: &'static str = "struct PlanItem";
-    fn empty() -> Self {
-        Self {
-            odata_type: None,
-            ..Default::default()
+const _: () = {
+    impl<'de> ::serde::Deserialize<'de> for PlanItem {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            rt::deserialize_record(deserializer)
         }
     }
 
-    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
-        &mut self,
-        index: usize,
-        map: &mut A,
-    ) -> Result<(), A::Error> {
-        match index {
-            0 => self.odata_type = map.next_value()?,
-            1 => self.odata_etag = map.next_value()?,
-            2 => self.plan_item_id = map.next_value()?,
-            3 => self.confirmation_code = map.next_value()?,
-            4 => self.starts_at = map.next_value()?,
-            5 => self.ends_at = map.next_value()?,
-            6 => self.duration = map.next_value()?,
-            _ => {}
+    impl rt::Record for PlanItem {
+        const PROPERTIES: &'static [&'static str] = &[
+            "@odata.type",
+            "@odata.etag",
+            "PlanItemId",
+            "ConfirmationCode",
+            "StartsAt",
+            "EndsAt",
+            "Duration",
+        ];
+        const EXPECTING: &'static str = "struct PlanItem";
+        fn empty() -> Self {
+            Self {
+                odata_type: None,
+                ..Default::default()
+            }
         }
-        Ok(())
-    }
-
-    fn additional_data(
-        &mut self,
-    ) -> &mut ::std::collections::BTreeMap<String, ::serde_json::Value> {
-        &mut self.additional_data
-    }
-}
-
-impl PlanItem {
-    /// The `@odata.type` of this type.
-    pub const ODATA_TYPE: &'static str = "#Trippin.PlanItem";
-}
-
-impl Default for PlanItem {
-    /// An empty value that names its type, ready to fill in for a request body.
-    fn default() -> Self {
-        Self {
-            odata_type: Some(Self::ODATA_TYPE.to_owned()),
-            odata_etag: None,
-            plan_item_id: Default::default(),
-            confirmation_code: rt::Field::Absent,
-            starts_at: rt::Field::Absent,
-            ends_at: rt::Field::Absent,
-            duration: rt::Field::Absent,
-            additional_data: ::std::collections::BTreeMap::new(),
+        fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+            &mut self,
+            index: usize,
+            map: &mut A,
+        ) -> Result<(), A::Error> {
+            match index {
+                0 => self.odata_type = map.next_value()?,
+                1 => self.odata_etag = map.next_value()?,
+                2 => self.plan_item_id = map.next_value()?,
+                3 => self.confirmation_code = map.next_value()?,
+                4 => self.starts_at = map.next_value()?,
+                5 => self.ends_at = map.next_value()?,
+                6 => self.duration = map.next_value()?,
+                _ => {}
+            }
+            Ok(())
+        }
+        fn additional_data(
+            &mut self,
+        ) -> &mut ::std::collections::BTreeMap<String, ::serde_json::Value> {
+            &mut self.additional_data
         }
     }
-}
+
+    impl PlanItem {
+        /// The `@odata.type` of this type.
+        pub const ODATA_TYPE: &'static str = "#Trippin.PlanItem";
+    }
+
+    impl Default for PlanItem {
+        /// An empty value that names its type, ready to fill in for a request body.
+        fn default() -> Self {
+            Self {
+                odata_type: Some(Self::ODATA_TYPE.to_owned()),
+                odata_etag: None,
+                plan_item_id: Default::default(),
+                confirmation_code: rt::Field::Absent,
+                starts_at: rt::Field::Absent,
+                ends_at: rt::Field::Absent,
+                duration: rt::Field::Absent,
+                additional_data: ::std::collections::BTreeMap::new(),
+            }
+        }
+    }
+};
 
 /// The entity type `Trippin.Flight`, derived from `Trippin.PlanItem`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
@@ -627,83 +627,83 @@ pub struct Flight {
     pub additional_data: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 
-impl<'de> ::serde::Deserialize<'de> for Flight {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::deserialize_record(deserializer)
-    }
-}
-
-impl rt::Record for Flight {
-    const PROPERTIES: &'static [&'static str] = &[
-        "@odata.type",
-        "@odata.etag",
-        "PlanItemId",
-        "ConfirmationCode",
-        "StartsAt",
-        "EndsAt",
-        "Duration",
-        "FlightNumber",
-        "Airline",
-    ];
-    const EXPECTING: &'static str = "struct Flight";
-    fn empty() -> Self {
-        Self {
-            odata_type: None,
-            ..Default::default()
+const _: () = {
+    impl<'de> ::serde::Deserialize<'de> for Flight {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            rt::deserialize_record(deserializer)
         }
     }
 
-    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
-        &mut self,
-        index: usize,
-        map: &mut A,
-    ) -> Result<(), A::Error> {
-        match index {
-            0 => self.odata_type = map.next_value()?,
-            1 => self.odata_etag = map.next_value()?,
-            2 => self.plan_item_id = map.next_value()?,
-            3 => self.confirmation_code = map.next_value()?,
-            4 => self.starts_at = map.next_value()?,
-            5 => self.ends_at = map.next_value()?,
-            6 => self.duration = map.next_value()?,
-            7 => self.flight_number = map.next_value()?,
-            8 => self.airline = map.next_value()?,
-            _ => {}
+    impl rt::Record for Flight {
+        const PROPERTIES: &'static [&'static str] = &[
+            "@odata.type",
+            "@odata.etag",
+            "PlanItemId",
+            "ConfirmationCode",
+            "StartsAt",
+            "EndsAt",
+            "Duration",
+            "FlightNumber",
+            "Airline",
+        ];
+        const EXPECTING: &'static str = "struct Flight";
+        fn empty() -> Self {
+            Self {
+                odata_type: None,
+                ..Default::default()
+            }
         }
-        Ok(())
-    }
-
-    fn additional_data(
-        &mut self,
-    ) -> &mut ::std::collections::BTreeMap<String, ::serde_json::Value> {
-        &mut self.additional_data
-    }
-}
-
-impl Flight {
-    /// The `@odata.type` of this type.
-    pub const ODATA_TYPE: &'static str = "#Trippin.Flight";
-}
-
-impl Default for Flight {
-    /// An empty value that names its type, ready to fill in for a request body.
-    fn default() -> Self {
-        Self {
-            odata_type: Some(Self::ODATA_TYPE.to_owned()),
-            odata_etag: None,
-            plan_item_id: Default::default(),
-            confirmation_code: rt::Field::Absent,
-            starts_at: rt::Field::Absent,
-            ends_at: rt::Field::Absent,
-            duration: rt::Field::Absent,
-            flight_number: rt::Field::Absent,
-            airline: None,
-            additional_data: ::std::collections::BTreeMap::new(),
+        fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+            &mut self,
+            index: usize,
+            map: &mut A,
+        ) -> Result<(), A::Error> {
+            match index {
+                0 => self.odata_type = map.next_value()?,
+                1 => self.odata_etag = map.next_value()?,
+                2 => self.plan_item_id = map.next_value()?,
+                3 => self.confirmation_code = map.next_value()?,
+                4 => self.starts_at = map.next_value()?,
+                5 => self.ends_at = map.next_value()?,
+                6 => self.duration = map.next_value()?,
+                7 => self.flight_number = map.next_value()?,
+                8 => self.airline = map.next_value()?,
+                _ => {}
+            }
+            Ok(())
+        }
+        fn additional_data(
+            &mut self,
+        ) -> &mut ::std::collections::BTreeMap<String, ::serde_json::Value> {
+            &mut self.additional_data
         }
     }
-}
+
+    impl Flight {
+        /// The `@odata.type` of this type.
+        pub const ODATA_TYPE: &'static str = "#Trippin.Flight";
+    }
+
+    impl Default for Flight {
+        /// An empty value that names its type, ready to fill in for a request body.
+        fn default() -> Self {
+            Self {
+                odata_type: Some(Self::ODATA_TYPE.to_owned()),
+                odata_etag: None,
+                plan_item_id: Default::default(),
+                confirmation_code: rt::Field::Absent,
+                starts_at: rt::Field::Absent,
+                ends_at: rt::Field::Absent,
+                duration: rt::Field::Absent,
+                flight_number: rt::Field::Absent,
+                airline: None,
+                additional_data: ::std::collections::BTreeMap::new(),
+            }
+        }
+    }
+};
 
 /// A `Trippin.PlanItem` or a value of a type derived from it, told apart by `@odata.type`.
 ///

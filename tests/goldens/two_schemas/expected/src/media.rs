@@ -35,74 +35,71 @@ pub struct Session {
 }
 
 #[cfg(any(feature = "callRecords", feature = "sessions"))]
-impl<'de> ::serde::Deserialize<'de> for Session {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::deserialize_record(deserializer)
-    }
-}
-
-#[cfg(any(feature = "callRecords", feature = "sessions"))]
-impl rt::Record for Session {
-    const PROPERTIES: &'static [&'static str] = &[
-        "@odata.type",
-        "@odata.etag",
-        "id",
-        "modalities",
-        "kind",
-    ];
-    const EXPECTING: &'static str = "struct Session";
-    fn empty() -> Self {
-        Self {
-            odata_type: None,
-            ..Default::default()
+const _: () = {
+    impl<'de> ::serde::Deserialize<'de> for Session {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            rt::deserialize_record(deserializer)
         }
     }
 
-    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
-        &mut self,
-        index: usize,
-        map: &mut A,
-    ) -> Result<(), A::Error> {
-        match index {
-            0 => self.odata_type = map.next_value()?,
-            1 => self.odata_etag = map.next_value()?,
-            2 => self.id = map.next_value()?,
-            3 => self.modalities = map.next_value()?,
-            4 => self.kind = map.next_value()?,
-            _ => {}
+    impl rt::Record for Session {
+        const PROPERTIES: &'static [&'static str] = &[
+            "@odata.type",
+            "@odata.etag",
+            "id",
+            "modalities",
+            "kind",
+        ];
+        const EXPECTING: &'static str = "struct Session";
+        fn empty() -> Self {
+            Self {
+                odata_type: None,
+                ..Default::default()
+            }
         }
-        Ok(())
-    }
-
-    fn additional_data(
-        &mut self,
-    ) -> &mut ::std::collections::BTreeMap<String, ::serde_json::Value> {
-        &mut self.additional_data
-    }
-}
-
-#[cfg(any(feature = "callRecords", feature = "sessions"))]
-impl Session {
-    /// The `@odata.type` of this type.
-    pub const ODATA_TYPE: &'static str = "#contoso.media.session";
-}
-
-#[cfg(any(feature = "callRecords", feature = "sessions"))]
-impl Default for Session {
-    /// An empty value that names its type, ready to fill in for a request body.
-    fn default() -> Self {
-        Self {
-            odata_type: Some(Self::ODATA_TYPE.to_owned()),
-            odata_etag: None,
-            id: Default::default(),
-            modalities: rt::Field::Absent,
-            kind: rt::Field::Absent,
-            additional_data: ::std::collections::BTreeMap::new(),
+        fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+            &mut self,
+            index: usize,
+            map: &mut A,
+        ) -> Result<(), A::Error> {
+            match index {
+                0 => self.odata_type = map.next_value()?,
+                1 => self.odata_etag = map.next_value()?,
+                2 => self.id = map.next_value()?,
+                3 => self.modalities = map.next_value()?,
+                4 => self.kind = map.next_value()?,
+                _ => {}
+            }
+            Ok(())
+        }
+        fn additional_data(
+            &mut self,
+        ) -> &mut ::std::collections::BTreeMap<String, ::serde_json::Value> {
+            &mut self.additional_data
         }
     }
-}
+
+    impl Session {
+        /// The `@odata.type` of this type.
+        pub const ODATA_TYPE: &'static str = "#contoso.media.session";
+    }
+
+    impl Default for Session {
+        /// An empty value that names its type, ready to fill in for a request body.
+        fn default() -> Self {
+            Self {
+                odata_type: Some(Self::ODATA_TYPE.to_owned()),
+                odata_etag: None,
+                id: Default::default(),
+                modalities: rt::Field::Absent,
+                kind: rt::Field::Absent,
+                additional_data: ::std::collections::BTreeMap::new(),
+            }
+        }
+    }
+};
 
 /// A `contoso.media.session` or a value of a type derived from it, told apart by `@odata.type`.
 ///

@@ -26,62 +26,59 @@ pub struct String_ {
 }
 
 #[cfg(feature = "types")]
-impl<'de> ::serde::Deserialize<'de> for String_ {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::deserialize_record(deserializer)
-    }
-}
-
-#[cfg(feature = "types")]
-impl rt::Record for String_ {
-    const PROPERTIES: &'static [&'static str] = &["@odata.type", "String"];
-    const EXPECTING: &'static str = "struct String_";
-    fn empty() -> Self {
-        Self {
-            odata_type: None,
-            ..Default::default()
+const _: () = {
+    impl<'de> ::serde::Deserialize<'de> for String_ {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            rt::deserialize_record(deserializer)
         }
     }
 
-    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
-        &mut self,
-        index: usize,
-        map: &mut A,
-    ) -> Result<(), A::Error> {
-        match index {
-            0 => self.odata_type = map.next_value()?,
-            1 => self.string = map.next_value()?,
-            _ => {}
+    impl rt::Record for String_ {
+        const PROPERTIES: &'static [&'static str] = &["@odata.type", "String"];
+        const EXPECTING: &'static str = "struct String_";
+        fn empty() -> Self {
+            Self {
+                odata_type: None,
+                ..Default::default()
+            }
         }
-        Ok(())
-    }
-
-    fn additional_data(
-        &mut self,
-    ) -> &mut ::std::collections::BTreeMap<String, ::serde_json::Value> {
-        &mut self.additional_data
-    }
-}
-
-#[cfg(feature = "types")]
-impl String_ {
-    /// The `@odata.type` of this type.
-    pub const ODATA_TYPE: &'static str = "#hostile.names.String";
-}
-
-#[cfg(feature = "types")]
-impl Default for String_ {
-    /// An empty value that names its type, ready to fill in for a request body.
-    fn default() -> Self {
-        Self {
-            odata_type: Some(Self::ODATA_TYPE.to_owned()),
-            string: rt::Field::Absent,
-            additional_data: ::std::collections::BTreeMap::new(),
+        fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+            &mut self,
+            index: usize,
+            map: &mut A,
+        ) -> Result<(), A::Error> {
+            match index {
+                0 => self.odata_type = map.next_value()?,
+                1 => self.string = map.next_value()?,
+                _ => {}
+            }
+            Ok(())
+        }
+        fn additional_data(
+            &mut self,
+        ) -> &mut ::std::collections::BTreeMap<String, ::serde_json::Value> {
+            &mut self.additional_data
         }
     }
-}
+
+    impl String_ {
+        /// The `@odata.type` of this type.
+        pub const ODATA_TYPE: &'static str = "#hostile.names.String";
+    }
+
+    impl Default for String_ {
+        /// An empty value that names its type, ready to fill in for a request body.
+        fn default() -> Self {
+            Self {
+                odata_type: Some(Self::ODATA_TYPE.to_owned()),
+                string: rt::Field::Absent,
+                additional_data: ::std::collections::BTreeMap::new(),
+            }
+        }
+    }
+};
 
 /// The complex type `hostile.names.Vec`.
 #[cfg(feature = "types")]
@@ -101,62 +98,59 @@ pub struct Vec_ {
 }
 
 #[cfg(feature = "types")]
-impl<'de> ::serde::Deserialize<'de> for Vec_ {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::deserialize_record(deserializer)
-    }
-}
-
-#[cfg(feature = "types")]
-impl rt::Record for Vec_ {
-    const PROPERTIES: &'static [&'static str] = &["@odata.type", "len"];
-    const EXPECTING: &'static str = "struct Vec_";
-    fn empty() -> Self {
-        Self {
-            odata_type: None,
-            ..Default::default()
+const _: () = {
+    impl<'de> ::serde::Deserialize<'de> for Vec_ {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            rt::deserialize_record(deserializer)
         }
     }
 
-    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
-        &mut self,
-        index: usize,
-        map: &mut A,
-    ) -> Result<(), A::Error> {
-        match index {
-            0 => self.odata_type = map.next_value()?,
-            1 => self.len = rt::next_int64(map)?,
-            _ => {}
+    impl rt::Record for Vec_ {
+        const PROPERTIES: &'static [&'static str] = &["@odata.type", "len"];
+        const EXPECTING: &'static str = "struct Vec_";
+        fn empty() -> Self {
+            Self {
+                odata_type: None,
+                ..Default::default()
+            }
         }
-        Ok(())
-    }
-
-    fn additional_data(
-        &mut self,
-    ) -> &mut ::std::collections::BTreeMap<String, ::serde_json::Value> {
-        &mut self.additional_data
-    }
-}
-
-#[cfg(feature = "types")]
-impl Vec_ {
-    /// The `@odata.type` of this type.
-    pub const ODATA_TYPE: &'static str = "#hostile.names.Vec";
-}
-
-#[cfg(feature = "types")]
-impl Default for Vec_ {
-    /// An empty value that names its type, ready to fill in for a request body.
-    fn default() -> Self {
-        Self {
-            odata_type: Some(Self::ODATA_TYPE.to_owned()),
-            len: rt::Field::Absent,
-            additional_data: ::std::collections::BTreeMap::new(),
+        fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+            &mut self,
+            index: usize,
+            map: &mut A,
+        ) -> Result<(), A::Error> {
+            match index {
+                0 => self.odata_type = map.next_value()?,
+                1 => self.len = rt::next_int64(map)?,
+                _ => {}
+            }
+            Ok(())
+        }
+        fn additional_data(
+            &mut self,
+        ) -> &mut ::std::collections::BTreeMap<String, ::serde_json::Value> {
+            &mut self.additional_data
         }
     }
-}
+
+    impl Vec_ {
+        /// The `@odata.type` of this type.
+        pub const ODATA_TYPE: &'static str = "#hostile.names.Vec";
+    }
+
+    impl Default for Vec_ {
+        /// An empty value that names its type, ready to fill in for a request body.
+        fn default() -> Self {
+            Self {
+                odata_type: Some(Self::ODATA_TYPE.to_owned()),
+                len: rt::Field::Absent,
+                additional_data: ::std::collections::BTreeMap::new(),
+            }
+        }
+    }
+};
 
 /// The complex type `hostile.names.node`.
 #[cfg(feature = "types")]
@@ -175,64 +169,65 @@ pub struct Node {
 }
 
 #[cfg(feature = "types")]
-impl<'de> ::serde::Deserialize<'de> for Node {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::deserialize_record(deserializer)
-    }
-}
-
-#[cfg(feature = "types")]
-impl rt::Record for Node {
-    const PROPERTIES: &'static [&'static str] = &["@odata.type", "child", "children"];
-    const EXPECTING: &'static str = "struct Node";
-    fn empty() -> Self {
-        Self {
-            odata_type: None,
-            ..Default::default()
+const _: () = {
+    impl<'de> ::serde::Deserialize<'de> for Node {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            rt::deserialize_record(deserializer)
         }
     }
 
-    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
-        &mut self,
-        index: usize,
-        map: &mut A,
-    ) -> Result<(), A::Error> {
-        match index {
-            0 => self.odata_type = map.next_value()?,
-            1 => self.child = map.next_value()?,
-            2 => self.children = map.next_value()?,
-            _ => {}
+    impl rt::Record for Node {
+        const PROPERTIES: &'static [&'static str] = &[
+            "@odata.type",
+            "child",
+            "children",
+        ];
+        const EXPECTING: &'static str = "struct Node";
+        fn empty() -> Self {
+            Self {
+                odata_type: None,
+                ..Default::default()
+            }
         }
-        Ok(())
-    }
-
-    fn additional_data(
-        &mut self,
-    ) -> &mut ::std::collections::BTreeMap<String, ::serde_json::Value> {
-        &mut self.additional_data
-    }
-}
-
-#[cfg(feature = "types")]
-impl Node {
-    /// The `@odata.type` of this type.
-    pub const ODATA_TYPE: &'static str = "#hostile.names.node";
-}
-
-#[cfg(feature = "types")]
-impl Default for Node {
-    /// An empty value that names its type, ready to fill in for a request body.
-    fn default() -> Self {
-        Self {
-            odata_type: Some(Self::ODATA_TYPE.to_owned()),
-            child: rt::Field::Absent,
-            children: rt::Field::Absent,
-            additional_data: ::std::collections::BTreeMap::new(),
+        fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+            &mut self,
+            index: usize,
+            map: &mut A,
+        ) -> Result<(), A::Error> {
+            match index {
+                0 => self.odata_type = map.next_value()?,
+                1 => self.child = map.next_value()?,
+                2 => self.children = map.next_value()?,
+                _ => {}
+            }
+            Ok(())
+        }
+        fn additional_data(
+            &mut self,
+        ) -> &mut ::std::collections::BTreeMap<String, ::serde_json::Value> {
+            &mut self.additional_data
         }
     }
-}
+
+    impl Node {
+        /// The `@odata.type` of this type.
+        pub const ODATA_TYPE: &'static str = "#hostile.names.node";
+    }
+
+    impl Default for Node {
+        /// An empty value that names its type, ready to fill in for a request body.
+        fn default() -> Self {
+            Self {
+                odata_type: Some(Self::ODATA_TYPE.to_owned()),
+                child: rt::Field::Absent,
+                children: rt::Field::Absent,
+                additional_data: ::std::collections::BTreeMap::new(),
+            }
+        }
+    }
+};
 
 /// The complex type `hostile.names.Type`.
 #[cfg(feature = "types")]
@@ -249,62 +244,59 @@ pub struct Type {
 }
 
 #[cfg(feature = "types")]
-impl<'de> ::serde::Deserialize<'de> for Type {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::deserialize_record(deserializer)
-    }
-}
-
-#[cfg(feature = "types")]
-impl rt::Record for Type {
-    const PROPERTIES: &'static [&'static str] = &["@odata.type", "type"];
-    const EXPECTING: &'static str = "struct Type";
-    fn empty() -> Self {
-        Self {
-            odata_type: None,
-            ..Default::default()
+const _: () = {
+    impl<'de> ::serde::Deserialize<'de> for Type {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            rt::deserialize_record(deserializer)
         }
     }
 
-    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
-        &mut self,
-        index: usize,
-        map: &mut A,
-    ) -> Result<(), A::Error> {
-        match index {
-            0 => self.odata_type = map.next_value()?,
-            1 => self.r#type = map.next_value()?,
-            _ => {}
+    impl rt::Record for Type {
+        const PROPERTIES: &'static [&'static str] = &["@odata.type", "type"];
+        const EXPECTING: &'static str = "struct Type";
+        fn empty() -> Self {
+            Self {
+                odata_type: None,
+                ..Default::default()
+            }
         }
-        Ok(())
-    }
-
-    fn additional_data(
-        &mut self,
-    ) -> &mut ::std::collections::BTreeMap<String, ::serde_json::Value> {
-        &mut self.additional_data
-    }
-}
-
-#[cfg(feature = "types")]
-impl Type {
-    /// The `@odata.type` of this type.
-    pub const ODATA_TYPE: &'static str = "#hostile.names.Type";
-}
-
-#[cfg(feature = "types")]
-impl Default for Type {
-    /// An empty value that names its type, ready to fill in for a request body.
-    fn default() -> Self {
-        Self {
-            odata_type: Some(Self::ODATA_TYPE.to_owned()),
-            r#type: rt::Field::Absent,
-            additional_data: ::std::collections::BTreeMap::new(),
+        fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+            &mut self,
+            index: usize,
+            map: &mut A,
+        ) -> Result<(), A::Error> {
+            match index {
+                0 => self.odata_type = map.next_value()?,
+                1 => self.r#type = map.next_value()?,
+                _ => {}
+            }
+            Ok(())
+        }
+        fn additional_data(
+            &mut self,
+        ) -> &mut ::std::collections::BTreeMap<String, ::serde_json::Value> {
+            &mut self.additional_data
         }
     }
-}
+
+    impl Type {
+        /// The `@odata.type` of this type.
+        pub const ODATA_TYPE: &'static str = "#hostile.names.Type";
+    }
+
+    impl Default for Type {
+        /// An empty value that names its type, ready to fill in for a request body.
+        fn default() -> Self {
+            Self {
+                odata_type: Some(Self::ODATA_TYPE.to_owned()),
+                r#type: rt::Field::Absent,
+                additional_data: ::std::collections::BTreeMap::new(),
+            }
+        }
+    }
+};
 
 /// The entity type `hostile.names.type`.
 #[cfg(feature = "types")]
@@ -377,143 +369,140 @@ pub struct Type2 {
 }
 
 #[cfg(feature = "types")]
-impl<'de> ::serde::Deserialize<'de> for Type2 {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::deserialize_record(deserializer)
-    }
-}
-
-#[cfg(feature = "types")]
-impl rt::Record for Type2 {
-    const PROPERTIES: &'static [&'static str] = &[
-        "@odata.type",
-        "@odata.etag",
-        "ref",
-        "type",
-        "self",
-        "Self",
-        "crate",
-        "async",
-        "super",
-        "String",
-        "Option",
-        "Result",
-        "Box",
-        "Vec",
-        "Type",
-        "kind",
-        "flags",
-        "name",
-        "Name",
-        "NAME",
-        "1st",
-        "a.b",
-        "a-b",
-        "名前",
-        "größe",
-        "additionalData",
-        "odataType",
-        "node",
-    ];
-    const EXPECTING: &'static str = "struct Type2";
-    fn empty() -> Self {
-        Self {
-            odata_type: None,
-            ..Default::default()
+const _: () = {
+    impl<'de> ::serde::Deserialize<'de> for Type2 {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            rt::deserialize_record(deserializer)
         }
     }
 
-    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
-        &mut self,
-        index: usize,
-        map: &mut A,
-    ) -> Result<(), A::Error> {
-        match index {
-            0 => self.odata_type = map.next_value()?,
-            1 => self.odata_etag = map.next_value()?,
-            2 => self.r#ref = map.next_value()?,
-            3 => self.r#type = map.next_value()?,
-            4 => self.self_ = map.next_value()?,
-            5 => self.self_2 = map.next_value()?,
-            6 => self.crate_ = map.next_value()?,
-            7 => self.r#async = map.next_value()?,
-            8 => self.super_ = map.next_value()?,
-            9 => self.string = map.next_value()?,
-            10 => self.option = map.next_value()?,
-            11 => self.result = map.next_value()?,
-            12 => self.r#box = map.next_value()?,
-            13 => self.vec = map.next_value()?,
-            14 => self.type_2 = map.next_value()?,
-            15 => self.kind = map.next_value()?,
-            16 => self.flags = map.next_value()?,
-            17 => self.name = map.next_value()?,
-            18 => self.name_2 = map.next_value()?,
-            19 => self.name_3 = map.next_value()?,
-            20 => self.n1st = map.next_value()?,
-            21 => self.a_b = map.next_value()?,
-            22 => self.a_b_2 = map.next_value()?,
-            23 => self.u540d_u524d = map.next_value()?,
-            24 => self.gr_u00f6_u00df_e = map.next_value()?,
-            25 => self.additional_data_2 = map.next_value()?,
-            26 => self.odata_type_2 = map.next_value()?,
-            27 => self.node = map.next_value()?,
-            _ => {}
+    impl rt::Record for Type2 {
+        const PROPERTIES: &'static [&'static str] = &[
+            "@odata.type",
+            "@odata.etag",
+            "ref",
+            "type",
+            "self",
+            "Self",
+            "crate",
+            "async",
+            "super",
+            "String",
+            "Option",
+            "Result",
+            "Box",
+            "Vec",
+            "Type",
+            "kind",
+            "flags",
+            "name",
+            "Name",
+            "NAME",
+            "1st",
+            "a.b",
+            "a-b",
+            "名前",
+            "größe",
+            "additionalData",
+            "odataType",
+            "node",
+        ];
+        const EXPECTING: &'static str = "struct Type2";
+        fn empty() -> Self {
+            Self {
+                odata_type: None,
+                ..Default::default()
+            }
         }
-        Ok(())
-    }
-
-    fn additional_data(
-        &mut self,
-    ) -> &mut ::std::collections::BTreeMap<String, ::serde_json::Value> {
-        &mut self.additional_data
-    }
-}
-
-#[cfg(feature = "types")]
-impl Type2 {
-    /// The `@odata.type` of this type.
-    pub const ODATA_TYPE: &'static str = "#hostile.names.type";
-}
-
-#[cfg(feature = "types")]
-impl Default for Type2 {
-    /// An empty value that names its type, ready to fill in for a request body.
-    fn default() -> Self {
-        Self {
-            odata_type: Some(Self::ODATA_TYPE.to_owned()),
-            odata_etag: None,
-            r#ref: Default::default(),
-            r#type: rt::Field::Absent,
-            self_: rt::Field::Absent,
-            self_2: rt::Field::Absent,
-            crate_: rt::Field::Absent,
-            r#async: rt::Field::Absent,
-            super_: rt::Field::Absent,
-            string: rt::Field::Absent,
-            option: rt::Field::Absent,
-            result: rt::Field::Absent,
-            r#box: rt::Field::Absent,
-            vec: rt::Field::Absent,
-            type_2: rt::Field::Absent,
-            kind: rt::Field::Absent,
-            flags: rt::Field::Absent,
-            name: rt::Field::Absent,
-            name_2: rt::Field::Absent,
-            name_3: rt::Field::Absent,
-            n1st: rt::Field::Absent,
-            a_b: rt::Field::Absent,
-            a_b_2: rt::Field::Absent,
-            u540d_u524d: rt::Field::Absent,
-            gr_u00f6_u00df_e: rt::Field::Absent,
-            additional_data_2: rt::Field::Absent,
-            odata_type_2: rt::Field::Absent,
-            node: rt::Field::Absent,
-            additional_data: ::std::collections::BTreeMap::new(),
+        fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+            &mut self,
+            index: usize,
+            map: &mut A,
+        ) -> Result<(), A::Error> {
+            match index {
+                0 => self.odata_type = map.next_value()?,
+                1 => self.odata_etag = map.next_value()?,
+                2 => self.r#ref = map.next_value()?,
+                3 => self.r#type = map.next_value()?,
+                4 => self.self_ = map.next_value()?,
+                5 => self.self_2 = map.next_value()?,
+                6 => self.crate_ = map.next_value()?,
+                7 => self.r#async = map.next_value()?,
+                8 => self.super_ = map.next_value()?,
+                9 => self.string = map.next_value()?,
+                10 => self.option = map.next_value()?,
+                11 => self.result = map.next_value()?,
+                12 => self.r#box = map.next_value()?,
+                13 => self.vec = map.next_value()?,
+                14 => self.type_2 = map.next_value()?,
+                15 => self.kind = map.next_value()?,
+                16 => self.flags = map.next_value()?,
+                17 => self.name = map.next_value()?,
+                18 => self.name_2 = map.next_value()?,
+                19 => self.name_3 = map.next_value()?,
+                20 => self.n1st = map.next_value()?,
+                21 => self.a_b = map.next_value()?,
+                22 => self.a_b_2 = map.next_value()?,
+                23 => self.u540d_u524d = map.next_value()?,
+                24 => self.gr_u00f6_u00df_e = map.next_value()?,
+                25 => self.additional_data_2 = map.next_value()?,
+                26 => self.odata_type_2 = map.next_value()?,
+                27 => self.node = map.next_value()?,
+                _ => {}
+            }
+            Ok(())
+        }
+        fn additional_data(
+            &mut self,
+        ) -> &mut ::std::collections::BTreeMap<String, ::serde_json::Value> {
+            &mut self.additional_data
         }
     }
-}
+
+    impl Type2 {
+        /// The `@odata.type` of this type.
+        pub const ODATA_TYPE: &'static str = "#hostile.names.type";
+    }
+
+    impl Default for Type2 {
+        /// An empty value that names its type, ready to fill in for a request body.
+        fn default() -> Self {
+            Self {
+                odata_type: Some(Self::ODATA_TYPE.to_owned()),
+                odata_etag: None,
+                r#ref: Default::default(),
+                r#type: rt::Field::Absent,
+                self_: rt::Field::Absent,
+                self_2: rt::Field::Absent,
+                crate_: rt::Field::Absent,
+                r#async: rt::Field::Absent,
+                super_: rt::Field::Absent,
+                string: rt::Field::Absent,
+                option: rt::Field::Absent,
+                result: rt::Field::Absent,
+                r#box: rt::Field::Absent,
+                vec: rt::Field::Absent,
+                type_2: rt::Field::Absent,
+                kind: rt::Field::Absent,
+                flags: rt::Field::Absent,
+                name: rt::Field::Absent,
+                name_2: rt::Field::Absent,
+                name_3: rt::Field::Absent,
+                n1st: rt::Field::Absent,
+                a_b: rt::Field::Absent,
+                a_b_2: rt::Field::Absent,
+                u540d_u524d: rt::Field::Absent,
+                gr_u00f6_u00df_e: rt::Field::Absent,
+                additional_data_2: rt::Field::Absent,
+                odata_type_2: rt::Field::Absent,
+                node: rt::Field::Absent,
+                additional_data: ::std::collections::BTreeMap::new(),
+            }
+        }
+    }
+};
 
 /// The complex type `hostile.names.x_`.
 #[cfg(
@@ -558,107 +547,74 @@ pub struct X {
         feature = "type"
     )
 )]
-impl<'de> ::serde::Deserialize<'de> for X {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::deserialize_record(deserializer)
-    }
-}
-
-#[cfg(
-    any(
-        feature = "self",
-        feature = "_x",
-        feature = "Self_2",
-        feature = "super",
-        feature = "__",
-        feature = "_",
-        feature = "type"
-    )
-)]
-impl rt::Record for X {
-    const PROPERTIES: &'static [&'static str] = &[
-        "@odata.type",
-        "_x",
-        "x_",
-        "__",
-        "_",
-        "a__b",
-    ];
-    const EXPECTING: &'static str = "struct X";
-    fn empty() -> Self {
-        Self {
-            odata_type: None,
-            ..Default::default()
+const _: () = {
+    impl<'de> ::serde::Deserialize<'de> for X {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            rt::deserialize_record(deserializer)
         }
     }
 
-    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
-        &mut self,
-        index: usize,
-        map: &mut A,
-    ) -> Result<(), A::Error> {
-        match index {
-            0 => self.odata_type = map.next_value()?,
-            1 => self.x = map.next_value()?,
-            2 => self.x_2 = map.next_value()?,
-            3 => self.n = map.next_value()?,
-            4 => self.n_2 = map.next_value()?,
-            5 => self.a_b = map.next_value()?,
-            _ => {}
+    impl rt::Record for X {
+        const PROPERTIES: &'static [&'static str] = &[
+            "@odata.type",
+            "_x",
+            "x_",
+            "__",
+            "_",
+            "a__b",
+        ];
+        const EXPECTING: &'static str = "struct X";
+        fn empty() -> Self {
+            Self {
+                odata_type: None,
+                ..Default::default()
+            }
         }
-        Ok(())
-    }
-
-    fn additional_data(
-        &mut self,
-    ) -> &mut ::std::collections::BTreeMap<String, ::serde_json::Value> {
-        &mut self.additional_data
-    }
-}
-
-#[cfg(
-    any(
-        feature = "self",
-        feature = "_x",
-        feature = "Self_2",
-        feature = "super",
-        feature = "__",
-        feature = "_",
-        feature = "type"
-    )
-)]
-impl X {
-    /// The `@odata.type` of this type.
-    pub const ODATA_TYPE: &'static str = "#hostile.names.x_";
-}
-
-#[cfg(
-    any(
-        feature = "self",
-        feature = "_x",
-        feature = "Self_2",
-        feature = "super",
-        feature = "__",
-        feature = "_",
-        feature = "type"
-    )
-)]
-impl Default for X {
-    /// An empty value that names its type, ready to fill in for a request body.
-    fn default() -> Self {
-        Self {
-            odata_type: Some(Self::ODATA_TYPE.to_owned()),
-            x: rt::Field::Absent,
-            x_2: rt::Field::Absent,
-            n: rt::Field::Absent,
-            n_2: rt::Field::Absent,
-            a_b: rt::Field::Absent,
-            additional_data: ::std::collections::BTreeMap::new(),
+        fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+            &mut self,
+            index: usize,
+            map: &mut A,
+        ) -> Result<(), A::Error> {
+            match index {
+                0 => self.odata_type = map.next_value()?,
+                1 => self.x = map.next_value()?,
+                2 => self.x_2 = map.next_value()?,
+                3 => self.n = map.next_value()?,
+                4 => self.n_2 = map.next_value()?,
+                5 => self.a_b = map.next_value()?,
+                _ => {}
+            }
+            Ok(())
+        }
+        fn additional_data(
+            &mut self,
+        ) -> &mut ::std::collections::BTreeMap<String, ::serde_json::Value> {
+            &mut self.additional_data
         }
     }
-}
+
+    impl X {
+        /// The `@odata.type` of this type.
+        pub const ODATA_TYPE: &'static str = "#hostile.names.x_";
+    }
+
+    impl Default for X {
+        /// An empty value that names its type, ready to fill in for a request body.
+        fn default() -> Self {
+            Self {
+                odata_type: Some(Self::ODATA_TYPE.to_owned()),
+                x: rt::Field::Absent,
+                x_2: rt::Field::Absent,
+                n: rt::Field::Absent,
+                n_2: rt::Field::Absent,
+                a_b: rt::Field::Absent,
+                additional_data: ::std::collections::BTreeMap::new(),
+            }
+        }
+    }
+};
 
 /// The complex type `hostile.names.__`.
 #[cfg(
@@ -694,89 +650,59 @@ pub struct T {
         feature = "_"
     )
 )]
-impl<'de> ::serde::Deserialize<'de> for T {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::deserialize_record(deserializer)
-    }
-}
-
-#[cfg(
-    any(
-        feature = "self",
-        feature = "_x",
-        feature = "Self_2",
-        feature = "super",
-        feature = "__",
-        feature = "_"
-    )
-)]
-impl rt::Record for T {
-    const PROPERTIES: &'static [&'static str] = &["@odata.type", "self"];
-    const EXPECTING: &'static str = "struct T";
-    fn empty() -> Self {
-        Self {
-            odata_type: None,
-            ..Default::default()
+const _: () = {
+    impl<'de> ::serde::Deserialize<'de> for T {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            rt::deserialize_record(deserializer)
         }
     }
 
-    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
-        &mut self,
-        index: usize,
-        map: &mut A,
-    ) -> Result<(), A::Error> {
-        match index {
-            0 => self.odata_type = map.next_value()?,
-            1 => self.self_ = map.next_value()?,
-            _ => {}
+    impl rt::Record for T {
+        const PROPERTIES: &'static [&'static str] = &["@odata.type", "self"];
+        const EXPECTING: &'static str = "struct T";
+        fn empty() -> Self {
+            Self {
+                odata_type: None,
+                ..Default::default()
+            }
         }
-        Ok(())
-    }
-
-    fn additional_data(
-        &mut self,
-    ) -> &mut ::std::collections::BTreeMap<String, ::serde_json::Value> {
-        &mut self.additional_data
-    }
-}
-
-#[cfg(
-    any(
-        feature = "self",
-        feature = "_x",
-        feature = "Self_2",
-        feature = "super",
-        feature = "__",
-        feature = "_"
-    )
-)]
-impl T {
-    /// The `@odata.type` of this type.
-    pub const ODATA_TYPE: &'static str = "#hostile.names.__";
-}
-
-#[cfg(
-    any(
-        feature = "self",
-        feature = "_x",
-        feature = "Self_2",
-        feature = "super",
-        feature = "__",
-        feature = "_"
-    )
-)]
-impl Default for T {
-    /// An empty value that names its type, ready to fill in for a request body.
-    fn default() -> Self {
-        Self {
-            odata_type: Some(Self::ODATA_TYPE.to_owned()),
-            self_: rt::Field::Absent,
-            additional_data: ::std::collections::BTreeMap::new(),
+        fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+            &mut self,
+            index: usize,
+            map: &mut A,
+        ) -> Result<(), A::Error> {
+            match index {
+                0 => self.odata_type = map.next_value()?,
+                1 => self.self_ = map.next_value()?,
+                _ => {}
+            }
+            Ok(())
+        }
+        fn additional_data(
+            &mut self,
+        ) -> &mut ::std::collections::BTreeMap<String, ::serde_json::Value> {
+            &mut self.additional_data
         }
     }
-}
+
+    impl T {
+        /// The `@odata.type` of this type.
+        pub const ODATA_TYPE: &'static str = "#hostile.names.__";
+    }
+
+    impl Default for T {
+        /// An empty value that names its type, ready to fill in for a request body.
+        fn default() -> Self {
+            Self {
+                odata_type: Some(Self::ODATA_TYPE.to_owned()),
+                self_: rt::Field::Absent,
+                additional_data: ::std::collections::BTreeMap::new(),
+            }
+        }
+    }
+};
 
 /// The complex type `hostile.names.a__b`.
 #[cfg(
@@ -810,86 +736,59 @@ pub struct AB {
         feature = "__"
     )
 )]
-impl<'de> ::serde::Deserialize<'de> for AB {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::deserialize_record(deserializer)
-    }
-}
-
-#[cfg(
-    any(
-        feature = "self",
-        feature = "_x",
-        feature = "Self_2",
-        feature = "super",
-        feature = "__"
-    )
-)]
-impl rt::Record for AB {
-    const PROPERTIES: &'static [&'static str] = &["@odata.type", "super"];
-    const EXPECTING: &'static str = "struct AB";
-    fn empty() -> Self {
-        Self {
-            odata_type: None,
-            ..Default::default()
+const _: () = {
+    impl<'de> ::serde::Deserialize<'de> for AB {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            rt::deserialize_record(deserializer)
         }
     }
 
-    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
-        &mut self,
-        index: usize,
-        map: &mut A,
-    ) -> Result<(), A::Error> {
-        match index {
-            0 => self.odata_type = map.next_value()?,
-            1 => self.super_ = map.next_value()?,
-            _ => {}
+    impl rt::Record for AB {
+        const PROPERTIES: &'static [&'static str] = &["@odata.type", "super"];
+        const EXPECTING: &'static str = "struct AB";
+        fn empty() -> Self {
+            Self {
+                odata_type: None,
+                ..Default::default()
+            }
         }
-        Ok(())
-    }
-
-    fn additional_data(
-        &mut self,
-    ) -> &mut ::std::collections::BTreeMap<String, ::serde_json::Value> {
-        &mut self.additional_data
-    }
-}
-
-#[cfg(
-    any(
-        feature = "self",
-        feature = "_x",
-        feature = "Self_2",
-        feature = "super",
-        feature = "__"
-    )
-)]
-impl AB {
-    /// The `@odata.type` of this type.
-    pub const ODATA_TYPE: &'static str = "#hostile.names.a__b";
-}
-
-#[cfg(
-    any(
-        feature = "self",
-        feature = "_x",
-        feature = "Self_2",
-        feature = "super",
-        feature = "__"
-    )
-)]
-impl Default for AB {
-    /// An empty value that names its type, ready to fill in for a request body.
-    fn default() -> Self {
-        Self {
-            odata_type: Some(Self::ODATA_TYPE.to_owned()),
-            super_: rt::Field::Absent,
-            additional_data: ::std::collections::BTreeMap::new(),
+        fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+            &mut self,
+            index: usize,
+            map: &mut A,
+        ) -> Result<(), A::Error> {
+            match index {
+                0 => self.odata_type = map.next_value()?,
+                1 => self.super_ = map.next_value()?,
+                _ => {}
+            }
+            Ok(())
+        }
+        fn additional_data(
+            &mut self,
+        ) -> &mut ::std::collections::BTreeMap<String, ::serde_json::Value> {
+            &mut self.additional_data
         }
     }
-}
+
+    impl AB {
+        /// The `@odata.type` of this type.
+        pub const ODATA_TYPE: &'static str = "#hostile.names.a__b";
+    }
+
+    impl Default for AB {
+        /// An empty value that names its type, ready to fill in for a request body.
+        fn default() -> Self {
+            Self {
+                odata_type: Some(Self::ODATA_TYPE.to_owned()),
+                super_: rt::Field::Absent,
+                additional_data: ::std::collections::BTreeMap::new(),
+            }
+        }
+    }
+};
 
 /// The entity type `hostile.names.super`.
 #[cfg(
@@ -957,122 +856,95 @@ pub struct Super {
         feature = "__"
     )
 )]
-impl<'de> ::serde::Deserialize<'de> for Super {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::deserialize_record(deserializer)
-    }
-}
-
-#[cfg(
-    any(
-        feature = "self",
-        feature = "_x",
-        feature = "Self_2",
-        feature = "super",
-        feature = "__"
-    )
-)]
-impl rt::Record for Super {
-    const PROPERTIES: &'static [&'static str] = &[
-        "@odata.type",
-        "@odata.etag",
-        "_id_",
-        "__a__b__",
-        "self",
-        "Self",
-        "type",
-        "super",
-        "_x",
-        "x_",
-        "__",
-        "_",
-        "a__b",
-    ];
-    const EXPECTING: &'static str = "struct Super";
-    fn empty() -> Self {
-        Self {
-            odata_type: None,
-            ..Default::default()
+const _: () = {
+    impl<'de> ::serde::Deserialize<'de> for Super {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            rt::deserialize_record(deserializer)
         }
     }
 
-    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
-        &mut self,
-        index: usize,
-        map: &mut A,
-    ) -> Result<(), A::Error> {
-        match index {
-            0 => self.odata_type = map.next_value()?,
-            1 => self.odata_etag = map.next_value()?,
-            2 => self.id = map.next_value()?,
-            3 => self.a_b = map.next_value()?,
-            4 => self.self_ = map.next_value()?,
-            5 => self.self_2 = map.next_value()?,
-            6 => self.r#type = map.next_value()?,
-            7 => self.super_ = map.next_value()?,
-            8 => self.x = map.next_value()?,
-            9 => self.x_2 = map.next_value()?,
-            10 => self.n = map.next_value()?,
-            11 => self.n_2 = map.next_value()?,
-            12 => self.a_b_2 = map.next_value()?,
-            _ => {}
+    impl rt::Record for Super {
+        const PROPERTIES: &'static [&'static str] = &[
+            "@odata.type",
+            "@odata.etag",
+            "_id_",
+            "__a__b__",
+            "self",
+            "Self",
+            "type",
+            "super",
+            "_x",
+            "x_",
+            "__",
+            "_",
+            "a__b",
+        ];
+        const EXPECTING: &'static str = "struct Super";
+        fn empty() -> Self {
+            Self {
+                odata_type: None,
+                ..Default::default()
+            }
         }
-        Ok(())
-    }
-
-    fn additional_data(
-        &mut self,
-    ) -> &mut ::std::collections::BTreeMap<String, ::serde_json::Value> {
-        &mut self.additional_data
-    }
-}
-
-#[cfg(
-    any(
-        feature = "self",
-        feature = "_x",
-        feature = "Self_2",
-        feature = "super",
-        feature = "__"
-    )
-)]
-impl Super {
-    /// The `@odata.type` of this type.
-    pub const ODATA_TYPE: &'static str = "#hostile.names.super";
-}
-
-#[cfg(
-    any(
-        feature = "self",
-        feature = "_x",
-        feature = "Self_2",
-        feature = "super",
-        feature = "__"
-    )
-)]
-impl Default for Super {
-    /// An empty value that names its type, ready to fill in for a request body.
-    fn default() -> Self {
-        Self {
-            odata_type: Some(Self::ODATA_TYPE.to_owned()),
-            odata_etag: None,
-            id: Default::default(),
-            a_b: rt::Field::Absent,
-            self_: None,
-            self_2: None,
-            r#type: None,
-            super_: None,
-            x: None,
-            x_2: None,
-            n: None,
-            n_2: None,
-            a_b_2: None,
-            additional_data: ::std::collections::BTreeMap::new(),
+        fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+            &mut self,
+            index: usize,
+            map: &mut A,
+        ) -> Result<(), A::Error> {
+            match index {
+                0 => self.odata_type = map.next_value()?,
+                1 => self.odata_etag = map.next_value()?,
+                2 => self.id = map.next_value()?,
+                3 => self.a_b = map.next_value()?,
+                4 => self.self_ = map.next_value()?,
+                5 => self.self_2 = map.next_value()?,
+                6 => self.r#type = map.next_value()?,
+                7 => self.super_ = map.next_value()?,
+                8 => self.x = map.next_value()?,
+                9 => self.x_2 = map.next_value()?,
+                10 => self.n = map.next_value()?,
+                11 => self.n_2 = map.next_value()?,
+                12 => self.a_b_2 = map.next_value()?,
+                _ => {}
+            }
+            Ok(())
+        }
+        fn additional_data(
+            &mut self,
+        ) -> &mut ::std::collections::BTreeMap<String, ::serde_json::Value> {
+            &mut self.additional_data
         }
     }
-}
+
+    impl Super {
+        /// The `@odata.type` of this type.
+        pub const ODATA_TYPE: &'static str = "#hostile.names.super";
+    }
+
+    impl Default for Super {
+        /// An empty value that names its type, ready to fill in for a request body.
+        fn default() -> Self {
+            Self {
+                odata_type: Some(Self::ODATA_TYPE.to_owned()),
+                odata_etag: None,
+                id: Default::default(),
+                a_b: rt::Field::Absent,
+                self_: None,
+                self_2: None,
+                r#type: None,
+                super_: None,
+                x: None,
+                x_2: None,
+                n: None,
+                n_2: None,
+                a_b_2: None,
+                additional_data: ::std::collections::BTreeMap::new(),
+            }
+        }
+    }
+};
 
 /// The entity type `hostile.names.Self_`, derived from `hostile.names.super`.
 #[cfg(
@@ -1140,122 +1012,95 @@ pub struct Self_ {
         feature = "__"
     )
 )]
-impl<'de> ::serde::Deserialize<'de> for Self_ {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::deserialize_record(deserializer)
-    }
-}
-
-#[cfg(
-    any(
-        feature = "self",
-        feature = "_x",
-        feature = "Self_2",
-        feature = "super",
-        feature = "__"
-    )
-)]
-impl rt::Record for Self_ {
-    const PROPERTIES: &'static [&'static str] = &[
-        "@odata.type",
-        "@odata.etag",
-        "_id_",
-        "__a__b__",
-        "self",
-        "Self",
-        "type",
-        "super",
-        "_x",
-        "x_",
-        "__",
-        "_",
-        "a__b",
-    ];
-    const EXPECTING: &'static str = "struct Self_";
-    fn empty() -> Self {
-        Self {
-            odata_type: None,
-            ..Default::default()
+const _: () = {
+    impl<'de> ::serde::Deserialize<'de> for Self_ {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            rt::deserialize_record(deserializer)
         }
     }
 
-    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
-        &mut self,
-        index: usize,
-        map: &mut A,
-    ) -> Result<(), A::Error> {
-        match index {
-            0 => self.odata_type = map.next_value()?,
-            1 => self.odata_etag = map.next_value()?,
-            2 => self.id = map.next_value()?,
-            3 => self.a_b = map.next_value()?,
-            4 => self.self_ = map.next_value()?,
-            5 => self.self_2 = map.next_value()?,
-            6 => self.r#type = map.next_value()?,
-            7 => self.super_ = map.next_value()?,
-            8 => self.x = map.next_value()?,
-            9 => self.x_2 = map.next_value()?,
-            10 => self.n = map.next_value()?,
-            11 => self.n_2 = map.next_value()?,
-            12 => self.a_b_2 = map.next_value()?,
-            _ => {}
+    impl rt::Record for Self_ {
+        const PROPERTIES: &'static [&'static str] = &[
+            "@odata.type",
+            "@odata.etag",
+            "_id_",
+            "__a__b__",
+            "self",
+            "Self",
+            "type",
+            "super",
+            "_x",
+            "x_",
+            "__",
+            "_",
+            "a__b",
+        ];
+        const EXPECTING: &'static str = "struct Self_";
+        fn empty() -> Self {
+            Self {
+                odata_type: None,
+                ..Default::default()
+            }
         }
-        Ok(())
-    }
-
-    fn additional_data(
-        &mut self,
-    ) -> &mut ::std::collections::BTreeMap<String, ::serde_json::Value> {
-        &mut self.additional_data
-    }
-}
-
-#[cfg(
-    any(
-        feature = "self",
-        feature = "_x",
-        feature = "Self_2",
-        feature = "super",
-        feature = "__"
-    )
-)]
-impl Self_ {
-    /// The `@odata.type` of this type.
-    pub const ODATA_TYPE: &'static str = "#hostile.names.Self_";
-}
-
-#[cfg(
-    any(
-        feature = "self",
-        feature = "_x",
-        feature = "Self_2",
-        feature = "super",
-        feature = "__"
-    )
-)]
-impl Default for Self_ {
-    /// An empty value that names its type, ready to fill in for a request body.
-    fn default() -> Self {
-        Self {
-            odata_type: Some(Self::ODATA_TYPE.to_owned()),
-            odata_etag: None,
-            id: Default::default(),
-            a_b: rt::Field::Absent,
-            self_: None,
-            self_2: None,
-            r#type: None,
-            super_: None,
-            x: None,
-            x_2: None,
-            n: None,
-            n_2: None,
-            a_b_2: None,
-            additional_data: ::std::collections::BTreeMap::new(),
+        fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+            &mut self,
+            index: usize,
+            map: &mut A,
+        ) -> Result<(), A::Error> {
+            match index {
+                0 => self.odata_type = map.next_value()?,
+                1 => self.odata_etag = map.next_value()?,
+                2 => self.id = map.next_value()?,
+                3 => self.a_b = map.next_value()?,
+                4 => self.self_ = map.next_value()?,
+                5 => self.self_2 = map.next_value()?,
+                6 => self.r#type = map.next_value()?,
+                7 => self.super_ = map.next_value()?,
+                8 => self.x = map.next_value()?,
+                9 => self.x_2 = map.next_value()?,
+                10 => self.n = map.next_value()?,
+                11 => self.n_2 = map.next_value()?,
+                12 => self.a_b_2 = map.next_value()?,
+                _ => {}
+            }
+            Ok(())
+        }
+        fn additional_data(
+            &mut self,
+        ) -> &mut ::std::collections::BTreeMap<String, ::serde_json::Value> {
+            &mut self.additional_data
         }
     }
-}
+
+    impl Self_ {
+        /// The `@odata.type` of this type.
+        pub const ODATA_TYPE: &'static str = "#hostile.names.Self_";
+    }
+
+    impl Default for Self_ {
+        /// An empty value that names its type, ready to fill in for a request body.
+        fn default() -> Self {
+            Self {
+                odata_type: Some(Self::ODATA_TYPE.to_owned()),
+                odata_etag: None,
+                id: Default::default(),
+                a_b: rt::Field::Absent,
+                self_: None,
+                self_2: None,
+                r#type: None,
+                super_: None,
+                x: None,
+                x_2: None,
+                n: None,
+                n_2: None,
+                a_b_2: None,
+                additional_data: ::std::collections::BTreeMap::new(),
+            }
+        }
+    }
+};
 
 /// The entity type `hostile.names.self`, derived from `hostile.names.super`.
 #[cfg(
@@ -1323,122 +1168,95 @@ pub struct Self2 {
         feature = "__"
     )
 )]
-impl<'de> ::serde::Deserialize<'de> for Self2 {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::deserialize_record(deserializer)
-    }
-}
-
-#[cfg(
-    any(
-        feature = "self",
-        feature = "_x",
-        feature = "Self_2",
-        feature = "super",
-        feature = "__"
-    )
-)]
-impl rt::Record for Self2 {
-    const PROPERTIES: &'static [&'static str] = &[
-        "@odata.type",
-        "@odata.etag",
-        "_id_",
-        "__a__b__",
-        "self",
-        "Self",
-        "type",
-        "super",
-        "_x",
-        "x_",
-        "__",
-        "_",
-        "a__b",
-    ];
-    const EXPECTING: &'static str = "struct Self2";
-    fn empty() -> Self {
-        Self {
-            odata_type: None,
-            ..Default::default()
+const _: () = {
+    impl<'de> ::serde::Deserialize<'de> for Self2 {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            rt::deserialize_record(deserializer)
         }
     }
 
-    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
-        &mut self,
-        index: usize,
-        map: &mut A,
-    ) -> Result<(), A::Error> {
-        match index {
-            0 => self.odata_type = map.next_value()?,
-            1 => self.odata_etag = map.next_value()?,
-            2 => self.id = map.next_value()?,
-            3 => self.a_b = map.next_value()?,
-            4 => self.self_ = map.next_value()?,
-            5 => self.self_2 = map.next_value()?,
-            6 => self.r#type = map.next_value()?,
-            7 => self.super_ = map.next_value()?,
-            8 => self.x = map.next_value()?,
-            9 => self.x_2 = map.next_value()?,
-            10 => self.n = map.next_value()?,
-            11 => self.n_2 = map.next_value()?,
-            12 => self.a_b_2 = map.next_value()?,
-            _ => {}
+    impl rt::Record for Self2 {
+        const PROPERTIES: &'static [&'static str] = &[
+            "@odata.type",
+            "@odata.etag",
+            "_id_",
+            "__a__b__",
+            "self",
+            "Self",
+            "type",
+            "super",
+            "_x",
+            "x_",
+            "__",
+            "_",
+            "a__b",
+        ];
+        const EXPECTING: &'static str = "struct Self2";
+        fn empty() -> Self {
+            Self {
+                odata_type: None,
+                ..Default::default()
+            }
         }
-        Ok(())
-    }
-
-    fn additional_data(
-        &mut self,
-    ) -> &mut ::std::collections::BTreeMap<String, ::serde_json::Value> {
-        &mut self.additional_data
-    }
-}
-
-#[cfg(
-    any(
-        feature = "self",
-        feature = "_x",
-        feature = "Self_2",
-        feature = "super",
-        feature = "__"
-    )
-)]
-impl Self2 {
-    /// The `@odata.type` of this type.
-    pub const ODATA_TYPE: &'static str = "#hostile.names.self";
-}
-
-#[cfg(
-    any(
-        feature = "self",
-        feature = "_x",
-        feature = "Self_2",
-        feature = "super",
-        feature = "__"
-    )
-)]
-impl Default for Self2 {
-    /// An empty value that names its type, ready to fill in for a request body.
-    fn default() -> Self {
-        Self {
-            odata_type: Some(Self::ODATA_TYPE.to_owned()),
-            odata_etag: None,
-            id: Default::default(),
-            a_b: rt::Field::Absent,
-            self_: None,
-            self_2: None,
-            r#type: None,
-            super_: None,
-            x: None,
-            x_2: None,
-            n: None,
-            n_2: None,
-            a_b_2: None,
-            additional_data: ::std::collections::BTreeMap::new(),
+        fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+            &mut self,
+            index: usize,
+            map: &mut A,
+        ) -> Result<(), A::Error> {
+            match index {
+                0 => self.odata_type = map.next_value()?,
+                1 => self.odata_etag = map.next_value()?,
+                2 => self.id = map.next_value()?,
+                3 => self.a_b = map.next_value()?,
+                4 => self.self_ = map.next_value()?,
+                5 => self.self_2 = map.next_value()?,
+                6 => self.r#type = map.next_value()?,
+                7 => self.super_ = map.next_value()?,
+                8 => self.x = map.next_value()?,
+                9 => self.x_2 = map.next_value()?,
+                10 => self.n = map.next_value()?,
+                11 => self.n_2 = map.next_value()?,
+                12 => self.a_b_2 = map.next_value()?,
+                _ => {}
+            }
+            Ok(())
+        }
+        fn additional_data(
+            &mut self,
+        ) -> &mut ::std::collections::BTreeMap<String, ::serde_json::Value> {
+            &mut self.additional_data
         }
     }
-}
+
+    impl Self2 {
+        /// The `@odata.type` of this type.
+        pub const ODATA_TYPE: &'static str = "#hostile.names.self";
+    }
+
+    impl Default for Self2 {
+        /// An empty value that names its type, ready to fill in for a request body.
+        fn default() -> Self {
+            Self {
+                odata_type: Some(Self::ODATA_TYPE.to_owned()),
+                odata_etag: None,
+                id: Default::default(),
+                a_b: rt::Field::Absent,
+                self_: None,
+                self_2: None,
+                r#type: None,
+                super_: None,
+                x: None,
+                x_2: None,
+                n: None,
+                n_2: None,
+                a_b_2: None,
+                additional_data: ::std::collections::BTreeMap::new(),
+            }
+        }
+    }
+};
 
 /// The entity type `hostile.names._`.
 #[cfg(
@@ -1479,91 +1297,65 @@ pub struct T2 {
         feature = "__"
     )
 )]
-impl<'de> ::serde::Deserialize<'de> for T2 {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::deserialize_record(deserializer)
-    }
-}
-
-#[cfg(
-    any(
-        feature = "self",
-        feature = "_x",
-        feature = "a__b",
-        feature = "Self_2",
-        feature = "super",
-        feature = "__"
-    )
-)]
-impl rt::Record for T2 {
-    const PROPERTIES: &'static [&'static str] = &["@odata.type", "@odata.etag", "self"];
-    const EXPECTING: &'static str = "struct T2";
-    fn empty() -> Self {
-        Self {
-            odata_type: None,
-            ..Default::default()
+const _: () = {
+    impl<'de> ::serde::Deserialize<'de> for T2 {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            rt::deserialize_record(deserializer)
         }
     }
 
-    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
-        &mut self,
-        index: usize,
-        map: &mut A,
-    ) -> Result<(), A::Error> {
-        match index {
-            0 => self.odata_type = map.next_value()?,
-            1 => self.odata_etag = map.next_value()?,
-            2 => self.self_ = map.next_value()?,
-            _ => {}
+    impl rt::Record for T2 {
+        const PROPERTIES: &'static [&'static str] = &[
+            "@odata.type",
+            "@odata.etag",
+            "self",
+        ];
+        const EXPECTING: &'static str = "struct T2";
+        fn empty() -> Self {
+            Self {
+                odata_type: None,
+                ..Default::default()
+            }
         }
-        Ok(())
-    }
-
-    fn additional_data(
-        &mut self,
-    ) -> &mut ::std::collections::BTreeMap<String, ::serde_json::Value> {
-        &mut self.additional_data
-    }
-}
-
-#[cfg(
-    any(
-        feature = "self",
-        feature = "_x",
-        feature = "a__b",
-        feature = "Self_2",
-        feature = "super",
-        feature = "__"
-    )
-)]
-impl T2 {
-    /// The `@odata.type` of this type.
-    pub const ODATA_TYPE: &'static str = "#hostile.names._";
-}
-
-#[cfg(
-    any(
-        feature = "self",
-        feature = "_x",
-        feature = "a__b",
-        feature = "Self_2",
-        feature = "super",
-        feature = "__"
-    )
-)]
-impl Default for T2 {
-    /// An empty value that names its type, ready to fill in for a request body.
-    fn default() -> Self {
-        Self {
-            odata_type: Some(Self::ODATA_TYPE.to_owned()),
-            odata_etag: None,
-            self_: Default::default(),
-            additional_data: ::std::collections::BTreeMap::new(),
+        fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+            &mut self,
+            index: usize,
+            map: &mut A,
+        ) -> Result<(), A::Error> {
+            match index {
+                0 => self.odata_type = map.next_value()?,
+                1 => self.odata_etag = map.next_value()?,
+                2 => self.self_ = map.next_value()?,
+                _ => {}
+            }
+            Ok(())
+        }
+        fn additional_data(
+            &mut self,
+        ) -> &mut ::std::collections::BTreeMap<String, ::serde_json::Value> {
+            &mut self.additional_data
         }
     }
-}
+
+    impl T2 {
+        /// The `@odata.type` of this type.
+        pub const ODATA_TYPE: &'static str = "#hostile.names._";
+    }
+
+    impl Default for T2 {
+        /// An empty value that names its type, ready to fill in for a request body.
+        fn default() -> Self {
+            Self {
+                odata_type: Some(Self::ODATA_TYPE.to_owned()),
+                odata_etag: None,
+                self_: Default::default(),
+                additional_data: ::std::collections::BTreeMap::new(),
+            }
+        }
+    }
+};
 
 /// A `hostile.names.super` or a value of a type derived from it, told apart by `@odata.type`.
 ///

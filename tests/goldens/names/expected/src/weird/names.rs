@@ -47,98 +47,98 @@ pub struct String_ {
     pub additional_data: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 
-impl<'de> ::serde::Deserialize<'de> for String_ {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::deserialize_record(deserializer)
-    }
-}
-
-impl rt::Record for String_ {
-    const PROPERTIES: &'static [&'static str] = &[
-        "@odata.type",
-        "type",
-        "ref",
-        "self",
-        "Self",
-        "crate",
-        "async",
-        "fooBar",
-        "foo_bar",
-        "FooBar",
-        "1st",
-        "odataType",
-        "additionalData",
-        "String",
-    ];
-    const EXPECTING: &'static str = "struct String_";
-    fn empty() -> Self {
-        Self {
-            odata_type: None,
-            ..Default::default()
+const _: () = {
+    impl<'de> ::serde::Deserialize<'de> for String_ {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            rt::deserialize_record(deserializer)
         }
     }
 
-    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
-        &mut self,
-        index: usize,
-        map: &mut A,
-    ) -> Result<(), A::Error> {
-        match index {
-            0 => self.odata_type = map.next_value()?,
-            1 => self.r#type = map.next_value()?,
-            2 => self.r#ref = map.next_value()?,
-            3 => self.self_ = map.next_value()?,
-            4 => self.self_2 = map.next_value()?,
-            5 => self.crate_ = map.next_value()?,
-            6 => self.r#async = map.next_value()?,
-            7 => self.foo_bar = map.next_value()?,
-            8 => self.foo_bar_2 = map.next_value()?,
-            9 => self.foo_bar_3 = map.next_value()?,
-            10 => self.n1st = map.next_value()?,
-            11 => self.odata_type_2 = map.next_value()?,
-            12 => self.additional_data_2 = map.next_value()?,
-            13 => self.string = map.next_value()?,
-            _ => {}
+    impl rt::Record for String_ {
+        const PROPERTIES: &'static [&'static str] = &[
+            "@odata.type",
+            "type",
+            "ref",
+            "self",
+            "Self",
+            "crate",
+            "async",
+            "fooBar",
+            "foo_bar",
+            "FooBar",
+            "1st",
+            "odataType",
+            "additionalData",
+            "String",
+        ];
+        const EXPECTING: &'static str = "struct String_";
+        fn empty() -> Self {
+            Self {
+                odata_type: None,
+                ..Default::default()
+            }
         }
-        Ok(())
-    }
-
-    fn additional_data(
-        &mut self,
-    ) -> &mut ::std::collections::BTreeMap<String, ::serde_json::Value> {
-        &mut self.additional_data
-    }
-}
-
-impl String_ {
-    /// The `@odata.type` of this type.
-    pub const ODATA_TYPE: &'static str = "#weird.names.String";
-}
-
-impl Default for String_ {
-    /// An empty value that names its type, ready to fill in for a request body.
-    fn default() -> Self {
-        Self {
-            odata_type: Some(Self::ODATA_TYPE.to_owned()),
-            r#type: rt::Field::Absent,
-            r#ref: rt::Field::Absent,
-            self_: rt::Field::Absent,
-            self_2: rt::Field::Absent,
-            crate_: rt::Field::Absent,
-            r#async: rt::Field::Absent,
-            foo_bar: rt::Field::Absent,
-            foo_bar_2: rt::Field::Absent,
-            foo_bar_3: rt::Field::Absent,
-            n1st: rt::Field::Absent,
-            odata_type_2: rt::Field::Absent,
-            additional_data_2: rt::Field::Absent,
-            string: rt::Field::Absent,
-            additional_data: ::std::collections::BTreeMap::new(),
+        fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+            &mut self,
+            index: usize,
+            map: &mut A,
+        ) -> Result<(), A::Error> {
+            match index {
+                0 => self.odata_type = map.next_value()?,
+                1 => self.r#type = map.next_value()?,
+                2 => self.r#ref = map.next_value()?,
+                3 => self.self_ = map.next_value()?,
+                4 => self.self_2 = map.next_value()?,
+                5 => self.crate_ = map.next_value()?,
+                6 => self.r#async = map.next_value()?,
+                7 => self.foo_bar = map.next_value()?,
+                8 => self.foo_bar_2 = map.next_value()?,
+                9 => self.foo_bar_3 = map.next_value()?,
+                10 => self.n1st = map.next_value()?,
+                11 => self.odata_type_2 = map.next_value()?,
+                12 => self.additional_data_2 = map.next_value()?,
+                13 => self.string = map.next_value()?,
+                _ => {}
+            }
+            Ok(())
+        }
+        fn additional_data(
+            &mut self,
+        ) -> &mut ::std::collections::BTreeMap<String, ::serde_json::Value> {
+            &mut self.additional_data
         }
     }
-}
+
+    impl String_ {
+        /// The `@odata.type` of this type.
+        pub const ODATA_TYPE: &'static str = "#weird.names.String";
+    }
+
+    impl Default for String_ {
+        /// An empty value that names its type, ready to fill in for a request body.
+        fn default() -> Self {
+            Self {
+                odata_type: Some(Self::ODATA_TYPE.to_owned()),
+                r#type: rt::Field::Absent,
+                r#ref: rt::Field::Absent,
+                self_: rt::Field::Absent,
+                self_2: rt::Field::Absent,
+                crate_: rt::Field::Absent,
+                r#async: rt::Field::Absent,
+                foo_bar: rt::Field::Absent,
+                foo_bar_2: rt::Field::Absent,
+                foo_bar_3: rt::Field::Absent,
+                n1st: rt::Field::Absent,
+                odata_type_2: rt::Field::Absent,
+                additional_data_2: rt::Field::Absent,
+                string: rt::Field::Absent,
+                additional_data: ::std::collections::BTreeMap::new(),
+            }
+        }
+    }
+};
 
 /// The complex type `weird.names.string`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
@@ -153,59 +153,59 @@ pub struct String2 {
     pub additional_data: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 
-impl<'de> ::serde::Deserialize<'de> for String2 {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::deserialize_record(deserializer)
-    }
-}
-
-impl rt::Record for String2 {
-    const PROPERTIES: &'static [&'static str] = &["@odata.type", "value"];
-    const EXPECTING: &'static str = "struct String2";
-    fn empty() -> Self {
-        Self {
-            odata_type: None,
-            ..Default::default()
+const _: () = {
+    impl<'de> ::serde::Deserialize<'de> for String2 {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            rt::deserialize_record(deserializer)
         }
     }
 
-    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
-        &mut self,
-        index: usize,
-        map: &mut A,
-    ) -> Result<(), A::Error> {
-        match index {
-            0 => self.odata_type = map.next_value()?,
-            1 => self.value = map.next_value()?,
-            _ => {}
+    impl rt::Record for String2 {
+        const PROPERTIES: &'static [&'static str] = &["@odata.type", "value"];
+        const EXPECTING: &'static str = "struct String2";
+        fn empty() -> Self {
+            Self {
+                odata_type: None,
+                ..Default::default()
+            }
         }
-        Ok(())
-    }
-
-    fn additional_data(
-        &mut self,
-    ) -> &mut ::std::collections::BTreeMap<String, ::serde_json::Value> {
-        &mut self.additional_data
-    }
-}
-
-impl String2 {
-    /// The `@odata.type` of this type.
-    pub const ODATA_TYPE: &'static str = "#weird.names.string";
-}
-
-impl Default for String2 {
-    /// An empty value that names its type, ready to fill in for a request body.
-    fn default() -> Self {
-        Self {
-            odata_type: Some(Self::ODATA_TYPE.to_owned()),
-            value: rt::Field::Absent,
-            additional_data: ::std::collections::BTreeMap::new(),
+        fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+            &mut self,
+            index: usize,
+            map: &mut A,
+        ) -> Result<(), A::Error> {
+            match index {
+                0 => self.odata_type = map.next_value()?,
+                1 => self.value = map.next_value()?,
+                _ => {}
+            }
+            Ok(())
+        }
+        fn additional_data(
+            &mut self,
+        ) -> &mut ::std::collections::BTreeMap<String, ::serde_json::Value> {
+            &mut self.additional_data
         }
     }
-}
+
+    impl String2 {
+        /// The `@odata.type` of this type.
+        pub const ODATA_TYPE: &'static str = "#weird.names.string";
+    }
+
+    impl Default for String2 {
+        /// An empty value that names its type, ready to fill in for a request body.
+        fn default() -> Self {
+            Self {
+                odata_type: Some(Self::ODATA_TYPE.to_owned()),
+                value: rt::Field::Absent,
+                additional_data: ::std::collections::BTreeMap::new(),
+            }
+        }
+    }
+};
 
 /// The entity type `weird.names.Result`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
@@ -238,80 +238,80 @@ pub struct Result_ {
     pub additional_data: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 
-impl<'de> ::serde::Deserialize<'de> for Result_ {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::deserialize_record(deserializer)
-    }
-}
-
-impl rt::Record for Result_ {
-    const PROPERTIES: &'static [&'static str] = &[
-        "@odata.type",
-        "@odata.etag",
-        "type",
-        "Box",
-        "vec",
-        "option",
-        "self",
-        "path",
-    ];
-    const EXPECTING: &'static str = "struct Result_";
-    fn empty() -> Self {
-        Self {
-            odata_type: None,
-            ..Default::default()
+const _: () = {
+    impl<'de> ::serde::Deserialize<'de> for Result_ {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            rt::deserialize_record(deserializer)
         }
     }
 
-    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
-        &mut self,
-        index: usize,
-        map: &mut A,
-    ) -> Result<(), A::Error> {
-        match index {
-            0 => self.odata_type = map.next_value()?,
-            1 => self.odata_etag = map.next_value()?,
-            2 => self.r#type = map.next_value()?,
-            3 => self.r#box = map.next_value()?,
-            4 => self.vec = map.next_value()?,
-            5 => self.option = map.next_value()?,
-            6 => self.self_ = map.next_value()?,
-            7 => self.path = map.next_value()?,
-            _ => {}
+    impl rt::Record for Result_ {
+        const PROPERTIES: &'static [&'static str] = &[
+            "@odata.type",
+            "@odata.etag",
+            "type",
+            "Box",
+            "vec",
+            "option",
+            "self",
+            "path",
+        ];
+        const EXPECTING: &'static str = "struct Result_";
+        fn empty() -> Self {
+            Self {
+                odata_type: None,
+                ..Default::default()
+            }
         }
-        Ok(())
-    }
-
-    fn additional_data(
-        &mut self,
-    ) -> &mut ::std::collections::BTreeMap<String, ::serde_json::Value> {
-        &mut self.additional_data
-    }
-}
-
-impl Result_ {
-    /// The `@odata.type` of this type.
-    pub const ODATA_TYPE: &'static str = "#weird.names.Result";
-}
-
-impl Default for Result_ {
-    /// An empty value that names its type, ready to fill in for a request body.
-    fn default() -> Self {
-        Self {
-            odata_type: Some(Self::ODATA_TYPE.to_owned()),
-            odata_etag: None,
-            r#type: Default::default(),
-            r#box: rt::Field::Absent,
-            vec: rt::Field::Absent,
-            option: rt::Field::Absent,
-            self_: None,
-            path: None,
-            additional_data: ::std::collections::BTreeMap::new(),
+        fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+            &mut self,
+            index: usize,
+            map: &mut A,
+        ) -> Result<(), A::Error> {
+            match index {
+                0 => self.odata_type = map.next_value()?,
+                1 => self.odata_etag = map.next_value()?,
+                2 => self.r#type = map.next_value()?,
+                3 => self.r#box = map.next_value()?,
+                4 => self.vec = map.next_value()?,
+                5 => self.option = map.next_value()?,
+                6 => self.self_ = map.next_value()?,
+                7 => self.path = map.next_value()?,
+                _ => {}
+            }
+            Ok(())
+        }
+        fn additional_data(
+            &mut self,
+        ) -> &mut ::std::collections::BTreeMap<String, ::serde_json::Value> {
+            &mut self.additional_data
         }
     }
-}
+
+    impl Result_ {
+        /// The `@odata.type` of this type.
+        pub const ODATA_TYPE: &'static str = "#weird.names.Result";
+    }
+
+    impl Default for Result_ {
+        /// An empty value that names its type, ready to fill in for a request body.
+        fn default() -> Self {
+            Self {
+                odata_type: Some(Self::ODATA_TYPE.to_owned()),
+                odata_etag: None,
+                r#type: Default::default(),
+                r#box: rt::Field::Absent,
+                vec: rt::Field::Absent,
+                option: rt::Field::Absent,
+                self_: None,
+                path: None,
+                additional_data: ::std::collections::BTreeMap::new(),
+            }
+        }
+    }
+};
 
 /// The entity type `weird.names.result`, derived from `weird.names.Result`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
@@ -346,83 +346,83 @@ pub struct Result2 {
     pub additional_data: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 
-impl<'de> ::serde::Deserialize<'de> for Result2 {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::deserialize_record(deserializer)
-    }
-}
-
-impl rt::Record for Result2 {
-    const PROPERTIES: &'static [&'static str] = &[
-        "@odata.type",
-        "@odata.etag",
-        "type",
-        "Box",
-        "vec",
-        "option",
-        "1st",
-        "self",
-        "path",
-    ];
-    const EXPECTING: &'static str = "struct Result2";
-    fn empty() -> Self {
-        Self {
-            odata_type: None,
-            ..Default::default()
+const _: () = {
+    impl<'de> ::serde::Deserialize<'de> for Result2 {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            rt::deserialize_record(deserializer)
         }
     }
 
-    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
-        &mut self,
-        index: usize,
-        map: &mut A,
-    ) -> Result<(), A::Error> {
-        match index {
-            0 => self.odata_type = map.next_value()?,
-            1 => self.odata_etag = map.next_value()?,
-            2 => self.r#type = map.next_value()?,
-            3 => self.r#box = map.next_value()?,
-            4 => self.vec = map.next_value()?,
-            5 => self.option = map.next_value()?,
-            6 => self.n1st = map.next_value()?,
-            7 => self.self_ = map.next_value()?,
-            8 => self.path = map.next_value()?,
-            _ => {}
+    impl rt::Record for Result2 {
+        const PROPERTIES: &'static [&'static str] = &[
+            "@odata.type",
+            "@odata.etag",
+            "type",
+            "Box",
+            "vec",
+            "option",
+            "1st",
+            "self",
+            "path",
+        ];
+        const EXPECTING: &'static str = "struct Result2";
+        fn empty() -> Self {
+            Self {
+                odata_type: None,
+                ..Default::default()
+            }
         }
-        Ok(())
-    }
-
-    fn additional_data(
-        &mut self,
-    ) -> &mut ::std::collections::BTreeMap<String, ::serde_json::Value> {
-        &mut self.additional_data
-    }
-}
-
-impl Result2 {
-    /// The `@odata.type` of this type.
-    pub const ODATA_TYPE: &'static str = "#weird.names.result";
-}
-
-impl Default for Result2 {
-    /// An empty value that names its type, ready to fill in for a request body.
-    fn default() -> Self {
-        Self {
-            odata_type: Some(Self::ODATA_TYPE.to_owned()),
-            odata_etag: None,
-            r#type: Default::default(),
-            r#box: rt::Field::Absent,
-            vec: rt::Field::Absent,
-            option: rt::Field::Absent,
-            n1st: rt::Field::Absent,
-            self_: None,
-            path: None,
-            additional_data: ::std::collections::BTreeMap::new(),
+        fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+            &mut self,
+            index: usize,
+            map: &mut A,
+        ) -> Result<(), A::Error> {
+            match index {
+                0 => self.odata_type = map.next_value()?,
+                1 => self.odata_etag = map.next_value()?,
+                2 => self.r#type = map.next_value()?,
+                3 => self.r#box = map.next_value()?,
+                4 => self.vec = map.next_value()?,
+                5 => self.option = map.next_value()?,
+                6 => self.n1st = map.next_value()?,
+                7 => self.self_ = map.next_value()?,
+                8 => self.path = map.next_value()?,
+                _ => {}
+            }
+            Ok(())
+        }
+        fn additional_data(
+            &mut self,
+        ) -> &mut ::std::collections::BTreeMap<String, ::serde_json::Value> {
+            &mut self.additional_data
         }
     }
-}
+
+    impl Result2 {
+        /// The `@odata.type` of this type.
+        pub const ODATA_TYPE: &'static str = "#weird.names.result";
+    }
+
+    impl Default for Result2 {
+        /// An empty value that names its type, ready to fill in for a request body.
+        fn default() -> Self {
+            Self {
+                odata_type: Some(Self::ODATA_TYPE.to_owned()),
+                odata_etag: None,
+                r#type: Default::default(),
+                r#box: rt::Field::Absent,
+                vec: rt::Field::Absent,
+                option: rt::Field::Absent,
+                n1st: rt::Field::Absent,
+                self_: None,
+                path: None,
+                additional_data: ::std::collections::BTreeMap::new(),
+            }
+        }
+    }
+};
 
 /// A `weird.names.Result` or a value of a type derived from it, told apart by `@odata.type`.
 ///

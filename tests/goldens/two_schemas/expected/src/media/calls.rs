@@ -44,83 +44,80 @@ pub struct Session {
 }
 
 #[cfg(any(feature = "callRecords", feature = "sessions"))]
-impl<'de> ::serde::Deserialize<'de> for Session {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::deserialize_record(deserializer)
-    }
-}
-
-#[cfg(any(feature = "callRecords", feature = "sessions"))]
-impl rt::Record for Session {
-    const PROPERTIES: &'static [&'static str] = &[
-        "@odata.type",
-        "@odata.etag",
-        "id",
-        "modalities",
-        "kind",
-        "callerName",
-        "callModality",
-        "mediaModality",
-    ];
-    const EXPECTING: &'static str = "struct Session";
-    fn empty() -> Self {
-        Self {
-            odata_type: None,
-            ..Default::default()
+const _: () = {
+    impl<'de> ::serde::Deserialize<'de> for Session {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            rt::deserialize_record(deserializer)
         }
     }
 
-    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
-        &mut self,
-        index: usize,
-        map: &mut A,
-    ) -> Result<(), A::Error> {
-        match index {
-            0 => self.odata_type = map.next_value()?,
-            1 => self.odata_etag = map.next_value()?,
-            2 => self.id = map.next_value()?,
-            3 => self.modalities = map.next_value()?,
-            4 => self.kind = map.next_value()?,
-            5 => self.caller_name = map.next_value()?,
-            6 => self.call_modality = map.next_value()?,
-            7 => self.media_modality = map.next_value()?,
-            _ => {}
+    impl rt::Record for Session {
+        const PROPERTIES: &'static [&'static str] = &[
+            "@odata.type",
+            "@odata.etag",
+            "id",
+            "modalities",
+            "kind",
+            "callerName",
+            "callModality",
+            "mediaModality",
+        ];
+        const EXPECTING: &'static str = "struct Session";
+        fn empty() -> Self {
+            Self {
+                odata_type: None,
+                ..Default::default()
+            }
         }
-        Ok(())
-    }
-
-    fn additional_data(
-        &mut self,
-    ) -> &mut ::std::collections::BTreeMap<String, ::serde_json::Value> {
-        &mut self.additional_data
-    }
-}
-
-#[cfg(any(feature = "callRecords", feature = "sessions"))]
-impl Session {
-    /// The `@odata.type` of this type.
-    pub const ODATA_TYPE: &'static str = "#contoso.media.calls.session";
-}
-
-#[cfg(any(feature = "callRecords", feature = "sessions"))]
-impl Default for Session {
-    /// An empty value that names its type, ready to fill in for a request body.
-    fn default() -> Self {
-        Self {
-            odata_type: Some(Self::ODATA_TYPE.to_owned()),
-            odata_etag: None,
-            id: Default::default(),
-            modalities: rt::Field::Absent,
-            kind: rt::Field::Absent,
-            caller_name: rt::Field::Absent,
-            call_modality: rt::Field::Absent,
-            media_modality: rt::Field::Absent,
-            additional_data: ::std::collections::BTreeMap::new(),
+        fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+            &mut self,
+            index: usize,
+            map: &mut A,
+        ) -> Result<(), A::Error> {
+            match index {
+                0 => self.odata_type = map.next_value()?,
+                1 => self.odata_etag = map.next_value()?,
+                2 => self.id = map.next_value()?,
+                3 => self.modalities = map.next_value()?,
+                4 => self.kind = map.next_value()?,
+                5 => self.caller_name = map.next_value()?,
+                6 => self.call_modality = map.next_value()?,
+                7 => self.media_modality = map.next_value()?,
+                _ => {}
+            }
+            Ok(())
+        }
+        fn additional_data(
+            &mut self,
+        ) -> &mut ::std::collections::BTreeMap<String, ::serde_json::Value> {
+            &mut self.additional_data
         }
     }
-}
+
+    impl Session {
+        /// The `@odata.type` of this type.
+        pub const ODATA_TYPE: &'static str = "#contoso.media.calls.session";
+    }
+
+    impl Default for Session {
+        /// An empty value that names its type, ready to fill in for a request body.
+        fn default() -> Self {
+            Self {
+                odata_type: Some(Self::ODATA_TYPE.to_owned()),
+                odata_etag: None,
+                id: Default::default(),
+                modalities: rt::Field::Absent,
+                kind: rt::Field::Absent,
+                caller_name: rt::Field::Absent,
+                call_modality: rt::Field::Absent,
+                media_modality: rt::Field::Absent,
+                additional_data: ::std::collections::BTreeMap::new(),
+            }
+        }
+    }
+};
 
 /// The entity type `contoso.media.calls.callRecord`.
 #[cfg(feature = "callRecords")]
@@ -145,71 +142,68 @@ pub struct CallRecord {
 }
 
 #[cfg(feature = "callRecords")]
-impl<'de> ::serde::Deserialize<'de> for CallRecord {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::deserialize_record(deserializer)
-    }
-}
-
-#[cfg(feature = "callRecords")]
-impl rt::Record for CallRecord {
-    const PROPERTIES: &'static [&'static str] = &[
-        "@odata.type",
-        "@odata.etag",
-        "id",
-        "sessions",
-    ];
-    const EXPECTING: &'static str = "struct CallRecord";
-    fn empty() -> Self {
-        Self {
-            odata_type: None,
-            ..Default::default()
+const _: () = {
+    impl<'de> ::serde::Deserialize<'de> for CallRecord {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            rt::deserialize_record(deserializer)
         }
     }
 
-    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
-        &mut self,
-        index: usize,
-        map: &mut A,
-    ) -> Result<(), A::Error> {
-        match index {
-            0 => self.odata_type = map.next_value()?,
-            1 => self.odata_etag = map.next_value()?,
-            2 => self.id = map.next_value()?,
-            3 => self.sessions = map.next_value()?,
-            _ => {}
+    impl rt::Record for CallRecord {
+        const PROPERTIES: &'static [&'static str] = &[
+            "@odata.type",
+            "@odata.etag",
+            "id",
+            "sessions",
+        ];
+        const EXPECTING: &'static str = "struct CallRecord";
+        fn empty() -> Self {
+            Self {
+                odata_type: None,
+                ..Default::default()
+            }
         }
-        Ok(())
-    }
-
-    fn additional_data(
-        &mut self,
-    ) -> &mut ::std::collections::BTreeMap<String, ::serde_json::Value> {
-        &mut self.additional_data
-    }
-}
-
-#[cfg(feature = "callRecords")]
-impl CallRecord {
-    /// The `@odata.type` of this type.
-    pub const ODATA_TYPE: &'static str = "#contoso.media.calls.callRecord";
-}
-
-#[cfg(feature = "callRecords")]
-impl Default for CallRecord {
-    /// An empty value that names its type, ready to fill in for a request body.
-    fn default() -> Self {
-        Self {
-            odata_type: Some(Self::ODATA_TYPE.to_owned()),
-            odata_etag: None,
-            id: Default::default(),
-            sessions: None,
-            additional_data: ::std::collections::BTreeMap::new(),
+        fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+            &mut self,
+            index: usize,
+            map: &mut A,
+        ) -> Result<(), A::Error> {
+            match index {
+                0 => self.odata_type = map.next_value()?,
+                1 => self.odata_etag = map.next_value()?,
+                2 => self.id = map.next_value()?,
+                3 => self.sessions = map.next_value()?,
+                _ => {}
+            }
+            Ok(())
+        }
+        fn additional_data(
+            &mut self,
+        ) -> &mut ::std::collections::BTreeMap<String, ::serde_json::Value> {
+            &mut self.additional_data
         }
     }
-}
+
+    impl CallRecord {
+        /// The `@odata.type` of this type.
+        pub const ODATA_TYPE: &'static str = "#contoso.media.calls.callRecord";
+    }
+
+    impl Default for CallRecord {
+        /// An empty value that names its type, ready to fill in for a request body.
+        fn default() -> Self {
+            Self {
+                odata_type: Some(Self::ODATA_TYPE.to_owned()),
+                odata_etag: None,
+                id: Default::default(),
+                sessions: None,
+                additional_data: ::std::collections::BTreeMap::new(),
+            }
+        }
+    }
+};
 
 /// The enum type `contoso.media.calls.modality`. Values this crate does not know are kept, not rejected.
 #[cfg(any(feature = "callRecords", feature = "sessions"))]

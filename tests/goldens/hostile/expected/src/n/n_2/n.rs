@@ -28,61 +28,58 @@ pub struct Result_ {
 }
 
 #[cfg(feature = "types")]
-impl<'de> ::serde::Deserialize<'de> for Result_ {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::deserialize_record(deserializer)
-    }
-}
-
-#[cfg(feature = "types")]
-impl rt::Record for Result_ {
-    const PROPERTIES: &'static [&'static str] = &["@odata.type", "Ok", "Err"];
-    const EXPECTING: &'static str = "struct Result_";
-    fn empty() -> Self {
-        Self {
-            odata_type: None,
-            ..Default::default()
+const _: () = {
+    impl<'de> ::serde::Deserialize<'de> for Result_ {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            rt::deserialize_record(deserializer)
         }
     }
 
-    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
-        &mut self,
-        index: usize,
-        map: &mut A,
-    ) -> Result<(), A::Error> {
-        match index {
-            0 => self.odata_type = map.next_value()?,
-            1 => self.ok = map.next_value()?,
-            2 => self.err = map.next_value()?,
-            _ => {}
+    impl rt::Record for Result_ {
+        const PROPERTIES: &'static [&'static str] = &["@odata.type", "Ok", "Err"];
+        const EXPECTING: &'static str = "struct Result_";
+        fn empty() -> Self {
+            Self {
+                odata_type: None,
+                ..Default::default()
+            }
         }
-        Ok(())
-    }
-
-    fn additional_data(
-        &mut self,
-    ) -> &mut ::std::collections::BTreeMap<String, ::serde_json::Value> {
-        &mut self.additional_data
-    }
-}
-
-#[cfg(feature = "types")]
-impl Result_ {
-    /// The `@odata.type` of this type.
-    pub const ODATA_TYPE: &'static str = "#...Result";
-}
-
-#[cfg(feature = "types")]
-impl Default for Result_ {
-    /// An empty value that names its type, ready to fill in for a request body.
-    fn default() -> Self {
-        Self {
-            odata_type: Some(Self::ODATA_TYPE.to_owned()),
-            ok: rt::Field::Absent,
-            err: rt::Field::Absent,
-            additional_data: ::std::collections::BTreeMap::new(),
+        fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+            &mut self,
+            index: usize,
+            map: &mut A,
+        ) -> Result<(), A::Error> {
+            match index {
+                0 => self.odata_type = map.next_value()?,
+                1 => self.ok = map.next_value()?,
+                2 => self.err = map.next_value()?,
+                _ => {}
+            }
+            Ok(())
+        }
+        fn additional_data(
+            &mut self,
+        ) -> &mut ::std::collections::BTreeMap<String, ::serde_json::Value> {
+            &mut self.additional_data
         }
     }
-}
+
+    impl Result_ {
+        /// The `@odata.type` of this type.
+        pub const ODATA_TYPE: &'static str = "#...Result";
+    }
+
+    impl Default for Result_ {
+        /// An empty value that names its type, ready to fill in for a request body.
+        fn default() -> Self {
+            Self {
+                odata_type: Some(Self::ODATA_TYPE.to_owned()),
+                ok: rt::Field::Absent,
+                err: rt::Field::Absent,
+                additional_data: ::std::collections::BTreeMap::new(),
+            }
+        }
+    }
+};
