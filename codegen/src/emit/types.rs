@@ -132,8 +132,7 @@ pub(super) fn struct_items(s: &ir::Struct, ctx: &Ctx) -> TokenStream {
         .chain(s.entity.then(|| ident("odata_etag")))
         .chain(s.fields.iter().map(|f| ident(&f.name)))
         .zip(
-            std::iter::repeat(false)
-                .take(1 + usize::from(s.entity))
+            std::iter::repeat_n(false, 1 + usize::from(s.entity))
                 .chain(s.fields.iter().map(|f| is_int64(&f.ty))),
         )
         .enumerate()
