@@ -254,7 +254,7 @@ impl<T> Operation<T> {
     }
 
     /// Invokes the action at `path` with `POST`; any 2xx status is success. Add the
-    /// parameters with [`with_json_body`](Self::with_json_body) and [`Parameters`].
+    /// parameters with [`with_json_body`](Self::with_json_body) and [`Parameters`](crate::Parameters).
     pub fn action(path: ODataPath, parse: fn(&[u8]) -> Result<T, serde_json::Error>) -> Self {
         Self::new(Method::POST, path, StatusCode::OK, parse).with_any_success()
     }
