@@ -6,7 +6,8 @@
 # and at the work tree, generates `--all --root-features` from the beta metadata with each
 # (against its own runtime), and prints for each crate its lines, files and largest file,
 # then the wall time and peak memory of `cargo check --all-features` and of
-# `cargo check --no-default-features --features deviceAppManagement`, each in a fresh
+# `cargo check --no-default-features --features deviceAppManagement`, and of the release
+# build of that feature alone, each in a fresh
 # target directory (so each time includes checking the dependencies, the same for both). The corpus is
 # ../shared/graph-beta-2021-07 or $ODATA_CODEGEN_CORPUS.
 set -euo pipefail
@@ -34,15 +35,20 @@ for release in previous current; do
   echo "$release: $lines lines in $files files, the largest $largest lines"
 done
 
-check() { # release, features...: prints "seconds peak-MiB"
-  local release=$1; shift
-  export CARGO_TARGET_DIR="$work/target-$release-${#@}"
-  (cd "$work/crate-$release" && /usr/bin/time -f '%e %M' -o "$work/time" cargo check -q "$@")
+cargo_timed() { # command, release, features...: prints "seconds, peak GB"
+  local command=$1 release=$2; shift 2
+  export CARGO_TARGET_DIR="$work/target-$command-$release-${#@}"
+  (cd "$work/crate-$release" && /usr/bin/time -f '%e %M' -o "$work/time" cargo "$command" -q "$@")
   awk '{printf "%s s, %.2f GB\n", $1, $2 / 1048576}' "$work/time"
 }
 for features in "--all-features" "--no-default-features --features deviceAppManagement"; do
   for release in previous current; do
     # shellcheck disable=SC2086
-    echo "cargo check $features, $release: $(check $release $features)"
+    echo "cargo check $features, $release: $(cargo_timed check $release $features)"
   done
+done
+# What a user's release build of one area pays.
+for release in previous current; do
+  echo "cargo build --release --no-default-features --features deviceAppManagement, $release:" \
+    "$(cargo_timed build $release --release --no-default-features --features deviceAppManagement)"
 done
