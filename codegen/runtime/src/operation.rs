@@ -321,16 +321,8 @@ impl<T> Operation<T> {
     ) -> Result<Self, Error> {
         let invalid =
             |reason: &dyn fmt::Display| invalid_request(format!("invalid URL {url:?}: {reason}"));
-        if url.contains('#') {
-            return Err(invalid(&"a request URL cannot have a fragment"));
-        }
-        if url.contains(|c: char| c.is_whitespace() || c.is_control()) {
-            return Err(invalid(
-                &"a request URL has no spaces or control characters",
-            ));
-        }
-        let uri: http::Uri = url.parse().map_err(|e| invalid(&e))?;
-        check_http_url(&uri).map_err(|e| invalid(&e))?;
+        check_link_text(url).map_err(|e| invalid(&e))?;
+        let uri = http_url(url).map_err(|e| invalid(&e))?;
         let mut operation = Self::new(method, ODataPath::root(), success, parse);
         operation.next_link = Some(uri);
         Ok(operation)
@@ -749,16 +741,10 @@ impl<T> Operation<T> {
         let invalid = |reason: &dyn fmt::Display| {
             invalid_request(format!("invalid {what} {link:?}: {reason}"))
         };
-        if link.contains('#') {
-            return Err(invalid(&"a link cannot have a fragment"));
-        }
-        if link.is_empty() || link.contains(|c: char| c.is_whitespace() || c.is_control()) {
-            return Err(invalid(&"a link is a non-empty URL without spaces"));
-        }
+        check_link_text(link).map_err(|e| invalid(&e))?;
         let base = self.uri(root)?.to_string();
         let absolute = crate::path::resolve_link(&base, link).map_err(|e| invalid(&e))?;
-        let uri: http::Uri = absolute.parse().map_err(|e| invalid(&e))?;
-        check_http_url(&uri).map_err(|e| invalid(&e))?;
+        let uri = http_url(&absolute).map_err(|e| invalid(&e))?;
         Ok(Self {
             method: Method::GET,
             path: self.path.clone(),
@@ -840,6 +826,27 @@ pub(crate) fn invalid_body(status: StatusCode, source: serde_json::Error, body: 
         source,
         excerpt: excerpt(body),
     }
+}
+
+/// Why `text`, a URL given to request (a link or a held URL), is refused before it is
+/// resolved: a fragment, emptiness, spaces or control characters.
+fn check_link_text(text: &str) -> Result<(), &'static str> {
+    if text.contains('#') {
+        return Err("a link cannot have a fragment");
+    }
+    if text.is_empty() || text.contains(|c: char| c.is_whitespace() || c.is_control()) {
+        return Err("a link is a non-empty URL without spaces");
+    }
+    Ok(())
+}
+
+/// `text` as an absolute `http` or `https` URI.
+fn http_url(text: &str) -> Result<http::Uri, String> {
+    let uri: http::Uri = text
+        .parse()
+        .map_err(|e: http::uri::InvalidUri| e.to_string())?;
+    check_http_url(&uri)?;
+    Ok(uri)
 }
 
 fn invalid_request(reason: String) -> Error {
